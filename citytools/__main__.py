@@ -1,0 +1,3 @@
+from citytools.cli import main
+
+main()

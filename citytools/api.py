@@ -1,0 +1,29 @@
+"""The JSON API at /api/v1/: one NinjaAPI that mounts each app's router.
+
+Each router reads through its app's queries, the same functions the pages call.
+"""
+
+from ninja import NinjaAPI
+
+from citytools.contracts.api import router as contracts_router
+from citytools.core.api import install_error_handlers
+from citytools.directory.api import router as directory_router
+from citytools.inventory.api import router as inventory_router
+from citytools.market.api import router as market_router
+from citytools.search.api import router as search_router
+
+api = NinjaAPI(
+    title="City Tools API",
+    version="1",
+    description=(
+        "Which technology each public body uses, who supplies it, and when its contracts end."
+    ),
+    urls_namespace="api",
+)
+install_error_handlers(api)
+
+api.add_router("/", directory_router)
+api.add_router("/", inventory_router)
+api.add_router("/", contracts_router)
+api.add_router("/", market_router)
+api.add_router("/search", search_router)

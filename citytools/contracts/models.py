@@ -1,0 +1,86 @@
+"""Contracts: what an organisation pays a supplier for which systems, and until when.
+
+Imports from citytools.core, citytools.directory and citytools.inventory only.
+"""
+
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+
+from citytools.core.models import TimeStampedModel
+
+
+class ContractQuerySet(models.QuerySet):
+    def ending_between(self, start, end):
+        return self.filter(end_date__gte=start, end_date__lte=end)
+
+    def current_on(self, day):
+        return self.filter(start_date__lte=day, end_date__gte=day)
+
+
+class Contract(TimeStampedModel):
+    class Route(models.TextChoices):
+        OPEN = "open", "Open procedure"
+        RESTRICTED = "restricted", "Restricted procedure"
+        COMPETITIVE = "competitive", "Competitive flexible or dialogue"
+        FRAMEWORK = "framework", "Framework call-off"
+        DIRECT_AWARD = "direct_award", "Direct award"
+        EXTENSION = "extension", "Extension or variation"
+        UNKNOWN = "unknown", "Not known"
+
+    class Source(models.TextChoices):
+        ORGANISATION = "organisation", "Reported by the organisation"
+        CONTRACTS_FINDER = "contracts_finder", "Contracts Finder notice"
+        FIND_A_TENDER = "find_a_tender", "Find a Tender notice"
+        TRANSPARENCY = "transparency", "Spending or contracts register"
+        FOI = "foi", "Freedom of information response"
+        OTHER = "other", "Other"
+
+    organisation = models.ForeignKey(
+        "directory.Organisation", on_delete=models.CASCADE, related_name="contracts"
+    )
+    supplier = models.ForeignKey(
+        "directory.Supplier", on_delete=models.PROTECT, related_name="contracts"
+    )
+    systems = models.ManyToManyField("inventory.System", related_name="contracts", blank=True)
+    title = models.CharField(max_length=300)
+    total_value = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    annual_value = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    currency = models.CharField(max_length=3, default="GBP", help_text="ISO 4217 code.")
+    start_date = models.DateField()
+    end_date = models.DateField()
+    extension_end_date = models.DateField(
+        null=True, blank=True, help_text="The latest end date if every extension option is taken."
+    )
+    route = models.CharField(max_length=20, choices=Route.choices, default=Route.UNKNOWN)
+    framework = models.CharField(max_length=200, blank=True, help_text="Framework name, if any.")
+    source = models.CharField(max_length=30, choices=Source.choices, default=Source.ORGANISATION)
+    reference = models.CharField(max_length=100, blank=True, help_text="Notice or register reference.")
+    source_url = models.URLField(blank=True)
+
+    objects = ContractQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["end_date", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(end_date__gte=F("start_date")), name="contract_ends_after_start"),
+            models.CheckConstraint(
+                condition=Q(extension_end_date__isnull=True) | Q(extension_end_date__gte=F("end_date")),
+                name="contract_extension_after_end",
+            ),
+            models.CheckConstraint(
+                condition=Q(total_value__isnull=True) | Q(total_value__gte=0), name="contract_total_value_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(annual_value__isnull=True) | Q(annual_value__gte=0), name="contract_annual_value_not_negative"
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "reference"], condition=~Q(reference=""), name="unique_contract_reference"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("contracts:contract", args=[self.pk])

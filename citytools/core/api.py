@@ -1,0 +1,28 @@
+"""Translation of errors into RFC 9457 problem+json, in one place for every API router."""
+
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import ValidationError
+
+from citytools.core.errors import DomainError
+
+
+def problem(api: NinjaAPI, request: HttpRequest, *, status: int, title: str, detail, code: str) -> HttpResponse:
+    body = {"type": f"about:blank#{code}", "title": title, "status": status, "detail": detail}
+    response = api.create_response(request, body, status=status)
+    response["Content-Type"] = "application/problem+json"
+    return response
+
+
+def install_error_handlers(api: NinjaAPI) -> None:
+    @api.exception_handler(DomainError)
+    def domain_error(request, exc: DomainError):
+        return problem(api, request, status=exc.status, title="Request refused", detail=exc.message, code=exc.code)
+
+    @api.exception_handler(Http404)
+    def not_found(request, exc):
+        return problem(api, request, status=404, title="Not found", detail="No such record.", code="not_found")
+
+    @api.exception_handler(ValidationError)
+    def invalid(request, exc: ValidationError):
+        return problem(api, request, status=422, title="Invalid request", detail=exc.errors, code="invalid")

@@ -1,0 +1,112 @@
+"""Charts as Vega-Lite specifications built with Altair, always paired with a table.
+
+A view builds a `Chart` from the same rows it shows in the table alternative, so the two
+can never disagree. The browser renders the spec with vega-embed (citytools/app.js);
+without JavaScript the table is still there.
+"""
+
+from dataclasses import dataclass, field
+
+import altair as alt
+
+# Colour-blind-safe categorical palette (Okabe and Ito), dark enough for text contrast on white.
+PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#666666"]
+
+
+@dataclass
+class Chart:
+    """One chart: its id (used for the element and its table), title, spec and table."""
+
+    id: str
+    title: str
+    spec: dict
+    columns: list[str]
+    rows: list[list] = field(default_factory=list)
+    description: str = ""
+
+
+def _finish(chart: alt.Chart, *, title: str, description: str) -> dict:
+    # Validation against the full Vega-Lite schema costs tens of milliseconds a chart; the
+    # specs are built from fixed code paths and checked once in tests/core/test_charts.py.
+    spec = chart.properties(width="container", title=title, description=description).to_dict(
+        validate=False
+    )
+    spec.pop("$schema", None)
+    return spec
+
+
+def bar_chart(
+    chart_id: str,
+    *,
+    title: str,
+    rows: list[dict],
+    label: str,
+    value: str,
+    label_title: str,
+    value_title: str,
+    value_format: str = ",.0f",
+    description: str = "",
+    columns: list[str] | None = None,
+    table_rows: list[list] | None = None,
+) -> Chart:
+    """A horizontal bar chart, sorted as given, of `value` by `label`."""
+    order = [row[label] for row in rows]
+    chart = (
+        alt.Chart(alt.Data(values=rows))
+        .mark_bar(color=PALETTE[0])
+        .encode(
+            y=alt.Y(f"{label}:N", sort=order, title=label_title, axis=alt.Axis(labelLimit=220)),
+            x=alt.X(f"{value}:Q", title=value_title, axis=alt.Axis(format=value_format)),
+            tooltip=[
+                alt.Tooltip(f"{label}:N", title=label_title),
+                alt.Tooltip(f"{value}:Q", title=value_title, format=value_format),
+            ],
+        )
+        .properties(height=max(120, 22 * len(rows)))
+    )
+    return Chart(
+        id=chart_id,
+        title=title,
+        description=description,
+        spec=_finish(chart, title=title, description=description or title),
+        columns=columns or [label_title, value_title],
+        rows=table_rows if table_rows is not None else [[row[label], row[value]] for row in rows],
+    )
+
+
+def column_chart(
+    chart_id: str,
+    *,
+    title: str,
+    rows: list[dict],
+    label: str,
+    value: str,
+    label_title: str,
+    value_title: str,
+    description: str = "",
+    columns: list[str] | None = None,
+    table_rows: list[list] | None = None,
+) -> Chart:
+    """A vertical bar chart over an ordered category such as months."""
+    order = [row[label] for row in rows]
+    chart = (
+        alt.Chart(alt.Data(values=rows))
+        .mark_bar(color=PALETTE[0])
+        .encode(
+            x=alt.X(f"{label}:O", sort=order, title=label_title),
+            y=alt.Y(f"{value}:Q", title=value_title, axis=alt.Axis(tickMinStep=1)),
+            tooltip=[
+                alt.Tooltip(f"{label}:O", title=label_title),
+                alt.Tooltip(f"{value}:Q", title=value_title),
+            ],
+        )
+        .properties(height=220)
+    )
+    return Chart(
+        id=chart_id,
+        title=title,
+        description=description,
+        spec=_finish(chart, title=title, description=description or title),
+        columns=columns or [label_title, value_title],
+        rows=table_rows if table_rows is not None else [[row[label], row[value]] for row in rows],
+    )

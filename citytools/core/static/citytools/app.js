@@ -1,0 +1,41 @@
+// City Tools page behaviour. Everything here is progressive: each page works without it.
+(function () {
+  "use strict";
+
+  document.body.classList.add("js-enabled");
+  if ("noModule" in HTMLScriptElement.prototype) {
+    document.body.classList.add("govuk-frontend-supported");
+    import(document.body.dataset.govukFrontend).then(function (govuk) {
+      govuk.initAll();
+    });
+  }
+
+  function renderCharts(root) {
+    if (typeof window.vegaEmbed !== "function") {
+      return;
+    }
+    root.querySelectorAll("[data-chart]").forEach(function (element) {
+      if (element.dataset.rendered) {
+        return;
+      }
+      var source = document.getElementById(element.dataset.chart);
+      if (!source) {
+        return;
+      }
+      element.dataset.rendered = "true";
+      window
+        .vegaEmbed(element, JSON.parse(source.textContent), {
+          actions: { export: true, source: false, compiled: false, editor: false },
+          renderer: "svg",
+        })
+        .catch(function () {
+          element.hidden = true;
+        });
+    });
+  }
+
+  renderCharts(document);
+  document.body.addEventListener("htmx:afterSettle", function (event) {
+    renderCharts(event.target);
+  });
+})();

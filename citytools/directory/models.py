@@ -1,0 +1,115 @@
+"""The directory owns who is who: networks, the public bodies in them, and suppliers.
+
+It imports only from citytools.core. Every other domain app may import from it.
+"""
+
+from django.db import models
+from django.urls import reverse
+
+from citytools.core.models import TimeStampedModel
+
+
+class Network(TimeStampedModel):
+    """A group of organisations that share their map with each other, such as London boroughs."""
+
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    organisations = models.ManyToManyField(
+        "Organisation", through="NetworkMembership", related_name="networks"
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def current(self):
+        return self.filter(end_date__isnull=True)
+
+    def in_network(self, network):
+        return self.filter(memberships__network=network)
+
+
+class Organisation(TimeStampedModel):
+    """A public body. UK local authorities are identified by their GSS code."""
+
+    slug = models.SlugField(unique=True, max_length=100)
+    name = models.CharField(max_length=200, help_text="The official name.")
+    short_name = models.CharField(max_length=100, help_text="The name people use, e.g. 'Camden'.")
+    identifier_scheme = models.CharField(
+        max_length=20, default="GB-GSS", help_text="Scheme of the identifier, e.g. GB-GSS."
+    )
+    identifier = models.CharField(max_length=40, unique=True, help_text="e.g. the GSS code E09000007.")
+    registry_code = models.CharField(
+        max_length=10, blank=True, help_text="Three-letter code in the local-authority register."
+    )
+    kind = models.CharField(max_length=100, help_text="e.g. London borough, Metropolitan district.")
+    region = models.CharField(max_length=100, blank=True)
+    nation = models.CharField(max_length=100, blank=True)
+    population = models.PositiveIntegerField(null=True, blank=True)
+    alternative_names = models.TextField(
+        blank=True, help_text="Other names people search by, one per line."
+    )
+    start_date = models.DateField(null=True, blank=True)
+    end_date = models.DateField(null=True, blank=True, help_text="Set when the body was abolished.")
+
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["short_name"]
+
+    def __str__(self):
+        return self.short_name or self.name
+
+    def get_absolute_url(self):
+        return reverse("directory:organisation", args=[self.slug])
+
+
+class NetworkMembership(TimeStampedModel):
+    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="memberships")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["network", "organisation"], name="unique_membership")
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} in {self.network}"
+
+
+class Supplier(TimeStampedModel):
+    """A company that makes or sells technology. Products name their manufacturer; systems
+    name the supplier that sells or runs them when that is a different company."""
+
+    slug = models.SlugField(unique=True, max_length=100)
+    name = models.CharField(max_length=200)
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="subsidiaries",
+        help_text="The parent company, where this supplier belongs to a group.",
+    )
+    is_sme = models.BooleanField(
+        null=True, blank=True, help_text="Small or medium-sized enterprise; blank when unknown."
+    )
+    company_number = models.CharField(max_length=20, blank=True)
+    website = models.URLField(blank=True)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("directory:supplier", args=[self.slug])

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from citytools.directory import views
+
+app_name = "directory"
+urlpatterns = [
+    path("organisations/", views.organisation_list, name="organisations"),
+    path("organisations/<slug:slug>/", views.organisation_detail, name="organisation"),
+    path("suppliers/", views.supplier_list, name="suppliers"),
+    path("suppliers/<slug:slug>/", views.supplier_detail, name="supplier"),
+]

@@ -1,0 +1,118 @@
+"""The inventory owns what is used for what: the service-area taxonomy, products and systems.
+
+A system is one organisation's use of one product for one or more service areas. It imports
+from citytools.core and citytools.directory only.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+
+from citytools.core.models import TimeStampedModel
+
+
+class ServiceAreaQuerySet(models.QuerySet):
+    def groups(self):
+        return self.filter(parent__isnull=True)
+
+    def leaves(self):
+        return self.filter(parent__isnull=False)
+
+
+class ServiceArea(TimeStampedModel):
+    """Two levels: a group (Housing) and its areas (Housing management). Systems are
+    attached to areas, never to groups."""
+
+    class Kind(models.TextChoices):
+        FRONTLINE = "frontline", "Frontline"
+        CORPORATE = "corporate", "Corporate"
+
+    slug = models.SlugField(unique=True, max_length=100)
+    name = models.CharField(max_length=150)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    position = models.PositiveIntegerField(default=0)
+    description = models.TextField(blank=True)
+
+    objects = ServiceAreaQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if self.parent_id and self.parent.parent_id:
+            raise ValidationError({"parent": "Service areas have two levels: pick a group."})
+
+    @property
+    def is_group(self):
+        return self.parent_id is None
+
+    def get_absolute_url(self):
+        return reverse("inventory:service_area", args=[self.slug])
+
+
+class Product(TimeStampedModel):
+    slug = models.SlugField(unique=True, max_length=100)
+    name = models.CharField(max_length=200)
+    manufacturer = models.ForeignKey(
+        "directory.Supplier", on_delete=models.PROTECT, related_name="products_made"
+    )
+    description = models.TextField(blank=True)
+    website = models.URLField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("inventory:product", args=[self.slug])
+
+
+class System(TimeStampedModel):
+    """An organisation's use of a product."""
+
+    class Hosting(models.TextChoices):
+        ON_PREMISES = "on_premises", "On premises"
+        HOSTED = "hosted", "Hosted"
+        SAAS = "saas", "Software as a service"
+
+    class Status(models.TextChoices):
+        LIVE = "live", "Live"
+        BEING_REPLACED = "being_replaced", "Being replaced"
+        PLANNED = "planned", "Planned"
+
+    organisation = models.ForeignKey(
+        "directory.Organisation", on_delete=models.CASCADE, related_name="systems"
+    )
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="systems")
+    supplier = models.ForeignKey(
+        "directory.Supplier",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="systems_supplied",
+        help_text="The company that sells or runs it, when that is not the manufacturer.",
+    )
+    service_areas = models.ManyToManyField(ServiceArea, related_name="systems")
+    hosting = models.CharField(max_length=20, choices=Hosting.choices, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.LIVE)
+    go_live = models.DateField(null=True, blank=True)
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["organisation__short_name", "product__name"]
+
+    def __str__(self):
+        return f"{self.product} at {self.organisation}"
+
+    @property
+    def provider(self):
+        """Who the organisation deals with: the supplier if there is one, else the maker."""
+        return self.supplier or self.product.manufacturer

@@ -1,0 +1,15 @@
+from django.urls import include, path
+
+from citytools.api import api
+
+urlpatterns = [
+    path("", include("citytools.market.urls")),
+    path("", include("citytools.directory.urls")),
+    path("", include("citytools.inventory.urls")),
+    path("", include("citytools.contracts.urls")),
+    path("search/", include("citytools.search.urls")),
+    path("api/v1/", api.urls),
+]
+
+handler404 = "citytools.core.views.not_found"
+handler500 = "citytools.core.views.server_error"
