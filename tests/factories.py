@@ -23,6 +23,7 @@ class NetworkFactory(DjangoModelFactory):
 class OrganisationFactory(DjangoModelFactory):
     class Meta:
         model = Organisation
+        skip_postgeneration_save = True
 
     slug = factory.Sequence(lambda n: f"organisation-{n}")
     name = factory.Sequence(lambda n: f"London Borough of Testing {n}")
@@ -82,6 +83,7 @@ class ProductFactory(DjangoModelFactory):
 class SystemFactory(DjangoModelFactory):
     class Meta:
         model = System
+        skip_postgeneration_save = True
 
     organisation = factory.SubFactory(OrganisationFactory)
     product = factory.SubFactory(ProductFactory)
@@ -97,6 +99,7 @@ class SystemFactory(DjangoModelFactory):
 class ContractFactory(DjangoModelFactory):
     class Meta:
         model = Contract
+        skip_postgeneration_save = True
 
     organisation = factory.SubFactory(OrganisationFactory)
     supplier = factory.SubFactory(SupplierFactory)
