@@ -7,6 +7,8 @@ without JavaScript the table is still there.
 
 from dataclasses import dataclass, field
 
+from decimal import Decimal
+
 import altair as alt
 
 # Colour-blind-safe categorical palette (Okabe and Ito), dark enough for text contrast on white.
@@ -23,6 +25,14 @@ class Chart:
     columns: list[str]
     rows: list[list] = field(default_factory=list)
     description: str = ""
+
+
+def _plain(rows: list[dict]) -> list[dict]:
+    """Decimals become floats: Vega reads numbers, and would sort "9" after "10" as text."""
+    return [
+        {key: float(value) if isinstance(value, Decimal) else value for key, value in row.items()}
+        for row in rows
+    ]
 
 
 def _finish(chart: alt.Chart, *, title: str, description: str) -> dict:
@@ -52,7 +62,7 @@ def bar_chart(
     """A horizontal bar chart, sorted as given, of `value` by `label`."""
     order = [row[label] for row in rows]
     chart = (
-        alt.Chart(alt.Data(values=rows))
+        alt.Chart(alt.Data(values=_plain(rows)))
         .mark_bar(color=PALETTE[0])
         .encode(
             y=alt.Y(f"{label}:N", sort=order, title=label_title, axis=alt.Axis(labelLimit=220)),
@@ -90,7 +100,7 @@ def column_chart(
     """A vertical bar chart over an ordered category such as months."""
     order = [row[label] for row in rows]
     chart = (
-        alt.Chart(alt.Data(values=rows))
+        alt.Chart(alt.Data(values=_plain(rows)))
         .mark_bar(color=PALETTE[0])
         .encode(
             x=alt.X(f"{label}:O", sort=order, title=label_title),
