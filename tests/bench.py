@@ -1,0 +1,144 @@
+"""`make bench`: how long each page takes, on SQLite and (when it answers) PostgreSQL.
+
+    python -m tests.bench [--requests N] [--database sqlite|postgres]
+
+For each database it builds a fresh demo (`citytools migrate`, `citytools demo`), then asks
+every page from tests/pages.py N times through Django's test client after one warm-up, and
+prints the median and 95th-percentile time and the SQL queries per request against the
+target. It always exits 0: it measures, it does not judge a build. Each database runs in its
+own process because settings, and so the database, are fixed when Django starts.
+"""
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+TARGET_MS = 100.0
+POSTGRES_SERVER = os.environ.get(
+    "CITYTOOLS_TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres"
+)
+BENCH_DATABASE = "citytools_bench"
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def measure(requests: int) -> int:
+    """Runs inside the child process, whose environment already names its database."""
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.pages import discover
+
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("demo")
+    client = Client()
+    vendor = connection.vendor
+    print(f"\n{vendor}: {requests} requests per page after one warm-up; target < {TARGET_MS:.0f} ms median\n")
+    header = f"{'page':<52} {'median ms':>10} {'p95 ms':>8} {'queries':>8}  result"
+    print(header)
+    print("-" * len(header))
+    missed = []
+    for name, pages in discover().items():
+        if isinstance(pages, str):
+            print(f"{name:<52} {'':>10} {'':>8} {'':>8}  NOT MEASURED: {pages}")
+            missed.append(name)
+            continue
+        for page in pages:
+            response = client.get(page.url)
+            if response.status_code != 200:
+                print(f"{page.label:<52} {'':>10} {'':>8} {'':>8}  FAIL: status {response.status_code}")
+                missed.append(page.label)
+                continue
+            with CaptureQueriesContext(connection) as queries:
+                client.get(page.url)
+            timings = []
+            for _ in range(requests):
+                start = time.perf_counter()
+                client.get(page.url)
+                timings.append((time.perf_counter() - start) * 1000)
+            median = statistics.median(timings)
+            verdict = "PASS" if median < TARGET_MS else "FAIL"
+            if verdict == "FAIL":
+                missed.append(page.label)
+            print(f"{page.label:<52} {median:>10.1f} {percentile(timings, 0.95):>8.1f} {len(queries):>8}  {verdict}")
+    print()
+    if missed:
+        print(f"{vendor}: {len(missed)} page(s) miss the target: {', '.join(missed)}")
+    else:
+        print(f"{vendor}: every page meets the target.")
+    return 0
+
+
+def child_environment(data_dir: str, database_url: str | None) -> dict[str, str]:
+    env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
+    env.update(
+        DJANGO_SETTINGS_MODULE="citytools.settings",
+        CITYTOOLS_DATA_DIR=data_dir,
+        CITYTOOLS_DEMO_MODE="1",
+        CITYTOOLS_DEBUG="0",
+        # The test client's host, and no hashed manifest: the bench measures views, not collectstatic.
+        CITYTOOLS_ALLOWED_HOSTS="testserver",
+        CITYTOOLS_STATICFILES_STORAGE="django.contrib.staticfiles.storage.StaticFilesStorage",
+    )
+    if database_url:
+        env["DATABASE_URL"] = database_url
+    return env
+
+
+def recreate_postgres_database() -> str | None:
+    """A fresh `citytools_bench` database on the local server, or None when none answers."""
+    import psycopg
+
+    server = POSTGRES_SERVER.replace("postgres://", "postgresql://")
+    try:
+        with psycopg.connect(server, connect_timeout=3, autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DATABASE} WITH (FORCE)")
+            conn.execute(f"CREATE DATABASE {BENCH_DATABASE}")
+    except psycopg.Error as error:
+        print(f"\npostgresql: not measured, no server answers at {POSTGRES_SERVER} ({error.__class__.__name__})")
+        return None
+    return POSTGRES_SERVER.rsplit("/", 1)[0] + f"/{BENCH_DATABASE}"
+
+
+def run_child(requests: int, database_url: str | None) -> None:
+    with tempfile.TemporaryDirectory(prefix="citytools-bench-") as data_dir:
+        subprocess.run(
+            [sys.executable, "-m", "tests.bench", "--child", "--requests", str(requests)],
+            env=child_environment(data_dir, database_url),
+            check=False,
+        )
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tests.bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=30, help="requests per page after warm-up (30)")
+    parser.add_argument("--database", choices=["sqlite", "postgres", "both"], default="both")
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        return measure(args.requests)
+    print(f"City Tools page benchmark on {os.cpu_count()} CPU core(s), Python {sys.version.split()[0]}")
+    if args.database in {"sqlite", "both"}:
+        run_child(args.requests, None)
+    if args.database in {"postgres", "both"}:
+        url = recreate_postgres_database()
+        if url:
+            run_child(args.requests, url)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

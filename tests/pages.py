@@ -1,0 +1,182 @@
+"""Every page of the site, discovered from the URL resolver, with real objects to show.
+
+The browser tests and the benchmark both use this list, so a page nobody listed is still
+loaded, checked with axe and timed. A URL with a parameter needs a sample below, picked from
+the demo database; a new one without a sample fails the browser tests with
+"no sample for URL <name>" instead of going unchecked.
+
+`python -m tests.pages` prints the pages as JSON for the database the environment points at;
+the browser tests run it against the live server's database.
+"""
+
+import json
+import os
+import sys
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+
+# Only the API is left out: tests/test_api_schema.py checks every operation against the
+# OpenAPI schema, and it answers JSON, not pages. Static files never appear in the resolver
+# (whitenoise serves them from middleware), so nothing else needs excluding.
+EXCLUDED_NAMESPACES = {"api"}
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str
+    label: str
+    url: str
+
+
+class NoSample(LookupError):
+    pass
+
+
+def url_names() -> list[str]:
+    """Every named URL of the site outside the excluded namespaces, as "namespace:name"."""
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    found: list[str] = []
+
+    def walk(patterns, namespace: str | None) -> None:
+        for entry in patterns:
+            if isinstance(entry, URLResolver):
+                if entry.namespace in EXCLUDED_NAMESPACES:
+                    continue
+                inner = namespace
+                if entry.namespace:
+                    inner = f"{namespace}:{entry.namespace}" if namespace else entry.namespace
+                walk(entry.url_patterns, inner)
+            elif isinstance(entry, URLPattern):
+                if entry.name is None:
+                    raise AssertionError(f"URL pattern {entry.pattern} has no name, so no test can find it")
+                found.append(f"{namespace}:{entry.name}" if namespace else entry.name)
+
+    walk(get_resolver().url_patterns, None)
+    return list(dict.fromkeys(found))
+
+
+def takes_arguments(name: str) -> bool:
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        reverse(name)
+    except NoReverseMatch:
+        return True
+    return False
+
+
+def _london():
+    from citytools.directory.models import Network
+
+    return Network.objects.filter(slug="london").first() or Network.objects.order_by("pk").first()
+
+
+def _organisation():
+    from citytools.directory.models import Organisation
+
+    network = _london()
+    organisations = Organisation.objects.filter(systems__isnull=False)
+    if network:
+        organisations = organisations.filter(memberships__network=network)
+    return organisations.order_by("short_name").first()
+
+
+def _supplier():
+    from citytools.directory.models import Supplier
+
+    return Supplier.objects.filter(contracts__isnull=False).order_by("name").first()
+
+
+def _product():
+    from citytools.inventory.models import Product
+
+    return Product.objects.filter(systems__isnull=False).order_by("name").first()
+
+
+def _service_area_group():
+    from citytools.inventory.models import ServiceArea
+
+    return ServiceArea.objects.groups().filter(children__systems__isnull=False).order_by("position", "name").first()
+
+
+def _service_area():
+    from citytools.inventory.models import ServiceArea
+
+    return ServiceArea.objects.leaves().filter(systems__isnull=False).order_by("position", "name").first()
+
+
+def _contract():
+    from citytools.contracts.models import Contract
+
+    return Contract.objects.filter(systems__isnull=False).order_by("end_date", "pk").first()
+
+
+def _slug(lookup: Callable):
+    def kwargs():
+        obj = lookup()
+        return None if obj is None else {"slug": obj.slug}
+
+    return kwargs
+
+
+def _pk(lookup: Callable):
+    def kwargs():
+        obj = lookup()
+        return None if obj is None else {"pk": obj.pk}
+
+    return kwargs
+
+
+# URL name → {label: function returning the URL's kwargs from the database, or None}.
+SAMPLES: dict[str, dict[str, Callable[[], dict | None]]] = {
+    "directory:organisation": {"London organisation": _slug(_organisation)},
+    "directory:supplier": {"supplier": _slug(_supplier)},
+    "inventory:product": {"product": _slug(_product)},
+    "inventory:service_area": {"group": _slug(_service_area_group), "area": _slug(_service_area)},
+    "contracts:contract": {"contract": _pk(_contract)},
+}
+
+
+def pages_for(name: str) -> list[Page]:
+    """The pages to check for one URL name; raises NoSample when there is no way to fill it."""
+    from django.urls import reverse
+
+    if not takes_arguments(name):
+        return [Page(name=name, label=name, url=reverse(name))]
+    if name not in SAMPLES:
+        raise NoSample(f"no sample for URL {name}: add one to SAMPLES in tests/pages.py")
+    pages = []
+    for label, lookup in SAMPLES[name].items():
+        kwargs = lookup()
+        if kwargs is None:
+            raise NoSample(f"no sample for URL {name} ({label}): the database has no such object")
+        pages.append(Page(name=name, label=f"{name} ({label})", url=reverse(name, kwargs=kwargs)))
+    return pages
+
+
+def discover() -> dict[str, list[Page] | str]:
+    """Every URL name, mapped to its pages or to the reason it cannot be checked."""
+    found: dict[str, list[Page] | str] = {}
+    for name in url_names():
+        try:
+            found[name] = pages_for(name)
+        except NoSample as error:
+            found[name] = str(error)
+    return found
+
+
+def main() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "citytools.settings")
+    import django
+
+    django.setup()
+    found = discover()
+    json.dump(
+        {name: value if isinstance(value, str) else [asdict(p) for p in value] for name, value in found.items()},
+        sys.stdout,
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,61 @@
+"""The API's OpenAPI document is served and valid, and every GET operation answers what it
+documents: schemathesis generates requests from the schema and checks each response."""
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance
+
+from citytools.wsgi import application
+from tests.factories import (
+    ContractFactory,
+    NetworkFactory,
+    OrganisationFactory,
+    ProductFactory,
+    ServiceAreaFactory,
+    SupplierFactory,
+    SystemFactory,
+)
+
+OPENAPI = "/api/v1/openapi.json"
+
+
+@pytest.fixture
+def sample_rows(db):
+    """A few linked rows, so list and detail operations have something to return."""
+    london = NetworkFactory(slug="london", name="London")
+    supplier = SupplierFactory(name="Northwind Civic", slug="northwind-civic")
+    product = ProductFactory(name="Casebook", slug="casebook", manufacturer=supplier)
+    area = ServiceAreaFactory(name="Housing management", slug="housing-management")
+    for n in range(3):
+        organisation = OrganisationFactory(networks=[london])
+        system = SystemFactory(organisation=organisation, product=product, service_areas=[area])
+        ContractFactory(organisation=organisation, supplier=supplier, systems=[system])
+
+
+# Loaded at import, not through schemathesis.pytest.from_fixture: its lazy loader does not
+# work with the installed pytest. Building the document needs no database.
+schema = schemathesis.openapi.from_wsgi(OPENAPI, application).include(method="GET")
+
+
+def test_openapi_document_is_served_and_valid(client, db):
+    response = client.get(OPENAPI)
+    assert response.status_code == 200
+    document = response.json()
+    # Raises when the document breaks the OpenAPI meta-schema.
+    schemathesis.openapi.from_dict(document).validate()
+    assert document["info"]["title"] == "City Tools API"
+    assert "/api/v1/search" in document["paths"]
+
+
+def test_interactive_docs_are_served(client, db):
+    assert client.get("/api/v1/docs").status_code == 200
+
+
+@schema.parametrize()
+@settings(max_examples=10, deadline=None, suppress_health_check=list(HealthCheck))
+def test_get_operations_conform_to_the_schema(case, sample_rows):
+    case.call_and_validate(
+        checks=[not_a_server_error, content_type_conformance, response_schema_conformance]
+    )
