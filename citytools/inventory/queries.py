@@ -1,0 +1,715 @@
+"""Reads about the inventory: the matrix, products, service areas and systems.
+
+Pages, the CSV export and the API all call these functions, so they cannot disagree. Each
+function runs a fixed number of queries whatever the amount of data: rows come back through
+`values_list` or `select_related`, and the grouping happens in Python.
+"""
+
+import datetime
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field, replace
+
+from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.http import Http404
+from django.urls import reverse
+
+from citytools.contracts.models import Contract
+from citytools.directory.models import Organisation
+from citytools.inventory import rules
+from citytools.inventory.models import Product, ServiceArea, System
+from citytools.market.queries import MarketShare, contracts_ending, market_share, today
+
+COLOUR_MODES = {"supplier": "Supplier", "end": "Time to contract end"}
+SORT_KEYS = ("name", "population", "suppliers")
+AREA_SORT_PREFIX = "area:"
+
+SystemArea = System.service_areas.through
+ContractSystem = Contract.systems.through
+
+
+def with_contract_end(systems: QuerySet[System]) -> QuerySet[System]:
+    """Annotate each system with `contract_end`: the latest end date of its contracts.
+
+    The latest contract is the one that says how long the organisation is committed, so it
+    is the date the matrix colours by and the end-date filter tests.
+    """
+    latest = (
+        Contract.objects.filter(systems=OuterRef("pk")).order_by("-end_date").values("end_date")[:1]
+    )
+    return systems.annotate(contract_end=Subquery(latest))
+
+
+def _area_scope(slug: str) -> Q:
+    """Systems in a service area, or in any area of a group when `slug` names a group."""
+    return Q(servicearea__slug=slug) | Q(servicearea__parent__slug=slug)
+
+
+def filter_systems(
+    systems: QuerySet[System],
+    *,
+    organisation: str = "",
+    product: str = "",
+    supplier: str = "",
+    service_area: str = "",
+    network: str = "",
+    search: str = "",
+) -> QuerySet[System]:
+    """Narrow `systems` by slugs. `supplier` matches who sells it or who makes it."""
+    if organisation:
+        systems = systems.filter(organisation__slug=organisation)
+    if product:
+        systems = systems.filter(product__slug=product)
+    if supplier:
+        systems = systems.filter(Q(supplier__slug=supplier) | Q(product__manufacturer__slug=supplier))
+    if service_area:
+        # A subquery, not a join, so a system in two areas of a group is not counted twice.
+        systems = systems.filter(
+            pk__in=SystemArea.objects.filter(_area_scope(service_area)).values("system_id")
+        )
+    if network:
+        systems = systems.filter(
+            organisation__in=Organisation.objects.filter(memberships__network__slug=network)
+        )
+    if search:
+        systems = systems.filter(organisation__in=search_organisations(Organisation.objects, search))
+    return systems
+
+
+def search_organisations(organisations: QuerySet[Organisation], text: str) -> QuerySet[Organisation]:
+    text = text.strip()
+    return organisations.filter(
+        Q(short_name__icontains=text)
+        | Q(name__icontains=text)
+        | Q(alternative_names__icontains=text)
+        | Q(identifier__iexact=text)
+    )
+
+
+def systems_for_api(**filters) -> QuerySet[System]:
+    return (
+        with_contract_end(filter_systems(System.objects.all(), **filters))
+        .select_related("organisation", "product__manufacturer", "supplier")
+        .prefetch_related("service_areas")
+        .order_by("organisation__short_name", "product__name", "pk")
+    )
+
+
+def end_text(end: datetime.date | None, band: rules.Swatch) -> str:
+    """How a cell states a contract end in words, so the colour is never the only clue."""
+    if end is None:
+        return "End not known"
+    verb = "Ended" if band == rules.ENDED else "Ends"
+    return f"{verb} {end.day} {end:%b %Y}"
+
+
+# The matrix ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MatrixFilters:
+    """What a person asked the matrix to show. Empty strings mean "no filter"."""
+
+    network: str = ""
+    group: str = ""
+    supplier: str = ""
+    product: str = ""
+    ends_from: datetime.date | None = None
+    ends_to: datetime.date | None = None
+    search: str = ""
+    colour: str = "supplier"
+    sort: str = "name"
+    show_empty: bool = False
+
+    @property
+    def sort_key(self) -> str:
+        return self.sort.removeprefix("-")
+
+    @property
+    def descending(self) -> bool:
+        return self.sort.startswith("-")
+
+    @property
+    def sort_area(self) -> str:
+        key = self.sort_key
+        return key.removeprefix(AREA_SORT_PREFIX) if key.startswith(AREA_SORT_PREFIX) else ""
+
+    def query(self, **changes) -> dict[str, str]:
+        """The GET parameters for these filters (with `changes`), leaving out the defaults."""
+        filters = replace(self, **changes)
+        defaults = MatrixFilters()
+        params = {}
+        for name in MatrixFilters.__dataclass_fields__:
+            value = getattr(filters, name)
+            if value == getattr(defaults, name):
+                continue
+            if isinstance(value, bool):
+                value = "1"
+            elif isinstance(value, datetime.date):
+                value = value.isoformat()
+            params[name] = value
+        return params
+
+
+@dataclass(frozen=True)
+class MatrixItem:
+    """One system as it appears in a cell."""
+
+    system_id: int
+    product_slug: str
+    product_name: str
+    provider_slug: str
+    provider_name: str
+    manufacturer_slug: str
+    manufacturer_name: str
+    contract_end: datetime.date | None
+    band: rules.Swatch
+    fill: rules.Swatch
+    product_url: str
+
+    @property
+    def end_text(self) -> str:
+        return end_text(self.contract_end, self.band)
+
+
+@dataclass
+class MatrixColumn:
+    slug: str
+    name: str
+    group_slug: str
+    group_name: str
+    kind: str
+    group_start: bool = False
+
+    @property
+    def label(self) -> str:
+        return f"{self.group_name} › {self.name}"
+
+
+@dataclass
+class MatrixColumnGroup:
+    slug: str
+    name: str
+    columns: list[MatrixColumn]
+
+
+@dataclass
+class MatrixCell:
+    column: MatrixColumn
+    items: list[MatrixItem]
+
+    @property
+    def text(self) -> str:
+        """The cell as text: its product names, as the page lists them."""
+        return "; ".join(item.product_name for item in self.items)
+
+
+@dataclass
+class MatrixRow:
+    slug: str
+    name: str
+    identifier: str
+    population: int | None
+    cells: list[MatrixCell]
+
+    @property
+    def url(self) -> str:
+        return reverse("directory:organisation", args=[self.slug])
+
+    @property
+    def suppliers(self) -> int:
+        return len({item.provider_slug for cell in self.cells for item in cell.items})
+
+
+@dataclass
+class LegendEntry:
+    swatch: rules.Swatch
+    cells: int
+
+
+@dataclass
+class Matrix:
+    filters: MatrixFilters
+    column_groups: list[MatrixColumnGroup]
+    rows: list[MatrixRow]
+    systems: int
+    legend: list[LegendEntry]
+    hidden_rows: int = 0
+    hidden_columns: int = 0
+
+    @property
+    def columns(self) -> list[MatrixColumn]:
+        return [column for group in self.column_groups for column in group.columns]
+
+    def table(self) -> list[list[str]]:
+        """Header and rows as text: what the CSV export writes, cell for cell."""
+        header = ["Organisation", "GSS code", *(column.label for column in self.columns)]
+        return [header, *([row.name, row.identifier, *(cell.text for cell in row.cells)] for row in self.rows)]
+
+
+@dataclass
+class _Candidate:
+    """An organisation while the matrix is built: its items by area slug."""
+
+    slug: str
+    name: str
+    identifier: str
+    population: int | None
+    items: dict[str, list[MatrixItem]] = field(default_factory=lambda: defaultdict(list))
+
+
+def build_matrix(filters: MatrixFilters) -> Matrix:
+    """Organisations × service areas, each cell the systems used there, after `filters`.
+
+    Filters act on systems (a cell keeps the systems that match); rows and columns left
+    with no system are hidden unless `show_empty`. Four queries in all.
+    """
+    day = today()
+    areas = list(
+        ServiceArea.objects.leaves()
+        .select_related("parent")
+        .order_by("parent__position", "parent__name", "position", "name")
+    )
+    if filters.group:
+        areas = [area for area in areas if area.parent.slug == filters.group]
+
+    organisations = Organisation.objects.all()
+    if filters.network:
+        organisations = organisations.filter(memberships__network__slug=filters.network)
+    if filters.search:
+        organisations = search_organisations(organisations, filters.search)
+    candidates = {
+        pk: _Candidate(slug, short_name or name, identifier, population)
+        for pk, slug, short_name, name, identifier, population in organisations.order_by().values_list(
+            "pk", "slug", "short_name", "name", "identifier", "population"
+        )
+    }
+
+    systems = filter_systems(
+        System.objects.filter(organisation__in=organisations.values("pk")),
+        product=filters.product,
+        supplier=filters.supplier,
+        service_area=filters.group,
+    )
+    systems = with_contract_end(systems)
+    if filters.ends_from:
+        systems = systems.filter(contract_end__gte=filters.ends_from)
+    if filters.ends_to:
+        systems = systems.filter(contract_end__lte=filters.ends_to)
+    system_rows = {
+        row[0]: row
+        for row in systems.order_by().values_list(
+            "pk",
+            "organisation_id",
+            "product__slug",
+            "product__name",
+            "product__manufacturer__slug",
+            "product__manufacturer__name",
+            "supplier__slug",
+            "supplier__name",
+            "contract_end",
+        )
+    }
+    area_by_pk = {area.pk: area for area in areas}
+    links = [
+        (system_id, area_by_pk[area_id].slug)
+        for system_id, area_id in SystemArea.objects.filter(
+            system_id__in=systems.values("pk"), servicearea_id__in=list(area_by_pk)
+        ).values_list("system_id", "servicearea_id")
+    ]
+
+    # Cells per provider decide which suppliers get their own colour.
+    provider_names: dict[str, str] = {}
+    provider_cells: Counter = Counter()
+    for system_id, _area_slug in links:
+        _, _, _, _, m_slug, m_name, s_slug, s_name, _ = system_rows[system_id]
+        slug, name = (s_slug, s_name) if s_slug else (m_slug, m_name)
+        provider_names[slug] = name
+        provider_cells[slug] += 1
+    swatches = rules.supplier_swatches(provider_cells, provider_names)
+    product_urls: dict[str, str] = {}
+
+    for system_id, area_slug in links:
+        _, org_id, p_slug, p_name, m_slug, m_name, s_slug, s_name, end = system_rows[system_id]
+        provider_slug, provider_name = (s_slug, s_name) if s_slug else (m_slug, m_name)
+        band = rules.end_band(end, day)
+        fill = band if filters.colour == "end" else rules.supplier_swatch(swatches, provider_slug)
+        if p_slug not in product_urls:
+            # reverse() costs microseconds, which add up over a thousand cells.
+            product_urls[p_slug] = reverse("inventory:product", args=[p_slug])
+        candidates[org_id].items[area_slug].append(
+            MatrixItem(
+                system_id=system_id,
+                product_slug=p_slug,
+                product_name=p_name,
+                provider_slug=provider_slug,
+                provider_name=provider_name,
+                manufacturer_slug=m_slug,
+                manufacturer_name=m_name,
+                contract_end=end,
+                band=band,
+                fill=fill,
+                product_url=product_urls[p_slug],
+            )
+        )
+
+    used_areas = {area_slug for _, area_slug in links}
+    shown_areas = areas if filters.show_empty else [area for area in areas if area.slug in used_areas]
+    shown_candidates = [
+        candidate for candidate in candidates.values() if filters.show_empty or candidate.items
+    ]
+    column_groups: list[MatrixColumnGroup] = []
+    for area in shown_areas:
+        column = MatrixColumn(area.slug, area.name, area.parent.slug, area.parent.name, area.kind)
+        if not column_groups or column_groups[-1].slug != area.parent.slug:
+            column.group_start = True
+            column_groups.append(MatrixColumnGroup(area.parent.slug, area.parent.name, []))
+        column_groups[-1].columns.append(column)
+    columns = [column for group in column_groups for column in group.columns]
+
+    rows = []
+    for candidate in shown_candidates:
+        cells = []
+        for column in columns:
+            items = candidate.items.get(column.slug, [])
+            items.sort(key=lambda item: (item.product_name.casefold(), item.system_id))
+            cells.append(MatrixCell(column, items))
+        rows.append(
+            MatrixRow(candidate.slug, candidate.name, candidate.identifier, candidate.population, cells)
+        )
+    _sort_rows(rows, columns, filters)
+
+    return Matrix(
+        filters=filters,
+        column_groups=column_groups,
+        rows=rows,
+        systems=len({item.system_id for row in rows for cell in row.cells for item in cell.items}),
+        legend=_legend(rows, filters, swatches),
+        hidden_rows=len(candidates) - len(shown_candidates),
+        hidden_columns=len(areas) - len(shown_areas),
+    )
+
+
+def _sort_rows(rows: list[MatrixRow], columns: list[MatrixColumn], filters: MatrixFilters) -> None:
+    """Sort in place. Rows with nothing to sort on (no population, empty cell) always go last."""
+    rows.sort(key=lambda row: (row.name.casefold(), row.slug))
+    key = filters.sort_key
+    if key == "population":
+        known = sorted((r for r in rows if r.population is not None), key=lambda r: r.population, reverse=filters.descending)
+        rows[:] = known + [r for r in rows if r.population is None]
+    elif key == "suppliers":
+        rows.sort(key=lambda row: row.suppliers, reverse=filters.descending)
+    elif filters.sort_area:
+        index = next((i for i, column in enumerate(columns) if column.slug == filters.sort_area), None)
+        if index is None:
+            return
+        filled = sorted(
+            (r for r in rows if r.cells[index].items),
+            key=lambda r: r.cells[index].text.casefold(),
+            reverse=filters.descending,
+        )
+        rows[:] = filled + [r for r in rows if not r.cells[index].items]
+    elif filters.descending:
+        rows.reverse()
+
+
+def _legend(rows: list[MatrixRow], filters: MatrixFilters, swatches: dict[str, rules.Swatch]) -> list[LegendEntry]:
+    counts: Counter = Counter(
+        item.fill.key for row in rows for cell in row.cells for item in cell.items
+    )
+    if filters.colour == "end":
+        candidates = list(rules.END_BANDS)
+    else:
+        candidates = [*swatches.values(), rules.OTHER_SUPPLIER]
+    return [LegendEntry(swatch, counts[swatch.key]) for swatch in candidates if counts[swatch.key]]
+
+
+# Products -----------------------------------------------------------------------------------
+
+
+@dataclass
+class AreaRef:
+    slug: str
+    name: str
+    group_name: str
+
+    @property
+    def url(self) -> str:
+        return reverse("inventory:service_area", args=[self.slug])
+
+
+@dataclass
+class ProductSummary:
+    slug: str
+    name: str
+    manufacturer_slug: str
+    manufacturer_name: str
+    organisations: int
+    service_areas: list[AreaRef]
+
+    @property
+    def url(self) -> str:
+        return reverse("inventory:product", args=[self.slug])
+
+
+PRODUCT_SORTS = {"name": "Name (A to Z)", "-users": "Most organisations first", "users": "Fewest organisations first"}
+
+
+def _area_refs() -> dict[int, AreaRef]:
+    return {
+        pk: AreaRef(slug, name, group_name or "")
+        for pk, slug, name, group_name in ServiceArea.objects.leaves()
+        .order_by("parent__position", "position", "name")
+        .values_list("pk", "slug", "name", "parent__name")
+    }
+
+
+def product_summaries(*, service_area: str = "", manufacturer: str = "", search: str = "", sort: str = "name") -> list[ProductSummary]:
+    """Products with who makes them, how many organisations use them, and where. Three queries."""
+    products = Product.objects.all()
+    if manufacturer:
+        products = products.filter(manufacturer__slug=manufacturer)
+    if search:
+        products = products.filter(Q(name__icontains=search) | Q(manufacturer__name__icontains=search))
+    if service_area:
+        products = products.filter(
+            pk__in=SystemArea.objects.filter(_area_scope(service_area)).values("system__product_id")
+        )
+    areas = _area_refs()
+    organisations: dict[int, set[int]] = defaultdict(set)
+    product_areas: dict[int, set[int]] = defaultdict(set)
+    for product_id, organisation_id, area_id in SystemArea.objects.filter(
+        system__product__in=products.values("pk")
+    ).values_list("system__product_id", "system__organisation_id", "servicearea_id"):
+        organisations[product_id].add(organisation_id)
+        product_areas[product_id].add(area_id)
+    # Systems not yet placed in any area still count as users.
+    for product_id, organisation_id in System.objects.filter(
+        product__in=products.values("pk"), service_areas__isnull=True
+    ).values_list("product_id", "organisation_id"):
+        organisations[product_id].add(organisation_id)
+    area_order = {pk: index for index, pk in enumerate(areas)}
+    summaries = [
+        ProductSummary(
+            slug=slug,
+            name=name,
+            manufacturer_slug=m_slug,
+            manufacturer_name=m_name,
+            organisations=len(organisations[pk]),
+            service_areas=[areas[a] for a in sorted(product_areas[pk], key=area_order.get) if a in areas],
+        )
+        for pk, slug, name, m_slug, m_name in products.order_by("name", "pk").values_list(
+            "pk", "slug", "name", "manufacturer__slug", "manufacturer__name"
+        )
+    ]
+    if sort == "-users":
+        summaries.sort(key=lambda s: -s.organisations)
+    elif sort == "users":
+        summaries.sort(key=lambda s: s.organisations)
+    return summaries
+
+
+@dataclass
+class Use:
+    """One organisation's use of a product, as a row of a "who uses it" table."""
+
+    system: System
+    service_areas: list[ServiceArea]
+    contract_end: datetime.date | None
+    band: rules.Swatch
+
+    @property
+    def organisation(self) -> Organisation:
+        return self.system.organisation
+
+    @property
+    def end_text(self) -> str:
+        return end_text(self.contract_end, self.band)
+
+    @property
+    def resold(self) -> bool:
+        """True when someone other than the maker supplies it."""
+        supplier_id = self.system.supplier_id
+        return bool(supplier_id) and supplier_id != self.system.product.manufacturer_id
+
+
+@dataclass
+class SupplyRoute:
+    """Who supplies a product, and to how many organisations."""
+
+    slug: str
+    name: str
+    organisations: int
+    is_manufacturer: bool
+
+    @property
+    def url(self) -> str:
+        return reverse("directory:supplier", args=[self.slug])
+
+
+@dataclass
+class ProductDetail:
+    product: Product
+    uses: list[Use]
+    routes: list[SupplyRoute]
+    service_areas: list[ServiceArea]
+    share: MarketShare
+    ending: list[Contract]
+
+    @property
+    def organisations(self) -> int:
+        return len({use.system.organisation_id for use in self.uses})
+
+    @property
+    def resold(self) -> bool:
+        return any(not route.is_manufacturer for route in self.routes)
+
+
+def _uses(systems: QuerySet[System]) -> list[Use]:
+    day = today()
+    return [
+        Use(system, list(system.service_areas.all()), system.contract_end, rules.end_band(system.contract_end, day))
+        for system in with_contract_end(systems)
+        .select_related("organisation", "product__manufacturer", "supplier")
+        .prefetch_related(
+            "service_areas",
+        )
+        .order_by("organisation__short_name", "product__name", "pk")
+    ]
+
+
+def _systems_in(area_ids) -> QuerySet[System]:
+    return System.objects.filter(pk__in=SystemArea.objects.filter(servicearea_id__in=area_ids).values("system_id"))
+
+
+def _ending_for(systems: QuerySet[System]) -> list[Contract]:
+    return list(contracts_ending(Contract.objects.filter(pk__in=ContractSystem.objects.filter(system__in=systems.values("pk")).values("contract_id"))))
+
+
+def product_detail(slug: str) -> ProductDetail:
+    """A product, who uses it for what, who supplies it, and its share among competitors."""
+    try:
+        product = Product.objects.select_related("manufacturer").get(slug=slug)
+    except Product.DoesNotExist:
+        raise Http404("No such product.") from None
+    systems = System.objects.filter(product=product)
+    uses = _uses(systems)
+    by_provider: dict[str, set[int]] = defaultdict(set)
+    names = {}
+    for use in uses:
+        provider = use.system.provider
+        by_provider[provider.slug].add(use.system.organisation_id)
+        names[provider.slug] = provider.name
+    routes = sorted(
+        (
+            SupplyRoute(slug, names[slug], len(orgs), slug == product.manufacturer.slug)
+            for slug, orgs in by_provider.items()
+        ),
+        key=lambda route: (not route.is_manufacturer, -route.organisations, route.name),
+    )
+    area_ids = {area.pk for use in uses for area in use.service_areas}
+    service_areas = sorted(
+        {area.pk: area for use in uses for area in use.service_areas}.values(),
+        key=lambda area: (area.position, area.name),
+    )
+    return ProductDetail(
+        product=product,
+        uses=uses,
+        routes=routes,
+        service_areas=service_areas,
+        share=market_share(_systems_in(area_ids), by="product"),
+        ending=_ending_for(systems),
+    )
+
+
+# Service areas ------------------------------------------------------------------------------
+
+
+@dataclass
+class AreaSummary:
+    area: ServiceArea
+    organisations: int
+    products: int
+
+
+@dataclass
+class GroupSummary:
+    group: ServiceArea
+    areas: list[AreaSummary]
+    organisations: int
+    products: int
+
+
+def _area_counts(area_ids) -> tuple[dict[int, set[int]], dict[int, set[int]]]:
+    organisations: dict[int, set[int]] = defaultdict(set)
+    products: dict[int, set[int]] = defaultdict(set)
+    for area_id, organisation_id, product_id in SystemArea.objects.filter(
+        servicearea_id__in=area_ids
+    ).values_list(
+        "servicearea_id", "system__organisation_id", "system__product_id"
+    ):
+        organisations[area_id].add(organisation_id)
+        products[area_id].add(product_id)
+    return organisations, products
+
+
+def _group_summaries(groups, leaves) -> list[GroupSummary]:
+    organisations, products = _area_counts([area.pk for area in leaves])
+    children = defaultdict(list)
+    for area in leaves:
+        children[area.parent_id].append(area)
+    summaries = []
+    for group in groups:
+        areas = children[group.pk]
+        summaries.append(
+            GroupSummary(
+                group=group,
+                areas=[AreaSummary(a, len(organisations[a.pk]), len(products[a.pk])) for a in areas],
+                organisations=len(set().union(*(organisations[a.pk] for a in areas))),
+                products=len(set().union(*(products[a.pk] for a in areas))),
+            )
+        )
+    return summaries
+
+
+def service_area_tree() -> list[GroupSummary]:
+    """Every group with its areas, and how many organisations and products each has. Two queries."""
+    areas = list(ServiceArea.objects.order_by("position", "name"))
+    return _group_summaries([a for a in areas if a.is_group], [a for a in areas if not a.is_group])
+
+
+@dataclass
+class ServiceAreaDetail:
+    area: ServiceArea
+    summary: GroupSummary | None
+    uses: list[Use]
+    provider_share: MarketShare
+    product_share: MarketShare
+    ending: list[Contract]
+
+    @property
+    def organisations(self) -> int:
+        return self.provider_share.organisations
+
+
+def service_area_detail(slug: str) -> ServiceAreaDetail:
+    """An area (or a group of areas): who uses what, shares by supplier and product, and endings."""
+    try:
+        area = ServiceArea.objects.select_related("parent").get(slug=slug)
+    except ServiceArea.DoesNotExist:
+        raise Http404("No such service area.") from None
+    summary = None
+    if area.is_group:
+        leaves = list(area.children.order_by("position", "name"))
+        summary = _group_summaries([area], leaves)[0]
+        area_ids = [leaf.pk for leaf in leaves]
+    else:
+        area_ids = [area.pk]
+    systems = _systems_in(area_ids)
+    return ServiceAreaDetail(
+        area=area,
+        summary=summary,
+        uses=[] if area.is_group else _uses(systems),
+        provider_share=market_share(systems, by="provider"),
+        product_share=market_share(systems, by="product"),
+        ending=_ending_for(systems),
+    )

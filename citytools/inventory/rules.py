@@ -1,0 +1,122 @@
+"""Pure rules for showing the inventory: contract-end bands, supplier colours, contrast.
+
+No database access here, so every rule is table-tested without one (tests/inventory/test_rules.py).
+Each colour is a light background under dark text; the matching CSS classes live in
+citytools.scss (`.citytools-fill--<key>`), and a test checks the two lists agree.
+"""
+
+import calendar
+import datetime
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+# Text colours used on top of every fill: body text and the small "meta" line in a cell.
+TEXT_COLOUR = "#0b0c0c"
+META_TEXT_COLOUR = "#484949"
+# WCAG 2.2 success criterion 1.4.3: normal-size text needs a contrast ratio of at least 4.5:1.
+MINIMUM_CONTRAST = 4.5
+
+
+@dataclass(frozen=True)
+class Swatch:
+    """One colour in a legend: its CSS class key, what it means, and the background."""
+
+    key: str
+    label: str
+    background: str
+
+
+# Ordered from most to least urgent; warm colours for soon, cool for later.
+ENDED = Swatch("ended", "Ended", "#f4c7c3")
+UNDER_6_MONTHS = Swatch("lt6m", "Ends in under 6 months", "#fbd5c0")
+UNDER_12_MONTHS = Swatch("lt12m", "Ends in 6 to 12 months", "#fbe8a6")
+UNDER_2_YEARS = Swatch("lt2y", "Ends in 1 to 2 years", "#dcecc4")
+LATER = Swatch("later", "Ends in more than 2 years", "#c9e3f5")
+UNKNOWN_END = Swatch("unknown", "End date not known", "#f3f2f1")
+END_BANDS = (ENDED, UNDER_6_MONTHS, UNDER_12_MONTHS, UNDER_2_YEARS, LATER, UNKNOWN_END)
+
+# Ten light fills with distinct hues, for the suppliers with the most cells.
+SUPPLIER_FILLS = (
+    "#cce2f3",
+    "#fbd5c0",
+    "#c9ecd9",
+    "#efcfe3",
+    "#fbe8a6",
+    "#d9d2ee",
+    "#bfe9e5",
+    "#e6d3bf",
+    "#e2eec0",
+    "#f6c9cb",
+)
+OTHER_SUPPLIER = Swatch("other", "Other suppliers", "#f3f2f1")
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """The same day `months` later, clamped to the month's last day (31 Aug + 6 = 28 Feb)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def end_band(end_date: datetime.date | None, today: datetime.date) -> Swatch:
+    """Which band a contract ending on `end_date` falls in, seen from `today`.
+
+    A contract ending today has not ended yet; one ending exactly six months ahead is in the
+    "6 to 12 months" band, so each band includes its lower bound.
+    """
+    if end_date is None:
+        return UNKNOWN_END
+    if end_date < today:
+        return ENDED
+    if end_date < add_months(today, 6):
+        return UNDER_6_MONTHS
+    if end_date < add_months(today, 12):
+        return UNDER_12_MONTHS
+    if end_date < add_months(today, 24):
+        return UNDER_2_YEARS
+    return LATER
+
+
+def supplier_swatches(
+    cell_counts: Mapping[str, int], names: Mapping[str, str], *, size: int = len(SUPPLIER_FILLS)
+) -> dict[str, Swatch]:
+    """A distinct colour for each of the `size` suppliers with the most cells.
+
+    Ties go to the name that sorts first, so the colours do not change between page loads.
+    Suppliers left out take OTHER_SUPPLIER (see `supplier_swatch`).
+    """
+    size = min(size, len(SUPPLIER_FILLS))
+    ranked = sorted(cell_counts, key=lambda slug: (-cell_counts[slug], names[slug].casefold(), slug))
+    return {
+        slug: Swatch(f"s{index + 1}", names[slug], SUPPLIER_FILLS[index])
+        for index, slug in enumerate(ranked[:size])
+    }
+
+
+def supplier_swatch(swatches: Mapping[str, Swatch], slug: str) -> Swatch:
+    return swatches.get(slug, OTHER_SUPPLIER)
+
+
+def _channel(value: int) -> float:
+    c = value / 255
+    return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+
+def relative_luminance(colour: str) -> float:
+    """WCAG 2.2 relative luminance of a #rrggbb colour."""
+    colour = colour.lstrip("#")
+    r, g, b = (int(colour[i : i + 2], 16) for i in (0, 2, 4))
+    return 0.2126 * _channel(r) + 0.7152 * _channel(g) + 0.0722 * _channel(b)
+
+
+def contrast_ratio(foreground: str, background: str) -> float:
+    lighter, darker = sorted(
+        (relative_luminance(foreground), relative_luminance(background)), reverse=True
+    )
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def all_fills() -> list[Swatch]:
+    """Every fill the matrix can use, for the stylesheet check and the legend."""
+    supplier = [Swatch(f"s{i + 1}", f"Supplier {i + 1}", fill) for i, fill in enumerate(SUPPLIER_FILLS)]
+    return [*END_BANDS, *supplier, OTHER_SUPPLIER]
