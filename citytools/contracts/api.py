@@ -1,3 +1,88 @@
-from ninja import Router
+"""Contracts, filtered like the contract list page and read through contracts.queries."""
+
+import datetime
+from decimal import Decimal
+from typing import Literal
+
+from ninja import Field, Query, Router, Schema
+from ninja.pagination import PageNumberPagination, paginate
+
+from citytools.contracts import queries
+from citytools.core.errors import DomainError
 
 router = Router(tags=["contracts"])
+
+MONEY = "Decimal amounts are JSON strings, e.g. \"125000.00\", so no precision is lost; null when not known."
+
+
+class ContractQuery(Schema):
+    network: str | None = Field(None, description="Slug of a network: contracts of its members.")
+    organisation: str | None = Field(None, description="Slug of an organisation.")
+    supplier: str | None = Field(None, description="Slug of the supplier holding the contract.")
+    service_area: str | None = Field(
+        None, description="Slug of a service area, or of a group for all its areas: contracts covering a system there."
+    )
+    ending_within: int | None = Field(None, ge=0, le=36500, description="Ending between today and this many days ahead.")
+    end_from: datetime.date | None = Field(None, description="Ending on or after this date.")
+    end_to: datetime.date | None = Field(None, description="Ending on or before this date.")
+    sort: Literal[tuple(queries.CONTRACT_SORTS) + tuple(f"-{k}" for k in queries.CONTRACT_SORTS)] = Field(
+        "end_date", description="end_date, value or organisation; a leading '-' reverses. Unknown values sort last."
+    )
+
+
+class Ref(Schema):
+    slug: str
+    name: str
+
+
+class SystemRef(Schema):
+    id: int
+    product: Ref
+
+
+class ContractOut(Schema):
+    id: int
+    title: str
+    organisation: Ref
+    supplier: Ref
+    systems: list[SystemRef]
+    start_date: datetime.date
+    end_date: datetime.date
+    extension_end_date: datetime.date | None = Field(description="Latest end if every extension option is taken.")
+    annual_value: Decimal | None = Field(description=MONEY)
+    total_value: Decimal | None = Field(description=MONEY)
+    currency: str = Field(description="ISO 4217 code.")
+    route: str
+    framework: str
+    source: str
+    reference: str
+    source_url: str
+
+    @staticmethod
+    def resolve_organisation(contract):
+        return {"slug": contract.organisation.slug, "name": str(contract.organisation)}
+
+    @staticmethod
+    def resolve_systems(contract):
+        return [
+            {"id": s.pk, "product": {"slug": s.product.slug, "name": s.product.name}}
+            for s in contract.systems.all()
+        ]
+
+
+@router.get(
+    "/contracts",
+    response=list[ContractOut],
+    url_name="contracts",
+    summary="List contracts, filtered and sorted like the contracts page",
+)
+@paginate(PageNumberPagination, page_size=50)
+def contract_list(request, filters: Query[ContractQuery]):
+    if filters.end_from and filters.end_to and filters.end_from > filters.end_to:
+        raise DomainError("end_to must be on or after end_from.", code="invalid_range", field="end_to")
+    return queries.filter_contracts(queries.ContractFilters(**filters.dict()))
+
+
+@router.get("/contracts/{contract_id}", response=ContractOut, url_name="contract", summary="One contract")
+def contract_detail(request, contract_id: int):
+    return queries.contract(contract_id)

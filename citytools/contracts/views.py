@@ -1,8 +1,86 @@
-from django.http import HttpResponse
+"""The contract list and contract pages. Each view parses the request and calls contracts.queries."""
+
+from django import forms
+from django.core.paginator import Paginator
+from django.shortcuts import render
+
+from citytools.contracts import queries
+from citytools.directory.views import GovukForm, sort_columns
+
+PAGE_SIZE = 25
 
 
-def contract_list(request, **kwargs):
-    return HttpResponse("pending")
+class ContractFilterForm(GovukForm):
+    network = forms.ChoiceField(required=False, label="Network")
+    organisation = forms.ChoiceField(required=False, label="Organisation")
+    supplier = forms.ChoiceField(required=False, label="Supplier")
+    service_area = forms.ChoiceField(required=False, label="Service area")
+    ending_within = forms.IntegerField(
+        required=False, min_value=0, max_value=36500, label="Ending within (days from today)"
+    )
+    end_from = forms.DateField(required=False, label="Ending on or after", widget=forms.DateInput(attrs={"type": "date"}))
+    end_to = forms.DateField(required=False, label="Ending on or before", widget=forms.DateInput(attrs={"type": "date"}))
+    sort = forms.CharField(required=False, widget=forms.HiddenInput)
 
-def contract_detail(request, **kwargs):
-    return HttpResponse("pending")
+    def __init__(self, *args, options: queries.FilterOptions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["network"].choices = [("", "Any network")] + [(n.slug, n.name) for n in options.networks]
+        self.fields["organisation"].choices = [("", "Any organisation")] + [
+            (o.slug, str(o)) for o in options.organisations
+        ]
+        self.fields["supplier"].choices = [("", "Any supplier")] + [(s.slug, s.name) for s in options.suppliers]
+        # A group is a choice of its own (all its areas) followed by its areas.
+        self.fields["service_area"].choices = [("", "Any service area")] + [
+            (group.name, [(group.slug, f"All of {group.name}")] + [(a.slug, a.name) for a in areas])
+            for group, areas in options.service_areas
+        ]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("end_from") and data.get("end_to") and data["end_from"] > data["end_to"]:
+            self.add_error("end_to", "The latest end date must be on or after the earliest.")
+        return data
+
+    def filters(self) -> queries.ContractFilters:
+        data = self.cleaned_data
+        return queries.ContractFilters(
+            network=data.get("network") or None,
+            organisation=data.get("organisation") or None,
+            supplier=data.get("supplier") or None,
+            service_area=data.get("service_area") or None,
+            ending_within=data.get("ending_within"),
+            end_from=data.get("end_from"),
+            end_to=data.get("end_to"),
+            sort=data.get("sort") or "end_date",
+        )
+
+
+CONTRACT_COLUMNS = [
+    ("organisation", "Organisation", False),
+    ("supplier", "Supplier", None),
+    ("title", "Contract", None),
+    ("systems", "Systems", None),
+    ("end_date", "End date", True),
+    ("extension", "Extension to", None),
+    ("value", "Annual value", True),
+]
+
+
+def contract_list(request):
+    form = ContractFilterForm(request.GET or None, options=queries.filter_options())
+    filters = form.filters() if form.is_valid() else queries.ContractFilters()
+    contracts = queries.filter_contracts(filters)
+    page = Paginator(contracts, PAGE_SIZE).get_page(request.GET.get("page"))
+    sortable = [column for column in CONTRACT_COLUMNS if column[2] is not None]
+    header = {cell["key"]: cell for cell in sort_columns(sortable, filters.sort)}
+    # The end date reads best soonest first, even though it is a date.
+    if "end_date" in header and header["end_date"]["aria_sort"] is None:
+        header["end_date"]["next"] = "end_date"
+    columns = [header.get(key) or {"key": key, "label": label, "numeric": False} for key, label, _ in CONTRACT_COLUMNS]
+    context = {"form": form, "page": page, "columns": columns, "filters": filters}
+    template = "contracts/_contract_results.html" if request.htmx else "contracts/contract_list.html"
+    return render(request, template, context)
+
+
+def contract_detail(request, pk):
+    return render(request, "contracts/contract_detail.html", {"contract": queries.contract(pk)})

@@ -1,3 +1,293 @@
-from ninja import Router
+"""Networks, organisations and suppliers, read through directory.queries like the pages."""
+
+import datetime
+from decimal import Decimal
+from typing import Literal
+
+from ninja import Field, Query, Router, Schema
+from ninja.pagination import PageNumberPagination, paginate
+
+from citytools.directory import queries
 
 router = Router(tags=["directory"])
+
+MONEY = "Decimal amounts are JSON strings, e.g. \"125000.00\", so no precision is lost."
+PAGE_SIZE = 50
+
+
+class Ref(Schema):
+    slug: str
+    name: str
+
+
+class NetworkOut(Schema):
+    slug: str
+    name: str
+    description: str
+    organisations: int = Field(alias="organisation_count")
+
+
+@router.get("/networks", response=list[NetworkOut], url_name="networks", summary="List networks")
+@paginate(PageNumberPagination, page_size=PAGE_SIZE)
+def network_list(request):
+    return queries.networks()
+
+
+# Organisations ------------------------------------------------------------------------
+
+
+class OrganisationFilters(Schema):
+    network: str | None = Field(None, description="Slug of a network: only its members.")
+    everyone: bool = Field(False, description="Include organisations in no network (all UK local authorities).")
+    name: str | None = Field(None, description="Part of the official, short or alternative name.")
+    sort: Literal[tuple(queries.ORGANISATION_SORTS) + tuple(f"-{k}" for k in queries.ORGANISATION_SORTS)] = Field(
+        "name", description="Column to sort by; a leading '-' reverses. Empty values sort last."
+    )
+
+
+class OrganisationRow(Schema):
+    slug: str
+    name: str
+    short_name: str
+    identifier_scheme: str
+    identifier: str
+    kind: str
+    region: str
+    population: int | None
+    systems: int = Field(alias="system_count")
+    suppliers: int = Field(alias="supplier_count", description="Distinct suppliers of its systems.")
+    next_contract_end: datetime.date | None
+
+
+@router.get(
+    "/organisations",
+    response=list[OrganisationRow],
+    url_name="organisations",
+    summary="List organisations with their systems, suppliers and next contract end",
+)
+@paginate(PageNumberPagination, page_size=PAGE_SIZE)
+def organisation_list(request, filters: Query[OrganisationFilters]):
+    return queries.organisation_table(
+        network=filters.network, everyone=filters.everyone, name=filters.name, sort=filters.sort
+    )
+
+
+class AreaOut(Schema):
+    slug: str
+    name: str
+    group: str | None = Field(description="Slug of the service-area group.")
+
+
+class SystemOut(Schema):
+    id: int
+    product: Ref
+    manufacturer: Ref
+    supplier: Ref | None = Field(description="The company that sells or runs it, when not the manufacturer.")
+    service_areas: list[AreaOut]
+    hosting: str
+    status: str
+    go_live: datetime.date | None
+    contract_end: datetime.date | None = Field(description="End of the first of its contracts to end, among those not ended.")
+
+
+class ProviderShareOut(Schema):
+    slug: str
+    name: str
+    systems: int
+    system_share: float = Field(description="From 0 to 1.")
+    annual_value: Decimal = Field(description=MONEY)
+    value_share: float = Field(description="From 0 to 1.")
+
+
+class PeerOut(Schema):
+    product: Ref
+    organisations: int = Field(description="Other members of its networks using the product.")
+
+
+class OrganisationOut(Schema):
+    slug: str
+    name: str
+    short_name: str
+    identifier_scheme: str
+    identifier: str
+    kind: str
+    region: str
+    nation: str
+    population: int | None
+    networks: list[Ref]
+    systems: list[SystemOut]
+    currency: str = Field(description="Currency of the value shares.")
+    supplier_share: list[ProviderShareOut]
+    peers: list[PeerOut]
+
+
+def _ref(obj) -> dict | None:
+    return {"slug": obj.slug, "name": str(obj)} if obj else None
+
+
+def _system(system) -> dict:
+    areas = system.service_areas.all()
+    return {
+        "id": system.pk,
+        "product": _ref(system.product),
+        "manufacturer": _ref(system.product.manufacturer),
+        "supplier": _ref(system.supplier) if system.supplier_id != system.product.manufacturer_id else None,
+        "service_areas": [
+            {"slug": a.slug, "name": a.name, "group": a.parent.slug if a.parent_id else None} for a in areas
+        ],
+        "hosting": system.hosting,
+        "status": system.status,
+        "go_live": system.go_live,
+        "contract_end": system.live_contracts[0].end_date if system.live_contracts else None,
+    }
+
+
+@router.get(
+    "/organisations/{slug}",
+    response=OrganisationOut,
+    url_name="organisation",
+    summary="One organisation with its systems and its suppliers' share",
+)
+def organisation_detail(request, slug: str):
+    org = queries.organisation(slug)
+    systems = queries.organisation_systems(org)
+    shares, share = queries.provider_shares(org, systems)
+    return {
+        "slug": org.slug,
+        "name": org.name,
+        "short_name": org.short_name,
+        "identifier_scheme": org.identifier_scheme,
+        "identifier": org.identifier,
+        "kind": org.kind,
+        "region": org.region,
+        "nation": org.nation,
+        "population": org.population,
+        "networks": [_ref(n) for n in org.networks.all()],
+        "systems": [_system(s) for s in systems],
+        "currency": share.currency,
+        "supplier_share": shares,
+        "peers": [{"product": _ref(p.product), "organisations": p.organisations} for p in queries.peers(org, systems)],
+    }
+
+
+# Suppliers ----------------------------------------------------------------------------
+
+
+class SupplierFilters(Schema):
+    name: str | None = Field(None, description="Part of the name.")
+    sme: Literal["yes", "no", "unknown"] | None = Field(None, description="Small or medium-sized enterprise.")
+    sort: Literal[tuple(queries.SUPPLIER_SORTS) + tuple(f"-{k}" for k in queries.SUPPLIER_SORTS)] = Field(
+        "name", description="Column to sort by; a leading '-' reverses. Empty values sort last."
+    )
+
+
+class SupplierRow(Schema):
+    slug: str
+    name: str
+    parent: Ref | None
+    is_sme: bool | None
+    company_number: str
+    products_made: int = Field(alias="product_count")
+    organisations_served: int = Field(alias="organisation_count", description="As manufacturer or supplier.")
+    contracts: int = Field(alias="contract_count")
+    next_contract_end: datetime.date | None
+
+
+@router.get(
+    "/suppliers",
+    response=list[SupplierRow],
+    url_name="suppliers",
+    summary="List suppliers with products made, organisations served and contracts",
+)
+@paginate(PageNumberPagination, page_size=PAGE_SIZE)
+def supplier_list(request, filters: Query[SupplierFilters]):
+    return queries.supplier_table(name=filters.name, sme=filters.sme, sort=filters.sort)
+
+
+class ProductMadeOut(Schema):
+    slug: str
+    name: str
+    organisations: int
+    also_supplied_by: list[Ref]
+
+
+class ProductSuppliedOut(Schema):
+    slug: str
+    name: str
+    manufacturer: Ref
+    organisations: int = Field(description="Organisations this supplier supplies it to.")
+
+
+class AreaShareOut(Schema):
+    service_area: AreaOut
+    organisations: int
+    organisations_in_area: int
+    organisation_share: float = Field(description="From 0 to 1.")
+    annual_value: Decimal = Field(description=MONEY)
+    area_value: Decimal = Field(description=MONEY)
+    value_share: float = Field(description="From 0 to 1.")
+    currency: str
+
+
+class SupplierOut(Schema):
+    slug: str
+    name: str
+    parent: Ref | None
+    subsidiaries: list[Ref]
+    is_sme: bool | None
+    company_number: str
+    website: str
+    description: str
+    products_made: list[ProductMadeOut]
+    products_supplied: list[ProductSuppliedOut] = Field(description="Other manufacturers' products it sells or runs.")
+    share_by_service_area: list[AreaShareOut] = Field(description="Where it provides at least one system.")
+
+
+@router.get(
+    "/suppliers/{slug}",
+    response=SupplierOut,
+    url_name="supplier",
+    summary="One supplier with products made and supplied, and its share by service area",
+)
+def supplier_detail(request, slug: str):
+    company = queries.supplier(slug)
+    return {
+        "slug": company.slug,
+        "name": company.name,
+        "parent": _ref(company.parent),
+        "subsidiaries": [_ref(s) for s in company.subsidiaries.all()],
+        "is_sme": company.is_sme,
+        "company_number": company.company_number,
+        "website": company.website,
+        "description": company.description,
+        "products_made": [
+            {
+                "slug": p.slug,
+                "name": p.name,
+                "organisations": p.organisation_count,
+                "also_supplied_by": [_ref(s) for s in p.resellers],
+            }
+            for p in queries.products_made(company)
+        ],
+        "products_supplied": [
+            {"slug": p.slug, "name": p.name, "manufacturer": _ref(p.manufacturer), "organisations": p.organisation_count}
+            for p in queries.products_supplied(company)
+        ],
+        "share_by_service_area": [
+            {
+                "service_area": {
+                    "slug": row.area.slug,
+                    "name": row.area.name,
+                    "group": row.area.parent.slug if row.area.parent_id else None,
+                },
+                "organisations": row.organisations,
+                "organisations_in_area": row.organisations_in_area,
+                "organisation_share": row.organisation_share,
+                "annual_value": row.annual_value,
+                "area_value": row.area_value,
+                "value_share": row.value_share,
+                "currency": row.currency,
+            }
+            for row in queries.area_shares(company)
+        ],
+    }

@@ -1,14 +1,214 @@
-from django.http import HttpResponse
+"""Organisation and supplier pages. Each view parses the request and calls directory.queries."""
+
+from django import forms
+from django.shortcuts import render
+
+from citytools.core.charts import bar_chart
+from citytools.core.templatetags.citytools import money, percent
+from citytools.directory import queries
+from citytools.directory.models import Network
 
 
-def organisation_list(request, **kwargs):
-    return HttpResponse("pending")
+def sort_columns(columns: list[tuple[str, str, bool]], current: str) -> list[dict]:
+    """Header cells for a sortable table: each links to the same page sorted by its column,
+    reversing the order when it is already the sort key, and says how it is sorted now."""
+    result = []
+    key = (current or "").lstrip("-")
+    descending = (current or "").startswith("-")
+    for column, label, numeric in columns:
+        if column == key:
+            aria_sort = "descending" if descending else "ascending"
+            next_sort = column if descending else f"-{column}"
+        else:
+            aria_sort = None
+            # Numbers and dates read most usefully largest or latest first on the first click.
+            next_sort = f"-{column}" if numeric and column != "next_end" else column
+        result.append(
+            {"key": column, "label": label, "numeric": numeric, "aria_sort": aria_sort, "next": next_sort}
+        )
+    return result
 
-def organisation_detail(request, **kwargs):
-    return HttpResponse("pending")
 
-def supplier_list(request, **kwargs):
-    return HttpResponse("pending")
+class GovukForm(forms.Form):
+    """Gives each widget the GOV.UK Frontend class for its kind, and the error variant."""
 
-def supplier_detail(request, **kwargs):
-    return HttpResponse("pending")
+    classes = {"select": "govuk-select", "text": "govuk-input", "number": "govuk-input govuk-input--width-5", "date": "govuk-input govuk-input--width-10"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            css = self.classes.get(getattr(field.widget, "input_type", "select"))
+            if css and not field.widget.is_hidden:
+                field.widget.attrs["class"] = css
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                widget = self.fields[name].widget
+                base = widget.attrs.get("class", "").split(" ")[0]
+                if base:
+                    widget.attrs["class"] += f" {base}--error"
+
+
+class OrganisationFilterForm(GovukForm):
+    name = forms.CharField(required=False, label="Name contains", max_length=100)
+    network = forms.ModelChoiceField(
+        queryset=Network.objects.order_by("name"),
+        to_field_name="slug",
+        required=False,
+        empty_label="Any network",
+        label="Network",
+    )
+    everyone = forms.ChoiceField(
+        choices=[("", "Organisations in a network"), ("1", "All UK local authorities")],
+        required=False,
+        label="Show",
+    )
+    sort = forms.CharField(required=False, widget=forms.HiddenInput)
+
+
+ORGANISATION_COLUMNS = [
+    ("name", "Name", False),
+    ("kind", "Kind", False),
+    ("region", "Region", False),
+    ("population", "Population", True),
+    ("systems", "Systems", True),
+    ("suppliers", "Suppliers", True),
+    ("next_end", "Next contract end", True),
+]
+
+
+def organisation_list(request):
+    form = OrganisationFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    sort = data.get("sort") or "name"
+    organisations = queries.organisation_table(
+        network=data["network"].slug if data.get("network") else None,
+        everyone=data.get("everyone") == "1",
+        name=data.get("name") or None,
+        sort=sort,
+    )
+    context = {
+        "form": form,
+        "organisations": organisations,
+        "columns": sort_columns(ORGANISATION_COLUMNS, sort),
+    }
+    template = "directory/_organisation_results.html" if request.htmx else "directory/organisation_list.html"
+    return render(request, template, context)
+
+
+def organisation_detail(request, slug):
+    org = queries.organisation(slug)
+    systems = queries.organisation_systems(org)
+    shares, share = queries.provider_shares(org, systems)
+    share_chart = bar_chart(
+        "supplier-share-systems",
+        title=f"Suppliers of {org}'s systems",
+        description="Number of systems each supplier provides; the table adds annual contract value.",
+        rows=[{"supplier": row.name, "systems": row.systems} for row in shares],
+        label="supplier",
+        value="systems",
+        label_title="Supplier",
+        value_title="Systems",
+        columns=["Supplier", "Systems", "Share of systems", "Annual value", "Share of value"],
+        table_rows=[
+            [
+                row.name,
+                row.systems,
+                percent(row.system_share),
+                money(row.annual_value, share.currency),
+                percent(row.value_share),
+            ]
+            for row in shares
+        ],
+    )
+    context = {
+        "organisation": org,
+        "groups": queries.systems_by_group(systems),
+        "system_count": len(systems),
+        "shares": shares,
+        "share": share,
+        "share_chart": share_chart,
+        "ending": list(queries.contracts_ending_for(org.contracts.all())),
+        "peers": queries.peers(org, systems),
+        "networks": list(org.networks.all()),
+    }
+    return render(request, "directory/organisation_detail.html", context)
+
+
+class SupplierFilterForm(GovukForm):
+    name = forms.CharField(required=False, label="Name contains", max_length=100)
+    sme = forms.ChoiceField(
+        choices=[
+            ("", "Any size"),
+            ("yes", "Small or medium-sized (SME)"),
+            ("no", "Large"),
+            ("unknown", "Size not known"),
+        ],
+        required=False,
+        label="Size",
+    )
+    sort = forms.CharField(required=False, widget=forms.HiddenInput)
+
+
+SUPPLIER_COLUMNS = [
+    ("name", "Name", False),
+    ("parent", "Parent group", False),
+    ("products", "Products made", True),
+    ("organisations", "Organisations served", True),
+    ("contracts", "Contracts", True),
+    ("next_end", "Next contract end", True),
+]
+
+
+def supplier_list(request):
+    form = SupplierFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    sort = data.get("sort") or "name"
+    suppliers = queries.supplier_table(name=data.get("name") or None, sme=data.get("sme") or None, sort=sort)
+    context = {"form": form, "suppliers": suppliers, "columns": sort_columns(SUPPLIER_COLUMNS, sort)}
+    template = "directory/_supplier_results.html" if request.htmx else "directory/supplier_list.html"
+    return render(request, template, context)
+
+
+def supplier_detail(request, slug):
+    company = queries.supplier(slug)
+    shares = queries.area_shares(company)
+    area_chart = bar_chart(
+        "supplier-area-share",
+        title=f"{company}'s share of organisations in each service area",
+        description=(
+            "Of the organisations with a system in the area, the share that get one from "
+            f"{company}. The table adds the share of annual contract value."
+        ),
+        rows=[{"area": row.area.name, "share": row.organisation_share} for row in shares],
+        label="area",
+        value="share",
+        label_title="Service area",
+        value_title="Share of organisations",
+        value_format=".0%",
+        columns=["Service area", "Organisations", "Of organisations in area", "Share", "Annual value", "Value share"],
+        table_rows=[
+            [
+                row.area.name,
+                row.organisations,
+                row.organisations_in_area,
+                percent(row.organisation_share),
+                money(row.annual_value, row.currency),
+                percent(row.value_share),
+            ]
+            for row in shares
+        ],
+    )
+    context = {
+        "supplier": company,
+        "subsidiaries": list(company.subsidiaries.all()),
+        "made": queries.products_made(company),
+        "supplied": queries.products_supplied(company),
+        "systems": queries.supplier_systems(company),
+        "shares": shares,
+        "area_chart": area_chart,
+        "ending": list(queries.contracts_ending_for(company.contracts.all())),
+    }
+    return render(request, "directory/supplier_detail.html", context)

@@ -1,3 +1,86 @@
-from ninja import Router
+"""`GET /api/v1/overview`: the overview page's figures, from the same market queries."""
+
+import datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.http import Http404
+from ninja import Field, Router, Schema
+
+from citytools.directory.queries import network_or_none
+from citytools.market import queries
 
 router = Router(tags=["market"])
+
+MONEY = "Decimal amounts are JSON strings, e.g. \"125000.00\", so no precision is lost."
+
+
+class MoneyOut(Schema):
+    amount: Decimal = Field(description=MONEY)
+    currency: str = Field(description="ISO 4217 code.")
+
+
+class HeadlineOut(Schema):
+    organisations: int = Field(description="Organisations with at least one system mapped.")
+    systems: int
+    products: int = Field(description="Distinct products in use.")
+    suppliers: int = Field(description="Companies that make a product in use, supply a system or hold a contract.")
+    contracts: int = Field(description="Contracts that have not ended.")
+    annual_value: list[MoneyOut] = Field(description="Combined annual value of those contracts, per currency, largest first.")
+    ending_soon: int = Field(description="Contracts ending between today and the ending-soon horizon.")
+
+
+class SupplierContractsOut(Schema):
+    slug: str
+    name: str
+    contracts: int
+    share: float = Field(description="Share of contracts, from 0 to 1.")
+
+
+class ConcentrationOut(Schema):
+    contracts: int = Field(description="Contracts that have not ended.")
+    suppliers: int = Field(description="Suppliers holding at least one of them.")
+    top: list[SupplierContractsOut] = Field(description="The 10 suppliers with the most contracts; ties broken by name.")
+    top_share: float = Field(description="Combined share of the top suppliers, from 0 to 1.")
+    others: int = Field(description="Contracts held by all other suppliers.")
+    other_suppliers: int
+    hhi: int = Field(description="Herfindahl-Hirschman index over every supplier's share of contracts, 0 to 10,000.")
+
+
+class MonthCount(Schema):
+    month: str = Field(description="Month as 'Mon YYYY'.")
+    contracts: int
+
+
+class OverviewOut(Schema):
+    network: str | None = Field(description="Slug of the network the figures cover; null for all.")
+    today: datetime.date
+    ending_soon_days: int
+    headline: HeadlineOut
+    concentration: ConcentrationOut
+    ending_soon_by_month: list[MonthCount]
+
+
+@router.get(
+    "/overview",
+    response=OverviewOut,
+    url_name="overview",
+    summary="Headline numbers, market concentration and contracts ending by month",
+)
+def overview(request, network: str | None = None):
+    """Give `network` (a slug) to cover one network's members only; an unknown slug is a 404."""
+    chosen = network_or_none(network)
+    if network and chosen is None:
+        raise Http404
+    where = queries.scope(chosen)
+    return {
+        "network": chosen.slug if chosen else None,
+        "today": queries.today(),
+        "ending_soon_days": settings.CITYTOOLS_ENDING_SOON_DAYS,
+        "headline": queries.headline(where),
+        "concentration": queries.concentration(where.contracts),
+        "ending_soon_by_month": [
+            {"month": month, "contracts": count}
+            for month, count in queries.ending_soon_by_month(where.contracts)
+        ],
+    }

@@ -8,15 +8,16 @@ PostgreSQL and free of N+1 queries.
 
 import datetime
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone
 
 from citytools.contracts.models import Contract
+from citytools.directory.models import Network, Organisation, Supplier
 from citytools.inventory.models import System
 
 SHARE_DIMENSIONS = ("provider", "manufacturer", "product")
@@ -35,6 +36,15 @@ class Share:
     value_share: float
 
 
+@dataclass
+class _SystemFacts:
+    organisation_id: int
+    key: str
+    name: str
+    values: dict[str, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
+    currencies: Counter = field(default_factory=Counter)
+
+
 @dataclass(frozen=True)
 class MarketShare:
     rows: list[Share]
@@ -49,33 +59,30 @@ def today() -> datetime.date:
 
 def ending_soon_window(days: int | None = None) -> tuple[datetime.date, datetime.date]:
     start = today()
-    return start, start + datetime.timedelta(days=days or settings.CITYTOOLS_ENDING_SOON_DAYS)
+    if days is None:
+        days = settings.CITYTOOLS_ENDING_SOON_DAYS
+    return start, start + datetime.timedelta(days=days)
 
 
-def market_share(systems: QuerySet[System], *, by: str = "provider") -> MarketShare:
-    """Share of `systems` by provider (who the organisation deals with), manufacturer or product.
+def _system_facts(systems: QuerySet[System], *, by: str) -> dict[int, _SystemFacts]:
+    """One record per system: whose it is under `by`, and its slice of each contract's value.
 
-    The share of organisations counts each organisation once per supplier or product. The
-    value share spreads each contract's annual value evenly over the systems it covers, and
-    counts only contracts in the most common currency of the set, so sums never mix currencies.
+    Three queries whatever the size of `systems`: the systems, their contract links, and how
+    many systems each of those contracts covers.
     """
     if by not in SHARE_DIMENSIONS:
         raise ValueError(f"by must be one of {SHARE_DIMENSIONS}")
-    system_rows = list(
-        systems.order_by().values_list(
-            "id",
-            "organisation_id",
-            "product__slug",
-            "product__name",
-            "product__manufacturer__slug",
-            "product__manufacturer__name",
-            "supplier__slug",
-            "supplier__name",
-        )
+    system_rows = systems.order_by().values_list(
+        "id",
+        "organisation_id",
+        "product__slug",
+        "product__name",
+        "product__manufacturer__slug",
+        "product__manufacturer__name",
+        "supplier__slug",
+        "supplier__name",
     )
-    keys: dict[int, tuple[str, str]] = {}
-    organisations_by_key: dict[str, set[int]] = defaultdict(set)
-    names: dict[str, str] = {}
+    facts: dict[int, _SystemFacts] = {}
     for system_id, organisation_id, p_slug, p_name, m_slug, m_name, s_slug, s_name in system_rows:
         if by == "product":
             key, name = p_slug, p_name
@@ -83,33 +90,46 @@ def market_share(systems: QuerySet[System], *, by: str = "provider") -> MarketSh
             key, name = m_slug, m_name
         else:
             key, name = s_slug, s_name
-        keys[system_id] = (key, name)
-        names[key] = name
-        organisations_by_key[key].add(organisation_id)
+        facts[system_id] = _SystemFacts(organisation_id=organisation_id, key=key, name=name)
+    if not facts:
+        return facts
 
+    # A subquery rather than a list of ids keeps the SQL within SQLite's parameter limit.
+    system_ids = systems.order_by().values("id")
     links = list(
-        Contract.systems.through.objects.filter(system_id__in=keys.keys())
+        Contract.systems.through.objects.filter(system_id__in=system_ids)
         .values_list("system_id", "contract_id", "contract__annual_value", "contract__currency")
         .order_by()
     )
-    contract_ids = {contract_id for _, contract_id, _, _ in links}
     covered = dict(
-        Contract.objects.filter(pk__in=contract_ids)
+        Contract.objects.filter(pk__in={contract_id for _, contract_id, _, _ in links})
         .annotate(n=Count("systems"))
         .values_list("pk", "n")
         .order_by()
     )
-    currencies = Counter(currency for _, _, value, currency in links if value is not None)
-    currency = currencies.most_common(1)[0][0] if currencies else "GBP"
-    value_by_key: dict[str, Decimal] = defaultdict(Decimal)
-    for system_id, contract_id, value, link_currency in links:
-        if value is None or link_currency != currency:
+    for system_id, contract_id, value, currency in links:
+        if value is None or system_id not in facts:
             continue
-        value_by_key[keys[system_id][0]] += value / covered[contract_id]
+        record = facts[system_id]
+        record.currencies[currency] += 1
+        record.values[currency] += value / covered[contract_id]
+    return facts
 
-    all_organisations = {organisation_id for _, organisation_id, *_ in system_rows}
+
+def _share_of(facts: list[_SystemFacts], *, url_name: str) -> MarketShare:
+    currencies = Counter()
+    for record in facts:
+        currencies.update(record.currencies)
+    currency = currencies.most_common(1)[0][0] if currencies else "GBP"
+    organisations_by_key: dict[str, set[int]] = defaultdict(set)
+    value_by_key: dict[str, Decimal] = defaultdict(Decimal)
+    names: dict[str, str] = {}
+    for record in facts:
+        names[record.key] = record.name
+        organisations_by_key[record.key].add(record.organisation_id)
+        value_by_key[record.key] += record.values.get(currency, Decimal(0))
+    all_organisations = {record.organisation_id for record in facts}
     total_value = sum(value_by_key.values(), Decimal(0))
-    url_name = "inventory:product" if by == "product" else "directory:supplier"
     rows = [
         Share(
             slug=key,
@@ -129,6 +149,39 @@ def market_share(systems: QuerySet[System], *, by: str = "provider") -> MarketSh
         annual_value=total_value.quantize(Decimal("0.01")),
         currency=currency,
     )
+
+
+def _url_name(by: str) -> str:
+    return "inventory:product" if by == "product" else "directory:supplier"
+
+
+def market_share(systems: QuerySet[System], *, by: str = "provider") -> MarketShare:
+    """Share of `systems` by provider (who the organisation deals with), manufacturer or product.
+
+    The share of organisations counts each organisation once per supplier or product. The
+    value share spreads each contract's annual value evenly over the systems it covers, and
+    counts only contracts in the most common currency of the set, so sums never mix currencies.
+    """
+    facts = _system_facts(systems, by=by)
+    return _share_of(list(facts.values()), url_name=_url_name(by))
+
+
+def market_share_by_service_area(
+    systems: QuerySet[System], *, by: str = "provider"
+) -> dict[int, MarketShare]:
+    """`market_share` of the systems in each service area (by area id), in four queries.
+
+    For every area the result equals `market_share(systems.filter(service_areas=area))`, so
+    a page that shows many areas agrees with the page of each area.
+    """
+    facts = _system_facts(systems, by=by)
+    by_area: dict[int, list[_SystemFacts]] = defaultdict(list)
+    for system_id, area_id in System.service_areas.through.objects.filter(
+        system_id__in=systems.order_by().values("id")
+    ).values_list("system_id", "servicearea_id"):
+        by_area[area_id].append(facts[system_id])
+    url_name = _url_name(by)
+    return {area_id: _share_of(records, url_name=url_name) for area_id, records in by_area.items()}
 
 
 def contracts_ending(contracts: QuerySet[Contract], *, days: int | None = None) -> QuerySet[Contract]:
@@ -153,3 +206,161 @@ def count_by_month(dates: list[datetime.date], start: datetime.date, months: int
         if month > 12:
             year, month = year + 1, 1
     return result
+
+
+def months_spanned(start: datetime.date, end: datetime.date) -> int:
+    """Calendar months from `start`'s month to `end`'s, both included: a 365-day window
+    that starts mid-month touches 13 of them."""
+    return (end.year - start.year) * 12 + end.month - start.month + 1
+
+
+def ending_soon_by_month(contracts: QuerySet[Contract], *, days: int | None = None) -> list[tuple[str, int]]:
+    """How many of `contracts` end in each calendar month of the ending-soon window."""
+    start, end = ending_soon_window(days)
+    dates = list(contracts.ending_between(start, end).order_by().values_list("end_date", flat=True))
+    return count_by_month(dates, start, months_spanned(start, end))
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The organisations, systems and contracts a page covers: everything, or one network."""
+
+    network: Network | None
+    organisations: QuerySet[Organisation]
+    systems: QuerySet[System]
+    contracts: QuerySet[Contract]
+
+
+def scope(network: Network | None = None) -> Scope:
+    if network is None:
+        return Scope(None, Organisation.objects.all(), System.objects.all(), Contract.objects.all())
+    members = Organisation.objects.in_network(network).values("id")
+    return Scope(
+        network,
+        Organisation.objects.in_network(network),
+        System.objects.filter(organisation__in=members),
+        Contract.objects.filter(organisation__in=members),
+    )
+
+
+def live(contracts: QuerySet[Contract]) -> QuerySet[Contract]:
+    """Contracts that have not yet ended: running now, or signed and due to start."""
+    return contracts.filter(end_date__gte=today())
+
+
+@dataclass(frozen=True)
+class Money:
+    amount: Decimal
+    currency: str
+
+
+@dataclass(frozen=True)
+class Headline:
+    organisations: int
+    systems: int
+    products: int
+    suppliers: int
+    contracts: int
+    annual_value: list[Money]
+    ending_soon: int
+
+
+def headline(where: Scope) -> Headline:
+    """The overview's headline numbers, in four queries.
+
+    Organisations count when at least one system of theirs is mapped. Suppliers count when
+    they make a product in use, supply a system or hold a contract. Contracts and their
+    combined annual value cover contracts that have not ended, summed per currency.
+    """
+    systems = where.systems.order_by()
+    counts = systems.aggregate(
+        systems=Count("id"),
+        organisations=Count("organisation", distinct=True),
+        products=Count("product", distinct=True),
+    )
+    suppliers = Supplier.objects.filter(
+        Q(pk__in=systems.values("product__manufacturer"))
+        | Q(pk__in=systems.filter(supplier__isnull=False).values("supplier"))
+        | Q(pk__in=where.contracts.order_by().values("supplier"))
+    ).count()
+    by_currency = list(
+        live(where.contracts)
+        .order_by()
+        .values("currency")
+        .annotate(n=Count("id"), total=Sum("annual_value"))
+    )
+    values = [
+        Money(Decimal(row["total"]).quantize(Decimal("0.01")), row["currency"])
+        for row in by_currency
+        if row["total"] is not None
+    ]
+    values.sort(key=lambda money: (-money.amount, money.currency))
+    start, end = ending_soon_window()
+    return Headline(
+        organisations=counts["organisations"],
+        systems=counts["systems"],
+        products=counts["products"],
+        suppliers=suppliers,
+        contracts=sum(row["n"] for row in by_currency),
+        annual_value=values,
+        ending_soon=where.contracts.ending_between(start, end).count(),
+    )
+
+
+@dataclass(frozen=True)
+class SupplierContracts:
+    slug: str
+    name: str
+    url: str
+    contracts: int
+    share: float
+
+
+@dataclass(frozen=True)
+class Concentration:
+    """How much of the market a few suppliers hold, counted in contracts that have not ended."""
+
+    top: list[SupplierContracts]
+    others: int
+    other_suppliers: int
+    contracts: int
+    suppliers: int
+    top_share: float
+    hhi: int
+
+
+def concentration(contracts: QuerySet[Contract], *, top: int = 10) -> Concentration:
+    """The `top` suppliers by number of live contracts, their combined share, and the HHI.
+
+    Ties are broken by name so the list is stable; the combined share does not depend on
+    which of two tied suppliers takes the last place. The Herfindahl-Hirschman index is the
+    sum of every supplier's squared percentage share (0 to 10,000).
+    """
+    rows = list(
+        live(contracts)
+        .order_by()
+        .values("supplier__slug", "supplier__name")
+        .annotate(n=Count("id"))
+    )
+    rows.sort(key=lambda row: (-row["n"], row["supplier__name"], row["supplier__slug"]))
+    total = sum(row["n"] for row in rows)
+    leaders = [
+        SupplierContracts(
+            slug=row["supplier__slug"],
+            name=row["supplier__name"],
+            url=reverse("directory:supplier", args=[row["supplier__slug"]]),
+            contracts=row["n"],
+            share=row["n"] / total,
+        )
+        for row in rows[:top]
+    ]
+    in_top = sum(row.contracts for row in leaders)
+    return Concentration(
+        top=leaders,
+        others=total - in_top,
+        other_suppliers=max(0, len(rows) - top),
+        contracts=total,
+        suppliers=len(rows),
+        top_share=in_top / total if total else 0.0,
+        hhi=round(sum((row["n"] * 100 / total) ** 2 for row in rows)) if total else 0,
+    )

@@ -1,0 +1,119 @@
+"""Reads behind the contract list and contract pages and their API endpoints."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import F, Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from citytools.contracts.models import Contract
+from citytools.directory.models import Network, NetworkMembership, Organisation, Supplier
+from citytools.inventory.models import ServiceArea, System
+from citytools.market.queries import ending_soon_window
+
+CONTRACT_SORTS = {"end_date": "end_date", "value": "annual_value", "organisation": "organisation__short_name"}
+
+
+@dataclass(frozen=True)
+class ContractFilters:
+    """What the contract list and `GET /api/v1/contracts` can be narrowed by. Slugs name the
+    network, organisation, supplier and service area; a service-area group includes its areas."""
+
+    network: str | None = None
+    organisation: str | None = None
+    supplier: str | None = None
+    service_area: str | None = None
+    ending_within: int | None = None
+    end_from: datetime.date | None = None
+    end_to: datetime.date | None = None
+    sort: str = "end_date"
+
+
+def filter_contracts(filters: ContractFilters) -> QuerySet[Contract]:
+    contracts = Contract.objects.select_related("organisation", "supplier").prefetch_related(
+        Prefetch("systems", queryset=System.objects.select_related("product").order_by("product__name"))
+    )
+    if filters.network:
+        contracts = contracts.filter(
+            organisation__in=NetworkMembership.objects.filter(network__slug=filters.network).values(
+                "organisation"
+            )
+        )
+    if filters.organisation:
+        contracts = contracts.filter(organisation__slug=filters.organisation)
+    if filters.supplier:
+        contracts = contracts.filter(supplier__slug=filters.supplier)
+    if filters.service_area:
+        areas = ServiceArea.objects.filter(
+            Q(slug=filters.service_area) | Q(parent__slug=filters.service_area)
+        )
+        contracts = contracts.filter(
+            pk__in=Contract.systems.through.objects.filter(system__service_areas__in=areas).values(
+                "contract"
+            )
+        )
+    if filters.ending_within is not None:
+        contracts = contracts.ending_between(*ending_soon_window(filters.ending_within))
+    if filters.end_from:
+        contracts = contracts.filter(end_date__gte=filters.end_from)
+    if filters.end_to:
+        contracts = contracts.filter(end_date__lte=filters.end_to)
+    return sort_contracts(contracts, filters.sort)
+
+
+def sort_contracts(contracts: QuerySet[Contract], sort: str) -> QuerySet[Contract]:
+    """'-key' reverses; contracts with no value go last either way, on every database."""
+    key = (sort or "").lstrip("-")
+    if key not in CONTRACT_SORTS:
+        key, sort = "end_date", "end_date"
+    field = F(CONTRACT_SORTS[key])
+    ordering = field.desc(nulls_last=True) if sort.startswith("-") else field.asc(nulls_last=True)
+    return contracts.order_by(ordering, "end_date", "id")
+
+
+def contract(pk: int) -> Contract:
+    return get_object_or_404(
+        Contract.objects.select_related("organisation", "supplier").prefetch_related(
+            Prefetch(
+                "systems",
+                queryset=System.objects.select_related(
+                    "organisation", "product__manufacturer", "supplier"
+                )
+                .prefetch_related("service_areas")
+                .order_by("product__name"),
+            )
+        ),
+        pk=pk,
+    )
+
+
+@dataclass(frozen=True)
+class FilterOptions:
+    networks: list[Network]
+    organisations: list[Organisation]
+    suppliers: list[Supplier]
+    service_areas: list[tuple[ServiceArea, list[ServiceArea]]]
+
+
+def filter_options() -> FilterOptions:
+    """The choices the contract filters offer: only what at least one contract refers to."""
+    return FilterOptions(
+        networks=list(Network.objects.order_by("name")),
+        organisations=list(
+            Organisation.objects.filter(pk__in=Contract.objects.values("organisation")).order_by(
+                "short_name"
+            )
+        ),
+        suppliers=list(Supplier.objects.filter(pk__in=Contract.objects.values("supplier")).order_by("name")),
+        service_areas=service_area_tree(),
+    )
+
+
+def service_area_tree() -> list[tuple[ServiceArea, list[ServiceArea]]]:
+    """Each group with its areas, both in taxonomy order, from one query."""
+    areas = list(ServiceArea.objects.order_by("position", "name"))
+    children: dict[int, list[ServiceArea]] = {}
+    for area in areas:
+        if area.parent_id:
+            children.setdefault(area.parent_id, []).append(area)
+    return [(area, children.get(area.pk, [])) for area in areas if area.parent_id is None]

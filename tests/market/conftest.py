@@ -1,0 +1,15 @@
+import pytest
+import time_machine
+
+from tests.market.world import TODAY, build_world
+
+
+@pytest.fixture
+def frozen_today():
+    with time_machine.travel(TODAY.isoformat() + " 12:00", tick=False):
+        yield TODAY
+
+
+@pytest.fixture
+def world(db, frozen_today):
+    return build_world()
