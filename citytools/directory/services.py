@@ -107,20 +107,23 @@ def _local_authority_fields(row: dict[str, str], slug: str) -> dict:
     }
 
 
-def upsert(model, *, key: str, desired: dict[str, dict], existing: dict) -> tuple[LoadResult, dict]:
+def upsert(model, *, key, desired: dict, existing: dict) -> tuple[LoadResult, dict]:
     """Create the rows of `desired` missing from `existing` and update those that differ.
 
-    `desired` maps each natural key to its field values; rows already right are left alone,
-    so their updated_at keeps saying when they last changed. Returns the counts and every
-    object by key.
+    `key` names the natural-key field, or a tuple of fields when the key spans several, and
+    `desired` maps each natural key to the other fields' values. Rows already right are left
+    alone, so their updated_at keeps saying when they last changed. Returns the counts and
+    every object by natural key.
     """
+    key_fields = (key,) if isinstance(key, str) else tuple(key)
     now = timezone.now()
     to_create, to_update, changed_fields = [], [], set()
     objects = {}
     for natural_key, fields in desired.items():
         obj = existing.get(natural_key)
         if obj is None:
-            obj = model(**{key: natural_key}, **fields)
+            values = natural_key if len(key_fields) > 1 else (natural_key,)
+            obj = model(**dict(zip(key_fields, values, strict=True)), **fields)
             to_create.append(obj)
         else:
             changes = {name for name, value in fields.items() if getattr(obj, name) != value}

@@ -1,0 +1,47 @@
+import argparse
+import datetime
+
+from django.core.management.base import BaseCommand, CommandError
+
+from citytools.core.errors import DomainError
+from citytools.demo.builder import build_demo
+from citytools.demo.catalogue import DEFAULT_SEED, NETWORK_NAME
+
+
+def iso_date(value: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"must be a date like 2025-04-01, not {value!r}") from error
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the reference data and an invented market for the 33 London authorities. "
+        "Runs only in demo mode; running it again with the same options changes nothing."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--as-of",
+            type=iso_date,
+            help="The date the demo is built around (default: the first day of this month).",
+        )
+        parser.add_argument(
+            "--seed", type=int, default=DEFAULT_SEED, help=f"Random seed (default: {DEFAULT_SEED})."
+        )
+
+    def handle(self, *args, as_of=None, seed=DEFAULT_SEED, **options):
+        try:
+            summary = build_demo(as_of=as_of, seed=seed)
+        except DomainError as error:
+            raise CommandError(error.message) from error
+        self.stdout.write(
+            f"Demo as of {summary.as_of:%d %B %Y} (seed {summary.seed}): "
+            f"{summary.organisations} organisations in {NETWORK_NAME}, {summary.suppliers} suppliers, "
+            f"{summary.products} products, {summary.systems} systems, {summary.contracts} contracts, "
+            f"{summary.ending_within_year} of them ending within a year.\n"
+            f"Rows created {summary.created}, updated {summary.updated}, deleted {summary.deleted}.\n"
+            "Suppliers, products and contracts are invented; the authorities are real. "
+            "Start at the overview page (/) or /organisations/."
+        )
