@@ -92,3 +92,22 @@ def build_world() -> World:
         finance, payroll, parking, camden_ledger, hackney_ledger, camden_parking, hackney_quill,
         camden_contract, hackney_contract, quill_contract,
     )
+
+
+def grow(world: World, n: int) -> None:
+    """Add `n` network members, each with two systems, a reseller and a contract ending soon,
+    so a test can check that a page's query count does not grow with the data."""
+    for i in range(n):
+        org = OrganisationFactory(networks=[world.london])
+        maker = SupplierFactory()
+        product = ProductFactory(manufacturer=maker)
+        first = SystemFactory(organisation=org, product=product, service_areas=[world.finance])
+        second = SystemFactory(
+            organisation=org, product=world.ledger, supplier=world.brightpath, service_areas=[world.payroll, world.parking]
+        )
+        ContractFactory(
+            organisation=org, supplier=maker, systems=[first, second],
+            end_date=TODAY + datetime.timedelta(days=10 + i), extension_end_date=TODAY + datetime.timedelta(days=400),
+        )
+        ContractFactory(organisation=org, supplier=world.northwind, annual_value=None, systems=[second],
+                        end_date=TODAY + datetime.timedelta(days=100 + i))

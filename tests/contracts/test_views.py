@@ -1,0 +1,68 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import ContractFactory
+from tests.market.world import TODAY, grow
+
+pytestmark = pytest.mark.django_db
+
+
+def test_contract_list_on_an_empty_database(client, db):
+    response = client.get(reverse("contracts:contracts"))
+    assert response.status_code == 200
+    assert "No contracts match these filters." in response.content.decode()
+
+
+def test_contract_list_filters(client, world):
+    page = client.get(reverse("contracts:contracts"), {"ending_within": 365, "supplier": "northwind"}).content.decode()
+    assert "Camden finance and parking" in page and "Hackney payroll" not in page
+    assert "1 contract<" in page
+
+
+def test_contract_list_reports_bad_filters_and_shows_everything(client, world):
+    response = client.get(reverse("contracts:contracts"), {"ending_within": "soon", "end_from": "2026-01-01", "end_to": "2025-01-01"})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "govuk-error-summary" in page and "Enter a whole number." in page
+    assert "Hackney finance" in page
+
+
+def test_contract_list_sorts_by_value(client, world):
+    page = client.get(reverse("contracts:contracts"), {"sort": "-value"}).content.decode()
+    assert page.index("Camden finance and parking") < page.index("Hackney finance") < page.index("Hackney payroll")
+
+
+def test_contract_list_paginates(client, world):
+    for i in range(30):
+        ContractFactory(organisation=world.camden, title=f"Later {i:02d}", end_date=TODAY + datetime.timedelta(days=500 + i))
+    first = client.get(reverse("contracts:contracts")).content.decode()
+    assert "page 1 of 2" in first and "Later 21" in first and "Later 22" not in first
+    assert 'class="govuk-pagination"' in first and "?page=2" in first
+    second = client.get(reverse("contracts:contracts"), {"page": 2}).content.decode()
+    assert "Later 22" in second and "Later 29" in second and "Camden finance" not in second
+
+
+def test_contract_list_answers_htmx_with_the_results_only(client, world):
+    body = client.get(reverse("contracts:contracts"), {"organisation": "camden"}, headers={"HX-Request": "true"}).content.decode()
+    assert body.lstrip().startswith('<div id="results"') and "Hackney" not in body
+
+
+def test_contract_page(client, world):
+    page = client.get(reverse("contracts:contract", args=[world.hackney_contract.pk])).content.decode()
+    assert "Hackney finance" in page and "Ledger" in page and "Brightpath Services" in page
+    assert "£60,000" in page
+
+
+def test_unknown_contract_is_404(client, db):
+    assert client.get(reverse("contracts:contract", args=[999])).status_code == 404
+
+
+@pytest.mark.parametrize("size", [3, 20])
+def test_query_count_does_not_grow_with_data(client, world, django_assert_max_num_queries, size):
+    grow(world, size)
+    with django_assert_max_num_queries(7):
+        assert client.get(reverse("contracts:contracts"), {"service_area": "corporate", "sort": "-value"}).status_code == 200
+    with django_assert_max_num_queries(3):
+        assert client.get(reverse("contracts:contract", args=[world.camden_contract.pk])).status_code == 200

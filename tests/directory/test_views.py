@@ -1,0 +1,102 @@
+import pytest
+from django.urls import reverse
+
+from tests.market.world import grow
+
+pytestmark = pytest.mark.django_db
+
+
+def get(client, url_name, *args, **params):
+    return client.get(reverse(url_name, args=args), params)
+
+
+@pytest.mark.parametrize(
+    ("name", "args"),
+    [("directory:organisations", ()), ("directory:suppliers", ())],
+)
+def test_lists_render_on_an_empty_database(client, db, name, args):
+    assert get(client, name, *args).status_code == 200
+
+
+@pytest.mark.parametrize("name", ["directory:organisation", "directory:supplier"])
+def test_unknown_slug_is_404(client, db, name):
+    assert get(client, name, "atlantis").status_code == 404
+
+
+def test_organisation_list_filters_and_sorts(client, world):
+    page = get(client, "directory:organisations").content.decode()
+    assert "Camden" in page and "Rutland" not in page
+    page = get(client, "directory:organisations", everyone="1").content.decode()
+    assert "Rutland" in page
+    page = get(client, "directory:organisations", name="hack").content.decode()
+    assert "Hackney" in page and "Camden" not in page
+    page = get(client, "directory:organisations", sort="-population").content.decode()
+    assert page.index("Hackney") < page.index("Camden")
+    assert 'aria-sort="descending"' in page
+
+
+def test_organisation_list_answers_htmx_with_the_results_only(client, world):
+    response = client.get(reverse("directory:organisations"), {"name": "cam"}, headers={"HX-Request": "true"})
+    body = response.content.decode()
+    assert body.lstrip().startswith('<div id="results"') and "<html" not in body
+    assert "Camden" in body and "Hackney" not in body
+
+
+def test_organisation_list_reports_an_unknown_network(client, world):
+    page = get(client, "directory:organisations", network="atlantis").content.decode()
+    assert "govuk-error-message" in page
+
+
+def test_organisation_page(client, world):
+    response = get(client, "directory:organisation", "hackney")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "E0999" in page and "London" in page
+    assert "Corporate services" in page and "Ledger" in page and "Quill" in page
+    assert "Brightpath Services" in page  # supplier of Ledger, not its maker
+    assert 'id="supplier-share-systems-spec"' in page
+    assert "Hackney payroll" in page  # ends in 200 days
+
+
+def test_organisation_page_with_nothing_mapped(client, world):
+    page = get(client, "directory:organisation", "rutland").content.decode()
+    assert "No systems have been mapped for Rutland yet." in page
+
+
+def test_supplier_list_filters_and_sorts(client, world):
+    page = get(client, "directory:suppliers", sme="yes").content.decode()
+    assert "Brightpath" in page and "Northwind Systems</a></th>" not in page
+    page = get(client, "directory:suppliers", sort="-name").content.decode()
+    assert page.index("Quillstone") < page.index("Brightpath")
+
+
+def test_supplier_page_tells_maker_from_reseller(client, world):
+    page = get(client, "directory:supplier", "brightpath").content.decode()
+    assert "Parkwise" in page and "Ledger" in page
+    assert "Supplies it; made by" in page and "Makes and supplies it" in page
+    assert 'id="supplier-area-share-spec"' in page
+    assert "Northwind Systems" in page  # parent company
+
+
+def test_supplier_page_with_nothing(client, world):
+    from tests.factories import SupplierFactory
+
+    SupplierFactory(slug="idle", name="Idle Ltd")
+    page = get(client, "directory:supplier", "idle").content.decode()
+    assert "Idle Ltd makes none of the products mapped here." in page
+
+
+@pytest.mark.parametrize("size", [3, 20])
+@pytest.mark.parametrize(
+    ("name", "args", "bound"),
+    [
+        ("directory:organisations", (), 2),
+        ("directory:organisation", ("camden",), 11),
+        ("directory:suppliers", (), 1),
+        ("directory:supplier", ("brightpath",), 13),
+    ],
+)
+def test_query_count_does_not_grow_with_data(client, world, django_assert_max_num_queries, size, name, args, bound):
+    grow(world, size)
+    with django_assert_max_num_queries(bound):
+        assert get(client, name, *args).status_code == 200
