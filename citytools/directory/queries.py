@@ -212,7 +212,7 @@ def provider_shares(org: Organisation, systems: list[System]) -> tuple[list[Prov
         )
         for row in share.rows
     ]
-    rows.sort(key=lambda row: (-row.systems, -row.annual_value, row.name))
+    rows.sort(key=lambda row: (-row.annual_value, -row.systems, row.name))
     return rows, share
 
 

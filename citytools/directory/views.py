@@ -103,14 +103,15 @@ def organisation_detail(request, slug):
     systems = queries.organisation_systems(org)
     shares, share = queries.provider_shares(org, systems)
     share_chart = bar_chart(
-        "supplier-share-systems",
-        title=f"Suppliers of {org}'s systems",
-        description="Number of systems each supplier provides; the table adds annual contract value.",
-        rows=[{"supplier": row.name, "systems": row.systems} for row in shares],
+        "supplier-share",
+        title=f"Suppliers' share of annual contract value at {org}",
+        description="Each contract's annual value is split evenly over the systems it covers. The table adds the number of systems.",
+        rows=[{"supplier": row.name, "share": row.value_share} for row in shares],
         label="supplier",
-        value="systems",
+        value="share",
         label_title="Supplier",
-        value_title="Systems",
+        value_title="Share of annual value",
+        value_format=".0%",
         columns=["Supplier", "Systems", "Share of systems", "Annual value", "Share of value"],
         table_rows=[
             [
@@ -177,7 +178,7 @@ def supplier_detail(request, slug):
     shares = queries.area_shares(company)
     area_chart = bar_chart(
         "supplier-area-share",
-        title=f"{company}'s share of organisations in each service area",
+        title=f"Share of organisations in each service area supplied by {company}",
         description=(
             "Of the organisations with a system in the area, the share that get one from "
             f"{company}. The table adds the share of annual contract value."

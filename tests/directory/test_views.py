@@ -54,7 +54,7 @@ def test_organisation_page(client, world):
     assert "E0999" in page and "London" in page
     assert "Corporate services" in page and "Ledger" in page and "Quill" in page
     assert "Brightpath Services" in page  # supplier of Ledger, not its maker
-    assert 'id="supplier-share-systems-spec"' in page
+    assert 'id="supplier-share-spec"' in page
     assert "Hackney payroll" in page  # ends in 200 days
 
 
