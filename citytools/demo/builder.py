@@ -220,15 +220,10 @@ def build_demo(*, as_of: datetime.date | None = None, seed: int = cat.DEFAULT_SE
     )
 
     # Whatever the demo made before and no longer generates goes, dependants first.
-    deleted = 0
-    for key, contract in existing_contracts.items():
-        if key not in desired_contracts:
-            contract.delete()
-            deleted += 1
-    for key, system in existing_systems.items():
-        if key not in desired_systems:
-            system.delete()
-            deleted += 1
+    stale_contracts = [c.pk for key, c in existing_contracts.items() if key not in desired_contracts]
+    deleted = Contract.objects.filter(pk__in=stale_contracts).delete()[1].get("contracts.Contract", 0)
+    stale_systems = [s.pk for key, s in existing_systems.items() if key not in desired_systems]
+    deleted += System.objects.filter(pk__in=stale_systems).delete()[1].get("inventory.System", 0)
     deleted += Product.objects.filter(pk__in=demo_products).exclude(pk__in=[p.pk for p in products.values()]).delete()[1].get(
         "inventory.Product", 0
     )

@@ -225,7 +225,7 @@ PRODUCTS: tuple[ProductSpec, ...] = (
     ),
     ProductSpec(
         "Calderwick Regulatory Services", "Calderwick Regulatory",
-        ("licensing", "environmental-health", "trading-standards", "private-sector-housing"), 8, "mixed",
+        ("licensing", "environmental-health", "trading-standards", "private-sector-housing"), 4, "mixed",
     ),
     ProductSpec(
         "Dunmere Customer Platform", "Dunmere Digital", ("customer-relationship-management", "online-payments"), 6, "saas"

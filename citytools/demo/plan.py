@@ -180,7 +180,7 @@ class _Planner:
         # Boroughs that consolidate favour large vendors, suites and vendors they already
         # use; the others buy best-of-breed, often from smaller companies.
         if self.supplier_specs[spec.maker].size == "large":
-            weight *= 0.6 + 3.4 * consolidation
+            weight *= 1.0 + 3.6 * consolidation
         else:
             weight *= 1.2 - 1.1 * consolidation
         if len(spec.areas) > 1:
@@ -339,7 +339,10 @@ class _Planner:
             if lead.status == "being_replaced":
                 window = (add_months(self.as_of, 1), end_of_month(add_months(self.as_of, 14)))
             end = self._end_date(term, window)
-            start = add_months(end, -12 * term) + datetime.timedelta(days=1)
+            # Rounding the end up to 31 March can leave a short contract starting in the
+            # future; a system that is running must have a contract that has started.
+            while (start := add_months(end, -12 * term) + datetime.timedelta(days=1)) > self.as_of:
+                term += 1
         extension = None
         if route != "extension" and self.rng.random() < cat.EXTENSION_PROBABILITY:
             extension = end_of_month(add_months(end, 12 * self.rng.choice((1, 2))))

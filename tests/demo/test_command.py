@@ -1,0 +1,34 @@
+"""The `citytools demo` door: refusal outside demo mode, bad input, and the summary."""
+
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from citytools.contracts.models import Contract
+from citytools.directory.models import Organisation
+
+
+@pytest.mark.django_db
+def test_demo_refuses_without_demo_mode(settings):
+    settings.DEMO_MODE = False
+    with pytest.raises(CommandError, match="CITYTOOLS_DEMO_MODE"):
+        call_command("demo")
+    assert not Organisation.objects.exists()
+
+
+@pytest.mark.django_db
+def test_demo_refuses_a_date_it_cannot_read(demo_mode):
+    with pytest.raises(CommandError, match="--as-of"):
+        call_command("demo", "--as-of", "1/6/2025")
+    assert not Contract.objects.exists()
+
+
+@pytest.mark.django_db
+def test_demo_builds_and_prints_a_summary(demo_mode):
+    output = io.StringIO()
+    call_command("demo", "--as-of", "2025-06-01", stdout=output)
+    text = output.getvalue()
+    assert "Demo as of 01 June 2025" in text
+    assert f"{Contract.objects.count()} contracts" in text
+    assert "invented" in text
