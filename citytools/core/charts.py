@@ -55,18 +55,23 @@ def bar_chart(
     label_title: str,
     value_title: str,
     value_format: str = ",.0f",
+    whole_numbers: bool = False,
     description: str = "",
     columns: list[str] | None = None,
     table_rows: list[list] | None = None,
 ) -> Chart:
-    """A horizontal bar chart, sorted as given, of `value` by `label`."""
+    """A horizontal bar chart, sorted as given, of `value` by `label`.
+
+    Pass `whole_numbers=True` for counts, so small counts do not get ticks at 0.5.
+    """
+    axis = alt.Axis(format=value_format, tickMinStep=1) if whole_numbers else alt.Axis(format=value_format)
     order = [row[label] for row in rows]
     chart = (
         alt.Chart(alt.Data(values=_plain(rows)))
         .mark_bar(color=PALETTE[0])
         .encode(
             y=alt.Y(f"{label}:N", sort=order, title=label_title, axis=alt.Axis(labelLimit=220)),
-            x=alt.X(f"{value}:Q", title=value_title, axis=alt.Axis(format=value_format)),
+            x=alt.X(f"{value}:Q", title=value_title, axis=axis),
             tooltip=[
                 alt.Tooltip(f"{label}:N", title=label_title),
                 alt.Tooltip(f"{value}:Q", title=value_title, format=value_format),

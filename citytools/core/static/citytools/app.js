@@ -25,7 +25,9 @@
       element.dataset.rendered = "true";
       window
         .vegaEmbed(element, JSON.parse(source.textContent), {
-          actions: { export: true, source: false, compiled: false, editor: false },
+          // The actions menu is a <details> without an accessible name; the table below
+          // the chart already gives the figures, so the menu is left out.
+          actions: false,
           renderer: "svg",
         })
         .catch(function () {
