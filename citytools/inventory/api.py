@@ -144,7 +144,9 @@ class MatrixRowOut(Schema):
     organisation: Ref
     identifier: str
     population: int | None
-    cells: list[MatrixCellOut] = Field(description="One per column, in column order.")
+    cells: list[MatrixCellOut] = Field(
+        description="The cells that hold a system, in column order; `service_area` names the column."
+    )
 
 
 class MatrixColumnOut(Schema):
@@ -177,7 +179,9 @@ class SystemFilters(Schema):
 
 
 class MatrixFiltersIn(Schema):
-    network: str = Field("", description="Slug of a network.")
+    network: str | None = Field(
+        None, description="Slug of a network; empty for all. Left out, the only network if there is one."
+    )
     group: str = Field("", description="Slug of a service-area group: only its columns.")
     supplier: str = Field("", description="Slug of a supplier: who sells it or who makes it.")
     product: str = Field("", description="Slug of a product.")
@@ -346,7 +350,7 @@ def list_systems(request, filters: Query[SystemFilters]):
     summary="The matrix: organisations by service areas, with the systems in each cell",
 )
 def get_matrix(request, filters: Query[MatrixFiltersIn]):
-    data = {key: value for key, value in filters.dict().items() if value not in (None, "", False)}
+    data = {key: value for key, value in filters.dict().items() if value is not None}
     form = MatrixForm(data)
     _refuse_invalid(form)
     matrix = queries.build_matrix(form.filters())
@@ -378,6 +382,7 @@ def get_matrix(request, filters: Query[MatrixFiltersIn]):
                         ],
                     }
                     for cell in row.cells
+                    if cell.items
                 ],
             }
             for row in matrix.rows

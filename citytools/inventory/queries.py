@@ -150,7 +150,7 @@ class MatrixFilters:
         return params
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class MatrixItem:
     """One system as it appears in a cell."""
 
@@ -326,16 +326,15 @@ def build_matrix(filters: MatrixFilters) -> Matrix:
         provider_names[slug] = name
         provider_cells[slug] += 1
     swatches = rules.supplier_swatches(provider_cells, provider_names)
-    product_urls: dict[str, str] = {}
+    band_of = rules.end_bands(day)
+    # reverse() costs microseconds, which add up over a thousand cells; slugs need no quoting.
+    product_url = reverse("inventory:product", args=["-slug-"])
 
     for system_id, area_slug in links:
         _, org_id, p_slug, p_name, m_slug, m_name, s_slug, s_name, end = system_rows[system_id]
         provider_slug, provider_name = (s_slug, s_name) if s_slug else (m_slug, m_name)
-        band = rules.end_band(end, day)
+        band = band_of(end)
         fill = band if filters.colour == "end" else rules.supplier_swatch(swatches, provider_slug)
-        if p_slug not in product_urls:
-            # reverse() costs microseconds, which add up over a thousand cells.
-            product_urls[p_slug] = reverse("inventory:product", args=[p_slug])
         candidates[org_id].items[area_slug].append(
             MatrixItem(
                 system_id=system_id,
@@ -348,7 +347,7 @@ def build_matrix(filters: MatrixFilters) -> Matrix:
                 contract_end=end,
                 band=band,
                 fill=fill,
-                product_url=product_urls[p_slug],
+                product_url=product_url.replace("-slug-", p_slug),
             )
         )
 
@@ -565,9 +564,9 @@ class ProductDetail:
 
 
 def _uses(systems: QuerySet[System]) -> list[Use]:
-    day = today()
+    band_of = rules.end_bands(today())
     return [
-        Use(system, list(system.service_areas.all()), system.contract_end, rules.end_band(system.contract_end, day))
+        Use(system, list(system.service_areas.all()), system.contract_end, band_of(system.contract_end))
         for system in with_contract_end(systems)
         .select_related("organisation", "product__manufacturer", "supplier")
         .prefetch_related(

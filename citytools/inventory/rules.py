@@ -64,17 +64,29 @@ def end_band(end_date: datetime.date | None, today: datetime.date) -> Swatch:
     A contract ending today has not ended yet; one ending exactly six months ahead is in the
     "6 to 12 months" band, so each band includes its lower bound.
     """
-    if end_date is None:
-        return UNKNOWN_END
-    if end_date < today:
-        return ENDED
-    if end_date < add_months(today, 6):
-        return UNDER_6_MONTHS
-    if end_date < add_months(today, 12):
-        return UNDER_12_MONTHS
-    if end_date < add_months(today, 24):
-        return UNDER_2_YEARS
-    return LATER
+    return end_bands(today)(end_date)
+
+
+def end_bands(today: datetime.date):
+    """`end_band` with the thresholds worked out once, for banding many dates seen from one day."""
+    thresholds = (
+        (today, UNDER_6_MONTHS),
+        (add_months(today, 6), UNDER_12_MONTHS),
+        (add_months(today, 12), UNDER_2_YEARS),
+        (add_months(today, 24), LATER),
+    )
+
+    def band(end_date: datetime.date | None) -> Swatch:
+        if end_date is None:
+            return UNKNOWN_END
+        result = ENDED
+        for start, swatch in thresholds:
+            if end_date < start:
+                break
+            result = swatch
+        return result
+
+    return band
 
 
 def supplier_swatches(

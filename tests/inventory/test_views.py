@@ -1,0 +1,312 @@
+"""The inventory pages: each answers, the HTMX partial is only the region, the CSV is the
+table on the page, and the number of queries does not grow with the data."""
+
+import csv
+import datetime
+import io
+from html.parser import HTMLParser
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from citytools.directory.models import Supplier
+from citytools.inventory.forms import MatrixForm
+from citytools.inventory.models import Product, ServiceArea
+from citytools.inventory.queries import build_matrix
+from citytools.market.queries import today
+from tests.factories import (
+    ContractFactory,
+    NetworkFactory,
+    OrganisationFactory,
+    ProductFactory,
+    ServiceAreaFactory,
+    ServiceAreaGroupFactory,
+    SupplierFactory,
+    SystemFactory,
+)
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+class MatrixTableParser(HTMLParser):
+    """Reads the matrix table the way a person reads it: row names and each cell's products."""
+
+    def __init__(self):
+        super().__init__()
+        self.rows: list[list[str]] = []
+        self.area_headers: list[str] = []
+        self.aria_sort: dict[str, str] = {}
+        self._in_table = self._in_tbody = False
+        self._cell: list[str] | None = None
+        self._capture: list[str] | None = None
+        self._header: list[str] | None = None
+        self._hidden_depth = 0
+        self._row_header = False
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        classes = (attrs.get("class") or "").split()
+        if tag == "table" and "citytools-matrix" in classes:
+            self._in_table = True
+        if not self._in_table:
+            return
+        if "govuk-visually-hidden" in classes:
+            self._hidden_depth = 1
+        elif self._hidden_depth:
+            self._hidden_depth += 1
+        if tag == "tbody":
+            self._in_tbody = True
+        elif tag == "tr" and self._in_tbody:
+            self.rows.append([])
+        elif tag == "th" and self._in_tbody:
+            self._row_header = True
+        elif tag == "a" and self._row_header:
+            self._capture = []
+        elif tag == "th" and attrs.get("scope") == "col":
+            self._header = []
+            self._header_sort = attrs.get("aria-sort")
+            self._header_corner = "citytools-matrix__corner" in classes
+        elif tag == "td":
+            self._cell = []
+        elif tag == "a" and self._cell is not None:
+            self._capture = []
+
+    def handle_endtag(self, tag):
+        if not self._in_table:
+            return
+        if self._hidden_depth:
+            self._hidden_depth -= 1
+        if tag == "table":
+            self._in_table = False
+        elif tag == "a" and self._capture is not None and self._cell is not None:
+            self._cell.append("".join(self._capture).strip())
+            self._capture = None
+        elif tag == "a" and self._row_header and self._capture is not None:
+            self.rows[-1].append("".join(self._capture).strip())
+            self._capture = None
+        elif tag == "th" and self._in_tbody:
+            self._row_header = False
+        elif tag == "th" and self._header is not None:
+            text = "".join(self._header).strip()
+            if not self._header_corner:
+                self.area_headers.append(text)
+            self.aria_sort[text] = self._header_sort
+            self._header = None
+        elif tag == "td":
+            self.rows[-1].append("; ".join(self._cell))
+            self._cell = None
+
+    def handle_data(self, data):
+        if self._hidden_depth:
+            return
+        if self._capture is not None:
+            self._capture.append(data)
+        elif self._header is not None:
+            self._header.append(data)
+
+
+def parse_matrix(html: str) -> MatrixTableParser:
+    parser = MatrixTableParser()
+    parser.feed(html)
+    return parser
+
+
+def read_csv(response) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/matrix/",
+        "/matrix/?colour=end&sort=-population&show_empty=1",
+        "/matrix/?group=housing&supplier=acme&ends_from=2020-01-01",
+        "/products/",
+        "/products/?service_area=housing&sort=-users",
+        "/products/housepro/",
+        "/products/revplus/",
+        "/service-areas/",
+        "/service-areas/housing/",
+        "/service-areas/homelessness/",
+        "/service-areas/payroll/",
+    ],
+)
+def test_pages_answer(client, inventory, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response.content.count(b"<h1") == 1
+
+
+@pytest.mark.parametrize("url", ["/products/nope/", "/service-areas/nope/"])
+def test_unknown_slug_is_404(client, inventory, url):
+    assert client.get(url).status_code == 404
+
+
+def test_matrix_page_shows_cells_count_and_legend(client, inventory):
+    response = client.get("/matrix/")
+    html = response.content.decode()
+    table = parse_matrix(html)
+    assert table.area_headers == ["Housing management", "Homelessness", "Revenues"]
+    assert table.rows == [
+        ["Barnet", "", "", "RevPlus"],
+        ["Camden", "HousePro", "HousePro; Shelter", ""],
+        ["Hackney", "HousePro", "", ""],
+    ]
+    assert "3 organisations × 3 service areas, 4 systems" in html
+    assert "Acme Civic (3)" in html  # legend entry with its cell count
+    # The only network is chosen for the person.
+    assert '<option value="london" selected>' in html
+
+
+def test_colour_by_end_states_the_date_in_words(client, inventory):
+    html = client.get("/matrix/?colour=end").content.decode()
+    assert "citytools-fill--ended" in html
+    assert "Ended " in html and "End not known" in html
+
+
+def test_column_header_sorts_by_product_and_says_so(client, inventory):
+    html = client.get("/matrix/?sort=area:homelessness").content.decode()
+    table = parse_matrix(html)
+    assert [row[0] for row in table.rows] == ["Camden", "Barnet", "Hackney"]
+    assert table.aria_sort["Homelessness"] == "ascending"
+    assert table.aria_sort["Organisation"] == "none"
+    # A second click reverses it, keeping the other filters.
+    assert 'href="?network=london&amp;sort=-area%3Ahomelessness"' in html
+
+
+def test_htmx_request_gets_only_the_table_region(client, inventory):
+    response = client.get("/matrix/?group=housing", **HTMX)
+    html = response.content.decode()
+    assert "<html" not in html and "<form" not in html and "<h1" not in html
+    assert parse_matrix(html).area_headers == ["Housing management", "Homelessness"]
+    assert 'id="matrix-count" hx-swap-oob="innerHTML"' in html
+    assert "HX-Request" in response["Vary"]
+
+
+def test_htmx_history_restore_gets_the_full_page(client, inventory):
+    response = client.get("/matrix/", HTTP_HX_HISTORY_RESTORE_REQUEST="true", **HTMX)
+    assert b"<html" in response.content
+
+
+def test_invalid_filter_is_reported_and_ignored(client, inventory):
+    html = client.get("/matrix/?supplier=nobody&ends_from=2030-01-01&ends_to=2029-01-01").content.decode()
+    assert "There is a problem with the filters" in html
+    assert "The end of the range must be on or after its start." in html
+    assert len(parse_matrix(html).rows) == 3
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["", "?group=housing", "?supplier=acme&sort=area:housing-management", "?colour=end&show_empty=1&sort=-suppliers", "?network="],
+)
+def test_csv_is_the_matrix_query_and_the_html_table(client, inventory, query):
+    response = client.get(f"/matrix.csv{query}")
+    assert response["Content-Type"].startswith("text/csv")
+    assert response["Content-Disposition"].startswith('attachment; filename="citytools-matrix')
+    rows = read_csv(response)
+    form = MatrixForm(client.get(f"/matrix/{query}").wsgi_request.GET)
+    assert rows == build_matrix(form.filters()).table()
+    table = parse_matrix(client.get(f"/matrix/{query}").content.decode())
+    assert [header.split(" › ")[1] for header in rows[0][2:]] == table.area_headers
+    assert [[row[0], *row[2:]] for row in rows[1:]] == table.rows
+
+
+def test_page_links_to_the_csv_of_the_current_view(client, inventory):
+    html = client.get("/matrix/?group=housing&colour=end").content.decode()
+    assert 'href="/matrix.csv?network=london&amp;group=housing&amp;colour=end"' in html
+
+
+def test_product_page_distinguishes_maker_and_reseller(client, inventory):
+    html = client.get("/products/housepro/").content.decode()
+    assert "Made by" in html and "Acme Civic" in html
+    assert "supplied to 1 organisation by" in html and "Resell Partners" in html
+    assert "Direct from the manufacturer" in html
+    assert 'id="product-share-organisations-spec"' in html and 'id="product-share-value-table"' in html
+
+
+def test_service_area_page_links_to_its_column_in_the_matrix(client, inventory):
+    html = client.get("/service-areas/homelessness/").content.decode()
+    assert 'href="/matrix/?group=housing&amp;sort=area%3Ahomelessness"' in html
+    for chart in ("supplier-share-organisations", "supplier-share-value", "product-share-organisations", "product-share-value"):
+        assert f'id="{chart}-table"' in html
+
+
+def test_product_list_filters(client, inventory):
+    html = client.get("/products/?manufacturer=beacon").content.decode()
+    assert "Shelter" in html and "HousePro" not in html
+    partial = client.get("/products/?service_area=finance", **HTMX).content.decode()
+    assert "RevPlus" in partial and "<form" not in partial
+
+
+# Query counts -------------------------------------------------------------------------------
+
+
+def populate(organisations: int) -> None:
+    """Add `organisations` boroughs, each with three systems over four areas, a contract each.
+
+    The first call makes the network, areas, suppliers and products; later calls reuse them,
+    so a second call makes every list on every page longer without adding new pages.
+    """
+    network = NetworkFactory(slug="bench", name="Bench")
+    if not ServiceArea.objects.exists():
+        groups = [ServiceAreaGroupFactory() for _ in range(2)]
+        suppliers = [SupplierFactory() for _ in range(4)]
+        for n in range(4):
+            ServiceAreaFactory(parent=groups[n % 2])
+        for n in range(6):
+            ProductFactory(manufacturer=suppliers[n % 4])
+    areas = list(ServiceArea.objects.leaves().order_by("pk"))
+    products = list(Product.objects.order_by("pk"))
+    suppliers = list(Supplier.objects.order_by("pk"))
+    for n in range(organisations):
+        organisation = OrganisationFactory(networks=[network])
+        for k in range(3):
+            system = SystemFactory(
+                organisation=organisation,
+                product=products[(n + k) % len(products)],
+                supplier=suppliers[(n + 1) % len(suppliers)] if k == 2 else None,
+                service_areas=[areas[k], areas[(k + n) % len(areas)]],
+            )
+            ContractFactory(
+                organisation=organisation,
+                supplier=suppliers[k],
+                start_date=today() - datetime.timedelta(days=400),
+                end_date=today() + datetime.timedelta(days=30 * (n + k)),
+                systems=[system],
+            )
+
+
+PAGES = [
+    # The filter form's four choice lists, then the matrix's own four queries.
+    ("/matrix/", 8),
+    ("/matrix/?colour=end&sort=-suppliers&show_empty=1", 8),
+    ("/matrix.csv", 8),
+    ("/products/", 6),
+    ("/products/{product}/", 7),
+    ("/service-areas/", 2),
+    ("/service-areas/{group}/", 10),
+    ("/service-areas/{area}/", 10),
+]
+
+
+def count_queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize(("url", "bound"), PAGES)
+def test_queries_do_not_grow_with_the_data(client, db, url, bound, django_assert_max_num_queries):
+    populate(5)
+    url = url.format(
+        product=Product.objects.first().slug,
+        group=ServiceArea.objects.groups().first().slug,
+        area=ServiceArea.objects.leaves().first().slug,
+    )
+    small = count_queries(client, url)
+    populate(25)
+    with django_assert_max_num_queries(bound):
+        large = count_queries(client, url)
+    assert large == small
