@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent
@@ -30,7 +31,7 @@ if not SECRET_KEY:
     if DEBUG or DEMO_MODE or os.environ.get("CITYTOOLS_TESTING"):
         SECRET_KEY = "citytools-insecure-development-key-never-use-in-production"
     else:
-        raise RuntimeError("Set CITYTOOLS_SECRET_KEY (see docs/configuration.md).")
+        raise ImproperlyConfigured("Set CITYTOOLS_SECRET_KEY (see docs/configuration.md).")
 
 ALLOWED_HOSTS = [
     host.strip()
@@ -87,6 +88,9 @@ TEMPLATES = [
     }
 ]
 
+if "DATABASE_URL" not in os.environ:
+    # The embedded default keeps its database in the data directory; make sure it exists.
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{DATA_DIR / 'citytools.sqlite3'}"),

@@ -1,9 +1,8 @@
 import argparse
 import datetime
 
-from django.core.management.base import BaseCommand, CommandError
 
-from citytools.core.errors import DomainError
+from citytools.core.management.base import DomainCommand
 from citytools.demo.builder import build_demo
 from citytools.demo.catalogue import DEFAULT_SEED, NETWORK_NAME
 
@@ -15,7 +14,7 @@ def iso_date(value: str) -> datetime.date:
         raise argparse.ArgumentTypeError(f"must be a date like 2025-04-01, not {value!r}") from error
 
 
-class Command(BaseCommand):
+class Command(DomainCommand):
     help = (
         "Load the reference data and an invented market for the 33 London authorities. "
         "Runs only in demo mode; running it again with the same options changes nothing."
@@ -32,10 +31,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, as_of=None, seed=DEFAULT_SEED, **options):
-        try:
-            summary = build_demo(as_of=as_of, seed=seed)
-        except DomainError as error:
-            raise CommandError(error.message) from error
+        summary = build_demo(as_of=as_of, seed=seed)
         self.stdout.write(
             f"Demo as of {summary.as_of:%d %B %Y} (seed {summary.seed}): "
             f"{summary.organisations} organisations in {NETWORK_NAME}, {summary.suppliers} suppliers, "
