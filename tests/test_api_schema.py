@@ -3,6 +3,8 @@ documents: schemathesis generates requests from the schema and checks each respo
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance
@@ -34,6 +36,21 @@ def sample_rows(db):
         ContractFactory(organisation=organisation, supplier=supplier, systems=[system])
 
 
+@pytest.fixture
+def same_connection():
+    """Keeps the test's database connection open while the WSGI app answers.
+
+    Called directly, the app fires request_started/request_finished, which close the
+    connection and with it the test's transaction; Django's test client does the same
+    disconnection for the same reason.
+    """
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 # Loaded at import, not through schemathesis.pytest.from_fixture: its lazy loader does not
 # work with the installed pytest. Building the document needs no database.
 schema = schemathesis.openapi.from_wsgi(OPENAPI, application).include(method="GET")
@@ -55,7 +72,7 @@ def test_interactive_docs_are_served(client, db):
 
 @schema.parametrize()
 @settings(max_examples=10, deadline=None, suppress_health_check=list(HealthCheck))
-def test_get_operations_conform_to_the_schema(case, sample_rows):
+def test_get_operations_conform_to_the_schema(case, sample_rows, same_connection):
     case.call_and_validate(
         checks=[not_a_server_error, content_type_conformance, response_schema_conformance]
     )
