@@ -35,10 +35,11 @@ def _plain(rows: list[dict]) -> list[dict]:
     ]
 
 
-def _finish(chart: alt.Chart, *, title: str, description: str) -> dict:
+def _finish(chart: alt.Chart, *, description: str) -> dict:
     # Validation against the full Vega-Lite schema costs tens of milliseconds a chart; the
     # specs are built from fixed code paths and checked once in tests/core/test_charts.py.
-    spec = chart.properties(width="container", title=title, description=description).to_dict(
+    # The title is the figure's caption in the page, so the chart itself carries none.
+    spec = chart.properties(width="container", description=description).to_dict(
         validate=False
     )
     spec.pop("$schema", None)
@@ -83,7 +84,7 @@ def bar_chart(
         id=chart_id,
         title=title,
         description=description,
-        spec=_finish(chart, title=title, description=description or title),
+        spec=_finish(chart, description=description or title),
         columns=columns or [label_title, value_title],
         rows=table_rows if table_rows is not None else [[row[label], row[value]] for row in rows],
     )
@@ -121,7 +122,7 @@ def column_chart(
         id=chart_id,
         title=title,
         description=description,
-        spec=_finish(chart, title=title, description=description or title),
+        spec=_finish(chart, description=description or title),
         columns=columns or [label_title, value_title],
         rows=table_rows if table_rows is not None else [[row[label], row[value]] for row in rows],
     )

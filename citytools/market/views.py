@@ -20,11 +20,12 @@ def overview(request):
     numbers = queries.headline(where)
     concentration = queries.concentration(where.contracts)
     by_month = queries.ending_soon_by_month(where.contracts)
-    concentration_rows = [{"supplier": row.name, "contracts": row.contracts} for row in concentration.top]
+    # The chart shows each top supplier's share; "all others" is one long bar that would
+    # squash the rest, so it appears in the table only.
+    concentration_rows = [{"supplier": row.name, "share": row.share} for row in concentration.top]
     concentration_table = [[row.name, row.contracts, percent(row.share, 1)] for row in concentration.top]
     if concentration.others:
         label = f"All other suppliers ({concentration.other_suppliers})"
-        concentration_rows.append({"supplier": label, "contracts": concentration.others})
         concentration_table.append(
             [label, concentration.others, percent(concentration.others / concentration.contracts, 1)]
         )
@@ -40,9 +41,10 @@ def overview(request):
             description="Contracts that have not ended, by the supplier that holds them.",
             rows=concentration_rows,
             label="supplier",
-            value="contracts",
+            value="share",
             label_title="Supplier",
-            value_title="Contracts",
+            value_title="Share of contracts",
+            value_format=".0%",
             columns=["Supplier", "Contracts", "Share of contracts"],
             table_rows=concentration_table,
         ),
