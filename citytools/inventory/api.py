@@ -18,6 +18,21 @@ from citytools.market.queries import MarketShare
 
 router = Router(tags=["inventory"])
 
+MAX_LIMIT = 500
+# Far beyond any real list, and inside the 64-bit integers SQLite and PostgreSQL accept.
+MAX_OFFSET = 10**9
+
+
+class Pagination(LimitOffsetPagination):
+    """Limit and offset with upper bounds, so a huge number is a 422, never a database error."""
+
+    class Input(Schema):
+        limit: int = Field(100, ge=1, le=MAX_LIMIT, description=f"At most {MAX_LIMIT} items a page.")
+        offset: int = Field(0, ge=0, le=MAX_OFFSET)
+
+    def __init__(self, **kwargs):
+        super().__init__(max_limit=MAX_LIMIT, **kwargs)
+
 
 class Ref(Schema):
     slug: str
@@ -244,7 +259,7 @@ def _refuse_invalid(form) -> None:
     url_name="products",
     summary="List products, with how many organisations use each and where",
 )
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_products(request, filters: Query[ProductFilters]):
     form = ProductListForm(filters.dict())
     _refuse_invalid(form)
@@ -298,7 +313,7 @@ def _area(summary, group_slug: str | None) -> dict:
     url_name="service_areas",
     summary="List the service-area taxonomy: each group followed by its areas",
 )
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_service_areas(request):
     rows = []
     for group in queries.service_area_tree():
@@ -338,7 +353,7 @@ def get_service_area(request, slug: str):
     url_name="systems",
     summary="List systems: which organisation uses which product, for what, from whom",
 )
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_systems(request, filters: Query[SystemFilters]):
     return queries.systems_for_api(**filters.dict())
 

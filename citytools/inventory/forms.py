@@ -63,14 +63,13 @@ def _date(label):
 class MatrixForm(forms.Form):
     network = _select(label="Network")
     group = _select(label="Service-area group")
-    supplier = _select(label="Supplier", help_text="Who sells it or who makes it.")
+    supplier = _select(label="Supplier (seller or maker)")
     product = _select(label="Product")
     ends_from = _date("Contract ends on or after")
     ends_to = _date("Contract ends on or before")
     search = forms.CharField(
         required=False,
-        label="Organisation",
-        help_text="Name or GSS code.",
+        label="Organisation or GSS code",
         max_length=100,
         widget=forms.TextInput(attrs={"class": "govuk-input govuk-input--width-20", "type": "search"}),
     )

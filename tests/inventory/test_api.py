@@ -159,3 +159,10 @@ def test_every_operation_has_a_name_and_summary():
     operations = [op for view in router.path_operations.values() for op in view.operations]
     assert len(operations) == 6
     assert all(op.url_name and op.summary for op in operations)
+
+
+@pytest.mark.parametrize("query", ["limit=0", "limit=501", "offset=-1", "offset=926870220021334802432"])
+def test_pagination_bounds_are_refused_as_problem_json(client, inventory, query):
+    response = client.get(f"/api/v1/systems?{query}")
+    assert response.status_code == 422
+    assert response["Content-Type"] == "application/problem+json"
