@@ -243,7 +243,8 @@ class Matrix:
     def table(self) -> list[list[str]]:
         """Header and rows as text: what the CSV export writes, cell for cell."""
         header = ["Organisation", "GSS code", *(column.label for column in self.columns)]
-        return [header, *([row.name, row.identifier, *(cell.text for cell in row.cells)] for row in self.rows)]
+        rows = [[row.name, row.identifier, *(cell.text for cell in row.cells)] for row in self.rows]
+        return [header, *rows]
 
 
 @dataclass
@@ -393,7 +394,11 @@ def _sort_rows(rows: list[MatrixRow], columns: list[MatrixColumn], filters: Matr
     rows.sort(key=lambda row: (row.name.casefold(), row.slug))
     key = filters.sort_key
     if key == "population":
-        known = sorted((r for r in rows if r.population is not None), key=lambda r: r.population, reverse=filters.descending)
+        known = sorted(
+            (r for r in rows if r.population is not None),
+            key=lambda r: r.population,
+            reverse=filters.descending,
+        )
         rows[:] = known + [r for r in rows if r.population is None]
     elif key == "suppliers":
         rows.sort(key=lambda row: row.suppliers, reverse=filters.descending)
@@ -411,7 +416,9 @@ def _sort_rows(rows: list[MatrixRow], columns: list[MatrixColumn], filters: Matr
         rows.reverse()
 
 
-def _legend(rows: list[MatrixRow], filters: MatrixFilters, swatches: dict[str, rules.Swatch]) -> list[LegendEntry]:
+def _legend(
+    rows: list[MatrixRow], filters: MatrixFilters, swatches: dict[str, rules.Swatch]
+) -> list[LegendEntry]:
     counts: Counter = Counter(
         item.fill.key for row in rows for cell in row.cells for item in cell.items
     )
@@ -450,7 +457,11 @@ class ProductSummary:
         return reverse("inventory:product", args=[self.slug])
 
 
-PRODUCT_SORTS = {"name": "Name (A to Z)", "-users": "Most organisations first", "users": "Fewest organisations first"}
+PRODUCT_SORTS = {
+    "name": "Name (A to Z)",
+    "-users": "Most organisations first",
+    "users": "Fewest organisations first",
+}
 
 
 def _area_refs() -> dict[int, AreaRef]:
@@ -462,7 +473,9 @@ def _area_refs() -> dict[int, AreaRef]:
     }
 
 
-def product_summaries(*, service_area: str = "", manufacturer: str = "", search: str = "", sort: str = "name") -> list[ProductSummary]:
+def product_summaries(
+    *, service_area: str = "", manufacturer: str = "", search: str = "", sort: str = "name"
+) -> list[ProductSummary]:
     """Products with who makes them, how many organisations use them, and where. Three queries."""
     products = Product.objects.all()
     if manufacturer:
@@ -577,11 +590,13 @@ def _uses(systems: QuerySet[System]) -> list[Use]:
 
 
 def _systems_in(area_ids) -> QuerySet[System]:
-    return System.objects.filter(pk__in=SystemArea.objects.filter(servicearea_id__in=area_ids).values("system_id"))
+    in_areas = SystemArea.objects.filter(servicearea_id__in=area_ids).values("system_id")
+    return System.objects.filter(pk__in=in_areas)
 
 
 def _ending_for(systems: QuerySet[System]) -> list[Contract]:
-    return list(contracts_ending(Contract.objects.filter(pk__in=ContractSystem.objects.filter(system__in=systems.values("pk")).values("contract_id"))))
+    links = ContractSystem.objects.filter(system__in=systems.values("pk")).values("contract_id")
+    return list(contracts_ending(Contract.objects.filter(pk__in=links)))
 
 
 def product_detail(slug: str) -> ProductDetail:
