@@ -5,8 +5,9 @@ from decimal import Decimal
 from typing import Literal
 
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from citytools.core.api import Pagination
 from citytools.contracts import queries
 from citytools.core.errors import DomainError
 
@@ -76,7 +77,7 @@ class ContractOut(Schema):
     url_name="contracts",
     summary="List contracts, filtered and sorted like the contracts page",
 )
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pagination)
 def contract_list(request, filters: Query[ContractQuery]):
     if filters.end_from and filters.end_to and filters.end_from > filters.end_to:
         raise DomainError("end_to must be on or after end_from.", code="invalid_range", field="end_to")

@@ -1,8 +1,9 @@
 """Translation of errors into RFC 9457 problem+json, in one place for every API router."""
 
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import NinjaAPI
+from ninja import Field, NinjaAPI, Schema
 from ninja.errors import ValidationError
+from ninja.pagination import LimitOffsetPagination
 
 from citytools.core.errors import DomainError
 
@@ -26,3 +27,20 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(ValidationError)
     def invalid(request, exc: ValidationError):
         return problem(api, request, status=422, title="Invalid request", detail=exc.errors, code="invalid")
+
+
+MAX_LIMIT = 500
+# Far beyond any real list, and inside the 64-bit integers SQLite and PostgreSQL accept.
+MAX_OFFSET = 10**9
+
+
+class Pagination(LimitOffsetPagination):
+    """Every list in the API pages the same way: `limit` and `offset`, with upper bounds, so
+    a huge number is a 422, never a database error."""
+
+    class Input(Schema):
+        limit: int = Field(100, ge=1, le=MAX_LIMIT, description=f"At most {MAX_LIMIT} items a page.")
+        offset: int = Field(0, ge=0, le=MAX_OFFSET)
+
+    def __init__(self, **kwargs):
+        super().__init__(max_limit=MAX_LIMIT, **kwargs)

@@ -5,14 +5,14 @@ from decimal import Decimal
 from typing import Literal
 
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from citytools.core.api import Pagination
 from citytools.directory import queries
 
 router = Router(tags=["directory"])
 
 MONEY = "Decimal amounts are JSON strings, e.g. \"125000.00\", so no precision is lost."
-PAGE_SIZE = 50
 
 
 class Ref(Schema):
@@ -28,7 +28,7 @@ class NetworkOut(Schema):
 
 
 @router.get("/networks", response=list[NetworkOut], url_name="networks", summary="List networks")
-@paginate(PageNumberPagination, page_size=PAGE_SIZE)
+@paginate(Pagination)
 def network_list(request):
     return queries.networks()
 
@@ -65,7 +65,7 @@ class OrganisationRow(Schema):
     url_name="organisations",
     summary="List organisations with their systems, suppliers and next contract end",
 )
-@paginate(PageNumberPagination, page_size=PAGE_SIZE)
+@paginate(Pagination)
 def organisation_list(request, filters: Query[OrganisationFilters]):
     return queries.organisation_table(
         network=filters.network, everyone=filters.everyone, name=filters.name, sort=filters.sort
@@ -199,7 +199,7 @@ class SupplierRow(Schema):
     url_name="suppliers",
     summary="List suppliers with products made, organisations served and contracts",
 )
-@paginate(PageNumberPagination, page_size=PAGE_SIZE)
+@paginate(Pagination)
 def supplier_list(request, filters: Query[SupplierFilters]):
     return queries.supplier_table(name=filters.name, sme=filters.sme, sort=filters.sort)
 

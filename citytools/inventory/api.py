@@ -9,31 +9,16 @@ import datetime
 from decimal import Decimal
 
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from pydantic import BaseModel, ConfigDict
 
+from citytools.core.api import Pagination
 from citytools.core.errors import DomainError
 from citytools.inventory import queries
 from citytools.inventory.forms import MatrixForm, ProductListForm
 from citytools.market.queries import MarketShare
 
 router = Router(tags=["inventory"])
-
-MAX_LIMIT = 500
-# Far beyond any real list, and inside the 64-bit integers SQLite and PostgreSQL accept.
-MAX_OFFSET = 10**9
-
-
-class Pagination(LimitOffsetPagination):
-    """Limit and offset with upper bounds, so a huge number is a 422, never a database error."""
-
-    class Input(Schema):
-        limit: int = Field(100, ge=1, le=MAX_LIMIT, description=f"At most {MAX_LIMIT} items a page.")
-        offset: int = Field(0, ge=0, le=MAX_OFFSET)
-
-    def __init__(self, **kwargs):
-        super().__init__(max_limit=MAX_LIMIT, **kwargs)
-
 
 class Ref(BaseModel):
     # Plain pydantic models for the matrix's thousand-odd nested items: ninja's Schema wraps

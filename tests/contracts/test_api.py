@@ -14,7 +14,7 @@ def test_contracts_with_filters(client, world):
     assert [c["title"] for c in ending["items"]] == ["Camden finance and parking", "Hackney payroll"]
     by_area = client.get("/api/v1/contracts", {"service_area": "parking", "network": "london"}).json()
     assert by_area["count"] == 1
-    by_value = client.get("/api/v1/contracts", {"sort": "-value", "page_size": 1, "page": 2}).json()
+    by_value = client.get("/api/v1/contracts", {"sort": "-value", "limit": 1, "offset": 1}).json()
     assert by_value["count"] == 3 and by_value["items"][0]["title"] == "Hackney finance"
 
 

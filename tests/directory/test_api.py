@@ -24,7 +24,7 @@ def test_organisations_filters_sort_and_pagination(client, world):
     ]
     for _ in range(3):
         OrganisationFactory(networks=[world.london])
-    page = client.get("/api/v1/organisations", {"page": 2, "page_size": 2}).json()
+    page = client.get("/api/v1/organisations", {"offset": 2, "limit": 2}).json()
     assert page["count"] == 5 and len(page["items"]) == 2
 
 
