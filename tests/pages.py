@@ -69,7 +69,8 @@ def takes_arguments(name: str) -> bool:
 def _london():
     from citytools.directory.models import Network
 
-    return Network.objects.filter(slug="london").first() or Network.objects.order_by("pk").first()
+    london = Network.objects.filter(slug__startswith="london").order_by("pk").first()
+    return london or Network.objects.order_by("pk").first()
 
 
 def _organisation():
@@ -138,12 +139,21 @@ SAMPLES: dict[str, dict[str, Callable[[], dict | None]]] = {
 }
 
 
+# URL name → {label: query string}: states of a page worth checking besides its default,
+# because they render different templates (search results rather than guidance).
+STATES: dict[str, dict[str, str]] = {
+    "search:search": {"results": "?q=bar"},
+}
+
+
 def pages_for(name: str) -> list[Page]:
     """The pages to check for one URL name; raises NoSample when there is no way to fill it."""
     from django.urls import reverse
 
     if not takes_arguments(name):
-        return [Page(name=name, label=name, url=reverse(name))]
+        url = reverse(name)
+        states = [Page(name=name, label=f"{name} ({label})", url=url + query) for label, query in STATES.get(name, {}).items()]
+        return [Page(name=name, label=name, url=url), *states]
     if name not in SAMPLES:
         raise NoSample(f"no sample for URL {name}: add one to SAMPLES in tests/pages.py")
     pages = []
