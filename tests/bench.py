@@ -119,6 +119,13 @@ def recreate_postgres_database() -> str | None:
     return POSTGRES_SERVER.rsplit("/", 1)[0] + f"/{BENCH_DATABASE}"
 
 
+def drop_postgres_database() -> None:
+    import psycopg
+
+    with psycopg.connect(POSTGRES_SERVER.replace("postgres://", "postgresql://"), autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DATABASE} WITH (FORCE)")
+
+
 def run_child(requests: int, database_url: str | None) -> None:
     with tempfile.TemporaryDirectory(prefix="citytools-bench-") as data_dir:
         subprocess.run(
@@ -143,6 +150,7 @@ def main(argv: list[str]) -> int:
         url = recreate_postgres_database()
         if url:
             run_child(args.requests, url)
+            drop_postgres_database()
     return 0
 
 
