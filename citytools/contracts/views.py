@@ -5,7 +5,8 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from citytools.contracts import queries
-from citytools.directory.views import GovukForm, sort_columns
+from citytools.core.forms import GovukForm
+from citytools.core.tables import sort_columns
 
 PAGE_SIZE = 25
 

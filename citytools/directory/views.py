@@ -4,51 +4,11 @@ from django import forms
 from django.shortcuts import render
 
 from citytools.core.charts import bar_chart
+from citytools.core.forms import GovukForm
+from citytools.core.tables import sort_columns
 from citytools.core.templatetags.citytools import money, percent
 from citytools.directory import queries
 from citytools.directory.models import Network
-
-
-def sort_columns(columns: list[tuple[str, str, bool]], current: str) -> list[dict]:
-    """Header cells for a sortable table: each links to the same page sorted by its column,
-    reversing the order when it is already the sort key, and says how it is sorted now."""
-    result = []
-    key = (current or "").lstrip("-")
-    descending = (current or "").startswith("-")
-    for column, label, numeric in columns:
-        if column == key:
-            aria_sort = "descending" if descending else "ascending"
-            next_sort = column if descending else f"-{column}"
-        else:
-            aria_sort = None
-            # Numbers and dates read most usefully largest or latest first on the first click.
-            next_sort = f"-{column}" if numeric and column != "next_end" else column
-        result.append(
-            {"key": column, "label": label, "numeric": numeric, "aria_sort": aria_sort, "next": next_sort}
-        )
-    return result
-
-
-class GovukForm(forms.Form):
-    """Gives each widget the GOV.UK Frontend class for its kind, and the error variant."""
-
-    classes = {"select": "govuk-select", "text": "govuk-input", "number": "govuk-input govuk-input--width-5", "date": "govuk-input govuk-input--width-10"}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name, field in self.fields.items():
-            css = self.classes.get(getattr(field.widget, "input_type", "select"))
-            if css and not field.widget.is_hidden:
-                field.widget.attrs["class"] = css
-
-    def full_clean(self):
-        super().full_clean()
-        for name in self.errors:
-            if name in self.fields:
-                widget = self.fields[name].widget
-                base = widget.attrs.get("class", "").split(" ")[0]
-                if base:
-                    widget.attrs["class"] += f" {base}--error"
 
 
 class OrganisationFilterForm(GovukForm):
