@@ -5,6 +5,7 @@ tests/test_docs.py fails when one is missing there.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -48,7 +49,11 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "simple_history",
+    "axes",
+    "mozilla_django_oidc",
     "citytools.core",
+    "citytools.accounts",
     "citytools.directory",
     "citytools.inventory",
     "citytools.contracts",
@@ -65,9 +70,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "citytools.accounts.middleware.ViewerMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks, so that it sees the outcome of every login attempt.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "citytools.urls"
@@ -105,6 +115,105 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Accounts -------------------------------------------------------------------------------
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "market:overview"
+LOGOUT_REDIRECT_URL = "market:overview"
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+AUTHENTICATION_BACKENDS = [
+    # django-axes first, so that a throttled attempt never reaches a password check.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# A session ends after CITYTOOLS_SESSION_IDLE_MINUTES without a request, and in any case
+# CITYTOOLS_SESSION_MAX_HOURS after sign-in (citytools.accounts enforces the second).
+SESSION_IDLE_MINUTES = int(os.environ.get("CITYTOOLS_SESSION_IDLE_MINUTES", "30"))
+SESSION_MAX_HOURS = int(os.environ.get("CITYTOOLS_SESSION_MAX_HOURS", "12"))
+SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+INVITATION_DAYS = int(os.environ.get("CITYTOOLS_INVITATION_DAYS", "7"))
+PASSWORD_RESET_TIMEOUT = int(os.environ.get("CITYTOOLS_PASSWORD_RESET_MINUTES", "60")) * 60
+
+# Login throttling: by account and address together, so that nobody can lock another person
+# out from elsewhere, and always with a cool-off instead of a permanent lock.
+AXES_FAILURE_LIMIT = int(os.environ.get("CITYTOOLS_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("CITYTOOLS_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_VERBOSE = False
+
+# E-mail: the console by default; SMTP when CITYTOOLS_EMAIL_HOST is set.
+EMAIL_HOST = os.environ.get("CITYTOOLS_EMAIL_HOST", "")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_PORT = int(os.environ.get("CITYTOOLS_EMAIL_PORT", "587"))
+EMAIL_HOST_USER = os.environ.get("CITYTOOLS_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("CITYTOOLS_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_flag("CITYTOOLS_EMAIL_TLS", True)
+DEFAULT_FROM_EMAIL = os.environ.get("CITYTOOLS_EMAIL_FROM", "City Tools <citytools@localhost>")
+SITE_URL = os.environ.get("CITYTOOLS_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# Single sign-on through OpenID Connect (e.g. Microsoft Entra ID), on when an issuer is set.
+OIDC_ENABLED = bool(os.environ.get("CITYTOOLS_OIDC_CLIENT_ID"))
+OIDC_RP_CLIENT_ID = os.environ.get("CITYTOOLS_OIDC_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("CITYTOOLS_OIDC_CLIENT_SECRET", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("CITYTOOLS_OIDC_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("CITYTOOLS_OIDC_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = os.environ.get("CITYTOOLS_OIDC_USER_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("CITYTOOLS_OIDC_JWKS_ENDPOINT", "")
+OIDC_RP_SIGN_ALGO = os.environ.get("CITYTOOLS_OIDC_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = "openid email profile"
+if OIDC_ENABLED:
+    AUTHENTICATION_BACKENDS.append("citytools.accounts.oidc.CityToolsOIDCBackend")
+
+# Production hardening, on with CITYTOOLS_HTTPS=1 (see docs/configuration.md) -------------
+HTTPS = env_flag("CITYTOOLS_HTTPS")
+SECURE_SSL_REDIRECT = HTTPS
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SECURE_HSTS_SECONDS = int(os.environ.get("CITYTOOLS_HSTS_SECONDS", "31536000")) if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_HSTS_PRELOAD = HTTPS and env_flag("CITYTOOLS_HSTS_PRELOAD")
+if env_flag("CITYTOOLS_BEHIND_PROXY"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+CSRF_TRUSTED_ORIGINS = [
+    origin.strip() for origin in os.environ.get("CITYTOOLS_CSRF_TRUSTED_ORIGINS", "").split(",") if origin.strip()
+]
+# No inline scripts anywhere; styles may be inline because vega-embed sets chart sizes that way.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"] + ([OIDC_OP_AUTHORIZATION_ENDPOINT] if OIDC_OP_AUTHORIZATION_ENDPOINT else []),
+    }
+}
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = os.environ.get("CITYTOOLS_TIME_ZONE", "Europe/London")

@@ -114,3 +114,29 @@ class ContractFactory(DjangoModelFactory):
     def systems(self, create, extracted, **kwargs):
         if create and extracted:
             self.systems.set(extracted)
+
+
+class UserFactory(DjangoModelFactory):
+    class Meta:
+        model = "accounts.User"
+        django_get_or_create = ["email"]
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+    full_name = factory.Sequence(lambda n: f"Person {n}")
+    password = factory.PostGenerationMethodCall("set_password", "correct horse battery staple")
+
+    @factory.post_generation
+    def save_password(self, create, extracted, **kwargs):
+        if create:
+            self.save()
+
+
+class RoleFactory(DjangoModelFactory):
+    """A role; give kind and the one scope it needs (organisation, network or supplier)."""
+
+    class Meta:
+        model = "accounts.Role"
+
+    user = factory.SubFactory(UserFactory)
+    kind = "member"

@@ -7,7 +7,9 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 
-from citytools.core.models import TimeStampedModel
+from simple_history.models import HistoricalRecords
+
+from citytools.core.models import EditableRecord
 
 
 class ContractQuerySet(models.QuerySet):
@@ -17,8 +19,16 @@ class ContractQuerySet(models.QuerySet):
     def current_on(self, day):
         return self.filter(start_date__lte=day, end_date__gte=day)
 
+    def active(self):
+        return self.filter(retired_at__isnull=True)
 
-class Contract(TimeStampedModel):
+    def visible_to(self, viewer):
+        """Current contracts this viewer may see; their values still need
+        `viewer.redact_contracts` or, for sums, `viewer.values_q()`."""
+        return self.active().filter(viewer.contracts_q())
+
+
+class Contract(EditableRecord):
     class Route(models.TextChoices):
         OPEN = "open", "Open procedure"
         RESTRICTED = "restricted", "Restricted procedure"
@@ -59,6 +69,7 @@ class Contract(TimeStampedModel):
     source_url = models.URLField(blank=True)
 
     objects = ContractQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[systems])
 
     class Meta:
         ordering = ["end_date", "id"]

@@ -15,6 +15,14 @@ class Network(TimeStampedModel):
     slug = models.SlugField(unique=True)
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True)
+    visibility = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text=(
+            "Who may see each kind of information about this network's organisations, where it "
+            "differs from the defaults in citytools.accounts.rules: {kind: 'public' | 'members'}."
+        ),
+    )
     organisations = models.ManyToManyField(
         "Organisation", through="NetworkMembership", related_name="networks"
     )

@@ -8,7 +8,9 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 
-from citytools.core.models import TimeStampedModel
+from simple_history.models import HistoricalRecords
+
+from citytools.core.models import EditableRecord, TimeStampedModel
 
 
 class ServiceAreaQuerySet(models.QuerySet):
@@ -75,7 +77,16 @@ class Product(TimeStampedModel):
         return reverse("inventory:product", args=[self.slug])
 
 
-class System(TimeStampedModel):
+class SystemQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(retired_at__isnull=True)
+
+    def visible_to(self, viewer):
+        """Current systems this viewer may see (citytools.accounts.viewer)."""
+        return self.active().filter(viewer.systems_q())
+
+
+class System(EditableRecord):
     """An organisation's use of a product."""
 
     class Hosting(models.TextChoices):
@@ -104,7 +115,10 @@ class System(TimeStampedModel):
     hosting = models.CharField(max_length=20, choices=Hosting.choices, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.LIVE)
     go_live = models.DateField(null=True, blank=True)
-    notes = models.TextField(blank=True)
+    notes = models.TextField(blank=True, help_text="Member-only by default, like other comments.")
+
+    objects = SystemQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[service_areas])
 
     class Meta:
         ordering = ["organisation__short_name", "product__name"]

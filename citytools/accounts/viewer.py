@@ -1,0 +1,178 @@
+"""The Viewer: one person's view of the data, asked by every door before it shows anything.
+
+Build one per request (the middleware puts it on `request.viewer`) or `Viewer.public()` for
+anonymous readers and public exports. It loads the person's roles and the networks'
+visibility settings once, lazily, and answers from citytools.accounts.rules:
+
+- `can_see(kind, organisation_id, confidential=False)` for one record;
+- `systems_q()` / `contracts_q()` / `values_q()`: Q objects that keep a queryset to what may
+  be shown, so lists and sums never include what the person may not see;
+- `redact_contracts()` / `redact_systems()`: blank the member-only fields of loaded rows, so
+  a template or serializer cannot show them by mistake.
+"""
+
+from collections import defaultdict
+from functools import cached_property
+
+from django.db.models import Q
+
+from citytools.accounts import rules
+from citytools.accounts.rules import Grants, Kind, Level
+
+
+class Viewer:
+    def __init__(self, grants: Grants = rules.PUBLIC, *, user=None):
+        self.grants = grants
+        self.user = user
+
+    @classmethod
+    def public(cls) -> "Viewer":
+        return cls(rules.PUBLIC)
+
+    @classmethod
+    def for_user(cls, user) -> "Viewer":
+        if user is None or not user.is_authenticated or not user.is_active:
+            return cls.public()
+        from citytools.accounts.models import Role
+        from citytools.directory.models import NetworkMembership
+
+        staff, editors, coordinated, suppliers, admin = set(), set(), set(), set(), False
+        for kind, organisation, network, supplier in Role.objects.filter(user=user).values_list(
+            "kind", "organisation_id", "network_id", "supplier_id"
+        ):
+            if kind in (Role.Kind.MEMBER, Role.Kind.EDITOR):
+                staff.add(organisation)
+                if kind == Role.Kind.EDITOR:
+                    editors.add(organisation)
+            elif kind == Role.Kind.COORDINATOR:
+                coordinated.add(network)
+            elif kind == Role.Kind.VENDOR:
+                suppliers.add(supplier)
+            elif kind == Role.Kind.ADMIN:
+                admin = True
+        member_networks = (
+            set(
+                NetworkMembership.objects.filter(organisation_id__in=staff).values_list("network_id", flat=True)
+            )
+            if staff
+            else set()
+        )
+        grants = Grants(
+            is_admin=admin,
+            staff_organisations=frozenset(staff),
+            editor_organisations=frozenset(editors),
+            coordinator_networks=frozenset(coordinated),
+            member_networks=frozenset(member_networks),
+            suppliers=frozenset(suppliers),
+        )
+        return cls(grants, user=user)
+
+    # What the roles give -------------------------------------------------------------
+
+    @property
+    def is_authenticated(self) -> bool:
+        return self.user is not None
+
+    @property
+    def is_member(self) -> bool:
+        return self.grants.is_member
+
+    @property
+    def is_admin(self) -> bool:
+        return self.grants.is_admin
+
+    @cached_property
+    def _networks(self) -> tuple[dict[int, frozenset[int]], dict[int, dict]]:
+        """Every organisation's networks, and every network's visibility settings."""
+        from citytools.directory.models import Network, NetworkMembership
+
+        by_organisation: dict[int, set[int]] = defaultdict(set)
+        for organisation, network in NetworkMembership.objects.values_list("organisation_id", "network_id"):
+            by_organisation[organisation].add(network)
+        policies = {pk: visibility or {} for pk, visibility in Network.objects.values_list("pk", "visibility")}
+        return {key: frozenset(value) for key, value in by_organisation.items()}, policies
+
+    def networks_of(self, organisation: int) -> frozenset[int]:
+        return self._networks[0].get(organisation, frozenset())
+
+    def level(self, kind: Kind, organisation: int) -> Level:
+        policies = self._networks[1]
+        return rules.effective_level(kind, [policies[n] for n in self.networks_of(organisation)])
+
+    def can_see(self, kind: Kind, organisation: int, *, confidential: bool = False) -> bool:
+        return rules.can_see(
+            self.grants,
+            kind,
+            organisation=organisation,
+            networks=self.networks_of(organisation),
+            level=self.level(kind, organisation),
+            confidential=confidential,
+        )
+
+    def can_edit(self, organisation: int) -> bool:
+        return rules.can_edit_records(self.grants, organisation=organisation)
+
+    def can_restore(self, organisation: int) -> bool:
+        return rules.can_restore(self.grants, organisation=organisation, networks=self.networks_of(organisation))
+
+    def can_coordinate(self, network: int) -> bool:
+        return rules.can_coordinate(self.grants, network=network)
+
+    # Querysets -----------------------------------------------------------------------
+
+    def _kind_q(self, kind: Kind, field: str) -> Q:
+        """Rows about organisations where `kind` may be shown to this person."""
+        if self.grants.is_admin:
+            return Q()
+        by_organisation = self._networks[0]
+        hidden = [o for o in by_organisation if not self.can_see(kind, o)]
+        q = ~Q(**{f"{field}__in": hidden}) if hidden else Q()
+        if rules.DEFAULTS[kind] == Level.MEMBERS:
+            # An organisation in no network keeps the default, which here is members only:
+            # only its own staff see it.
+            q &= Q(**{f"{field}__in": list(by_organisation)}) | Q(
+                **{f"{field}__in": list(self.grants.staff_organisations)}
+            )
+        return q
+
+    def _confidential_q(self, prefix: str) -> Q:
+        if self.grants.is_admin:
+            return Q()
+        allowed = set(self.grants.staff_organisations)
+        if self.grants.coordinator_networks:
+            allowed |= {
+                o for o, networks in self._networks[0].items() if networks & self.grants.coordinator_networks
+            }
+        return Q(**{f"{prefix}confidential": False}) | Q(**{f"{prefix}organisation_id__in": list(allowed)})
+
+    def systems_q(self, prefix: str = "") -> Q:
+        """Systems this person may see: not someone else's confidential ones, and only where
+        who-uses-what is visible."""
+        return self._confidential_q(prefix) & self._kind_q(Kind.USAGE, f"{prefix}organisation_id")
+
+    def contracts_q(self, prefix: str = "") -> Q:
+        """Contracts this person may see at all (their existence and end dates)."""
+        return self._confidential_q(prefix) & self._kind_q(Kind.END_DATES, f"{prefix}organisation_id")
+
+    def values_q(self, prefix: str = "") -> Q:
+        """Contracts whose values this person may see: use it before summing values."""
+        return self.contracts_q(prefix) & self._kind_q(Kind.VALUES, f"{prefix}organisation_id")
+
+    # Loaded rows ---------------------------------------------------------------------
+
+    def redact_contracts(self, contracts):
+        """Blank the values of contracts whose values this person may not see, in place."""
+        for contract in contracts:
+            contract.values_hidden = not self.can_see(Kind.VALUES, contract.organisation_id)
+            if contract.values_hidden:
+                contract.total_value = None
+                contract.annual_value = None
+        return contracts
+
+    def redact_systems(self, systems):
+        """Blank the notes of systems whose comments this person may not see, in place."""
+        for system in systems:
+            system.notes_hidden = not self.can_see(Kind.COMMENTS, system.organisation_id)
+            if system.notes_hidden:
+                system.notes = ""
+        return systems
