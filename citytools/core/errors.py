@@ -22,3 +22,17 @@ class DomainError(Exception):
 class NotFound(DomainError):
     code = "not_found"
     status = 404
+
+
+class Forbidden(DomainError):
+    """The person is known but their roles do not allow this."""
+
+    code = "forbidden"
+    status = 403
+
+
+class Conflict(DomainError):
+    """The record changed since the person read it (optimistic concurrency)."""
+
+    code = "conflict"
+    status = 409
