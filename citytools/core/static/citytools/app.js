@@ -29,6 +29,9 @@
           // the chart already gives the figures, so the menu is left out.
           actions: false,
           renderer: "svg",
+          // The site's Content-Security-Policy forbids eval, which vega's expression
+          // compiler needs; the AST and the interpreter vega-embed bundles do without it.
+          ast: true,
         })
         .catch(function () {
           element.hidden = true;
