@@ -1,4 +1,5 @@
-"""Pure rules for showing the inventory: contract-end bands, supplier colours, contrast.
+"""Pure rules for the inventory: contract-end bands, supplier colours, contrast, and the
+checks an edited system must pass.
 
 No database access here, so every rule is table-tested without one (tests/inventory/test_rules.py).
 Each colour is a light background under dark text; the matching CSS classes live in
@@ -7,8 +8,10 @@ citytools.scss (`.citytools-fill--<key>`), and a test checks the two lists agree
 
 import calendar
 import datetime
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
+
+from citytools.core.errors import DomainError
 
 # Text colours used on top of every fill: body text and the small "meta" line in a cell.
 TEXT_COLOUR = "#0b0c0c"
@@ -132,3 +135,34 @@ def all_fills() -> list[Swatch]:
     """Every fill the matrix can use, for the stylesheet check and the legend."""
     supplier = [Swatch(f"s{i + 1}", f"Supplier {i + 1}", fill) for i, fill in enumerate(SUPPLIER_FILLS)]
     return [*END_BANDS, *supplier, OTHER_SUPPLIER]
+
+
+# Editing systems -----------------------------------------------------------------------
+# Pure checks for citytools.inventory.services: the service looks things up, these decide.
+
+
+def check_system_fields(*, hosting: str, status: str, hosting_choices, status_choices) -> None:
+    if hosting and hosting not in hosting_choices:
+        raise DomainError(f"Hosting must be one of: {', '.join(hosting_choices)}.", code="invalid", field="hosting")
+    if not status:
+        raise DomainError("Choose the system's status.", code="required", field="status")
+    if status not in status_choices:
+        raise DomainError(f"Status must be one of: {', '.join(status_choices)}.", code="invalid", field="status")
+
+
+def check_system_service_areas(requested: Collection[str], parents: Mapping[str, int | None]) -> None:
+    """`requested` are service-area slugs; `parents` maps each slug that exists to its
+    group's id, or None for a group. Systems are attached to areas, never to whole groups,
+    so that the matrix and market shares count each use once."""
+    if not requested:
+        raise DomainError("Choose at least one service area.", code="required", field="service_areas")
+    missing = sorted(set(requested) - set(parents))
+    if missing:
+        raise DomainError(f"No such service area: {', '.join(missing)}.", code="invalid", field="service_areas")
+    groups = sorted(slug for slug in requested if parents[slug] is None)
+    if groups:
+        raise DomainError(
+            f"Choose service areas within a group, not the whole group: {', '.join(groups)}.",
+            code="invalid",
+            field="service_areas",
+        )

@@ -3,11 +3,15 @@
 from pathlib import Path
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import slugify
 
-from citytools.core.errors import DomainError
+from citytools.core import history
+from citytools.core.errors import DomainError, Forbidden
+from citytools.directory.models import Organisation, Supplier
 from citytools.directory.services import LoadResult, read_csv, upsert
-from citytools.inventory.models import ServiceArea
+from citytools.inventory.models import Product, ServiceArea, System
+from citytools.inventory.rules import check_system_fields, check_system_service_areas
 
 SERVICE_AREAS_CSV = Path(__file__).resolve().parent / "data" / "service_areas.csv"
 SERVICE_AREA_COLUMNS = {"group", "area", "kind", "position", "description"}
@@ -65,4 +69,181 @@ def load_service_areas(*, path: Path | None = None, actor=None) -> LoadResult:
         created=group_result.created + area_result.created,
         updated=group_result.updated + area_result.updated,
         unchanged=group_result.unchanged + area_result.unchanged,
+    )
+
+
+# Systems: add, change, retire, restore ----------------------------------------------------
+# The only code that writes systems. Each function checks the actor's rights with the same
+# Viewer the pages use, validates with citytools.inventory.rules, and writes through
+# citytools.core.history so every change is versioned and recorded once.
+
+SYSTEM_FIELDS = ("product", "supplier", "service_areas", "hosting", "status", "go_live", "notes", "confidential")
+RETIRED_MESSAGE = "This system has been retired. Restore an earlier version from its history to bring it back."
+
+
+def _viewer(actor):
+    from citytools.accounts.viewer import Viewer
+
+    return Viewer.for_user(actor)
+
+
+def _require_edit(actor, organisation_id: int) -> None:
+    if not _viewer(actor).can_edit(organisation_id):
+        raise Forbidden("Only the organisation's own editors can change its systems.")
+
+
+def _product(value) -> Product:
+    if isinstance(value, Product):
+        return value
+    product = Product.objects.filter(slug=value).first() if value else None
+    if product is None:
+        raise DomainError(
+            "Choose the product." if not value else f"No such product: {value}.",
+            code="required" if not value else "invalid",
+            field="product",
+        )
+    return product
+
+
+def _supplier(value) -> Supplier | None:
+    if value is None or value == "" or isinstance(value, Supplier):
+        return value or None
+    supplier = Supplier.objects.filter(slug=value).first()
+    if supplier is None:
+        raise DomainError(f"No such supplier: {value}.", code="invalid", field="supplier")
+    return supplier
+
+
+def _service_areas(values) -> list[int]:
+    """Service-area ids from areas, ids or slugs, checked to exist and to be areas, not groups."""
+    values = [v.pk if isinstance(v, ServiceArea) else v for v in values or []]
+    key = "pk" if all(isinstance(v, int) for v in values) else "slug"
+    if key == "slug":
+        values = [str(v) for v in values]
+    found = {
+        row[0]: row[1:]
+        for row in ServiceArea.objects.filter(**{f"{key}__in": values}).values_list(key, "parent_id", "pk")
+    }
+    check_system_service_areas(values, {k: parent for k, (parent, _) in found.items()})
+    return list(dict.fromkeys(found[v][1] for v in values))
+
+
+def _clean_system(data: dict) -> tuple[dict, dict]:
+    """Scalar fields and links for a system, from the wanted state; raises DomainError."""
+    unknown = sorted(set(data) - set(SYSTEM_FIELDS))
+    if unknown:
+        raise DomainError(f"Systems have no field {', '.join(unknown)}.", code="invalid", field=unknown[0])
+    hosting = data.get("hosting") or ""
+    status = data.get("status") or ""
+    check_system_fields(
+        hosting=hosting,
+        status=status,
+        hosting_choices=System.Hosting.values,
+        status_choices=System.Status.values,
+    )
+    fields = {
+        "product": _product(data.get("product")),
+        "supplier": _supplier(data.get("supplier")),
+        "hosting": hosting,
+        "status": status,
+        "go_live": data.get("go_live"),
+        "notes": (data.get("notes") or "").strip(),
+        "confidential": bool(data.get("confidential")),
+    }
+    links = {"service_areas": _service_areas(data.get("service_areas"))}
+    return fields, links
+
+
+def system_state(system: System) -> dict:
+    """A system's editable fields as `update_system` takes them: the starting point of a form."""
+    return {
+        "product": system.product,
+        "supplier": system.supplier,
+        "service_areas": list(system.service_areas.all()),
+        "hosting": system.hosting,
+        "status": system.status,
+        "go_live": system.go_live,
+        "notes": system.notes,
+        "confidential": system.confidential,
+    }
+
+
+@transaction.atomic
+def create_system(
+    *,
+    organisation: Organisation,
+    product,
+    service_areas,
+    supplier=None,
+    hosting: str = "",
+    status: str = System.Status.LIVE,
+    go_live=None,
+    notes: str = "",
+    confidential: bool = False,
+    actor,
+) -> System:
+    """Add a system to `organisation`'s inventory. Only its editors (and admins) may."""
+    _require_edit(actor, organisation.pk)
+    fields, links = _clean_system(
+        {
+            "product": product,
+            "supplier": supplier,
+            "service_areas": service_areas,
+            "hosting": hosting,
+            "status": status,
+            "go_live": go_live,
+            "notes": notes,
+            "confidential": confidential,
+        }
+    )
+    return history.create_record(System(organisation=organisation, **fields), links=links, actor=actor)
+
+
+@transaction.atomic
+def update_system(system: System, *, version: int, changes: dict, actor) -> System:
+    """Change some of a system's fields, if it is still at `version` (the one the person
+    opened); otherwise raise Conflict and write nothing. Returns the system reloaded."""
+    _require_edit(actor, system.organisation_id)
+    if system.retired_at is not None:
+        raise DomainError(RETIRED_MESSAGE, code="retired")
+    fields, links = _clean_system({**system_state(system), **changes})
+    return history.save_edit(system, version=version, fields=fields, links=links, actor=actor)
+
+
+@transaction.atomic
+def retire_system(system: System, *, version: int, actor) -> System:
+    """Take a system out of the inventory, keeping it and its history (it can be restored)."""
+    _require_edit(actor, system.organisation_id)
+    if system.retired_at is not None:
+        raise DomainError("This system is already retired.", code="retired")
+    return history.save_edit(
+        system, version=version, fields={"retired_at": timezone.now()}, actor=actor, reason="Retired"
+    )
+
+
+@transaction.atomic
+def restore_version(system: System, *, history_id: int, actor, version: int | None = None) -> System:
+    """Make a new version of `system` equal to an earlier one (retired or not, confidential
+    or not, with its service areas then). Editors of the organisation and coordinators of
+    its networks may. `version` is the one the person saw when they asked; without it, the
+    version loaded in `system`."""
+    if not _viewer(actor).can_restore(system.organisation_id):
+        raise Forbidden("Only the organisation's editors or its network coordinators can restore a version.")
+    old_version, fields, links = history.restorable_state(system, history_id=history_id)
+    if old_version == system.version:
+        raise DomainError("This is already the current version.", code="current_version")
+    check_system_fields(
+        hosting=fields["hosting"],
+        status=fields["status"],
+        hosting_choices=System.Hosting.values,
+        status_choices=System.Status.values,
+    )
+    _service_areas(links["service_areas"])
+    return history.save_edit(
+        system,
+        version=system.version if version is None else version,
+        fields=fields,
+        links=links,
+        actor=actor,
+        reason=f"Restored version {old_version}",
     )

@@ -1,0 +1,215 @@
+"""Writes to contracts: add, change, retire and restore an organisation's contracts.
+
+The only code that writes contracts. Each function checks the actor's rights with the same
+Viewer the pages use, validates with citytools.contracts.rules, and writes through
+citytools.core.history so every change is versioned, guarded against stale edits and recorded
+once.
+"""
+
+import datetime
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import transaction
+from django.utils import timezone
+
+from citytools.accounts.viewer import Viewer
+from citytools.contracts import rules
+from citytools.contracts.models import Contract
+from citytools.core import history
+from citytools.core.errors import DomainError, Forbidden
+from citytools.directory.models import Organisation, Supplier
+from citytools.inventory.models import System
+
+CONTRACT_FIELDS = (
+    "supplier",
+    "systems",
+    "title",
+    "total_value",
+    "annual_value",
+    "currency",
+    "start_date",
+    "end_date",
+    "extension_end_date",
+    "route",
+    "framework",
+    "source",
+    "reference",
+    "source_url",
+    "confidential",
+)
+TEXT_FIELDS = ("title", "framework", "reference", "source_url")
+# The columns are numeric(14, 2): anything from a trillion up cannot be stored.
+VALUE_LIMIT = Decimal(10) ** 12
+RETIRED_MESSAGE = "This contract has been retired. Restore an earlier version from its history to bring it back."
+
+
+def _require_edit(actor, organisation_id: int) -> None:
+    if not Viewer.for_user(actor).can_edit(organisation_id):
+        raise Forbidden("Only the organisation's own editors can change its contracts.")
+
+
+def _supplier(value) -> Supplier:
+    if isinstance(value, Supplier):
+        return value
+    supplier = Supplier.objects.filter(slug=value).first() if value else None
+    if supplier is None:
+        raise DomainError(
+            f"No such supplier: {value}." if value else "Choose the supplier.",
+            code="invalid" if value else "required",
+            field="supplier",
+        )
+    return supplier
+
+
+def _systems(organisation_id: int, values) -> list[int]:
+    ids = []
+    for value in values or []:
+        pk = value.pk if isinstance(value, System) else value
+        try:
+            ids.append(int(pk))
+        except (TypeError, ValueError):
+            raise DomainError(f"No such system: {pk}.", code="invalid", field="systems") from None
+    ids = list(dict.fromkeys(ids))
+    owners = dict(System.objects.filter(pk__in=ids).values_list("pk", "organisation_id")) if ids else {}
+    rules.check_systems(organisation_id, ids, owners)
+    return ids
+
+
+def _value(value, field: str, label: str) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    try:
+        value = Decimal(str(value)).quantize(Decimal("0.01"))
+    except (InvalidOperation, ValueError):
+        raise DomainError(f"{label} must be a number.", code="invalid", field=field) from None
+    rules.check_value(value, field=field, label=label)
+    if value >= VALUE_LIMIT:
+        raise DomainError(f"{label} must be less than a trillion.", code="invalid", field=field)
+    return value
+
+
+def _date(value, field: str) -> datetime.date | None:
+    if value is None or value == "" or isinstance(value, datetime.date):
+        return value or None
+    try:
+        return datetime.date.fromisoformat(str(value))
+    except ValueError:
+        raise DomainError("Enter a real date, like 2027-03-31.", code="invalid", field=field) from None
+
+
+def _check_text(data: dict) -> None:
+    for name in TEXT_FIELDS:
+        limit = Contract._meta.get_field(name).max_length
+        if len(data[name]) > limit:
+            label = str(Contract._meta.get_field(name).verbose_name).capitalize()
+            raise DomainError(f"{label} must be {limit} characters or fewer.", code="invalid", field=name)
+    if data["source_url"]:
+        try:
+            URLValidator(schemes=["http", "https"])(data["source_url"])
+        except ValidationError:
+            raise DomainError("Enter the source document's full web address, starting https://.", code="invalid", field="source_url") from None
+
+
+def _clean_contract(organisation_id: int, data: dict, *, exclude_pk: int | None = None) -> tuple[dict, dict]:
+    """Scalar fields and links for a contract, from the wanted state; raises DomainError."""
+    unknown = sorted(set(data) - set(CONTRACT_FIELDS))
+    if unknown:
+        raise DomainError(f"Contracts have no field {', '.join(unknown)}.", code="invalid", field=unknown[0])
+    fields = {
+        "supplier": _supplier(data.get("supplier")),
+        "title": rules.check_title(data.get("title")),
+        "total_value": _value(data.get("total_value"), "total_value", "Total value"),
+        "annual_value": _value(data.get("annual_value"), "annual_value", "Annual value"),
+        "currency": rules.check_currency(data.get("currency")),
+        "start_date": _date(data.get("start_date"), "start_date"),
+        "end_date": _date(data.get("end_date"), "end_date"),
+        "extension_end_date": _date(data.get("extension_end_date"), "extension_end_date"),
+        "route": data.get("route") or Contract.Route.UNKNOWN,
+        "framework": (data.get("framework") or "").strip(),
+        "source": data.get("source") or Contract.Source.ORGANISATION,
+        "reference": (data.get("reference") or "").strip(),
+        "source_url": (data.get("source_url") or "").strip(),
+        "confidential": bool(data.get("confidential")),
+    }
+    rules.check_dates(fields["start_date"], fields["end_date"], fields["extension_end_date"])
+    rules.check_choice(fields["route"], Contract.Route.values, field="route", label="Procurement route")
+    rules.check_choice(fields["source"], Contract.Source.values, field="source", label="Source")
+    _check_text(fields)
+    if fields["reference"]:
+        clash = Contract.objects.filter(organisation_id=organisation_id, reference=fields["reference"])
+        if exclude_pk is not None:
+            clash = clash.exclude(pk=exclude_pk)
+        if clash.exists():
+            raise DomainError(
+                "Another contract of this organisation already has this reference.", code="duplicate", field="reference"
+            )
+    links = {"systems": _systems(organisation_id, data.get("systems"))}
+    return fields, links
+
+
+def contract_state(contract: Contract) -> dict:
+    """A contract's editable fields as `update_contract` takes them."""
+    state = {name: getattr(contract, name) for name in CONTRACT_FIELDS if name != "systems"}
+    state["systems"] = list(contract.systems.values_list("pk", flat=True))
+    return state
+
+
+@transaction.atomic
+def create_contract(*, organisation: Organisation, actor, **data) -> Contract:
+    """Add a contract to `organisation`. Only its editors (and admins) may. `data` holds the
+    fields of CONTRACT_FIELDS; the supplier may be a Supplier or its slug, systems may be
+    System objects or ids."""
+    _require_edit(actor, organisation.pk)
+    # Left out, the currency is the model's default, as for a row made any other way.
+    data = {"currency": Contract._meta.get_field("currency").default, **data}
+    fields, links = _clean_contract(organisation.pk, data)
+    return history.create_record(Contract(organisation=organisation, **fields), links=links, actor=actor)
+
+
+@transaction.atomic
+def update_contract(contract: Contract, *, version: int, changes: dict, actor) -> Contract:
+    """Change some of a contract's fields, if it is still at `version`; otherwise raise
+    Conflict and write nothing. Returns the contract reloaded."""
+    _require_edit(actor, contract.organisation_id)
+    if contract.retired_at is not None:
+        raise DomainError(RETIRED_MESSAGE, code="retired")
+    fields, links = _clean_contract(
+        contract.organisation_id, {**contract_state(contract), **changes}, exclude_pk=contract.pk
+    )
+    return history.save_edit(contract, version=version, fields=fields, links=links, actor=actor)
+
+
+@transaction.atomic
+def retire_contract(contract: Contract, *, version: int, actor) -> Contract:
+    """Take a contract off the map, keeping it and its history (it can be restored)."""
+    _require_edit(actor, contract.organisation_id)
+    if contract.retired_at is not None:
+        raise DomainError("This contract is already retired.", code="retired")
+    return history.save_edit(
+        contract, version=version, fields={"retired_at": timezone.now()}, actor=actor, reason="Retired"
+    )
+
+
+@transaction.atomic
+def restore_version(contract: Contract, *, history_id: int, actor, version: int | None = None) -> Contract:
+    """Make a new version of `contract` equal to an earlier one. Editors of the organisation
+    and coordinators of its networks may."""
+    if not Viewer.for_user(actor).can_restore(contract.organisation_id):
+        raise Forbidden("Only the organisation's editors or its network coordinators can restore a version.")
+    old_version, fields, links = history.restorable_state(contract, history_id=history_id)
+    if old_version == contract.version:
+        raise DomainError("This is already the current version.", code="current_version")
+    wanted = {name.removesuffix("_id"): value for name, value in fields.items() if name != "retired_at"}
+    wanted["supplier"] = Supplier.objects.filter(pk=fields["supplier_id"]).first()
+    cleaned, links = _clean_contract(contract.organisation_id, {**wanted, **links}, exclude_pk=contract.pk)
+    cleaned["retired_at"] = fields["retired_at"]
+    return history.save_edit(
+        contract,
+        version=contract.version if version is None else version,
+        fields=cleaned,
+        links=links,
+        actor=actor,
+        reason=f"Restored version {old_version}",
+    )

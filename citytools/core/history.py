@@ -1,0 +1,335 @@
+"""Edits and history for records that keep a version (core.models.EditableRecord).
+
+Every change to a system or contract goes through `save_edit`: a conditional
+`UPDATE ... WHERE pk = ? AND version = ?`, so of two people who opened the same version only
+the first to save wins and the other is refused (`Conflict`) with nothing written. A queryset
+update sends no signals, so django-simple-history's row is then written once, explicitly, by
+`record_history`, after the row and its many-to-many links are final: one history row per
+edit, carrying who made it.
+
+`history_entries` turns the stored rows into field-by-field changes for a page or the API,
+leaving out the fields the caller says this viewer may not see; `restorable_state` gives the
+values an earlier version held, for a restore. The ETag / If-Match helpers at the end are
+shared by the systems and contracts API doors.
+
+This module knows only Django and simple-history; the apps pass in what is theirs (which
+fields are hidden, how related objects are named).
+"""
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import models, router, transaction
+from django.db.models import F
+from django.db.models.signals import post_save
+from django.utils import timezone
+from django.utils.dateformat import format as format_date
+from simple_history.utils import get_m2m_reverse_field_name
+
+from citytools.core.errors import Conflict, DomainError, NotFound
+
+STALE_MESSAGE = (
+    "Someone else changed this record since you opened it. Nothing was saved. "
+    "Reload the current version to see their changes, then make yours again."
+)
+
+# Bookkeeping fields: never shown as changes and never restored. The organisation never
+# changes after creation, so it is no part of a diff either.
+NOT_DIFFED = {"id", "created_at", "updated_at", "version", "organisation"}
+NOT_RESTORED = NOT_DIFFED
+
+
+# Writing -------------------------------------------------------------------------------
+
+
+def set_links(record: models.Model, links: Mapping[str, Iterable] | None) -> None:
+    """Set many-to-many links without simple-history's per-link rows: the edit's one row,
+    written afterwards, holds the links as they end up."""
+    if not links:
+        return
+    record.skip_history_when_saving = True
+    try:
+        for name, values in links.items():
+            getattr(record, name).set(list(values))
+    finally:
+        del record.skip_history_when_saving
+
+
+def record_history(record: models.Model, *, actor, created: bool, reason: str | None = None) -> None:
+    """Write the one history row of an edit, as `Model.save()` would have, naming `actor`."""
+    record._history_user = actor
+    record._change_reason = reason
+    try:
+        post_save.send(
+            sender=type(record),
+            instance=record,
+            created=created,
+            update_fields=None,
+            raw=False,
+            using=router.db_for_write(type(record)),
+        )
+    finally:
+        del record._history_user
+        del record._change_reason
+
+
+def create_record(record: models.Model, *, links: Mapping[str, Iterable] | None, actor) -> models.Model:
+    """Insert a new record with its links, and its "created" history row."""
+    with transaction.atomic():
+        record.version = 1
+        record.skip_history_when_saving = True
+        try:
+            record.save()
+        finally:
+            del record.skip_history_when_saving
+        set_links(record, links)
+        record_history(record, actor=actor, created=True)
+    return record
+
+
+def save_edit(
+    record: models.Model,
+    *,
+    version: int,
+    fields: Mapping[str, object],
+    links: Mapping[str, Iterable] | None = None,
+    actor,
+    reason: str | None = None,
+) -> models.Model:
+    """Apply `fields` and `links` to `record` if it is still at `version`; return it reloaded.
+
+    The version test and the write are one statement, so the database settles a race: on
+    PostgreSQL the second of two concurrent updates waits for the first to commit, then finds
+    the version moved on and updates nothing.
+    """
+    model = type(record)
+    with transaction.atomic():
+        claimed = model._default_manager.filter(pk=record.pk, version=version).update(
+            **fields, version=F("version") + 1, updated_at=timezone.now()
+        )
+        if not claimed:
+            raise Conflict(STALE_MESSAGE, code="stale_version")
+        fresh = model._default_manager.get(pk=record.pk)
+        set_links(fresh, links)
+        record_history(fresh, actor=actor, created=False, reason=reason)
+    return fresh
+
+
+# Reading history -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Change:
+    field: str
+    label: str
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class Entry:
+    history_id: int
+    version: int
+    when: datetime.datetime
+    who: str
+    action: str
+    changes: list[Change] = field(default_factory=list)
+    is_current: bool = False
+    hidden_changes: bool = False
+
+
+def _label(model_field) -> str:
+    text = str(model_field.verbose_name)
+    return text[:1].upper() + text[1:]
+
+
+def _tracked(history_model, hidden: set[str]) -> tuple[list, list]:
+    scalar = [f for f in history_model.tracked_fields if f.name not in NOT_DIFFED and f.name not in hidden]
+    m2m = [f for f in history_model._history_m2m_fields if f.name not in hidden]
+    return scalar, m2m
+
+
+def _link_rows(history_model, m2m_field, history_ids: list[int]) -> dict[int, list[int]]:
+    """Target ids of one many-to-many field at each of the given history rows."""
+    m2m_model = getattr(history_model, m2m_field.name).model
+    target = m2m_model._meta.get_field(get_m2m_reverse_field_name(m2m_field)).attname
+    found: dict[int, list[int]] = defaultdict(list)
+    for history_id, target_id in m2m_model.objects.filter(history_id__in=history_ids).values_list(
+        "history_id", target
+    ):
+        found[history_id].append(target_id)
+    return found
+
+
+def _names(queryset, ids: set) -> dict:
+    return {obj.pk: str(obj) for obj in queryset.filter(pk__in=ids)} if ids else {}
+
+
+NOT_RECORDED = "Not recorded"
+NOT_SHOWN = "Not shown to you"
+
+
+def _display(model_field, value, names: Mapping) -> str:
+    if value is None or value == "":
+        return NOT_RECORDED
+    if model_field.is_relation:
+        return names.get(value, NOT_SHOWN)
+    if model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, datetime.datetime):
+        return format_date(timezone.localtime(value), "j F Y, H:i")
+    if isinstance(value, datetime.date):
+        return format_date(value, "j F Y")
+    if isinstance(value, Decimal):
+        return f"{value:,.2f}"
+    return str(value)
+
+
+def history_entries(
+    record: models.Model,
+    *,
+    hidden: Iterable[str] = (),
+    show_people: bool = False,
+    related: Mapping[str, models.QuerySet] | None = None,
+) -> list[Entry]:
+    """The record's versions, newest first, each with what changed from the one before.
+
+    `hidden` names fields whose values this viewer may not see: they are left out of every
+    diff, so neither old nor new values (nor the fact they changed) reach the viewer.
+    `related` gives, per relation field, the queryset that names related objects; an object
+    missing from it (one the viewer may not see) is shown as "Not shown to you".
+    `show_people` says whether to name the person behind each change or only their role.
+    Bounded queries: one for the rows, one per many-to-many field, one per relation named.
+    """
+    hidden = set(hidden)
+    related = dict(related or {})
+    history_model = type(record).history.model
+    scalar, m2m = _tracked(history_model, hidden)
+    rows = list(record.history.select_related("history_user").order_by("history_date", "history_id"))
+    ids = [row.history_id for row in rows]
+    links = {f.name: _link_rows(history_model, f, ids) for f in m2m}
+
+    names: dict[str, dict] = {}
+    for f in scalar:
+        if f.is_relation:
+            wanted = {getattr(row, f.attname) for row in rows} - {None}
+            names[f.name] = _names(related.get(f.name, f.related_model._default_manager.all()), wanted)
+    for f in m2m:
+        wanted = {target for targets in links[f.name].values() for target in targets}
+        names[f.name] = _names(related.get(f.name, f.related_model._default_manager.all()), wanted)
+
+    def m2m_display(name: str, history_id: int) -> str:
+        labels = sorted(names[name].get(target, NOT_SHOWN) for target in links[name].get(history_id, []))
+        return ", ".join(labels) if labels else "None"
+
+    entries = []
+    previous = None
+    for row in rows:
+        changes = []
+        for f in scalar:
+            new = getattr(row, f.attname)
+            old = getattr(previous, f.attname) if previous is not None else None
+            if previous is not None and old == new:
+                continue
+            if previous is None and (new is None or new == "" or new is False):
+                continue
+            changes.append(
+                Change(
+                    f.name,
+                    _label(f),
+                    _display(f, old, names.get(f.name, {})) if previous is not None else "",
+                    _display(f, new, names.get(f.name, {})),
+                )
+            )
+        for f in m2m:
+            new = m2m_display(f.name, row.history_id)
+            old = m2m_display(f.name, previous.history_id) if previous is not None else ""
+            if new != old and not (previous is None and new == "None"):
+                changes.append(Change(f.name, _label(f), old, new))
+        changes.sort(key=lambda change: change.label)
+        user = row.history_user
+        if user is None:
+            who = "The system"
+        elif show_people:
+            who = str(user)
+        else:
+            who = "An editor"
+        action = "Created" if row.history_type == "+" else (row.history_change_reason or "Changed")
+        entries.append(
+            Entry(
+                history_id=row.history_id,
+                version=row.version,
+                when=row.history_date,
+                who=who,
+                action=action,
+                changes=changes,
+                hidden_changes=not changes and previous is not None,
+            )
+        )
+        previous = row
+    if entries:
+        last = entries[-1]
+        entries[-1] = Entry(**{**last.__dict__, "is_current": True})
+    return list(reversed(entries))
+
+
+def restorable_state(record: models.Model, *, history_id: int) -> tuple[int, dict, dict]:
+    """The version number, field values and many-to-many links the record had at one
+    history row. Raises NotFound for a row that is not this record's."""
+    history_model = type(record).history.model
+    row = record.history.filter(history_id=history_id).first()
+    if row is None:
+        raise NotFound("This record has no such version.")
+    fields = {
+        f.attname: getattr(row, f.attname) for f in history_model.tracked_fields if f.name not in NOT_RESTORED
+    }
+    links = {f.name: _link_rows(history_model, f, [row.history_id]).get(row.history_id, []) for f in history_model._history_m2m_fields}
+    return row.version, fields, links
+
+
+# ETag / If-Match, for the API doors ------------------------------------------------------
+
+
+class PreconditionRequired(DomainError):
+    code = "precondition_required"
+    status = 428
+
+
+class PreconditionFailed(DomainError):
+    code = "precondition_failed"
+    status = 412
+
+
+IF_MATCH_REQUIRED = (
+    "Send an If-Match header with the ETag from your last read of this record, so that "
+    "nobody's changes are overwritten by mistake."
+)
+IF_MATCH_STALE = (
+    "The record changed since the ETag you sent: someone else saved a newer version. "
+    "Nothing was saved. Read the record again and resend your change with its new ETag."
+)
+
+
+def etag(version: int) -> str:
+    return f'"{version}"'
+
+
+def version_from_if_match(header: str | None, *, current: int, required: bool = True) -> int | None:
+    """The version an API client based its change on, from If-Match (RFC 9110, 13.1.1).
+
+    Entity tags compare strongly, so a weak tag (W/"3") never matches. `*` means "whatever
+    is current". A header that names no current version answers 412 without writing.
+    """
+    if not header or not header.strip():
+        if required:
+            raise PreconditionRequired(IF_MATCH_REQUIRED)
+        return None
+    tags = [tag.strip() for tag in header.split(",")]
+    if "*" in tags or etag(current) in tags:
+        return current
+    raise PreconditionFailed(IF_MATCH_STALE)
