@@ -5,6 +5,7 @@ Each router reads through its app's queries, the same functions the pages call.
 
 from ninja import NinjaAPI
 
+from citytools.accounts.api import router as accounts_router
 from citytools.contracts.api import router as contracts_router
 from citytools.core.api import install_error_handlers
 from citytools.directory.api import router as directory_router
@@ -27,3 +28,4 @@ api.add_router("/", inventory_router)
 api.add_router("/", contracts_router)
 api.add_router("/", market_router)
 api.add_router("/search", search_router)
+api.add_router("/", accounts_router)

@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "citytools.accounts.middleware.ViewerMiddleware",
+    "citytools.accounts.sessions.AbsoluteSessionLimitMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -153,6 +154,9 @@ AXES_FAILURE_LIMIT = int(os.environ.get("CITYTOOLS_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("CITYTOOLS_LOGIN_COOLOFF_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# Attempts while locked do not restart the cool-off: someone retrying every few minutes would
+# otherwise stay locked for ever.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
@@ -179,6 +183,8 @@ OIDC_OP_USER_ENDPOINT = os.environ.get("CITYTOOLS_OIDC_USER_ENDPOINT", "")
 OIDC_OP_JWKS_ENDPOINT = os.environ.get("CITYTOOLS_OIDC_JWKS_ENDPOINT", "")
 OIDC_RP_SIGN_ALGO = os.environ.get("CITYTOOLS_OIDC_SIGN_ALGO", "RS256")
 OIDC_RP_SCOPES = "openid email profile"
+# A refused single sign-on comes back to the sign-in page, which says why in general terms.
+LOGIN_REDIRECT_URL_FAILURE = "/accounts/login/?sso=failed"
 if OIDC_ENABLED:
     AUTHENTICATION_BACKENDS.append("citytools.accounts.oidc.CityToolsOIDCBackend")
 

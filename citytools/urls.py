@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.urls import include, path
 
 from citytools.api import api
@@ -8,8 +9,13 @@ urlpatterns = [
     path("", include("citytools.inventory.urls")),
     path("", include("citytools.contracts.urls")),
     path("search/", include("citytools.search.urls")),
+    path("", include("citytools.accounts.urls")),
     path("api/v1/", api.urls),
 ]
 
+if settings.OIDC_ENABLED:
+    urlpatterns.append(path("oidc/", include("mozilla_django_oidc.urls")))
+
+handler403 = "citytools.core.views.permission_denied"
 handler404 = "citytools.core.views.not_found"
 handler500 = "citytools.core.views.server_error"

@@ -101,3 +101,65 @@ class Role(TimeStampedModel):
     def __str__(self):
         scope = self.organisation or self.network or self.supplier or "the platform"
         return f"{self.get_kind_display()} of {scope}"
+
+
+class InvitationQuerySet(models.QuerySet):
+    def pending(self, *, now=None):
+        """Not yet accepted, not revoked and not expired."""
+        return self.filter(
+            accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now or timezone.now()
+        )
+
+
+class Invitation(models.Model):
+    """An offer of a role, sent by e-mail as a single-use link that expires.
+
+    Only a SHA-256 hash of the link's token is stored, so a copy of the database cannot be
+    used to accept anyone's invitation.
+    """
+
+    class Kind(models.TextChoices):
+        MEMBER = "member", "Member"
+        EDITOR = "editor", "Organisation editor"
+        COORDINATOR = "coordinator", "Network coordinator"
+
+    email = models.EmailField()
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    organisation = models.ForeignKey(
+        "directory.Organisation", null=True, blank=True, on_delete=models.CASCADE, related_name="invitations"
+    )
+    network = models.ForeignKey(
+        "directory.Network", null=True, blank=True, on_delete=models.CASCADE, related_name="invitations"
+    )
+    invited_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="invitations_sent"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="invitations_accepted"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                name="invitation_names_its_scope",
+                condition=(
+                    Q(kind__in=["member", "editor"], organisation__isnull=False, network__isnull=True)
+                    | Q(kind="coordinator", organisation__isnull=True, network__isnull=False)
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} of {self.organisation or self.network}, for {self.email}"
+
+    @property
+    def scope(self):
+        return self.organisation or self.network

@@ -5,6 +5,7 @@ import datetime
 from citytools.core.management.base import DomainCommand
 from citytools.demo.builder import build_demo
 from citytools.demo.catalogue import DEFAULT_SEED, NETWORK_NAME
+from citytools.demo.people import DEMO_PASSWORD, create_demo_people
 
 
 def iso_date(value: str) -> datetime.date:
@@ -41,3 +42,7 @@ class Command(DomainCommand):
             "Suppliers, products and contracts are invented; the authorities are real. "
             "Start at the overview page (/) or /organisations/."
         )
+        accounts = create_demo_people()
+        self.stdout.write(f"\nDemo accounts, all with the password {DEMO_PASSWORD} (sign in at /accounts/login/):")
+        for account in accounts:
+            self.stdout.write(f"  {account.email:<34} {account.role}")
