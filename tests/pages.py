@@ -129,14 +129,27 @@ def _pk(lookup: Callable):
     return kwargs
 
 
+def _fixed(kwargs: dict):
+    return lambda: kwargs
+
+
 # URL name → {label: function returning the URL's kwargs from the database, or None}.
+# Pages behind sign-in are fetched anonymously, so they show the sign-in page they redirect to.
 SAMPLES: dict[str, dict[str, Callable[[], dict | None]]] = {
     "directory:organisation": {"London organisation": _slug(_organisation)},
     "directory:supplier": {"supplier": _slug(_supplier)},
     "inventory:product": {"product": _slug(_product)},
     "inventory:service_area": {"group": _slug(_service_area_group), "area": _slug(_service_area)},
     "contracts:contract": {"contract": _pk(_contract)},
+    "accounts:network_people": {"London network": _slug(_london)},
+    "accounts:organisation_people": {"London organisation": _slug(_organisation)},
+    # Only a hash of each real token is stored, so the page shown is the unusable-link one.
+    "accounts:invitation": {"unusable link": _fixed({"token": "no-such-invitation"})},
+    "accounts:password_reset_confirm": {"unusable link": _fixed({"uidb64": "MQ", "token": "no-such-token"})},
 }
+
+# URLs that only act on a POST (sign out, revoke): there is no page to load or check.
+ACTIONS = {"accounts:logout", "accounts:revoke_role", "accounts:revoke_invitation"}
 
 
 # URL name → {label: query string}: states of a page worth checking besides its default,
@@ -150,6 +163,8 @@ def pages_for(name: str) -> list[Page]:
     """The pages to check for one URL name; raises NoSample when there is no way to fill it."""
     from django.urls import reverse
 
+    if name in ACTIONS:
+        return []
     if not takes_arguments(name):
         url = reverse(name)
         states = [Page(name=name, label=f"{name} ({label})", url=url + query) for label, query in STATES.get(name, {}).items()]

@@ -102,7 +102,7 @@ def create_invitation(request, payload: InvitationIn):
     invitation, _ = services.invite(
         email=payload.email, kind=payload.kind, organisation=organisation, network=network, actor=request.user
     )
-    return 201, _invitation(invitation)
+    return _invitation(invitation)
 
 
 @router.delete("/invitations/{invitation_id}", response={204: None}, summary="Withdraw a pending invitation")
@@ -116,4 +116,4 @@ def delete_invitation(request, invitation_id: int):
         services.revoke_invitation(invitation=invitation, actor=request.user)
     except NotAllowed as error:
         raise NotFound("No such invitation.") from error
-    return 204, None
+    return None
