@@ -13,7 +13,14 @@ from citytools.core.errors import DomainError
 
 router = Router(tags=["contracts"])
 
-MONEY = "Decimal amounts are JSON strings, e.g. \"125000.00\", so no precision is lost; null when not known."
+MONEY = (
+    "Decimal amounts are JSON strings, e.g. \"125000.00\", so no precision is lost; null when not "
+    "known or when `values_hidden` is true."
+)
+VALUES_HIDDEN = (
+    "True when you may not see this contract's values: they are shared with members of the "
+    "organisation's networks by default, and its network may keep them so. The values are then null."
+)
 
 
 class ContractQuery(Schema):
@@ -52,12 +59,27 @@ class ContractOut(Schema):
     extension_end_date: datetime.date | None = Field(description="Latest end if every extension option is taken.")
     annual_value: Decimal | None = Field(description=MONEY)
     total_value: Decimal | None = Field(description=MONEY)
+    values_hidden: bool = Field(description=VALUES_HIDDEN)
     currency: str = Field(description="ISO 4217 code.")
     route: str
     framework: str
     source: str
     reference: str
     source_url: str
+
+    # A paginated list hands the serializer rows straight from the database, so each value
+    # goes through the viewer's redaction here, the one place the API reads it.
+    @staticmethod
+    def resolve_annual_value(contract, context):
+        return _redacted(contract, context).annual_value
+
+    @staticmethod
+    def resolve_total_value(contract, context):
+        return _redacted(contract, context).total_value
+
+    @staticmethod
+    def resolve_values_hidden(contract, context):
+        return _redacted(contract, context).values_hidden
 
     @staticmethod
     def resolve_organisation(contract):
@@ -71,6 +93,12 @@ class ContractOut(Schema):
         ]
 
 
+def _redacted(contract, context):
+    if not hasattr(contract, "values_hidden"):
+        context["request"].viewer.redact_contracts([contract])
+    return contract
+
+
 @router.get(
     "/contracts",
     response=list[ContractOut],
@@ -81,9 +109,9 @@ class ContractOut(Schema):
 def contract_list(request, filters: Query[ContractQuery]):
     if filters.end_from and filters.end_to and filters.end_from > filters.end_to:
         raise DomainError("end_to must be on or after end_from.", code="invalid_range", field="end_to")
-    return queries.filter_contracts(queries.ContractFilters(**filters.dict()))
+    return queries.filter_contracts(queries.ContractFilters(**filters.dict()), viewer=request.viewer)
 
 
 @router.get("/contracts/{contract_id}", response=ContractOut, url_name="contract", summary="One contract")
 def contract_detail(request, contract_id: int):
-    return queries.contract(contract_id)
+    return queries.contract(contract_id, viewer=request.viewer)

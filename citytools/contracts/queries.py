@@ -1,17 +1,22 @@
-"""Reads behind the contract list and contract pages and their API endpoints."""
+"""Reads behind the contract list and contract pages and their API endpoints.
+
+Every read takes the viewer: it starts from the contracts the viewer may see, links only the
+systems the viewer may see, and hands back loaded contracts with hidden values blanked.
+"""
 
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import Case, F, Prefetch, Q, QuerySet, When
 from django.shortcuts import get_object_or_404
 
 from citytools.contracts.models import Contract
 from citytools.directory.models import Network, NetworkMembership, Organisation, Supplier
 from citytools.inventory.models import ServiceArea, System
-from citytools.market.queries import ending_soon_window
+from citytools.market.queries import ending_soon_window, values_visible
 
-CONTRACT_SORTS = {"end_date": "end_date", "value": "annual_value", "organisation": "organisation__short_name"}
+# "value" sorts by the value the viewer may see, so the order of hidden values is not given away.
+CONTRACT_SORTS = {"end_date": "end_date", "value": "visible_value", "organisation": "organisation__short_name"}
 
 
 @dataclass(frozen=True)
@@ -29,9 +34,20 @@ class ContractFilters:
     sort: str = "end_date"
 
 
-def filter_contracts(filters: ContractFilters) -> QuerySet[Contract]:
-    contracts = Contract.objects.select_related("organisation", "supplier").prefetch_related(
-        Prefetch("systems", queryset=System.objects.select_related("product").order_by("product__name"))
+def _linked_systems(viewer) -> QuerySet[System]:
+    return System.objects.visible_to(viewer)
+
+
+def filter_contracts(filters: ContractFilters, *, viewer) -> QuerySet[Contract]:
+    """The contracts the viewer may see, after `filters`. Values are still in the rows: a
+    page or endpoint passes what it loads through `viewer.redact_contracts`."""
+    contracts = (
+        Contract.objects.visible_to(viewer)
+        .select_related("organisation", "supplier")
+        .prefetch_related(
+            Prefetch("systems", queryset=_linked_systems(viewer).select_related("product").order_by("product__name"))
+        )
+        .annotate(visible_value=Case(When(values_visible(viewer), then=F("annual_value"))))
     )
     if filters.network:
         contracts = contracts.filter(
@@ -71,20 +87,24 @@ def sort_contracts(contracts: QuerySet[Contract], sort: str) -> QuerySet[Contrac
     return contracts.order_by(ordering, "end_date", "id")
 
 
-def contract(pk: int) -> Contract:
-    return get_object_or_404(
-        Contract.objects.select_related("organisation", "supplier").prefetch_related(
+def contract(pk: int, *, viewer) -> Contract:
+    """One contract the viewer may see, values redacted; a 404 for one they may not, so a
+    confidential contract does not exist for them."""
+    found = get_object_or_404(
+        Contract.objects.visible_to(viewer)
+        .select_related("organisation", "supplier")
+        .prefetch_related(
             Prefetch(
                 "systems",
-                queryset=System.objects.select_related(
-                    "organisation", "product__manufacturer", "supplier"
-                )
+                queryset=_linked_systems(viewer)
+                .select_related("organisation", "product__manufacturer", "supplier")
                 .prefetch_related("service_areas")
                 .order_by("product__name"),
             )
         ),
         pk=pk,
     )
+    return viewer.redact_contracts([found])[0]
 
 
 @dataclass(frozen=True)
@@ -95,16 +115,16 @@ class FilterOptions:
     service_areas: list[tuple[ServiceArea, list[ServiceArea]]]
 
 
-def filter_options() -> FilterOptions:
-    """The choices the contract filters offer: only what at least one contract refers to."""
+def filter_options(*, viewer) -> FilterOptions:
+    """The choices the contract filters offer: only what at least one contract the viewer
+    may see refers to."""
+    contracts = Contract.objects.visible_to(viewer)
     return FilterOptions(
         networks=list(Network.objects.order_by("name")),
         organisations=list(
-            Organisation.objects.filter(pk__in=Contract.objects.values("organisation")).order_by(
-                "short_name"
-            )
+            Organisation.objects.filter(pk__in=contracts.values("organisation")).order_by("short_name")
         ),
-        suppliers=list(Supplier.objects.filter(pk__in=Contract.objects.values("supplier")).order_by("name")),
+        suppliers=list(Supplier.objects.filter(pk__in=contracts.values("supplier")).order_by("name")),
         service_areas=service_area_tree(),
     )
 

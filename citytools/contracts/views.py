@@ -68,20 +68,28 @@ CONTRACT_COLUMNS = [
 
 
 def contract_list(request):
-    form = ContractFilterForm(request.GET or None, options=queries.filter_options())
+    viewer = request.viewer
+    form = ContractFilterForm(request.GET or None, options=queries.filter_options(viewer=viewer))
     filters = form.filters() if form.is_valid() else queries.ContractFilters()
-    contracts = queries.filter_contracts(filters)
+    contracts = queries.filter_contracts(filters, viewer=viewer)
     page = Paginator(contracts, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = viewer.redact_contracts(list(page.object_list))
     sortable = [column for column in CONTRACT_COLUMNS if column[2] is not None]
     header = {cell["key"]: cell for cell in sort_columns(sortable, filters.sort)}
     # The end date reads best soonest first, even though it is a date.
     if "end_date" in header and header["end_date"]["aria_sort"] is None:
         header["end_date"]["next"] = "end_date"
     columns = [header.get(key) or {"key": key, "label": label, "numeric": False} for key, label, _ in CONTRACT_COLUMNS]
-    context = {"form": form, "page": page, "columns": columns, "filters": filters}
+    context = {
+        "form": form,
+        "page": page,
+        "columns": columns,
+        "filters": filters,
+        "values_hidden": any(contract.values_hidden for contract in page.object_list),
+    }
     template = "contracts/_contract_results.html" if request.htmx else "contracts/contract_list.html"
     return render(request, template, context)
 
 
 def contract_detail(request, pk):
-    return render(request, "contracts/contract_detail.html", {"contract": queries.contract(pk)})
+    return render(request, "contracts/contract_detail.html", {"contract": queries.contract(pk, viewer=request.viewer)})

@@ -6,13 +6,24 @@ from typing import Literal
 
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
+from ninja.security import django_auth
+from pydantic import ConfigDict
 
+from citytools.accounts.rules import DEFAULTS, LABELS, Kind
 from citytools.core.api import Pagination
-from citytools.directory import queries
+from citytools.directory import queries, services
 
 router = Router(tags=["directory"])
 
-MONEY = "Decimal amounts are JSON strings, e.g. \"125000.00\", so no precision is lost."
+MONEY = (
+    "Decimal amounts are JSON strings, e.g. \"125000.00\", so no precision is lost; null when "
+    "`values_hidden` says you may see none of the values."
+)
+VALUES_HIDDEN = (
+    "True when some contracts behind these figures have values you may not see (contract values "
+    "are shared with members of the network by default): sums and value shares then cover only "
+    "the contracts whose values you can see, and are null when you can see none."
+)
 
 
 class Ref(Schema):
@@ -31,6 +42,84 @@ class NetworkOut(Schema):
 @paginate(Pagination)
 def network_list(request):
     return queries.networks()
+
+
+Level = Literal["public", "members"]
+LEVELS = "\"public\" (everyone) or \"members\" (staff of the network's organisations and its coordinators)."
+
+
+class VisibilityOut(Schema):
+    kind: str = Field(description=f"One of: {', '.join(Kind)}.")
+    label: str
+    level: Level = Field(description=LEVELS)
+    is_default: bool = Field(description="True when the network keeps the platform's default.")
+
+
+class NetworkDetailOut(Schema):
+    slug: str
+    name: str
+    description: str
+    organisations: list[Ref]
+    visibility: list[VisibilityOut] = Field(
+        description="Who may see each kind of information about the network's members. An organisation in "
+        "several networks gets the strictest of their settings."
+    )
+
+
+def _network(network) -> dict:
+    return {
+        "slug": network.slug,
+        "name": network.name,
+        "description": network.description,
+        "organisations": [_ref(o) for o in queries.network_organisations(network)],
+        "visibility": [
+            {"kind": v.kind.value, "label": v.label, "level": v.level.value, "is_default": v.is_default}
+            for v in queries.network_visibility(network)
+        ],
+    }
+
+
+@router.get(
+    "/networks/{slug}",
+    response=NetworkDetailOut,
+    url_name="network",
+    summary="One network: its organisations and who may see what about them",
+)
+def network_detail(request, slug: str):
+    return _network(queries.network(slug))
+
+
+# Built from Kind, so a new kind of information reaches the API without another edit.
+VisibilityIn = type(
+    "VisibilityIn",
+    (Schema,),
+    {
+        "__doc__": "A level for each kind of information; a kind left out or null returns to its default.",
+        "model_config": ConfigDict(extra="forbid"),
+        "__annotations__": {kind.value: Level | None for kind in Kind},
+        **{
+            kind.value: Field(None, description=f"{LABELS[kind]}. Default: {DEFAULTS[kind].value}.")
+            for kind in Kind
+        },
+    },
+)
+
+
+@router.put(
+    "/networks/{slug}/visibility",
+    response=NetworkDetailOut,
+    url_name="network_visibility",
+    auth=django_auth,
+    summary="Set who may see each kind of information about a network's members",
+)
+def set_network_visibility(request, slug: str, policy: VisibilityIn):
+    """For the network's coordinators and platform admins, signed in (session cookie and
+    CSRF token); anyone else gets a 403 problem. The body replaces the network's settings."""
+    network = queries.network(slug)
+    chosen = {kind: level for kind, level in policy.dict().items() if level is not None}
+    services.set_network_visibility(network=network, policy=chosen, actor=request.user)
+    network.refresh_from_db()
+    return _network(network)
 
 
 # Organisations ------------------------------------------------------------------------
@@ -68,6 +157,7 @@ class OrganisationRow(Schema):
 @paginate(Pagination)
 def organisation_list(request, filters: Query[OrganisationFilters]):
     return queries.organisation_table(
+        viewer=request.viewer,
         network=filters.network, everyone=filters.everyone, name=filters.name, sort=filters.sort
     )
 
@@ -88,6 +178,9 @@ class SystemOut(Schema):
     status: str
     go_live: datetime.date | None
     contract_end: datetime.date | None = Field(description="End of the first of its contracts to end, among those not ended.")
+    confidential: bool = Field(description="Marked confidential: seen only by the organisation's staff and its networks' coordinators.")
+    notes: str | None = Field(description="Comments on the system; null when `notes_hidden`.")
+    notes_hidden: bool = Field(description="True when you may not see the notes: comments are shared with members of the network by default.")
 
 
 class ProviderShareOut(Schema):
@@ -95,8 +188,8 @@ class ProviderShareOut(Schema):
     name: str
     systems: int
     system_share: float = Field(description="From 0 to 1.")
-    annual_value: Decimal = Field(description=MONEY)
-    value_share: float = Field(description="From 0 to 1.")
+    annual_value: Decimal | None = Field(description=MONEY)
+    value_share: float | None = Field(description="From 0 to 1; null when `values_hidden` says you may see none of the values.")
 
 
 class PeerOut(Schema):
@@ -117,6 +210,7 @@ class OrganisationOut(Schema):
     networks: list[Ref]
     systems: list[SystemOut]
     currency: str = Field(description="Currency of the value shares.")
+    values_hidden: bool = Field(description=VALUES_HIDDEN)
     supplier_share: list[ProviderShareOut]
     peers: list[PeerOut]
 
@@ -139,7 +233,17 @@ def _system(system) -> dict:
         "status": system.status,
         "go_live": system.go_live,
         "contract_end": system.live_contracts[0].end_date if system.live_contracts else None,
+        "confidential": system.confidential,
+        "notes": None if system.notes_hidden else system.notes,
+        "notes_hidden": system.notes_hidden,
     }
+
+
+def _without_values(row, hidden: bool, *fields) -> dict:
+    values = {name: getattr(row, name) for name in row.__dataclass_fields__}
+    if hidden:
+        values.update(dict.fromkeys(fields))
+    return values
 
 
 @router.get(
@@ -149,9 +253,11 @@ def _system(system) -> dict:
     summary="One organisation with its systems and its suppliers' share",
 )
 def organisation_detail(request, slug: str):
+    viewer = request.viewer
     org = queries.organisation(slug)
-    systems = queries.organisation_systems(org)
-    shares, share = queries.provider_shares(org, systems)
+    systems = queries.organisation_systems(org, viewer=viewer)
+    shares, share = queries.provider_shares(org, systems, viewer=viewer)
+    hidden = share.coverage == "none"
     return {
         "slug": org.slug,
         "name": org.name,
@@ -165,8 +271,12 @@ def organisation_detail(request, slug: str):
         "networks": [_ref(n) for n in org.networks.all()],
         "systems": [_system(s) for s in systems],
         "currency": share.currency,
-        "supplier_share": shares,
-        "peers": [{"product": _ref(p.product), "organisations": p.organisations} for p in queries.peers(org, systems)],
+        "values_hidden": bool(share.values_hidden),
+        "supplier_share": [_without_values(row, hidden, "annual_value", "value_share") for row in shares],
+        "peers": [
+            {"product": _ref(p.product), "organisations": p.organisations}
+            for p in queries.peers(org, systems, viewer=viewer)
+        ],
     }
 
 
@@ -201,7 +311,7 @@ class SupplierRow(Schema):
 )
 @paginate(Pagination)
 def supplier_list(request, filters: Query[SupplierFilters]):
-    return queries.supplier_table(name=filters.name, sme=filters.sme, sort=filters.sort)
+    return queries.supplier_table(viewer=request.viewer, name=filters.name, sme=filters.sme, sort=filters.sort)
 
 
 class ProductMadeOut(Schema):
@@ -223,10 +333,11 @@ class AreaShareOut(Schema):
     organisations: int
     organisations_in_area: int
     organisation_share: float = Field(description="From 0 to 1.")
-    annual_value: Decimal = Field(description=MONEY)
-    area_value: Decimal = Field(description=MONEY)
-    value_share: float = Field(description="From 0 to 1.")
+    annual_value: Decimal | None = Field(description=MONEY)
+    area_value: Decimal | None = Field(description=MONEY)
+    value_share: float | None = Field(description="From 0 to 1; null with the values.")
     currency: str
+    values_hidden: bool = Field(description=VALUES_HIDDEN)
 
 
 class SupplierOut(Schema):
@@ -250,6 +361,7 @@ class SupplierOut(Schema):
     summary="One supplier with products made and supplied, and its share by service area",
 )
 def supplier_detail(request, slug: str):
+    viewer = request.viewer
     company = queries.supplier(slug)
     return {
         "slug": company.slug,
@@ -267,11 +379,11 @@ def supplier_detail(request, slug: str):
                 "organisations": p.organisation_count,
                 "also_supplied_by": [_ref(s) for s in p.resellers],
             }
-            for p in queries.products_made(company)
+            for p in queries.products_made(company, viewer=viewer)
         ],
         "products_supplied": [
             {"slug": p.slug, "name": p.name, "manufacturer": _ref(p.manufacturer), "organisations": p.organisation_count}
-            for p in queries.products_supplied(company)
+            for p in queries.products_supplied(company, viewer=viewer)
         ],
         "share_by_service_area": [
             {
@@ -283,11 +395,14 @@ def supplier_detail(request, slug: str):
                 "organisations": row.organisations,
                 "organisations_in_area": row.organisations_in_area,
                 "organisation_share": row.organisation_share,
-                "annual_value": row.annual_value,
-                "area_value": row.area_value,
-                "value_share": row.value_share,
+                **(
+                    {"annual_value": None, "area_value": None, "value_share": None}
+                    if row.values_hidden and not row.values_shown
+                    else {"annual_value": row.annual_value, "area_value": row.area_value, "value_share": row.value_share}
+                ),
                 "currency": row.currency,
+                "values_hidden": bool(row.values_hidden),
             }
-            for row in queries.area_shares(company)
+            for row in queries.area_shares(company, viewer=viewer)
         ],
     }

@@ -3,6 +3,9 @@
 The directory's models import nothing from other domain apps; these reads do, because an
 organisation's page is about the systems and contracts that point at it. Every function
 runs a fixed number of queries, however many organisations, systems or contracts exist.
+
+Every read that touches systems or contracts takes the viewer and counts only what the
+viewer may see (citytools.accounts.viewer); loaded rows come back redacted.
 """
 
 from collections import defaultdict
@@ -24,15 +27,18 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
+from citytools.accounts.rules import DEFAULTS, LABELS, Kind, Level
 from citytools.contracts.models import Contract
 from citytools.directory.models import Network, NetworkMembership, Organisation, Supplier
 from citytools.inventory.models import Product, ServiceArea, System
 from citytools.market.queries import (
+    Coverage,
     MarketShare,
     contracts_ending,
     live,
     market_share,
     market_share_by_service_area,
+    redacted,
     today,
 )
 
@@ -82,6 +88,32 @@ def network_or_none(slug: str | None) -> Network | None:
     return Network.objects.filter(slug=slug).first()
 
 
+def network(slug: str) -> Network:
+    return get_object_or_404(Network, slug=slug)
+
+
+def network_organisations(net: Network) -> list[Organisation]:
+    return list(Organisation.objects.in_network(net).order_by("short_name", "pk"))
+
+
+@dataclass(frozen=True)
+class VisibilitySetting:
+    kind: Kind
+    label: str
+    level: Level
+    is_default: bool
+
+
+def network_visibility(net: Network) -> list[VisibilitySetting]:
+    """Who may see each kind of information about the network's members, by its own settings
+    (an organisation in several networks gets the strictest of them)."""
+    chosen = net.visibility or {}
+    return [
+        VisibilitySetting(kind, LABELS[kind], Level(chosen.get(kind, DEFAULTS[kind])), kind not in chosen)
+        for kind in Kind
+    ]
+
+
 # Organisations ------------------------------------------------------------------------
 
 ORGANISATION_SORTS = {
@@ -97,6 +129,7 @@ ORGANISATION_SORTS = {
 
 def organisation_table(
     *,
+    viewer,
     network: str | None = None,
     everyone: bool = False,
     name: str | None = None,
@@ -106,7 +139,7 @@ def organisation_table(
 
     By default only organisations in some network: the reference list of UK authorities is
     long and most of it has nothing mapped. `everyone` lists them all; `network` (a slug)
-    narrows to one network's members.
+    narrows to one network's members. Counts cover what the viewer may see.
     """
     organisations = Organisation.objects.all()
     if network:
@@ -119,13 +152,13 @@ def organisation_table(
         organisations = organisations.filter(
             Q(name__icontains=name) | Q(short_name__icontains=name) | Q(alternative_names__icontains=name)
         )
-    systems = System.objects.filter(organisation=OuterRef("pk"))
+    systems = System.objects.visible_to(viewer).filter(organisation=OuterRef("pk"))
     organisations = organisations.annotate(
         system_count=_count_distinct(systems, F("id")),
         supplier_count=_count_distinct(
             systems, Coalesce(F("supplier_id"), F("product__manufacturer_id"))
         ),
-        next_contract_end=_next_end(Contract.objects.filter(organisation=OuterRef("pk"))),
+        next_contract_end=_next_end(Contract.objects.visible_to(viewer).filter(organisation=OuterRef("pk"))),
     )
     return _order(organisations, sort, ORGANISATION_SORTS, "name")
 
@@ -134,15 +167,18 @@ def organisation(slug: str) -> Organisation:
     return get_object_or_404(Organisation.objects.prefetch_related("networks"), slug=slug)
 
 
-def organisation_systems(org: Organisation) -> list[System]:
-    """Every system the organisation uses, with what each row of its page needs."""
-    return list(
-        org.systems.select_related("product__manufacturer", "supplier")
+def organisation_systems(org: Organisation, *, viewer) -> list[System]:
+    """Every system of the organisation the viewer may see, with what each row of its page
+    needs; notes the viewer may not see are blanked."""
+    return viewer.redact_systems(
+        System.objects.visible_to(viewer)
+        .filter(organisation=org)
+        .select_related("product__manufacturer", "supplier")
         .prefetch_related(
             Prefetch("service_areas", queryset=ServiceArea.objects.select_related("parent")),
             Prefetch(
                 "contracts",
-                queryset=live(Contract.objects.all()).order_by("end_date", "id"),
+                queryset=live(Contract.objects.visible_to(viewer)).order_by("end_date", "id"),
                 to_attr="live_contracts",
             ),
         )
@@ -189,13 +225,15 @@ class ProviderShare:
     value_share: float
 
 
-def provider_shares(org: Organisation, systems: list[System]) -> tuple[list[ProviderShare], MarketShare]:
+def provider_shares(
+    org: Organisation, systems: list[System], *, viewer
+) -> tuple[list[ProviderShare], MarketShare]:
     """Each supplier's share of the organisation's systems, by number and by annual value.
 
     Value comes from `market_share`, so it splits a contract covering several systems the
-    same way as every other page.
+    same way as every other page. `systems` are those `organisation_systems` gave the viewer.
     """
-    share = market_share(org.systems.all(), by="provider")
+    share = market_share(System.objects.filter(organisation=org), by="provider", viewer=viewer)
     counts: dict[str, int] = defaultdict(int)
     for system in systems:
         counts[system.provider.slug] += 1
@@ -216,10 +254,17 @@ def provider_shares(org: Organisation, systems: list[System]) -> tuple[list[Prov
     return rows, share
 
 
-def contracts_ending_for(contracts: QuerySet[Contract]) -> QuerySet[Contract]:
-    return contracts_ending(contracts).prefetch_related(
-        Prefetch("systems", queryset=System.objects.select_related("product"))
+def contracts_ending_for(contracts: QuerySet[Contract], *, viewer) -> QuerySet[Contract]:
+    """Contracts the viewer may see ending soon, with the systems they may see; pass the
+    loaded rows through `market.queries.redacted`."""
+    return contracts_ending(contracts, viewer=viewer).prefetch_related(
+        Prefetch("systems", queryset=System.objects.visible_to(viewer).select_related("product"))
     )
+
+
+def ending_for(contracts: QuerySet[Contract], *, viewer) -> list[Contract]:
+    """`contracts_ending_for`, loaded and redacted."""
+    return redacted(contracts_ending_for(contracts, viewer=viewer), viewer=viewer)
 
 
 @dataclass(frozen=True)
@@ -228,11 +273,13 @@ class Peers:
     organisations: int
 
 
-def peers(org: Organisation, systems: list[System]) -> list[Peers]:
-    """For each product the organisation uses, how many other members of its networks use it."""
+def peers(org: Organisation, systems: list[System], *, viewer) -> list[Peers]:
+    """For each product the organisation uses, how many other members of its networks use it,
+    counting only systems the viewer may see."""
     products = {system.product_id: system.product for system in systems}
     counts = dict(
-        System.objects.filter(
+        System.objects.visible_to(viewer)
+        .filter(
             product__in=list(products),
             organisation__memberships__network__in=org.memberships.values("network"),
         )
@@ -259,11 +306,13 @@ SUPPLIER_SORTS = {
 }
 
 
-def _served_by(supplier_ref) -> QuerySet[System]:
-    return System.objects.filter(Q(product__manufacturer=supplier_ref) | Q(supplier=supplier_ref))
+def _served_by(supplier_ref, *, viewer) -> QuerySet[System]:
+    return System.objects.visible_to(viewer).filter(Q(product__manufacturer=supplier_ref) | Q(supplier=supplier_ref))
 
 
-def supplier_table(*, name: str | None = None, sme: str | None = None, sort: str = "name") -> QuerySet[Supplier]:
+def supplier_table(
+    *, viewer, name: str | None = None, sme: str | None = None, sort: str = "name"
+) -> QuerySet[Supplier]:
     """Suppliers with products made, organisations served (as maker or supplier), contracts
     and next contract end. `sme` is 'yes', 'no' or 'unknown'."""
     suppliers = Supplier.objects.select_related("parent")
@@ -277,9 +326,9 @@ def supplier_table(*, name: str | None = None, sme: str | None = None, sort: str
         suppliers = suppliers.filter(is_sme__isnull=True)
     suppliers = suppliers.annotate(
         product_count=_count_distinct(Product.objects.filter(manufacturer=OuterRef("pk")), F("id")),
-        organisation_count=_count_distinct(_served_by(OuterRef("pk")), F("organisation_id")),
-        contract_count=_count_distinct(Contract.objects.filter(supplier=OuterRef("pk")), F("id")),
-        next_contract_end=_next_end(Contract.objects.filter(supplier=OuterRef("pk"))),
+        organisation_count=_count_distinct(_served_by(OuterRef("pk"), viewer=viewer), F("organisation_id")),
+        contract_count=_count_distinct(Contract.objects.visible_to(viewer).filter(supplier=OuterRef("pk")), F("id")),
+        next_contract_end=_next_end(Contract.objects.visible_to(viewer).filter(supplier=OuterRef("pk"))),
     )
     return _order(suppliers, sort, SUPPLIER_SORTS, "name")
 
@@ -290,21 +339,20 @@ def supplier(slug: str) -> Supplier:
     )
 
 
-def products_made(company: Supplier) -> list[Product]:
+def products_made(company: Supplier, *, viewer) -> list[Product]:
     """Products the company makes, each with `organisation_count` and `resellers`: the other
-    companies that supply it to someone."""
+    companies that supply it to someone, as far as the viewer may see."""
+    visible = System.objects.visible_to(viewer)
     products = list(
         Product.objects.filter(manufacturer=company)
         .annotate(
-            organisation_count=_count_distinct(
-                System.objects.filter(product=OuterRef("pk")), F("organisation_id")
-            )
+            organisation_count=_count_distinct(visible.filter(product=OuterRef("pk")), F("organisation_id"))
         )
         .order_by("name")
     )
     resellers: dict[int, list[Supplier]] = defaultdict(list)
     pairs = (
-        System.objects.filter(product__manufacturer=company, supplier__isnull=False)
+        visible.filter(product__manufacturer=company, supplier__isnull=False)
         .exclude(supplier=company)
         .order_by()
         .values_list("product_id", "supplier_id")
@@ -319,26 +367,28 @@ def products_made(company: Supplier) -> list[Product]:
     return products
 
 
-def products_supplied(company: Supplier) -> list[Product]:
+def products_supplied(company: Supplier, *, viewer) -> list[Product]:
     """Other manufacturers' products that the company sells or runs, with how many
-    organisations it supplies each to."""
+    organisations it supplies each to, as far as the viewer may see."""
+    visible = System.objects.visible_to(viewer)
     return list(
-        Product.objects.filter(pk__in=System.objects.filter(supplier=company).values("product"))
+        Product.objects.filter(pk__in=visible.filter(supplier=company).values("product"))
         .exclude(manufacturer=company)
         .select_related("manufacturer")
         .annotate(
             organisation_count=_count_distinct(
-                System.objects.filter(product=OuterRef("pk"), supplier=company), F("organisation_id")
+                visible.filter(product=OuterRef("pk"), supplier=company), F("organisation_id")
             )
         )
         .order_by("name")
     )
 
 
-def supplier_systems(company: Supplier) -> list[System]:
-    """Every system the company makes or supplies: who uses it, and for what."""
-    return list(
-        _served_by(company)
+def supplier_systems(company: Supplier, *, viewer) -> list[System]:
+    """Every system the viewer may see that the company makes or supplies: who uses it, and
+    for what."""
+    return viewer.redact_systems(
+        _served_by(company, viewer=viewer)
         .select_related("organisation", "product__manufacturer", "supplier")
         .prefetch_related("service_areas")
         .order_by("organisation__short_name", "product__name", "id")
@@ -355,26 +405,28 @@ class AreaShare:
     area_value: Decimal
     value_share: float
     currency: str
+    values_shown: int
+    values_hidden: int
 
 
-def area_shares(company: Supplier) -> list[AreaShare]:
+def area_shares(company: Supplier, *, viewer) -> list[AreaShare]:
     """The company's share of each service area where it provides at least one system.
 
     Counted by provider, as elsewhere: a system counts for its supplier when it has one,
-    else for its manufacturer. Figures match the area's own market share.
+    else for its manufacturer. Figures match the area's own market share, for the same viewer.
     """
-    provided = System.objects.filter(
+    provided = System.objects.visible_to(viewer).filter(
         Q(supplier=company) | Q(supplier__isnull=True, product__manufacturer=company)
     )
     areas = ServiceArea.objects.filter(
         pk__in=System.service_areas.through.objects.filter(system__in=provided).values("servicearea")
     ).select_related("parent")
     areas = {area.pk: area for area in areas}
-    systems_in_areas = System.objects.filter(
+    systems_in_areas = System.objects.visible_to(viewer).filter(
         pk__in=System.service_areas.through.objects.filter(servicearea__in=list(areas)).values("system")
     )
     result = []
-    for area_id, share in market_share_by_service_area(systems_in_areas, by="provider").items():
+    for area_id, share in market_share_by_service_area(systems_in_areas, by="provider", viewer=viewer).items():
         if area_id not in areas:
             continue
         row = next((row for row in share.rows if row.slug == company.slug), None)
@@ -390,7 +442,14 @@ def area_shares(company: Supplier) -> list[AreaShare]:
                 area_value=share.annual_value,
                 value_share=row.value_share,
                 currency=share.currency,
+                values_shown=share.values_shown,
+                values_hidden=share.values_hidden,
             )
         )
     result.sort(key=lambda row: (-row.organisation_share, row.area.name))
     return result
+
+
+def area_value_coverage(shares: list[AreaShare]) -> Coverage:
+    """Whether the viewer sees all, some or none of the values behind `shares`."""
+    return Coverage(sum(row.values_shown for row in shares), sum(row.values_hidden for row in shares))

@@ -8,4 +8,6 @@ urlpatterns = [
     path("organisations/<slug:slug>/", views.organisation_detail, name="organisation"),
     path("suppliers/", views.supplier_list, name="suppliers"),
     path("suppliers/<slug:slug>/", views.supplier_detail, name="supplier"),
+    path("networks/<slug:slug>/", views.network_detail, name="network"),
+    path("networks/<slug:slug>/visibility/", views.network_visibility, name="network_visibility"),
 ]

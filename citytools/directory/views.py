@@ -1,13 +1,18 @@
 """Organisation and supplier pages. Each view parses the request and calls directory.queries."""
 
 from django import forms
-from django.shortcuts import render
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
 
 from citytools.core.charts import bar_chart
 from citytools.core.forms import GovukForm
 from citytools.core.tables import sort_columns
 from citytools.core.templatetags.citytools import money, percent
-from citytools.directory import queries
+from citytools.accounts.rules import DEFAULTS, LABELS, Kind, Level
+from citytools.core.errors import DomainError
+from citytools.directory import queries, services
 from citytools.directory.models import Network
 
 
@@ -44,6 +49,7 @@ def organisation_list(request):
     data = form.cleaned_data if form.is_valid() else {}
     sort = data.get("sort") or "name"
     organisations = queries.organisation_table(
+        viewer=request.viewer,
         network=data["network"].slug if data.get("network") else None,
         everyone=data.get("everyone") == "1",
         name=data.get("name") or None,
@@ -58,11 +64,49 @@ def organisation_list(request):
     return render(request, template, context)
 
 
+def _system_share_chart(org, shares) -> object:
+    """The suppliers' share by number of systems, for a viewer who may see no values."""
+    return bar_chart(
+        "supplier-share",
+        title=f"Suppliers' share of the systems at {org}",
+        rows=[{"supplier": row.name, "share": row.system_share} for row in shares],
+        label="supplier",
+        value="share",
+        label_title="Supplier",
+        value_title="Share of systems",
+        value_format=".0%",
+        columns=["Supplier", "Systems", "Share of systems"],
+        table_rows=[[row.name, row.systems, percent(row.system_share)] for row in shares],
+    )
+
+
 def organisation_detail(request, slug):
+    viewer = request.viewer
     org = queries.organisation(slug)
-    systems = queries.organisation_systems(org)
-    shares, share = queries.provider_shares(org, systems)
-    share_chart = bar_chart(
+    systems = queries.organisation_systems(org, viewer=viewer)
+    shares, share = queries.provider_shares(org, systems, viewer=viewer)
+    if share.coverage == "none":
+        shares.sort(key=lambda row: (-row.systems, row.name))
+        share_chart = _system_share_chart(org, shares)
+    else:
+        share_chart = _value_share_chart(org, shares, share)
+    context = {
+        "organisation": org,
+        "groups": queries.systems_by_group(systems),
+        "system_count": len(systems),
+        "notes_hidden": any(system.notes_hidden for system in systems),
+        "shares": shares,
+        "share": share,
+        "share_chart": share_chart,
+        "ending": queries.ending_for(org.contracts.all(), viewer=viewer),
+        "peers": queries.peers(org, systems, viewer=viewer),
+        "networks": list(org.networks.all()),
+    }
+    return render(request, "directory/organisation_detail.html", context)
+
+
+def _value_share_chart(org, shares, share) -> object:
+    return bar_chart(
         "supplier-share",
         title=f"Suppliers' share of annual contract value at {org}",
         description="Each contract's annual value is split evenly over the systems it covers. The table adds the number of systems.",
@@ -84,18 +128,6 @@ def organisation_detail(request, slug):
             for row in shares
         ],
     )
-    context = {
-        "organisation": org,
-        "groups": queries.systems_by_group(systems),
-        "system_count": len(systems),
-        "shares": shares,
-        "share": share,
-        "share_chart": share_chart,
-        "ending": list(queries.contracts_ending_for(org.contracts.all())),
-        "peers": queries.peers(org, systems),
-        "networks": list(org.networks.all()),
-    }
-    return render(request, "directory/organisation_detail.html", context)
 
 
 class SupplierFilterForm(GovukForm):
@@ -127,21 +159,29 @@ def supplier_list(request):
     form = SupplierFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
     sort = data.get("sort") or "name"
-    suppliers = queries.supplier_table(name=data.get("name") or None, sme=data.get("sme") or None, sort=sort)
+    suppliers = queries.supplier_table(
+        viewer=request.viewer, name=data.get("name") or None, sme=data.get("sme") or None, sort=sort
+    )
     context = {"form": form, "suppliers": suppliers, "columns": sort_columns(SUPPLIER_COLUMNS, sort)}
     template = "directory/_supplier_results.html" if request.htmx else "directory/supplier_list.html"
     return render(request, template, context)
 
 
 def supplier_detail(request, slug):
+    viewer = request.viewer
     company = queries.supplier(slug)
-    shares = queries.area_shares(company)
+    shares = queries.area_shares(company, viewer=viewer)
+    coverage = queries.area_value_coverage(shares)
+    with_values = coverage.coverage != "none"
+    columns = ["Service area", "Organisations", "Of organisations in area", "Share"]
+    if with_values:
+        columns += ["Annual value", "Value share"]
     area_chart = bar_chart(
         "supplier-area-share",
         title=f"Share of organisations in each service area supplied by {company}",
         description=(
             "Of the organisations with a system in the area, the share that get one from "
-            f"{company}. The table adds the share of annual contract value."
+            f"{company}." + (" The table adds the share of annual contract value." if with_values else "")
         ),
         rows=[{"area": row.area.name, "share": row.organisation_share} for row in shares],
         label="area",
@@ -149,15 +189,14 @@ def supplier_detail(request, slug):
         label_title="Service area",
         value_title="Share of organisations",
         value_format=".0%",
-        columns=["Service area", "Organisations", "Of organisations in area", "Share", "Annual value", "Value share"],
+        columns=columns,
         table_rows=[
             [
                 row.area.name,
                 row.organisations,
                 row.organisations_in_area,
                 percent(row.organisation_share),
-                money(row.annual_value, row.currency),
-                percent(row.value_share),
+                *([money(row.annual_value, row.currency), percent(row.value_share)] if with_values else []),
             ]
             for row in shares
         ],
@@ -165,11 +204,67 @@ def supplier_detail(request, slug):
     context = {
         "supplier": company,
         "subsidiaries": list(company.subsidiaries.all()),
-        "made": queries.products_made(company),
-        "supplied": queries.products_supplied(company),
-        "systems": queries.supplier_systems(company),
+        "made": queries.products_made(company, viewer=viewer),
+        "supplied": queries.products_supplied(company, viewer=viewer),
+        "systems": queries.supplier_systems(company, viewer=viewer),
         "shares": shares,
+        "coverage": coverage,
         "area_chart": area_chart,
-        "ending": list(queries.contracts_ending_for(company.contracts.all())),
+        "ending": queries.ending_for(company.contracts.all(), viewer=viewer),
     }
     return render(request, "directory/supplier_detail.html", context)
+
+
+# Networks -----------------------------------------------------------------------------
+
+
+def network_detail(request, slug):
+    network = queries.network(slug)
+    context = {
+        "network": network,
+        "organisations": queries.network_organisations(network),
+        "settings": queries.network_visibility(network),
+        "can_coordinate": request.viewer.can_coordinate(network.pk),
+    }
+    return render(request, "directory/network_detail.html", context)
+
+
+LEVEL_CHOICES = [
+    (Level.PUBLIC.value, "Everyone, including the public"),
+    (Level.MEMBERS.value, "Members of the network only"),
+]
+
+
+class VisibilityForm(GovukForm):
+    """One choice of level per kind of information."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for kind in Kind:
+            self.fields[kind.value] = forms.ChoiceField(
+                choices=LEVEL_CHOICES,
+                label=LABELS[kind],
+                help_text=f"Default: {dict(LEVEL_CHOICES)[DEFAULTS[kind].value].lower()}.",
+                widget=forms.RadioSelect,
+            )
+
+
+@login_required
+def network_visibility(request, slug):
+    """Coordinators (and admins) choose who sees each kind of information about the network's
+    members. The same rule refuses everyone else in the service; asking first here spares
+    them a form they cannot send."""
+    network = queries.network(slug)
+    if not request.viewer.can_coordinate(network.pk):
+        raise PermissionDenied
+    current = {setting.kind.value: setting.level.value for setting in queries.network_visibility(network)}
+    form = VisibilityForm(request.POST or None, initial=current)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_network_visibility(network=network, policy=form.cleaned_data, actor=request.user)
+        except DomainError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, f"Saved who may see information about {network.name}'s members.")
+            return redirect("directory:network", slug=network.slug)
+    return render(request, "directory/network_visibility.html", {"network": network, "form": form})

@@ -43,19 +43,29 @@ class ProductOut(Schema):
     service_areas: list[AreaRefOut]
 
 
+VALUES_HIDDEN = (
+    "True when some contracts behind these figures have values you may not see (contract values "
+    "are shared with members of the network by default): value figures then cover only the "
+    "contracts whose values you can see, and are null when you can see none."
+)
+
+
 class ShareRowOut(Schema):
     slug: str
     name: str
     organisations: int
     organisation_share: float = Field(description="Fraction (0 to 1) of the organisations in scope.")
-    annual_value: Decimal
-    value_share: float = Field(description="Fraction (0 to 1) of the annual contract value in scope.")
+    annual_value: Decimal | None = Field(description="Null when you may see none of the values.")
+    value_share: float | None = Field(
+        description="Fraction (0 to 1) of the annual contract value in scope; null when you may see none of the values."
+    )
 
 
 class ShareOut(Schema):
     organisations: int
-    annual_value: Decimal
+    annual_value: Decimal | None = Field(description="Null when you may see none of the values.")
     currency: str
+    values_hidden: bool = Field(description=VALUES_HIDDEN)
     rows: list[ShareRowOut]
 
 
@@ -205,11 +215,23 @@ def _ref(slug: str, name: str) -> dict:
 
 
 def _share(share: MarketShare) -> dict:
+    hidden = share.coverage == "none"
     return {
         "organisations": share.organisations,
-        "annual_value": share.annual_value,
+        "annual_value": None if hidden else share.annual_value,
         "currency": share.currency,
-        "rows": share.rows,
+        "values_hidden": bool(share.values_hidden),
+        "rows": [
+            {
+                "slug": row.slug,
+                "name": row.name,
+                "organisations": row.organisations,
+                "organisation_share": row.organisation_share,
+                "annual_value": None if hidden else row.annual_value,
+                "value_share": None if hidden else row.value_share,
+            }
+            for row in share.rows
+        ],
     }
 
 
@@ -253,7 +275,7 @@ def _refuse_invalid(form) -> None:
 def list_products(request, filters: Query[ProductFilters]):
     form = ProductListForm(filters.dict())
     _refuse_invalid(form)
-    return [_product(summary) for summary in queries.product_summaries(**form.filters())]
+    return [_product(summary) for summary in queries.product_summaries(viewer=request.viewer, **form.filters())]
 
 
 @router.get(
@@ -263,7 +285,7 @@ def list_products(request, filters: Query[ProductFilters]):
     summary="One product: who uses it for what, who supplies it, and its market share",
 )
 def get_product(request, slug: str):
-    detail = queries.product_detail(slug)
+    detail = queries.product_detail(slug, viewer=request.viewer)
     product = detail.product
     return {
         "slug": product.slug,
@@ -306,7 +328,7 @@ def _area(summary, group_slug: str | None) -> dict:
 @paginate(Pagination)
 def list_service_areas(request):
     rows = []
-    for group in queries.service_area_tree():
+    for group in queries.service_area_tree(viewer=request.viewer):
         rows.append(_area(group, None))
         rows.extend(_area(item, group.group.slug) for item in group.areas)
     return rows
@@ -319,7 +341,7 @@ def list_service_areas(request):
     summary="One service area or group: who uses what, and market shares by supplier and product",
 )
 def get_service_area(request, slug: str):
-    detail = queries.service_area_detail(slug)
+    detail = queries.service_area_detail(slug, viewer=request.viewer)
     area = detail.area
     products = len(detail.product_share.rows)
     return {
@@ -345,7 +367,7 @@ def get_service_area(request, slug: str):
 )
 @paginate(Pagination)
 def list_systems(request, filters: Query[SystemFilters]):
-    return queries.systems_for_api(**filters.dict())
+    return queries.systems_for_api(viewer=request.viewer, **filters.dict())
 
 
 @router.get(
@@ -358,7 +380,7 @@ def get_matrix(request, filters: Query[MatrixFiltersIn]):
     data = {key: value for key, value in filters.dict().items() if value is not None}
     form = MatrixForm(data)
     _refuse_invalid(form)
-    matrix = queries.build_matrix(form.filters())
+    matrix = queries.build_matrix(form.filters(), viewer=request.viewer)
     return MatrixOut.model_validate({
         "organisations": len(matrix.rows),
         "service_areas": len(matrix.columns),

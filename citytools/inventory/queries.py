@@ -3,6 +3,10 @@
 Pages, the CSV export and the API all call these functions, so they cannot disagree. Each
 function runs a fixed number of queries whatever the amount of data: rows come back through
 `values_list` or `select_related`, and the grouping happens in Python.
+
+Each takes the viewer and starts from `System.objects.visible_to(viewer)` and
+`Contract.objects.visible_to(viewer)`, so a cell, count, chart or CSV row never includes a
+record the viewer may not see.
 """
 
 import datetime
@@ -17,7 +21,7 @@ from citytools.contracts.models import Contract
 from citytools.directory.models import Organisation
 from citytools.inventory import rules
 from citytools.inventory.models import Product, ServiceArea, System
-from citytools.market.queries import MarketShare, contracts_ending, market_share, today
+from citytools.market.queries import MarketShare, contracts_ending, market_share, redacted, today
 
 COLOUR_MODES = {"supplier": "Supplier", "end": "Time to contract end"}
 SORT_KEYS = ("name", "population", "suppliers")
@@ -27,14 +31,18 @@ SystemArea = System.service_areas.through
 ContractSystem = Contract.systems.through
 
 
-def with_contract_end(systems: QuerySet[System]) -> QuerySet[System]:
-    """Annotate each system with `contract_end`: the latest end date of its contracts.
+def with_contract_end(systems: QuerySet[System], *, viewer) -> QuerySet[System]:
+    """Annotate each system with `contract_end`: the latest end date of its contracts that
+    the viewer may see.
 
     The latest contract is the one that says how long the organisation is committed, so it
     is the date the matrix colours by and the end-date filter tests.
     """
     latest = (
-        Contract.objects.filter(systems=OuterRef("pk")).order_by("-end_date").values("end_date")[:1]
+        Contract.objects.visible_to(viewer)
+        .filter(systems=OuterRef("pk"))
+        .order_by("-end_date")
+        .values("end_date")[:1]
     )
     return systems.annotate(contract_end=Subquery(latest))
 
@@ -85,9 +93,9 @@ def search_organisations(organisations: QuerySet[Organisation], text: str) -> Qu
     )
 
 
-def systems_for_api(**filters) -> QuerySet[System]:
+def systems_for_api(*, viewer, **filters) -> QuerySet[System]:
     return (
-        with_contract_end(filter_systems(System.objects.all(), **filters))
+        with_contract_end(filter_systems(System.objects.visible_to(viewer), **filters), viewer=viewer)
         .select_related("organisation", "product__manufacturer", "supplier")
         .prefetch_related("service_areas")
         .order_by("organisation__short_name", "product__name", "pk")
@@ -258,11 +266,12 @@ class _Candidate:
     items: dict[str, list[MatrixItem]] = field(default_factory=lambda: defaultdict(list))
 
 
-def build_matrix(filters: MatrixFilters) -> Matrix:
+def build_matrix(filters: MatrixFilters, *, viewer) -> Matrix:
     """Organisations × service areas, each cell the systems used there, after `filters`.
 
     Filters act on systems (a cell keeps the systems that match); rows and columns left
-    with no system are hidden unless `show_empty`. Four queries in all.
+    with no system are hidden unless `show_empty`. Four queries in all. Only systems and
+    contracts the viewer may see fill cells and set end dates.
     """
     day = today()
     areas = list(
@@ -286,12 +295,12 @@ def build_matrix(filters: MatrixFilters) -> Matrix:
     }
 
     systems = filter_systems(
-        System.objects.filter(organisation__in=organisations.values("pk")),
+        System.objects.visible_to(viewer).filter(organisation__in=organisations.values("pk")),
         product=filters.product,
         supplier=filters.supplier,
         service_area=filters.group,
     )
-    systems = with_contract_end(systems)
+    systems = with_contract_end(systems, viewer=viewer)
     if filters.ends_from:
         systems = systems.filter(contract_end__gte=filters.ends_from)
     if filters.ends_to:
@@ -474,9 +483,11 @@ def _area_refs() -> dict[int, AreaRef]:
 
 
 def product_summaries(
-    *, service_area: str = "", manufacturer: str = "", search: str = "", sort: str = "name"
+    *, viewer, service_area: str = "", manufacturer: str = "", search: str = "", sort: str = "name"
 ) -> list[ProductSummary]:
-    """Products with who makes them, how many organisations use them, and where. Three queries."""
+    """Products with who makes them, how many organisations use them, and where, counting the
+    systems the viewer may see. Three queries."""
+    visible = System.objects.visible_to(viewer).values("pk")
     products = Product.objects.all()
     if manufacturer:
         products = products.filter(manufacturer__slug=manufacturer)
@@ -484,18 +495,20 @@ def product_summaries(
         products = products.filter(Q(name__icontains=search) | Q(manufacturer__name__icontains=search))
     if service_area:
         products = products.filter(
-            pk__in=SystemArea.objects.filter(_area_scope(service_area)).values("system__product_id")
+            pk__in=SystemArea.objects.filter(_area_scope(service_area), system__in=visible).values(
+                "system__product_id"
+            )
         )
     areas = _area_refs()
     organisations: dict[int, set[int]] = defaultdict(set)
     product_areas: dict[int, set[int]] = defaultdict(set)
     for product_id, organisation_id, area_id in SystemArea.objects.filter(
-        system__product__in=products.values("pk")
+        system__product__in=products.values("pk"), system__in=visible
     ).values_list("system__product_id", "system__organisation_id", "servicearea_id"):
         organisations[product_id].add(organisation_id)
         product_areas[product_id].add(area_id)
     # Systems not yet placed in any area still count as users.
-    for product_id, organisation_id in System.objects.filter(
+    for product_id, organisation_id in System.objects.visible_to(viewer).filter(
         product__in=products.values("pk"), service_areas__isnull=True
     ).values_list("product_id", "organisation_id"):
         organisations[product_id].add(organisation_id)
@@ -576,37 +589,40 @@ class ProductDetail:
         return any(not route.is_manufacturer for route in self.routes)
 
 
-def _uses(systems: QuerySet[System]) -> list[Use]:
+def _uses(systems: QuerySet[System], *, viewer) -> list[Use]:
+    """Who uses what, among `systems` (already kept to what the viewer may see)."""
     band_of = rules.end_bands(today())
+    loaded = viewer.redact_systems(
+        with_contract_end(systems, viewer=viewer)
+        .select_related("organisation", "product__manufacturer", "supplier")
+        .prefetch_related("service_areas")
+        .order_by("organisation__short_name", "product__name", "pk")
+    )
     return [
         Use(system, list(system.service_areas.all()), system.contract_end, band_of(system.contract_end))
-        for system in with_contract_end(systems)
-        .select_related("organisation", "product__manufacturer", "supplier")
-        .prefetch_related(
-            "service_areas",
-        )
-        .order_by("organisation__short_name", "product__name", "pk")
+        for system in loaded
     ]
 
 
-def _systems_in(area_ids) -> QuerySet[System]:
+def _systems_in(area_ids, *, viewer) -> QuerySet[System]:
     in_areas = SystemArea.objects.filter(servicearea_id__in=area_ids).values("system_id")
-    return System.objects.filter(pk__in=in_areas)
+    return System.objects.visible_to(viewer).filter(pk__in=in_areas)
 
 
-def _ending_for(systems: QuerySet[System]) -> list[Contract]:
+def _ending_for(systems: QuerySet[System], *, viewer) -> list[Contract]:
     links = ContractSystem.objects.filter(system__in=systems.values("pk")).values("contract_id")
-    return list(contracts_ending(Contract.objects.filter(pk__in=links)))
+    return redacted(contracts_ending(Contract.objects.filter(pk__in=links), viewer=viewer), viewer=viewer)
 
 
-def product_detail(slug: str) -> ProductDetail:
-    """A product, who uses it for what, who supplies it, and its share among competitors."""
+def product_detail(slug: str, *, viewer) -> ProductDetail:
+    """A product, who uses it for what, who supplies it, and its share among competitors,
+    as far as the viewer may see."""
     try:
         product = Product.objects.select_related("manufacturer").get(slug=slug)
     except Product.DoesNotExist:
         raise Http404("No such product.") from None
-    systems = System.objects.filter(product=product)
-    uses = _uses(systems)
+    systems = System.objects.visible_to(viewer).filter(product=product)
+    uses = _uses(systems, viewer=viewer)
     by_provider: dict[str, set[int]] = defaultdict(set)
     names = {}
     for use in uses:
@@ -630,8 +646,8 @@ def product_detail(slug: str) -> ProductDetail:
         uses=uses,
         routes=routes,
         service_areas=service_areas,
-        share=market_share(_systems_in(area_ids), by="product"),
-        ending=_ending_for(systems),
+        share=market_share(_systems_in(area_ids, viewer=viewer), by="product", viewer=viewer),
+        ending=_ending_for(systems, viewer=viewer),
     )
 
 
@@ -653,11 +669,11 @@ class GroupSummary:
     products: int
 
 
-def _area_counts(area_ids) -> tuple[dict[int, set[int]], dict[int, set[int]]]:
+def _area_counts(area_ids, *, viewer) -> tuple[dict[int, set[int]], dict[int, set[int]]]:
     organisations: dict[int, set[int]] = defaultdict(set)
     products: dict[int, set[int]] = defaultdict(set)
     for area_id, organisation_id, product_id in SystemArea.objects.filter(
-        servicearea_id__in=area_ids
+        servicearea_id__in=area_ids, system__in=System.objects.visible_to(viewer).values("pk")
     ).values_list(
         "servicearea_id", "system__organisation_id", "system__product_id"
     ):
@@ -666,8 +682,8 @@ def _area_counts(area_ids) -> tuple[dict[int, set[int]], dict[int, set[int]]]:
     return organisations, products
 
 
-def _group_summaries(groups, leaves) -> list[GroupSummary]:
-    organisations, products = _area_counts([area.pk for area in leaves])
+def _group_summaries(groups, leaves, *, viewer) -> list[GroupSummary]:
+    organisations, products = _area_counts([area.pk for area in leaves], viewer=viewer)
     children = defaultdict(list)
     for area in leaves:
         children[area.parent_id].append(area)
@@ -685,10 +701,11 @@ def _group_summaries(groups, leaves) -> list[GroupSummary]:
     return summaries
 
 
-def service_area_tree() -> list[GroupSummary]:
-    """Every group with its areas, and how many organisations and products each has. Two queries."""
+def service_area_tree(*, viewer) -> list[GroupSummary]:
+    """Every group with its areas, and how many organisations and products each has among the
+    systems the viewer may see. Two queries."""
     areas = list(ServiceArea.objects.order_by("position", "name"))
-    return _group_summaries([a for a in areas if a.is_group], [a for a in areas if not a.is_group])
+    return _group_summaries([a for a in areas if a.is_group], [a for a in areas if not a.is_group], viewer=viewer)
 
 
 @dataclass
@@ -705,8 +722,9 @@ class ServiceAreaDetail:
         return self.provider_share.organisations
 
 
-def service_area_detail(slug: str) -> ServiceAreaDetail:
-    """An area (or a group of areas): who uses what, shares by supplier and product, and endings."""
+def service_area_detail(slug: str, *, viewer) -> ServiceAreaDetail:
+    """An area (or a group of areas): who uses what, shares by supplier and product, and
+    endings, as far as the viewer may see."""
     try:
         area = ServiceArea.objects.select_related("parent").get(slug=slug)
     except ServiceArea.DoesNotExist:
@@ -714,16 +732,16 @@ def service_area_detail(slug: str) -> ServiceAreaDetail:
     summary = None
     if area.is_group:
         leaves = list(area.children.order_by("position", "name"))
-        summary = _group_summaries([area], leaves)[0]
+        summary = _group_summaries([area], leaves, viewer=viewer)[0]
         area_ids = [leaf.pk for leaf in leaves]
     else:
         area_ids = [area.pk]
-    systems = _systems_in(area_ids)
+    systems = _systems_in(area_ids, viewer=viewer)
     return ServiceAreaDetail(
         area=area,
         summary=summary,
-        uses=[] if area.is_group else _uses(systems),
-        provider_share=market_share(systems, by="provider"),
-        product_share=market_share(systems, by="product"),
-        ending=_ending_for(systems),
+        uses=[] if area.is_group else _uses(systems, viewer=viewer),
+        provider_share=market_share(systems, by="provider", viewer=viewer),
+        product_share=market_share(systems, by="product", viewer=viewer),
+        ending=_ending_for(systems, viewer=viewer),
     )

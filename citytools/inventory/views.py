@@ -76,7 +76,7 @@ def _matrix_context(form: MatrixForm, matrix: queries.Matrix) -> dict:
 @vary_on_headers("HX-Request")
 def matrix(request):
     form = MatrixForm(request.GET)
-    context = _matrix_context(form, queries.build_matrix(form.filters()))
+    context = _matrix_context(form, queries.build_matrix(form.filters(), viewer=request.viewer))
     template = "inventory/_matrix_region.html" if _partial(request) else "inventory/matrix.html"
     return render(request, template, context)
 
@@ -85,7 +85,7 @@ def matrix_csv(request):
     """The matrix as shown, same filters and order, as CSV."""
     form = MatrixForm(request.GET)
     filters = form.filters()
-    matrix = queries.build_matrix(filters)
+    matrix = queries.build_matrix(filters, viewer=request.viewer)
     name = "-".join(part for part in ("citytools-matrix", filters.network, filters.group) if part)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
@@ -99,14 +99,15 @@ def matrix_csv(request):
 def product_list(request):
     form = ProductListForm(request.GET)
     filters = form.filters()
-    products = queries.product_summaries(**filters)
+    products = queries.product_summaries(viewer=request.viewer, **filters)
     context = {"form": form, "products": products, "filters": filters}
     template = "inventory/_product_list_region.html" if _partial(request) else "inventory/product_list.html"
     return render(request, template, context)
 
 
 def share_charts(prefix: str, share: MarketShare, *, label_title: str, scope: str) -> list:
-    """Two charts of one share: by organisations, and by annual contract value."""
+    """Two charts of one share: by organisations, and by annual contract value; only the
+    first when the viewer may see none of the values (the page says why)."""
     by_organisations = bar_chart(
         f"{prefix}-organisations",
         title=f"{label_title}s by number of organisations, {scope}",
@@ -118,6 +119,8 @@ def share_charts(prefix: str, share: MarketShare, *, label_title: str, scope: st
         columns=[label_title, "Organisations", "Share of organisations"],
         table_rows=[[row.name, row.organisations, percent(row.organisation_share)] for row in share.rows],
     )
+    if share.coverage == "none":
+        return [by_organisations]
     by_value = sorted(share.rows, key=lambda row: (-row.annual_value, row.name))
     by_value_chart = bar_chart(
         f"{prefix}-value",
@@ -137,7 +140,7 @@ def share_charts(prefix: str, share: MarketShare, *, label_title: str, scope: st
 
 
 def product_detail(request, slug):
-    detail = queries.product_detail(slug)
+    detail = queries.product_detail(slug, viewer=request.viewer)
     charts = []
     if detail.share.rows:
         charts = share_charts("product-share", detail.share, label_title="Product", scope="in the same service areas")
@@ -154,11 +157,11 @@ def product_detail(request, slug):
 
 
 def service_area_list(request):
-    return render(request, "inventory/service_area_list.html", {"groups": queries.service_area_tree()})
+    return render(request, "inventory/service_area_list.html", {"groups": queries.service_area_tree(viewer=request.viewer)})
 
 
 def service_area_detail(request, slug):
-    detail = queries.service_area_detail(slug)
+    detail = queries.service_area_detail(slug, viewer=request.viewer)
     area = detail.area
     scope = f"in {area.name}"
     charts = []

@@ -13,6 +13,11 @@ from citytools.market import queries
 router = Router(tags=["market"])
 
 MONEY = "Decimal amounts are JSON strings, e.g. \"125000.00\", so no precision is lost."
+VALUES_HIDDEN = (
+    "True when some contracts in scope have values you may not see (contract values are shared "
+    "with members of the network by default): sums then cover only the contracts whose values "
+    "you can see, and are null when you can see none."
+)
 
 
 class MoneyOut(Schema):
@@ -26,7 +31,10 @@ class HeadlineOut(Schema):
     products: int = Field(description="Distinct products in use.")
     suppliers: int = Field(description="Companies that make a product in use, supply a system or hold a contract.")
     contracts: int = Field(description="Contracts that have not ended.")
-    annual_value: list[MoneyOut] = Field(description="Combined annual value of those contracts, per currency, largest first.")
+    annual_value: list[MoneyOut] | None = Field(
+        description="Combined annual value of those contracts, per currency, largest first; null when every value is hidden from you."
+    )
+    values_hidden: bool = Field(description=VALUES_HIDDEN)
     ending_soon: int = Field(description="Contracts ending between today and the ending-soon horizon.")
 
 
@@ -72,15 +80,21 @@ def overview(request, network: str | None = None):
     chosen = network_or_none(network)
     if network and chosen is None:
         raise Http404
-    where = queries.scope(chosen)
+    viewer = request.viewer
+    where = queries.scope(chosen, viewer=viewer)
+    numbers = queries.headline(where)
     return {
         "network": chosen.slug if chosen else None,
         "today": queries.today(),
         "ending_soon_days": settings.CITYTOOLS_ENDING_SOON_DAYS,
-        "headline": queries.headline(where),
-        "concentration": queries.concentration(where.contracts),
+        "headline": {
+            **{name: getattr(numbers, name) for name in ("organisations", "systems", "products", "suppliers", "contracts", "ending_soon")},
+            "annual_value": None if numbers.values_hidden_all else numbers.annual_value,
+            "values_hidden": bool(numbers.values_hidden),
+        },
+        "concentration": queries.concentration(where.contracts, viewer=viewer),
         "ending_soon_by_month": [
             {"month": month, "contracts": count}
-            for month, count in queries.ending_soon_by_month(where.contracts)
+            for month, count in queries.ending_soon_by_month(where.contracts, viewer=viewer)
         ],
     }

@@ -4,6 +4,12 @@ Every page, API endpoint and export that shows a share or an ending-soon list ca
 functions, so the figures agree wherever they appear. Sums are computed in Python over
 rows fetched in a fixed number of queries, which keeps them the same on SQLite and
 PostgreSQL and free of N+1 queries.
+
+Every function takes the `viewer` (citytools.accounts.viewer) as a required keyword: counts
+cover only the systems and contracts the viewer may see, and sums of money only the
+contracts whose values the viewer may see (`viewer.values_q()`). Each result says how many
+values were left out, so a page can say its figures are partial instead of passing a
+member-only total off as the whole.
 """
 
 import datetime
@@ -12,7 +18,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Case, Count, F, Q, QuerySet, Sum, When
 from django.urls import reverse
 from django.utils import timezone
 
@@ -43,14 +49,43 @@ class _SystemFacts:
     name: str
     values: dict[str, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
     currencies: Counter = field(default_factory=Counter)
+    # Contracts of this system whose values the viewer may not see.
+    hidden: set[int] = field(default_factory=set)
+    shown: set[int] = field(default_factory=set)
+
+
+class ValueCoverage:
+    """How many contracts' values a figure includes, and how many it leaves out because
+    the viewer may not see them. `coverage` reads "all", "some" or "none"."""
+
+    values_shown: int
+    values_hidden: int
+
+    @property
+    def coverage(self) -> str:
+        if not self.values_hidden:
+            return "all"
+        return "some" if self.values_shown else "none"
+
+    @property
+    def values_hidden_all(self) -> bool:
+        return self.coverage == "none"
 
 
 @dataclass(frozen=True)
-class MarketShare:
+class Coverage(ValueCoverage):
+    values_shown: int
+    values_hidden: int
+
+
+@dataclass(frozen=True)
+class MarketShare(ValueCoverage):
     rows: list[Share]
     organisations: int
     annual_value: Decimal
     currency: str
+    values_shown: int = 0
+    values_hidden: int = 0
 
 
 def today() -> datetime.date:
@@ -64,14 +99,36 @@ def ending_soon_window(days: int | None = None) -> tuple[datetime.date, datetime
     return start, start + datetime.timedelta(days=days)
 
 
-def _system_facts(systems: QuerySet[System], *, by: str) -> dict[int, _SystemFacts]:
+def values_visible(viewer, prefix: str = "") -> Q:
+    """`viewer.values_q()`, never empty, so it can be a CASE condition for an admin too."""
+    return viewer.values_q(prefix) & Q(**{f"{prefix}pk__isnull": False})
+
+
+def visible_systems(systems: QuerySet[System], *, viewer) -> QuerySet[System]:
+    """`systems` kept to the current ones the viewer may see."""
+    return systems.filter(retired_at__isnull=True).filter(viewer.systems_q())
+
+
+def visible_contracts(contracts: QuerySet[Contract], *, viewer) -> QuerySet[Contract]:
+    """`contracts` kept to the current ones the viewer may see."""
+    return contracts.filter(retired_at__isnull=True).filter(viewer.contracts_q())
+
+
+def redacted(contracts, *, viewer) -> list[Contract]:
+    """Loaded contracts with the values the viewer may not see blanked."""
+    return viewer.redact_contracts(list(contracts))
+
+
+def _system_facts(systems: QuerySet[System], *, by: str, viewer) -> dict[int, _SystemFacts]:
     """One record per system: whose it is under `by`, and its slice of each contract's value.
 
     Three queries whatever the size of `systems`: the systems, their contract links, and how
-    many systems each of those contracts covers.
+    many visible systems each of those contracts covers. Only systems and contracts the
+    viewer may see count; a contract whose value is hidden from the viewer adds nothing.
     """
     if by not in SHARE_DIMENSIONS:
         raise ValueError(f"by must be one of {SHARE_DIMENSIONS}")
+    systems = visible_systems(systems, viewer=viewer)
     system_rows = systems.order_by().values_list(
         "id",
         "organisation_id",
@@ -96,21 +153,36 @@ def _system_facts(systems: QuerySet[System], *, by: str) -> dict[int, _SystemFac
 
     # A subquery rather than a list of ids keeps the SQL within SQLite's parameter limit.
     system_ids = systems.order_by().values("id")
+    contracts = visible_contracts(Contract.objects.all(), viewer=viewer).values("id")
     links = list(
-        Contract.systems.through.objects.filter(system_id__in=system_ids)
-        .values_list("system_id", "contract_id", "contract__annual_value", "contract__currency")
+        Contract.systems.through.objects.filter(system_id__in=system_ids, contract_id__in=contracts)
+        .annotate(
+            value=Case(When(values_visible(viewer, "contract__"), then=F("contract__annual_value"))),
+            shown=Case(When(values_visible(viewer, "contract__"), then=True), default=False),
+        )
+        .values_list("system_id", "contract_id", "value", "shown", "contract__currency")
         .order_by()
     )
-    covered = dict(
-        Contract.objects.filter(pk__in={contract_id for _, contract_id, _, _ in links})
-        .annotate(n=Count("systems"))
-        .values_list("pk", "n")
+    # A contract's value is split over the systems it covers that the viewer may see, so a
+    # confidential system leaves no gap in the figures that would give it away.
+    covered = Counter(
+        Contract.systems.through.objects.filter(
+            contract_id__in={contract_id for _, contract_id, _, _, _ in links},
+            system_id__in=visible_systems(System.objects.all(), viewer=viewer).values("id"),
+        )
+        .values_list("contract_id", flat=True)
         .order_by()
     )
-    for system_id, contract_id, value, currency in links:
-        if value is None or system_id not in facts:
+    for system_id, contract_id, value, shown, currency in links:
+        if system_id not in facts:
             continue
         record = facts[system_id]
+        if not shown:
+            record.hidden.add(contract_id)
+            continue
+        if value is None:
+            continue
+        record.shown.add(contract_id)
         record.currencies[currency] += 1
         record.values[currency] += value / covered[contract_id]
     return facts
@@ -130,6 +202,8 @@ def _share_of(facts: list[_SystemFacts], *, url_name: str) -> MarketShare:
         value_by_key[record.key] += record.values.get(currency, Decimal(0))
     all_organisations = {record.organisation_id for record in facts}
     total_value = sum(value_by_key.values(), Decimal(0))
+    shown = set().union(*(record.shown for record in facts))
+    hidden = set().union(*(record.hidden for record in facts))
     rows = [
         Share(
             slug=key,
@@ -148,6 +222,8 @@ def _share_of(facts: list[_SystemFacts], *, url_name: str) -> MarketShare:
         organisations=len(all_organisations),
         annual_value=total_value.quantize(Decimal("0.01")),
         currency=currency,
+        values_shown=len(shown),
+        values_hidden=len(hidden),
     )
 
 
@@ -155,40 +231,44 @@ def _url_name(by: str) -> str:
     return "inventory:product" if by == "product" else "directory:supplier"
 
 
-def market_share(systems: QuerySet[System], *, by: str = "provider") -> MarketShare:
+def market_share(systems: QuerySet[System], *, by: str = "provider", viewer) -> MarketShare:
     """Share of `systems` by provider (who the organisation deals with), manufacturer or product.
 
     The share of organisations counts each organisation once per supplier or product. The
     value share spreads each contract's annual value evenly over the systems it covers, and
     counts only contracts in the most common currency of the set, so sums never mix currencies.
+    Only what `viewer` may see counts; `values_hidden` says how many contract values were
+    left out.
     """
-    facts = _system_facts(systems, by=by)
+    facts = _system_facts(systems, by=by, viewer=viewer)
     return _share_of(list(facts.values()), url_name=_url_name(by))
 
 
 def market_share_by_service_area(
-    systems: QuerySet[System], *, by: str = "provider"
+    systems: QuerySet[System], *, by: str = "provider", viewer
 ) -> dict[int, MarketShare]:
     """`market_share` of the systems in each service area (by area id), in four queries.
 
     For every area the result equals `market_share(systems.filter(service_areas=area))`, so
     a page that shows many areas agrees with the page of each area.
     """
-    facts = _system_facts(systems, by=by)
+    facts = _system_facts(systems, by=by, viewer=viewer)
     by_area: dict[int, list[_SystemFacts]] = defaultdict(list)
     for system_id, area_id in System.service_areas.through.objects.filter(
-        system_id__in=systems.order_by().values("id")
+        system_id__in=visible_systems(systems, viewer=viewer).order_by().values("id")
     ).values_list("system_id", "servicearea_id"):
         by_area[area_id].append(facts[system_id])
     url_name = _url_name(by)
     return {area_id: _share_of(records, url_name=url_name) for area_id, records in by_area.items()}
 
 
-def contracts_ending(contracts: QuerySet[Contract], *, days: int | None = None) -> QuerySet[Contract]:
-    """Contracts in `contracts` whose end date falls from today up to `days` ahead."""
+def contracts_ending(contracts: QuerySet[Contract], *, days: int | None = None, viewer) -> QuerySet[Contract]:
+    """Contracts in `contracts` the viewer may see whose end date falls from today up to
+    `days` ahead. Pass the loaded rows through `redacted` before showing them."""
     start, end = ending_soon_window(days)
     return (
-        contracts.ending_between(start, end)
+        visible_contracts(contracts, viewer=viewer)
+        .ending_between(start, end)
         .select_related("organisation", "supplier")
         .order_by("end_date", "organisation__short_name", "id")
     )
@@ -214,32 +294,44 @@ def months_spanned(start: datetime.date, end: datetime.date) -> int:
     return (end.year - start.year) * 12 + end.month - start.month + 1
 
 
-def ending_soon_by_month(contracts: QuerySet[Contract], *, days: int | None = None) -> list[tuple[str, int]]:
-    """How many of `contracts` end in each calendar month of the ending-soon window."""
+def ending_soon_by_month(
+    contracts: QuerySet[Contract], *, days: int | None = None, viewer
+) -> list[tuple[str, int]]:
+    """How many of `contracts` the viewer may see end in each calendar month of the window."""
     start, end = ending_soon_window(days)
-    dates = list(contracts.ending_between(start, end).order_by().values_list("end_date", flat=True))
+    dates = list(
+        visible_contracts(contracts, viewer=viewer)
+        .ending_between(start, end)
+        .order_by()
+        .values_list("end_date", flat=True)
+    )
     return count_by_month(dates, start, months_spanned(start, end))
 
 
 @dataclass(frozen=True)
 class Scope:
-    """The organisations, systems and contracts a page covers: everything, or one network."""
+    """The organisations, and the systems and contracts a viewer may see, that a page covers:
+    everything, or one network."""
 
     network: Network | None
     organisations: QuerySet[Organisation]
     systems: QuerySet[System]
     contracts: QuerySet[Contract]
+    viewer: object
 
 
-def scope(network: Network | None = None) -> Scope:
+def scope(network: Network | None = None, *, viewer) -> Scope:
+    systems = System.objects.visible_to(viewer)
+    contracts = Contract.objects.visible_to(viewer)
     if network is None:
-        return Scope(None, Organisation.objects.all(), System.objects.all(), Contract.objects.all())
+        return Scope(None, Organisation.objects.all(), systems, contracts, viewer)
     members = Organisation.objects.in_network(network).values("id")
     return Scope(
         network,
         Organisation.objects.in_network(network),
-        System.objects.filter(organisation__in=members),
-        Contract.objects.filter(organisation__in=members),
+        systems.filter(organisation__in=members),
+        contracts.filter(organisation__in=members),
+        viewer,
     )
 
 
@@ -255,7 +347,7 @@ class Money:
 
 
 @dataclass(frozen=True)
-class Headline:
+class Headline(ValueCoverage):
     organisations: int
     systems: int
     products: int
@@ -263,14 +355,17 @@ class Headline:
     contracts: int
     annual_value: list[Money]
     ending_soon: int
+    values_shown: int = 0
+    values_hidden: int = 0
 
 
 def headline(where: Scope) -> Headline:
-    """The overview's headline numbers, in four queries.
+    """The overview's headline numbers, in four queries, for the scope's viewer.
 
     Organisations count when at least one system of theirs is mapped. Suppliers count when
     they make a product in use, supply a system or hold a contract. Contracts and their
-    combined annual value cover contracts that have not ended, summed per currency.
+    combined annual value cover contracts that have not ended, summed per currency; the
+    value only of contracts whose values the viewer may see.
     """
     systems = where.systems.order_by()
     counts = systems.aggregate(
@@ -283,11 +378,17 @@ def headline(where: Scope) -> Headline:
         | Q(pk__in=systems.filter(supplier__isnull=False).values("supplier"))
         | Q(pk__in=where.contracts.order_by().values("supplier"))
     ).count()
+    shown = values_visible(where.viewer)
     by_currency = list(
         live(where.contracts)
         .order_by()
         .values("currency")
-        .annotate(n=Count("id"), total=Sum("annual_value"))
+        .annotate(
+            n=Count("id"),
+            total=Sum(Case(When(shown, then=F("annual_value")))),
+            shown=Count("id", filter=shown & Q(annual_value__isnull=False)),
+            hidden=Count("id", filter=~shown),
+        )
     )
     values = [
         Money(Decimal(row["total"]).quantize(Decimal("0.01")), row["currency"])
@@ -304,6 +405,8 @@ def headline(where: Scope) -> Headline:
         contracts=sum(row["n"] for row in by_currency),
         annual_value=values,
         ending_soon=where.contracts.ending_between(start, end).count(),
+        values_shown=sum(row["shown"] for row in by_currency),
+        values_hidden=sum(row["hidden"] for row in by_currency),
     )
 
 
@@ -329,7 +432,7 @@ class Concentration:
     hhi: int
 
 
-def concentration(contracts: QuerySet[Contract], *, top: int = 10) -> Concentration:
+def concentration(contracts: QuerySet[Contract], *, top: int = 10, viewer) -> Concentration:
     """The `top` suppliers by number of live contracts, their combined share, and the HHI.
 
     Ties are broken by name so the list is stable; the combined share does not depend on
@@ -337,7 +440,7 @@ def concentration(contracts: QuerySet[Contract], *, top: int = 10) -> Concentrat
     sum of every supplier's squared percentage share (0 to 10,000).
     """
     rows = list(
-        live(contracts)
+        live(visible_contracts(contracts, viewer=viewer))
         .order_by()
         .values("supplier__slug", "supplier__name")
         .annotate(n=Count("id"))

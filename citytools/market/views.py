@@ -16,10 +16,11 @@ def overview(request):
     network = network_or_none(request.GET.get("network"))
     if request.GET.get("network") and network is None:
         raise Http404("No such network.")
-    where = queries.scope(network)
+    viewer = request.viewer
+    where = queries.scope(network, viewer=viewer)
     numbers = queries.headline(where)
-    concentration = queries.concentration(where.contracts)
-    by_month = queries.ending_soon_by_month(where.contracts)
+    concentration = queries.concentration(where.contracts, viewer=viewer)
+    by_month = queries.ending_soon_by_month(where.contracts, viewer=viewer)
     # The chart shows each top supplier's share; "all others" is one long bar that would
     # squash the rest, so it appears in the table only.
     concentration_rows = [{"supplier": row.name, "share": row.share} for row in concentration.top]
@@ -57,6 +58,6 @@ def overview(request):
             label_title="Month",
             value_title="Contracts ending",
         ),
-        "ending": list(contracts_ending_for(where.contracts)[:ENDING_SHOWN]),
+        "ending": queries.redacted(contracts_ending_for(where.contracts, viewer=viewer)[:ENDING_SHOWN], viewer=viewer),
     }
     return render(request, "market/overview.html", context)

@@ -3,6 +3,8 @@ from decimal import Decimal
 
 import pytest
 
+from citytools.accounts.rules import Grants
+from citytools.accounts.viewer import Viewer
 from citytools.contracts import queries
 from citytools.contracts.queries import ContractFilters
 from tests.factories import ContractFactory
@@ -10,9 +12,13 @@ from tests.market.world import TODAY
 
 pytestmark = pytest.mark.django_db
 
+# Sees every record and value, so these tests check the filters; visibility has its own.
+def admin() -> Viewer:
+    return Viewer(Grants(is_admin=True))
+
 
 def titles(filters):
-    return [c.title for c in queries.filter_contracts(filters)]
+    return [c.title for c in queries.filter_contracts(filters, viewer=admin())]
 
 
 def test_unfiltered_list_is_soonest_end_first(world):
@@ -58,14 +64,16 @@ def test_sort_by_value_puts_unknown_values_last_both_ways(world):
 
 
 def test_contract_reads_everything_its_page_shows(world, django_assert_num_queries):
-    with django_assert_num_queries(3):
-        contract = queries.contract(world.camden_contract.pk)
+    viewer = admin()
+    # Three, and the Viewer's two (memberships and the networks' settings), read once per request.
+    with django_assert_num_queries(3 + 2):
+        contract = queries.contract(world.camden_contract.pk, viewer=viewer)
         assert [s.product.name for s in contract.systems.all()] == ["Ledger", "Parkwise"]
         assert contract.annual_value == Decimal("100000")
 
 
 def test_filter_options_offer_only_what_contracts_refer_to(world):
-    options = queries.filter_options()
+    options = queries.filter_options(viewer=admin())
     assert [o.slug for o in options.organisations] == ["camden", "hackney"]
     assert [g.slug for g, _ in options.service_areas] == ["corporate", "streets"]
     assert [a.slug for a in options.service_areas[0][1]] == ["finance", "payroll"]

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from tests.factories import ContractFactory
-from tests.market.world import TODAY, grow
+from tests.market.world import TODAY, grow, sign_in_member
 
 pytestmark = pytest.mark.django_db
 
@@ -30,8 +30,17 @@ def test_contract_list_reports_bad_filters_and_shows_everything(client, world):
 
 
 def test_contract_list_sorts_by_value(client, world):
+    sign_in_member(client, world.camden)
     page = client.get(reverse("contracts:contracts"), {"sort": "-value"}).content.decode()
     assert page.index("Camden finance and parking") < page.index("Hackney finance") < page.index("Hackney payroll")
+
+
+def test_sorting_by_a_hidden_value_gives_nothing_away(client, world):
+    # For the public every value is hidden, so sorting by value keeps the end-date order.
+    by_value = client.get(reverse("contracts:contracts"), {"sort": "-value"}).content.decode()
+    titles = ["Camden finance and parking", "Hackney payroll", "Hackney finance"]
+    assert [by_value.index(t) for t in titles] == sorted(by_value.index(t) for t in titles)
+    assert "£100,000" not in by_value and "Members only" in by_value
 
 
 def test_contract_list_paginates(client, world):
@@ -50,9 +59,25 @@ def test_contract_list_answers_htmx_with_the_results_only(client, world):
 
 
 def test_contract_page(client, world):
-    page = client.get(reverse("contracts:contract", args=[world.hackney_contract.pk])).content.decode()
+    url = reverse("contracts:contract", args=[world.hackney_contract.pk])
+    page = client.get(url).content.decode()
     assert "Hackney finance" in page and "Ledger" in page and "Brightpath Services" in page
-    assert "£60,000" in page
+    assert "£60,000" not in page and "Contract values are shared with members of the network" in page
+    sign_in_member(client, world.hackney)
+    assert "£60,000" in client.get(url).content.decode()
+
+
+def test_a_confidential_contract_is_not_found_by_outsiders(client, world):
+    from citytools.contracts.models import Contract
+
+    Contract.objects.filter(pk=world.hackney_contract.pk).update(confidential=True)
+    url = reverse("contracts:contract", args=[world.hackney_contract.pk])
+    assert client.get(url).status_code == 404
+    assert "Hackney finance" not in client.get(reverse("contracts:contracts")).content.decode()
+    sign_in_member(client, world.camden)  # same network, other organisation
+    assert client.get(url).status_code == 404
+    sign_in_member(client, world.hackney)
+    assert client.get(url).status_code == 200
 
 
 def test_unknown_contract_is_404(client, db):
@@ -62,7 +87,8 @@ def test_unknown_contract_is_404(client, db):
 @pytest.mark.parametrize("size", [3, 20])
 def test_query_count_does_not_grow_with_data(client, world, django_assert_max_num_queries, size):
     grow(world, size)
-    with django_assert_max_num_queries(7):
+    # Each page's own queries, and the Viewer's two (memberships and the networks' settings).
+    with django_assert_max_num_queries(7 + 2):
         assert client.get(reverse("contracts:contracts"), {"service_area": "corporate", "sort": "-value"}).status_code == 200
-    with django_assert_max_num_queries(3):
+    with django_assert_max_num_queries(3 + 2):
         assert client.get(reverse("contracts:contract", args=[world.camden_contract.pk])).status_code == 200

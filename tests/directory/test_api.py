@@ -1,6 +1,7 @@
 import pytest
 
 from tests.factories import OrganisationFactory
+from tests.market.world import sign_in_member
 
 pytestmark = pytest.mark.django_db
 
@@ -34,6 +35,7 @@ def test_organisations_refuse_an_unknown_sort(client, db):
 
 
 def test_organisation_with_systems_and_supplier_share(client, world):
+    sign_in_member(client, world.camden)
     body = client.get("/api/v1/organisations/hackney").json()
     assert body["networks"] == [{"slug": "london", "name": "London"}]
     ledger = next(s for s in body["systems"] if s["product"]["slug"] == "ledger")
@@ -43,6 +45,16 @@ def test_organisation_with_systems_and_supplier_share(client, world):
     assert {(r["slug"], r["annual_value"]) for r in body["supplier_share"]} == {
         ("brightpath", "60000.00"), ("quillstone", "20000.00")
     }
+    assert body["values_hidden"] is False
+
+
+def test_organisation_values_are_null_for_the_public(client, world):
+    body = client.get("/api/v1/organisations/hackney").json()
+    assert body["values_hidden"] is True
+    assert {(r["slug"], r["annual_value"], r["value_share"], r["systems"]) for r in body["supplier_share"]} == {
+        ("brightpath", None, None, 1), ("quillstone", None, None, 1)
+    }
+    assert all(s["notes"] is None and s["notes_hidden"] for s in body["systems"])
 
 
 @pytest.mark.parametrize("url", ["/api/v1/organisations/atlantis", "/api/v1/suppliers/atlantis"])
@@ -64,6 +76,10 @@ def test_suppliers(client, world):
 
 
 def test_supplier_with_products_and_share_by_service_area(client, world):
+    public = client.get("/api/v1/suppliers/brightpath").json()
+    finance = next(r for r in public["share_by_service_area"] if r["service_area"]["slug"] == "finance")
+    assert finance["annual_value"] is None and finance["values_hidden"] is True
+    sign_in_member(client, world.camden)
     body = client.get("/api/v1/suppliers/brightpath").json()
     assert [p["slug"] for p in body["products_made"]] == ["parkwise"]
     assert body["products_supplied"] == [

@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from tests.market.world import grow
+from tests.market.world import grow, sign_in_member
 
 pytestmark = pytest.mark.django_db
 
@@ -56,6 +56,20 @@ def test_organisation_page(client, world):
     assert "Brightpath Services" in page  # supplier of Ledger, not its maker
     assert 'id="supplier-share-spec"' in page
     assert "Hackney payroll" in page  # ends in 200 days
+    # Values are for members: the public reads the share of systems and a plain sentence.
+    assert "Share of systems" in page and "£20,000" not in page
+    assert "Contract values are shared with members of the network" in page
+
+
+def test_organisation_page_shows_a_member_the_values_and_notes(client, world):
+    System = type(world.hackney_quill)
+    System.objects.filter(pk=world.hackney_quill.pk).update(notes="Payroll moves to the cloud next spring.")
+    public = get(client, "directory:organisation", "hackney").content.decode()
+    assert "Payroll moves" not in public and "Notes on systems are shared with members" in public
+    sign_in_member(client, world.camden)
+    page = get(client, "directory:organisation", "hackney").content.decode()
+    assert "£20,000" in page and "Share of annual value" in page
+    assert "Payroll moves to the cloud next spring." in page
 
 
 def test_organisation_page_with_nothing_mapped(client, world):
@@ -90,10 +104,11 @@ def test_supplier_page_with_nothing(client, world):
 @pytest.mark.parametrize(
     ("name", "args", "bound"),
     [
-        ("directory:organisations", (), 2),
-        ("directory:organisation", ("camden",), 11),
-        ("directory:suppliers", (), 1),
-        ("directory:supplier", ("brightpath",), 13),
+        # Each page's own queries, and the Viewer's two (memberships and the networks' settings).
+        ("directory:organisations", (), 2 + 2),
+        ("directory:organisation", ("camden",), 11 + 2),
+        ("directory:suppliers", (), 1 + 2),
+        ("directory:supplier", ("brightpath",), 13 + 2),
     ],
 )
 def test_query_count_does_not_grow_with_data(client, world, django_assert_max_num_queries, size, name, args, bound):

@@ -5,9 +5,15 @@ import datetime
 import pytest
 from django.http import Http404
 
+from citytools.accounts.viewer import Viewer
 from citytools.inventory import queries, rules
 from citytools.inventory.queries import MatrixFilters, build_matrix
 from tests.factories import ContractFactory, SystemFactory
+
+
+def public() -> Viewer:
+    # A new one each time: a Viewer caches the networks it has read.
+    return Viewer.public()
 
 
 def london(**filters):
@@ -22,7 +28,7 @@ def cells(matrix):
 
 
 def test_matrix_shows_each_organisation_and_what_it_uses_where(inventory):
-    matrix = build_matrix(london())
+    matrix = build_matrix(viewer=public(), filters=london())
     # One network only, so the matrix shows it: Leeds is not in London.
     assert cells(matrix) == {
         "Barnet": {"revenues": "RevPlus"},
@@ -40,7 +46,7 @@ def test_matrix_shows_each_organisation_and_what_it_uses_where(inventory):
 
 
 def test_cell_with_two_systems_lists_both_with_their_suppliers(inventory):
-    matrix = build_matrix(london())
+    matrix = build_matrix(viewer=public(), filters=london())
     camden = next(row for row in matrix.rows if row.name == "Camden")
     homelessness = next(cell for cell in camden.cells if cell.column.slug == "homelessness")
     assert [(i.product_name, i.provider_name) for i in homelessness.items] == [
@@ -50,66 +56,66 @@ def test_cell_with_two_systems_lists_both_with_their_suppliers(inventory):
 
 
 def test_show_empty_keeps_rows_and_columns_with_nothing(inventory):
-    matrix = build_matrix(london(show_empty=True, network="london", product="revplus"))
+    matrix = build_matrix(viewer=public(), filters=london(show_empty=True, network="london", product="revplus"))
     assert [row.name for row in matrix.rows] == ["Barnet", "Camden", "Hackney"]
     assert [c.slug for c in matrix.columns] == ["housing-management", "homelessness", "revenues", "payroll"]
-    hidden = build_matrix(london(network="london", product="revplus"))
+    hidden = build_matrix(viewer=public(), filters=london(network="london", product="revplus"))
     assert (hidden.hidden_rows, hidden.hidden_columns) == (2, 3)
 
 
 def test_network_filter_and_all_networks(inventory):
-    everyone = build_matrix(london(network=""))
+    everyone = build_matrix(viewer=public(), filters=london(network=""))
     assert "Leeds" in cells(everyone)
-    assert "Leeds" not in cells(build_matrix(london(network="london")))
+    assert "Leeds" not in cells(build_matrix(viewer=public(), filters=london(network="london")))
 
 
 def test_group_filter_shows_only_that_groups_columns(inventory):
-    matrix = build_matrix(london(group="finance"))
+    matrix = build_matrix(viewer=public(), filters=london(group="finance"))
     assert [c.slug for c in matrix.columns] == ["revenues"]
     assert cells(matrix) == {"Barnet": {"revenues": "RevPlus"}}
 
 
 def test_supplier_filter_matches_reseller_and_manufacturer(inventory):
     # Hackney buys Acme's HousePro from a reseller: it counts for both companies.
-    by_maker = cells(build_matrix(london(supplier="acme")))
+    by_maker = cells(build_matrix(viewer=public(), filters=london(supplier="acme")))
     assert by_maker == {
         "Barnet": {"revenues": "RevPlus"},
         "Camden": {"housing-management": "HousePro", "homelessness": "HousePro"},
         "Hackney": {"housing-management": "HousePro"},
     }
-    assert cells(build_matrix(london(supplier="resell"))) == {"Hackney": {"housing-management": "HousePro"}}
-    assert cells(build_matrix(london(supplier="beacon"))) == {"Camden": {"homelessness": "Shelter"}}
+    assert cells(build_matrix(viewer=public(), filters=london(supplier="resell"))) == {"Hackney": {"housing-management": "HousePro"}}
+    assert cells(build_matrix(viewer=public(), filters=london(supplier="beacon"))) == {"Camden": {"homelessness": "Shelter"}}
 
 
 def test_product_filter(inventory):
-    assert cells(build_matrix(london(product="shelter", network=""))) == {
+    assert cells(build_matrix(viewer=public(), filters=london(product="shelter", network=""))) == {
         "Camden": {"homelessness": "Shelter"},
         "Leeds": {"homelessness": "Shelter"},
     }
 
 
 def test_search_filter_finds_by_name_or_gss_code(inventory):
-    assert list(cells(build_matrix(london(search="hack")))) == ["Hackney"]
-    assert list(cells(build_matrix(london(search="E09000003")))) == ["Barnet"]
+    assert list(cells(build_matrix(viewer=public(), filters=london(search="hack")))) == ["Hackney"]
+    assert list(cells(build_matrix(viewer=public(), filters=london(search="E09000003")))) == ["Barnet"]
 
 
 def test_end_date_range_uses_the_latest_contract(inventory):
     day = queries.today()
-    soon = build_matrix(london(ends_from=day, ends_to=day + datetime.timedelta(days=180)))
+    soon = build_matrix(viewer=public(), filters=london(ends_from=day, ends_to=day + datetime.timedelta(days=180)))
     assert cells(soon) == {"Camden": {"housing-management": "HousePro", "homelessness": "HousePro"}}
-    ended = build_matrix(london(ends_to=day - datetime.timedelta(days=1)))
+    ended = build_matrix(viewer=public(), filters=london(ends_to=day - datetime.timedelta(days=1)))
     assert cells(ended) == {"Camden": {"homelessness": "Shelter"}}
     # A renewal moves the system out of the "ended" range.
     ContractFactory(
         organisation=inventory.camden, supplier=inventory.beacon, start_date=day,
         end_date=day + datetime.timedelta(days=800), systems=[inventory.camden_shelter],
     )
-    assert cells(build_matrix(london(ends_to=day - datetime.timedelta(days=1)))) == {}
+    assert cells(build_matrix(viewer=public(), filters=london(ends_to=day - datetime.timedelta(days=1)))) == {}
 
 
 def test_end_date_range_boundaries_are_inclusive(inventory):
     end = queries.today() + datetime.timedelta(days=540)
-    assert list(cells(build_matrix(london(ends_from=end, ends_to=end)))) == ["Hackney"]
+    assert list(cells(build_matrix(viewer=public(), filters=london(ends_from=end, ends_to=end)))) == ["Hackney"]
 
 
 @pytest.mark.parametrize(
@@ -128,16 +134,16 @@ def test_end_date_range_boundaries_are_inclusive(inventory):
     ],
 )
 def test_sorting(inventory, sort, order):
-    assert [row.name for row in build_matrix(london(sort=sort)).rows] == order
+    assert [row.name for row in build_matrix(viewer=public(), filters=london(sort=sort)).rows] == order
 
 
 def test_population_unknown_sorts_last_either_way(inventory):
     for sort in ("population", "-population"):
-        assert build_matrix(london(network="", sort=sort)).rows[-1].name == "Leeds"
+        assert build_matrix(viewer=public(), filters=london(network="", sort=sort)).rows[-1].name == "Leeds"
 
 
 def test_colour_by_end_uses_bands_and_the_legend_counts_cells(inventory):
-    matrix = build_matrix(london(colour="end"))
+    matrix = build_matrix(viewer=public(), filters=london(colour="end"))
     fills = {
         (row.name, cell.column.slug, item.product_name): item.fill
         for row in matrix.rows for cell in row.cells for item in cell.items
@@ -152,7 +158,7 @@ def test_colour_by_end_uses_bands_and_the_legend_counts_cells(inventory):
 
 
 def test_colour_by_supplier_ranks_suppliers_by_cells(inventory):
-    matrix = build_matrix(london())
+    matrix = build_matrix(viewer=public(), filters=london())
     assert [(entry.swatch.label, entry.swatch.key, entry.cells) for entry in matrix.legend] == [
         ("Acme Civic", "s1", 3),
         ("Beacon Data", "s2", 1),
@@ -162,11 +168,11 @@ def test_colour_by_supplier_ranks_suppliers_by_cells(inventory):
 
 def test_system_without_service_area_is_not_in_the_matrix(inventory):
     SystemFactory(organisation=inventory.barnet, product=inventory.shelter)
-    assert cells(build_matrix(london()))["Barnet"] == {"revenues": "RevPlus"}
+    assert cells(build_matrix(viewer=public(), filters=london()))["Barnet"] == {"revenues": "RevPlus"}
 
 
 def test_table_is_header_then_rows_of_text(inventory):
-    table = build_matrix(london(group="housing")).table()
+    table = build_matrix(viewer=public(), filters=london(group="housing")).table()
     assert table == [
         ["Organisation", "GSS code", "Housing › Housing management", "Housing › Homelessness"],
         ["Camden", "E09000007", "HousePro", "HousePro; Shelter"],
@@ -181,16 +187,16 @@ def test_filters_query_leaves_out_defaults(inventory):
 
 
 def test_product_summaries(inventory):
-    summaries = {s.slug: s for s in queries.product_summaries()}
+    summaries = {s.slug: s for s in queries.product_summaries(viewer=public())}
     assert summaries["housepro"].organisations == 2
     assert [a.slug for a in summaries["housepro"].service_areas] == ["housing-management", "homelessness"]
-    assert [s.slug for s in queries.product_summaries(service_area="finance")] == ["revplus"]
-    assert [s.slug for s in queries.product_summaries(manufacturer="beacon")] == ["shelter"]
-    assert [s.slug for s in queries.product_summaries(sort="-users")][:2] == ["housepro", "shelter"]
+    assert [s.slug for s in queries.product_summaries(viewer=public(), service_area="finance")] == ["revplus"]
+    assert [s.slug for s in queries.product_summaries(viewer=public(), manufacturer="beacon")] == ["shelter"]
+    assert [s.slug for s in queries.product_summaries(viewer=public(), sort="-users")][:2] == ["housepro", "shelter"]
 
 
 def test_product_detail_tells_maker_from_reseller(inventory):
-    detail = queries.product_detail("housepro")
+    detail = queries.product_detail(viewer=public(), slug="housepro")
     assert [(r.name, r.organisations, r.is_manufacturer) for r in detail.routes] == [
         ("Acme Civic", 1, True),
         ("Resell Partners", 1, False),
@@ -204,13 +210,13 @@ def test_product_detail_tells_maker_from_reseller(inventory):
 
 def test_unknown_slugs_raise_404(inventory):
     with pytest.raises(Http404):
-        queries.product_detail("nope")
+        queries.product_detail(viewer=public(), slug="nope")
     with pytest.raises(Http404):
-        queries.service_area_detail("nope")
+        queries.service_area_detail(viewer=public(), slug="nope")
 
 
 def test_service_area_tree_counts_organisations_and_products(inventory):
-    tree = queries.service_area_tree()
+    tree = queries.service_area_tree(viewer=public())
     housing = tree[0]
     assert (housing.group.slug, housing.organisations, housing.products) == ("housing", 3, 2)
     assert [(a.area.slug, a.organisations, a.products) for a in housing.areas] == [
@@ -221,20 +227,20 @@ def test_service_area_tree_counts_organisations_and_products(inventory):
 
 
 def test_service_area_detail_shares_by_supplier_and_product(inventory):
-    detail = queries.service_area_detail("housing-management")
+    detail = queries.service_area_detail(viewer=public(), slug="housing-management")
     assert [(u.organisation.short_name, u.system.product.name) for u in detail.uses] == [
         ("Camden", "HousePro"),
         ("Hackney", "HousePro"),
     ]
     assert {r.slug: r.organisations for r in detail.provider_share.rows} == {"acme": 1, "resell": 1}
     assert {r.slug: r.organisations for r in detail.product_share.rows} == {"housepro": 2}
-    group = queries.service_area_detail("housing")
+    group = queries.service_area_detail(viewer=public(), slug="housing")
     assert group.uses == [] and group.organisations == 3
 
 
 def test_systems_for_api_filters(inventory):
     def slugs(**filters):
-        return [(s.organisation.slug, s.product.slug) for s in queries.systems_for_api(**filters)]
+        return [(s.organisation.slug, s.product.slug) for s in queries.systems_for_api(viewer=public(), **filters)]
 
     assert slugs(supplier="resell") == [("hackney", "housepro")]
     assert slugs(service_area="housing", network="london") == [
@@ -242,5 +248,31 @@ def test_systems_for_api_filters(inventory):
     ]
     assert slugs(organisation="leeds") == [("leeds", "shelter")]
     assert slugs(product="revplus") == [("barnet", "revplus")]
-    camden = queries.systems_for_api(organisation="camden", product="shelter").get()
+    camden = queries.systems_for_api(viewer=public(), organisation="camden", product="shelter").get()
     assert camden.contract_end == queries.today() - datetime.timedelta(days=30)
+
+
+def member_of(organisation):
+    from tests.factories import RoleFactory
+
+    return Viewer.for_user(RoleFactory(kind="member", organisation=organisation).user)
+
+
+def test_a_confidential_system_is_left_out_of_every_inventory_read_for_outsiders(inventory):
+    SystemFactory(
+        organisation=inventory.camden, product=inventory.revplus, service_areas=[inventory.payroll], confidential=True
+    )
+    assert "payroll" not in cells(build_matrix(london(), viewer=public()))["Camden"]
+    assert {s.slug: s.organisations for s in queries.product_summaries(viewer=public())}["revplus"] == 1
+    assert [(a.area.slug, a.organisations) for a in queries.service_area_tree(viewer=public())[1].areas][1] == ("payroll", 0)
+    staff = member_of(inventory.camden)
+    assert cells(build_matrix(london(), viewer=staff))["Camden"]["payroll"] == "RevPlus"
+    assert {s.slug: s.organisations for s in queries.product_summaries(viewer=staff)}["revplus"] == 2
+
+
+def test_value_shares_count_only_the_values_the_viewer_may_see(inventory):
+    outsider = queries.product_detail("shelter", viewer=public()).share
+    assert outsider.coverage == "none" and outsider.annual_value == 0
+    # A Camden member sees London's values, but not those of Leeds, which is in no network.
+    member = queries.product_detail("shelter", viewer=member_of(inventory.camden)).share
+    assert member.coverage == "some" and member.annual_value == 120_000

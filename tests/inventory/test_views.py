@@ -14,12 +14,14 @@ from django.urls import reverse
 from citytools.directory.models import Supplier
 from citytools.inventory.forms import MatrixForm
 from citytools.inventory.models import Product, ServiceArea
+from citytools.accounts.viewer import Viewer
 from citytools.inventory.queries import build_matrix
 from citytools.market.queries import today
 from tests.factories import (
     ContractFactory,
     NetworkFactory,
     OrganisationFactory,
+    RoleFactory,
     ProductFactory,
     ServiceAreaFactory,
     ServiceAreaGroupFactory,
@@ -207,7 +209,7 @@ def test_csv_is_the_matrix_query_and_the_html_table(client, inventory, query):
     assert response["Content-Disposition"].startswith('attachment; filename="citytools-matrix')
     rows = read_csv(response)
     form = MatrixForm(client.get(f"/matrix/{query}").wsgi_request.GET)
-    assert rows == build_matrix(form.filters()).table()
+    assert rows == build_matrix(form.filters(), viewer=Viewer.public()).table()
     table = parse_matrix(client.get(f"/matrix/{query}").content.decode())
     assert [header.split(" › ")[1] for header in rows[0][2:]] == table.area_headers
     assert [[row[0], *row[2:]] for row in rows[1:]] == table.rows
@@ -223,13 +225,27 @@ def test_product_page_distinguishes_maker_and_reseller(client, inventory):
     assert "Made by" in html and "Acme Civic" in html
     assert "supplied to 1 organisation by" in html and "Resell Partners" in html
     assert "Direct from the manufacturer" in html
-    assert 'id="product-share-organisations-spec"' in html and 'id="product-share-value-table"' in html
+    # The public sees who uses what, but the value chart only says values are for members.
+    assert 'id="product-share-organisations-spec"' in html and 'id="product-share-value-table"' not in html
+    assert "Contract values are shared with members of the network" in html
+
+
+def test_a_member_sees_the_value_charts(client, inventory):
+    client.force_login(RoleFactory(kind="member", organisation=inventory.camden).user)
+    html = client.get("/products/housepro/").content.decode()
+    assert 'id="product-share-value-table"' in html
+    # Leeds is in no network, so its values stay with its own staff.
+    assert "cover only the contracts whose values you can see" in html
 
 
 def test_service_area_page_links_to_its_column_in_the_matrix(client, inventory):
     html = client.get("/service-areas/homelessness/").content.decode()
     assert 'href="/matrix/?group=housing&amp;sort=area%3Ahomelessness"' in html
-    for chart in ("supplier-share-organisations", "supplier-share-value", "product-share-organisations", "product-share-value"):
+    for chart in ("supplier-share-organisations", "product-share-organisations"):
+        assert f'id="{chart}-table"' in html
+    client.force_login(RoleFactory(kind="member", organisation=inventory.camden).user)
+    html = client.get("/service-areas/homelessness/").content.decode()
+    for chart in ("supplier-share-value", "product-share-value"):
         assert f'id="{chart}-table"' in html
 
 
@@ -279,15 +295,16 @@ def populate(organisations: int) -> None:
 
 
 PAGES = [
-    # The filter form's four choice lists, then the matrix's own four queries.
-    ("/matrix/", 8),
-    ("/matrix/?colour=end&sort=-suppliers&show_empty=1", 8),
-    ("/matrix.csv", 8),
-    ("/products/", 6),
-    ("/products/{product}/", 7),
-    ("/service-areas/", 2),
-    ("/service-areas/{group}/", 10),
-    ("/service-areas/{area}/", 10),
+    # The filter form's four choice lists, then the matrix's own four queries; every page
+    # adds the Viewer's two (network memberships and the networks' visibility settings).
+    ("/matrix/", 10),
+    ("/matrix/?colour=end&sort=-suppliers&show_empty=1", 10),
+    ("/matrix.csv", 10),
+    ("/products/", 8),
+    ("/products/{product}/", 9),
+    ("/service-areas/", 4),
+    ("/service-areas/{group}/", 12),
+    ("/service-areas/{area}/", 12),
 ]
 
 

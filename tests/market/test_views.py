@@ -4,12 +4,13 @@ import pytest
 from django.urls import reverse
 
 from tests.factories import ContractFactory
-from tests.market.world import TODAY, grow
+from tests.market.world import TODAY, grow, sign_in_member
 
 pytestmark = pytest.mark.django_db
 
 
 def test_overview_shows_headline_concentration_and_ending_soon(client, world):
+    sign_in_member(client, world.camden)
     response = client.get(reverse("market:overview"))
     assert response.status_code == 200
     page = response.content.decode()
@@ -20,6 +21,13 @@ def test_overview_shows_headline_concentration_and_ending_soon(client, world):
     assert "Camden finance and parking" in page
     assert "Hackney finance" not in page  # ends in 400 days
     assert "/contracts/?ending_within=365" in page
+
+
+def test_the_public_overview_says_values_are_for_members(client, world):
+    page = client.get(reverse("market:overview")).content.decode()
+    assert "£180,000" not in page and "£100,000" not in page
+    assert "contract values are shared with members of the network" in page
+    assert "Members only" in page
 
 
 def test_overview_of_an_empty_database(client, db):
@@ -52,5 +60,6 @@ def test_overview_lists_the_first_twenty_contracts_ending(client, world):
 @pytest.mark.parametrize("size", [3, 20])
 def test_overview_query_count_does_not_grow_with_data(client, world, django_assert_max_num_queries, size):
     grow(world, size)
-    with django_assert_max_num_queries(9):
+    # Seven of its own, and the Viewer's two (memberships and the networks' settings).
+    with django_assert_max_num_queries(9 + 2):
         assert client.get(reverse("market:overview")).status_code == 200

@@ -111,3 +111,10 @@ def grow(world: World, n: int) -> None:
         )
         ContractFactory(organisation=org, supplier=world.northwind, annual_value=None, systems=[second],
                         end_date=TODAY + datetime.timedelta(days=100 + i))
+
+
+def sign_in_member(client, organisation) -> None:
+    """Sign `client` in as a member of `organisation`: it then sees its networks' values."""
+    from tests.factories import RoleFactory
+
+    client.force_login(RoleFactory(kind="member", organisation=organisation).user)
