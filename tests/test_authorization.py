@@ -1,0 +1,546 @@
+"""The authorization matrix: every URL of the site (pages and the JSON API, from the URL
+resolver) × every HTTP method × every role in tests.people × records of the person's own
+organisation and of others.
+
+What each role may do is written down once, in EXPECTATIONS below, keyed by URL name. A URL
+that is not listed fails with "URL <name> has no authorization expectation", so a new page
+or endpoint cannot ship without someone deciding who may use it.
+
+For each combination the answer must fall in the expected class:
+
+- allowed: a 2xx answer, or a redirect anywhere but the sign-in page;
+- refused: 401, 403, 404 or 405, or a redirect to the sign-in page. A refused POST, PUT,
+  PATCH or DELETE must also leave every table as it was (tests.access.fingerprint).
+
+Any other answer (400, 409, 422, a 5xx) is neither, and fails: the payloads below are
+valid, so only authorization may stop them. HEAD may be answered wherever GET is allowed
+and OPTIONS wherever any method is; both must be refused elsewhere. A method the table does
+not offer at all must be refused to every role that may not use the URL, and must change
+nothing for anyone; test_unoffered_methods_are_refused then asks that it be refused even
+to an admin, so that a page is not a form by accident.
+
+CSRF is not enforced here (tests/test_csrf.py checks it); each request runs in a savepoint
+that is rolled back, so an allowed write does not disturb the next request.
+"""
+
+import copy
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from urllib.parse import urlencode, urlsplit
+
+import pytest
+from django.db import transaction
+from django.test import Client
+from django.urls import reverse
+
+from citytools.accounts.rules import DEFAULTS
+from tests.access import (
+    METHODS,
+    UNSAFE,
+    World,
+    build_world,
+    changed_tables,
+    fingerprint,
+    is_confidential,
+    login_path,
+    organisation_of,
+    route_groups,
+    route_names,
+    routes,
+)
+from tests.people import ROLES
+
+# Who may ------------------------------------------------------------------------------------
+# Each is a predicate of (role, target). A target names whose record the request is aimed at
+# ("own", "peer", "stranger", "…_confidential"), or is None for a URL about no one record.
+
+# The organisations each role works in, as staff (member or editor), as editor, and as a
+# coordinator of their network (tests/people.py: "north" holds own and peer, "south" stranger).
+STAFF = {"member": {"own"}, "editor": {"own"}, "peer_member": {"peer"}, "other_editor": {"stranger"}}
+EDITS = {"editor": {"own"}, "other_editor": {"stranger"}}
+COORDINATES = {"coordinator": {"own", "peer"}, "other_coordinator": {"stranger"}}
+
+
+@dataclass(frozen=True)
+class Who:
+    label: str
+    test: Callable[[str, str | None], bool]
+
+    def __call__(self, role: str, target: str | None) -> bool:
+        return self.test(role, target)
+
+    def __or__(self, other: "Who") -> "Who":
+        return Who(f"{self.label} or {other.label}", lambda r, t: self(r, t) or other(r, t))
+
+
+def _in(table: dict[str, set[str]]):
+    return lambda role, target: role == "admin" or (
+        target is not None and organisation_of(target) in table.get(role, set())
+    )
+
+
+EVERYONE = Who("everyone", lambda role, target: True)
+NOBODY = Who("nobody", lambda role, target: False)
+SIGNED_IN = Who("anyone signed in", lambda role, target: role != "public")
+EDITOR = Who("the target organisation's editors and admins", _in(EDITS))
+STAFF_OF = Who("the target organisation's staff and admins", _in(STAFF))
+COORDINATOR = Who("coordinators of the target's network and admins", _in(COORDINATES))
+# citytools.accounts.rules.can_restore and citytools.accounts.invitations.may_manage.
+EDITOR_OR_COORDINATOR = EDITOR | COORDINATOR
+# A confidential record is seen by its organisation's staff, its networks' coordinators and
+# admins; any other record by everyone.
+SEES = Who(
+    "everyone, or for a confidential record its staff, coordinators and admins",
+    lambda role, target: not is_confidential(target) or STAFF_OF(role, target) or COORDINATOR(role, target),
+)
+
+
+# What each URL expects ----------------------------------------------------------------------
+
+ORGANISATIONS = ("own", "stranger")
+# Every kind of information at its default level: a valid answer to a visibility form.
+DEFAULT_POLICY = {kind.value: level.value for kind, level in DEFAULTS.items()}
+WITH_CONFIDENTIAL = ("own", "stranger", "own_confidential", "stranger_confidential")
+
+Args = Callable[[World, str | None], dict]
+
+
+@dataclass(frozen=True)
+class Expect:
+    """Who may use each method of one URL; methods not named are refused to everyone."""
+
+    allow: dict[str, Who]
+    args: Args | None = None  # fills the URL's parameters for a target
+    targets: tuple = (None,)
+    data: Callable[[World, str | None, str], dict] | None = None  # (world, target, method) → body
+    headers: Callable[[World, str | None, str], dict] | None = None
+    note: str = ""
+
+    def may(self, method: str, role: str, target: str | None) -> bool:
+        who = self.allow.get(method)
+        return bool(who and who(role, target))
+
+    def may_use(self, role: str, target: str | None) -> bool:
+        return any(who(role, target) for who in self.allow.values())
+
+
+def page(read: Who | None = EVERYONE, *, write: Who | None = None, methods=("POST",), **options) -> Expect:
+    """An HTML page: GET for `read`; `methods` (POST by default) for `write`."""
+    allow = {"GET": read} if read is not None else {}
+    if write is not None:
+        allow.update(dict.fromkeys(methods, write))
+    return Expect(allow=allow, **options)
+
+
+def action(who: Who, *, methods=("POST",), **options) -> Expect:
+    """A page that only acts (a form's target): `methods` for `who`, nothing to GET."""
+    return Expect(allow=dict.fromkeys(methods, who), **options)
+
+
+def api(get: Who | None = EVERYONE, **methods: Who) -> Callable[..., Expect]:
+    """An API path: GET for `get`, and e.g. put=EDITOR for other methods.
+
+    django-ninja answers only the methods a path declares (HEAD and OPTIONS are 405)."""
+    allow = {"GET": get} if get is not None else {}
+    allow.update({method.upper(): who for method, who in methods.items()})
+
+    def build(**options) -> Expect:
+        return Expect(allow=allow, **options)
+
+    return build
+
+
+def targeted(fill: Callable[[World, str], dict], targets=ORGANISATIONS) -> dict:
+    return {"args": fill, "targets": targets}
+
+
+def fixed(fill: Callable[[World], dict]) -> dict:
+    return {"args": lambda world, target: fill(world)}
+
+
+def organisation_slug(world, target):
+    return {"slug": world.organisation(target).slug}
+
+
+def network_slug(world, target):
+    return {"slug": world.network(target).slug}
+
+
+def contract_pk(name="pk"):
+    return lambda world, target: {name: world.contract(target).pk}
+
+
+def system_pk(name="pk"):
+    return lambda world, target: {name: world.system(target).pk}
+
+
+def system_form(world, system) -> dict:
+    """A valid answer to the system form: a new system, or `system` with a new status."""
+    return {
+        "product": world.product.slug,
+        "service_areas": [world.service_area.slug],
+        "status": "being_replaced",
+        "hosting": "saas",
+        "notes": "Changed in the authorization matrix.",
+        "version": system.version if system else "",
+    }
+
+
+def contract_form(world, target, contract) -> dict:
+    """A valid answer to the contract form: a new contract, or `contract` with a new title."""
+    return {
+        "title": "Waste collection, renewed",
+        "supplier": world.supplier.slug,
+        "systems": [str(world.system(target).pk)],
+        "start_date": "2024-04-01",
+        "end_date": "2028-03-31",
+        "annual_value": "120000",
+        "total_value": "480000",
+        "currency": "GBP",
+        "route": "unknown",
+        "source": "organisation",
+        "version": contract.version if contract else "",
+    }
+
+
+def system_body(world) -> dict:
+    return {"product": world.product.slug, "service_areas": [world.service_area.slug], "status": "being_replaced"}
+
+
+def contract_body(world, target) -> dict:
+    form = contract_form(world, target, None)
+    return {**{key: form[key] for key in ("title", "supplier", "start_date", "end_date", "currency")}, "systems": [world.system(target).pk]}
+
+
+def if_match(kind: str):
+    """The If-Match header naming the record's current version, as a client that just read it sends."""
+    return lambda world, target, method: {"If-Match": f'"{getattr(world, kind)(target).version}"'}
+
+
+def first_version(record) -> int:
+    return record.history.order_by("history_id").values_list("history_id", flat=True)[0]
+
+
+EXPECTATIONS: dict[str, Expect] = {
+    # Public reading: every role sees these pages, with member-only figures left out for
+    # those who may not see them (tests/test_leaks.py and each app's tests check which).
+    "market:overview": page(),
+    "directory:organisations": page(),
+    "directory:organisation": page(**targeted(organisation_slug)),
+    "directory:suppliers": page(),
+    "directory:supplier": page(**fixed(lambda w: {"slug": w.supplier.slug})),
+    "inventory:matrix": page(),
+    "inventory:matrix_csv": page(),
+    "inventory:products": page(),
+    "inventory:product": page(**fixed(lambda w: {"slug": w.product.slug})),
+    "inventory:service_areas": page(),
+    "inventory:service_area": page(**fixed(lambda w: {"slug": w.service_area.slug})),
+    "contracts:contracts": page(),
+    "contracts:contract": page(SEES, **targeted(contract_pk(), WITH_CONFIDENTIAL)),
+    "search:search": page(),
+    # The API reads through the same queries as the pages.
+    "api:networks": api()(),
+    "api:organisations": api()(),
+    "api:organisation": api()(**targeted(organisation_slug)),
+    "api:suppliers": api()(),
+    "api:supplier": api()(**fixed(lambda w: {"slug": w.supplier.slug})),
+    "api:products": api()(),
+    "api:product": api()(**fixed(lambda w: {"slug": w.product.slug})),
+    "api:service_areas": api()(),
+    "api:service_area": api()(**fixed(lambda w: {"slug": w.service_area.slug})),
+    "api:systems": api()(),
+    "api:matrix": api()(),
+    "api:contracts": api()(),
+    "api:contract": api(SEES)(**targeted(contract_pk("contract_id"), WITH_CONFIDENTIAL)),
+    "api:overview": api()(),
+    "api:search_all": api()(),
+    # django-ninja's root only lets it work out the API's base path; it answers 404 to all.
+    "api:api-root": Expect(allow={}),
+    # Networks: anyone reads a network's page; its coordinators (and admins) set who sees
+    # what about its members.
+    "directory:network": page(**targeted(network_slug)),
+    "directory:network_visibility": page(COORDINATOR, write=COORDINATOR, **targeted(network_slug), data=lambda w, t, m: DEFAULT_POLICY),
+    "api:network": api()(**targeted(network_slug)),
+    "api:network_visibility": api(None, put=COORDINATOR)(**targeted(network_slug), data=lambda w, t, m: DEFAULT_POLICY),
+    # Accounts. Signing in, out and resetting a password are for everyone; a wrong password
+    # is an answer (the form again), not a refusal.
+    "accounts:login": page(write=EVERYONE, data=lambda w, t, m: {"username": "nobody@example.org", "password": "not the password"}),
+    "accounts:logout": action(EVERYONE),
+    "accounts:me": page(SIGNED_IN),
+    "accounts:password_change": page(SIGNED_IN, write=SIGNED_IN),
+    "accounts:password_reset": page(write=EVERYONE, data=lambda w, t, m: {"email": "nobody@example.org"}),
+    "accounts:password_reset_done": page(),
+    "accounts:password_reset_confirm": page(write=EVERYONE, **fixed(lambda w: {"uidb64": "MQ", "token": "no-such-token"})),
+    "accounts:password_reset_complete": page(),
+    # The link's token is the credential: whoever holds it may open it and answer it.
+    "accounts:invitation": page(write=EVERYONE, **targeted(lambda w, t: {"token": w.of(t).invitation_token})),
+    # Whoever may invite someone to a role may withdraw the invitation or revoke the role:
+    # the organisation's editors and its networks' coordinators (accounts.invitations).
+    "accounts:revoke_invitation": action(EDITOR_OR_COORDINATOR, **targeted(lambda w, t: {"pk": w.of(t).invitation.pk})),
+    "accounts:revoke_role": action(EDITOR_OR_COORDINATOR, **targeted(lambda w, t: {"pk": w.of(t).member_role.pk})),
+    "accounts:network_people": page(COORDINATOR, write=COORDINATOR, **targeted(network_slug)),
+    "accounts:organisation_people": page(EDITOR_OR_COORDINATOR, write=EDITOR_OR_COORDINATOR, **targeted(organisation_slug)),
+    "api:me": api(SIGNED_IN)(),
+    "api:create_invitation": api(None, post=EDITOR_OR_COORDINATOR)(
+        targets=ORGANISATIONS,
+        data=lambda w, t, m: {"email": "newcomer@example.org", "kind": "member", "organisation": w.organisation(t).slug},
+    ),
+    # Systems: anyone sees a system they may see (a confidential one only its staff, its
+    # networks' coordinators and admins); only its organisation's editors change or retire it;
+    # its editors and coordinators restore an earlier version.
+    "inventory:system": page(SEES, **targeted(system_pk(), WITH_CONFIDENTIAL)),
+    "inventory:system_history": page(SEES, **targeted(system_pk(), WITH_CONFIDENTIAL)),
+    "inventory:system_add": page(EDITOR, write=EDITOR, **targeted(organisation_slug), data=lambda w, t, m: system_form(w, None)),
+    "inventory:system_edit": page(
+        EDITOR, write=EDITOR, **targeted(system_pk(), WITH_CONFIDENTIAL), data=lambda w, t, m: system_form(w, w.system(t))
+    ),
+    "inventory:system_retire": page(
+        EDITOR, write=EDITOR, **targeted(system_pk(), WITH_CONFIDENTIAL), data=lambda w, t, m: {"version": w.system(t).version}
+    ),
+    "inventory:system_restore": page(
+        EDITOR_OR_COORDINATOR,
+        write=EDITOR_OR_COORDINATOR,
+        **targeted(lambda w, t: {"pk": w.system(t).pk, "history_id": first_version(w.system(t))}, WITH_CONFIDENTIAL),
+        data=lambda w, t, m: {"version": w.system(t).version},
+    ),
+    # Contracts: as systems.
+    "contracts:contract_history": page(SEES, **targeted(contract_pk(), WITH_CONFIDENTIAL)),
+    "contracts:contract_add": page(EDITOR, write=EDITOR, **targeted(organisation_slug), data=lambda w, t, m: contract_form(w, t, None)),
+    "contracts:contract_edit": page(
+        EDITOR, write=EDITOR, **targeted(contract_pk(), WITH_CONFIDENTIAL), data=lambda w, t, m: contract_form(w, t, w.contract(t))
+    ),
+    "contracts:contract_retire": page(
+        EDITOR, write=EDITOR, **targeted(contract_pk(), WITH_CONFIDENTIAL), data=lambda w, t, m: {"version": w.contract(t).version}
+    ),
+    "contracts:contract_restore": page(
+        EDITOR_OR_COORDINATOR,
+        write=EDITOR_OR_COORDINATOR,
+        **targeted(lambda w, t: {"pk": w.contract(t).pk, "history_id": first_version(w.contract(t))}, WITH_CONFIDENTIAL),
+        data=lambda w, t, m: {"version": w.contract(t).version},
+    ),
+    # The editing API: the same rules as the pages. Every change names the version it is
+    # based on (If-Match), so that only authorization can stop it here.
+    "api:system": api(SEES)(**targeted(system_pk("system_id"), WITH_CONFIDENTIAL)),
+    "api:system_replace": api(None, put=EDITOR)(
+        **targeted(system_pk("system_id"), WITH_CONFIDENTIAL), data=lambda w, t, m: system_body(w), headers=if_match("system")
+    ),
+    "api:system_patch": api(None, patch=EDITOR)(
+        **targeted(system_pk("system_id"), WITH_CONFIDENTIAL), data=lambda w, t, m: {"status": "being_replaced"}, headers=if_match("system")
+    ),
+    "api:system_retire": api(None, delete=EDITOR)(
+        **targeted(system_pk("system_id"), WITH_CONFIDENTIAL), headers=if_match("system")
+    ),
+    "api:system_create": api(None, post=EDITOR)(**targeted(organisation_slug), data=lambda w, t, m: system_body(w)),
+    "api:system_history": api(SEES)(**targeted(system_pk("system_id"), WITH_CONFIDENTIAL)),
+    "api:system_restore": api(None, post=EDITOR_OR_COORDINATOR)(
+        **targeted(lambda w, t: {"system_id": w.system(t).pk, "history_id": first_version(w.system(t))}, WITH_CONFIDENTIAL),
+        headers=if_match("system"),
+    ),
+    "api:contract_replace": api(None, put=EDITOR)(
+        **targeted(contract_pk("contract_id"), WITH_CONFIDENTIAL),
+        data=lambda w, t, m: contract_body(w, t),
+        headers=if_match("contract"),
+    ),
+    "api:contract_patch": api(None, patch=EDITOR)(
+        **targeted(contract_pk("contract_id"), WITH_CONFIDENTIAL),
+        data=lambda w, t, m: {"title": "Waste collection, renamed"},
+        headers=if_match("contract"),
+    ),
+    "api:contract_retire": api(None, delete=EDITOR)(
+        **targeted(contract_pk("contract_id"), WITH_CONFIDENTIAL), headers=if_match("contract")
+    ),
+    "api:contract_create": api(None, post=EDITOR)(**targeted(organisation_slug), data=lambda w, t, m: contract_body(w, t)),
+    "api:contract_history": api(SEES)(**targeted(contract_pk("contract_id"), WITH_CONFIDENTIAL)),
+    "api:contract_restore": api(None, post=EDITOR_OR_COORDINATOR)(
+        **targeted(lambda w, t: {"contract_id": w.contract(t).pk, "history_id": first_version(w.contract(t))}, WITH_CONFIDENTIAL),
+        headers=if_match("contract"),
+    ),
+    "api:delete_invitation": api(None, delete=EDITOR_OR_COORDINATOR)(
+        **targeted(lambda w, t: {"invitation_id": w.of(t).invitation.pk})
+    ),
+}
+
+
+# The world, once per module -----------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """Built once, inside a transaction rolled back when the module ends; each test runs in a
+    savepoint within it (pytest-django's `db`), so no test sees another's changes."""
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            yield build_world()
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+# Sending and judging ---------------------------------------------------------------------------
+
+
+def client_for(world: World, role: str) -> Client:
+    client = Client()
+    user = world.user(role)
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def send(client: Client, *, api: bool, method: str, url: str, data: dict | None, headers: dict | None):
+    headers = headers or {}
+    if method not in UNSAFE:
+        return client.generic(method, url, headers=headers)
+    if api:
+        body = json.dumps(data) if data is not None else ""
+        return client.generic(method, url, body, content_type="application/json", headers=headers)
+    body = urlencode(data or {}, doseq=True)
+    return client.generic(method, url, body, content_type="application/x-www-form-urlencoded", headers=headers)
+
+
+def outcome(response) -> str:
+    status = response.status_code
+    if status in (401, 403, 404, 405):
+        return "refused"
+    if 300 <= status < 400:
+        location = urlsplit(response.headers.get("Location", "")).path
+        return "refused" if location == login_path() else "allowed"
+    if 200 <= status < 300:
+        return "allowed"
+    return f"neither ({status})"
+
+
+def describe(response) -> str:
+    text = f"{response.status_code}"
+    if 300 <= response.status_code < 400:
+        text += f" → {response.headers.get('Location')}"
+    elif response.status_code >= 400 and response.headers.get("Content-Type", "").startswith("application/"):
+        text += f" {response.content[:200].decode(errors='replace')}"
+    return text
+
+
+def wanted(expect: Expect, method: str, role: str, target: str | None) -> set[str]:
+    if method == "HEAD":
+        return {"allowed", "refused"} if expect.may("GET", role, target) else {"refused"}
+    if method in expect.allow:
+        return {"allowed" if expect.may(method, role, target) else "refused"}
+    # OPTIONS, and methods the URL does not offer: see the module's docstring.
+    return {"allowed", "refused"} if expect.may_use(role, target) else {"refused"}
+
+
+def exercise(world: World, name: str, role: str, expect: Expect, methods=METHODS) -> list[str]:
+    """Every method × target for one URL and one role; the list of what went wrong."""
+    route = routes()[name]
+    client = client_for(world, role)
+    problems = []
+    for target in expect.targets:
+        url = reverse(name, kwargs=expect.args(world, target) if expect.args else None)
+        for method in methods:
+            data = expect.data(world, target, method) if expect.data and method in UNSAFE else None
+            headers = expect.headers(world, target, method) if expect.headers else None
+            want = wanted(expect, method, role, target)
+            where = f"{method} {url} as {role}" + (f" on {target}'s record" if target else "")
+            cookies = copy.deepcopy(client.cookies)
+            with transaction.atomic():
+                before = fingerprint() if method in UNSAFE and want != {"allowed"} else None
+                try:
+                    response = send(client, api=route.is_api, method=method, url=url, data=data, headers=headers)
+                except Exception as error:  # the test client re-raises what a view raised
+                    problems.append(f"{where}: raised {type(error).__name__}: {error}")
+                    transaction.set_rollback(True)
+                    continue
+                got = outcome(response)
+                if got not in want:
+                    problems.append(f"{where}: expected {' or '.join(sorted(want))}, got {got}: {describe(response)}")
+                if before is not None:
+                    changed = changed_tables(before, fingerprint())
+                    if changed:
+                        problems.append(f"{where}: not allowed, yet changed {', '.join(changed)}")
+                transaction.set_rollback(True)
+            # Signing in or out answers with a new cookie; the next request is the role's again.
+            client.cookies = cookies
+    return problems
+
+
+# The tests --------------------------------------------------------------------------------------
+
+
+def merged(names: tuple[str, ...]) -> Expect:
+    """One expectation for the URL names that share a path, each naming its own methods."""
+    missing = [name for name in names if name not in EXPECTATIONS]
+    if missing:
+        pytest.fail(
+            "\n".join(f"URL {name} has no authorization expectation: add it to EXPECTATIONS in {__name__}" for name in missing),
+            pytrace=False,
+        )
+    entries = [EXPECTATIONS[name] for name in names]
+    if len(entries) == 1:
+        return entries[0]
+    allow: dict[str, Who] = {}
+    for name, entry in zip(names, entries):
+        clash = set(allow) & set(entry.allow)
+        assert not clash, f"{name} repeats {clash} for a path another name already describes"
+        allow.update(entry.allow)
+
+    def owner(method: str) -> Expect | None:
+        return next((entry for entry in entries if method in entry.allow), None)
+
+    def data(world, target, method):
+        entry = owner(method)
+        return entry.data(world, target, method) if entry and entry.data else None
+
+    def headers(world, target, method):
+        entry = owner(method)
+        return entry.headers(world, target, method) if entry and entry.headers else None
+
+    return Expect(
+        allow=allow,
+        args=next((entry.args for entry in entries if entry.args), None),
+        targets=tuple(dict.fromkeys(target for entry in entries for target in entry.targets)),
+        data=data,
+        headers=headers,
+    )
+
+
+GROUPS = route_groups()
+GROUP_IDS = ["+".join(names) for names in GROUPS]
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("names", GROUPS, ids=GROUP_IDS)
+def test_authorization(names, role, world, db):
+    problems = exercise(world, names[0], role, merged(names))
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("names", GROUPS, ids=GROUP_IDS)
+def test_unoffered_methods_are_refused(names, world, db):
+    """Even an admin, who may use every URL, is refused a method the URL does not offer: a
+    page is a form only where the table says so."""
+    expect = merged(names)
+    unoffered = [method for method in UNSAFE if method not in expect.allow]
+    strict = Expect(
+        allow={**expect.allow, **dict.fromkeys(unoffered, NOBODY)},
+        **{key: getattr(expect, key) for key in ("args", "targets", "data", "headers")},
+    )
+    problems = exercise(world, names[0], "admin", strict, methods=unoffered)
+    assert not problems, "\n".join(problems)
+
+
+def test_every_expectation_names_a_url():
+    stale = sorted(set(EXPECTATIONS) - set(route_names()))
+    assert not stale, f"EXPECTATIONS lists URLs the resolver does not have: {stale}"
+
+
+def test_the_matrix_notices_a_wrong_expectation(world, db):
+    """The judge can fail: claiming that the public may read another organisation's
+    confidential contract, or that nobody may read the overview, is reported."""
+    too_generous = page(EVERYONE, **targeted(contract_pk(), ("stranger_confidential",)))
+    problems = exercise(world, "contracts:contract", "public", too_generous)
+    assert any("GET" in p and "expected allowed, got refused: 404" in p for p in problems), problems
+    too_strict = page(NOBODY)
+    problems = exercise(world, "market:overview", "member", too_strict)
+    assert "GET / as member: expected refused, got allowed: 200" in problems, problems
