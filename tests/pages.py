@@ -141,6 +141,8 @@ SAMPLES: dict[str, dict[str, Callable[[], dict | None]]] = {
     "inventory:product": {"product": _slug(_product)},
     "inventory:service_area": {"group": _slug(_service_area_group), "area": _slug(_service_area)},
     "contracts:contract": {"contract": _pk(_contract)},
+    "directory:network": {"London network": _slug(_london)},
+    "directory:network_visibility": {"London network": _slug(_london)},
     "accounts:network_people": {"London network": _slug(_london)},
     "accounts:organisation_people": {"London organisation": _slug(_organisation)},
     # Only a hash of each real token is stored, so the page shown is the unusable-link one.
@@ -188,6 +190,102 @@ def discover() -> dict[str, list[Page] | str]:
             found[name] = pages_for(name)
         except NoSample as error:
             found[name] = str(error)
+    return found
+
+
+# Every object behind a URL, for small test worlds (tests/test_leaks.py) -------------------
+#
+# SAMPLES picks one typical object from the demo; a leak test needs every object, above all
+# the confidential and retired ones. The model behind a parameter is the collection named
+# just before it in the route ("systems/<pk>/"), and "history/<history_id>" means the
+# historical versions of the record before it.
+
+COLLECTIONS = {
+    "organisations": "directory.Organisation",
+    "suppliers": "directory.Supplier",
+    "networks": "directory.Network",
+    "products": "inventory.Product",
+    "service-areas": "inventory.ServiceArea",
+    "systems": "inventory.System",
+    "contracts": "contracts.Contract",
+}
+
+
+def _route(name: str) -> str:
+    """The route of a URL name as a format string, e.g. "systems/%(pk)s/history/"."""
+    from django.urls import get_resolver
+
+    resolver, prefix = get_resolver(), ""
+    *namespaces, last = name.split(":")
+    for namespace in namespaces:
+        extra, resolver = resolver.namespace_dict[namespace]
+        prefix += extra
+    return prefix + resolver.reverse_dict.getlist(last)[0][0][0][0]
+
+
+def parameter_values(route: str) -> list[dict] | None:
+    """Every combination of values the route's parameters can take in the database, or None
+    when a parameter names no known collection. Works for page routes ("%(pk)s") and API
+    paths ("{contract_id}") alike."""
+    import itertools
+    import re
+
+    from django.apps import apps
+
+    segments = [segment for segment in route.split("/") if segment]
+    choices: list[tuple[str, list]] = []
+    previous_model, previous_key = None, None
+    for index, segment in enumerate(segments):
+        match = re.fullmatch(r"%\((\w+)\)s|\{(\w+)\}", segment)
+        if not match:
+            continue
+        key = match.group(1) or match.group(2)
+        before = segments[index - 1] if index else ""
+        if before == "history" and previous_model is not None:
+            choices.append((key, ("history", previous_key, previous_model)))
+            continue
+        if before not in COLLECTIONS:
+            return None
+        model = apps.get_model(COLLECTIONS[before])
+        field = "slug" if key == "slug" else "pk"
+        choices.append((key, list(model._base_manager.order_by("pk").values_list(field, flat=True))))
+        previous_model, previous_key = model, key
+    if not choices:
+        return [{}]
+    combinations: list[dict] = [{}]
+    for key, values in choices:
+        if isinstance(values, tuple):
+            # The history rows of the record chosen for the previous parameter.
+            _, parent_key, parent_model = values
+            grown = []
+            for combination in combinations:
+                history = parent_model.history.filter(id=combination[parent_key])
+                grown.extend({**combination, key: h} for h in history.values_list("history_id", flat=True))
+            combinations = grown
+        else:
+            combinations = [{**c, key: v} for c, v in itertools.product(combinations, values)]
+    return combinations
+
+
+def every_page() -> dict[str, list[Page] | str]:
+    """Every URL name, with a page for every object behind it in the current database; a URL
+    whose parameters name no collection falls back to SAMPLES."""
+    from django.urls import reverse
+
+    found: dict[str, list[Page] | str] = {}
+    for name in url_names():
+        if name in ACTIONS:
+            continue
+        combinations = parameter_values(_route(name)) if takes_arguments(name) else None
+        if combinations is None:
+            try:
+                found[name] = pages_for(name)
+            except NoSample as error:
+                found[name] = str(error)
+            continue
+        found[name] = [
+            Page(name=name, label=f"{name} {kwargs}", url=reverse(name, kwargs=kwargs)) for kwargs in combinations
+        ]
     return found
 
 

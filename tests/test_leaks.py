@@ -1,0 +1,201 @@
+"""Field-level leak checks: member-only and confidential information never reaches people
+who may not see it, through any page, API operation, export, search or error page.
+
+The world is tests.people.people() plus records whose member-only fields hold unique marker
+strings. Outsiders (the public, a vendor user, and the editor and coordinator of another
+network) fetch every page the URL resolver knows, for every object in the database, and every
+GET operation of the OpenAPI schema; no marker may appear. Insiders are checked too, so the
+test fails if the markers stop reaching anyone (a check that cannot fail proves nothing).
+"""
+
+import datetime
+import re
+from decimal import Decimal
+
+import pytest
+import time_machine
+from django.test import Client
+from django.utils import timezone
+
+from tests.factories import ContractFactory, ProductFactory, ServiceAreaFactory, SupplierFactory, SystemFactory
+from tests.pages import every_page, parameter_values
+from tests.people import people
+
+pytestmark = pytest.mark.django_db
+
+TODAY = datetime.date(2025, 6, 15)
+
+# A peer's contract value: members of the network see it, nobody else.
+VALUE_MARKERS = ["918273", "918,273", "7364519", "7,364,519"]
+# Comments on a peer's system: member-only by default.
+NOTES_MARKER = "Plumbracket"
+# A confidential contract and system of `own`: its staff and the network's coordinators only.
+CONFIDENTIAL_MARKERS = ["Zephyrquartz", "Quokkaflan", "6418302", "6,418,302"]
+# Retired records: nobody reads them outside their history.
+RETIRED_MARKERS = ["Vellichor", "Brumbleshank"]
+OUTSIDER_MARKERS = VALUE_MARKERS + [NOTES_MARKER] + CONFIDENTIAL_MARKERS + RETIRED_MARKERS
+OUTSIDERS = ["public", "vendor", "other_editor", "other_coordinator"]
+
+
+@pytest.fixture
+def world(db):
+    with time_machine.travel(f"{TODAY.isoformat()} 12:00", tick=False):
+        world = people()
+        maker = SupplierFactory(slug="civic-forge", name="Civic Forge")
+        area = ServiceAreaFactory(slug="housing-management", name="Housing management")
+        ledger = ProductFactory(slug="ledger", name="Ledger", manufacturer=maker)
+        hidden_product = ProductFactory(slug="vault", name="Vault Suite", manufacturer=world.vendor_company)
+        soon = TODAY + datetime.timedelta(days=60)
+
+        peer_system = SystemFactory(organisation=world.peer, product=ledger, service_areas=[area], notes=f"{NOTES_MARKER} migration planned")
+        ContractFactory(
+            organisation=world.peer, supplier=maker, title="Peer housing contract", systems=[peer_system],
+            annual_value=Decimal("918273.00"), total_value=Decimal("7364519.00"), end_date=soon,
+        )
+        own_system = SystemFactory(organisation=world.own, product=ledger, service_areas=[area])
+        ContractFactory(organisation=world.own, supplier=maker, title="Own housing contract", systems=[own_system], end_date=soon)
+        secret_system = SystemFactory(
+            organisation=world.own, product=hidden_product, service_areas=[area], confidential=True,
+            notes="Quokkaflan pilot, not yet announced",
+        )
+        world.secret_contract = ContractFactory(
+            organisation=world.own, supplier=world.vendor_company, title="Zephyrquartz renewal", confidential=True,
+            systems=[secret_system, own_system], annual_value=Decimal("6418302.00"), end_date=soon,
+        )
+        stranger_system = SystemFactory(organisation=world.stranger, product=ledger, service_areas=[area])
+        ContractFactory(organisation=world.stranger, supplier=maker, title="Stranger housing contract", systems=[stranger_system], end_date=soon)
+
+        retired_system = SystemFactory(organisation=world.peer, product=ledger, service_areas=[area], notes="Brumbleshank legacy")
+        retired = ContractFactory(organisation=world.peer, supplier=maker, title="Vellichor archive", systems=[retired_system], end_date=soon)
+        for record in (retired_system, retired):
+            type(record).objects.filter(pk=record.pk).update(retired_at=timezone.now())
+        world.hidden_product = hidden_product
+        yield world
+
+
+def client_for(world, role) -> Client:
+    client = Client()
+    if world.user(role) is not None:
+        client.force_login(world.user(role))
+    return client
+
+
+def page_urls() -> list[str]:
+    found = every_page()
+    missing = {name: reason for name, reason in found.items() if isinstance(reason, str)}
+    assert not missing, f"pages the leak test cannot fill: {missing}"
+    urls = [page.url for pages in found.values() for page in pages]
+    # Lists in other states: everything, sorted by value, coloured by end date.
+    urls += [
+        "/?network=north",
+        "/organisations/?everyone=1",
+        "/contracts/?sort=-value",
+        "/contracts/?ending_within=365",
+        "/matrix/?colour=end&show_empty=1",
+        "/matrix.csv",
+        "/matrix.csv?network=north&colour=end",
+    ]
+    return urls
+
+
+def api_urls(client) -> list[str]:
+    schema = client.get("/api/v1/openapi.json").json()
+    urls = []
+    for path, operations in schema["paths"].items():
+        if "get" not in operations or path.endswith("openapi.json"):
+            continue
+        combinations = parameter_values(path.removeprefix("/api/v1"))
+        assert combinations is not None, f"no values for the parameters of GET {path}: name its collection in tests/pages.py"
+        for kwargs in combinations:
+            url = path.format(**kwargs)
+            params = {p["name"] for p in operations["get"].get("parameters", []) if p["in"] == "query"}
+            urls.append(f"{url}?limit=500" if "limit" in params else url)
+    urls += ["/api/v1/contracts?sort=-value&limit=500", "/api/v1/matrix?network=north", "/api/v1/overview?network=north"]
+    return urls
+
+
+def leaks(body: str, markers: list[str]) -> list[str]:
+    return [marker for marker in markers if re.search(re.escape(marker), body, re.IGNORECASE)]
+
+
+def fetch_all(client, urls) -> dict[str, str]:
+    bodies = {}
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code < 500, f"{url} answered {response.status_code}"
+        bodies[url] = response.content.decode()
+    return bodies
+
+
+@pytest.mark.parametrize("role", OUTSIDERS)
+def test_no_member_only_or_confidential_marker_reaches_an_outsider(world, role):
+    client = client_for(world, role)
+    bodies = fetch_all(client, page_urls() + api_urls(client))
+    assert len(bodies) > 40  # the discovery found the pages and operations
+    found = {url: leaks(body, OUTSIDER_MARKERS) for url, body in bodies.items()}
+    assert {url: markers for url, markers in found.items() if markers} == {}
+
+
+@pytest.mark.parametrize("role", OUTSIDERS)
+def test_the_confidential_product_is_in_no_outsiders_matrix_or_export(world, role):
+    client = client_for(world, role)
+    # The product itself is in the public catalogue (and the filters' lists); who uses it is not.
+    for url in ["/matrix/", "/organisations/own/", "/service-areas/housing-management/"]:
+        assert 'href="/products/vault/"' not in client.get(url).content.decode(), url
+    for url in ["/matrix.csv", "/api/v1/matrix", "/api/v1/systems?limit=500", "/api/v1/organisations/own"]:
+        assert "Vault Suite" not in client.get(url).content.decode(), url
+    assert client.get("/api/v1/products/vault").json()["organisations"] == 0
+
+
+@pytest.mark.parametrize("role", OUTSIDERS)
+def test_search_finds_no_marker(world, role):
+    client = client_for(world, role)
+    for marker in OUTSIDER_MARKERS:
+        body = client.get("/api/v1/search", {"q": marker}).json()
+        assert body["total"] == 0, marker
+        assert "No results for" in client.get("/search/", {"q": marker}).content.decode()
+
+
+@pytest.mark.parametrize("role", OUTSIDERS)
+def test_a_confidential_contract_does_not_exist_for_outsiders(world, role):
+    client = client_for(world, role)
+    pk = world.secret_contract.pk
+    for url in [f"/contracts/{pk}/", f"/api/v1/contracts/{pk}"]:
+        response = client.get(url)
+        assert response.status_code == 404, url
+        assert leaks(response.content.decode(), CONFIDENTIAL_MARKERS) == []
+
+
+def test_the_not_found_page_is_generic(world):
+    response = Client().get("/no-such-page/")
+    assert response.status_code == 404 and leaks(response.content.decode(), OUTSIDER_MARKERS) == []
+
+
+@pytest.mark.parametrize("role", ["member", "peer_member", "coordinator", "admin"])
+def test_members_of_the_network_see_the_values_and_notes(world, role):
+    client = client_for(world, role)
+    peer_page = client.get("/organisations/peer/").content.decode()
+    assert "918,273" in peer_page and NOTES_MARKER in peer_page
+    assert '"918273.00"' in client.get("/api/v1/contracts?limit=500").content.decode()
+    assert "£918,273" in client.get("/contracts/").content.decode()
+
+
+@pytest.mark.parametrize("role", ["editor", "member", "coordinator", "admin"])
+def test_own_staff_and_coordinators_see_the_confidential_records(world, role):
+    client = client_for(world, role)
+    pk = world.secret_contract.pk
+    assert "Zephyrquartz" in client.get(f"/contracts/{pk}/").content.decode()
+    assert "Vault Suite" in client.get("/matrix.csv").content.decode()
+    assert "Quokkaflan" in client.get("/organisations/own/").content.decode()
+
+
+def test_a_peer_member_does_not_see_the_other_organisations_confidential_records(world):
+    client = client_for(world, "peer_member")
+    assert client.get(f"/contracts/{world.secret_contract.pk}/").status_code == 404
+    assert leaks(client.get("/organisations/own/").content.decode(), CONFIDENTIAL_MARKERS) == []
+
+
+def test_nobody_reads_retired_records_outside_their_history(world):
+    client = client_for(world, "admin")
+    for url in ["/organisations/peer/", "/contracts/", "/api/v1/contracts?limit=500", "/matrix.csv"]:
+        assert leaks(client.get(url).content.decode(), RETIRED_MARKERS) == [], url
