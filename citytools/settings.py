@@ -196,6 +196,11 @@ CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = int(os.environ.get("CITYTOOLS_HSTS_SECONDS", "31536000")) if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS and env_flag("CITYTOOLS_HSTS_PRELOAD")
+# Preloading is the operator's decision, never a default: once a domain is on the browsers'
+# preload lists, it and every subdomain must serve HTTPS for months after it asks to leave,
+# which a council's shared domain may not be able to promise. Django's deploy check warns
+# whenever preload is off, so that one warning is silenced, and only while it is off.
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 if env_flag("CITYTOOLS_BEHIND_PROXY"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
