@@ -7,9 +7,11 @@ from ninja import NinjaAPI
 
 from citytools.accounts.api import router as accounts_router
 from citytools.contracts.api import router as contracts_router
+from citytools.contracts.edit_api import router as contracts_edit_router
 from citytools.core.api import install_error_handlers
 from citytools.directory.api import router as directory_router
 from citytools.inventory.api import router as inventory_router
+from citytools.inventory.edit_api import router as inventory_edit_router
 from citytools.market.api import router as market_router
 from citytools.search.api import router as search_router
 
@@ -29,3 +31,7 @@ api.add_router("/", contracts_router)
 api.add_router("/", market_router)
 api.add_router("/search", search_router)
 api.add_router("/", accounts_router)
+# Editing: writes need a signed-in session. Importing contracts.edit_api also adds the
+# PUT, PATCH and DELETE of /contracts/{id} to the contracts router, which owns that path.
+api.add_router("/", inventory_edit_router)
+api.add_router("/", contracts_edit_router)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from citytools.inventory import views
+from citytools.inventory import edit_views, views
 
 app_name = "inventory"
 urlpatterns = [
@@ -10,4 +10,13 @@ urlpatterns = [
     path("products/<slug:slug>/", views.product_detail, name="product"),
     path("service-areas/", views.service_area_list, name="service_areas"),
     path("service-areas/<slug:slug>/", views.service_area_detail, name="service_area"),
+    # Editing systems (citytools.inventory.edit_views)
+    path("organisations/<slug:slug>/systems/add/", edit_views.system_add, name="system_add"),
+    path("systems/<int:pk>/", edit_views.system_detail, name="system"),
+    path("systems/<int:pk>/edit/", edit_views.system_edit, name="system_edit"),
+    path("systems/<int:pk>/retire/", edit_views.system_retire, name="system_retire"),
+    path("systems/<int:pk>/history/", edit_views.system_history, name="system_history"),
+    path(
+        "systems/<int:pk>/history/<int:history_id>/restore/", edit_views.system_restore, name="system_restore"
+    ),
 ]

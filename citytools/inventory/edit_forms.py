@@ -1,0 +1,124 @@
+"""Forms for adding and changing systems. They parse what a person typed; the rules a system
+must follow live in citytools.inventory.rules and are applied by the services, whose
+DomainError the view shows against the field it names."""
+
+from django import forms
+
+from citytools.core.forms import GovukForm
+from citytools.directory.models import Supplier
+from citytools.inventory.models import Product, ServiceArea, System
+
+
+class EditForm(GovukForm):
+    """GOV.UK markup for edit forms: textareas, checkboxes and error descriptions."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field.widget, forms.Textarea):
+                field.widget.attrs["class"] = "govuk-textarea"
+            elif isinstance(field.widget, forms.CheckboxInput):
+                field.widget.attrs["class"] = "govuk-checkboxes__input"
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                bound = self[name]
+                described = [f"{bound.auto_id}-error"]
+                if self.fields[name].help_text:
+                    described.insert(0, f"{bound.auto_id}_helptext")
+                self.fields[name].widget.attrs["aria-describedby"] = " ".join(described)
+
+    def add_domain_error(self, error) -> None:
+        """Show a DomainError from a service against the field it names, or the whole form."""
+        self.add_error(error.field if error.field in self.fields else None, error.message)
+
+
+def _service_area_choices():
+    """Areas grouped by their group, in taxonomy order: [(group name, [(slug, name)])]."""
+    areas = ServiceArea.objects.select_related("parent").order_by("parent__position", "parent__name", "position", "name")
+    groups: dict[str, list] = {}
+    for area in areas:
+        if area.parent_id:
+            groups.setdefault(area.parent.name, []).append((area.slug, area.name))
+    return list(groups.items())
+
+
+class SystemForm(EditForm):
+    product = forms.ChoiceField(label="Product", error_messages={"required": "Choose the product."})
+    supplier = forms.ChoiceField(
+        required=False,
+        label="Supplier, if not the maker",
+        help_text="The company that sells or runs the product for you, when that is not its maker.",
+    )
+    service_areas = forms.MultipleChoiceField(
+        label="Service areas",
+        help_text="Select every service area the system is used for.",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Select at least one service area."},
+    )
+    hosting = forms.ChoiceField(required=False, label="Hosting", choices=[("", "Not recorded"), *System.Hosting.choices])
+    status = forms.ChoiceField(
+        label="Status", choices=System.Status.choices, error_messages={"required": "Choose the system’s status."}
+    )
+    go_live = forms.DateField(
+        required=False,
+        label="Live since",
+        help_text="The date it went live, if known.",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "Enter a real date, like 2024-04-01."},
+    )
+    notes = forms.CharField(
+        required=False,
+        label="Notes",
+        help_text="Who may read notes follows your networks’ setting for comments: members only, unless a network shares them more widely.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    confidential = forms.BooleanField(
+        required=False,
+        label="Confidential: only our own staff and our networks’ coordinators may see this system",
+    )
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["product"].choices = [
+            ("", "Choose a product"),
+            *((p.slug, f"{p.name} ({p.manufacturer.name})") for p in Product.objects.select_related("manufacturer")),
+        ]
+        self.fields["supplier"].choices = [("", "The maker"), *Supplier.objects.values_list("slug", "name")]
+        grouped = _service_area_choices()
+        self.area_group_names = {slug: group for group, areas in grouped for slug, _ in areas}
+        self.fields["service_areas"].choices = [choice for _, areas in grouped for choice in areas]
+
+    def area_groups(self):
+        """The service-area checkboxes, grouped for one fieldset per group."""
+        groups: dict[str, list] = {}
+        for checkbox in self["service_areas"].subwidgets:
+            groups.setdefault(self.area_group_names[checkbox.data["value"]], []).append(checkbox)
+        return list(groups.items())
+
+    @staticmethod
+    def initial_from(system: System) -> dict:
+        return {
+            "product": system.product.slug,
+            "supplier": system.supplier.slug if system.supplier else "",
+            "service_areas": [area.slug for area in system.service_areas.all()],
+            "hosting": system.hosting,
+            "status": system.status,
+            "go_live": system.go_live,
+            "notes": system.notes,
+            "confidential": system.confidential,
+            "version": system.version,
+        }
+
+    def changes(self) -> dict:
+        """What the service takes, from the cleaned data."""
+        return {name: self.cleaned_data[name] for name in self.fields if name != "version"}
+
+
+class ConfirmForm(forms.Form):
+    """The confirmation of a retire or restore: the version the person saw."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
