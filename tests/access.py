@@ -53,9 +53,13 @@ class Route:
         return self.name.startswith("api:")
 
 
+def routes(urlconf: str | None = None) -> dict[str, Route]:
+    """Every named URL of the site (or of `urlconf`), the JSON API's included, except EXCLUDED."""
+    return _routes(urlconf or settings.ROOT_URLCONF)
+
+
 @functools.cache
-def routes() -> dict[str, Route]:
-    """Every named URL of the site, the JSON API's included, except EXCLUDED."""
+def _routes(urlconf: str) -> dict[str, Route]:
     found: dict[str, Route] = {}
 
     def walk(patterns, namespace: str | None, prefix: str) -> None:
@@ -72,7 +76,7 @@ def routes() -> dict[str, Route]:
                 if name not in EXCLUDED:
                     found.setdefault(name, Route(name, "/" + prefix + str(entry.pattern), entry.callback))
 
-    walk(get_resolver().url_patterns, None, "")
+    walk(get_resolver(urlconf).url_patterns, None, "")
     return found
 
 

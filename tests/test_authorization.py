@@ -14,7 +14,8 @@ For each combination the answer must fall in the expected class:
 
 Any other answer (400, 409, 422, a 5xx) is neither, and fails: the payloads below are
 valid, so only authorization may stop them. HEAD may be answered wherever GET is allowed
-and OPTIONS wherever any method is; both must be refused elsewhere. A method the table does
+and OPTIONS wherever any method is (so they are not sent there); both must be refused
+elsewhere. A method the table does
 not offer at all must be refused to every role that may not use the URL, and must change
 nothing for anyone; test_unoffered_methods_are_refused then asks that it be refused even
 to an admin, so that a page is not a form by accident.
@@ -442,6 +443,8 @@ def exercise(world: World, name: str, role: str, expect: Expect, methods=METHODS
             data = expect.data(world, target, method) if expect.data and method in UNSAFE else None
             headers = expect.headers(world, target, method) if expect.headers else None
             want = wanted(expect, method, role, target)
+            if want == {"allowed", "refused"} and method not in UNSAFE:
+                continue  # HEAD or OPTIONS for a role that may use the URL: any answer will do
             where = f"{method} {url} as {role}" + (f" on {target}'s record" if target else "")
             cookies = copy.deepcopy(client.cookies)
             with transaction.atomic():
@@ -516,23 +519,62 @@ def test_authorization(names, role, world, db):
     assert not problems, "\n".join(problems)
 
 
-@pytest.mark.parametrize("names", GROUPS, ids=GROUP_IDS)
-def test_unoffered_methods_are_refused(names, world, db):
-    """Even an admin, who may use every URL, is refused a method the URL does not offer: a
-    page is a form only where the table says so."""
-    expect = merged(names)
+def unoffered_problems(world, name: str, expect: Expect) -> list[str]:
     unoffered = [method for method in UNSAFE if method not in expect.allow]
     strict = Expect(
         allow={**expect.allow, **dict.fromkeys(unoffered, NOBODY)},
         **{key: getattr(expect, key) for key in ("args", "targets", "data", "headers")},
     )
-    problems = exercise(world, names[0], "admin", strict, methods=unoffered)
+    return exercise(world, name, "admin", strict, methods=unoffered)
+
+
+@pytest.mark.parametrize("names", GROUPS, ids=GROUP_IDS)
+def test_unoffered_methods_are_refused(names, world, db):
+    """Even an admin, who may use every URL, is refused a method the URL does not offer: a
+    page is a form only where the table says so."""
+    problems = unoffered_problems(world, names[0], merged(names))
+    assert not problems, "\n".join(problems)
+
+
+# Single sign-on's URLs exist only when it is configured (citytools/urls.py), so they are
+# checked with the site's URLs plus them, as tests/accounts/test_oidc.py mounts them.
+OIDC_URLCONF = "tests.accounts.oidc_urls"
+OIDC_EXPECTATIONS: dict[str, Expect] = {
+    # Anyone may start signing in with the provider: the answer is a redirect to it.
+    "oidc_authentication_init": page(),
+    # Without the provider's code and state, everyone is sent back to the sign-in page.
+    "oidc_authentication_callback": Expect(allow={}),
+    "oidc_logout": action(EVERYONE),
+}
+OIDC_NAMES = sorted(set(routes(OIDC_URLCONF)) - set(routes("citytools.urls")))
+
+
+@pytest.fixture
+def single_sign_on(settings):
+    settings.ROOT_URLCONF = OIDC_URLCONF
+    settings.OIDC_ENABLED = True
+    settings.OIDC_RP_CLIENT_ID = "citytools"
+    settings.OIDC_RP_CLIENT_SECRET = "not-a-secret"
+    for name in ("AUTHORIZATION", "TOKEN", "USER", "JWKS"):
+        setattr(settings, f"OIDC_OP_{name}_ENDPOINT", f"https://login.example.org/{name.lower()}")
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", OIDC_NAMES)
+def test_single_sign_on_authorization(name, role, world, db, single_sign_on):
+    if name not in OIDC_EXPECTATIONS:
+        pytest.fail(f"URL {name} has no authorization expectation: add it to OIDC_EXPECTATIONS in {__name__}", pytrace=False)
+    problems = exercise(world, name, role, OIDC_EXPECTATIONS[name])
+    if role == "admin":
+        problems += unoffered_problems(world, name, OIDC_EXPECTATIONS[name])
     assert not problems, "\n".join(problems)
 
 
 def test_every_expectation_names_a_url():
     stale = sorted(set(EXPECTATIONS) - set(route_names()))
     assert not stale, f"EXPECTATIONS lists URLs the resolver does not have: {stale}"
+    assert OIDC_NAMES, "single sign-on's URLs should be found in its URL configuration"
+    assert not set(OIDC_EXPECTATIONS) - set(OIDC_NAMES)
 
 
 def test_the_matrix_notices_a_wrong_expectation(world, db):
