@@ -13,7 +13,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from citytools.accounts import queries, services
 from citytools.accounts.forms import (
@@ -35,7 +35,13 @@ from citytools.core.errors import DomainError
 from citytools.directory.models import Network, Organisation
 
 
+# Form pages answer GET and POST only; Django's form views would also treat PUT as POST.
+FORM_METHODS = ["get", "head", "post", "options"]
+form_page = require_http_methods(["GET", "HEAD", "POST"])
+
+
 class LoginView(auth_views.LoginView):
+    http_method_names = FORM_METHODS
     template_name = "accounts/login.html"
     form_class = LoginForm
 
@@ -51,6 +57,7 @@ class LogoutView(auth_views.LogoutView):
 
 
 class PasswordResetView(auth_views.PasswordResetView):
+    http_method_names = FORM_METHODS
     template_name = "accounts/password_reset.html"
     form_class = PasswordResetForm
     email_template_name = "accounts/email/password_reset.txt"
@@ -68,6 +75,13 @@ class PasswordResetDoneView(auth_views.PasswordResetDoneView):
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    http_method_names = FORM_METHODS
+
+    def dispatch(self, *args, **kwargs):
+        # Django's view answers an unusable link before it looks at the method.
+        if self.request.method.lower() not in self.http_method_names:
+            return self.http_method_not_allowed(self.request, *args, **kwargs)
+        return super().dispatch(*args, **kwargs)
     template_name = "accounts/password_reset_confirm.html"
     form_class = SetPasswordForm
     success_url = reverse_lazy("accounts:password_reset_complete")
@@ -78,6 +92,7 @@ class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
+    http_method_names = FORM_METHODS
     template_name = "accounts/password_change.html"
     form_class = PasswordChangeForm
     success_url = reverse_lazy("accounts:me")
@@ -87,11 +102,13 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         return super().form_valid(form)
 
 
+@require_safe
 @login_required
 def me(request):
     return render(request, "accounts/me.html", {"roles": queries.roles_of(request.user)})
 
 
+@form_page
 def invitation(request, token):
     """The link in an invitation e-mail: make an account, or accept with the one signed in."""
     try:
@@ -149,6 +166,7 @@ def _invite(request, form, *, organisation=None, network=None):
     return redirect(request.path)
 
 
+@form_page
 @login_required
 def network_people(request, slug):
     network = get_object_or_404(Network, slug=slug)
@@ -173,6 +191,7 @@ def network_people(request, slug):
     )
 
 
+@form_page
 @login_required
 def organisation_people(request, slug):
     organisation = get_object_or_404(Organisation, slug=slug)
