@@ -113,6 +113,34 @@ def _contract():
     return Contract.objects.filter(systems__isnull=False).order_by("end_date", "pk").first()
 
 
+def _system():
+    from citytools.inventory.models import System
+
+    return System.objects.active().filter(confidential=False, service_areas__isnull=False).order_by("pk").first()
+
+
+def _open_contract():
+    from citytools.contracts.models import Contract
+
+    return Contract.objects.active().filter(confidential=False).order_by("end_date", "pk").first()
+
+
+def _earliest_version(lookup: Callable):
+    """A record and its first history row, for the restore confirmation page.
+
+    Records the demo loads in bulk have no history row yet. Fetched anonymously, the page
+    is the sign-in page whatever the version, so any number stands in for a missing one."""
+
+    def kwargs():
+        obj = lookup()
+        if obj is None:
+            return None
+        row = obj.history.order_by("history_id").first()
+        return {"pk": obj.pk, "history_id": row.history_id if row else 1}
+
+    return kwargs
+
+
 def _slug(lookup: Callable):
     def kwargs():
         obj = lookup()
@@ -148,6 +176,18 @@ SAMPLES: dict[str, dict[str, Callable[[], dict | None]]] = {
     # Only a hash of each real token is stored, so the page shown is the unusable-link one.
     "accounts:invitation": {"unusable link": _fixed({"token": "no-such-invitation"})},
     "accounts:password_reset_confirm": {"unusable link": _fixed({"uidb64": "MQ", "token": "no-such-token"})},
+    # Editing (citytools.inventory.edit_views, citytools.contracts.edit_views).
+    "inventory:system": {"system": _pk(_system)},
+    "inventory:system_add": {"London organisation": _slug(_organisation)},
+    "inventory:system_edit": {"system": _pk(_system)},
+    "inventory:system_retire": {"system": _pk(_system)},
+    "inventory:system_history": {"system": _pk(_system)},
+    "inventory:system_restore": {"first version": _earliest_version(_system)},
+    "contracts:contract_add": {"London organisation": _slug(_organisation)},
+    "contracts:contract_edit": {"contract": _pk(_open_contract)},
+    "contracts:contract_retire": {"contract": _pk(_open_contract)},
+    "contracts:contract_history": {"contract": _pk(_open_contract)},
+    "contracts:contract_restore": {"first version": _earliest_version(_open_contract)},
 }
 
 # URLs that only act on a POST (sign out, revoke): there is no page to load or check.

@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from citytools.accounts.rules import Kind
 from citytools.contracts import services
@@ -161,6 +161,7 @@ def _contract_for_history(request, pk: int) -> Contract:
     return history_record(contracts_for_history(request.viewer), pk, request.viewer)
 
 
+@require_safe
 def contract_history(request, pk):
     contract = _contract_for_history(request, pk)
     return history_page(

@@ -18,7 +18,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 from django_htmx.http import HttpResponseClientRedirect
 
 from citytools.accounts.rules import Kind
@@ -207,6 +207,7 @@ def system_retire(request, pk):
     )
 
 
+@require_safe
 def system_detail(request, pk):
     system = get_object_or_404(_systems(request.viewer).prefetch_related("service_areas__parent"), pk=pk)
     request.viewer.redact_systems([system])
@@ -246,6 +247,7 @@ def system_history_entries(system: System, viewer) -> list[history.Entry]:
     )
 
 
+@require_safe
 def system_history(request, pk):
     system = _system_for_history(request, pk)
     return history_page(
