@@ -4,12 +4,14 @@ import datetime
 from decimal import Decimal
 from typing import Literal
 
+from django.http import HttpResponse
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
 from citytools.core.api import Pagination
 from citytools.contracts import queries
 from citytools.core.errors import DomainError
+from citytools.core.history import etag
 
 router = Router(tags=["contracts"])
 
@@ -112,6 +114,13 @@ def contract_list(request, filters: Query[ContractQuery]):
     return queries.filter_contracts(queries.ContractFilters(**filters.dict()), viewer=request.viewer)
 
 
-@router.get("/contracts/{contract_id}", response=ContractOut, url_name="contract", summary="One contract")
-def contract_detail(request, contract_id: int):
-    return queries.contract(contract_id, viewer=request.viewer)
+@router.get(
+    "/contracts/{contract_id}",
+    response=ContractOut,
+    url_name="contract",
+    summary="One contract, with its version as the ETag (send it back as If-Match to change it)",
+)
+def contract_detail(request, contract_id: int, response: HttpResponse):
+    contract = queries.contract(contract_id, viewer=request.viewer)
+    response["ETag"] = etag(contract.version)
+    return contract

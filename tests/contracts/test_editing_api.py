@@ -111,3 +111,9 @@ def test_history_hides_values_and_restore_brings_them_back(world):
     restored = signed_in(world, "editor").post(url(world.contract, f"/history/{first}/restore"))
     assert restored.status_code == 200 and restored["ETag"] == '"3"'
     assert Contract.objects.get(pk=world.contract.pk).annual_value == Decimal("120000.00")
+
+
+def test_reading_a_contract_gives_its_version_as_the_etag(world):
+    assert Client().get(url(world.contract))["ETag"] == '"1"'
+    services.update_contract(world.contract, version=1, changes={"title": "Renamed"}, actor=world.user("editor"))
+    assert Client().get(url(world.contract))["ETag"] == '"2"'
