@@ -3,6 +3,7 @@
 from django import forms
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 from citytools.contracts import queries
 from citytools.core.forms import GovukForm
@@ -67,6 +68,7 @@ CONTRACT_COLUMNS = [
 ]
 
 
+@require_safe
 def contract_list(request):
     viewer = request.viewer
     form = ContractFilterForm(request.GET or None, options=queries.filter_options(viewer=viewer))
@@ -91,5 +93,6 @@ def contract_list(request):
     return render(request, template, context)
 
 
+@require_safe
 def contract_detail(request, pk):
     return render(request, "contracts/contract_detail.html", {"contract": queries.contract(pk, viewer=request.viewer)})

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_safe
 
 from citytools.core.charts import bar_chart
 from citytools.core.forms import GovukForm
@@ -44,6 +45,7 @@ ORGANISATION_COLUMNS = [
 ]
 
 
+@require_safe
 def organisation_list(request):
     form = OrganisationFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
@@ -80,6 +82,7 @@ def _system_share_chart(org, shares) -> object:
     )
 
 
+@require_safe
 def organisation_detail(request, slug):
     viewer = request.viewer
     org = queries.organisation(slug)
@@ -155,6 +158,7 @@ SUPPLIER_COLUMNS = [
 ]
 
 
+@require_safe
 def supplier_list(request):
     form = SupplierFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
@@ -167,6 +171,7 @@ def supplier_list(request):
     return render(request, template, context)
 
 
+@require_safe
 def supplier_detail(request, slug):
     viewer = request.viewer
     company = queries.supplier(slug)
@@ -218,6 +223,7 @@ def supplier_detail(request, slug):
 # Networks -----------------------------------------------------------------------------
 
 
+@require_safe
 def network_detail(request, slug):
     network = queries.network(slug)
     context = {
@@ -249,6 +255,7 @@ class VisibilityForm(GovukForm):
             )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def network_visibility(request, slug):
     """Coordinators (and admins) choose who sees each kind of information about the network's

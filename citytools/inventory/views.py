@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from citytools.core.charts import bar_chart
@@ -73,6 +74,7 @@ def _matrix_context(form: MatrixForm, matrix: queries.Matrix) -> dict:
     }
 
 
+@require_safe
 @vary_on_headers("HX-Request")
 def matrix(request):
     form = MatrixForm(request.GET)
@@ -81,6 +83,7 @@ def matrix(request):
     return render(request, template, context)
 
 
+@require_safe
 def matrix_csv(request):
     """The matrix as shown, same filters and order, as CSV."""
     form = MatrixForm(request.GET)
@@ -95,6 +98,7 @@ def matrix_csv(request):
     return response
 
 
+@require_safe
 @vary_on_headers("HX-Request")
 def product_list(request):
     form = ProductListForm(request.GET)
@@ -139,6 +143,7 @@ def share_charts(prefix: str, share: MarketShare, *, label_title: str, scope: st
     return [by_organisations, by_value_chart]
 
 
+@require_safe
 def product_detail(request, slug):
     detail = queries.product_detail(slug, viewer=request.viewer)
     charts = []
@@ -156,10 +161,12 @@ def product_detail(request, slug):
     )
 
 
+@require_safe
 def service_area_list(request):
     return render(request, "inventory/service_area_list.html", {"groups": queries.service_area_tree(viewer=request.viewer)})
 
 
+@require_safe
 def service_area_detail(request, slug):
     detail = queries.service_area_detail(slug, viewer=request.viewer)
     area = detail.area

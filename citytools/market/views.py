@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.http import Http404
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 from citytools.core.charts import bar_chart, column_chart
 from citytools.core.templatetags.citytools import percent
@@ -12,6 +13,7 @@ from citytools.market import queries
 ENDING_SHOWN = 20
 
 
+@require_safe
 def overview(request):
     network = network_or_none(request.GET.get("network"))
     if request.GET.get("network") and network is None:

@@ -1,9 +1,11 @@
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_safe
 
 from citytools.search.queries import MAX_QUERY_LENGTH, search as run_search
 
 
+@require_safe
 def search(request):
     query = request.GET.get("q", "")
     results = run_search(query)
