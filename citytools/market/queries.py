@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Case, Count, F, Q, QuerySet, Sum, When
+from django.db.models import Case, Count, DecimalField, F, Q, QuerySet, Sum, When
+from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
 
@@ -385,7 +386,9 @@ def headline(where: Scope) -> Headline:
         .values("currency")
         .annotate(
             n=Count("id"),
-            total=Sum(Case(When(shown, then=F("annual_value")))),
+            # Cast, because when the viewer may see no value at all the CASE folds to a bare
+            # NULL, and PostgreSQL cannot tell which SUM() to apply to it.
+            total=Sum(Cast(Case(When(shown, then=F("annual_value"))), DecimalField(max_digits=14, decimal_places=2))),
             shown=Count("id", filter=shown & Q(annual_value__isnull=False)),
             hidden=Count("id", filter=~shown),
         )
