@@ -22,7 +22,6 @@ from django.views.decorators.http import require_http_methods, require_safe
 from django_htmx.http import HttpResponseClientRedirect
 
 from citytools.accounts.rules import Kind
-from citytools.contracts.models import Contract
 from citytools.core import history
 from citytools.core.errors import Conflict, DomainError
 from citytools.directory.models import Organisation, Supplier
@@ -212,7 +211,7 @@ def system_detail(request, pk):
     system = get_object_or_404(_systems(request.viewer).prefetch_related("service_areas__parent"), pk=pk)
     request.viewer.redact_systems([system])
     contracts = request.viewer.redact_contracts(
-        list(Contract.objects.visible_to(request.viewer).filter(systems=system).select_related("supplier"))
+        list(system.contracts.visible_to(request.viewer).select_related("supplier"))
     )
     return render(
         request,

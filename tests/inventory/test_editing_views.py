@@ -1,12 +1,14 @@
 """The pages that add, change, retire and restore systems, with and without JavaScript."""
 
+from decimal import Decimal
+
 import pytest
 from django.test import Client
 from django.urls import reverse
 
 from citytools.inventory import services
 from citytools.inventory.models import System
-from tests.factories import SystemFactory
+from tests.factories import ContractFactory, SystemFactory
 from tests.inventory.test_editing_services import editing_world
 
 pytestmark = pytest.mark.django_db
@@ -285,3 +287,13 @@ def test_the_organisation_page_offers_editors_the_ways_to_edit(world):
     assert reverse("inventory:system", args=[world.system.pk]) in editor
     for role in ("public", "member", "other_editor"):
         assert reverse("inventory:system_add", args=["own"]) not in signed_in(world, role).get(url).content.decode()
+
+
+def test_the_system_page_lists_only_contracts_and_values_the_viewer_may_see(world):
+    ContractFactory(organisation=world.own, title="Open support", annual_value=Decimal("123456"), systems=[world.system])
+    ContractFactory(organisation=world.own, title="Quiet deal", confidential=True, systems=[world.system])
+    url = reverse("inventory:system", args=[world.system.pk])
+    public = Client().get(url).content.decode()
+    assert "Open support" in public and "Quiet deal" not in public and "123,456" not in public
+    member = signed_in(world, "member").get(url).content.decode()
+    assert "Quiet deal" in member and "123,456" in member
