@@ -26,8 +26,7 @@ document.addEventListener("securitypolicyviolation", (event) => {
 """
 
 
-@pytest.fixture
-def strict_page(browser, server):
+def _strict_page(browser, server):
     """A page whose context enforces the CSP the server sends (no bypass_csp)."""
     context = browser.new_context(base_url=server.url, viewport=VIEWPORT)
     context.add_init_script(RECORD_VIOLATIONS)
@@ -42,6 +41,29 @@ def strict_page(browser, server):
     )
     page.on("pageerror", lambda error: messages.append(f"uncaught: {error}"))
     page.csp_messages = messages
+    return context, page
+
+
+@pytest.fixture
+def strict_page(browser, server):
+    context, page = _strict_page(browser, server)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def strict_admin_page(browser, server):
+    """As `strict_page`, signed in through the sign-in form as the demo's platform admin, who
+    may open every page: the forms to edit records, histories, people and settings."""
+    from citytools.demo.people import DEMO_PASSWORD
+
+    context, page = _strict_page(browser, server)
+    page.goto("/accounts/login/")
+    page.fill("input[name=username]", "admin@demo.citytools.invalid")
+    page.fill("input[name=password]", DEMO_PASSWORD)
+    page.locator("main form button[type=submit], main form input[type=submit]").first.click()
+    page.wait_for_load_state("networkidle")
+    assert "/accounts/login/" not in page.url, "the demo admin could not sign in"
     yield page
     context.close()
 
@@ -84,15 +106,36 @@ def test_a_violation_is_noticed(strict_page):
     assert any("script-src" in violation for violation in violations(strict_page))
 
 
-@pytest.mark.parametrize("name", url_names())
-def test_page_has_no_csp_violation(name, site_pages, strict_page):
-    for sample in pages_or_fail(site_pages, name):
-        response = strict_page.request.get(sample["url"])
+def check_pages(page, samples) -> list[str]:
+    """Check each sample that answers with a page; the ones that answered otherwise."""
+    unchecked = []
+    for sample in samples:
+        response = page.request.get(sample["url"])
+        if response.status != 200:
+            unchecked.append(f"{sample['url']} answered {response.status}")
+            continue
         if not response.headers.get("content-type", "").startswith("text/html"):
             continue
         assert "content-security-policy" in response.headers, f"{sample['url']} sends no CSP"
-        strict_page.goto(sample["url"])
-        settle(strict_page)
-        hidden = strict_page.locator("[data-chart][hidden]").count()
+        page.goto(sample["url"])
+        settle(page)
+        hidden = page.locator("[data-chart][hidden]").count()
         assert hidden == 0, f"{sample['url']}: {hidden} chart(s) failed to draw"
-        assert violations(strict_page) == [], f"{sample['url']}: {violations(strict_page)}"
+        assert violations(page) == [], f"{sample['url']}: {violations(page)}"
+    return unchecked
+
+
+@pytest.mark.parametrize("name", url_names())
+def test_page_has_no_csp_violation(name, site_pages, strict_page):
+    unchecked = check_pages(strict_page, pages_or_fail(site_pages, name))
+    assert not unchecked, unchecked
+
+
+@pytest.mark.parametrize("name", url_names())
+def test_page_has_no_csp_violation_signed_in(name, site_pages, strict_admin_page):
+    """The samples are chosen for anonymous readers (tests/pages.py); a few, such as the
+    restore page of a demo record with no history yet, are no page for the admin, and the
+    skip says which."""
+    unchecked = check_pages(strict_admin_page, pages_or_fail(site_pages, name))
+    if unchecked:
+        pytest.skip(f"not a page when signed in: {'; '.join(unchecked)}")
