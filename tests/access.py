@@ -11,8 +11,8 @@ whose role can be revoked. Targets name whose records a request is aimed at: "ow
 import datetime
 import functools
 import hashlib
-from decimal import Decimal
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.apps import apps
 from django.conf import settings

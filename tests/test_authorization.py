@@ -15,10 +15,9 @@ For each combination the answer must fall in the expected class:
 Any other answer (400, 409, 422, a 5xx) is neither, and fails: the payloads below are
 valid, so only authorization may stop them. HEAD may be answered wherever GET is allowed
 and OPTIONS wherever any method is (so they are not sent there); both must be refused
-elsewhere. A method the table does
-not offer at all must be refused to every role that may not use the URL, and must change
-nothing for anyone; test_unoffered_methods_are_refused then asks that it be refused even
-to an admin, so that a page is not a form by accident.
+elsewhere. A method the table does not offer at all must be refused to every role that may
+not use the URL, and must change nothing for anyone; test_unoffered_methods_are_refused then
+asks that it be refused even to an admin, so that a page is not a form by accident.
 
 CSRF is not enforced here (tests/test_csrf.py checks it); each request runs in a savepoint
 that is rolled back, so an allowed write does not disturb the next request.
@@ -27,7 +26,7 @@ that is rolled back, so an allowed write does not disturb the next request.
 import copy
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from urllib.parse import urlencode, urlsplit
 
 import pytest
@@ -109,14 +108,13 @@ Args = Callable[[World, str | None], dict]
 
 @dataclass(frozen=True)
 class Expect:
-    """Who may use each method of one URL; methods not named are refused to everyone."""
+    """Who may use each method of one URL. A method not named is not offered (see above)."""
 
     allow: dict[str, Who]
     args: Args | None = None  # fills the URL's parameters for a target
     targets: tuple = (None,)
     data: Callable[[World, str | None, str], dict] | None = None  # (world, target, method) → body
     headers: Callable[[World, str | None, str], dict] | None = None
-    note: str = ""
 
     def may(self, method: str, role: str, target: str | None) -> bool:
         who = self.allow.get(method)
@@ -211,7 +209,8 @@ def system_body(world) -> dict:
 
 def contract_body(world, target) -> dict:
     form = contract_form(world, target, None)
-    return {**{key: form[key] for key in ("title", "supplier", "start_date", "end_date", "currency")}, "systems": [world.system(target).pk]}
+    body = {key: form[key] for key in ("title", "supplier", "start_date", "end_date", "currency")}
+    return {**body, "systems": [world.system(target).pk]}
 
 
 def if_match(kind: str):
@@ -261,12 +260,16 @@ EXPECTATIONS: dict[str, Expect] = {
     # Networks: anyone reads a network's page; its coordinators (and admins) set who sees
     # what about its members.
     "directory:network": page(**targeted(network_slug)),
-    "directory:network_visibility": page(COORDINATOR, write=COORDINATOR, **targeted(network_slug), data=lambda w, t, m: DEFAULT_POLICY),
+    "directory:network_visibility": page(
+        COORDINATOR, write=COORDINATOR, **targeted(network_slug), data=lambda w, t, m: DEFAULT_POLICY
+    ),
     "api:network": api()(**targeted(network_slug)),
     "api:network_visibility": api(None, put=COORDINATOR)(**targeted(network_slug), data=lambda w, t, m: DEFAULT_POLICY),
     # Accounts. Signing in, out and resetting a password are for everyone; a wrong password
     # is an answer (the form again), not a refusal.
-    "accounts:login": page(write=EVERYONE, data=lambda w, t, m: {"username": "nobody@example.org", "password": "not the password"}),
+    "accounts:login": page(
+        write=EVERYONE, data=lambda w, t, m: {"username": "nobody@example.org", "password": "not the password"}
+    ),
     "accounts:logout": action(EVERYONE),
     "accounts:me": page(SIGNED_IN),
     "accounts:password_change": page(SIGNED_IN, write=SIGNED_IN),
@@ -307,12 +310,20 @@ EXPECTATIONS: dict[str, Expect] = {
     ),
     # Contracts: as systems.
     "contracts:contract_history": page(SEES, **targeted(contract_pk(), WITH_CONFIDENTIAL)),
-    "contracts:contract_add": page(EDITOR, write=EDITOR, **targeted(organisation_slug), data=lambda w, t, m: contract_form(w, t, None)),
+    "contracts:contract_add": page(
+        EDITOR, write=EDITOR, **targeted(organisation_slug), data=lambda w, t, m: contract_form(w, t, None)
+    ),
     "contracts:contract_edit": page(
-        EDITOR, write=EDITOR, **targeted(contract_pk(), WITH_CONFIDENTIAL), data=lambda w, t, m: contract_form(w, t, w.contract(t))
+        EDITOR,
+        write=EDITOR,
+        **targeted(contract_pk(), WITH_CONFIDENTIAL),
+        data=lambda w, t, m: contract_form(w, t, w.contract(t)),
     ),
     "contracts:contract_retire": page(
-        EDITOR, write=EDITOR, **targeted(contract_pk(), WITH_CONFIDENTIAL), data=lambda w, t, m: {"version": w.contract(t).version}
+        EDITOR,
+        write=EDITOR,
+        **targeted(contract_pk(), WITH_CONFIDENTIAL),
+        data=lambda w, t, m: {"version": w.contract(t).version},
     ),
     "contracts:contract_restore": page(
         EDITOR_OR_COORDINATOR,
@@ -327,7 +338,9 @@ EXPECTATIONS: dict[str, Expect] = {
         **targeted(system_pk("system_id"), WITH_CONFIDENTIAL), data=lambda w, t, m: system_body(w), headers=if_match("system")
     ),
     "api:system_patch": api(None, patch=EDITOR)(
-        **targeted(system_pk("system_id"), WITH_CONFIDENTIAL), data=lambda w, t, m: {"status": "being_replaced"}, headers=if_match("system")
+        **targeted(system_pk("system_id"), WITH_CONFIDENTIAL),
+        data=lambda w, t, m: {"status": "being_replaced"},
+        headers=if_match("system"),
     ),
     "api:system_retire": api(None, delete=EDITOR)(
         **targeted(system_pk("system_id"), WITH_CONFIDENTIAL), headers=if_match("system")

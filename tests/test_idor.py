@@ -103,8 +103,16 @@ def test_the_probe_sees_an_allowed_change(world, db):
 READS = confidential_reads()
 
 
+OUTSIDERS = [
+    ("editor", "peer_confidential"),  # same network, another organisation
+    ("editor", "stranger_confidential"),
+    ("peer_member", "own_confidential"),
+    ("vendor", "own_confidential"),
+]
+
+
 @pytest.mark.parametrize("name", READS)
-@pytest.mark.parametrize(("role", "target"), [("editor", "peer_confidential"), ("editor", "stranger_confidential"), ("peer_member", "own_confidential"), ("vendor", "own_confidential")])
+@pytest.mark.parametrize(("role", "target"), OUTSIDERS)
 def test_another_organisations_confidential_record_is_not_found(name, role, target, world, db):
     expect = EXPECTATIONS[name]
     url = reverse(name, kwargs=expect.args(world, target))
