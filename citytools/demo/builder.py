@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from citytools.contracts.models import Contract
@@ -166,6 +167,7 @@ def build_demo(*, as_of: datetime.date | None = None, seed: int = cat.DEFAULT_SE
         System, key=("organisation_id", "product_id"), desired=desired_systems, existing=existing_systems
     )
     tally(result)
+    system_writes = result
     _sync_links(
         System.service_areas.through,
         "system_id",
@@ -204,6 +206,7 @@ def build_demo(*, as_of: datetime.date | None = None, seed: int = cat.DEFAULT_SE
         Contract, key=("organisation_id", "reference"), desired=desired_contracts, existing=existing_contracts
     )
     tally(result)
+    contract_writes = result
     _sync_links(
         Contract.systems.through,
         "contract_id",
@@ -218,6 +221,21 @@ def build_demo(*, as_of: datetime.date | None = None, seed: int = cat.DEFAULT_SE
         },
         [contract.pk for contract in contracts.values()],
     )
+
+    # Every record an editor can open should have a history that starts somewhere: the bulk
+    # writes above bypass django-simple-history's signals, so record them here, and bump the
+    # version of rows the demo changed so that an edit form opened before stays stale.
+    for model, writes in ((System, system_writes), (Contract, contract_writes)):
+        if writes.updated_rows:
+            model.objects.filter(pk__in=[row.pk for row in writes.updated_rows]).update(version=F("version") + 1)
+            for row in writes.updated_rows:
+                row.version += 1
+        for rows, kind in ((writes.created_rows, "+"), (writes.updated_rows, "~")):
+            if rows:
+                model.history.bulk_history_create(
+                    list(rows), default_user=actor, default_change_reason="Written by citytools demo",
+                    default_date=timezone.now(), update=kind == "~",
+                )
 
     # Whatever the demo made before and no longer generates goes, dependants first.
     stale_contracts = [c.pk for key, c in existing_contracts.items() if key not in desired_contracts]

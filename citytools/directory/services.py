@@ -4,7 +4,7 @@ through a function here, so the web, the API and the command line behave the sam
 import csv
 import datetime
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import transaction
@@ -42,6 +42,9 @@ class LoadResult:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    # The rows themselves, for callers that keep history of what a load wrote.
+    created_rows: tuple = field(default=(), compare=False, repr=False)
+    updated_rows: tuple = field(default=(), compare=False, repr=False)
 
     @property
     def total(self) -> int:
@@ -143,6 +146,8 @@ def upsert(model, *, key, desired: dict, existing: dict) -> tuple[LoadResult, di
         created=len(to_create),
         updated=len(to_update),
         unchanged=len(desired) - len(to_create) - len(to_update),
+        created_rows=tuple(to_create),
+        updated_rows=tuple(to_update),
     )
     return result, objects
 

@@ -33,6 +33,8 @@ def dump():
         System.service_areas.through,
         Contract,
         Contract.systems.through,
+        System.history.model,
+        Contract.history.model,
     ]
     return {model._meta.label: list(model.objects.order_by("pk").values()) for model in tables}
 
@@ -177,6 +179,21 @@ def test_rebuilding_with_the_same_seed_changes_nothing(demo):
     summary = rebuild()
     assert (summary.created, summary.updated, summary.deleted) == (0, 0, 0)
     assert dump() == before
+
+
+def test_every_demo_record_starts_its_history(demo):
+    for model in (System, Contract):
+        assert model.history.count() == model.objects.count()
+        assert set(model.history.values_list("history_type", flat=True)) == {"+"}
+
+
+def test_a_rebuild_that_changes_records_records_the_change_and_bumps_the_version(demo):
+    contract = Contract.objects.filter(reference__startswith="DEMO-").first()
+    Contract.objects.filter(pk=contract.pk).update(title="Changed by hand")
+    rebuild()
+    contract.refresh_from_db()
+    assert contract.title != "Changed by hand" and contract.version == 2
+    assert contract.history.first().history_type == "~"
 
 
 def test_a_different_seed_gives_a_different_market(demo):
