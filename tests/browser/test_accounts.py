@@ -1,10 +1,9 @@
 """Signed-in pages in a real browser: the forms work without JavaScript and pass axe,
-error summaries included. (tests/browser checks every page as the public sees it.)"""
+error summaries included. (test_pages.py checks every page as the public sees it.)"""
 
 import pytest
 
 from citytools.demo.people import DEMO_PASSWORD
-from tests.browser.conftest import axe, browser, console_errors, page, page_without_js, server  # noqa: F401
 
 pytestmark = pytest.mark.browser
 
@@ -19,7 +18,7 @@ def sign_in(page, email):
 
 
 @pytest.mark.parametrize("browser_page", ["page", "page_without_js"])
-def test_a_coordinator_invites_someone_and_signs_out(request, browser_page, axe):  # noqa: F811
+def test_a_coordinator_invites_someone_and_signs_out(request, browser_page, axe):
     tab = request.getfixturevalue(browser_page)
     if browser_page == "page_without_js":
         # axe needs JavaScript; without it this run checks that every step still works.
@@ -52,7 +51,7 @@ def test_a_coordinator_invites_someone_and_signs_out(request, browser_page, axe)
     assert tab.locator("h1").inner_text() == "Sign in"
 
 
-def test_editor_pages_and_password_change_errors_pass_axe(page, axe):  # noqa: F811
+def test_editor_pages_and_password_change_errors_pass_axe(page, axe):
     sign_in(page, "editor@demo.citytools.invalid")
     page.goto("/organisations/camden/people/")
     assert page.locator("h1").inner_text() == "People at Camden"
@@ -67,7 +66,7 @@ def test_editor_pages_and_password_change_errors_pass_axe(page, axe):  # noqa: F
     axe(page, context="403")
 
 
-def test_sign_in_errors_and_the_lockout_page_pass_axe(page, axe):  # noqa: F811
+def test_sign_in_errors_and_the_lockout_page_pass_axe(page, axe):
     page.goto("/accounts/login/")
     page.get_by_role("button", name="Sign in", exact=True).click()
     assert "There is a problem" in page.locator("main").inner_text()
