@@ -11,6 +11,7 @@ from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from citytools.core.models import TimeStampedModel
 
@@ -72,6 +73,9 @@ class Role(TimeStampedModel):
     supplier = models.ForeignKey(
         "directory.Supplier", null=True, blank=True, on_delete=models.CASCADE, related_name="roles"
     )
+
+    # Who gave or took away which role, and when: access changes must be traceable too.
+    history = HistoricalRecords()
 
     class Meta:
         constraints = [

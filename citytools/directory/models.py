@@ -5,6 +5,7 @@ It imports only from citytools.core. Every other domain app may import from it.
 
 from django.db import models
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 from citytools.core.models import TimeStampedModel
 
@@ -26,6 +27,8 @@ class Network(TimeStampedModel):
     organisations = models.ManyToManyField(
         "Organisation", through="NetworkMembership", related_name="networks"
     )
+    # Visibility settings decide what outsiders see, so every change to them is kept.
+    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
 
     class Meta:
         ordering = ["name"]

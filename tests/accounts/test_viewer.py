@@ -85,3 +85,15 @@ def test_an_inactive_user_sees_what_the_public_sees(world):
     user.is_active = False
     user.save()
     assert not Viewer.for_user(user).is_admin
+
+
+def test_role_and_visibility_changes_are_kept_in_history(world):
+    from citytools.accounts.models import Role
+
+    role = Role.objects.get(user=world.user("member"))
+    role_id = role.pk
+    role.delete()
+    assert [entry.history_type for entry in Role.history.filter(id=role_id).order_by("history_date")] == ["+", "-"]
+    world.north.visibility = {"values": "public"}
+    world.north.save()
+    assert world.north.history.first().visibility == {"values": "public"}
