@@ -176,3 +176,28 @@ def revoke_role(*, role: Role, actor) -> None:
     if not may_manage(_grants(actor), role.kind, role_scope(role)):
         raise NotAllowed("You cannot remove this role.")
     role.delete()
+
+
+@transaction.atomic
+def grant_role(*, email: str, kind: str, organisation=None, network=None, supplier=None) -> Role:
+    """Give `email` a role, creating the account if needed, for the server's operator.
+
+    This is how the first platform admin, and vendor users, come to exist: invitations cover
+    members, editors and coordinators. A new account has no usable password; its owner sets
+    one through password reset, or signs in with single sign-on.
+    """
+    if kind not in Role.Kind.values:
+        raise DomainError(f"Unknown role {kind!r}: choose one of {', '.join(Role.Kind.values)}.", field="kind")
+    scopes = {"organisation": organisation, "network": network, "supplier": supplier}
+    needed = {"member": "organisation", "editor": "organisation", "coordinator": "network", "vendor": "supplier"}
+    wanted = needed.get(kind)
+    for name, value in scopes.items():
+        if (name == wanted) != (value is not None):
+            if name == wanted:
+                raise DomainError(f"A {kind} role is held in a {name}: name it.", field=name)
+            raise DomainError(f"A {kind} role is not held in a {name}.", field=name)
+    user = User.objects.filter(email__iexact=email.strip()).first()
+    if user is None:
+        user = User.objects.create_user(email=email.strip())
+    role, _ = Role.objects.get_or_create(user=user, kind=kind, **scopes)
+    return role
