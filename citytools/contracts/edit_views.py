@@ -8,11 +8,8 @@ version.
 """
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.dateformat import format as format_date
 from django.views.decorators.http import require_http_methods, require_safe
 
 from citytools.accounts.rules import Kind
@@ -24,6 +21,7 @@ from citytools.core.errors import Conflict, DomainError
 from citytools.directory.models import Organisation, Supplier
 from citytools.inventory.edit_forms import ConfirmForm
 from citytools.inventory.edit_views import (
+    restore_page,
     confirm_page,
     finished,
     forbid_unless,
@@ -179,44 +177,13 @@ def contract_history(request, pk):
 @require_http_methods(["GET", "POST"])
 def contract_restore(request, pk, history_id):
     contract = _contract_for_history(request, pk)
-    forbid_unless(request.viewer.can_restore(contract.organisation_id))
-    old = contract.history.filter(history_id=history_id).first()
-    if old is None:
-        raise Http404("No such version.")
-    conflict = ""
-    history_url = reverse("contracts:contract_history", args=[contract.pk])
-    if request.method == "POST":
-        form = ConfirmForm(request.POST)
-        if form.is_valid():
-            try:
-                services.restore_version(
-                    contract, history_id=history_id, actor=request.user, version=form.cleaned_data["version"]
-                )
-            except Conflict as error:
-                conflict = error.message
-            except DomainError as error:
-                refuse(error)
-                form.add_error(None, error.message)
-            else:
-                return finished(request, history_url, f"Version {old.version} was restored as a new version.")
-    else:
-        form = ConfirmForm(initial={"version": contract.version})
-    return confirm_page(
+    return restore_page(
         request,
-        {
-            "form": form,
-            "conflict": conflict,
-            "title": f"Restore version {old.version} of “{contract.title}”?",
-            "caption": "Restore a version",
-            "explanation": (
-                f"This makes a new version with the values version {old.version} had, saved on "
-                f"{format_date(timezone.localtime(old.history_date), 'j F Y')}. The current version stays "
-                "in the history, so this can be undone the same way."
-            ),
-            "button": f"Restore version {old.version}",
-            "warning": False,
-            "back_url": history_url,
-            "reload_url": request.path,
-        },
-        status=409 if conflict else 400 if form.is_bound else 200,
+        contract,
+        history_id,
+        restore=lambda version: services.restore_version(
+            contract, history_id=history_id, actor=request.user, version=version
+        ),
+        label=f"“{contract.title}”",
+        history_url=reverse("contracts:contract_history", args=[contract.pk]),
     )

@@ -260,23 +260,21 @@ def system_history(request, pk):
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def system_restore(request, pk, history_id):
-    system = _system_for_history(request, pk)
-    forbid_unless(request.viewer.can_restore(system.organisation_id))
-    old = system.history.filter(history_id=history_id).first()
+def restore_page(request, record, history_id, *, restore, label: str, history_url: str):
+    """The restore door for any record with history: confirm, then `restore(version=...)`.
+
+    Systems and contracts share it; each passes its service's restore and how to name it.
+    """
+    forbid_unless(request.viewer.can_restore(record.organisation_id))
+    old = record.history.filter(history_id=history_id).first()
     if old is None:
         raise Http404("No such version.")
     conflict = ""
-    history_url = reverse("inventory:system_history", args=[system.pk])
     if request.method == "POST":
         form = ConfirmForm(request.POST)
         if form.is_valid():
             try:
-                services.restore_version(
-                    system, history_id=history_id, actor=request.user, version=form.cleaned_data["version"]
-                )
+                restore(version=form.cleaned_data["version"])
             except Conflict as error:
                 conflict = error.message
             except DomainError as error:
@@ -285,13 +283,13 @@ def system_restore(request, pk, history_id):
             else:
                 return finished(request, history_url, f"Version {old.version} was restored as a new version.")
     else:
-        form = ConfirmForm(initial={"version": system.version})
+        form = ConfirmForm(initial={"version": record.version})
     return confirm_page(
         request,
         {
             "form": form,
             "conflict": conflict,
-            "title": f"Restore version {old.version} of {system.product.name} at {system.organisation}?",
+            "title": f"Restore version {old.version} of {label}?",
             "caption": "Restore a version",
             "explanation": (
                 f"This makes a new version with the values version {old.version} had, "
@@ -305,4 +303,20 @@ def system_restore(request, pk, history_id):
             "reload_url": request.path,
         },
         status=409 if conflict else 400 if form.is_bound else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def system_restore(request, pk, history_id):
+    system = _system_for_history(request, pk)
+    return restore_page(
+        request,
+        system,
+        history_id,
+        restore=lambda version: services.restore_version(
+            system, history_id=history_id, actor=request.user, version=version
+        ),
+        label=f"{system.product.name} at {system.organisation}",
+        history_url=reverse("inventory:system_history", args=[system.pk]),
     )
