@@ -13,6 +13,7 @@ from citytools.directory.api import router as directory_router
 from citytools.inventory.api import router as inventory_router
 from citytools.inventory.edit_api import router as inventory_edit_router
 from citytools.market.api import router as market_router
+from citytools.partnering.api import router as partnering_router
 from citytools.search.api import router as search_router
 
 api = NinjaAPI(
@@ -35,3 +36,4 @@ api.add_router("/", accounts_router)
 # PUT, PATCH and DELETE of /contracts/{id} to the contracts router, which owns that path.
 api.add_router("/", inventory_edit_router)
 api.add_router("/", contracts_edit_router)
+api.add_router("/challenges", partnering_router)

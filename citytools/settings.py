@@ -59,7 +59,10 @@ INSTALLED_APPS = [
     "citytools.contracts",
     "citytools.market",
     "citytools.search",
+    "citytools.partnering",
     "citytools.demo",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -72,6 +75,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "citytools.accounts.middleware.ViewerMiddleware",
     "citytools.accounts.sessions.AbsoluteSessionLimitMiddleware",
+    "citytools.partnering.middleware.DeadlineMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -252,6 +256,26 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG
+
+# Uploaded files (proposal attachments). Kept under the data directory and never served by
+# URL: every download goes through a view that checks who is asking.
+MEDIA_ROOT = Path(os.environ.get("CITYTOOLS_MEDIA_ROOT", DATA_DIR / "uploads"))
+ATTACHMENT_MAX_BYTES = int(os.environ.get("CITYTOOLS_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
+ATTACHMENTS_PER_PROPOSAL = int(os.environ.get("CITYTOOLS_ATTACHMENTS_PER_PROPOSAL", "5"))
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
+# Background work (e-mails, deadline ticks) on a database-backed queue: `citytools worker`
+# runs it, and nothing else needs a server. CITYTOOLS_TASKS_IMMEDIATE=1 runs tasks inline.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend"
+        if env_flag("CITYTOOLS_TASKS_IMMEDIATE")
+        else "django_tasks_db.DatabaseBackend",
+    }
+}
+# The OCDS ocid prefix: register one with the Open Contracting Partnership for production.
+OCDS_OCID_PREFIX = os.environ.get("CITYTOOLS_OCID_PREFIX", "ocds-citytools")
 
 LOGGING = {
     "version": 1,

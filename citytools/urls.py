@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("citytools.contracts.urls")),
     path("search/", include("citytools.search.urls")),
     path("", include("citytools.accounts.urls")),
+    path("challenges/", include("citytools.partnering.urls")),
     path("api/v1/", api.urls),
 ]
 

@@ -145,6 +145,10 @@ class World:
     def user(self, role: str):
         return self.people.user(role)
 
+    def challenge(self, target: str):
+        """A challenge of tests/partnering_access.py by its target name."""
+        return self.extra["challenges"][target]
+
 
 def organisation_of(target: str) -> str:
     return target.removesuffix("_confidential")
@@ -208,7 +212,12 @@ def build_world() -> World:
         colleague = UserFactory(email=f"colleague-at-{name}@example.org")
         role = RoleFactory(user=colleague, kind="member", organisation=organisation)
         records[name] = Records(system, contract, secret_system, secret_contract, invitation, token, role)
-    return World(people=cast, records=records, product=product, service_area=area, supplier=maker)
+    from tests.partnering_access import build_challenges
+
+    return World(
+        people=cast, records=records, product=product, service_area=area, supplier=maker,
+        extra={"challenges": build_challenges(cast)},
+    )
 
 
 # Fingerprints ------------------------------------------------------------------------------

@@ -13,3 +13,10 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 AXES_ENABLED = True
+
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+import tempfile  # noqa: E402
+
+# Uploads go to a throw-away directory, never the developer's data directory.
+MEDIA_ROOT = tempfile.mkdtemp(prefix="citytools-test-media-")

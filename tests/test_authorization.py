@@ -376,6 +376,14 @@ EXPECTATIONS: dict[str, Expect] = {
 }
 
 
+# The Invitation to Partner's URLs are described part by part, each in its own module,
+# from the helpers above and the predicates of tests/partnering_access.py.
+from tests import partnering_expect_authoring, partnering_expect_evaluation, partnering_expect_outcome, partnering_expect_proposals  # noqa: E402,I001
+
+for _part in (partnering_expect_authoring, partnering_expect_proposals, partnering_expect_evaluation, partnering_expect_outcome):
+    EXPECTATIONS.update(_part.build(__import__(__name__, fromlist=["EXPECTATIONS"])))
+
+
 # The world, once per module -----------------------------------------------------------------
 
 

@@ -1,0 +1,5 @@
+"""API: authoring."""
+
+from ninja import Router
+
+router = Router(tags=["invitations to partner"])

@@ -1,0 +1,5 @@
+"""API: outcome."""
+
+from ninja import Router
+
+router = Router(tags=["invitations to partner"])

@@ -1,0 +1,5 @@
+"""API: proposals."""
+
+from ninja import Router
+
+router = Router(tags=["invitations to partner"])

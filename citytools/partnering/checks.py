@@ -1,0 +1,137 @@
+"""Publication checks: what a challenge must have before it is published. Pure: no ORM.
+
+The thresholds come from the jurisdiction's PublicationRules; the defaults follow the City
+of Toronto's Invitation to Partner (budget up to CAD 50,000, 12–16 weeks of co-design). A
+failed check names the field and what is missing, so the owner can fix it.
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+
+@dataclass(frozen=True)
+class Problem:
+    field: str
+    message: str
+
+
+@dataclass(frozen=True)
+class CriterionFacts:
+    name: str
+    weight: int
+    scale_max: int
+    level_texts: list
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    currency: str = "CAD"
+    max_budget: Decimal = Decimal("50000")
+    min_weeks: int = 12
+    max_weeks: int = 16
+    weights_total: int = 100
+    require_scale_texts: bool = True
+    require_terms: bool = True
+    min_eligibility_criteria: int = 0
+
+
+def publication_problems(
+    *,
+    title: str,
+    problem_statement: str,
+    budget_cap: Decimal | None,
+    currency: str,
+    codesign_weeks: int | None,
+    criteria: list[CriterionFacts],
+    eligibility_count: int,
+    terms_non_binding: bool,
+    terms_vendor_owns_prototype: bool,
+    terms_separate_purchase: bool,
+    tie_break: str,
+    contact_email: str,
+    question_deadline,
+    submission_deadline,
+    now,
+    thresholds: Thresholds,
+) -> list[Problem]:
+    problems: list[Problem] = []
+
+    def need(ok: bool, field: str, message: str) -> None:
+        if not ok:
+            problems.append(Problem(field, message))
+
+    need(bool(title.strip()), "title", "Give the challenge a title.")
+    need(bool(problem_statement.strip()), "problem_statement", "State the problem: 'The Challenge' is missing.")
+    if budget_cap is None:
+        problems.append(Problem("budget_cap", "Set the budget cap."))
+    else:
+        need(
+            currency == thresholds.currency,
+            "currency",
+            f"The budget must be in {thresholds.currency} under these rules, not {currency}.",
+        )
+        need(
+            budget_cap <= thresholds.max_budget,
+            "budget_cap",
+            f"The budget cap is {budget_cap:,.0f} {currency}; these rules allow at most "
+            f"{thresholds.max_budget:,.0f} {thresholds.currency}.",
+        )
+    if codesign_weeks is None:
+        problems.append(Problem("codesign_weeks", "Set how many weeks the co-design takes."))
+    else:
+        need(
+            thresholds.min_weeks <= codesign_weeks <= thresholds.max_weeks,
+            "codesign_weeks",
+            f"The co-design takes {codesign_weeks} weeks; it must take {thresholds.min_weeks} to "
+            f"{thresholds.max_weeks} weeks.",
+        )
+    if not criteria:
+        problems.append(Problem("criteria", "Add the evaluation criteria."))
+    else:
+        total = sum(c.weight for c in criteria)
+        need(
+            total == thresholds.weights_total,
+            "criteria",
+            f"The criteria's weights add up to {total}; they must add up to {thresholds.weights_total}.",
+        )
+        for c in criteria:
+            need(c.weight > 0, "criteria", f"Criterion '{c.name}' needs a weight above 0.")
+            if thresholds.require_scale_texts:
+                texts = list(c.level_texts or [])
+                missing = [
+                    str(level) for level in range(c.scale_max + 1)
+                    if level >= len(texts) or not str(texts[level]).strip()
+                ]
+                need(
+                    not missing,
+                    "criteria",
+                    f"Criterion '{c.name}' needs a text for score {', '.join(missing)} of its 0–{c.scale_max} scale.",
+                )
+    need(
+        eligibility_count >= thresholds.min_eligibility_criteria,
+        "eligibility_criteria",
+        f"Add at least {thresholds.min_eligibility_criteria} pass/fail eligibility criteria.",
+    )
+    if thresholds.require_terms:
+        need(terms_non_binding, "terms_non_binding", "State that the partnership is non-binding.")
+        need(terms_vendor_owns_prototype, "terms_vendor_owns_prototype", "State that the vendor owns the prototype.")
+        need(
+            terms_separate_purchase,
+            "terms_separate_purchase",
+            "State that any later purchase needs a separate contract.",
+        )
+    need(bool(tie_break.strip()), "tie_break", "Publish how equal totals are separated (the tie-break rules).")
+    need(bool(contact_email.strip()), "contact_email", "Give a contact e-mail address.")
+    if question_deadline is None:
+        problems.append(Problem("question_deadline", "Set the question deadline."))
+    if submission_deadline is None:
+        problems.append(Problem("submission_deadline", "Set the submission deadline."))
+    if question_deadline is not None and submission_deadline is not None:
+        need(
+            question_deadline < submission_deadline,
+            "question_deadline",
+            "The question deadline must come before the submission deadline.",
+        )
+    if question_deadline is not None and now is not None:
+        need(question_deadline > now, "question_deadline", "The question deadline has already passed.")
+    return problems

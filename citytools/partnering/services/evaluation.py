@@ -1,0 +1,1 @@
+"""See citytools.partnering.services."""

@@ -1,0 +1,1 @@
+"""Pages of the Invitation to Partner, one module per part of the process."""

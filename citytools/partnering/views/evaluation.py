@@ -1,0 +1,3 @@
+"""Pages: evaluation."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Pages: outcome."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Pages: proposals."""
+
+urlpatterns: list = []
