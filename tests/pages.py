@@ -125,6 +125,18 @@ def _open_contract():
     return Contract.objects.active().filter(confidential=False).order_by("end_date", "pk").first()
 
 
+def _challenge(*states):
+    """The first demo challenge in one of `states` (citytools.partnering.models.State values)."""
+
+    def kwargs():
+        from citytools.partnering.models import Challenge
+
+        challenge = Challenge.objects.filter(state__in=states).order_by("pk").first()
+        return None if challenge is None else {"slug": challenge.slug}
+
+    return kwargs
+
+
 def _earliest_version(lookup: Callable):
     """A record and its first history row, for the restore confirmation page.
 
