@@ -1,0 +1,103 @@
+"""`citytools worker`: the background worker of City Tools.
+
+It runs the database task queue with django-tasks-db's own worker (the e-mails that
+citytools.partnering.notify queues) and, on a small scheduler thread, queues
+citytools.partnering.tasks.advance_deadlines every `--interval` seconds (a minute by
+default), so deadlines close on time even when nobody visits the site. Without a worker the
+site still works: deadlines close on every request, and e-mails wait in the queue.
+"""
+
+import logging
+import threading
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import close_old_connections, connection
+from django.utils.crypto import get_random_string
+from django_tasks_db.compat import DEFAULT_TASK_BACKEND_ALIAS, DEFAULT_TASK_QUEUE_NAME, task_backends
+from django_tasks_db.backend import DatabaseBackend
+from django_tasks_db.management.commands.db_worker import Worker, valid_interval
+
+from citytools.partnering.tasks import advance_deadlines
+
+logger = logging.getLogger("citytools.worker")
+
+# How often the queue is polled for new work when it is empty, in seconds.
+POLL_SECONDS = 1.0
+
+
+class Scheduler(threading.Thread):
+    """Queues the deadline task now and then every `interval` seconds until stopped."""
+
+    def __init__(self, interval: float):
+        super().__init__(name="citytools-scheduler", daemon=True)
+        self.interval = interval
+        self.stopped = threading.Event()
+
+    def tick(self) -> None:
+        try:
+            advance_deadlines.enqueue()
+        except Exception:  # a database hiccup must not end the scheduler; the next tick retries
+            logger.exception("Could not queue the deadline task.")
+        finally:
+            connection.close()
+
+    def run(self) -> None:
+        while not self.stopped.is_set():
+            self.tick()
+            self.stopped.wait(self.interval)
+
+    def stop(self) -> None:
+        self.stopped.set()
+
+
+class Command(BaseCommand):
+    help = (
+        "Run the background worker: the database task queue (e-mails) and, every --interval "
+        "seconds, the task that closes questions and submissions whose deadlines have passed. "
+        "With --once, queue the deadline task, run everything queued and exit."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--once", action="store_true", help="Queue the deadline task, run what is queued, then exit.")
+        parser.add_argument(
+            "--interval", type=valid_interval, default=60.0,
+            help="Seconds between two runs of the deadline task (default: %(default)s).",
+        )
+        parser.add_argument("--queue-name", default=DEFAULT_TASK_QUEUE_NAME, help="The queue to run (default: %(default)s).")
+        parser.add_argument("--backend", default=DEFAULT_TASK_BACKEND_ALIAS, help="The task backend (default: %(default)s).")
+
+    def handle(self, *args, once: bool, interval: float, queue_name: str, backend: str, **options):
+        if not isinstance(task_backends[backend], DatabaseBackend):
+            raise CommandError(
+                f"The task backend {backend!r} is not the database queue: with CITYTOOLS_TASKS_IMMEDIATE set, "
+                "tasks run at once and there is nothing for a worker to do."
+            )
+        if options.get("verbosity", 1) > 0:
+            for name in ("citytools.worker", "django_tasks_db"):
+                log = logging.getLogger(name)
+                log.setLevel(logging.INFO)
+                if not log.handlers:
+                    log.addHandler(logging.StreamHandler(self.stdout))
+        worker = Worker(
+            queue_names=queue_name.split(","),
+            interval=POLL_SECONDS,
+            batch=once,
+            backend_name=backend,
+            startup_delay=False,
+            max_tasks=None,
+            worker_id=get_random_string(32),
+            excluded_queue_names=[],
+        )
+        if once:
+            advance_deadlines.enqueue()
+            worker.run()
+            self.stdout.write("The queue is empty.")
+            return
+        scheduler = Scheduler(interval)
+        scheduler.start()
+        worker.configure_signals()
+        try:
+            worker.run()
+        finally:
+            scheduler.stop()
+            close_old_connections()
