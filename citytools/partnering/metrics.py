@@ -47,6 +47,9 @@ class ChallengeFacts:
     applicants: tuple[Applicant, ...] = ()
     questions: int = 0
     satisfaction: tuple[int, ...] = ()  # answers of applicants and the partner, 1–5
+    # Before submissions close, proposals are sealed: who applied, and their sizes, are not
+    # counted (a share of SMEs would tell something about sealed proposals).
+    sealed: bool = False
 
 
 @dataclass(frozen=True)
@@ -62,6 +65,7 @@ class ChallengeMetrics:
     days_to_partner: int | None
     satisfaction: float | None
     satisfaction_n: int
+    sealed: bool = False
 
     @property
     def sme_share(self) -> float | None:
@@ -103,6 +107,7 @@ def challenge_metrics(facts: ChallengeFacts) -> ChallengeMetrics:
         days_to_partner=days_between(facts.published_at, facts.partnered_at),
         satisfaction=round(mean(answers), 2) if answers else None,
         satisfaction_n=len(answers),
+        sealed=facts.sealed,
     )
 
 
@@ -146,7 +151,8 @@ def across(facts: list[ChallengeFacts]) -> Across:
         first_time=sum(r.first_time for r in rows),
         questions=sum(r.questions for r in rows),
         partnered=len(days),
-        mean_applicants=round(applicants / len(rows), 1) if rows else None,
+        # Challenges still open are not counted: their applicants are not known yet.
+        mean_applicants=round(applicants / len(closed), 1) if (closed := [r for r in rows if not r.sealed]) else None,
         median_days_to_partner=median(days) if days else None,
         mean_days_to_partner=round(mean(days), 1) if days else None,
         satisfaction=round(mean(answers), 2) if answers else None,
@@ -243,7 +249,8 @@ def load_facts(challenges) -> list[ChallengeFacts]:
     for c in challenges:
         mine = owners[c.pk]
         published_day = c.published_at.date()
-        rows = [(s, scale) for cid, s, scale in submitted if cid == c.pk]
+        sealed = c.submissions_closed_at is None
+        rows = [] if sealed else [(s, scale) for cid, s, scale in submitted if cid == c.pk]
         applicant_ids = {s for s, _ in rows}
         earlier_contracts = {s for org, s, start in contracts if org in mine and start < published_day}
         earlier_proposals = {s for s, when, org in earlier if org in mine and when < c.published_at}
@@ -259,6 +266,7 @@ def load_facts(challenges) -> list[ChallengeFacts]:
                 applicants=tuple(Applicant(s, scale, s in new) for s, scale in sorted(rows)),
                 questions=questions.get(c.pk, 0),
                 satisfaction=tuple(answers.get(c.pk, ())),
+                sealed=sealed,
             )
         )
     facts.sort(key=lambda f: f.published_at, reverse=True)

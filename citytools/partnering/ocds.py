@@ -97,7 +97,7 @@ def _award_criteria_details(criteria) -> str:
 def _documents(challenge: Challenge) -> list[dict]:
     documents = []
     for suffix, name, media, title in (
-        ("html", "partnering:challenge_document", "text/html", "The challenge document"),
+        ("html", "partnering:challenge", "text/html", "The challenge document"),
         ("pdf", "partnering:challenge_pdf", "application/pdf", "The challenge document (PDF)"),
     ):
         url = _absolute(name, slug=challenge.slug)
