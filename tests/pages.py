@@ -200,10 +200,20 @@ SAMPLES: dict[str, dict[str, Callable[[], dict | None]]] = {
     "contracts:contract_retire": {"contract": _pk(_open_contract)},
     "contracts:contract_history": {"contract": _pk(_open_contract)},
     "contracts:contract_restore": {"first version": _earliest_version(_open_contract)},
+    # Invitation to Partner: writing a challenge (citytools.partnering.views.authoring).
+    "partnering:challenge": {"draft": _challenge("draft"), "published": _challenge("published"), "co-design": _challenge("co_design")},
+    "partnering:challenge_pdf": {"published challenge": _challenge("published")},
+    "partnering:challenge_edit": {"draft": _challenge("draft")},
+    "partnering:challenge_criteria": {"draft": _challenge("draft")},
+    "partnering:challenge_panel": {"evaluation": _challenge("evaluation")},
+    "partnering:challenge_move": {"in review": _challenge("in_review")},
+    "partnering:challenge_log": {"selection": _challenge("selection")},
+    "partnering:questions": {"published challenge": _challenge("published")},
+    "partnering:addenda": {"published challenge": _challenge("published")},
 }
 
 # URLs that only act on a POST (sign out, revoke): there is no page to load or check.
-ACTIONS = {"accounts:logout", "accounts:revoke_role", "accounts:revoke_invitation"}
+ACTIONS = {"accounts:logout", "accounts:revoke_role", "accounts:revoke_invitation", "partnering:interest", "partnering:question_answer"}
 
 
 # URL name → {label: query string}: states of a page worth checking besides its default,
