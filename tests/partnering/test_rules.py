@@ -1,0 +1,116 @@
+"""citytools.partnering.rules, table-driven and without a database: every (from, to) pair of
+states, whether the move exists and who may make it, and what each role may do."""
+
+import itertools
+
+import pytest
+
+from citytools.partnering import rules
+from citytools.partnering.models import State
+from citytools.partnering.rules import By, ChallengeRoles
+
+S = State
+OWNER, STEWARD, CLOCK = By.OWNER, By.STEWARD, By.CLOCK
+BOTH = {OWNER, STEWARD}
+
+# Written out by hand from the issue (not derived from rules.MOVES), so that a change to the
+# table shows up here. (from, to): (who, needs a reason)
+ALLOWED = {
+    (S.DRAFT, S.IN_REVIEW): ({OWNER}, False),
+    (S.IN_REVIEW, S.PUBLISHED): ({STEWARD}, False),
+    (S.IN_REVIEW, S.DRAFT): (BOTH, True),
+    (S.PUBLISHED, S.QUESTIONS_CLOSED): ({CLOCK}, False),
+    (S.QUESTIONS_CLOSED, S.SUBMISSIONS_CLOSED): ({CLOCK}, False),
+    (S.SUBMISSIONS_CLOSED, S.EVALUATION): (BOTH, False),
+    (S.SUBMISSIONS_CLOSED, S.UNSUCCESSFUL): (BOTH, True),
+    (S.EVALUATION, S.SELECTION): (BOTH, False),
+    (S.EVALUATION, S.UNSUCCESSFUL): (BOTH, True),
+    (S.SELECTION, S.PARTNERED): ({STEWARD}, False),
+    (S.SELECTION, S.UNSUCCESSFUL): (BOTH, True),
+    (S.PARTNERED, S.CO_DESIGN): ({OWNER}, False),
+    (S.CO_DESIGN, S.DEMO): ({OWNER}, False),
+    (S.DEMO, S.CLOSED_OUT): ({OWNER}, False),
+}
+# Cancelled is an exit from every state before partnered, with a published reason.
+for _state in (S.DRAFT, S.IN_REVIEW, S.PUBLISHED, S.QUESTIONS_CLOSED, S.SUBMISSIONS_CLOSED, S.EVALUATION, S.SELECTION):
+    ALLOWED[(_state, S.CANCELLED)] = (BOTH, True)
+
+PEOPLE = {
+    "owner": ChallengeRoles(is_owner=True, is_owner_staff=True),
+    "admin": ChallengeRoles(is_admin=True),
+    "steward": ChallengeRoles(is_steward=True, is_coordinator=True),
+    "evaluator": ChallengeRoles(is_evaluator=True, evaluator_declared=True),
+    "owner staff": ChallengeRoles(is_owner_staff=True),
+    "coordinator": ChallengeRoles(is_coordinator=True),
+    "vendor": ChallengeRoles(suppliers=frozenset({7})),
+    "public": ChallengeRoles(),
+}
+MAKERS = {OWNER: {"owner", "admin"}, STEWARD: {"steward"}, CLOCK: set()}
+
+
+@pytest.mark.parametrize("frm, to", list(itertools.product(State, State)), ids=lambda s: s.value)
+def test_every_pair_of_states(frm, to):
+    move = rules.move(frm, to)
+    if (frm, to) not in ALLOWED:
+        assert move is None, f"{frm} → {to} must not be a move"
+        return
+    who, reason = ALLOWED[(frm, to)]
+    assert move is not None, f"{frm} → {to} must be a move"
+    assert set(move.by) == who
+    assert move.needs_reason == reason
+    allowed_people = set().union(*(MAKERS[b] for b in who))
+    for name, roles in PEOPLE.items():
+        assert roles.may_move(move.by) == (name in allowed_people), f"{name} making {frm} → {to}"
+
+
+def test_nothing_leaves_an_ended_state():
+    for state in rules.ENDED:
+        assert rules.MOVES[state] == ()
+
+
+def test_no_cancellation_after_partnering():
+    for state in (S.PARTNERED, S.CO_DESIGN, S.DEMO, S.CLOSED_OUT):
+        assert rules.move(state, S.CANCELLED) is None
+
+
+@pytest.mark.parametrize("state", list(State), ids=lambda s: s.value)
+def test_only_owners_edit_and_only_drafts(state):
+    for name, roles in PEOPLE.items():
+        assert rules.can_edit(roles, state=state) == (name in ("owner", "admin") and state == S.DRAFT)
+
+
+@pytest.mark.parametrize("state", list(State), ids=lambda s: s.value)
+def test_the_panel_changes_until_scores_lock(state):
+    open_panel = state in (S.DRAFT, S.IN_REVIEW, S.PUBLISHED, S.QUESTIONS_CLOSED, S.SUBMISSIONS_CLOSED, S.EVALUATION)
+    for name, roles in PEOPLE.items():
+        assert rules.can_manage_panel(roles, state=state) == (name in ("owner", "admin") and open_panel)
+
+
+@pytest.mark.parametrize("state", list(State), ids=lambda s: s.value)
+def test_addenda_only_while_open(state):
+    for name, roles in PEOPLE.items():
+        expected = name in ("owner", "admin") and state in (S.PUBLISHED, S.QUESTIONS_CLOSED)
+        assert rules.can_issue_addendum(roles, state=state) == expected
+
+
+@pytest.mark.parametrize(
+    "name, published, sees",
+    [
+        ("public", True, True), ("public", False, False), ("vendor", False, False), ("evaluator", False, True),
+        ("steward", False, True), ("owner staff", False, True), ("coordinator", False, True), ("admin", False, True),
+    ],
+)
+def test_who_sees_a_challenge(name, published, sees):
+    assert rules.can_view(PEOPLE[name], published=published) == sees
+
+
+def test_only_vendor_users_outside_the_panel_apply_and_only_owners_answer():
+    assert {n for n, r in PEOPLE.items() if rules.can_apply(r)} == {"vendor"}
+    assert not rules.can_apply(ChallengeRoles(is_owner_staff=True, suppliers=frozenset({7})))
+    assert {n for n, r in PEOPLE.items() if rules.can_answer_questions(r)} == {"owner", "admin"}
+
+
+def test_the_steward_never_scores():
+    both = ChallengeRoles(is_steward=True, is_evaluator=True, evaluator_declared=True)
+    assert not rules.can_score(both, state=S.EVALUATION, locked=False)
+    assert rules.can_score(PEOPLE["evaluator"], state=S.EVALUATION, locked=False)
