@@ -2,10 +2,118 @@
 
 `build(h)` gets tests/test_authorization.py as `h` (its Who, page, action, api, fixed,
 targeted …) and returns entries for its EXPECTATIONS, keyed by URL name.
+
+Who may do what (citytools.partnering.services.outcome, .rules): once a partner is chosen
+("partnered" in the access world) anyone reads the award notice; a debrief is read by the
+applicant's own users (the vendor), the owners and the steward; co-design progress by the
+panel and the partner (the vendor's company is the partner), and written by the owners and
+the partner; survey results by the owners and the steward (coordinator); the follow-on
+purchase is the owners'. The close-out survey is answered only at demo and close-out, which
+no challenge of the access world has reached: every answer is refused there. Metrics and
+OCDS open data are public for every published challenge and do not exist for the others.
 """
 
-from tests import partnering_access as p  # noqa: F401
+import datetime
+
+from citytools.partnering.models import Milestone, Proposal
+from tests import partnering_access as p
+
+AWARDED = ("partnered",)
+
+
+def _slug(w, t):
+    return {"slug": w.challenge(t).slug}
+
+
+def _on(targets, who):
+    return lambda role, target: target in targets and who(role, target)
+
+
+def _proposal_pk(w, t) -> int:
+    return Proposal.objects.get(challenge=w.challenge(t), supplier=w.people.vendor_company).pk
+
+
+def _milestone_pk(w, t) -> int:
+    milestone, _ = Milestone.objects.get_or_create(
+        challenge=w.challenge(t), title="First prototype", defaults={"due_date": datetime.date(2030, 1, 31)}
+    )
+    return milestone.pk
+
+
+def _contract(w, t):
+    """A contract of the owning organisation with the partner, to link as a purchase."""
+    from citytools.contracts.models import Contract
+
+    contract, _ = Contract.objects.get_or_create(
+        organisation=w.organisation("own"), supplier=w.people.vendor_company, reference="ITP-FOLLOW-ON",
+        defaults={
+            "title": "Status page licences", "start_date": datetime.date(2030, 1, 1), "end_date": datetime.date(2031, 12, 31),
+            "currency": "CAD",
+        },
+    )
+    return contract
 
 
 def build(h) -> dict:
-    return {}
+    everyone_awarded = h.Who("anyone, once a partner is chosen", _on(AWARDED, lambda r, t: True))
+    published = h.Who("anyone, for a published challenge", lambda r, t: t in p.PUBLISHED)
+    debrief_readers = h.Who(
+        "the applicant's users, the owners and the steward, once awarded",
+        _on(AWARDED, lambda r, t: p.owner(r, t) or p.steward(r, t) or p.applicant(r, t)),
+    )
+    followers = h.Who("the panel and the partner, once awarded", _on(AWARDED, lambda r, t: p.panel(r, t) or p.applicant(r, t)))
+    codesigners = h.Who("the owners and the partner, once awarded", _on(AWARDED, lambda r, t: p.owner(r, t) or p.applicant(r, t)))
+    respondents = h.Who("the owners and the partner, once awarded", _on(AWARDED, lambda r, t: p.owner(r, t) or p.applicant(r, t)))
+    survey_readers = h.Who("the owners and the steward, once awarded", _on(AWARDED, lambda r, t: p.owner(r, t) or p.steward(r, t)))
+    owners_awarded = h.Who("the owners, once awarded", _on(AWARDED, p.owner))
+    nobody_yet = h.Who("nobody before the demo", lambda r, t: False)
+
+    slug = h.targeted(_slug, p.ALL)
+    milestone = {"title": "Test with residents", "due_date": "2030-02-28"}
+    check_in = {"status": "on_track", "note": "Two sessions held."}
+    survey = {"satisfaction": 4, "clarity": 5}
+    return {
+        # Pages.
+        "partnering:metrics": h.page(h.EVERYONE),
+        "partnering:lessons": h.page(h.SIGNED_IN),
+        "partnering:notifications": h.page(h.SIGNED_IN),
+        "partnering:award": h.page(everyone_awarded, **slug),
+        "partnering:purchase_add": h.page(
+            owners_awarded, write=owners_awarded, **slug,
+            data=lambda w, t, m: {"contract": str(_contract(w, t).pk), "note": "Licences."},
+        ),
+        "partnering:debriefs": h.page(debrief_readers, **slug),
+        "partnering:debrief_proposal": h.page(
+            debrief_readers, **h.targeted(lambda w, t: {**_slug(w, t), "pk": _proposal_pk(w, t)}, p.PUBLISHED)
+        ),
+        "partnering:codesign": h.page(followers, **slug),
+        "partnering:milestone_add": h.page(codesigners, write=codesigners, **slug, data=lambda w, t, m: milestone),
+        "partnering:milestone_done": h.action(
+            codesigners, **h.targeted(lambda w, t: {**_slug(w, t), "pk": _milestone_pk(w, t)}, p.ALL)
+        ),
+        "partnering:checkin_add": h.page(codesigners, write=codesigners, **slug, data=lambda w, t, m: check_in),
+        "partnering:survey": h.page(respondents, write=nobody_yet, **slug, data=lambda w, t, m: survey),
+        "partnering:survey_results": h.page(survey_readers, **slug),
+        "partnering:challenge_metrics": h.page(published, **slug),
+        "partnering:ocds": h.page(published, **slug),
+        # The API.
+        "api:challenges_metrics": h.api(h.EVERYONE)(),
+        "api:challenge_award": h.api(everyone_awarded)(**slug),
+        "api:challenge_debrief": h.api(debrief_readers)(
+            **h.targeted(lambda w, t: {**_slug(w, t), "proposal_id": _proposal_pk(w, t)}, p.PUBLISHED)
+        ),
+        "api:challenge_codesign": h.api(followers)(**slug),
+        "api:challenge_milestone_add": h.api(None, post=codesigners)(**slug, data=lambda w, t, m: milestone),
+        "api:challenge_milestone_done": h.api(None, post=codesigners)(
+            **h.targeted(lambda w, t: {**_slug(w, t), "milestone_id": _milestone_pk(w, t)}, p.ALL)
+        ),
+        "api:challenge_checkin_add": h.api(None, post=codesigners)(**slug, data=lambda w, t, m: check_in),
+        "api:challenge_survey_respond": h.api(None, post=nobody_yet)(**slug, data=lambda w, t, m: survey),
+        "api:challenge_survey_results": h.api(survey_readers)(**slug),
+        "api:challenge_purchase_add": h.api(None, post=owners_awarded)(
+            **slug, data=lambda w, t, m: {"contract_id": _contract(w, t).pk, "note": "Licences."}
+        ),
+        "api:challenge_metrics": h.api(published)(**slug),
+        "api:challenge_ocds": h.api(published)(**slug),
+        "api:challenge_ocds_record": h.api(published)(**slug),
+    }

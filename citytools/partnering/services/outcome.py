@@ -463,7 +463,7 @@ def respond_to_survey(
     if kind is None:
         raise Forbidden("Only applicants, the partner and the owners answer this survey.")
     if not survey_open(challenge):
-        raise DomainError("The survey opens at the demo and close-out.", code="survey_closed")
+        raise Forbidden("The survey opens at the demo and close-out.")
     satisfaction = _score_1_to_5(satisfaction, "satisfaction", "satisfied you are with the process")
     clarity = _score_1_to_5(clarity, "clarity", "clear the challenge document was")
     if effort_hours is not None and (effort_hours < 0 or effort_hours > 10000):
@@ -536,7 +536,7 @@ def summarise(responses: list[SurveyResponse], *, with_comments: bool) -> Survey
 
 def survey_summary(challenge: Challenge, *, viewer) -> SurveySummary:
     roles = roles_for(viewer, challenge)
-    if not may_read_survey(roles):
+    if challenge.state not in rules.AWARDED or not may_read_survey(roles):
         raise NotFound("No survey results to show.")
     responses = list(challenge.survey_responses.all())
     return summarise(responses, with_comments=may_read_survey_comments(roles))
@@ -613,13 +613,11 @@ def record_purchase(challenge: Challenge, *, actor, viewer, contract, note: str 
     """Link a contract for the partner's product: the purchase stays a separate contract of an
     owning organisation (the Invitation to Partner itself buys nothing)."""
     roles = roles_for(viewer, challenge)
-    if not rules.can_view(roles, published=challenge.is_published):
-        raise NotFound("No such challenge.")
+    partner = partner_supplier_id(challenge)
+    if not rules.can_view(roles, published=challenge.is_published) or partner is None:
+        raise NotFound("No award has been made for this challenge.")
     if not roles.manages:
         raise Forbidden("Only the challenge's owners record a follow-on purchase.")
-    partner = partner_supplier_id(challenge)
-    if partner is None:
-        raise DomainError("A follow-on purchase can be recorded once a partner is chosen.", code="not_awarded")
     from citytools.contracts.models import Contract
 
     if contract is None or not Contract.objects.visible_to(viewer).filter(pk=contract.pk).exists():
