@@ -173,6 +173,18 @@ def _fixed(kwargs: dict):
     return lambda: kwargs
 
 
+def _selected_proposal(*states):
+    """The partner's proposal of the first demo challenge in one of `states`, for debriefs."""
+
+    def kwargs():
+        from citytools.partnering.models import Challenge
+
+        challenge = Challenge.objects.filter(state__in=states, selected_proposal__isnull=False).order_by("pk").first()
+        return None if challenge is None else {"slug": challenge.slug, "pk": challenge.selected_proposal_id}
+
+    return kwargs
+
+
 # URL name → {label: function returning the URL's kwargs from the database, or None}.
 # Pages behind sign-in are fetched anonymously, so they show the sign-in page they redirect to.
 SAMPLES: dict[str, dict[str, Callable[[], dict | None]]] = {
@@ -210,10 +222,22 @@ SAMPLES: dict[str, dict[str, Callable[[], dict | None]]] = {
     "partnering:challenge_log": {"selection": _challenge("selection")},
     "partnering:questions": {"published challenge": _challenge("published")},
     "partnering:addenda": {"published challenge": _challenge("published")},
+    # After selection (citytools.partnering.views.outcome).
+    "partnering:award": {"co-design": _challenge("co_design", "closed_out")},
+    "partnering:purchase_add": {"co-design": _challenge("co_design", "closed_out")},
+    "partnering:debriefs": {"co-design": _challenge("co_design", "closed_out")},
+    "partnering:debrief_proposal": {"partner's debrief": _selected_proposal("co_design", "closed_out")},
+    "partnering:codesign": {"co-design": _challenge("co_design")},
+    "partnering:milestone_add": {"co-design": _challenge("co_design")},
+    "partnering:checkin_add": {"co-design": _challenge("co_design")},
+    "partnering:survey": {"closed out": _challenge("closed_out", "co_design")},
+    "partnering:survey_results": {"closed out": _challenge("closed_out", "co_design")},
+    "partnering:challenge_metrics": {"published": _challenge("published"), "closed out": _challenge("closed_out", "co_design")},
+    "partnering:ocds": {"co-design": _challenge("co_design", "closed_out")},
 }
 
 # URLs that only act on a POST (sign out, revoke): there is no page to load or check.
-ACTIONS = {"accounts:logout", "accounts:revoke_role", "accounts:revoke_invitation", "partnering:interest", "partnering:question_answer"}
+ACTIONS = {"partnering:milestone_done", "accounts:logout", "accounts:revoke_role", "accounts:revoke_invitation", "partnering:interest", "partnering:question_answer"}
 
 
 # URL name → {label: query string}: states of a page worth checking besides its default,
