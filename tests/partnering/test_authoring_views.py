@@ -335,3 +335,21 @@ def test_the_command_writes_the_document(cast, published, draft, tmp_path):
     assert "Understanding of the challenge" in (tmp_path / "draft.html").read_text()
     with pytest.raises(CommandError):
         call_command("challenge_document", "no-such-challenge", "--output", str(tmp_path / "x.pdf"))
+
+
+def test_the_publication_rules_command_lists_creates_and_changes(cast):
+    out = io.StringIO()
+    call_command("publication_rules", "london-boroughs", "--name", "London boroughs", "--currency", "gbp", "--max-budget", "40000", stdout=out)
+    assert "Created london-boroughs" in out.getvalue()
+    call_command("publication_rules", "london-boroughs", "--max-weeks", "10", "--min-weeks", "8", "--require-terms", "no", stdout=out)
+    from citytools.partnering.models import PublicationRules
+
+    rules = PublicationRules.objects.get(slug="london-boroughs")
+    assert (rules.currency, rules.max_budget, rules.min_weeks, rules.max_weeks, rules.require_terms) == ("GBP", 40000, 8, 10, False)
+    listing = io.StringIO()
+    call_command("publication_rules", stdout=listing)
+    assert "london-boroughs: London boroughs; budget at most 40,000 GBP; co-design 8–10 weeks" in listing.getvalue()
+    with pytest.raises(CommandError):
+        call_command("publication_rules", "london-boroughs", "--min-weeks", "12")
+    with pytest.raises(CommandError):
+        call_command("publication_rules", "nowhere")

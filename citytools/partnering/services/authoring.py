@@ -739,3 +739,44 @@ def challenge_history(challenge: Challenge) -> list[dict]:
         )
         previous = row
     return list(reversed(entries))
+
+
+# Publication rules (per jurisdiction) ----------------------------------------------------------
+
+RULE_FIELDS = (
+    "name", "currency", "max_budget", "min_weeks", "max_weeks", "weights_total", "require_scale_texts",
+    "require_terms", "min_eligibility_criteria", "addendum_notice_days",
+)
+
+
+def save_publication_rules(*, actor=None, slug: str, **values) -> tuple[PublicationRules, bool]:
+    """Create or change one jurisdiction's publication checks (the operators' command door).
+    Returns the rules and whether they were created. Challenges already published keep the
+    checks they passed; the new values apply to the next moves."""
+    unknown = sorted(set(values) - set(RULE_FIELDS))
+    if unknown:
+        raise DomainError(f"Unknown settings: {', '.join(unknown)}.")
+    slug = slugify(slug)
+    if not slug:
+        raise DomainError("Give the rules a slug, like city-of-toronto.", field="slug")
+    values = {k: v for k, v in values.items() if v is not None}
+    if "currency" in values:
+        values["currency"] = str(values["currency"]).upper()
+        if not re.fullmatch(r"[A-Z]{3}", values["currency"]):
+            raise DomainError("Give the currency as a three-letter code, like CAD.", field="currency")
+    with transaction.atomic():
+        rules_ = PublicationRules.objects.select_for_update().filter(slug=slug).first()
+        created = rules_ is None
+        if created:
+            if not values.get("name"):
+                raise DomainError("New rules need a name, like 'City of Toronto'.", field="name")
+            rules_ = PublicationRules(slug=slug)
+        for name, value in values.items():
+            setattr(rules_, name, value)
+        if rules_.min_weeks > rules_.max_weeks:
+            raise DomainError("The shortest co-design cannot be longer than the longest.", field="min_weeks")
+        if rules_.max_budget is not None and Decimal(rules_.max_budget) < 0:
+            raise DomainError("The budget cap cannot be negative.", field="max_budget")
+        rules_._history_user = actor
+        rules_.save()
+    return rules_, created

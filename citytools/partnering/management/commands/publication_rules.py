@@ -1,0 +1,61 @@
+"""List, create or change the publication checks of a jurisdiction.
+
+`citytools publication_rules` lists them; `citytools publication_rules london-boroughs
+--name "London boroughs" --currency GBP --max-budget 40000` creates or changes one.
+"""
+
+from decimal import Decimal
+
+from citytools.core.management.base import DomainCommand
+from citytools.partnering.models import PublicationRules
+from citytools.partnering.services.authoring import save_publication_rules
+
+
+def _flag(value):
+    return None if value is None else value == "yes"
+
+
+class Command(DomainCommand):
+    help = (
+        "List the publication rules of each jurisdiction, or create or change one: "
+        "`citytools publication_rules <slug> --name NAME --currency CAD --max-budget 50000 --min-weeks 12 "
+        "--max-weeks 16 --weights-total 100 --addendum-notice-days 7`."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("slug", nargs="?", help="The rules to create or change; leave out to list them all.")
+        parser.add_argument("--name")
+        parser.add_argument("--currency", help="ISO 4217 code of the budget cap, e.g. CAD.")
+        parser.add_argument("--max-budget", type=Decimal)
+        parser.add_argument("--min-weeks", type=int)
+        parser.add_argument("--max-weeks", type=int)
+        parser.add_argument("--weights-total", type=int)
+        parser.add_argument("--min-eligibility-criteria", type=int)
+        parser.add_argument("--addendum-notice-days", type=int)
+        parser.add_argument("--require-scale-texts", choices=["yes", "no"])
+        parser.add_argument("--require-terms", choices=["yes", "no"])
+
+    def handle(self, *args, slug=None, **options):
+        if not slug:
+            for r in PublicationRules.objects.order_by("slug"):
+                self.stdout.write(
+                    f"{r.slug}: {r.name}; budget at most {r.max_budget:,.0f} {r.currency}; co-design {r.min_weeks}–"
+                    f"{r.max_weeks} weeks; weights total {r.weights_total}; addendum notice {r.addendum_notice_days} days; "
+                    f"scale texts {'required' if r.require_scale_texts else 'optional'}; "
+                    f"terms {'required' if r.require_terms else 'optional'}."
+                )
+            return
+        rules, created = save_publication_rules(
+            slug=slug,
+            name=options["name"],
+            currency=options["currency"],
+            max_budget=options["max_budget"],
+            min_weeks=options["min_weeks"],
+            max_weeks=options["max_weeks"],
+            weights_total=options["weights_total"],
+            min_eligibility_criteria=options["min_eligibility_criteria"],
+            addendum_notice_days=options["addendum_notice_days"],
+            require_scale_texts=_flag(options["require_scale_texts"]),
+            require_terms=_flag(options["require_terms"]),
+        )
+        self.stdout.write(f"{'Created' if created else 'Changed'} {rules.slug}: {rules.name}.")
