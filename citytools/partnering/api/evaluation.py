@@ -36,7 +36,7 @@ class DeclarationOut(Schema):
 
 
 @router.post(
-    "/{slug}/declaration", response=DeclarationOut, auth=django_auth, url_name="declaration",
+    "/{slug}/declaration", response=DeclarationOut, auth=django_auth, url_name="challenge_declaration",
     summary="Sign your conflict-of-interest declaration (evaluators, after submissions close)",
 )
 def declare(request, slug: str, payload: DeclarationIn):
@@ -70,7 +70,7 @@ class ScoringOut(Schema):
 
 
 @router.get(
-    "/{slug}/scoring", response=ScoringOut, auth=django_auth, url_name="scoring",
+    "/{slug}/scoring", response=ScoringOut, auth=django_auth, url_name="challenge_scoring",
     summary="Your scoring list and progress (evaluators)",
 )
 def scoring(request, slug: str):
@@ -112,7 +112,7 @@ class ProposalScoresOut(Schema):
 
 
 @router.put(
-    "/{slug}/proposals/{proposal_id}/scores", response=ProposalScoresOut, auth=django_auth, url_name="scores",
+    "/{slug}/proposals/{proposal_id}/scores", response=ProposalScoresOut, auth=django_auth, url_name="challenge_scores",
     summary="Save your scores of one proposal (evaluators who declared no conflict, during evaluation)",
 )
 def put_scores(request, slug: str, proposal_id: int, payload: ScoresIn):
@@ -138,7 +138,7 @@ class CompletedOut(Schema):
 
 
 @router.post(
-    "/{slug}/scoring/complete", response=CompletedOut, auth=django_auth, url_name="scoring_complete",
+    "/{slug}/scoring/complete", response=CompletedOut, auth=django_auth, url_name="challenge_scoring_complete",
     summary="Say you have finished: every eligible proposal scored on every criterion",
 )
 def complete(request, slug: str):
@@ -226,7 +226,7 @@ def consensus_out(challenge, rows) -> dict:
 
 
 @router.get(
-    "/{slug}/consensus", response=ConsensusOut, auth=django_auth, url_name="consensus",
+    "/{slug}/consensus", response=ConsensusOut, auth=django_auth, url_name="challenge_consensus",
     summary="Consensus scores, totals and ranking (the panel, once the scores are locked)",
 )
 def get_consensus(request, slug: str):
@@ -241,7 +241,7 @@ class ConsensusIn(Schema):
 
 
 @router.put(
-    "/{slug}/consensus/{proposal_id}/{criterion_id}", response=CellOut, auth=django_auth, url_name="consensus_score",
+    "/{slug}/consensus/{proposal_id}/{criterion_id}", response=CellOut, auth=django_auth, url_name="challenge_consensus_score",
     summary="Agree one consensus score (owners or steward, during selection)",
 )
 def put_consensus(request, slug: str, proposal_id: int, criterion_id: int, payload: ConsensusIn):
@@ -284,7 +284,7 @@ def selection_out(challenge) -> dict:
 
 
 @router.post(
-    "/{slug}/selection", response=SelectionOut, auth=django_auth, url_name="selection",
+    "/{slug}/selection", response=SelectionOut, auth=django_auth, url_name="challenge_selection",
     summary="Nominate the partner (owners, during selection, every evaluation complete)",
 )
 def select(request, slug: str, payload: SelectionIn):
@@ -301,7 +301,7 @@ def select(request, slug: str, payload: SelectionIn):
 
 
 @router.post(
-    "/{slug}/selection/sign-off", response=SelectionOut, auth=django_auth, url_name="selection_sign_off",
+    "/{slug}/selection/sign-off", response=SelectionOut, auth=django_auth, url_name="challenge_selection_sign_off",
     summary="Sign off the nominated partner (the steward): the challenge becomes partnered",
 )
 def sign_off(request, slug: str):

@@ -137,7 +137,7 @@ def _tagged(response: HttpResponse, proposal: Proposal) -> dict:
 
 
 @router.get(
-    "/{slug}/proposal", response=MyProposalOut, auth=django_auth, url_name="my_proposal",
+    "/{slug}/proposal", response=MyProposalOut, auth=django_auth, url_name="challenge_my_proposal",
     summary="Your proposal for a challenge (vendor users; 404 until you start one)",
 )
 def get_my_proposal(request, slug: str, response: HttpResponse, supplier: str | None = None):
@@ -145,7 +145,7 @@ def get_my_proposal(request, slug: str, response: HttpResponse, supplier: str | 
 
 
 @router.put(
-    "/{slug}/proposal", response=MyProposalOut, auth=django_auth, url_name="my_proposal_save",
+    "/{slug}/proposal", response=MyProposalOut, auth=django_auth, url_name="challenge_my_proposal_save",
     summary="Create or change your draft (until the submission deadline)",
 )
 def put_my_proposal(request, slug: str, payload: ProposalIn, response: HttpResponse, supplier: str | None = None):
@@ -171,7 +171,7 @@ def _act(request, slug, supplier, act, response):
 
 
 @router.post(
-    "/{slug}/proposal/submit", response=MyProposalOut, auth=django_auth, url_name="proposal_submit",
+    "/{slug}/proposal/submit", response=MyProposalOut, auth=django_auth, url_name="challenge_proposal_submit",
     summary="Submit your proposal; the answer carries the receipt's hash",
 )
 def submit(request, slug: str, response: HttpResponse, supplier: str | None = None):
@@ -179,7 +179,7 @@ def submit(request, slug: str, response: HttpResponse, supplier: str | None = No
 
 
 @router.post(
-    "/{slug}/proposal/withdraw", response=MyProposalOut, auth=django_auth, url_name="proposal_withdraw",
+    "/{slug}/proposal/withdraw", response=MyProposalOut, auth=django_auth, url_name="challenge_proposal_withdraw",
     summary="Withdraw your proposal (it can be changed and submitted again until the deadline)",
 )
 def withdraw(request, slug: str, response: HttpResponse, supplier: str | None = None):
@@ -187,7 +187,7 @@ def withdraw(request, slug: str, response: HttpResponse, supplier: str | None = 
 
 
 @router.post(
-    "/{slug}/proposal/reconfirm", response=MyProposalOut, auth=django_auth, url_name="proposal_reconfirm",
+    "/{slug}/proposal/reconfirm", response=MyProposalOut, auth=django_auth, url_name="challenge_proposal_reconfirm",
     summary="Re-confirm your submitted proposal after a material addendum (a new receipt)",
 )
 def reconfirm(request, slug: str, response: HttpResponse, supplier: str | None = None):
@@ -201,7 +201,7 @@ class ReceiptOut(Schema):
 
 
 @router.get(
-    "/{slug}/proposal/receipt", response=ReceiptOut, auth=django_auth, url_name="proposal_receipt",
+    "/{slug}/proposal/receipt", response=ReceiptOut, auth=django_auth, url_name="challenge_proposal_receipt",
     summary="Your receipt: recompute SHA-256 of the document (JSON, sorted keys, no spaces) to check it",
 )
 def receipt(request, slug: str, supplier: str | None = None):
@@ -209,7 +209,7 @@ def receipt(request, slug: str, supplier: str | None = None):
 
 
 @router.post(
-    "/{slug}/proposal/attachments", response={201: AttachmentOut}, auth=django_auth, url_name="attachment_add",
+    "/{slug}/proposal/attachments", response={201: AttachmentOut}, auth=django_auth, url_name="challenge_attachment_add",
     summary="Attach a file (multipart/form-data, field `file`); PDF, office documents, images, text or CSV",
 )
 def add_attachment(request, slug: str, file: UploadedFile | None = File(None), supplier: str | None = None):
@@ -222,7 +222,7 @@ def add_attachment(request, slug: str, file: UploadedFile | None = File(None), s
 
 @router.delete(
     "/{slug}/proposal/attachments/{attachment_id}", response={204: None}, auth=django_auth,
-    url_name="attachment_remove", summary="Remove an attachment from your proposal",
+    url_name="challenge_attachment_remove", summary="Remove an attachment from your proposal",
 )
 def remove_attachment(request, slug: str, attachment_id: int, supplier: str | None = None):
     proposal = _mine(request, slug, supplier)
@@ -252,7 +252,7 @@ class ProposalsOut(Schema):
 
 
 @router.get(
-    "/{slug}/proposals", response=ProposalsOut, auth=django_auth, url_name="proposals",
+    "/{slug}/proposals", response=ProposalsOut, auth=django_auth, url_name="challenge_proposals",
     summary="The challenge's proposals for its panel: only the count until submissions close",
 )
 def list_proposals(request, slug: str):
@@ -324,7 +324,7 @@ def proposal_out(request, challenge, proposal) -> dict:
 
 
 @router.get(
-    "/{slug}/proposals/{proposal_id}", response=ProposalOut, auth=django_auth, url_name="proposal",
+    "/{slug}/proposals/{proposal_id}", response=ProposalOut, auth=django_auth, url_name="challenge_proposal",
     summary="One proposal: its supplier always; the panel once submissions close (404 while sealed)",
 )
 def get_proposal(request, slug: str, proposal_id: int):
@@ -345,7 +345,7 @@ class EligibilityIn(Schema):
 
 @router.put(
     "/{slug}/proposals/{proposal_id}/eligibility", response=ProposalOut, auth=django_auth,
-    url_name="proposal_eligibility",
+    url_name="challenge_proposal_eligibility",
     summary="Screen a proposal: pass or fail on every eligibility criterion (owners or steward, after the close)",
 )
 def put_eligibility(request, slug: str, proposal_id: int, payload: EligibilityIn):

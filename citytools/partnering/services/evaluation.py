@@ -493,6 +493,8 @@ def select_proposal(challenge: Challenge, *, actor, viewer, proposal, rationale:
 def sign_off(challenge: Challenge, *, actor, viewer, now=None, version: int | None = None) -> Challenge:
     """The steward's sign-off of the nominated partner: the lifecycle's move to partnered."""
     roles = visible_challenge(viewer, challenge)
+    if not roles.is_steward or _state(challenge) != State.SELECTION:
+        raise Forbidden("The procurement steward signs off the selection, during selection.")
     return lifecycle.transition(
         challenge, State.PARTNERED, actor=actor, roles=roles, now=now, version=version,
         reason="The steward signed off the selection.",

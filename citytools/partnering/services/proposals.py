@@ -360,6 +360,7 @@ def add_attachment(proposal: Proposal, *, actor, viewer, upload, now=None) -> At
     """Attach a file to the applicant's own proposal (`upload`: an UploadedFile)."""
     now = now or timezone.now()
     _own(proposal, viewer)
+    _require_open(proposal.challenge, now)
     if upload is None:
         raise DomainError("Choose a file to attach.", field="file")
     content = upload.read(settings.ATTACHMENT_MAX_BYTES + 1)
