@@ -185,6 +185,43 @@ def _selected_proposal(*states):
     return kwargs
 
 
+def _proposal(*states, criterion=False):
+    """A submitted proposal of the first demo challenge in one of `states` (and, with
+    `criterion`, its challenge's first criterion, for a consensus score)."""
+
+    def kwargs():
+        from citytools.partnering.models import Proposal
+
+        proposal = (
+            Proposal.objects.filter(challenge__state__in=states, status="submitted").select_related("challenge")
+            .order_by("challenge__pk", "pk").first()
+        )
+        if proposal is None:
+            return None
+        if criterion:
+            first = proposal.challenge.criteria.order_by("position", "pk").first()
+            return {"slug": proposal.challenge.slug, "proposal_pk": proposal.pk, "criterion_pk": first.pk}
+        return {"slug": proposal.challenge.slug, "pk": proposal.pk}
+
+    return kwargs
+
+
+def _attachment(*states):
+    """An attachment in the demo, or any number: the page is behind sign-in, so fetched
+    anonymously it is the sign-in page whatever the file."""
+
+    def kwargs():
+        from citytools.partnering.models import Attachment, Challenge
+
+        attachment = Attachment.objects.filter(proposal__challenge__state__in=states).order_by("pk").first()
+        if attachment is not None:
+            return {"slug": attachment.proposal.challenge.slug, "pk": attachment.pk}
+        challenge = Challenge.objects.filter(state__in=states).order_by("pk").first()
+        return None if challenge is None else {"slug": challenge.slug, "pk": 1}
+
+    return kwargs
+
+
 # URL name → {label: function returning the URL's kwargs from the database, or None}.
 # Pages behind sign-in are fetched anonymously, so they show the sign-in page they redirect to.
 SAMPLES: dict[str, dict[str, Callable[[], dict | None]]] = {
@@ -234,10 +271,26 @@ SAMPLES: dict[str, dict[str, Callable[[], dict | None]]] = {
     "partnering:survey_results": {"closed out": _challenge("closed_out", "co_design")},
     "partnering:challenge_metrics": {"published": _challenge("published"), "closed out": _challenge("closed_out", "co_design")},
     "partnering:ocds": {"co-design": _challenge("co_design", "closed_out")},
+    # Proposals and evaluation (citytools.partnering.views.proposals and .evaluation).
+    "partnering:my_proposal": {"published": _challenge("published"), "evaluation": _challenge("evaluation")},
+    "partnering:proposal_receipt": {"evaluation": _challenge("evaluation")},
+    "partnering:proposal_receipt_download": {"evaluation": _challenge("evaluation")},
+    "partnering:proposals": {"published (count only)": _challenge("published"), "evaluation": _challenge("evaluation")},
+    "partnering:proposal_detail": {"evaluation": _proposal("evaluation")},
+    "partnering:proposal_screen": {"evaluation": _proposal("evaluation")},
+    "partnering:attachment_download": {"evaluation": _attachment("evaluation", "selection", "co_design")},
+    "partnering:declaration": {"evaluation": _challenge("evaluation")},
+    "partnering:scoring": {"evaluation": _challenge("evaluation")},
+    "partnering:score_proposal": {"evaluation": _proposal("evaluation")},
+    "partnering:consensus": {"selection": _challenge("selection")},
+    "partnering:consensus_edit": {"selection": _proposal("selection", criterion=True)},
+    "partnering:selection": {"selection": _challenge("selection")},
 }
 
 # URLs that only act on a POST (sign out, revoke): there is no page to load or check.
-ACTIONS = {"partnering:milestone_done", "accounts:logout", "accounts:revoke_role", "accounts:revoke_invitation", "partnering:interest", "partnering:question_answer"}
+ACTIONS = {"partnering:milestone_done", "accounts:logout", "accounts:revoke_role", "accounts:revoke_invitation", "partnering:interest", "partnering:question_answer",
+    "partnering:proposal_submit", "partnering:proposal_withdraw", "partnering:proposal_reconfirm", "partnering:attachment_add",
+    "partnering:attachment_remove", "partnering:scoring_complete", "partnering:selection_sign_off"}
 
 
 # URL name → {label: query string}: states of a page worth checking besides its default,
