@@ -435,3 +435,22 @@ def test_history_lists_changes_with_who(cast):
     entries = services.challenge_history(challenge)
     assert entries[0]["who"] == str(cast.editor)
     assert any(c["label"] == "Background" and c["new"] == "Calls" for c in entries[0]["changes"])
+
+
+def test_set_owners_makes_a_joint_challenge_within_the_persons_rights(cast):
+    challenge = create(cast, cast.editor, [cast.own])
+    updated = services.set_owners(
+        challenge, actor=cast.admin, viewer=viewer(cast.admin), version=challenge.version,
+        owners=[cast.peer, cast.own], lead=cast.own,
+    )
+    assert updated.owner_ids == {cast.own.pk, cast.peer.pk}
+    assert updated.ownerships.get(lead=True).organisation == cast.own
+    with pytest.raises(Forbidden):
+        services.set_owners(updated, actor=cast.editor, viewer=viewer(cast.editor), version=updated.version, owners=[cast.own, cast.stranger])
+    with pytest.raises(DomainError):
+        services.set_owners(updated, actor=cast.editor, viewer=viewer(cast.editor), version=updated.version, owners=[])
+    with pytest.raises(Conflict):
+        services.set_owners(updated, actor=cast.editor, viewer=viewer(cast.editor), version=1, owners=[cast.own])
+    assert Challenge.objects.get(pk=challenge.pk).owner_ids == {cast.own.pk, cast.peer.pk}
+    alone = services.set_owners(updated, actor=cast.editor, viewer=viewer(cast.editor), version=updated.version, owners=[cast.own])
+    assert alone.owner_ids == {cast.own.pk} and not alone.is_joint
