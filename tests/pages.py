@@ -347,6 +347,7 @@ COLLECTIONS = {
     "service-areas": "inventory.ServiceArea",
     "systems": "inventory.System",
     "contracts": "contracts.Contract",
+    "challenges": "partnering.Challenge",
 }
 
 
