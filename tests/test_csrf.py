@@ -52,6 +52,7 @@ def fill_path(world, path: str) -> str:
         "invitation_id": records.invitation.pk,
         # The CSRF check comes before any lookup, so any id will do for a challenge's question.
         "question_id": 1,
+        "milestone_id": 1,
     }
     if "{history_id}" in path:
         record = records.system if "/systems/" in path else records.contract
