@@ -348,6 +348,7 @@ COLLECTIONS = {
     "systems": "inventory.System",
     "contracts": "contracts.Contract",
     "challenges": "partnering.Challenge",
+    "debriefs": "partnering.Proposal",
 }
 
 
