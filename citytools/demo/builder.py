@@ -1,4 +1,5 @@
-"""Writes the demo: reference data, the London network and an invented market.
+"""Writes the demo: reference data, the London network, an invented market and the
+Invitations to Partner (citytools.demo.partnering).
 
 `build_demo` is the one service behind `citytools demo`. It loads the shipped reference
 data, asks citytools.demo.plan for the invented market and makes the database match it
@@ -18,6 +19,7 @@ from django.utils import timezone
 from citytools.contracts.models import Contract
 from citytools.core.errors import DomainError
 from citytools.demo import catalogue as cat
+from citytools.demo.partnering import build_partnering
 from citytools.demo.plan import AreaInfo, OrganisationInfo, plan_demo
 from citytools.directory.models import Network, NetworkMembership, Organisation, Supplier
 from citytools.directory.services import load_local_authorities, upsert
@@ -38,6 +40,7 @@ class DemoSummary:
     created: int
     updated: int
     deleted: int
+    challenges: int = 0  # Invitations to Partner (citytools.demo.partnering)
 
 
 def first_of_month() -> datetime.date:
@@ -237,6 +240,11 @@ def build_demo(*, as_of: datetime.date | None = None, seed: int = cat.DEFAULT_SE
                     default_date=timezone.now(), update=kind == "~",
                 )
 
+    # The Invitations to Partner: Toronto's 311 ITP in every state and a London joint ITP.
+    partnering = build_partnering(as_of=as_of)
+    counts["created"] += partnering.created
+    counts["updated"] += partnering.updated
+
     # Whatever the demo made before and no longer generates goes, dependants first.
     stale_contracts = [c.pk for key, c in existing_contracts.items() if key not in desired_contracts]
     deleted = Contract.objects.filter(pk__in=stale_contracts).delete()[1].get("contracts.Contract", 0)
@@ -247,7 +255,9 @@ def build_demo(*, as_of: datetime.date | None = None, seed: int = cat.DEFAULT_SE
     )
     stale_suppliers = [
         supplier.pk
-        for supplier in Supplier.objects.exclude(pk__in=[s.pk for s in suppliers.values()])
+        for supplier in Supplier.objects.exclude(pk__in=[s.pk for s in suppliers.values()]).exclude(
+            pk__in=partnering.supplier_ids
+        )
         if _is_demo(supplier.description)
     ]
     deleted += Supplier.objects.filter(pk__in=stale_suppliers).delete()[1].get("directory.Supplier", 0)
@@ -264,5 +274,6 @@ def build_demo(*, as_of: datetime.date | None = None, seed: int = cat.DEFAULT_SE
         ending_within_year=sum(1 for c in plan.contracts if as_of <= c.end_date <= year_ahead),
         created=counts["created"],
         updated=counts["updated"],
-        deleted=deleted,
+        deleted=deleted + partnering.deleted,
+        challenges=partnering.challenges,
     )

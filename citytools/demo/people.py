@@ -40,6 +40,36 @@ def _largest_supplier():
     )
 
 
+def _partnering_specs() -> list:
+    """The people of the demo's Invitations to Partner (citytools.demo.partnering): the City of
+    Toronto's challenge owner, procurement steward and three evaluators, and four applicants,
+    each a vendor user of a different invented small firm. None until Toronto is in the demo."""
+    from citytools.demo.partnering import ACCOUNT_SUPPLIERS, TORONTO_IDENTIFIER
+
+    toronto = Organisation.objects.filter(identifier=TORONTO_IDENTIFIER).first()
+    if toronto is None:
+        return []
+    specs = [
+        ("owner", "Demo Challenge Owner", {"kind": Role.Kind.EDITOR, "organisation": toronto},
+         f"challenge owner: editor of {toronto.name}"),
+        ("steward", "Demo Procurement Steward", {"kind": Role.Kind.MEMBER, "organisation": toronto},
+         f"procurement steward: member of {toronto.name}"),
+    ]
+    specs += [
+        (f"evaluator{n}", f"Demo Evaluator {n}", {"kind": Role.Kind.MEMBER, "organisation": toronto},
+         f"evaluator: member of {toronto.name}")
+        for n in (1, 2, 3)
+    ]
+    for account, slug in ACCOUNT_SUPPLIERS.items():
+        supplier = Supplier.objects.filter(slug=slug).first()
+        if supplier is not None:
+            specs.append(
+                (account, f"Demo Applicant {account[-1]}", {"kind": Role.Kind.VENDOR, "supplier": supplier},
+                 f"applicant: vendor user of {supplier}")
+            )
+    return specs
+
+
 @transaction.atomic
 def create_demo_people() -> list[DemoAccount]:
     """Make sure each demo account exists with its one role; returns them for printing."""
@@ -56,6 +86,7 @@ def create_demo_people() -> list[DemoAccount]:
         ("coordinator", "Demo Coordinator", {"kind": Role.Kind.COORDINATOR, "network": network}, f"coordinator of {network}"),
         ("vendor", "Demo Vendor", {"kind": Role.Kind.VENDOR, "supplier": supplier}, f"vendor user of {supplier}"),
         ("admin", "Demo Admin", {"kind": Role.Kind.ADMIN}, "platform admin"),
+        *_partnering_specs(),
     ]
     accounts = []
     for name, full_name, role, description in specs:
@@ -74,7 +105,7 @@ def create_demo_people() -> list[DemoAccount]:
             user.save()
         if role["kind"] == Role.Kind.VENDOR:
             # The largest supplier can change when the demo is rebuilt with another seed.
-            Role.objects.filter(user=user, kind=Role.Kind.VENDOR).exclude(supplier=supplier).delete()
+            Role.objects.filter(user=user, kind=Role.Kind.VENDOR).exclude(supplier=role["supplier"]).delete()
         Role.objects.get_or_create(user=user, **role)
         accounts.append(DemoAccount(email=email, full_name=full_name, role=description))
     return accounts

@@ -8,12 +8,43 @@ from citytools.demo.builder import build_demo
 from citytools.demo.catalogue import DEFAULT_SEED
 from citytools.directory.models import Network, NetworkMembership, Organisation, Supplier
 from citytools.inventory.models import Product, ServiceArea, System
+from citytools.partnering import models as partnering
 
 AS_OF = datetime.date(2025, 6, 1)
+# The Invitation to Partner's tables, which the demo writes too (citytools.demo.partnering).
+PARTNERING_TABLES = [
+    partnering.PublicationRules,
+    partnering.Challenge,
+    partnering.ChallengeOwner,
+    partnering.Criterion,
+    partnering.EligibilityCriterion,
+    partnering.Transition,
+    partnering.Interest,
+    partnering.Question,
+    partnering.Addendum,
+    partnering.Proposal,
+    partnering.EligibilityDecision,
+    partnering.Evaluator,
+    partnering.Score,
+    partnering.ConsensusScore,
+    partnering.Notification,
+    partnering.Milestone,
+    partnering.CheckIn,
+    partnering.SurveyResponse,
+]
 
 
 def clear_demo_tables():
     """Delete every row the demo writes, dependants first."""
+    from citytools.accounts.models import Role, User
+    from citytools.partnering.models import Challenge, ConsensusScore, PublicationRules, Score
+
+    Challenge.objects.update(selected_proposal=None)
+    Challenge.objects.all().delete()
+    PublicationRules.objects.all().delete()
+    for model in (Challenge, Score, ConsensusScore, PublicationRules, Role):
+        model.history.all().delete()
+    User.objects.filter(email__endswith="@demo.citytools.invalid").delete()
     Contract.objects.all().delete()
     System.objects.all().delete()
     Product.objects.all().delete()
