@@ -13,7 +13,7 @@ import threading
 from django.core.management.base import BaseCommand, CommandError
 from django.db import close_old_connections, connection
 from django.utils.crypto import get_random_string
-from django_tasks_db.compat import DEFAULT_TASK_BACKEND_ALIAS, DEFAULT_TASK_QUEUE_NAME, task_backends
+from django_tasks_db.compat import DEFAULT_TASK_BACKEND_ALIAS, DEFAULT_TASK_QUEUE_NAME, TASKS_LOGGER, task_backends
 from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.management.commands.db_worker import Worker, valid_interval
 
@@ -73,11 +73,12 @@ class Command(BaseCommand):
                 "tasks run at once and there is nothing for a worker to do."
             )
         if options.get("verbosity", 1) > 0:
-            for name in ("citytools.worker", "django_tasks_db"):
+            for name in ("citytools.worker", "django_tasks_db", TASKS_LOGGER):
                 log = logging.getLogger(name)
                 log.setLevel(logging.INFO)
                 if not log.handlers:
                     log.addHandler(logging.StreamHandler(self.stdout))
+                    log.propagate = False  # once on the console, not again through the root logger
         worker = Worker(
             queue_names=queue_name.split(","),
             interval=POLL_SECONDS,
