@@ -76,7 +76,7 @@ class ChallengeForm(PartneringForm):
 
     owners = forms.MultipleChoiceField(
         label="Owning organisations",
-        help_text="Choose several for a joint Invitation to Partner; the first chosen leads.",
+        help_text="Choose several for a joint Invitation to Partner; the first ticked in this list leads.",
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": "Choose at least one owning organisation."},
     )

@@ -304,8 +304,11 @@ def challenge_criteria(request, slug):
         data = request.POST.copy()
         if "add" in data:
             # "Add another criterion" without JavaScript: the same rows, and one more blank.
-            total = int(data.get("criteria-TOTAL_FORMS") or 0)
-            data["criteria-TOTAL_FORMS"] = str(min(total + 1, 20))
+            try:
+                total = int(data.get("criteria-TOTAL_FORMS") or 0)
+            except ValueError:
+                total = 0
+            data["criteria-TOTAL_FORMS"] = str(max(1, min(total + 1, 20)))
             data["criteria-INITIAL_FORMS"] = "0"
             formset = CriterionFormSet(data, prefix="criteria")
             eligibility = EligibilityForm(data)
