@@ -353,3 +353,40 @@ def test_the_publication_rules_command_lists_creates_and_changes(cast):
         call_command("publication_rules", "london-boroughs", "--min-weeks", "12")
     with pytest.raises(CommandError):
         call_command("publication_rules", "nowhere")
+
+
+def test_a_challenge_from_a_blank_form_to_published_through_the_pages(cast):
+    """An editor writes it, sets the criteria and panel, sends it for review; the steward
+    publishes it; a vendor asks, the editor answers and issues an addendum."""
+    editor, steward, vendor = client(cast.editor), client(cast.coordinator), client(cast.vendor)
+    created = editor.post(
+        url("challenge_new"),
+        form(owners=[cast.own.slug], rules=cast.rules.slug, contact_email="itp@example.org", terms_vendor_owns_prototype="on",
+             terms_separate_purchase="on", tie_break="Higher score on the heaviest criterion wins."),
+    )
+    challenge = Challenge.objects.get()
+    assert created.status_code == 303
+    blocked = text(editor.get(url("challenge", challenge)))
+    assert "Add the evaluation criteria" in blocked
+    assert editor.post(url("challenge_criteria", challenge), criteria_data(challenge)).status_code == 303
+    panel = {"steward": str(cast.coordinator.pk), "evaluators": [str(cast.member.pk)]}
+    assert editor.post(url("challenge_panel", challenge), panel).status_code == 303
+    challenge.refresh_from_db()
+    assert "cannot be published yet" not in text(editor.get(url("challenge", challenge)))
+    assert editor.post(url("challenge_move", challenge), {"to": "in_review", "version": challenge.version}).status_code == 303
+    challenge.refresh_from_db()
+    assert client().get(url("challenge", challenge)).status_code == 404
+    assert "Approve and publish" in text(steward.get(url("challenge", challenge)))
+    assert steward.post(url("challenge_move", challenge), {"to": "published", "version": challenge.version}).status_code == 303
+    challenge.refresh_from_db()
+    assert challenge.state == State.PUBLISHED and challenge.criteria_frozen_at is not None
+    assert client().get(url("challenge", challenge)).status_code == 200
+    assert vendor.post(url("interest", challenge)).status_code == 303
+    assert vendor.post(url("questions", challenge), {"text": "May we partner with a charity?"}).status_code == 303
+    question = Question.objects.get()
+    editor.post(url("question_answer", challenge, pk=question.pk), {f"q{question.pk}-answer": "Yes."})
+    editor.post(url("addenda", challenge), {"title": "Partnering with charities", "body": "Allowed."})
+    page = text(client().get(url("challenge", challenge)))
+    assert "May we partner with a charity?" in page and "Addendum 1: Partnering with charities" in page
+    log = text(editor.get(url("challenge_log", challenge)))
+    assert "Draft → In review" in log and "In review → Open for questions" in log and "Criteria changed" in log
