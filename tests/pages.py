@@ -250,7 +250,7 @@ SAMPLES: dict[str, dict[str, Callable[[], dict | None]]] = {
     "contracts:contract_history": {"contract": _pk(_open_contract)},
     "contracts:contract_restore": {"first version": _earliest_version(_open_contract)},
     # Invitation to Partner: writing a challenge (citytools.partnering.views.authoring).
-    "partnering:challenge": {"draft": _challenge("draft"), "published": _challenge("published"), "co-design": _challenge("co_design")},
+    "partnering:challenge": {"published": _challenge("published"), "co-design": _challenge("co_design"), "cancelled": _challenge("cancelled")},
     "partnering:challenge_pdf": {"published challenge": _challenge("published")},
     "partnering:challenge_edit": {"draft": _challenge("draft")},
     "partnering:challenge_criteria": {"draft": _challenge("draft")},
