@@ -107,7 +107,7 @@ def purchase_add(request, slug):
     if not roles.manages:
         raise PermissionDenied("Only the challenge's owners record a follow-on purchase.")
     contracts = list(services.purchasable_contracts(challenge, viewer=request.viewer))
-    form = PurchaseForm(request.POST or None, contracts=contracts)
+    form = PurchaseForm(request.POST if request.method == "POST" else None, contracts=contracts)
     if request.method == "POST" and form.is_valid():
         try:
             services.record_purchase(
@@ -177,7 +177,7 @@ def _codesign_form(request, slug, *, form_class, template, save, done_message):
     challenge, roles, can_run = _codesign(request, slug)
     if not can_run:
         raise PermissionDenied("Only the owners and the partner record the co-design.")
-    form = form_class(request.POST or None)
+    form = form_class(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             save(challenge, form.cleaned_data)
@@ -239,7 +239,7 @@ def survey(request, slug):
     is_open = services.survey_open(challenge)
     if request.method == "POST" and (answered or not is_open):
         raise PermissionDenied("The survey is not open to you.")
-    form = SurveyForm(request.POST or None)
+    form = SurveyForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
