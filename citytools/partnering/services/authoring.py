@@ -711,7 +711,12 @@ def challenge_history(challenge: Challenge) -> list[dict]:
     history_model = Challenge.history.model
     fields = [f for f in history_model.tracked_fields if f.name not in NOT_LOGGED]
     rows = list(challenge.history.select_related("history_user").order_by("history_date", "history_id"))
-    users = {u.pk: str(u) for u in User.objects.filter(pk__in={getattr(r, "steward_id", None) for r in rows} - {None})}
+    people = {getattr(r, f"{name}_id", None) for r in rows for name in ("steward", "created_by", "signed_off_by")} - {None}
+    users = {u.pk: str(u) for u in User.objects.filter(pk__in=people)}
+    names = {
+        "steward": users, "created_by": users, "signed_off_by": users,
+        "rules": {r.pk: r.name for r in PublicationRules.objects.all()},
+    }
     entries, previous = [], None
     for row in rows:
         changes = []
@@ -723,7 +728,7 @@ def challenge_history(challenge: Challenge) -> list[dict]:
             if previous is None and new in (None, "", False, [], {}):
                 continue
             if f.is_relation:
-                label = {"steward": users}.get(f.name, {})
+                label = names.get(f.name, {})
                 old_text = label.get(old, "Not recorded" if old is None else f"#{old}")
                 new_text = label.get(new, "Not recorded" if new is None else f"#{new}")
             else:
