@@ -349,6 +349,11 @@ COLLECTIONS = {
     "contracts": "contracts.Contract",
     "challenges": "partnering.Challenge",
     "debriefs": "partnering.Proposal",
+    "proposals": "partnering.Proposal",
+    "scoring": "partnering.Proposal",
+    "consensus": "partnering.Proposal",
+    "criteria": "partnering.Criterion",
+    "attachments": "partnering.Attachment",
 }
 
 

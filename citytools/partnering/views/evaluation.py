@@ -317,7 +317,7 @@ urlpatterns = [
     path("<slug:slug>/scoring/complete/", scoring_complete, name="scoring_complete"),
     path("<slug:slug>/scoring/<int:pk>/", score_proposal, name="score_proposal"),
     path("<slug:slug>/consensus/", consensus, name="consensus"),
-    path("<slug:slug>/consensus/<int:proposal_pk>/<int:criterion_pk>/", consensus_edit, name="consensus_edit"),
+    path("<slug:slug>/consensus/<int:proposal_pk>/criteria/<int:criterion_pk>/", consensus_edit, name="consensus_edit"),
     path("<slug:slug>/selection/", selection, name="selection"),
     path("<slug:slug>/selection/sign-off/", selection_sign_off, name="selection_sign_off"),
 ]
