@@ -13,8 +13,8 @@ from citytools.core.errors import Conflict, DomainError, Forbidden, NotFound
 from citytools.partnering.models import Addendum, Challenge, Criterion, Evaluator, Notification, Proposal, Question, Score, State
 from citytools.partnering.scoring import TIE_BREAK_RULES
 from citytools.partnering.services import authoring as services
-from tests.factories import NetworkFactory, OrganisationFactory, RoleFactory, SupplierFactory, UserFactory
-from tests.partnering_world import LEVELS, make_challenge, make_rules
+from tests.factories import NetworkFactory, OrganisationFactory, RoleFactory, SupplierFactory
+from tests.partnering_world import make_challenge, make_rules
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 from pypdf import PdfReader
 
-from citytools.partnering.models import Addendum, Challenge, Evaluator, Interest, Question, State
+from citytools.partnering.models import Addendum, Challenge, Interest, Question, State
 from tests.partnering.test_authoring_services import cast  # noqa: F401 (fixture)
 from tests.partnering_world import make_challenge
 

@@ -347,7 +347,7 @@ def get_challenge(request, slug: str, response: HttpResponse):
 def _update(request, slug: str, changes: dict, response: HttpResponse) -> dict:
     challenge, _ = _challenge(request, slug)
     roles = services.visible_roles(challenge, request.viewer)
-    services._require_editable(roles, challenge)
+    services.require_editable(roles, challenge)
     version = _based_on(request, challenge)
     challenge = _precondition(
         lambda: services.update_challenge(challenge, actor=request.user, viewer=request.viewer, version=version, changes=changes)
@@ -380,7 +380,7 @@ def patch_challenge(request, slug: str, payload: ChallengePatch, response: HttpR
 def put_criteria(request, slug: str, payload: CriteriaIn, response: HttpResponse):
     challenge, roles = _challenge(request, slug)
     if challenge.criteria_frozen_at is None:
-        services._require_editable(roles, challenge)
+        services.require_editable(roles, challenge)
     version = _based_on(request, challenge)
     challenge = _precondition(
         lambda: services.set_criteria(
@@ -445,7 +445,7 @@ def get_checks(request, slug: str):
 )
 def put_panel(request, slug: str, payload: PanelIO):
     challenge, _ = _challenge(request, slug)
-    services._require_panel_manager(challenge, request.viewer)
+    services.require_panel_manager(challenge, request.viewer)
     steward = _user(payload.steward)
     evaluators = [_user(email) for email in payload.evaluators]
     challenge = services.set_panel(

@@ -20,7 +20,6 @@ from django.utils.dateformat import format as format_date
 from django.utils.text import slugify
 
 from citytools.accounts.models import Role, User
-from citytools.accounts.viewer import Viewer
 from citytools.core.errors import Conflict, DomainError, Forbidden, NotFound
 from citytools.directory.models import NetworkMembership, Organisation, Supplier
 from citytools.partnering import lifecycle, rules
@@ -92,7 +91,7 @@ def _save(challenge: Challenge, actor, reason: str | None = None) -> Challenge:
     return challenge
 
 
-def _require_editable(roles, challenge: Challenge) -> None:
+def require_editable(roles, challenge: Challenge) -> None:
     if not roles.manages:
         raise Forbidden("Only the challenge's owners can change it.")
     if not rules.can_edit(roles, state=challenge.state):
@@ -277,11 +276,11 @@ def create_challenge(*, actor, viewer, owners, rules=None, lead=None, slug=None,
 def update_challenge(challenge: Challenge, *, actor, viewer, version: int, changes: dict) -> Challenge:
     """Change the document of a draft; `version` is the one the change was based on."""
     roles = visible_roles(challenge, viewer)
-    _require_editable(roles, challenge)
+    require_editable(roles, challenge)
     clean = _clean_fields(changes)
     with transaction.atomic():
         fresh = _locked(challenge, version)
-        _require_editable(roles, fresh)
+        require_editable(roles, fresh)
         for name, value in clean.items():
             setattr(fresh, name, value)
         _check_dates(fresh)
@@ -292,7 +291,7 @@ def set_owners(challenge: Challenge, *, actor, viewer, version: int, owners, lea
     """Replace the owning organisations of a draft. Owners added must be ones the person may
     open a challenge for; they must keep at least one owner they run themselves."""
     roles = visible_roles(challenge, viewer)
-    _require_editable(roles, challenge)
+    require_editable(roles, challenge)
     current = set(challenge.owners.all())
     added = [o for o in owners if o not in current]
     owners = list(dict.fromkeys(owners))
@@ -358,7 +357,7 @@ def set_criteria(challenge: Challenge, *, actor, viewer, version: int, criteria,
             "The criteria were frozen when the challenge was published; they can no longer change.",
             code="criteria_frozen",
         )
-    _require_editable(roles, challenge)
+    require_editable(roles, challenge)
     rows = _clean_criteria(criteria)
     texts = [str(t).strip() for t in eligibility if str(t).strip()]
     for text in texts:
@@ -368,7 +367,7 @@ def set_criteria(challenge: Challenge, *, actor, viewer, version: int, criteria,
         fresh = _locked(challenge, version)
         if fresh.criteria_frozen_at is not None:
             raise Forbidden("The criteria were frozen when the challenge was published.", code="criteria_frozen")
-        _require_editable(roles, fresh)
+        require_editable(roles, fresh)
         Criterion.objects.filter(challenge=fresh).delete()
         Criterion.objects.bulk_create(
             [Criterion(challenge=fresh, position=position, **row) for position, row in enumerate(rows)]
@@ -409,7 +408,7 @@ def _require_candidate(challenge: Challenge, user, what: str) -> None:
         )
 
 
-def _require_panel_manager(challenge: Challenge, viewer) -> rules.ChallengeRoles:
+def require_panel_manager(challenge: Challenge, viewer) -> rules.ChallengeRoles:
     roles = visible_roles(challenge, viewer)
     if not rules.can_manage_panel(roles, state=challenge.state):
         if not roles.manages:
@@ -421,7 +420,7 @@ def _require_panel_manager(challenge: Challenge, viewer) -> rules.ChallengeRoles
 def assign_steward(challenge: Challenge, *, actor, viewer, user, version: int | None = None) -> Challenge:
     """Name the procurement steward, who approves publication and signs off the selection.
     The steward never scores, so an evaluator cannot be the steward."""
-    _require_panel_manager(challenge, viewer)
+    require_panel_manager(challenge, viewer)
     with transaction.atomic():
         fresh = _locked(challenge, version)
         if user is None:
@@ -441,7 +440,7 @@ def assign_steward(challenge: Challenge, *, actor, viewer, user, version: int | 
 
 
 def assign_evaluator(challenge: Challenge, *, actor, viewer, user, now=None) -> Evaluator:
-    _require_panel_manager(challenge, viewer)
+    require_panel_manager(challenge, viewer)
     now = now or timezone.now()
     with transaction.atomic():
         fresh = _locked(challenge, None)
@@ -455,7 +454,7 @@ def assign_evaluator(challenge: Challenge, *, actor, viewer, user, now=None) -> 
 
 
 def remove_evaluator(challenge: Challenge, *, actor, viewer, user) -> None:
-    _require_panel_manager(challenge, viewer)
+    require_panel_manager(challenge, viewer)
     with transaction.atomic():
         fresh = _locked(challenge, None)
         evaluator = Evaluator.objects.filter(challenge=fresh, user=user).first()
@@ -472,7 +471,7 @@ def remove_evaluator(challenge: Challenge, *, actor, viewer, user) -> None:
 
 def set_panel(challenge: Challenge, *, actor, viewer, steward, evaluators, now=None) -> Challenge:
     """Set the steward and the evaluators at once (the panel form and PUT /panel)."""
-    _require_panel_manager(challenge, viewer)
+    require_panel_manager(challenge, viewer)
     wanted = list(dict.fromkeys(evaluators))
     if steward is not None and steward in wanted:
         raise DomainError(f"{steward} cannot be both the steward and an evaluator: the steward never scores.", field="evaluators")
