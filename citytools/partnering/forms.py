@@ -137,7 +137,12 @@ class ChallengeForm(PartneringForm):
         super().__init__(*args, **kwargs)
         if creating:
             self.fields["owners"].choices = [(o.slug, str(o)) for o in organisations or []]
-            self.fields["rules"].choices = [(r.slug, r.name) for r in PublicationRules.objects.all()]
+            choices = [(r.slug, r.name) for r in PublicationRules.objects.all()]
+            if not choices:
+                # None defined yet: the service makes the default (Toronto's) rules on creation.
+                choices = [("", "Default (after the City of Toronto)")]
+                self.fields["rules"].required = False
+            self.fields["rules"].choices = choices
         else:
             del self.fields["owners"]
             del self.fields["rules"]

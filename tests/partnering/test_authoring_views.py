@@ -390,3 +390,14 @@ def test_a_challenge_from_a_blank_form_to_published_through_the_pages(cast):
     assert "May we partner with a charity?" in page and "Addendum 1: Partnering with charities" in page
     log = text(editor.get(url("challenge_log", challenge)))
     assert "Draft → In review" in log and "In review → Open for questions" in log and "Criteria changed" in log
+
+
+def test_the_first_challenge_gets_default_rules_and_the_form_writes_nothing_on_get(cast):
+    from citytools.partnering.models import PublicationRules
+
+    PublicationRules.objects.all().delete()
+    assert client(cast.editor).get(url("challenge_new")).status_code == 200
+    assert not PublicationRules.objects.exists()
+    response = client(cast.editor).post(url("challenge_new"), form(owners=[cast.own.slug], rules=""))
+    assert response.status_code == 303
+    assert Challenge.objects.get().rules.max_budget == 50000

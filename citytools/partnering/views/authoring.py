@@ -222,7 +222,7 @@ def challenge_new(request):
                     actor=request.user,
                     viewer=viewer,
                     owners=owners,
-                    rules=PublicationRules.objects.get(slug=form.cleaned_data["rules"]),
+                    rules=PublicationRules.objects.filter(slug=form.cleaned_data["rules"]).first(),
                     **form.changes(),
                 )
             except DomainError as error:
@@ -231,7 +231,6 @@ def challenge_new(request):
             else:
                 return finished(request, challenge.get_absolute_url(), "The challenge was created as a draft.")
     else:
-        services.default_rules()
         initial = {
             "currency": "CAD",
             "terms_non_binding": True,
