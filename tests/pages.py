@@ -269,7 +269,7 @@ SAMPLES: dict[str, dict[str, Callable[[], dict | None]]] = {
     "partnering:checkin_add": {"co-design": _challenge("co_design")},
     "partnering:survey": {"closed out": _challenge("closed_out", "co_design")},
     "partnering:survey_results": {"closed out": _challenge("closed_out", "co_design")},
-    "partnering:challenge_metrics": {"published": _challenge("published"), "closed out": _challenge("closed_out", "co_design")},
+    "partnering:challenge_metrics": {"open": _challenge("published", "questions_closed"), "closed out": _challenge("closed_out", "co_design")},
     "partnering:ocds": {"co-design": _challenge("co_design", "closed_out")},
     # Proposals and evaluation (citytools.partnering.views.proposals and .evaluation).
     "partnering:my_proposal": {"published": _challenge("published"), "evaluation": _challenge("evaluation")},
