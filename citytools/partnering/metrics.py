@@ -179,11 +179,15 @@ def benchmarks(summary: Across) -> list[tuple[str, str]]:
         ))
     else:
         out.append(("How many firms applied?", "No proposal has been submitted yet."))
-    out.append((
-        "How many firms apply to each challenge?",
-        f"{s.applicants} applicants over {s.challenges} published challenge{'s' if s.challenges != 1 else ''}"
-        + (f", {s.mean_applicants} on average." if s.mean_applicants is not None else "."),
-    ))
+    closed = sum(1 for r in s.rows if not r.sealed)
+    if closed:
+        out.append((
+            "How many firms apply to each challenge?",
+            f"{s.applicants} applicants to the {closed} challenge{'s' if closed != 1 else ''} whose submissions "
+            f"have closed, {s.mean_applicants:g} on average.",
+        ))
+    else:
+        out.append(("How many firms apply to each challenge?", "No challenge has closed its submissions yet."))
     if s.partnered:
         out.append((
             "How long does it take to find a partner?",

@@ -67,6 +67,11 @@ def test_benchmarks_answer_in_plain_words():
     )
     assert "a median of 40 days after publication" in answers["How long does it take to find a partner?"]
     assert answers["Are applicants satisfied with the process?"] == "Their mean satisfaction was 3.5 out of 5 (4 answers)."
+    assert answers["How many firms apply to each challenge?"] == (
+        "6 applicants to the 2 challenges whose submissions have closed, 3 on average."
+    )
+    sealed_only = dict(metrics.benchmarks(metrics.across([C])))
+    assert sealed_only["How many firms apply to each challenge?"] == "No challenge has closed its submissions yet."
 
 
 def test_benchmarks_with_nothing_published():
