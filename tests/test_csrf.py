@@ -53,6 +53,10 @@ def fill_path(world, path: str) -> str:
         # The CSRF check comes before any lookup, so any id will do for a challenge's question.
         "question_id": 1,
         "milestone_id": 1,
+        # Likewise for a proposal, its attachment and a criterion.
+        "proposal_id": 1,
+        "attachment_id": 1,
+        "criterion_id": 1,
     }
     if "{history_id}" in path:
         record = records.system if "/systems/" in path else records.contract
