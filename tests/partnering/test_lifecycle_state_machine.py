@@ -140,9 +140,6 @@ class LifecycleMachine(RuleBasedStateMachine):
     def viewer(self, who) -> Viewer:
         return Viewer.public() if who == "anonymous" else Viewer.for_user(self.users[who])
 
-    def roles(self, who) -> rules.ChallengeRoles:
-        return access.roles_for(self.viewer(who), self.fresh())
-
     # Rules: the clock and the server ------------------------------------------------------------
 
     @rule(
