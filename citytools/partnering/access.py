@@ -20,7 +20,7 @@ def roles_for(viewer, challenge: Challenge) -> ChallengeRoles:
         evaluator = next((e for e in _evaluators(challenge) if e.user_id == user.pk), None)
     return ChallengeRoles(
         is_admin=grants.is_admin,
-        is_owner=bool(owners & grants.editor_organisations),
+        is_owner=bool(owners & grants.editor_organisations) or _coordinates_joint(viewer, owners),
         is_owner_staff=bool(owners & grants.staff_organisations),
         is_coordinator=bool(networks & grants.coordinator_networks),
         is_steward=user is not None and challenge.steward_id == user.pk,
@@ -29,6 +29,15 @@ def roles_for(viewer, challenge: Challenge) -> ChallengeRoles:
         evaluator_conflicted=evaluator is not None and evaluator.has_conflict,
         suppliers=grants.suppliers,
     )
+
+
+def _coordinates_joint(viewer, owners: frozenset[int]) -> bool:
+    """A joint Invitation to Partner is also run by the coordinators of a network that every
+    owning organisation belongs to: the central team that brought the boroughs together."""
+    if len(owners) < 2 or not viewer.grants.coordinator_networks:
+        return False
+    shared = frozenset.intersection(*(viewer.networks_of(o) for o in owners))
+    return bool(shared & viewer.grants.coordinator_networks)
 
 
 def _evaluators(challenge):
