@@ -131,7 +131,10 @@ class Spec:
     applicants: tuple[str, ...] = ()
     blind: bool = False
     london: bool = False
-    extra: dict = field(default_factory=dict)
+    # Days from publication to the question and submission deadlines. Open challenges keep
+    # theirs more than a month after `as_of` (the first of the month by default), so that
+    # they are still open whenever in the month the demo is used.
+    deadlines: tuple[int, int] = (21, 35)
 
 
 SPECS = (
@@ -174,7 +177,7 @@ SPECS = (
         "divisions see the repeat requests and fix their cause?",
         "Residents who report the same problem twice; the divisions that fix it.",
         "Fewer repeat requests; divisions see patterns across requests.", "Changing service standards.",
-        publish_day=-5, budget=50000, weeks=14, applicants=APPLICANT_SLUGS[:3],
+        publish_day=-5, budget=50000, weeks=14, applicants=APPLICANT_SLUGS[:3], deadlines=(45, 60),
     ),
     Spec(
         "toronto-311-knowledge-base", 6, State.IN_REVIEW, "Plain-language answers in the 311 knowledge base",
@@ -202,7 +205,7 @@ SPECS = (
         "Council tenants in Camden, Hackney, Islington and Lambeth, and the repairs teams that serve them.",
         "Tenants follow each repair; boroughs compare and learn from each other's data.",
         "Replacing each borough's housing management system.", publish_day=-3, budget=30000, weeks=14,
-        applicants=APPLICANT_SLUGS[1:3], london=True,
+        applicants=APPLICANT_SLUGS[1:3], london=True, deadlines=(45, 60),
     ),
 )
 
@@ -352,8 +355,9 @@ class Story:
             budget_cap=Decimal(spec.budget), currency=currency, codesign_weeks=spec.weeks, blind_scoring=spec.blind,
             terms_non_binding=True, terms_vendor_owns_prototype=True, terms_separate_purchase=True, terms_text=TERMS,
             contact_name=contact[0], contact_email=contact[1],
-            publication_date=at.day(0), question_deadline=at(21, 3), submission_deadline=at(35, 3),
-            evaluation_date=at.day(42), expected_start=at.day(63),
+            publication_date=at.day(0), question_deadline=at(spec.deadlines[0], 3),
+            submission_deadline=at(spec.deadlines[1], 3), evaluation_date=at.day(spec.deadlines[1] + 7),
+            expected_start=at.day(spec.deadlines[1] + 28),
             **self.as_(author),
         )
         self.challenge = authoring.set_criteria(
