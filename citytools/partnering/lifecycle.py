@@ -76,6 +76,11 @@ def incomplete_evaluators(challenge: Challenge) -> list[Evaluator]:
 def _guard(challenge: Challenge, to: State, now) -> None:
     """The conditions of a move beyond who may make it. Raises DomainError naming what is missing."""
     frm = State(challenge.state)
+    # The clock's moves happen at their deadline, never before, whoever asks.
+    if to == State.QUESTIONS_CLOSED and not (challenge.question_deadline and challenge.question_deadline <= now):
+        raise DomainError("Questions close at the question deadline, not before.", code="deadline_not_reached")
+    if to == State.SUBMISSIONS_CLOSED and not (challenge.submission_deadline and challenge.submission_deadline <= now):
+        raise DomainError("Submissions close at the submission deadline, not before.", code="deadline_not_reached")
     if to == State.IN_REVIEW or (frm == State.IN_REVIEW and to == State.PUBLISHED):
         _raise_problems(publication_problems(challenge, now=now), "The challenge cannot be published yet.")
     if to == State.PUBLISHED and challenge.steward_id is None:

@@ -44,3 +44,20 @@ def test_unpublished_challenges_are_listed_only_to_their_panel():
     for user, expected in ((evaluator, {draft, published}), (staff, {draft, published}), (stranger, {published}), (None, {published})):
         viewer = viewer_of(user) if user else Viewer.public()
         assert set(visible_challenges(viewer)) == expected
+
+
+def test_the_clock_cannot_close_a_deadline_early():
+    import datetime
+
+    from citytools.core.errors import DomainError
+    from citytools.partnering import lifecycle
+
+    challenge = make_challenge(owners=[OrganisationFactory()], state=State.PUBLISHED, steward=UserFactory())
+    early = challenge.question_deadline - datetime.timedelta(seconds=1)
+    with pytest.raises(DomainError, match="not before"):
+        lifecycle.transition(challenge, State.QUESTIONS_CLOSED, now=early)
+    challenge.refresh_from_db()
+    assert challenge.state == State.PUBLISHED
+    lifecycle.transition(challenge, State.QUESTIONS_CLOSED, now=challenge.question_deadline)
+    with pytest.raises(DomainError, match="not before"):
+        lifecycle.transition(challenge, State.SUBMISSIONS_CLOSED, now=challenge.submission_deadline - datetime.timedelta(seconds=1))
