@@ -32,8 +32,8 @@ TITLE = "Fewer repeat calls about missed waste collections"
 ZONE = ZoneInfo(os.environ.get("CITYTOOLS_TIME_ZONE", "Europe/London"))
 # Seconds from writing the challenge to its deadlines: enough for the owner, the steward and
 # four applicants to do their part on a busy machine, short enough to wait for.
-QUESTIONS_OPEN_FOR = 80
-SUBMISSIONS_OPEN_FOR = 150
+QUESTIONS_OPEN_FOR = 100
+SUBMISSIONS_OPEN_FOR = 200
 APPLICANTS = {
     "applicant1": ("Ravine Civic Labs", "micro", 3),
     "applicant2": ("Lakeshore Service Design Co.", "small", 2),
