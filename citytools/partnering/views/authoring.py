@@ -12,8 +12,7 @@ from collections import Counter
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -22,7 +21,7 @@ from citytools.core.charts import bar_chart
 from citytools.core.errors import Conflict, DomainError
 from citytools.directory.models import Organisation
 from citytools.partnering import documents, rules
-from citytools.partnering.access import roles_for, visible_challenges
+from citytools.partnering.access import visible_challenges
 from citytools.partnering.forms import (
     AddendumForm,
     AnswerForm,
@@ -35,37 +34,9 @@ from citytools.partnering.forms import (
 )
 from citytools.partnering.models import Challenge, Interest, PublicationRules, Question, State, Transition
 from citytools.partnering.services import authoring as services
+from citytools.partnering.views.doors import challenge_for, finished, forbid_unless, refuse
 
 # Door helpers ----------------------------------------------------------------------------
-
-
-def refuse(error: DomainError) -> None:
-    """A DomainError about who may act (403) or what exists (404), not about what was typed."""
-    if error.status == 403:
-        raise PermissionDenied(error.message)
-    if error.status == 404:
-        raise Http404(error.message)
-
-
-def finished(request, url: str, message: str):
-    messages.success(request, message)
-    return HttpResponseRedirect(url, status=303)
-
-
-def challenge_for(request, slug: str) -> tuple[Challenge, rules.ChallengeRoles]:
-    """The challenge and the person's roles; 404 for one they may not see."""
-    challenge = get_object_or_404(
-        Challenge.objects.select_related("rules", "steward").prefetch_related("owners", "evaluators"), slug=slug
-    )
-    roles = roles_for(request.viewer, challenge)
-    if not rules.can_view(roles, published=challenge.is_published):
-        raise Http404("No such challenge.")
-    return challenge, roles
-
-
-def forbid_unless(allowed: bool, message: str = "You may not do this with this challenge now.") -> None:
-    if not allowed:
-        raise PermissionDenied(message)
 
 
 def _status(form_or_forms, conflict: str = "") -> int:

@@ -20,7 +20,7 @@ from citytools.partnering.forms_evaluation import ConsensusForm, DeclarationForm
 from citytools.partnering.models import Criterion, Proposal, State
 from citytools.partnering.services import evaluation as services
 from citytools.partnering.services.proposals import is_unsealed, readable_proposal
-from citytools.partnering.views.proposals import bounced, challenge_for, finished, refuse, status_of
+from citytools.partnering.views.doors import bounced, challenge_for, finished, refuse, status_of
 
 
 def _locked(challenge) -> bool:

@@ -8,7 +8,6 @@ DomainError becomes an error against the field it names; every form works withou
 JavaScript (POST, then a redirect to the result).
 """
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect, JsonResponse
@@ -20,33 +19,13 @@ from citytools.core.charts import bar_chart
 from citytools.core.errors import Conflict, DomainError
 from citytools.partnering import metrics as process_metrics
 from citytools.partnering import ocds, rules
-from citytools.partnering.access import roles_for, visible_challenges
+from citytools.partnering.access import visible_challenges
 from citytools.partnering.forms_outcome import CheckInForm, MilestoneForm, PurchaseForm, SurveyForm
 from citytools.partnering.models import State
 from citytools.partnering.services import outcome as services
+from citytools.partnering.views.doors import challenge_for, finished, refuse
 
 # Door helpers ----------------------------------------------------------------------------------
-
-
-def refuse(error: DomainError) -> None:
-    """A DomainError about who may act (403) or what exists (404)."""
-    if error.status == 403:
-        raise PermissionDenied(error.message)
-    if error.status == 404:
-        raise Http404(error.message)
-
-
-def finished(request, url: str, message: str):
-    messages.success(request, message)
-    return HttpResponseRedirect(url, status=303)
-
-
-def _challenge(request, slug: str):
-    try:
-        challenge = services.challenge_for(request.viewer, slug)
-    except DomainError as error:
-        refuse(error)
-    return challenge, roles_for(request.viewer, challenge)
 
 
 def _call(call):
@@ -88,7 +67,7 @@ def nav_links(challenge, roles, viewer) -> list[tuple[str, str]]:
 
 @require_safe
 def award(request, slug):
-    challenge, roles = _challenge(request, slug)
+    challenge, roles = challenge_for(request, slug)
     notice = _call(lambda: services.award_notice(challenge, viewer=request.viewer))
     return render(request, "partnering/award.html", {
         "challenge": challenge,
@@ -101,7 +80,7 @@ def award(request, slug):
 @login_required
 @require_http_methods(["GET", "POST"])
 def purchase_add(request, slug):
-    challenge, roles = _challenge(request, slug)
+    challenge, roles = challenge_for(request, slug)
     if challenge.state not in rules.AWARDED:
         raise Http404("No award has been made for this challenge.")
     if not roles.manages:
@@ -132,7 +111,7 @@ def purchase_add(request, slug):
 @login_required
 @require_safe
 def debriefs(request, slug):
-    challenge, roles = _challenge(request, slug)
+    challenge, roles = challenge_for(request, slug)
     proposals = services.debrief_proposals(challenge, viewer=request.viewer)
     if not proposals:
         raise Http404("No debrief to show you.")
@@ -144,7 +123,7 @@ def debriefs(request, slug):
 @login_required
 @require_safe
 def debrief_proposal(request, slug, pk):
-    challenge, roles = _challenge(request, slug)
+    challenge, roles = challenge_for(request, slug)
     debrief = _call(lambda: services.debrief(challenge, viewer=request.viewer, proposal_id=pk))
     return render(request, "partnering/debrief.html", {"challenge": challenge, "debrief": debrief})
 
@@ -153,7 +132,7 @@ def debrief_proposal(request, slug, pk):
 
 
 def _codesign(request, slug):
-    challenge, roles = _challenge(request, slug)
+    challenge, roles = challenge_for(request, slug)
     if not services.may_follow_codesign(roles, challenge=challenge):
         raise Http404("No co-design to show.")
     can_run = rules.can_run_codesign(
@@ -231,7 +210,7 @@ def checkin_add(request, slug):
 @login_required
 @require_http_methods(["GET", "POST"])
 def survey(request, slug):
-    challenge, roles = _challenge(request, slug)
+    challenge, roles = challenge_for(request, slug)
     kind = services.respondent_kind(challenge, roles) if challenge.state in rules.AWARDED else None
     if kind is None:
         raise Http404("No survey for you here.")
@@ -263,7 +242,7 @@ def survey(request, slug):
 @login_required
 @require_safe
 def survey_results(request, slug):
-    challenge, roles = _challenge(request, slug)
+    challenge, roles = challenge_for(request, slug)
     if challenge.state not in rules.AWARDED:
         raise Http404("No survey for this challenge yet.")
     summary = _call(lambda: services.survey_summary(challenge, viewer=request.viewer))
@@ -281,7 +260,7 @@ def _pct(value):
 
 @require_safe
 def challenge_metrics(request, slug):
-    challenge, roles = _challenge(request, slug)
+    challenge, roles = challenge_for(request, slug)
     if not challenge.is_published:
         raise Http404("Only published challenges are measured.")
     facts = process_metrics.load_facts([challenge])
@@ -337,7 +316,7 @@ def notifications(request):
 
 @require_safe
 def ocds_release_package(request, slug):
-    challenge, roles = _challenge(request, slug)
+    challenge, roles = challenge_for(request, slug)
     package = _call(lambda: ocds.release_package(challenge))
     response = JsonResponse(package, json_dumps_params={"ensure_ascii": False, "indent": 2})
     response["Content-Disposition"] = f'inline; filename="{ocds.ocid(challenge)}.json"'

@@ -11,59 +11,20 @@ message, so the whole process works without JavaScript.
 import json
 
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, render
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import render
 from django.urls import path, reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from citytools.core.errors import Conflict, DomainError
 from citytools.partnering import rules
-from citytools.partnering.access import roles_for
 from citytools.partnering.forms_proposals import AttachmentForm, ProposalForm, ScreeningForm
-from citytools.partnering.models import Challenge, EligibilityCriterion, Proposal, State
+from citytools.partnering.models import EligibilityCriterion, Proposal, State
 from citytools.partnering.services import evaluation
 from citytools.partnering.services import proposals as services
-
-# Door helpers, shared with citytools.partnering.views.evaluation -------------------------------
-
-
-def refuse(error: DomainError) -> None:
-    """A DomainError about who may act (403) or what exists (404), not about what was typed."""
-    if error.status == 403:
-        raise PermissionDenied(error.message)
-    if error.status == 404:
-        raise Http404(error.message)
-
-
-def finished(request, url: str, message: str):
-    """After a successful POST: see the result at `url` (303, so a reload does not resend)."""
-    messages.success(request, message)
-    return HttpResponseRedirect(url, status=303)
-
-
-def bounced(request, url: str, error: DomainError):
-    """A button that could not act: back to its page with the reason (403/404 stay refusals)."""
-    refuse(error)
-    messages.error(request, error.message)
-    return HttpResponseRedirect(url, status=303)
-
-
-def challenge_for(request, slug: str) -> tuple[Challenge, rules.ChallengeRoles]:
-    """The challenge and the person's roles; 404 for one they may not see."""
-    challenge = get_object_or_404(
-        Challenge.objects.select_related("rules", "steward").prefetch_related("owners", "evaluators"), slug=slug
-    )
-    roles = roles_for(request.viewer, challenge)
-    if not rules.can_view(roles, published=challenge.is_published):
-        raise Http404("No such challenge.")
-    return challenge, roles
-
-
-def status_of(form, conflict: str = "") -> int:
-    return 409 if conflict else 400 if form.is_bound and form.errors else 200
+from citytools.partnering.views.doors import bounced, challenge_for, finished, refuse, status_of
 
 
 def nav_links(challenge, roles, viewer) -> list[tuple[str, str]]:

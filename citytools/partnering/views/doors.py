@@ -1,0 +1,45 @@
+"""What every page of the Invitation to Partner does at its door: find the challenge the
+person may see with their roles, and turn refusals into 403, 404 or a message.
+
+`refuse` and `finished` are the site's own (citytools.inventory.edit_views).
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+
+from citytools.core.errors import DomainError
+from citytools.inventory.edit_views import finished, refuse
+from citytools.partnering import rules
+from citytools.partnering.access import roles_for
+from citytools.partnering.models import Challenge
+
+__all__ = ["bounced", "challenge_for", "finished", "forbid_unless", "refuse", "status_of"]
+
+
+def challenge_for(request, slug: str) -> tuple[Challenge, rules.ChallengeRoles]:
+    """The challenge and the person's roles; 404 for one they may not see."""
+    challenge = get_object_or_404(
+        Challenge.objects.select_related("rules", "steward").prefetch_related("owners", "evaluators"), slug=slug
+    )
+    roles = roles_for(request.viewer, challenge)
+    if not rules.can_view(roles, published=challenge.is_published):
+        raise Http404("No such challenge.")
+    return challenge, roles
+
+
+def bounced(request, url: str, error: DomainError):
+    """A button that could not act: back to its page with the reason (403/404 stay refusals)."""
+    refuse(error)
+    messages.error(request, error.message)
+    return HttpResponseRedirect(url, status=303)
+
+
+def forbid_unless(allowed: bool, message: str = "You may not do this with this challenge now.") -> None:
+    if not allowed:
+        raise PermissionDenied(message)
+
+
+def status_of(form, conflict: str = "") -> int:
+    return 409 if conflict else 400 if form.is_bound and form.errors else 200
