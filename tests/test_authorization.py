@@ -10,7 +10,8 @@ For each combination the answer must fall in the expected class:
 
 - allowed: a 2xx answer, or a redirect anywhere but the sign-in page;
 - refused: 401, 403, 404 or 405, or a redirect to the sign-in page. A refused POST, PUT,
-  PATCH or DELETE must also leave every table as it was (tests.access.fingerprint).
+  PATCH or DELETE must also send no INSERT, UPDATE or DELETE to any table a record lives in
+  (tests.access.writes: sessions and the sign-in throttle's log are left out).
 
 Any other answer (400, 409, 422, a 5xx) is neither, and fails: the payloads below are
 valid, so only authorization may stop them. HEAD may be answered wherever GET is allowed
@@ -40,14 +41,13 @@ from tests.access import (
     UNSAFE,
     World,
     build_world,
-    changed_tables,
-    fingerprint,
     is_confidential,
     login_path,
     organisation_of,
     route_groups,
     route_names,
     routes,
+    writes,
 )
 from tests.people import ROLES
 
@@ -468,8 +468,7 @@ def exercise(world: World, name: str, role: str, expect: Expect, methods=METHODS
                 continue  # HEAD or OPTIONS for a role that may use the URL: any answer will do
             where = f"{method} {url} as {role}" + (f" on {target}'s record" if target else "")
             cookies = copy.deepcopy(client.cookies)
-            with transaction.atomic():
-                before = fingerprint() if method in UNSAFE and want != {"allowed"} else None
+            with transaction.atomic(), writes() as written:
                 try:
                     response = send(client, api=route.is_api, method=method, url=url, data=data, headers=headers)
                 except Exception as error:  # the test client re-raises what a view raised
@@ -479,10 +478,8 @@ def exercise(world: World, name: str, role: str, expect: Expect, methods=METHODS
                 got = outcome(response)
                 if got not in want:
                     problems.append(f"{where}: expected {' or '.join(sorted(want))}, got {got}: {describe(response)}")
-                if before is not None:
-                    changed = changed_tables(before, fingerprint())
-                    if changed:
-                        problems.append(f"{where}: not allowed, yet changed {', '.join(changed)}")
+                if method in UNSAFE and want != {"allowed"} and written:
+                    problems.append(f"{where}: not allowed, yet wrote to {', '.join(written)}")
                 transaction.set_rollback(True)
             # Signing in or out answers with a new cookie; the next request is the role's again.
             client.cookies = cookies
@@ -607,3 +604,19 @@ def test_the_matrix_notices_a_wrong_expectation(world, db):
     too_strict = page(NOBODY)
     problems = exercise(world, "market:overview", "member", too_strict)
     assert "GET / as member: expected refused, got allowed: 200" in problems, problems
+
+
+def test_the_matrix_notices_a_refused_request_that_writes(world, db):
+    """The write witness sees an INSERT, UPDATE or DELETE to a record's table, through the ORM
+    or raw SQL, and leaves out only the session and throttle tables."""
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.db import connection
+
+    from citytools.directory.models import Supplier
+
+    with writes() as written:
+        SessionStore().create()
+        Supplier.objects.filter(pk=world.supplier.pk).update(name="Renamed")
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {connection.ops.quote_name(Supplier._meta.db_table)} WHERE 1 = 0")
+    assert written == [Supplier._meta.db_table]

@@ -7,7 +7,9 @@ network (nor the file system), whatever a challenge's text contains.
 """
 
 import datetime
+import hashlib
 
+from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
@@ -50,7 +52,7 @@ def document_context(challenge: Challenge) -> dict:
 def challenge_html(challenge: Challenge) -> str:
     """The document as one self-contained HTML file (styles inline, nothing fetched)."""
     context = document_context(challenge)
-    context["generated_at"] = timezone.now()
+    context["generated_at"] = timezone.localdate()
     return render_to_string("partnering/document_print.html", context)
 
 
@@ -68,8 +70,20 @@ def _local_only_fetcher():
     return LocalOnly(allowed_protocols=["data"])
 
 
+# Rendering a PDF takes WeasyPrint most of a second, while the HTML it is made from takes a
+# few milliseconds; the same HTML always makes the same PDF, so PDFs are kept by a digest of
+# their HTML. A change to the challenge changes the HTML, so nothing stale is ever served.
+PDF_CACHE_SECONDS = 24 * 60 * 60
+
+
 def challenge_pdf(challenge: Challenge, *, base_url: str | None = None) -> bytes:
     """The document as a PDF."""
     from weasyprint import HTML
 
-    return HTML(string=challenge_html(challenge), base_url=base_url, url_fetcher=_local_only_fetcher()).write_pdf()
+    html = challenge_html(challenge)
+    key = "challenge-pdf:" + hashlib.sha256(f"{base_url}\n{html}".encode()).hexdigest()
+    pdf = cache.get(key)
+    if pdf is None:
+        pdf = HTML(string=html, base_url=base_url, url_fetcher=_local_only_fetcher()).write_pdf()
+        cache.set(key, pdf, PDF_CACHE_SECONDS)
+    return pdf

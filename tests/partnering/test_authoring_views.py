@@ -302,6 +302,22 @@ def test_the_pdf_contains_the_criteria_and_their_weights(cast, published):
     assert "The Challenge" in body and "Residents wait too long" in body
 
 
+def test_the_pdf_shows_an_addendum_issued_after_it_was_first_rendered(cast, published):
+    """PDFs are kept by a digest of their HTML; a change makes a new document, never the old one."""
+    from citytools.accounts.viewer import Viewer
+    from citytools.partnering.services.authoring import issue_addendum
+
+    first = client().get(url("challenge_pdf", published)).content
+    assert first == client().get(url("challenge_pdf", published)).content
+    issue_addendum(
+        published, actor=cast.editor, viewer=Viewer.for_user(cast.editor),
+        title="Addendum on the data", body="Call records for 2025 are available to applicants.",
+    )
+    again = client().get(url("challenge_pdf", published)).content
+    assert "Call records for 2025 are available" in pdf_text(again)
+    assert "Call records for 2025" not in pdf_text(first)
+
+
 def test_the_pdf_never_fetches_from_the_network(monkeypatch):
     import urllib.request
 
