@@ -22,7 +22,7 @@ from django.test import Client
 from django.urls import reverse
 
 from citytools.api import api
-from tests.access import UNSAFE, changed_tables, fingerprint, routes
+from tests.access import UNSAFE, routes, writes
 from tests.test_authorization import EXPECTATIONS, first_version, world  # noqa: F401  (world is a fixture)
 
 SIGNED_IN_AS = ["editor", "coordinator"]
@@ -99,12 +99,10 @@ def send(client, method: str, url: str, *, api: bool, token: str | None):
 
 def attempt(client, method, url, *, api: bool, token: str | None, caplog):
     """Send in a savepoint that is rolled back; the response, whether CSRF refused it, and
-    the tables it changed."""
+    the tables it wrote to (tests.access.writes)."""
     caplog.clear()
-    with transaction.atomic():
-        before = fingerprint()
+    with transaction.atomic(), writes() as changed:
         response = send(client, method, url, api=api, token=token)
-        changed = changed_tables(before, fingerprint())
         transaction.set_rollback(True)
     refused_for_csrf = any(record.name == "django.security.csrf" for record in caplog.records)
     return response, refused_for_csrf, changed
@@ -127,7 +125,7 @@ def test_pages_refuse_unsafe_methods_without_a_token(name, role, world, db, capl
         if response.status_code != 403 or not refused_for_csrf:
             problems.append(f"{method} {url} without a token: {response.status_code}, not a CSRF refusal")
         if changed:
-            problems.append(f"{method} {url} without a token changed {', '.join(changed)}")
+            problems.append(f"{method} {url} without a token wrote to {', '.join(changed)}")
     assert not problems, "\n".join(problems)
 
 
@@ -149,7 +147,7 @@ def test_api_refuses_changes_without_a_token(method, path, role, world, db, capl
     assert response.status_code == 403 and refused_for_csrf, (
         f"{method} {url} without a token: {response.status_code} {response.content[:200]!r}, not a CSRF refusal"
     )
-    assert not changed, f"{method} {url} without a token changed {', '.join(changed)}"
+    assert not changed, f"{method} {url} without a token wrote to {', '.join(changed)}"
 
     response, refused_for_csrf, _ = attempt(client, method, url, api=True, token=token, caplog=caplog)
     assert not refused_for_csrf, f"{method} {url} with a valid token was refused for CSRF ({response.status_code})"

@@ -8,6 +8,11 @@ off the selection but never scores, so the steward cannot also sit on the panel.
 Proposals are sealed until submissions close: before then nobody reads one except the
 supplier that wrote it, whatever their role, admins included. After closing, the panel reads
 them: owners, the steward, and evaluators who declared no conflict of interest.
+
+Whoever sits on the panel declares first, whatever else they are: an owner or an admin who
+is also an evaluator reads no proposal before declaring, and one who declares a conflict is
+recused from the whole evaluation (reading, screening, consensus and nomination), not only
+from scoring.
 """
 
 from dataclasses import dataclass, field
@@ -132,6 +137,17 @@ class ChallengeRoles:
     def evaluator_may_read(self) -> bool:
         return self.is_evaluator and self.evaluator_declared and not self.evaluator_conflicted
 
+    @property
+    def recused(self) -> bool:
+        """On the panel and not (yet) cleared to judge: no declaration, or a declared conflict."""
+        return self.is_evaluator and not self.evaluator_may_read
+
+    @property
+    def judges(self) -> bool:
+        """Takes part in judging proposals: owners, the steward and cleared evaluators, unless
+        recused."""
+        return (self.manages or self.is_steward or self.evaluator_may_read) and not self.recused
+
     def may_move(self, who: frozenset[By]) -> bool:
         return (By.OWNER in who and self.manages) or (By.STEWARD in who and self.is_steward)
 
@@ -171,12 +187,12 @@ def can_read_proposal(roles: ChallengeRoles, *, supplier: int, state: State, sub
         return True
     if not is_unsealed(state, submissions_closed=submissions_closed):
         return False
-    return roles.manages or roles.is_steward or roles.evaluator_may_read
+    return roles.judges
 
 
 def can_screen(roles: ChallengeRoles, *, state: State) -> bool:
     """Eligibility (pass/fail) is decided by the owners or the steward after closing."""
-    return (roles.manages or roles.is_steward) and state == State.SUBMISSIONS_CLOSED
+    return (roles.manages or roles.is_steward) and not roles.recused and state == State.SUBMISSIONS_CLOSED
 
 
 def can_score(roles: ChallengeRoles, *, state: State, locked: bool) -> bool:
@@ -191,11 +207,16 @@ def hides_identity(roles: ChallengeRoles, *, blind: bool, state: State) -> bool:
 
 def can_see_all_scores(roles: ChallengeRoles, *, locked: bool) -> bool:
     """Everyone's individual scores: only once locked for consensus, and only to the panel."""
-    return locked and (roles.manages or roles.is_steward or roles.evaluator_may_read)
+    return locked and roles.judges
 
 
 def can_set_consensus(roles: ChallengeRoles, *, state: State) -> bool:
-    return (roles.manages or roles.is_steward) and state == State.SELECTION
+    return (roles.manages or roles.is_steward) and not roles.recused and state == State.SELECTION
+
+
+def can_nominate(roles: ChallengeRoles, *, state: State) -> bool:
+    """The owners nominate the partner during selection, unless recused from the evaluation."""
+    return roles.manages and not roles.recused and state == State.SELECTION
 
 
 def can_run_codesign(roles: ChallengeRoles, *, state: State, partner_supplier: int | None) -> bool:

@@ -348,3 +348,30 @@ def test_selection_needs_every_evaluation_complete(locked):
 def test_selection_only_during_selection(ev):
     with pytest.raises(Forbidden):
         evaluation.select_proposal(ev.challenge, **ev.as_(ev.owner), proposal=ev.proposal_of(0), rationale="Early.")
+
+
+def test_an_owner_on_the_panel_declares_first_and_a_conflict_recuses_them_from_judging(ev):
+    """The owners run the challenge, but an owner who sits on the panel is an evaluator like
+    any other: nothing to read before declaring, and after a conflict no reading, consensus or
+    nomination; they still move the challenge on, and another owner (here an admin) judges."""
+    from django.utils import timezone
+
+    Evaluator.objects.create(challenge=ev.challenge, user=ev.owner, assigned_at=timezone.now())
+    proposal = ev.proposal_of(0)
+    with pytest.raises(NotFound):
+        proposal_services.readable_proposal(ev.viewer(ev.owner), ev.challenge, proposal.pk)
+    evaluation.declare_interests(ev.challenge, **ev.as_(ev.owner), has_conflict=True, note="I used to work for Applicant 1 Ltd.")
+    with pytest.raises(NotFound):
+        proposal_services.readable_proposal(ev.viewer(ev.owner), ev.challenge, proposal.pk)
+    for user in ev.evaluators:
+        score_all(ev, user)
+        evaluation.complete_evaluation(ev.challenge, **ev.as_(user))
+    evaluation.lock_for_consensus(ev.challenge, **ev.as_(ev.owner))
+    ev.refresh()
+    criterion = criteria(ev)[0]
+    with pytest.raises(Forbidden):
+        evaluation.set_consensus(proposal, criterion, **ev.as_(ev.owner), score=3, rationale="Agreed.")
+    with pytest.raises(Forbidden, match="declared a conflict"):
+        evaluation.select_proposal(ev.challenge, **ev.as_(ev.owner), proposal=proposal, rationale="Best fit.")
+    chosen = evaluation.select_proposal(ev.challenge, **ev.as_(ev.admin), proposal=proposal, rationale="Best fit.")
+    assert chosen.selected_proposal_id == proposal.pk

@@ -114,3 +114,25 @@ def test_the_steward_never_scores():
     both = ChallengeRoles(is_steward=True, is_evaluator=True, evaluator_declared=True)
     assert not rules.can_score(both, state=S.EVALUATION, locked=False)
     assert rules.can_score(PEOPLE["evaluator"], state=S.EVALUATION, locked=False)
+
+
+# An owner or admin who also sits on the panel: (declared, conflicted) → may they judge?
+PANEL_OWNERS = [
+    ("owner", ChallengeRoles(is_owner=True, is_evaluator=True), False),
+    ("owner", ChallengeRoles(is_owner=True, is_evaluator=True, evaluator_declared=True, evaluator_conflicted=True), False),
+    ("owner", ChallengeRoles(is_owner=True, is_evaluator=True, evaluator_declared=True), True),
+    ("admin", ChallengeRoles(is_admin=True, is_evaluator=True), False),
+    ("admin", ChallengeRoles(is_admin=True, is_evaluator=True, evaluator_declared=True, evaluator_conflicted=True), False),
+    ("owner off the panel", ChallengeRoles(is_owner=True), True),
+]
+
+
+@pytest.mark.parametrize("label, roles, judges", PANEL_OWNERS, ids=[f"{p[0]}-{i}" for i, p in enumerate(PANEL_OWNERS)])
+def test_an_owner_on_the_panel_declares_first_and_a_conflict_recuses_them_from_everything(label, roles, judges):
+    assert rules.can_read_proposal(roles, supplier=9, state=S.EVALUATION, submissions_closed=True) == judges
+    assert rules.can_screen(roles, state=S.SUBMISSIONS_CLOSED) == judges
+    assert rules.can_see_all_scores(roles, locked=True) == judges
+    assert rules.can_set_consensus(roles, state=S.SELECTION) == judges
+    assert rules.can_nominate(roles, state=S.SELECTION) == judges
+    # Running the lifecycle is not judging: a recused owner still moves the challenge on.
+    assert roles.may_move(frozenset({OWNER}))

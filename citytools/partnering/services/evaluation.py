@@ -464,7 +464,9 @@ def suggested_proposal(challenge: Challenge, *, viewer) -> Proposal | None:
 def select_proposal(challenge: Challenge, *, actor, viewer, proposal, rationale: str, version: int | None = None) -> Challenge:
     """The owners nominate the partner, with a rationale; the steward then signs off."""
     roles = visible_challenge(viewer, challenge)
-    if not roles.manages or _state(challenge) != State.SELECTION:
+    if not rules.can_nominate(roles, state=_state(challenge)):
+        if roles.manages and roles.recused:
+            raise Forbidden("You are on the panel and have not declared, or declared a conflict: another owner nominates.")
         raise Forbidden("The owners nominate the partner, during selection.")
     rationale = (rationale or "").strip()
     if not rationale:

@@ -76,7 +76,7 @@ def may_read(roles, challenge: Challenge, proposal: Proposal) -> bool:
 
 def may_list(roles, challenge: Challenge) -> bool:
     """May this person see the list of submitted proposals (not just the count)?"""
-    return is_unsealed(challenge) and (roles.manages or roles.is_steward or roles.evaluator_may_read)
+    return is_unsealed(challenge) and roles.judges
 
 
 def readable_proposal(viewer, challenge: Challenge, pk: int) -> Proposal:

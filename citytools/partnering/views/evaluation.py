@@ -255,7 +255,7 @@ def consensus_edit(request, slug, proposal_pk, criterion_pk):
 def selection(request, slug):
     challenge, roles = challenge_for(request, slug)
     rows = _ranking(request, challenge)
-    can_nominate = roles.manages and State(challenge.state) == State.SELECTION
+    can_nominate = rules.can_nominate(roles, state=State(challenge.state))
     choices = [(str(row.proposal.pk), f"{row.name} — rank {row.rank}, {row.total:.2f}") for row in rows]
     conflict = ""
     if request.method == "POST":
