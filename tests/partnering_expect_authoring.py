@@ -64,6 +64,7 @@ def challenge_form(w, t) -> dict:
         "budget_cap": "40000",
         "codesign_weeks": "12",
         "terms_non_binding": "on",
+        "tie_break": "criteria-price-time",
         "version": str(challenge.version),
     }
 
@@ -137,7 +138,7 @@ def build(h) -> dict:
     on_challenges = h.targeted(_slug, p.ALL)
     new_challenge = {
         "title": "Faster answers", "problem_statement": "Residents wait.", "currency": "CAD",
-        "rules": "toronto-itp",
+        "rules": "toronto-itp", "tie_break": "criteria-price-time",
     }
     return {
         # Pages.

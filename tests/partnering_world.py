@@ -85,7 +85,6 @@ def make_challenge(
         outcomes="Residents know where their request stands.",
         out_of_scope="Replacing the telephone system.",
         how_to_apply="Answer the short form and attach up to five files.",
-        tie_break="The higher score on the first criterion wins; then the lower price.",
         budget_cap=Decimal("50000"),
         currency="CAD",
         codesign_weeks=14,

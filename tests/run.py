@@ -53,7 +53,10 @@ def run_postgres() -> int:
 def run_browser() -> int:
     if not shutil.which("chromium"):
         return unavailable("Browser tests", "chromium is not installed (.ci/run installs it)")
-    return pytest("Browser tests in chromium", "-m", "browser", "-q", "-p", "no:xdist")
+    # Two workers, each with its own server and browser: much of a browser test is waiting for
+    # a page, so the second worker fills that time. Work stealing keeps both busy while the
+    # end-to-end challenge waits for its deadlines.
+    return pytest("Browser tests in chromium", "-m", "browser", "-q", "-n", "2", "--dist", "worksteal")
 
 
 STEPS = {"sqlite": run_sqlite, "postgres": run_postgres, "browser": run_browser}

@@ -7,6 +7,7 @@ failed check names the field and what is missing, so the owner can fix it.
 
 from dataclasses import dataclass
 from decimal import Decimal
+from citytools.partnering.scoring import TIE_BREAKS
 
 
 @dataclass(frozen=True)
@@ -120,7 +121,7 @@ def publication_problems(
             "terms_separate_purchase",
             "State that any later purchase needs a separate contract.",
         )
-    need(bool(tie_break.strip()), "tie_break", "Publish how equal totals are separated (the tie-break rules).")
+    need(tie_break in TIE_BREAKS, "tie_break", "Choose how equal totals are separated (the tie-break rules).")
     need(bool(contact_email.strip()), "contact_email", "Give a contact e-mail address.")
     if question_deadline is None:
         problems.append(Problem("question_deadline", "Set the question deadline."))

@@ -10,6 +10,7 @@ from django import forms
 
 from citytools.core.forms import GovukForm
 from citytools.partnering.models import PublicationRules
+from citytools.partnering.scoring import DEFAULT_TIE_BREAK, TIE_BREAKS
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -110,7 +111,14 @@ class ChallengeForm(PartneringForm):
     evaluation_date = date_field("Evaluation")
     expected_start = date_field("Expected start of the co-design")
     how_to_apply = text_field("How to apply")
-    tie_break = text_field("Tie-break rules", "How equal totals are separated; published with the challenge.")
+    tie_break = forms.ChoiceField(
+        label="Tie-break rules",
+        help_text="How equal totals are separated. Published with the challenge, and the ranking applies exactly these.",
+        choices=[(key, text) for key, (_, text) in TIE_BREAKS.items()],
+        initial=DEFAULT_TIE_BREAK,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the tie-break rules.", "invalid_choice": "Choose one of the tie-break rules."},
+    )
     terms_non_binding = forms.BooleanField(required=False, label="The partnership is non-binding")
     terms_vendor_owns_prototype = forms.BooleanField(required=False, label="The vendor owns the prototype")
     terms_separate_purchase = forms.BooleanField(

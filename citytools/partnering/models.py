@@ -18,6 +18,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from citytools.core.models import TimeStampedModel
+from citytools.partnering.scoring import DEFAULT_TIE_BREAK, TIE_BREAKS, tie_break_text
 
 
 class State(models.TextChoices):
@@ -121,8 +122,9 @@ class Challenge(TimeStampedModel):
     outcomes = models.TextField(blank=True, help_text="The outcomes the owners want.")
     out_of_scope = models.TextField(blank=True)
     how_to_apply = models.TextField(blank=True)
-    tie_break = models.TextField(
-        blank=True, help_text="How equal totals are separated; published with the challenge."
+    tie_break = models.CharField(
+        max_length=30, choices=[(key, text) for key, (_, text) in TIE_BREAKS.items()], default=DEFAULT_TIE_BREAK,
+        help_text="How equal totals are separated; published with the challenge and applied by the ranking.",
     )
     budget_cap = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     currency = models.CharField(max_length=3, default="CAD")
@@ -177,6 +179,10 @@ class Challenge(TimeStampedModel):
 
     def get_absolute_url(self):
         return reverse("partnering:challenge", kwargs={"slug": self.slug})
+
+    @property
+    def tie_break_text(self) -> str:
+        return tie_break_text(self.tie_break)
 
     @property
     def is_published(self) -> bool:

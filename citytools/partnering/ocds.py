@@ -89,9 +89,10 @@ def _ref(party: dict) -> dict:
     return {"id": party["id"], "name": party["name"]}
 
 
-def _award_criteria_details(criteria) -> str:
+def _award_criteria_details(criteria, tie_break: str) -> str:
     parts = [f"{c.name}: weight {c.weight}, scored 0 to {c.scale_max}" for c in criteria]
-    return "Rated criteria (weights sum to 100). " + "; ".join(parts) + "."
+    total = sum(c.weight for c in criteria)
+    return f"Rated criteria (weights sum to {total}). " + "; ".join(parts) + ". " + tie_break
 
 
 def _documents(challenge: Challenge) -> list[dict]:
@@ -150,7 +151,7 @@ class _Builder:
                 "co-design and a non-binding partnership in which the vendor owns the prototype."
             ),
             "awardCriteria": "ratedCriteria",
-            "awardCriteriaDetails": _award_criteria_details(self.criteria),
+            "awardCriteriaDetails": _award_criteria_details(self.criteria, c.tie_break_text),
             "submissionMethod": ["electronicSubmission"],
             "enquiryPeriod": {"startDate": _when(c.published_at), "endDate": _when(c.question_deadline)},
             "tenderPeriod": {"startDate": _when(c.published_at), "endDate": _when(c.submission_deadline)},

@@ -5,8 +5,8 @@ sum to 100 once published (if they did not, the sum is divided by the weights' t
 result stays on 0–100). Totals are published to two decimals and compared as published, so
 two totals that read the same are equal, and the tie-break rules below decide.
 
-The tie-break rules are published with every challenge (TIE_BREAK_RULES is the default text)
-and `rank` applies them exactly in that order.
+The tie-break rules are published with every challenge: it chooses one of TIE_BREAKS, whose
+text is what the document shows, and `rank` applies exactly those rules in that order.
 """
 
 from collections.abc import Hashable, Iterable, Mapping, Sequence
@@ -15,10 +15,33 @@ from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
-TIE_BREAK_RULES = (
-    "Equal totals are separated by the higher consensus score on the criterion with the largest "
-    "weight, then the next largest, then by the lower price, then by the earlier submission."
-)
+# The orders of tie-break rules a challenge may publish. Each is a sequence of rules that
+# `rank` applies exactly as the published text says: "criteria" is the higher consensus score
+# on the criterion with the largest weight, then the next largest, and so on.
+TIE_BREAKS: dict[str, tuple[tuple[str, ...], str]] = {
+    "criteria-price-time": (
+        ("criteria", "price", "time"),
+        "Equal totals are separated by the higher consensus score on the criterion with the largest weight, then "
+        "the next largest, then by the lower price, then by the earlier submission.",
+    ),
+    "price-criteria-time": (
+        ("price", "criteria", "time"),
+        "Equal totals are separated by the lower price, then by the higher consensus score on the criterion with the "
+        "largest weight, then the next largest, then by the earlier submission.",
+    ),
+    "criteria-time": (
+        ("criteria", "time"),
+        "Equal totals are separated by the higher consensus score on the criterion with the largest weight, then "
+        "the next largest, then by the earlier submission. Price is not used.",
+    ),
+}
+DEFAULT_TIE_BREAK = "criteria-price-time"
+TIE_BREAK_RULES = TIE_BREAKS[DEFAULT_TIE_BREAK][1]
+
+
+def tie_break_text(key: str) -> str:
+    return TIE_BREAKS.get(key, TIE_BREAKS[DEFAULT_TIE_BREAK])[1]
+
 
 # A criterion is flagged for discussion when its individual scores for one proposal spread
 # (highest minus lowest) by at least this share of its scale.
@@ -102,35 +125,46 @@ def tie_break_order(criteria: Sequence[CriterionSpec]) -> list[CriterionSpec]:
     return sorted(criteria, key=lambda c: -c.weight)
 
 
-def _sort_key(entry: Entry, total: Decimal, order: Sequence[CriterionSpec]) -> tuple:
-    # Higher total first, then higher consensus on each criterion by weight, then the lower
-    # price (no price stated ranks after any price), then the earlier submission.
-    by_criterion = tuple(-_exact(entry.scores.get(c.key) or 0) for c in order)
-    price = (0, entry.price) if entry.price is not None else (1, Decimal(0))
-    submitted = (0, entry.submitted_at) if entry.submitted_at is not None else (1, None)
-    return (-total, *by_criterion, price, submitted)
+def _rule_values(entry: Entry, order: Sequence[CriterionSpec], rule: str) -> list[tuple[str, object]]:
+    """(name, sort value) pairs for one tie-break rule; smaller sorts first."""
+    if rule == "criteria":
+        return [
+            (f"higher consensus score on “{c.name or c.key}”", -_exact(entry.scores.get(c.key) or 0)) for c in order
+        ]
+    if rule == "price":
+        # No price stated ranks after any price.
+        return [("lower price", (0, entry.price) if entry.price is not None else (1, Decimal(0)))]
+    return [("earlier submission", (0, entry.submitted_at) if entry.submitted_at is not None else (1, None))]
 
 
-def _separating_rule(above: tuple, below: tuple, order: Sequence[CriterionSpec]) -> str:
+def _sort_key(entry: Entry, total: Decimal, order: Sequence[CriterionSpec], rules: Sequence[str]) -> tuple:
+    """The higher total first, then the tie-break rules in their published order."""
+    pairs = [pair for rule in rules for pair in _rule_values(entry, order, rule)]
+    return (-total, *(value for _, value in pairs)), [name for name, _ in pairs]
+
+
+def _separating_rule(above: tuple, below: tuple, names: Sequence[str]) -> str:
     """Name the first rule on which two equal totals differ."""
-    for index, criterion in enumerate(order, start=1):
+    for index, name in enumerate(names, start=1):
         if above[index] != below[index]:
-            return f"higher consensus score on “{criterion.name or criterion.key}”"
-    n = len(order) + 1
-    if above[n] != below[n]:
-        return "lower price"
-    return "earlier submission"
+            return name
+    return ""
 
 
-def rank(entries: Iterable[Entry], criteria: Sequence[CriterionSpec]) -> list[Ranked]:
-    """Rank proposals by normalised total, breaking ties as TIE_BREAK_RULES says.
+def rank(entries: Iterable[Entry], criteria: Sequence[CriterionSpec], tie_break: str = DEFAULT_TIE_BREAK) -> list[Ranked]:
+    """Rank proposals by normalised total, breaking ties as the published TIE_BREAKS entry says.
 
     Proposals still equal after every rule share a rank (1, 2, 2, 4)."""
+    if tie_break not in TIE_BREAKS:
+        raise ValueError(f"unknown tie-break rules {tie_break!r}")
     order = tie_break_order(criteria)
+    rules = TIE_BREAKS[tie_break][0]
     keyed = []
+    names: list[str] = []
     for entry in entries:
         total = weighted_total(entry.scores, criteria)
-        keyed.append((_sort_key(entry, total, order), total, entry))
+        key, names = _sort_key(entry, total, order, rules)
+        keyed.append((key, total, entry))
     keyed.sort(key=lambda item: item[0])
     out: list[Ranked] = []
     for position, (key, total, entry) in enumerate(keyed, start=1):
@@ -142,6 +176,6 @@ def rank(entries: Iterable[Entry], criteria: Sequence[CriterionSpec]) -> list[Ra
                 row.tied = True
                 out[-1].tied = True
             elif total == out[-1].total:
-                row.separated_by = _separating_rule(previous_key, key, order)
+                row.separated_by = _separating_rule(previous_key, key, names)
         out.append(row)
     return out

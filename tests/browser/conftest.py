@@ -2,15 +2,18 @@
 by Playwright, and axe-core for WCAG 2.2 A/AA.
 
 The tests need no database of pytest-django's own: everything they read comes through the
-server, as a person's browser would.
+server, as a person's browser would. They run in parallel (pytest-xdist): the first worker
+builds the demo database once, and each worker serves its own copy of it, so that what one
+test writes (a challenge, a locked-out address) never reaches another worker's pages.
 """
 
 import json
 
 import pytest
+from filelock import FileLock
 from playwright.sync_api import sync_playwright
 
-from tests.browser.server import CHROMIUM_ARGS, ROOT, LiveServer, chromium_path
+from tests.browser.server import CHROMIUM_ARGS, ROOT, LiveServer, build_demo, chromium_path
 
 AXE_SOURCE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 AXE_OPTIONS = {
@@ -19,9 +22,28 @@ AXE_OPTIONS = {
 VIEWPORT = {"width": 1280, "height": 900}
 
 
+def pytest_collection_modifyitems(items):
+    """The end-to-end Invitation to Partner waits minutes for its deadlines; starting it first
+    lets the other worker check pages meanwhile (tests/run.py runs this suite with xdist)."""
+    items.sort(key=lambda item: item.path.name != "test_partnering.py" or item.get_closest_marker("browser") is None)
+
+
 @pytest.fixture(scope="session")
-def server(tmp_path_factory):
-    with LiveServer(tmp_path_factory.mktemp("citytools-browser")) as live:
+def demo_template(tmp_path_factory, worker_id):
+    """One demo database for the whole run, whichever worker asks first builds it."""
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if worker_id != "master" else base
+    template = shared / "citytools-demo"
+    with FileLock(str(shared / "citytools-demo.lock")):
+        if not (template / ".built").exists():
+            build_demo(template)
+            (template / ".built").touch()
+    return template
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory, demo_template):
+    with LiveServer(tmp_path_factory.mktemp("citytools-browser"), template=demo_template) as live:
         yield live
 
 
@@ -39,31 +61,73 @@ def browser():
         chromium.close()
 
 
-def _new_page(browser, server, **options):
-    # bypass_csp lets axe be injected even once the site sends a strict Content-Security-Policy.
-    context = browser.new_context(base_url=server.url, bypass_csp=True, viewport=VIEWPORT, **options)
+# Collects every Content-Security-Policy violation the browser reports, including ones a
+# library catches and swallows (vega hides a failed chart without logging anything).
+RECORD_VIOLATIONS = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__cspViolations.push(
+    `${event.effectiveDirective} blocked ${event.blockedURI || "(inline)"} at ${event.sourceFile}:${event.lineNumber}`
+  );
+});
+"""
+
+
+def new_page(browser, server, **options):
+    """A fresh browser context and page. The site's Content-Security-Policy is enforced (axe
+    is brought in through evaluate(), which the policy does not cover), and violations are
+    recorded for csp_violations()."""
+    context = browser.new_context(base_url=server.url, viewport=VIEWPORT, **options)
+    context.add_init_script(RECORD_VIOLATIONS)
     page = context.new_page()
     page.set_default_timeout(15_000)
     return context, page
 
 
+def csp_violations(page) -> list[str]:
+    return page.evaluate("() => window.__cspViolations || []")
+
+
+@pytest.fixture(scope="session")
+def signed_in_state(browser, server):
+    """signed_in_state("admin") is the storage state of a demo person (the part before
+    @demo.citytools.invalid) who signed in once through the form, for new_page(storage_state=)."""
+    from citytools.demo.people import DEMO_PASSWORD
+
+    states: dict[str, dict] = {}
+
+    def state(person: str) -> dict:
+        if person not in states:
+            context, page = new_page(browser, server)
+            page.goto("/accounts/login/")
+            page.get_by_label("Email address").fill(f"{person}@demo.citytools.invalid")
+            page.get_by_label("Password").fill(DEMO_PASSWORD)
+            page.get_by_role("button", name="Sign in", exact=True).click()
+            page.wait_for_load_state()
+            assert "/accounts/login/" not in page.url, f"the demo's {person} could not sign in"
+            states[person] = context.storage_state()
+            context.close()
+        return states[person]
+
+    return state
+
+
 @pytest.fixture
 def page(browser, server):
-    context, page = _new_page(browser, server)
+    context, page = new_page(browser, server)
     yield page
     context.close()
 
 
 @pytest.fixture
 def page_without_js(browser, server):
-    context, page = _new_page(browser, server, java_script_enabled=False)
+    context, page = new_page(browser, server, java_script_enabled=False)
     yield page
     context.close()
 
 
-@pytest.fixture
-def console_errors(page):
-    """Console errors and uncaught exceptions on `page`, collected from the first navigation."""
+def watch_console(page) -> list[str]:
+    """A list that fills with the console errors and uncaught exceptions of `page`."""
     errors: list[str] = []
 
     def on_console(message):
@@ -81,15 +145,25 @@ def console_errors(page):
     return errors
 
 
+@pytest.fixture
+def console_errors(page):
+    """Console errors and uncaught exceptions on `page`, collected from the first navigation."""
+    return watch_console(page)
+
+
+# A page has settled when it has loaded, GOV.UK Frontend has set up its components (app.js
+# marks the body), no HTMX request is in flight and every chart has drawn or given up. These
+# are the page's own signals, so no fixed "network idle" pause is needed.
+SETTLED = """() => document.readyState === 'complete' &&
+    (!document.body.classList.contains('govuk-frontend-supported') || document.body.dataset.frontend === 'ready') &&
+    !document.querySelector('.htmx-request') &&
+    [...document.querySelectorAll('[data-chart]')].every(
+        (element) => element.hidden || !window.vegaEmbed || element.querySelector('svg, canvas'))"""
+
+
 def settle(page) -> None:
-    """Wait for HTMX swaps and charts, so axe checks what a person would see."""
-    page.wait_for_load_state("networkidle")
-    page.wait_for_function(
-        """() => !document.querySelector('.htmx-request') &&
-            [...document.querySelectorAll('[data-chart]')].every(
-                (element) => element.hidden || !window.vegaEmbed || element.querySelector('svg, canvas'))""",
-        timeout=10_000,
-    )
+    """Wait for the page's components, HTMX swaps and charts, so axe checks what a person would see."""
+    page.wait_for_function(SETTLED, timeout=10_000)
 
 
 def format_violations(violations: list[dict]) -> str:
@@ -112,12 +186,17 @@ def axe():
 
     def check(page, *, context: str = "") -> None:
         settle(page)
+        where = context or page.url
+        violations = csp_violations(page)
+        if violations:
+            pytest.fail(f"Content-Security-Policy violations on {where}: {violations}", pytrace=False)
         if not page.evaluate("() => typeof window.axe !== 'undefined'"):
-            page.add_script_tag(content=source)
+            # evaluate() runs outside the page's Content-Security-Policy, so axe can be
+            # brought into a page that enforces it.
+            page.evaluate(source)
         results = page.evaluate("async (options) => await window.axe.run(document, options)", AXE_OPTIONS)
         violations = results["violations"]
         if violations:
-            where = context or page.url
             pytest.fail(f"axe found {len(violations)} WCAG violation(s) on {where}:\n{format_violations(violations)}", pytrace=False)
 
     return check

@@ -1,9 +1,18 @@
-"""Every page of the site loads, has one h1, logs no console error, passes axe, and shows
-its main content without JavaScript. The list of pages comes from the URL resolver
-(tests/pages.py), so a new page is checked without anyone adding it here."""
+"""Every page of the site, in a browser that enforces the site's Content-Security-Policy:
+it loads, has one h1, logs no console error, breaks no rule of the policy, draws every
+chart, passes axe, and shows its main content without JavaScript.
+
+The list of pages comes from the URL resolver (tests/pages.py), so a new page is checked
+without anyone adding it here. Each page is checked as the public sees it and as someone
+signed in who may open it: the demo's platform admin, or for the few pages that belong to
+one person (an applicant's own proposal, an evaluator's scoring) that person.
+"""
+
+from urllib.parse import urlsplit
 
 import pytest
 
+from tests.browser.conftest import csp_violations, new_page, settle, watch_console
 from tests.pages import url_names
 
 pytestmark = pytest.mark.browser
@@ -11,6 +20,19 @@ pytestmark = pytest.mark.browser
 HTML = "text/html"
 # Pages are HTML; the few URLs that answer a download must say what they are.
 DOWNLOAD_TYPES = ("text/csv", "application/json", "application/pdf")
+LOGIN = "/accounts/login/"
+
+# Pages that are one person's own, and whom to sign in as to see them (tests/pages.py picks
+# samples from the demo's Toronto challenges, where these people have their parts).
+SIGNED_IN_AS = {
+    "partnering:my_proposal": "applicant1",
+    "partnering:proposal_edit": "applicant1",
+    "partnering:proposal_receipt": "applicant1",
+    "partnering:attachments": "applicant1",
+    "partnering:declaration": "evaluator1",
+    "partnering:scoring": "evaluator1",
+    "partnering:score_proposal": "evaluator1",
+}
 
 
 def pages_or_fail(site_pages, name):
@@ -27,36 +49,70 @@ def headings(page) -> set[str]:
     return {" ".join(text.split()) for text in texts if text.strip()}
 
 
-@pytest.mark.parametrize("name", url_names())
-def test_page_loads_cleanly_and_passes_axe(name, site_pages, page, console_errors, axe):
-    for sample in pages_or_fail(site_pages, name):
-        response = page.request.get(sample["url"])
-        assert response.status == 200, f"{sample['label']} {sample['url']} answered {response.status}"
-        content_type = response.headers.get("content-type", "")
-        if not content_type.startswith(HTML):
-            assert content_type.startswith(DOWNLOAD_TYPES), f"{sample['url']} answered {content_type}"
-            continue
-        page.goto(sample["url"])
-        assert page.locator("h1").count() == 1, f"{sample['url']} should have exactly one h1"
-        assert page.locator("main h1").inner_text().strip()
-        axe(page, context=f"{sample['label']} {sample['url']}")
-        assert console_errors == [], f"{sample['url']}: {console_errors}"
+def check_page(page, sample, errors, axe) -> None:
+    """The checks every page passes, once it is loaded in `page`."""
+    url = sample["url"]
+    settle(page)
+    assert page.locator("h1").count() == 1, f"{url} should have exactly one h1"
+    assert page.locator("main h1").inner_text().strip(), f"{url} has an empty main heading"
+    hidden = page.locator("[data-chart][hidden]").count()
+    assert hidden == 0, f"{url}: {hidden} chart(s) failed to draw"
+    assert csp_violations(page) == [], f"{url}: {csp_violations(page)}"
+    axe(page, context=f"{sample['label']} {url}")
+    assert errors == [], f"{url}: {errors}"
+
+
+def check_without_javascript(page, no_js, url: str) -> None:
+    """`page` shows `url` with JavaScript; the same page without it must show the same headings
+    and most of the text."""
+    with_js = headings(page)
+    no_js.goto(url)
+    assert no_js.locator("main h1").count() == 1, f"{url} without JavaScript has no main heading"
+    missing = with_js - headings(no_js)
+    assert not missing, f"{url} without JavaScript lacks: {sorted(missing)}"
+    assert len(no_js.locator("main").inner_text()) > 0.5 * len(page.locator("main").inner_text()), (
+        f"{url} shows much less without JavaScript"
+    )
 
 
 @pytest.mark.parametrize("name", url_names())
-def test_page_shows_its_main_content_without_javascript(name, site_pages, page, page_without_js):
-    for sample in pages_or_fail(site_pages, name):
-        response = page_without_js.request.get(sample["url"])
-        if not response.headers.get("content-type", "").startswith(HTML):
-            continue
-        page.goto(sample["url"])
-        page.wait_for_load_state("networkidle")
-        with_js = headings(page)
-        page_without_js.goto(sample["url"])
-        without_js = headings(page_without_js)
-        assert page_without_js.locator("main h1").count() == 1
-        missing = with_js - without_js
-        assert not missing, f"{sample['url']} without JavaScript lacks: {sorted(missing)}"
-        assert len(page_without_js.locator("main").inner_text()) > 0.5 * len(page.locator("main").inner_text()), (
-            f"{sample['url']} shows much less without JavaScript"
-        )
+def test_page_as_the_public_sees_it(name, site_pages, browser, server, axe):
+    context, page = new_page(browser, server)
+    no_js_context, no_js = new_page(browser, server, java_script_enabled=False)
+    errors = watch_console(page)
+    try:
+        for sample in pages_or_fail(site_pages, name):
+            url = sample["url"]
+            response = page.request.get(url)
+            assert response.status == 200, f"{sample['label']} {url} answered {response.status}"
+            content_type = response.headers.get("content-type", "")
+            if not content_type.startswith(HTML):
+                assert content_type.startswith(DOWNLOAD_TYPES), f"{url} answered {content_type}"
+                continue
+            assert "content-security-policy" in response.headers, f"{url} sends no CSP"
+            if urlsplit(response.url).path == LOGIN and urlsplit(url).path != LOGIN:
+                continue  # for the signed in only: checked in the test below
+            page.goto(url)
+            check_page(page, sample, errors, axe)
+            check_without_javascript(page, no_js, url)
+    finally:
+        context.close()
+        no_js_context.close()
+
+
+@pytest.mark.parametrize("name", url_names())
+def test_page_signed_in(name, site_pages, browser, server, signed_in_state, axe):
+    person = SIGNED_IN_AS.get(name, "admin")
+    context, page = new_page(browser, server, storage_state=signed_in_state(person))
+    errors = watch_console(page)
+    try:
+        for sample in pages_or_fail(site_pages, name):
+            url = sample["url"]
+            response = page.request.get(url, max_redirects=0)
+            assert response.status == 200, f"{sample['label']} {url} answered {response.status} to {person}"
+            if not response.headers.get("content-type", "").startswith(HTML):
+                continue
+            page.goto(url)
+            check_page(page, sample, errors, axe)
+    finally:
+        context.close()

@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from citytools.demo.people import DEMO_PASSWORD
-from tests.browser.conftest import VIEWPORT
+from tests.browser.conftest import new_page
 
 pytestmark = pytest.mark.browser
 
@@ -51,8 +51,7 @@ class Person:
 
     def __init__(self, browser, server, axe, name: str | None):
         self.name = name or "public"
-        self.context = browser.new_context(base_url=server.url, bypass_csp=True, viewport=VIEWPORT)
-        self.page = self.context.new_page()
+        self.context, self.page = new_page(browser, server)
         self.page.set_default_timeout(20_000)
         self.axe = axe
         self.seen = 0

@@ -61,7 +61,7 @@ def test_an_editor_creates_a_draft_for_their_own_organisation(cast):
     assert challenge.budget_cap == Decimal("45000")
     assert challenge.slug == "faster-answers-for-311"
     assert challenge.reference.startswith("ITP-")
-    assert challenge.tie_break == TIE_BREAK_RULES
+    assert challenge.tie_break == "criteria-price-time" and challenge.tie_break_text == TIE_BREAK_RULES
     assert challenge.history.count() == 1 and challenge.history.first().history_user == cast.editor
 
 

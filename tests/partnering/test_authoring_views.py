@@ -95,7 +95,7 @@ def form(**changes):
     data = {
         "title": "Faster answers for 311", "problem_statement": "Residents wait.", "currency": "CAD",
         "budget_cap": "45000", "codesign_weeks": "14", "question_deadline": "2030-03-01T17:00",
-        "submission_deadline": "2030-03-31T17:00", "terms_non_binding": "on",
+        "submission_deadline": "2030-03-31T17:00", "terms_non_binding": "on", "tie_break": "criteria-price-time",
     }
     data.update(changes)
     return data
@@ -378,10 +378,11 @@ def test_a_challenge_from_a_blank_form_to_published_through_the_pages(cast):
     created = editor.post(
         url("challenge_new"),
         form(owners=[cast.own.slug], rules=cast.rules.slug, contact_email="itp@example.org", terms_vendor_owns_prototype="on",
-             terms_separate_purchase="on", tie_break="Higher score on the heaviest criterion wins."),
+             terms_separate_purchase="on", tie_break="price-criteria-time"),
     )
     challenge = Challenge.objects.get()
     assert created.status_code == 303
+    assert "Equal totals are separated by the lower price" in text(editor.get(url("challenge", challenge)))
     blocked = text(editor.get(url("challenge", challenge)))
     assert "Add the evaluation criteria" in blocked
     assert editor.post(url("challenge_criteria", challenge), criteria_data(challenge)).status_code == 303

@@ -8,6 +8,7 @@ import pytest
 
 from citytools.partnering.scoring import (
     TIE_BREAK_RULES,
+    TIE_BREAKS,
     CriterionSpec,
     Entry,
     is_spread,
@@ -164,3 +165,50 @@ def test_the_published_rules_name_every_step_in_the_order_rank_applies_them():
     steps = ["largest weight", "next largest", "lower price", "earlier submission"]
     positions = [text.index(step) for step in steps]
     assert positions == sorted(positions)
+
+
+# The same three proposals under each published order: "cheap" is cheapest but weaker on the
+# heaviest criterion; "strong" is stronger there but dearer; "first" equals "strong" on every
+# criterion and price but was submitted earlier. All three total 40.
+TIED = [
+    Entry("cheap", {"a": 0, "b": 4, "c": 1}, Decimal("30000"), T0 + datetime.timedelta(minutes=9), label="cheap"),
+    Entry("strong", {"a": 4, "b": 0, "c": 0}, Decimal("45000"), T0 + datetime.timedelta(minutes=5), label="strong"),
+    Entry("first", {"a": 4, "b": 0, "c": 0}, Decimal("45000"), T0 + datetime.timedelta(minutes=1), label="first"),
+]
+
+
+@pytest.mark.parametrize(
+    "tie_break, order, separated",
+    [
+        ("criteria-price-time", ["first", "strong", "cheap"], ["", "earlier submission", "higher consensus score on “Understanding”"]),
+        ("price-criteria-time", ["cheap", "first", "strong"], ["", "lower price", "earlier submission"]),
+        ("criteria-time", ["first", "strong", "cheap"], ["", "earlier submission", "higher consensus score on “Understanding”"]),
+    ],
+)
+def test_each_published_order_is_the_order_applied(tie_break, order, separated):
+    rows = rank(TIED, CRITERIA, tie_break)
+    assert {row.total for row in rows} == {Decimal("40.00")}
+    assert keys(rows) == order
+    assert [row.separated_by for row in rows] == separated
+
+
+def test_price_is_not_used_when_the_rules_say_so():
+    dear = Entry("dear", {"a": 2, "b": 2, "c": 2}, Decimal("49000"), T0)
+    cheap = Entry("cheap", {"a": 2, "b": 2, "c": 2}, Decimal("1000"), T0 + datetime.timedelta(minutes=1))
+    assert keys(rank([cheap, dear], CRITERIA, "criteria-time")) == ["dear", "cheap"]
+    assert keys(rank([cheap, dear], CRITERIA, "criteria-price-time")) == ["cheap", "dear"]
+
+
+@pytest.mark.parametrize("key", list(TIE_BREAKS))
+def test_every_published_text_names_its_steps_in_the_order_they_are_applied(key):
+    rules, text = TIE_BREAKS[key]
+    phrases = {"criteria": "largest weight", "price": "lower price", "time": "earlier submission"}
+    positions = [text.index(phrases[rule]) for rule in rules]
+    assert positions == sorted(positions)
+    if "price" not in rules:
+        assert "Price is not used" in text
+
+
+def test_an_unknown_order_is_refused():
+    with pytest.raises(ValueError):
+        rank(TIED, CRITERIA, "coin-toss")

@@ -9,6 +9,7 @@ stale.
 
 import datetime
 from decimal import Decimal
+from typing import Literal
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -24,7 +25,11 @@ from citytools.directory.models import Organisation
 from citytools.partnering import documents, rules
 from citytools.partnering.access import roles_for, visible_challenges
 from citytools.partnering.models import Challenge, PublicationRules, Question, Transition
+from citytools.partnering.scoring import DEFAULT_TIE_BREAK, TIE_BREAKS
 from citytools.partnering.services import authoring as services
+
+TieBreak = Literal[tuple(TIE_BREAKS)]  # type: ignore[valid-type]
+TIE_BREAK_HELP = "How equal totals are separated: " + " ".join(f"{key}: {text}" for key, (_, text) in TIE_BREAKS.items())
 
 router = Router(tags=["invitations to partner"])
 
@@ -69,7 +74,8 @@ class ChallengeOut(ChallengeSummaryOut):
     outcomes: str
     out_of_scope: str
     how_to_apply: str
-    tie_break: str
+    tie_break: TieBreak = Field(description="Which tie-break rules apply (tie_break_text says them).")
+    tie_break_text: str
     codesign_weeks: int | None
     blind_scoring: bool
     terms_non_binding: bool
@@ -96,7 +102,7 @@ class DocumentFields(Schema):
     outcomes: str = ""
     out_of_scope: str = ""
     how_to_apply: str = ""
-    tie_break: str = Field("", description="Empty on creation means the default tie-break rules.")
+    tie_break: TieBreak = Field(DEFAULT_TIE_BREAK, description=TIE_BREAK_HELP)
     budget_cap: Decimal | None = Field(None, ge=0, max_digits=12, decimal_places=2)
     currency: str = Field("CAD", min_length=3, max_length=3)
     codesign_weeks: int | None = Field(None, ge=1, le=520)
@@ -131,7 +137,7 @@ class ChallengePatch(Schema):
     outcomes: str | None = None
     out_of_scope: str | None = None
     how_to_apply: str | None = None
-    tie_break: str | None = None
+    tie_break: TieBreak | None = Field(None, description=TIE_BREAK_HELP)
     budget_cap: Decimal | None = Field(None, ge=0, max_digits=12, decimal_places=2)
     currency: str | None = Field(None, min_length=3, max_length=3)
     codesign_weeks: int | None = Field(None, ge=1, le=520)
@@ -261,6 +267,7 @@ def _out(challenge: Challenge) -> dict:
         "question_deadline", "evaluation_date", "expected_start", "criteria_frozen_at", "closing_reason",
     ):
         data[name] = getattr(challenge, name)
+    data["tie_break_text"] = challenge.tie_break_text
     data["rules"] = challenge.rules.slug
     data["criteria"] = [
         {"name": c.name, "description": c.description, "weight": c.weight, "scale_max": c.scale_max,
@@ -328,8 +335,6 @@ def create_challenge(request, payload: ChallengeCreateIn, response: HttpResponse
         publication_rules = PublicationRules.objects.filter(slug=rules_slug).first()
         if publication_rules is None:
             raise DomainError(f"No publication rules have the slug {rules_slug!r}.", field="rules")
-    if not data.get("tie_break"):
-        data.pop("tie_break", None)
     challenge = services.create_challenge(
         actor=request.user, viewer=request.viewer, owners=owners, rules=publication_rules, **data
     )

@@ -189,7 +189,7 @@ class CriterionOut(Schema):
 
 class ConsensusOut(Schema):
     locked_at: datetime.datetime | None
-    tie_break: str
+    tie_break: str = Field(description="The published tie-break rules the ranking applied.")
     selected_proposal_id: int | None
     criteria: list[CriterionOut]
     rows: list[RowOut] = Field(description="In rank order.")
@@ -211,7 +211,7 @@ def cell_out(cell) -> dict:
 def consensus_out(challenge, rows) -> dict:
     return {
         "locked_at": challenge.consensus_locked_at,
-        "tie_break": challenge.tie_break,
+        "tie_break": challenge.tie_break_text,
         "selected_proposal_id": challenge.selected_proposal_id,
         "criteria": [{"id": c.pk, "name": c.name, "weight": c.weight, "scale_max": c.scale_max} for c in challenge.criteria.all()],
         "rows": [

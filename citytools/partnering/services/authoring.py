@@ -39,17 +39,17 @@ from citytools.partnering.models import (
     State,
 )
 from citytools.partnering.notify import notify
-from citytools.partnering.scoring import TIE_BREAK_RULES
+from citytools.partnering.scoring import TIE_BREAKS
 
 STALE = "The challenge changed since you opened it. Nothing was saved. Reload it, then make your change again."
 
 # The fields of the challenge document an owner writes (the rest is set by the lifecycle).
 TEXT_FIELDS = (
     "title", "problem_statement", "background", "affected", "outcomes", "out_of_scope",
-    "how_to_apply", "tie_break", "terms_text", "contact_name",
+    "how_to_apply", "terms_text", "contact_name",
 )
 FIELDS = (
-    *TEXT_FIELDS, "contact_email", "budget_cap", "currency", "codesign_weeks", "blind_scoring",
+    *TEXT_FIELDS, "tie_break", "contact_email", "budget_cap", "currency", "codesign_weeks", "blind_scoring",
     "terms_non_binding", "terms_vendor_owns_prototype", "terms_separate_purchase",
     "publication_date", "question_deadline", "submission_deadline", "evaluation_date", "expected_start",
 )
@@ -170,6 +170,9 @@ def _clean_fields(fields: dict) -> dict:
                 raise DomainError("Enter a co-design length between 1 and 520 weeks.", field=name)
         elif name == "codesign_weeks":
             value = None
+        elif name == "tie_break":
+            if value not in TIE_BREAKS:
+                raise DomainError(f"Choose the tie-break rules: one of {', '.join(TIE_BREAKS)}.", field=name)
         elif name == "contact_email":
             value = (value or "").strip()
             if value:
@@ -246,9 +249,6 @@ def create_challenge(*, actor, viewer, owners, rules=None, lead=None, slug=None,
     clean = _clean_fields(fields)
     if not clean.get("title"):
         raise DomainError("Give the challenge a title.", field="title")
-    clean.setdefault("tie_break", TIE_BREAK_RULES)
-    if not clean["tie_break"]:
-        clean["tie_break"] = TIE_BREAK_RULES
     with transaction.atomic():
         if slug:
             slug = slugify(slug)[:100]

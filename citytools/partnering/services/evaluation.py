@@ -369,7 +369,7 @@ def ranking(challenge: Challenge, *, viewer) -> list[RankingRow]:
             )
         )
     rows = []
-    for ranked in scoring.rank(entries, specs(criteria)):
+    for ranked in scoring.rank(entries, specs(criteria), challenge.tie_break):
         proposal = proposals[ranked.key]
         cells = cells_of[ranked.key]
         rows.append(

@@ -257,7 +257,7 @@ def _ranking(challenge: Challenge):
         )
         for p in proposals
     ]
-    ranked = {r.key: r for r in scoring.rank(entries, specs)}
+    ranked = {r.key: r for r in scoring.rank(entries, specs, challenge.tie_break)}
     return criteria, specs, proposals, consensus, ranked
 
 

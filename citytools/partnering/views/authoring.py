@@ -35,6 +35,7 @@ from citytools.partnering.forms import (
 from citytools.partnering.models import Challenge, Interest, PublicationRules, Question, State, Transition
 from citytools.partnering.services import authoring as services
 from citytools.partnering.views.doors import challenge_for, finished, forbid_unless, refuse
+from citytools.partnering.scoring import DEFAULT_TIE_BREAK
 
 # Door helpers ----------------------------------------------------------------------------
 
@@ -207,7 +208,7 @@ def challenge_new(request):
             "terms_non_binding": True,
             "terms_vendor_owns_prototype": True,
             "terms_separate_purchase": True,
-            "tie_break": services.TIE_BREAK_RULES,
+            "tie_break": DEFAULT_TIE_BREAK,
         }
         if len(organisations) == 1:
             initial["owners"] = [organisations[0].slug]

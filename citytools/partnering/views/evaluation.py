@@ -204,7 +204,7 @@ def consensus(request, slug):
         {
             "challenge": challenge, "rows": rows, "criteria": criteria, "chart": totals_chart(challenge, rows),
             "can_edit": rules.can_set_consensus(roles, state=State(challenge.state)),
-            "tie_break": challenge.tie_break,
+            "tie_break": challenge.tie_break_text,
         },
     )
 

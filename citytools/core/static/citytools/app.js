@@ -7,6 +7,8 @@
     document.body.classList.add("govuk-frontend-supported");
     import(document.body.dataset.govukFrontend).then(function (govuk) {
       govuk.initAll();
+      // Lets a test (or a person's tools) know the components are set up.
+      document.body.dataset.frontend = "ready";
     });
   }
 

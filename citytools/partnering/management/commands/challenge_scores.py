@@ -37,7 +37,7 @@ class Command(DomainCommand):
 
     def write_table(self, challenge, rows):
         self.stdout.write(f"{challenge.title} ({challenge.reference}): consensus ranking")
-        self.stdout.write(f"Tie-break: {challenge.tie_break or 'none published'}")
+        self.stdout.write(f"Tie-break: {challenge.tie_break_text}")
         for row in rows:
             line = f"{row.rank:>3}{'=' if row.tied else ' '} {row.total:>6}  {row.name}"
             if row.separated_by:
