@@ -153,6 +153,12 @@ def _earliest_version(lookup: Callable):
     return kwargs
 
 
+def _publication_rules():
+    from citytools.partnering.models import PublicationRules
+
+    return PublicationRules.objects.filter(jurisdictions__isnull=False).order_by("pk").first()
+
+
 def _slug(lookup: Callable):
     def kwargs():
         obj = lookup()
@@ -285,6 +291,7 @@ SAMPLES: dict[str, dict[str, Callable[[], dict | None]]] = {
     "partnering:consensus": {"selection": _challenge("selection")},
     "partnering:consensus_edit": {"selection": _proposal("selection", criterion=True)},
     "partnering:selection": {"selection": _challenge("selection")},
+    "partnering:rules_edit": {"Toronto's rules": _slug(_publication_rules)},
 }
 
 # URLs that only act on a POST (sign out, revoke): there is no page to load or check.

@@ -124,6 +124,19 @@ def if_match(w, t, m) -> dict:
     return {"If-Match": f'"{w.challenge(t).version}"'}
 
 
+def _rules(w):
+    return w.challenge("draft").rules
+
+
+def rules_form(w) -> dict:
+    rules = _rules(w)
+    return {
+        "name": rules.name, "currency": "CAD", "max_budget": "50000", "min_weeks": "12", "max_weeks": "16",
+        "weights_total": "100", "min_eligibility_criteria": "0", "addendum_notice_days": "7",
+        "require_scale_texts": "yes", "require_terms": "yes", "version": str(rules.version),
+    }
+
+
 def build(h) -> dict:
     readers = h.Who("anyone for a published challenge, its panel otherwise", p.reads)
     panel = h.Who("the challenge's panel", p.panel)
@@ -136,6 +149,8 @@ def build(h) -> dict:
     creators = h.Who("editors, coordinators and admins", lambda r, t: r in ("editor", "other_editor", "coordinator", "other_coordinator", "admin"))
     own_creators = h.Who("editors and coordinators of own, and admins", lambda r, t: r in ("editor", "coordinator", "admin"))
     on_challenges = h.targeted(_slug, p.ALL)
+    admins = h.Who("platform admins", lambda r, t: r == "admin")
+    on_rules = h.fixed(lambda w: {"slug": _rules(w).slug})
     new_challenge = {
         "title": "Faster answers", "problem_statement": "Residents wait.", "currency": "CAD",
         "rules": "toronto-itp", "tie_break": "criteria-price-time",
@@ -205,5 +220,15 @@ def build(h) -> dict:
             **on_challenges, data=lambda w, t, m: {"title": "Clarified", "body": "Scope."}
         ),
         "api:challenge_interest": h.api(None, post=applicants_of_open)(**on_challenges),
+        # Publication rules: anyone reads every jurisdiction's; platform admins set them.
+        "partnering:rules_list": h.page(),
+        "partnering:rules_new": h.page(admins, write=admins, data=lambda w, t, m: {**rules_form(w), "slug": "hill-town"}),
+        "partnering:rules_edit": h.page(admins, write=admins, **on_rules, data=lambda w, t, m: rules_form(w)),
+        "api:publication_rules": h.api()(),
+        "api:publication_rules_one": h.api()(**on_rules),
+        "api:publication_rules_put": h.api(None, put=admins)(
+            **on_rules, data=lambda w, t, m: {"name": "Changed in the matrix", "max_budget": "40000"},
+            headers=lambda w, t, m: {"If-Match": f'"{_rules(w).version}"'},
+        ),
     }
 

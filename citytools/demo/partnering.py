@@ -28,7 +28,7 @@ from citytools.demo.people import DOMAIN, create_demo_people
 from citytools.directory.models import Network, NetworkMembership, Organisation, Supplier
 from citytools.directory.services import upsert
 from citytools.partnering import lifecycle
-from citytools.partnering.models import Challenge, EligibilityCriterion, Proposal, PublicationRules, State
+from citytools.partnering.models import Challenge, EligibilityCriterion, Jurisdiction, Proposal, PublicationRules, State
 from citytools.partnering.services import authoring, evaluation, outcome, proposals
 
 REFERENCE_PREFIX = "DEMO-ITP-"
@@ -241,11 +241,22 @@ def _reference_data(result: PartneringResult):
     result.updated += outcome_.updated
     _, created = NetworkMembership.objects.get_or_create(network=networks[slug], organisation=toronto)
     result.created += int(created)
-    outcome_, _ = upsert(
+    outcome_, rule_sets = upsert(
         PublicationRules, key="slug", desired=RULES, existing=PublicationRules.objects.in_bulk(list(RULES), field_name="slug")
     )
     result.created += outcome_.created
     result.updated += outcome_.updated
+    # Toronto is under its own rules; the four London boroughs of the joint ITP under theirs.
+    under = {toronto.pk: rule_sets["toronto-itp"]}
+    for organisation in Organisation.objects.filter(identifier__in=LONDON_OWNERS):
+        under[organisation.pk] = rule_sets["london-joint-itp"]
+    for organisation_id, rules in under.items():
+        jurisdiction, created = Jurisdiction.objects.get_or_create(organisation_id=organisation_id, defaults={"rules": rules})
+        if not created and jurisdiction.rules_id != rules.pk:
+            jurisdiction.rules = rules
+            jurisdiction.save()
+            result.updated += 1
+        result.created += int(created)
     outcome_, suppliers = upsert(
         Supplier, key="slug",
         desired={
@@ -338,14 +349,12 @@ class Story:
             owners = list(Organisation.objects.filter(identifier__in=LONDON_OWNERS).order_by("short_name"))
             lead = next(o for o in owners if o.identifier == LONDON_OWNERS[0])
             author = self.people["coordinator"]  # a coordinator opens a joint ITP for their network's boroughs
-            rules = PublicationRules.objects.get(slug="london-joint-itp")
             currency, contact = "GBP", ("Joint ITP team, Camden", "joint-itp@camden.demo.citytools.invalid")
         else:
             owners, lead, author = [toronto], toronto, self.owner
-            rules = PublicationRules.objects.get(slug="toronto-itp")
             currency, contact = "CAD", ("Civic Innovation Office", "itp@toronto.demo.citytools.invalid")
         self.challenge = authoring.create_challenge(
-            owners=owners, lead=lead, rules=rules, slug=spec.slug, reference=f"{REFERENCE_PREFIX}{spec.number:03d}",
+            owners=owners, lead=lead, slug=spec.slug, reference=f"{REFERENCE_PREFIX}{spec.number:03d}",
             now=at(-14), title=spec.title, problem_statement=spec.problem,
             background=BACKGROUND_311 if not spec.london else (
                 "Each borough runs its own repairs line and its own forms; tenants of all four boroughs told the "

@@ -9,7 +9,6 @@ may define their own forms on it.
 from django import forms
 
 from citytools.core.forms import GovukForm
-from citytools.partnering.models import PublicationRules
 from citytools.partnering.scoring import DEFAULT_TIE_BREAK, TIE_BREAKS
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
@@ -73,18 +72,13 @@ class PartneringForm(GovukForm):
 
 
 class ChallengeForm(PartneringForm):
-    """The challenge document. `owners` and `rules` only when creating one."""
+    """The challenge document. `owners` only when creating one."""
 
     owners = forms.MultipleChoiceField(
         label="Owning organisations",
         help_text="Choose several for a joint Invitation to Partner; the first ticked in this list leads.",
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": "Choose at least one owning organisation."},
-    )
-    rules = forms.ChoiceField(
-        label="Publication rules",
-        help_text="The jurisdiction's checks: budget cap, co-design length, weights.",
-        error_messages={"required": "Choose the publication rules."},
     )
     title = forms.CharField(max_length=200, label="Title", error_messages={"required": "Give the challenge a title."})
     problem_statement = text_field(
@@ -145,15 +139,8 @@ class ChallengeForm(PartneringForm):
         super().__init__(*args, **kwargs)
         if creating:
             self.fields["owners"].choices = [(o.slug, str(o)) for o in organisations or []]
-            choices = [(r.slug, r.name) for r in PublicationRules.objects.all()]
-            if not choices:
-                # None defined yet: the service makes the default (Toronto's) rules on creation.
-                choices = [("", "Default (after the City of Toronto)")]
-                self.fields["rules"].required = False
-            self.fields["rules"].choices = choices
         else:
             del self.fields["owners"]
-            del self.fields["rules"]
 
     @classmethod
     def initial_from(cls, challenge) -> dict:

@@ -70,7 +70,8 @@ class PublicationRules(TimeStampedModel):
     addendum_notice_days = models.PositiveSmallIntegerField(
         default=7, help_text="A material addendum needs the submission deadline at least this many days away."
     )
-    history = HistoricalRecords()
+    version = models.PositiveIntegerField(default=1, help_text="Grows by one with every saved change.")
+    history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         ordering = ["name"]
@@ -78,6 +79,24 @@ class PublicationRules(TimeStampedModel):
 
     def __str__(self):
         return self.name
+
+
+class Jurisdiction(models.Model):
+    """An organisation whose challenges a set of publication rules governs. Each organisation
+    is under at most one set; one with none is under the default set. A challenge takes the
+    rules of its lead organisation: owners cannot choose looser ones."""
+
+    organisation = models.OneToOneField(
+        "directory.Organisation", on_delete=models.CASCADE, related_name="publication_jurisdiction"
+    )
+    rules = models.ForeignKey(PublicationRules, on_delete=models.CASCADE, related_name="jurisdictions")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["organisation__name"]
+
+    def __str__(self):
+        return f"{self.organisation} under {self.rules}"
 
 
 class ChallengeQuerySet(models.QuerySet):

@@ -1,5 +1,5 @@
-from citytools.partnering.views import authoring, evaluation, outcome, proposals
+from citytools.partnering.views import authoring, evaluation, jurisdictions, outcome, proposals
 
 app_name = "partnering"
 
-urlpatterns = [*authoring.urlpatterns, *proposals.urlpatterns, *evaluation.urlpatterns, *outcome.urlpatterns]
+urlpatterns = [*jurisdictions.urlpatterns, *authoring.urlpatterns, *proposals.urlpatterns, *evaluation.urlpatterns, *outcome.urlpatterns]

@@ -130,7 +130,6 @@ def test_a_challenge_runs_from_draft_to_partner_through_the_pages(browser, serve
         submission_deadline = started + datetime.timedelta(seconds=SUBMISSIONS_OPEN_FOR)
         form = owner.page
         form.get_by_label("Toronto", exact=True).check()
-        form.get_by_label("Publication rules").select_option(label="City of Toronto Invitation to Partner")
         form.get_by_label("Title", exact=True).fill(TITLE)
         form.get_by_label("The Challenge").fill(
             "Residents call 311 again and again when a waste collection is missed. How might we work with residents "

@@ -48,7 +48,7 @@ def cast():
 
 
 def create(cast, user, owners, **fields):
-    return services.create_challenge(actor=user, viewer=viewer(user), owners=owners, rules=cast.rules, title=fields.pop("title", "Faster answers for 311"), **fields)
+    return services.create_challenge(actor=user, viewer=viewer(user), owners=owners, title=fields.pop("title", "Faster answers for 311"), **fields)
 
 
 # Creating --------------------------------------------------------------------------------------

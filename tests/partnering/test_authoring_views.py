@@ -103,7 +103,7 @@ def form(**changes):
 
 def test_an_editor_creates_a_challenge_without_javascript(cast):
     assert client(cast.editor).get(url("challenge_new")).status_code == 200
-    response = client(cast.editor).post(url("challenge_new"), form(owners=[cast.own.slug], rules=cast.rules.slug))
+    response = client(cast.editor).post(url("challenge_new"), form(owners=[cast.own.slug]))
     assert response.status_code == 303
     challenge = Challenge.objects.get()
     assert response["Location"] == challenge.get_absolute_url()
@@ -114,8 +114,8 @@ def test_an_editor_creates_a_challenge_without_javascript(cast):
 def test_creating_refuses_other_organisations_and_shows_errors(cast):
     assert client(cast.member).get(url("challenge_new")).status_code == 403
     assert client(cast.vendor).post(url("challenge_new"), form(owners=[cast.own.slug])).status_code == 403
-    assert client(cast.editor).post(url("challenge_new"), form(owners=[cast.peer.slug], rules=cast.rules.slug)).status_code == 403
-    response = client(cast.editor).post(url("challenge_new"), form(owners=[cast.own.slug], rules=cast.rules.slug, title=""))
+    assert client(cast.editor).post(url("challenge_new"), form(owners=[cast.peer.slug])).status_code == 403
+    response = client(cast.editor).post(url("challenge_new"), form(owners=[cast.own.slug], title=""))
     assert response.status_code == 400
     assert "govuk-error-summary" in text(response) and "Give the challenge a title" in text(response)
     assert 'href="#id_title"' in text(response)
@@ -377,7 +377,7 @@ def test_a_challenge_from_a_blank_form_to_published_through_the_pages(cast):
     editor, steward, vendor = client(cast.editor), client(cast.coordinator), client(cast.vendor)
     created = editor.post(
         url("challenge_new"),
-        form(owners=[cast.own.slug], rules=cast.rules.slug, contact_email="itp@example.org", terms_vendor_owns_prototype="on",
+        form(owners=[cast.own.slug], contact_email="itp@example.org", terms_vendor_owns_prototype="on",
              terms_separate_purchase="on", tie_break="price-criteria-time"),
     )
     challenge = Challenge.objects.get()
@@ -415,6 +415,6 @@ def test_the_first_challenge_gets_default_rules_and_the_form_writes_nothing_on_g
     PublicationRules.objects.all().delete()
     assert client(cast.editor).get(url("challenge_new")).status_code == 200
     assert not PublicationRules.objects.exists()
-    response = client(cast.editor).post(url("challenge_new"), form(owners=[cast.own.slug], rules=""))
+    response = client(cast.editor).post(url("challenge_new"), form(owners=[cast.own.slug]))
     assert response.status_code == 303
     assert Challenge.objects.get().rules.max_budget == 50000

@@ -24,7 +24,7 @@ from citytools.core.errors import Conflict, DomainError
 from citytools.directory.models import Organisation
 from citytools.partnering import documents, rules
 from citytools.partnering.access import roles_for, visible_challenges
-from citytools.partnering.models import Challenge, PublicationRules, Question, Transition
+from citytools.partnering.models import Challenge, Question, Transition
 from citytools.partnering.scoring import DEFAULT_TIE_BREAK, TIE_BREAKS
 from citytools.partnering.services import authoring as services
 
@@ -90,7 +90,7 @@ class ChallengeOut(ChallengeSummaryOut):
     expected_start: datetime.date | None
     criteria_frozen_at: datetime.datetime | None
     closing_reason: str
-    rules: str = Field(description="Slug of the jurisdiction's publication rules.")
+    rules: str = Field(description="Slug of the publication rules of the lead organisation's jurisdiction (/api/v1/publication-rules).")
     criteria: list[CriterionIO]
     eligibility: list[str] = Field(description="Pass/fail eligibility criteria.")
 
@@ -126,7 +126,6 @@ class ChallengeIn(DocumentFields):
 
 class ChallengeCreateIn(ChallengeIn):
     owners: list[str] = Field(min_length=1, description="Slugs of the owning organisations; the first leads.")
-    rules: str | None = Field(None, description="Slug of the publication rules; the first defined if left out.")
 
 
 class ChallengePatch(Schema):
@@ -329,15 +328,7 @@ def create_challenge(request, payload: ChallengeCreateIn, response: HttpResponse
         if organisation is None:
             raise DomainError(f"No organisation has the slug {slug!r}.", field="owners")
         owners.append(organisation)
-    rules_slug = data.pop("rules")
-    publication_rules = None
-    if rules_slug:
-        publication_rules = PublicationRules.objects.filter(slug=rules_slug).first()
-        if publication_rules is None:
-            raise DomainError(f"No publication rules have the slug {rules_slug!r}.", field="rules")
-    challenge = services.create_challenge(
-        actor=request.user, viewer=request.viewer, owners=owners, rules=publication_rules, **data
-    )
+    challenge = services.create_challenge(actor=request.user, viewer=request.viewer, owners=owners, **data)
     _tag(response, challenge)
     return Status(201, _out(challenge))
 

@@ -32,6 +32,7 @@ from citytools.partnering.models import (
     EligibilityCriterion,
     Evaluator,
     Interest,
+    Jurisdiction,
     Proposal,
     PublicationRules,
     Question,
@@ -58,7 +59,7 @@ DATES = ("publication_date", "evaluation_date", "expected_start")
 INSTANTS = ("question_deadline", "submission_deadline")
 MAX_SCALE = 10
 # Addresses the pages use under /challenges/.
-RESERVED_SLUGS = {"new"}
+RESERVED_SLUGS = {"new", "all"}
 
 
 def _fmt(moment) -> str:
@@ -129,10 +130,19 @@ def may_create(viewer) -> bool:
 
 
 def default_rules() -> PublicationRules:
+    """The rules of an organisation under no jurisdiction's: the first set defined, or a new
+    set with the City of Toronto's defaults."""
     rules_ = PublicationRules.objects.order_by("pk").first()
     if rules_ is None:
         rules_ = PublicationRules.objects.create(slug="default", name="Default (after the City of Toronto)")
     return rules_
+
+
+def rules_for(organisation) -> PublicationRules:
+    """The publication rules a challenge led by `organisation` must pass: its jurisdiction's,
+    or the default. Owners do not choose them."""
+    jurisdiction = Jurisdiction.objects.filter(organisation=organisation).select_related("rules").first()
+    return jurisdiction.rules if jurisdiction else default_rules()
 
 
 # Cleaning what was sent -------------------------------------------------------------------
@@ -242,8 +252,9 @@ def _check_owners(viewer, owners, lead) -> tuple[list[Organisation], Organisatio
     return owners, lead
 
 
-def create_challenge(*, actor, viewer, owners, rules=None, lead=None, slug=None, reference=None, now=None, **fields) -> Challenge:
-    """Open a draft challenge owned by `owners` (several make a joint ITP; `lead` first by default)."""
+def create_challenge(*, actor, viewer, owners, lead=None, slug=None, reference=None, now=None, **fields) -> Challenge:
+    """Open a draft challenge owned by `owners` (several make a joint ITP; `lead` first by
+    default), under the publication rules of the lead organisation's jurisdiction."""
     now = now or timezone.now()
     owners, lead = _check_owners(viewer, owners, lead)
     clean = _clean_fields(fields)
@@ -259,7 +270,7 @@ def create_challenge(*, actor, viewer, owners, rules=None, lead=None, slug=None,
         challenge = Challenge(
             slug=slug or _unique_slug(clean["title"]),
             reference=(reference or _next_reference(now))[:40],
-            rules=rules or default_rules(),
+            rules=rules_for(lead),
             created_by=actor,
             state=State.DRAFT,
             state_changed_at=now,
@@ -310,6 +321,8 @@ def set_owners(challenge: Challenge, *, actor, viewer, version: int, owners, lea
         ChallengeOwner.objects.filter(challenge=fresh).delete()
         for organisation in owners:
             ChallengeOwner.objects.create(challenge=fresh, organisation=organisation, lead=organisation == lead)
+        # A new lead may be under another jurisdiction's rules: the draft takes them.
+        fresh.rules = rules_for(lead)
         return _save(fresh, actor, "Owners changed")
 
 
@@ -753,10 +766,21 @@ RULE_FIELDS = (
 )
 
 
-def save_publication_rules(*, actor=None, slug: str, **values) -> tuple[PublicationRules, bool]:
-    """Create or change one jurisdiction's publication checks (the operators' command door).
-    Returns the rules and whether they were created. Challenges already published keep the
-    checks they passed; the new values apply to the next moves."""
+def may_set_publication_rules(viewer) -> bool:
+    return viewer.grants.is_admin
+
+
+def save_publication_rules(
+    *, actor, viewer, slug: str, organisations=None, version: int | None = None, create: bool | None = None, **values
+) -> tuple[PublicationRules, bool]:
+    """Create or change one jurisdiction's publication checks, and, when `organisations` is
+    given, which organisations they govern (each is moved here from any other set). Returns
+    the rules and whether they were created. `version` is the one a change was based on (a
+    stale one is a Conflict); `create` True refuses an existing slug, False a missing one.
+    Challenges already published keep the checks they passed; drafts meet the new values at
+    their next move."""
+    if not may_set_publication_rules(viewer):
+        raise Forbidden("Only platform admins set the publication rules.")
     unknown = sorted(set(values) - set(RULE_FIELDS))
     if unknown:
         raise DomainError(f"Unknown settings: {', '.join(unknown)}.")
@@ -771,6 +795,12 @@ def save_publication_rules(*, actor=None, slug: str, **values) -> tuple[Publicat
     with transaction.atomic():
         rules_ = PublicationRules.objects.select_for_update().filter(slug=slug).first()
         created = rules_ is None
+        if create is True and not created:
+            raise DomainError("Rules with that short name exist already; choose another.", field="slug")
+        if create is False and created:
+            raise NotFound("There are no publication rules with that short name.")
+        if not created and version is not None and rules_.version != version:
+            raise Conflict("These rules changed since you opened them. Nothing was saved. Reload them, then make your change again.")
         if created:
             if not values.get("name"):
                 raise DomainError("New rules need a name, like 'City of Toronto'.", field="name")
@@ -781,6 +811,34 @@ def save_publication_rules(*, actor=None, slug: str, **values) -> tuple[Publicat
             raise DomainError("The shortest co-design cannot be longer than the longest.", field="min_weeks")
         if rules_.max_budget is not None and Decimal(rules_.max_budget) < 0:
             raise DomainError("The budget cap cannot be negative.", field="max_budget")
+        if not created:
+            rules_.version += 1
         rules_._history_user = actor
         rules_.save()
+        if organisations is not None:
+            _set_jurisdictions(rules_, list(dict.fromkeys(organisations)), actor)
     return rules_, created
+
+
+def _set_jurisdictions(rules_: PublicationRules, organisations, actor) -> None:
+    wanted = {o.pk for o in organisations}
+    for jurisdiction in Jurisdiction.objects.filter(rules=rules_).exclude(organisation_id__in=wanted):
+        jurisdiction._history_user = actor
+        jurisdiction.delete()
+    for organisation in organisations:
+        jurisdiction = Jurisdiction.objects.filter(organisation=organisation).first() or Jurisdiction(organisation=organisation)
+        if jurisdiction.pk and jurisdiction.rules_id == rules_.pk:
+            continue
+        jurisdiction.rules = rules_
+        jurisdiction._history_user = actor
+        jurisdiction.save()
+    # Drafts led by these organisations now answer to these rules.
+    drafts = Challenge.objects.filter(
+        state=State.DRAFT, ownerships__lead=True, ownerships__organisation_id__in=wanted
+    ).exclude(rules=rules_)
+    for challenge in drafts:
+        challenge.rules = rules_
+        challenge.version += 1
+        challenge._history_user = actor
+        challenge._change_reason = "Publication rules of the lead organisation's jurisdiction"
+        challenge.save(update_fields=["rules", "version", "updated_at"])

@@ -32,7 +32,7 @@ from citytools.partnering.forms import (
     PanelForm,
     QuestionForm,
 )
-from citytools.partnering.models import Challenge, Interest, PublicationRules, Question, State, Transition
+from citytools.partnering.models import Challenge, Interest, Question, State, Transition
 from citytools.partnering.services import authoring as services
 from citytools.partnering.views.doors import challenge_for, finished, forbid_unless, refuse
 from citytools.partnering.scoring import DEFAULT_TIE_BREAK
@@ -194,7 +194,6 @@ def challenge_new(request):
                     actor=request.user,
                     viewer=viewer,
                     owners=owners,
-                    rules=PublicationRules.objects.filter(slug=form.cleaned_data["rules"]).first(),
                     **form.changes(),
                 )
             except DomainError as error:
@@ -212,9 +211,6 @@ def challenge_new(request):
         }
         if len(organisations) == 1:
             initial["owners"] = [organisations[0].slug]
-        first_rules = PublicationRules.objects.order_by("pk").first()
-        if first_rules:
-            initial["rules"] = first_rules.slug
         form = ChallengeForm(initial=initial, organisations=organisations, creating=True)
     return render(
         request, "partnering/challenge_form.html", {"form": form, "challenge": None}, status=_status(form)

@@ -1,12 +1,19 @@
-"""List, create or change the publication checks of a jurisdiction.
+"""List, create or change the publication checks of a jurisdiction, and the organisations
+under them.
 
 `citytools publication_rules` lists them; `citytools publication_rules london-boroughs
---name "London boroughs" --currency GBP --max-budget 40000` creates or changes one.
+--name "London boroughs" --currency GBP --max-budget 40000 --organisations camden hackney`
+creates or changes one.
 """
 
 from decimal import Decimal
 
+from django.core.management.base import CommandError
+
+from citytools.accounts.rules import Grants
+from citytools.accounts.viewer import Viewer
 from citytools.core.management.base import DomainCommand
+from citytools.directory.models import Organisation
 from citytools.partnering.models import PublicationRules
 from citytools.partnering.services.authoring import save_publication_rules
 
@@ -34,18 +41,35 @@ class Command(DomainCommand):
         parser.add_argument("--addendum-notice-days", type=int)
         parser.add_argument("--require-scale-texts", choices=["yes", "no"])
         parser.add_argument("--require-terms", choices=["yes", "no"])
+        parser.add_argument(
+            "--organisations", nargs="*", metavar="SLUG",
+            help="The organisations under these rules (replacing the list); each moves here from any other rules.",
+        )
 
     def handle(self, *args, slug=None, **options):
         if not slug:
-            for r in PublicationRules.objects.order_by("slug"):
+            for r in PublicationRules.objects.order_by("slug").prefetch_related("jurisdictions__organisation"):
+                under = ", ".join(sorted(j.organisation.slug for j in r.jurisdictions.all())) or "none"
                 self.stdout.write(
                     f"{r.slug}: {r.name}; budget at most {r.max_budget:,.0f} {r.currency}; co-design {r.min_weeks}–"
                     f"{r.max_weeks} weeks; weights total {r.weights_total}; addendum notice {r.addendum_notice_days} days; "
                     f"scale texts {'required' if r.require_scale_texts else 'optional'}; "
-                    f"terms {'required' if r.require_terms else 'optional'}."
+                    f"terms {'required' if r.require_terms else 'optional'}; organisations: {under}."
                 )
             return
+        organisations = None
+        if options["organisations"] is not None:
+            found = Organisation.objects.in_bulk(options["organisations"], field_name="slug")
+            missing = [s for s in options["organisations"] if s not in found]
+            if missing:
+                raise CommandError(f"No organisation has the slug {', '.join(missing)}.")
+            organisations = [found[s] for s in options["organisations"]]
+        # Whoever runs commands on the server already holds every power of a platform admin
+        # (they can open a Django shell), so the command acts as one.
         rules, created = save_publication_rules(
+            actor=None,
+            viewer=Viewer(Grants(is_admin=True)),
+            organisations=organisations,
             slug=slug,
             name=options["name"],
             currency=options["currency"],
