@@ -324,7 +324,9 @@ class Story:
 
     @property
     def steward(self):
-        return self.people["coordinator" if self.spec.london else "steward"]
+        # Nobody who runs a challenge stewards it: the joint ITP's coordinator wrote it, so a
+        # member of the lead borough approves it.
+        return self.people["member" if self.spec.london else "steward"]
 
     @property
     def evaluators(self):

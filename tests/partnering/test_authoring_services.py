@@ -454,3 +454,14 @@ def test_set_owners_makes_a_joint_challenge_within_the_persons_rights(cast):
     assert Challenge.objects.get(pk=challenge.pk).owner_ids == {cast.own.pk, cast.peer.pk}
     alone = services.set_owners(updated, actor=cast.editor, viewer=viewer(cast.editor), version=updated.version, owners=[cast.own])
     assert alone.owner_ids == {cast.own.pk} and not alone.is_joint
+
+
+def test_nobody_who_runs_or_wrote_the_challenge_is_its_steward(cast):
+    """Separation of duties: the steward checks the owners' work, so an owner, an admin or
+    the author cannot approve their own challenge; staff of an owner who does not run it can."""
+    challenge = create(cast, cast.editor, [cast.own])
+    for user in (cast.editor, cast.admin):
+        with pytest.raises(DomainError, match="runs or wrote this challenge"):
+            services.assign_steward(challenge, actor=cast.editor, viewer=viewer(cast.editor), user=user)
+    challenge = services.assign_steward(challenge, actor=cast.editor, viewer=viewer(cast.editor), user=cast.member)
+    assert challenge.steward == cast.member

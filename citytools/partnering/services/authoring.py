@@ -20,6 +20,7 @@ from django.utils.dateformat import format as format_date
 from django.utils.text import slugify
 
 from citytools.accounts.models import Role, User
+from citytools.accounts.viewer import Viewer
 from citytools.core.errors import Conflict, DomainError, Forbidden, NotFound
 from citytools.directory.models import NetworkMembership, Organisation, Supplier
 from citytools.partnering import lifecycle, rules
@@ -432,7 +433,9 @@ def require_panel_manager(challenge: Challenge, viewer) -> rules.ChallengeRoles:
 
 def assign_steward(challenge: Challenge, *, actor, viewer, user, version: int | None = None) -> Challenge:
     """Name the procurement steward, who approves publication and signs off the selection.
-    The steward never scores, so an evaluator cannot be the steward."""
+    The steward never scores, so an evaluator cannot be the steward; and the steward checks
+    the owners' work, so nobody who runs the challenge (an owner, an admin, a coordinator of a
+    joint challenge's network) or wrote it can be the steward."""
     require_panel_manager(challenge, viewer)
     with transaction.atomic():
         fresh = _locked(challenge, version)
@@ -441,6 +444,12 @@ def assign_steward(challenge: Challenge, *, actor, viewer, user, version: int | 
                 raise DomainError("A challenge past draft needs its steward; choose another instead.", field="steward")
         else:
             _require_candidate(fresh, user, "the steward")
+            if roles_for(Viewer.for_user(user), fresh).manages or fresh.created_by_id == user.pk:
+                raise DomainError(
+                    f"{user} runs or wrote this challenge; the steward checks the owners' work, so choose someone "
+                    "who does not run it.",
+                    field="steward",
+                )
             if Evaluator.objects.filter(challenge=fresh, user=user).exists():
                 raise DomainError(
                     f"{user} is an evaluator of this challenge; the steward never scores. Remove them from the panel first.",
