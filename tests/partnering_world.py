@@ -173,6 +173,8 @@ def make_challenge(
         else:
             go(step, challenge.submission_deadline + datetime.timedelta(days=10 + SEQUENCE.index(step)))
     if ended_after_close:
+        if state == State.UNSUCCESSFUL:
+            Proposal.objects.filter(challenge=challenge).update(eligible=False)
         go(state, challenge.submission_deadline + datetime.timedelta(days=1), reason="No eligible proposal.")
     challenge.refresh_from_db()
     return challenge

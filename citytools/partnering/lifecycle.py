@@ -85,6 +85,15 @@ def _guard(challenge: Challenge, to: State, now) -> None:
         _raise_problems(publication_problems(challenge, now=now), "The challenge cannot be published yet.")
     if to == State.PUBLISHED and challenge.steward_id is None:
         raise DomainError("A procurement steward must approve publication.", field="steward")
+    if frm == State.SUBMISSIONS_CLOSED and to == State.UNSUCCESSFUL:
+        # "No eligible proposal" is a finding of the screening, not a shortcut past it.
+        submitted = challenge.proposals.filter(status=Proposal.Status.SUBMITTED)
+        if submitted.filter(eligible__isnull=True).exists():
+            raise DomainError("Screen every submitted proposal for eligibility first.", code="unscreened")
+        if submitted.filter(eligible=True).exists():
+            raise DomainError(
+                "A proposal is eligible: start the evaluation, or cancel the challenge with a reason.", code="some_eligible"
+            )
     if to == State.EVALUATION:
         submitted = challenge.proposals.filter(status=Proposal.Status.SUBMITTED)
         if submitted.filter(eligible__isnull=True).exists():

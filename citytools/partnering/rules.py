@@ -59,7 +59,7 @@ MOVES: dict[State, tuple[Move, ...]] = {
     ),
     State.EVALUATION: (
         _move(State.SELECTION, By.OWNER, By.STEWARD, label="Lock scores for consensus"),
-        _move(State.UNSUCCESSFUL, By.OWNER, By.STEWARD, reason=True, label="Close: no eligible proposal"),
+        _move(State.UNSUCCESSFUL, By.OWNER, By.STEWARD, reason=True, label="Close: no proposal to partner with"),
     ),
     State.SELECTION: (
         _move(State.PARTNERED, By.STEWARD, label="Sign off the selection"),

@@ -80,9 +80,26 @@ def test_cancelling_tells_everyone_engaged_the_published_reason(c, django_captur
 
 def test_unsuccessful_close_tells_the_applicants(c, django_capture_on_commit_callbacks):
     challenge = challenge_in(c, State.SUBMISSIONS_CLOSED)
+    Proposal.objects.filter(challenge=challenge).update(eligible=False)
     with django_capture_on_commit_callbacks(execute=True):
         lifecycle.transition(challenge, State.UNSUCCESSFUL, actor=c.owner, roles=OWNER, reason="No proposal was eligible.")
     assert Notification.objects.filter(challenge=challenge, kind="unsuccessful").count() == 3
+
+
+def test_no_eligible_proposal_is_a_finding_of_the_screening(c):
+    """Closing as unsuccessful for want of an eligible proposal needs every proposal screened
+    and none passed."""
+    challenge = challenge_in(c, State.SUBMISSIONS_CLOSED)
+    with pytest.raises(DomainError) as unscreened:
+        lifecycle.transition(challenge, State.UNSUCCESSFUL, actor=c.owner, roles=OWNER, reason="None fit.")
+    assert unscreened.value.code == "unscreened"
+    Proposal.objects.filter(challenge=challenge).update(eligible=False)
+    Proposal.objects.filter(pk=c.proposal_of(0).pk).update(eligible=True)
+    with pytest.raises(DomainError) as eligible:
+        lifecycle.transition(challenge, State.UNSUCCESSFUL, actor=c.owner, roles=OWNER, reason="None fit.")
+    assert eligible.value.code == "some_eligible"
+    challenge.refresh_from_db()
+    assert challenge.state == State.SUBMISSIONS_CLOSED
 
 
 def test_moves_without_an_outcome_notify_nobody(c, django_capture_on_commit_callbacks):
