@@ -198,6 +198,25 @@ def test_a_screened_out_proposal_gets_a_debrief_without_scores(c, django_capture
     assert (debrief.scored, debrief.of, debrief.lines) == (False, 2, [])
 
 
+def test_closed_for_want_of_an_eligible_proposal_every_applicant_reads_why(c):
+    """No proposal passed the screening: each applicant's debrief quotes the screeners' notes,
+    criterion by criterion; nobody else's."""
+    from citytools.partnering.services import proposals as proposal_services
+
+    challenge = challenge_in(c, State.SUBMISSIONS_CLOSED)
+    criteria = list(challenge.eligibility_criteria.all())
+    for index in range(len(c.applicants)):
+        decisions = {criteria[0].pk: (True, ""), criteria[1].pk: (False, f"No insurance certificate from applicant {index + 1}.")}
+        proposal_services.screen_proposal(c.proposal_of(index), **c.as_(c.owner), decisions=decisions)
+    lifecycle.transition(challenge, State.UNSUCCESSFUL, actor=c.owner, roles=OWNER, reason="No proposal was eligible.")
+    challenge.refresh_from_db()
+    debrief = outcome.debrief(challenge, viewer=c.viewer(c.applicants[1][1]), proposal_id=c.proposal_of(1).pk)
+    assert not debrief.scored and debrief.of == 0
+    assert debrief.eligibility == [(criteria[0].text, True, ""), (criteria[1].text, False, "No insurance certificate from applicant 2.")]
+    with pytest.raises(NotFound):
+        outcome.debrief(challenge, viewer=c.viewer(c.applicants[1][1]), proposal_id=c.proposal_of(0).pk)
+
+
 def partnered_from_evaluation(c, challenge, capture):
     when = challenge.submission_deadline + datetime.timedelta(days=5)
     for evaluator in challenge.evaluators.all():

@@ -442,6 +442,21 @@ def test_a_failed_criterion_needs_a_note_and_every_criterion_a_decision():
     assert proposal.eligible is None
 
 
+def test_a_proposal_not_reconfirmed_after_a_material_addendum_cannot_pass():
+    world = cast()
+    challenge_in(world, State.SUBMISSIONS_CLOSED)
+    proposal = world.proposal_of(0)
+    Proposal.objects.filter(pk=proposal.pk).update(needs_reconfirmation=True)
+    proposal.refresh_from_db()
+    with pytest.raises(DomainError) as error:
+        services.screen_proposal(proposal, **world.as_(world.owner), decisions=decisions(world.challenge))
+    assert error.value.code == "not_reconfirmed"
+    proposal.refresh_from_db()
+    assert proposal.eligible is None and not EligibilityDecision.objects.filter(proposal=proposal).exists()
+    failed = decisions(world.challenge, False, "Not re-confirmed after addendum 1, which changed the data offered.")
+    assert services.screen_proposal(proposal, **world.as_(world.owner), decisions=failed).eligible is False
+
+
 @pytest.mark.parametrize("who", ["evaluator1", "member", "stranger", "applicant1"])
 def test_only_owners_and_steward_screen(who):
     world = cast()

@@ -56,6 +56,12 @@ class DebriefLineOut(Schema):
     comments: list[list[str]] = Field(description='Pairs of ["Evaluator N", comment]; evaluators are not named.')
 
 
+class EligibilityOut(Schema):
+    criterion: str
+    passed: bool
+    note: str = Field(description="Why it failed, as the screener wrote it; empty when it passed.")
+
+
 class DebriefOut(Schema):
     proposal_id: int
     supplier: str
@@ -64,6 +70,7 @@ class DebriefOut(Schema):
     rank: int | None
     of: int = Field(description="How many proposals were ranked.")
     lines: list[DebriefLineOut]
+    eligibility: list[EligibilityOut] = Field(description="The eligibility screening, criterion by criterion.")
 
 
 class MilestoneOut(Schema):
@@ -251,6 +258,7 @@ def get_debrief(request, slug: str, proposal_id: int):
             }
             for line in debrief.lines
         ],
+        "eligibility": [{"criterion": text, "passed": passed, "note": note} for text, passed, note in debrief.eligibility],
     }
 
 

@@ -220,6 +220,8 @@ class Debrief:
     rank: int | None
     of: int
     lines: list[DebriefLine]
+    # The eligibility screening: (criterion, passed, the screener's note), in the criteria's order.
+    eligibility: list[tuple[str, bool, str]] = field(default_factory=list)
 
     @property
     def scored(self) -> bool:
@@ -227,11 +229,11 @@ class Debrief:
 
 
 def debriefs_open(challenge: Challenge) -> bool:
-    """Debriefs exist once a partner is chosen, or when a challenge closed without one after
-    its scores were locked for consensus."""
-    if challenge.consensus_locked_at is None:
-        return False
-    return challenge.state in rules.AWARDED or challenge.state == State.UNSUCCESSFUL
+    """Debriefs exist once a partner is chosen, or once a challenge closed as unsuccessful
+    after submissions closed (with scores if they were locked, with the screening otherwise)."""
+    if challenge.state == State.UNSUCCESSFUL:
+        return challenge.submissions_closed_at is not None
+    return challenge.consensus_locked_at is not None and challenge.state in rules.AWARDED
 
 
 def may_read_debrief(roles: rules.ChallengeRoles, *, supplier_id: int) -> bool:
@@ -274,10 +276,15 @@ def debrief(challenge: Challenge, *, viewer, proposal_id: int) -> Debrief:
     if not debriefs_open(challenge):
         raise NotFound("Debriefs are published once the selection is signed off.")
     criteria, specs, proposals, consensus, ranked = _ranking(challenge)
-    if proposal.pk not in ranked:  # screened out: nothing was scored
+    eligibility = [
+        (d.criterion.text, d.passed, d.note)
+        for d in proposal.eligibility.select_related("criterion").order_by("criterion__position", "criterion_id")
+    ]
+    if proposal.pk not in ranked or challenge.consensus_locked_at is None:  # screened out, or never scored
         return Debrief(
             challenge=challenge, proposal=proposal, supplier_name=proposal.supplier.name, selected=False,
-            total=None, rank=None, of=len(ranked), lines=[],
+            total=None, rank=None, of=len(ranked) if challenge.consensus_locked_at else 0, lines=[],
+            eligibility=eligibility,
         )
     # Evaluators are numbered in the panel's order, the same in every applicant's debrief.
     panel = list(challenge.evaluators.filter(has_conflict=False).order_by("pk").values_list("pk", flat=True))
@@ -308,6 +315,7 @@ def debrief(challenge: Challenge, *, viewer, proposal_id: int) -> Debrief:
         rank=place.rank,
         of=len(ranked),
         lines=lines,
+        eligibility=eligibility,
     )
 
 

@@ -561,6 +561,14 @@ def screen_proposal(proposal: Proposal, *, actor, viewer, decisions: dict, now=N
         passed, note = decisions[criterion.pk]
         if not passed and not (note or "").strip():
             raise DomainError(f"Say why it fails “{criterion.text}”: the applicant is told.", field=f"criterion_{criterion.pk}")
+    if proposal.needs_reconfirmation and all(bool(decisions[c.pk][0]) for c in criteria):
+        # A material addendum changed what was asked; a proposal its writer never re-confirmed
+        # answers the old challenge, so it cannot pass as it stands.
+        raise DomainError(
+            "This proposal was not re-confirmed after a material addendum, so it cannot be eligible: fail the "
+            "criterion the addendum changed, and say so.",
+            code="not_reconfirmed",
+        )
     with transaction.atomic():
         locked = Challenge.objects.select_for_update().get(pk=challenge.pk)
         if not rules.can_screen(roles, state=State(locked.state)):
