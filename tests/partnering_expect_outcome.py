@@ -98,6 +98,7 @@ def build(h) -> dict:
         "partnering:ocds": h.page(published, **slug),
         # The API.
         "api:challenges_metrics": h.api(h.EVERYONE)(),
+        "api:challenges_lessons": h.api(h.SIGNED_IN)(),
         "api:challenge_award": h.api(everyone_awarded)(**slug),
         "api:challenge_debrief": h.api(debrief_readers)(
             **h.targeted(lambda w, t: {**_slug(w, t), "proposal_id": _proposal_pk(w, t)}, p.PUBLISHED)

@@ -465,3 +465,23 @@ def test_nobody_who_runs_or_wrote_the_challenge_is_its_steward(cast):
             services.assign_steward(challenge, actor=cast.editor, viewer=viewer(cast.editor), user=user)
     challenge = services.assign_steward(challenge, actor=cast.editor, viewer=viewer(cast.editor), user=cast.member)
     assert challenge.steward == cast.member
+
+
+def test_a_new_challenge_can_start_from_an_earlier_one(cast):
+    """The template carries how the challenge is run and its criteria, not the problem or dates."""
+    earlier = make_challenge(owners=[cast.own], state=State.PUBLISHED, steward=cast.coordinator, tie_break="criteria-time")
+    fields = services.template_fields(earlier)
+    assert fields["tie_break"] == "criteria-time" and "problem_statement" not in fields and "question_deadline" not in fields
+    challenge = services.create_challenge(
+        actor=cast.editor, viewer=viewer(cast.editor), owners=[cast.own], title="Next", template=earlier, **fields
+    )
+    assert [(c.name, c.weight, c.level_texts) for c in challenge.criteria.all()] == [
+        (c.name, c.weight, c.level_texts) for c in earlier.criteria.all()
+    ]
+    assert [e.text for e in challenge.eligibility_criteria.all()] == [e.text for e in earlier.eligibility_criteria.all()]
+    assert challenge.tie_break == "criteria-time" and challenge.problem_statement == ""
+    assert earlier in services.templates_for(viewer(cast.editor))
+    hidden = make_challenge(owners=[cast.stranger])  # a draft of another organisation
+    with pytest.raises(NotFound):
+        services.create_challenge(actor=cast.editor, viewer=viewer(cast.editor), owners=[cast.own], title="Copy", template=hidden)
+    assert not Challenge.objects.filter(title="Copy").exists()

@@ -418,3 +418,16 @@ def test_the_first_challenge_gets_default_rules_and_the_form_writes_nothing_on_g
     response = client(cast.editor).post(url("challenge_new"), form(owners=[cast.own.slug]))
     assert response.status_code == 303
     assert Challenge.objects.get().rules.max_budget == 50000
+
+
+def test_the_new_challenge_form_shows_lessons_and_starts_from_an_earlier_challenge(cast):
+    earlier = make_challenge(owners=[cast.own], state=State.PUBLISHED, steward=cast.coordinator, how_to_apply="Send a short video.")
+    page = text(client(cast.editor).get(url("challenge_new")))
+    assert "Lessons from earlier challenges" in page and f"?from={earlier.slug}" in page
+    prefilled = client(cast.editor).get(url("challenge_new") + f"?from={earlier.slug}").content.decode()
+    assert "Send a short video." in prefilled and f'name="template" value="{earlier.slug}"' in prefilled
+    response = client(cast.editor).post(url("challenge_new"), form(owners=[cast.own.slug], title="Next one", template=earlier.slug))
+    assert response.status_code == 303
+    assert Challenge.objects.get(title="Next one").criteria.count() == earlier.criteria.count()
+    hidden = make_challenge(owners=[cast.stranger])
+    assert client(cast.editor).get(url("challenge_new") + f"?from={hidden.slug}").status_code == 404

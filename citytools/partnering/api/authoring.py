@@ -126,6 +126,9 @@ class ChallengeIn(DocumentFields):
 
 class ChallengeCreateIn(ChallengeIn):
     owners: list[str] = Field(min_length=1, description="Slugs of the owning organisations; the first leads.")
+    template: str | None = Field(
+        None, description="Slug of an earlier challenge to start from: its evaluation and eligibility criteria are copied."
+    )
 
 
 class ChallengePatch(Schema):
@@ -328,7 +331,13 @@ def create_challenge(request, payload: ChallengeCreateIn, response: HttpResponse
         if organisation is None:
             raise DomainError(f"No organisation has the slug {slug!r}.", field="owners")
         owners.append(organisation)
-    challenge = services.create_challenge(actor=request.user, viewer=request.viewer, owners=owners, **data)
+    template = None
+    template_slug = data.pop("template")
+    if template_slug:
+        template = Challenge.objects.filter(slug=template_slug).first()
+        if template is None:
+            raise DomainError(f"No challenge has the slug {template_slug!r}.", field="template")
+    challenge = services.create_challenge(actor=request.user, viewer=request.viewer, owners=owners, template=template, **data)
     _tag(response, challenge)
     return Status(201, _out(challenge))
 

@@ -161,6 +161,20 @@ class BenchmarkOut(Schema):
     answer: str
 
 
+class LessonOut(Schema):
+    challenge: str = Field(description="The title of the challenge the answer is about.")
+    text: str
+
+
+class LessonsOut(Schema):
+    challenges: int = Field(description="Closed-out challenges counted.")
+    responses: int = Field(description="Applicants' and partners' answers to the close-out survey.")
+    satisfaction: float | None = Field(description="Mean satisfaction with the process, 1–5.")
+    clarity: float | None = Field(description="Mean clarity of the challenge document, 1–5.")
+    changes: list[LessonOut] = Field(description="What should change: only from challenges you run.")
+    keeps: list[LessonOut] = Field(description="What should be kept: only from challenges you run.")
+
+
 class AcrossOut(Schema):
     challenges: int
     applicants: int
@@ -216,6 +230,20 @@ def all_metrics(request):
         "first_time_share": summary.first_time_share,
         "benchmarks": [{"question": q, "answer": a} for q, a in process_metrics.benchmarks(summary)],
         "rows": [_metrics_out(r) for r in summary.rows],
+    }
+
+
+@router.get(
+    "/all/lessons", response=LessonsOut, auth=django_auth, url_name="challenges_lessons",
+    summary="Lessons from the close-out surveys of earlier challenges, for whoever writes the next one",
+)
+def all_lessons(request):
+    lessons = services.lessons(None, viewer=request.viewer)
+    return {
+        "challenges": lessons.challenges, "responses": lessons.responses,
+        "satisfaction": lessons.satisfaction, "clarity": lessons.clarity,
+        "changes": [{"challenge": title, "text": text} for title, text in lessons.changes],
+        "keeps": [{"challenge": title, "text": text} for title, text in lessons.keeps],
     }
 
 

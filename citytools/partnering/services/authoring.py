@@ -253,11 +253,39 @@ def _check_owners(viewer, owners, lead) -> tuple[list[Organisation], Organisatio
     return owners, lead
 
 
-def create_challenge(*, actor, viewer, owners, lead=None, slug=None, reference=None, now=None, **fields) -> Challenge:
+# What a new challenge takes from an earlier one used as its template: how it is run, not
+# the problem, its dates or its people.
+TEMPLATE_FIELDS = (
+    "how_to_apply", "tie_break", "terms_text", "contact_name", "contact_email", "budget_cap", "currency",
+    "codesign_weeks", "blind_scoring", "terms_non_binding", "terms_vendor_owns_prototype", "terms_separate_purchase",
+)
+
+
+def template_fields(template: Challenge) -> dict:
+    return {name: getattr(template, name) for name in TEMPLATE_FIELDS}
+
+
+def templates_for(viewer, limit: int = 10) -> list[Challenge]:
+    """Earlier challenges this person runs, to start a new one from: closed-out ones first
+    (their surveys are in), then the newest."""
+    from citytools.partnering.access import visible_challenges
+
+    mine = [c for c in visible_challenges(viewer).prefetch_related("owners", "evaluators") if roles_for(viewer, c).manages]
+    mine.sort(key=lambda c: (c.state != State.CLOSED_OUT, -(c.created_at.timestamp())))
+    return mine[:limit]
+
+
+def create_challenge(
+    *, actor, viewer, owners, lead=None, slug=None, reference=None, now=None, template=None, **fields
+) -> Challenge:
     """Open a draft challenge owned by `owners` (several make a joint ITP; `lead` first by
-    default), under the publication rules of the lead organisation's jurisdiction."""
+    default), under the publication rules of the lead organisation's jurisdiction. With
+    `template`, an earlier challenge the person may read, the draft starts with its criteria
+    and eligibility criteria (what was learnt from running it carries over)."""
     now = now or timezone.now()
     owners, lead = _check_owners(viewer, owners, lead)
+    if template is not None:
+        visible_roles(template, viewer)  # NotFound for a challenge the person may not read
     clean = _clean_fields(fields)
     if not clean.get("title"):
         raise DomainError("Give the challenge a title.", field="title")
@@ -282,6 +310,17 @@ def create_challenge(*, actor, viewer, owners, lead=None, slug=None, reference=N
         challenge.save()
         for organisation in owners:
             ChallengeOwner.objects.create(challenge=challenge, organisation=organisation, lead=organisation == lead)
+        if template is not None:
+            Criterion.objects.bulk_create(
+                [
+                    Criterion(challenge=challenge, position=c.position, name=c.name, description=c.description,
+                              weight=c.weight, scale_max=c.scale_max, level_texts=list(c.level_texts or []))
+                    for c in template.criteria.all()
+                ]
+            )
+            EligibilityCriterion.objects.bulk_create(
+                [EligibilityCriterion(challenge=challenge, position=e.position, text=e.text) for e in template.eligibility_criteria.all()]
+            )
     return challenge
 
 

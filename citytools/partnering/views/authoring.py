@@ -12,7 +12,7 @@ from collections import Counter
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -21,7 +21,7 @@ from citytools.core.charts import bar_chart
 from citytools.core.errors import Conflict, DomainError
 from citytools.directory.models import Organisation
 from citytools.partnering import documents, rules
-from citytools.partnering.access import visible_challenges
+from citytools.partnering.access import roles_for, visible_challenges
 from citytools.partnering.forms import (
     AddendumForm,
     AnswerForm,
@@ -33,9 +33,10 @@ from citytools.partnering.forms import (
     QuestionForm,
 )
 from citytools.partnering.models import Challenge, Interest, Question, State, Transition
-from citytools.partnering.services import authoring as services
-from citytools.partnering.views.doors import challenge_for, finished, forbid_unless, refuse
 from citytools.partnering.scoring import DEFAULT_TIE_BREAK
+from citytools.partnering.services import authoring as services
+from citytools.partnering.services import outcome as outcome_services
+from citytools.partnering.views.doors import challenge_for, finished, forbid_unless, refuse
 
 # Door helpers ----------------------------------------------------------------------------
 
@@ -186,6 +187,7 @@ def challenge_new(request):
             "You may open challenges only for your own organisation or your network's organisations.",
         )
         form = ChallengeForm(request.POST, organisations=organisations, creating=True)
+        template = _template(request, request.POST.get("template", ""))
         if form.is_valid():
             by_slug = {o.slug: o for o in organisations}
             owners = [by_slug[s] for s in form.cleaned_data["owners"]]
@@ -194,6 +196,7 @@ def challenge_new(request):
                     actor=request.user,
                     viewer=viewer,
                     owners=owners,
+                    template=template,
                     **form.changes(),
                 )
             except DomainError as error:
@@ -211,10 +214,33 @@ def challenge_new(request):
         }
         if len(organisations) == 1:
             initial["owners"] = [organisations[0].slug]
+        template = _template(request, request.GET.get("from", ""))
+        if template is not None:
+            initial.update(services.template_fields(template))
         form = ChallengeForm(initial=initial, organisations=organisations, creating=True)
     return render(
-        request, "partnering/challenge_form.html", {"form": form, "challenge": None}, status=_status(form)
+        request,
+        "partnering/challenge_form.html",
+        {
+            "form": form, "challenge": None, "template": template,
+            "templates": services.templates_for(viewer),
+            "lessons": outcome_services.lessons(None, viewer=viewer),
+        },
+        status=_status(form),
     )
+
+
+def _template(request, slug: str):
+    """The earlier challenge a new one starts from (?from=slug), if the person may read it."""
+    if not slug:
+        return None
+    challenge = Challenge.objects.filter(slug=slug).first()
+    if challenge is None:
+        raise Http404("No such challenge to start from.")
+    roles = roles_for(request.viewer, challenge)
+    if not rules.can_view(roles, published=challenge.is_published):
+        raise Http404("No such challenge to start from.")
+    return challenge
 
 
 @login_required
