@@ -90,6 +90,56 @@ def bar_chart(
     )
 
 
+def stacked_bar_chart(
+    chart_id: str,
+    *,
+    title: str,
+    rows: list[dict],
+    label: str,
+    series: str,
+    value: str,
+    label_title: str,
+    series_title: str,
+    value_title: str,
+    series_order: list[str],
+    columns: list[str],
+    table_rows: list[list],
+    description: str = "",
+) -> Chart:
+    """Horizontal bars of `value` by `label`, each split into the parts of `series` (rows in
+    long form: one per label and part), with a legend. For counts whose parts add up."""
+    order = list(dict.fromkeys(row[label] for row in rows))
+    rows = [{**row, "part_order": series_order.index(row[series])} for row in rows]
+    chart = (
+        alt.Chart(alt.Data(values=_plain(rows)))
+        .mark_bar()
+        .encode(
+            y=alt.Y(f"{label}:N", sort=order, title=label_title, axis=alt.Axis(labelLimit=220)),
+            x=alt.X(f"{value}:Q", title=value_title, stack="zero", axis=alt.Axis(tickMinStep=1)),
+            color=alt.Color(
+                f"{series}:N", title=series_title, sort=series_order,
+                scale=alt.Scale(domain=series_order, range=PALETTE[: len(series_order)]),
+                legend=alt.Legend(orient="bottom"),
+            ),
+            order=alt.Order("part_order:Q"),
+            tooltip=[
+                alt.Tooltip(f"{label}:N", title=label_title),
+                alt.Tooltip(f"{series}:N", title=series_title),
+                alt.Tooltip(f"{value}:Q", title=value_title),
+            ],
+        )
+        .properties(height=max(120, 26 * len(order)))
+    )
+    return Chart(
+        id=chart_id,
+        title=title,
+        description=description,
+        spec=_finish(chart, description=description or title),
+        columns=columns,
+        rows=table_rows,
+    )
+
+
 def column_chart(
     chart_id: str,
     *,

@@ -5,8 +5,9 @@ The seed's benchmarks, per challenge and across challenges:
 
 - applicants: suppliers that submitted a proposal;
 - SME share: of those, the micro, small and medium-sized ones (the scale each declared);
-- first-time vendors: applicants with no contract with any owning organisation that started
-  before the challenge was published, and no earlier proposal to a challenge of those owners;
+- first-time vendors: applicants that had not been a vendor to any owning organisation when
+  the challenge was published: no contract with it that started before, and not the partner
+  of an earlier challenge of it (a firm that only applied before still counts as new);
 - questions asked;
 - days from publication to partner (sign-off of the selection);
 - applicants' mean satisfaction with the process (1–5, with the number of answers).
@@ -81,10 +82,10 @@ def share(part: int, whole: int) -> float | None:
     return round(100 * part / whole, 1) if whole else None
 
 
-def first_time_suppliers(applicants, *, earlier_contracts, earlier_proposals) -> set[int]:
-    """Applicant suppliers that had neither a contract with an owner nor an earlier proposal
-    to the owners (sets of supplier ids)."""
-    return set(applicants) - set(earlier_contracts) - set(earlier_proposals)
+def first_time_suppliers(applicants, *, earlier_contracts, earlier_partners) -> set[int]:
+    """Applicant suppliers that had neither a contract with an owner nor been the partner of
+    an earlier challenge of the owners (sets of supplier ids)."""
+    return set(applicants) - set(earlier_contracts) - set(earlier_partners)
 
 
 def days_between(start: datetime.datetime | None, end: datetime.datetime | None) -> int | None:
@@ -231,13 +232,13 @@ def load_facts(challenges) -> list[ChallengeFacts]:
         .filter(organisation_id__in=all_owners, supplier_id__in=suppliers)
         .values_list("organisation_id", "supplier_id", "start_date")
     )
-    # Every submitted proposal of these suppliers to a challenge of any of these owners.
-    earlier = list(
-        Proposal.objects.filter(
-            supplier_id__in=suppliers, status=Proposal.Status.SUBMITTED,
-            challenge__ownerships__organisation_id__in=all_owners, challenge__published_at__isnull=False,
+    # Every challenge of any of these owners in which one of these suppliers became the partner.
+    partnerships = list(
+        Challenge.objects.filter(
+            partnered_at__isnull=False, selected_proposal__supplier_id__in=suppliers,
+            ownerships__organisation_id__in=all_owners,
         )
-        .values_list("supplier_id", "challenge__published_at", "challenge__ownerships__organisation_id")
+        .values_list("selected_proposal__supplier_id", "partnered_at", "ownerships__organisation_id")
         .distinct()
     )
     questions = dict(
@@ -257,8 +258,8 @@ def load_facts(challenges) -> list[ChallengeFacts]:
         rows = [] if sealed else [(s, scale) for cid, s, scale in submitted if cid == c.pk]
         applicant_ids = {s for s, _ in rows}
         earlier_contracts = {s for org, s, start in contracts if org in mine and start < published_day}
-        earlier_proposals = {s for s, when, org in earlier if org in mine and when < c.published_at}
-        new = first_time_suppliers(applicant_ids, earlier_contracts=earlier_contracts, earlier_proposals=earlier_proposals)
+        earlier_partners = {s for s, when, org in partnerships if org in mine and when < c.published_at}
+        new = first_time_suppliers(applicant_ids, earlier_contracts=earlier_contracts, earlier_partners=earlier_partners)
         facts.append(
             ChallengeFacts(
                 slug=c.slug,

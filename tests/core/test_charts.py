@@ -32,3 +32,21 @@ def test_chart_data_are_numbers_not_strings():
 def test_bars_keep_the_order_they_were_given():
     chart = bar_chart("x", title="t", rows=ROWS, label="name", value="value", label_title="a", value_title="b")
     assert chart.spec["encoding"]["y"]["sort"] == ["Brightwater Data", "Corvel Public Software"]
+
+
+def test_a_stacked_chart_is_valid_and_orders_its_parts():
+    from citytools.core.charts import stacked_bar_chart
+
+    rows = [
+        {"challenge": "ITP-1", "size": "Small", "n": 3}, {"challenge": "ITP-1", "size": "Large", "n": 1},
+        {"challenge": "ITP-2", "size": "Small", "n": 2}, {"challenge": "ITP-2", "size": "Large", "n": 0},
+    ]
+    chart = stacked_bar_chart(
+        "s", title="t", rows=rows, label="challenge", series="size", value="n", label_title="Challenge",
+        series_title="Size", value_title="Applicants", series_order=["Small", "Large"],
+        columns=["Challenge", "Small", "Large"], table_rows=[["ITP-1", 3, 1], ["ITP-2", 2, 0]],
+    )
+    alt.Chart.from_dict(chart.spec, validate=True)
+    assert chart.spec["encoding"]["color"]["scale"]["domain"] == ["Small", "Large"]
+    assert [v["part_order"] for v in chart.spec["data"]["values"]] == [0, 1, 0, 1]
+    assert "part_order" not in rows[0]  # the caller's rows are left as they were

@@ -79,16 +79,19 @@ def test_benchmarks_with_nothing_published():
 
 
 def test_first_time_suppliers_is_a_set_difference():
-    assert metrics.first_time_suppliers({1, 2, 3, 4}, earlier_contracts={2}, earlier_proposals={3, 9}) == {1, 4}
+    assert metrics.first_time_suppliers({1, 2, 3, 4}, earlier_contracts={2}, earlier_partners={3, 9}) == {1, 4}
 
 
 # From the database -------------------------------------------------------------------------------
 
 
 @pytest.mark.django_db
-def test_load_facts_counts_first_time_vendors_against_contracts_and_earlier_proposals():
+def test_load_facts_counts_first_time_vendors_against_contracts_and_earlier_partnerships():
     c = cast(applicants=4, evaluators=1)
-    earlier = challenge_in(c, State.SUBMISSIONS_CLOSED, applicants=[c.applicants[3]])
+    # Applicant 4 became the partner of the owner's earlier challenge; applicant 3 only applied.
+    earlier = challenge_in(
+        c, State.PARTNERED, applicants=[c.applicants[3], c.applicants[2]], now=timezone.now() - datetime.timedelta(days=200)
+    )
     challenge = challenge_in(c, State.PARTNERED, now=timezone.now())
     # Applicant 1 had a contract with the owner that started before publication: not new.
     ContractFactory(organisation=c.organisation, supplier=c.applicants[0][0], start_date=datetime.date(2020, 1, 1))
@@ -97,8 +100,9 @@ def test_load_facts_counts_first_time_vendors_against_contracts_and_earlier_prop
         organisation=c.organisation, supplier=c.applicants[1][0],
         start_date=challenge.published_at.date() + datetime.timedelta(days=1), end_date=datetime.date(2099, 1, 1),
     )
-    # Applicant 4 applied to the owner's earlier challenge: not new.
-    assert earlier.published_at < challenge.published_at
+    # Applicant 4 was the earlier challenge's partner: not new. Applicant 3 only applied: new.
+    assert earlier.partnered_at < challenge.published_at
+    assert earlier.selected_proposal.supplier == c.applicants[3][0]
     Proposal.objects.filter(challenge=challenge, supplier=c.applicants[2][0]).update(scale="large")
     Question.objects.create(challenge=challenge, text="Is Wi-Fi available?", asked_at=challenge.published_at)
     SurveyResponse.objects.create(

@@ -2,6 +2,7 @@
 
 import datetime
 import json
+import re
 
 import pytest
 from django.test import Client
@@ -122,7 +123,10 @@ def test_the_survey_refuses_others_and_waits_for_the_demo(c):
 def test_survey_comments_reach_the_owners_only(c):
     challenge = challenge_in(c, State.CLOSED_OUT)
     client(c.applicants[1][1]).post(url("survey", challenge), {"satisfaction": "2", "clarity": "3", "change": "Shorter form."})
-    assert "Shorter form." in client(c.owner).get(url("survey_results", challenge)).content.decode()
+    results = client(c.owner).get(url("survey_results", challenge)).content.decode()
+    assert "Shorter form." in results
+    satisfaction = re.search(r'<table class="govuk-table" id="survey-satisfaction-table">(.*?)</table>', results, re.S).group(1)
+    assert re.search(r"2 of 5</th>\s*<td[^>]*>1</td>", satisfaction) and re.search(r"4 of 5</th>\s*<td[^>]*>0</td>", satisfaction)
     for_steward = client(c.steward).get(url("survey_results", challenge))
     assert for_steward.status_code == 200 and "Shorter form." not in for_steward.content.decode()
     assert client(c.applicants[1][1]).get(url("survey_results", challenge)).status_code == 404
@@ -149,6 +153,14 @@ def test_metrics_pages(c):
     assert "Does the Invitation to Partner attract small and medium-sized firms?" in across
     assert "3 of 3 applicants (100.0%) were micro, small or medium-sized." in across
     assert 'id="itp-applicants-table"' in across  # the chart's table alternative
+    # The chart splits each challenge's applicants into SMEs and large firms, as its title says.
+    spec = re.search(r'<script id="itp-applicants-spec" type="application/json">(.*?)</script>', across, re.S).group(1)
+    values = json.loads(spec)["data"]["values"]
+    assert {(v["size"], v["applicants"]) for v in values if v["challenge"] == challenge.reference} == {
+        ("Micro, small or medium", 3), ("Large", 0)
+    }
+    sizes = re.search(r'<table class="govuk-table" id="itp-sizes-table">(.*?)</table>', page, re.S).group(1)
+    assert re.search(r"Small</th>\s*<td[^>]*>3</td>", sizes) and re.search(r"Large</th>\s*<td[^>]*>0</td>", sizes)
     draft = challenge_in(c, State.DRAFT)
     assert client(c.owner).get(url("challenge_metrics", draft)).status_code == 404
 

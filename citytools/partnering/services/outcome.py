@@ -512,6 +512,9 @@ class SurveySummary:
     would_apply_again: int
     answered_apply_again: int
     comments: list[dict] | None  # None when the reader may not see individual comments
+    # How many answered each score, 1–5.
+    satisfaction_counts: dict[int, int] = field(default_factory=dict)
+    clarity_counts: dict[int, int] = field(default_factory=dict)
 
 
 def summarise(responses: list[SurveyResponse], *, with_comments: bool) -> SurveySummary:
@@ -525,7 +528,17 @@ def summarise(responses: list[SurveyResponse], *, with_comments: bool) -> Survey
     for r in responses:
         counts[r.respondent] = counts.get(r.respondent, 0) + 1
     answered = [r for r in responses if r.would_apply_again is not None]
+
+    def spread(values) -> dict[int, int]:
+        out = dict.fromkeys(range(1, 6), 0)
+        for value in values:
+            if value in out:
+                out[value] += 1
+        return out
+
     return SurveySummary(
+        satisfaction_counts=spread(r.satisfaction for r in responses),
+        clarity_counts=spread(r.clarity for r in responses),
         responses=len(responses),
         by_respondent=counts,
         satisfaction=avg(r.satisfaction for r in responses),

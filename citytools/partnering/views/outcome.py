@@ -8,6 +8,8 @@ DomainError becomes an error against the field it names; every form works withou
 JavaScript (POST, then a redirect to the result).
 """
 
+from collections import Counter
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect, JsonResponse
@@ -15,7 +17,7 @@ from django.shortcuts import render
 from django.urls import path, reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from citytools.core.charts import bar_chart
+from citytools.core.charts import bar_chart, column_chart, stacked_bar_chart
 from citytools.core.errors import Conflict, DomainError
 from citytools.partnering import metrics as process_metrics
 from citytools.partnering import ocds, rules
@@ -246,8 +248,19 @@ def survey_results(request, slug):
     if challenge.state not in rules.AWARDED:
         raise Http404("No survey for this challenge yet.")
     summary = _call(lambda: services.survey_summary(challenge, viewer=request.viewer))
+    charts = [
+        column_chart(
+            f"survey-{name}", title=title,
+            rows=[{"score": f"{score} of 5", "answers": n} for score, n in sorted(counts.items())],
+            label="score", value="answers", label_title="Answer", value_title="Answers",
+        )
+        for name, title, counts in (
+            ("satisfaction", "Satisfaction with the process", summary.satisfaction_counts),
+            ("clarity", "Clarity of the challenge document", summary.clarity_counts),
+        )
+    ] if summary.responses else []
     return render(request, "partnering/survey_results.html", {
-        "challenge": challenge, "summary": summary, "is_open": services.survey_open(challenge),
+        "challenge": challenge, "summary": summary, "is_open": services.survey_open(challenge), "charts": charts,
     })
 
 
@@ -265,17 +278,36 @@ def challenge_metrics(request, slug):
         raise Http404("Only published challenges are measured.")
     facts = process_metrics.load_facts([challenge])
     row = process_metrics.challenge_metrics(facts[0])
-    return render(request, "partnering/metrics_challenge.html", {"challenge": challenge, "m": row, "facts": facts[0]})
+    chart = None
+    if not row.sealed and row.applicants:
+        counts = Counter(a.scale for a in facts[0].applicants)
+        chart = bar_chart(
+            "itp-sizes", title="Applicants by the size they declared",
+            rows=[{"size": label, "applicants": counts.get(scale, 0)} for scale, label in SIZES],
+            label="size", value="applicants", label_title="Size", value_title="Applicants", whole_numbers=True,
+        )
+    return render(
+        request, "partnering/metrics_challenge.html", {"challenge": challenge, "m": row, "facts": facts[0], "chart": chart}
+    )
+
+
+SME_PART, LARGE_PART = "Micro, small or medium", "Large"
+SIZES = (("micro", "Micro"), ("small", "Small"), ("medium", "Medium"), ("large", "Large"))
 
 
 def metrics_charts(summary) -> list:
     rows = [r for r in summary.rows if not r.sealed]
     if not rows:
         return []
-    applicants = bar_chart(
+    parts = [SME_PART, LARGE_PART]
+    applicants = stacked_bar_chart(
         "itp-applicants", title="Applicants per challenge, and how many were SMEs",
-        rows=[{"challenge": r.reference, "applicants": r.applicants} for r in rows],
-        label="challenge", value="applicants", label_title="Challenge", value_title="Applicants", whole_numbers=True,
+        rows=[
+            {"challenge": r.reference, "size": part, "applicants": n}
+            for r in rows for part, n in ((SME_PART, r.sme), (LARGE_PART, r.applicants - r.sme))
+        ],
+        label="challenge", series="size", value="applicants", label_title="Challenge", series_title="Size",
+        value_title="Applicants", series_order=parts,
         columns=["Challenge", "Applicants", "SMEs", "First-time vendors"],
         table_rows=[[r.reference, r.applicants, r.sme, r.first_time] for r in rows],
     )
