@@ -11,6 +11,7 @@ from django.core.management import call_command
 from citytools.core.errors import DomainError
 from citytools.directory.models import Organisation
 from citytools.directory.services import LOCAL_AUTHORITIES_CSV, load_local_authorities
+from tests.conftest import needs_shared
 from tests.factories import OrganisationFactory
 
 REPO = Path(__file__).resolve().parents[2]
@@ -29,7 +30,7 @@ def shipped_rows():
         return list(csv.DictReader(handle))
 
 
-@pytest.mark.skipif(not SOURCE.exists(), reason="the shared mySociety source is not checked out next to the repo")
+@needs_shared(SOURCE)
 def test_deriving_again_from_the_source_gives_the_shipped_file():
     script = derive_script()
     with SOURCE.open(newline="", encoding="utf-8") as source:

@@ -4,7 +4,6 @@ and publish nothing that is not public."""
 
 import csv
 import json
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -16,13 +15,11 @@ from referencing.jsonschema import DRAFT4
 from citytools.core.errors import NotFound
 from citytools.partnering import ocds
 from citytools.partnering.models import Addendum, ConsensusScore, State
+from tests.conftest import SHARED_DATA, needs_shared
 from tests.partnering.evaluation_world import cast, challenge_in
 
-SCHEMA = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "ocds" / "schema"
-needs_schema = pytest.mark.skipif(
-    not (SCHEMA / "release-package-schema.json").exists(),
-    reason=f"the OCDS schema is not at {SCHEMA} (the shared data directory beside the repository)",
-)
+SCHEMA = SHARED_DATA / "ocds" / "schema"
+needs_schema = needs_shared(SCHEMA / "release-package-schema.json")
 pytestmark = pytest.mark.django_db
 
 RELEASE_ID = "https://standard.open-contracting.org/schema/1__1__5/release-schema.json"
@@ -72,7 +69,7 @@ def c():
 
 STATES = [
     State.PUBLISHED, State.QUESTIONS_CLOSED, State.SUBMISSIONS_CLOSED, State.EVALUATION, State.SELECTION,
-    State.PARTNERED, State.CO_DESIGN, State.CLOSED_OUT, State.CANCELLED, State.UNSUCCESSFUL,
+    State.PARTNERED, State.CO_DESIGN, State.DEMO, State.CLOSED_OUT, State.CANCELLED, State.UNSUCCESSFUL,
 ]
 
 
