@@ -76,6 +76,7 @@ def build(h) -> dict:
         # Pages.
         "partnering:metrics": h.page(h.EVERYONE),
         "partnering:lessons": h.page(h.SIGNED_IN),
+        "partnering:ocds_all": h.page(h.EVERYONE),
         "partnering:notifications": h.page(h.SIGNED_IN),
         "partnering:award": h.page(everyone_awarded, **slug),
         "partnering:purchase_add": h.page(
@@ -99,6 +100,8 @@ def build(h) -> dict:
         # The API.
         "api:challenges_metrics": h.api(h.EVERYONE)(),
         "api:challenges_lessons": h.api(h.SIGNED_IN)(),
+        "api:challenges_ocds": h.api(h.EVERYONE)(),
+        "api:challenges_ocds_record": h.api(h.EVERYONE)(),
         "api:challenge_award": h.api(everyone_awarded)(**slug),
         "api:challenge_debrief": h.api(debrief_readers)(
             **h.targeted(lambda w, t: {**_slug(w, t), "proposal_id": _proposal_pk(w, t)}, p.PUBLISHED)

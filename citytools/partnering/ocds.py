@@ -295,5 +295,37 @@ def record_package(challenge: Challenge) -> dict:
     return {**_package(challenge, items), "records": [{"ocid": ocid(challenge), "releases": items, "compiledRelease": compiled}]}
 
 
+def _every_package(items: list[dict]) -> dict:
+    package = {"uri": _absolute("partnering:ocds_all")}
+    if package["uri"] is None:
+        del package["uri"]
+    package.update(
+        version=OCDS_VERSION,
+        publishedDate=max((r["date"] for r in items), default=None),
+        publisher=PUBLISHER,
+        license=LICENSE,
+    )
+    if package["publishedDate"] is None:
+        del package["publishedDate"]
+    return package
+
+
+def every_release_package(challenges) -> dict:
+    """One release package of every published challenge among `challenges` (bulk open data)."""
+    published = [c for c in challenges if c.is_published]
+    items = [release for c in published for release in _Builder(c).releases()]
+    return {**_every_package(items), "releases": items}
+
+
+def every_record_package(challenges) -> dict:
+    """One record package with a record (releases and compiled release) per published challenge."""
+    records, items = [], []
+    for challenge in (c for c in challenges if c.is_published):
+        mine = _Builder(challenge).releases()
+        items.extend(mine)
+        records.append({"ocid": ocid(challenge), "releases": mine, "compiledRelease": compiled_release(mine)})
+    return {**_every_package(items), "records": records}
+
+
 def dumps(package: dict) -> str:
     return json.dumps(package, ensure_ascii=False, indent=2, sort_keys=False)

@@ -204,3 +204,36 @@ def test_the_validator_catches_a_broken_package(c):
     record = ocds.record_package(challenge_in(c, State.CANCELLED))
     record["records"][0]["compiledRelease"]["initiationType"] = "auction"
     assert errors(record, "record-package-schema.json")
+
+
+@needs_schema
+@override_settings(SITE_URL="https://citytools.example")
+def test_every_published_challenge_in_one_package_through_command_api_and_page(c, tmp_path):
+    """Bulk open data: one release package and one record package of every published
+    challenge, valid against the schema; drafts are left out."""
+    published = [challenge_in(c, State.PARTNERED), challenge_in(c, State.CANCELLED), challenge_in(c, State.PUBLISHED)]
+    challenge_in(c, State.DRAFT)
+    target = tmp_path / "itp.json"
+    call_command("challenge_ocds", "--all", "--output", str(target))
+    package = json.loads(target.read_text())
+    assert errors(package, "release-package-schema.json") == []
+    assert {r["ocid"] for r in package["releases"]} == {ocds.ocid(p) for p in published}
+    assert package["uri"] == "https://citytools.example/challenges/all/ocds.json"
+    call_command("challenge_ocds", "--all", "--record", "--output", str(target))
+    records = json.loads(target.read_text())
+    assert errors(records, "record-package-schema.json") == []
+    assert len(records["records"]) == 3
+    from django.test import Client
+
+    assert json.loads(Client().get("/api/v1/challenges/all/ocds").content)["releases"] == package["releases"]
+    assert len(json.loads(Client().get("/api/v1/challenges/all/ocds/record").content)["records"]) == 3
+    assert json.loads(Client().get("/challenges/all/ocds.json").content)["releases"] == package["releases"]
+
+
+def test_the_command_wants_a_slug_or_all(c):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="--all"):
+        call_command("challenge_ocds")
+    with pytest.raises(CommandError, match="--all"):
+        call_command("challenge_ocds", "some-slug", "--all")

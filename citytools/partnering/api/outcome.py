@@ -234,6 +234,22 @@ def all_metrics(request):
 
 
 @router.get(
+    "/all/ocds", url_name="challenges_ocds", response={200: dict},
+    summary="OCDS release package of every published challenge (bulk open data)",
+)
+def get_every_ocds(request):
+    return _json(ocds.every_release_package(list(visible_challenges(request.viewer).public().order_by("published_at", "pk"))))
+
+
+@router.get(
+    "/all/ocds/record", url_name="challenges_ocds_record", response={200: dict},
+    summary="OCDS record package of every published challenge",
+)
+def get_every_ocds_record(request):
+    return _json(ocds.every_record_package(list(visible_challenges(request.viewer).public().order_by("published_at", "pk"))))
+
+
+@router.get(
     "/all/lessons", response=LessonsOut, auth=django_auth, url_name="challenges_lessons",
     summary="Lessons from the close-out surveys of earlier challenges, for whoever writes the next one",
 )

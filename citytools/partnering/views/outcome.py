@@ -347,6 +347,14 @@ def notifications(request):
 
 
 @require_safe
+def ocds_every_release(request):
+    challenges = list(visible_challenges(request.viewer).public().order_by("published_at", "pk"))
+    response = JsonResponse(ocds.every_release_package(challenges), json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response["Content-Disposition"] = 'inline; filename="invitations-to-partner.json"'
+    return response
+
+
+@require_safe
 def ocds_release_package(request, slug):
     challenge, roles = challenge_for(request, slug)
     package = _call(lambda: ocds.release_package(challenge))
@@ -359,6 +367,7 @@ def ocds_release_package(request, slug):
 urlpatterns = [
     path("all/metrics/", metrics, name="metrics"),
     path("all/lessons/", lessons, name="lessons"),
+    path("all/ocds.json", ocds_every_release, name="ocds_all"),
     path("my/notifications/", notifications, name="notifications"),
     path("<slug:slug>/award/", award, name="award"),
     path("<slug:slug>/award/purchase/", purchase_add, name="purchase_add"),
