@@ -112,7 +112,12 @@ def build(h) -> dict:
         # The panel's pages: the count for the panel, proposals only once unsealed.
         "partnering:proposals": h.page(panel, **targeted),
         "partnering:proposal_detail": h.page(readers, **with_proposal),
-        "partnering:proposal_screen": h.page(h.NOBODY, write=h.NOBODY, **with_proposal, data=screening),
+        # No challenge of the world is in "submissions closed", where screening happens: after
+        # it the owners and the steward read the decisions, and nobody changes them.
+        "partnering:proposal_screen": h.page(
+            Who("owners and steward, once unsealed", lambda r, t: t in UNSEALED and (p.owner(r, t) or p.steward(r, t))),
+            write=h.NOBODY, **with_proposal, data=screening,
+        ),
         "partnering:attachment_download": h.page(readers, **with_attachment),
         # The API: the same rules.
         "api:challenge_my_proposal": h.api(

@@ -19,6 +19,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
 from citytools.accounts.models import Role, User
@@ -28,7 +29,15 @@ from citytools.demo.people import DOMAIN, create_demo_people
 from citytools.directory.models import Network, NetworkMembership, Organisation, Supplier
 from citytools.directory.services import upsert
 from citytools.partnering import lifecycle
-from citytools.partnering.models import Challenge, EligibilityCriterion, Jurisdiction, Proposal, PublicationRules, State
+from citytools.partnering.models import (
+    Attachment,
+    Challenge,
+    EligibilityCriterion,
+    Jurisdiction,
+    Proposal,
+    PublicationRules,
+    State,
+)
 from citytools.partnering.services import authoring, evaluation, outcome, proposals
 
 REFERENCE_PREFIX = "DEMO-ITP-"
@@ -428,6 +437,13 @@ class Story:
                 price=str(self.spec.budget - 1000 * (index + 1)),
                 **self.as_(user),
             )
+            if index == 0:
+                # The first applicant attaches its work plan, as a small firm would.
+                plan = "Weeks,Activity\n1-3,Discover with call-takers and residents\n4-9,Prototype\n10-12,Pilot with one team\n"
+                proposals.add_attachment(
+                    proposal, upload=SimpleUploadedFile(f"work-plan-{self.spec.number}.csv", plan.encode(), "text/csv"),
+                    now=at(12 + index, 1), **self.as_(user),
+                )
             if submit or (self.spec.state == State.PUBLISHED and index == 0):
                 proposal = proposals.submit_proposal(proposal, now=at(20 + index * 0.5), **self.as_(user))
             self.proposals.append(proposal)
@@ -603,6 +619,10 @@ def build_partnering(*, as_of: datetime.date) -> PartneringResult:
         slug__in=[s.slug for s in SPECS if _current(s, as_of)]
     )
     result.deleted += len(stale)
+    files = list(Attachment.objects.filter(proposal__challenge__in=stale).values_list("file", flat=True))
+    if files:
+        storage = Attachment._meta.get_field("file").storage
+        transaction.on_commit(lambda: [storage.delete(name) for name in files])
     for challenge in stale:
         Challenge.objects.filter(pk=challenge.pk).update(selected_proposal=None)
         challenge.delete()

@@ -195,6 +195,11 @@ def can_screen(roles: ChallengeRoles, *, state: State) -> bool:
     return (roles.manages or roles.is_steward) and not roles.recused and state == State.SUBMISSIONS_CLOSED
 
 
+def can_read_screening(roles: ChallengeRoles, *, state: State, submissions_closed: bool) -> bool:
+    """The screening's decisions stay readable to the owners and the steward once made."""
+    return (roles.manages or roles.is_steward) and not roles.recused and is_unsealed(state, submissions_closed=submissions_closed)
+
+
 def can_score(roles: ChallengeRoles, *, state: State, locked: bool) -> bool:
     return roles.evaluator_may_read and not roles.is_steward and state == State.EVALUATION and not locked
 

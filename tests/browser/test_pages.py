@@ -28,6 +28,7 @@ SIGNED_IN_AS = {
     "partnering:my_proposal": "applicant1",
     "partnering:proposal_edit": "applicant1",
     "partnering:proposal_receipt": "applicant1",
+    "partnering:proposal_receipt_download": "applicant1",
     "partnering:attachments": "applicant1",
     "partnering:declaration": "evaluator1",
     "partnering:scoring": "evaluator1",

@@ -83,7 +83,7 @@ def test_criteria_replace_and_freeze(cast, draft, published):
     }
     c = client(cast.editor)
     ok = send(c, "PUT", f"/{draft.slug}/criteria", body, **{"If-Match": f'"{draft.version}"'})
-    assert ok.status_code == 200 and ok.json()["criteria"][0]["name"] == "Fit" and ok.json()["eligibility"] == ["Insured"]
+    assert ok.status_code == 200 and ok.json()["criteria"][0]["name"] == "Fit" and [e["text"] for e in ok.json()["eligibility"]] == ["Insured"]
     bad = send(c, "PUT", f"/{draft.slug}/criteria", {"criteria": [{**body["criteria"][0], "level_texts": ["No"]}]}, **{"If-Match": ok["ETag"]})
     assert bad.status_code == 400 and bad["Content-Type"] == "application/problem+json"
     frozen = send(c, "PUT", f"/{published.slug}/criteria", body, **{"If-Match": f'"{published.version}"'})

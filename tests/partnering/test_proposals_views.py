@@ -10,9 +10,11 @@ import time_machine
 from django.test import Client
 from django.urls import reverse
 
+from citytools.partnering import lifecycle
 from citytools.partnering.models import Attachment, EligibilityDecision, Proposal, State
 from citytools.partnering.services import proposals as services
 from tests.partnering.evaluation_world import FORM, PDF, PE, cast, challenge_in, open_challenge, upload
+from tests.partnering_world import OWNER
 
 pytestmark = pytest.mark.django_db
 
@@ -187,3 +189,24 @@ def test_the_proposal_links_join_the_challenge_page(c):
     assert labels == ["Your proposal"]
     labels = [label for label, _ in nav_links(c.challenge, roles_for(c.viewer(c.owner), c.challenge), c.viewer(c.owner))]
     assert labels == ["Proposals"]
+
+
+def test_after_screening_the_owners_read_the_decisions_and_cannot_change_them():
+    world = cast()
+    challenge = challenge_in(world, State.SUBMISSIONS_CLOSED)
+    proposal = world.proposal_of(0)
+    criteria = list(challenge.eligibility_criteria.all())
+    decisions = {criteria[0].pk: (True, ""), criteria[1].pk: (False, "No insurance certificate.")}
+    services.screen_proposal(proposal, **world.as_(world.owner), decisions=decisions)
+    for other in range(1, len(world.applicants)):
+        services.screen_proposal(world.proposal_of(other), **world.as_(world.owner), decisions={c.pk: (True, "") for c in criteria})
+    lifecycle.transition(challenge, State.EVALUATION, actor=world.owner, roles=OWNER)
+    owner = client_for(world.owner)
+    page = owner.get(url("proposal_screen", challenge, proposal.pk))
+    assert page.status_code == 200 and "No insurance certificate." in page.content.decode()
+    assert "can no longer change" in page.content.decode()
+    data = {f"criterion_{c.pk}": "pass" for c in criteria}
+    assert owner.post(url("proposal_screen", challenge, proposal.pk), data).status_code == 403
+    proposal.refresh_from_db()
+    assert proposal.eligible is False
+    assert client_for(world.applicants[0][1]).get(url("proposal_screen", challenge, proposal.pk)).status_code in (403, 404)

@@ -53,6 +53,15 @@ class CriterionIO(Schema):
     level_texts: list[str] = Field(description="What each score from 0 to scale_max means: scale_max + 1 texts.")
 
 
+class CriterionOut(CriterionIO):
+    id: int = Field(description="Names the criterion when scoring (PUT …/proposals/{id}/scores).")
+
+
+class EligibilityOut(Schema):
+    id: int = Field(description="Names the criterion when screening (PUT …/proposals/{id}/eligibility).")
+    text: str
+
+
 class ChallengeSummaryOut(Schema):
     slug: str
     reference: str
@@ -91,8 +100,8 @@ class ChallengeOut(ChallengeSummaryOut):
     criteria_frozen_at: datetime.datetime | None
     closing_reason: str
     rules: str = Field(description="Slug of the publication rules of the lead organisation's jurisdiction (/api/v1/publication-rules).")
-    criteria: list[CriterionIO]
-    eligibility: list[str] = Field(description="Pass/fail eligibility criteria.")
+    criteria: list[CriterionOut]
+    eligibility: list[EligibilityOut] = Field(description="Pass/fail eligibility criteria.")
 
 
 class DocumentFields(Schema):
@@ -272,11 +281,11 @@ def _out(challenge: Challenge) -> dict:
     data["tie_break_text"] = challenge.tie_break_text
     data["rules"] = challenge.rules.slug
     data["criteria"] = [
-        {"name": c.name, "description": c.description, "weight": c.weight, "scale_max": c.scale_max,
+        {"id": c.pk, "name": c.name, "description": c.description, "weight": c.weight, "scale_max": c.scale_max,
          "level_texts": list(c.level_texts or [])}
         for c in challenge.criteria.all()
     ]
-    data["eligibility"] = [e.text for e in challenge.eligibility_criteria.all()]
+    data["eligibility"] = [{"id": e.pk, "text": e.text} for e in challenge.eligibility_criteria.all()]
     return data
 
 

@@ -311,10 +311,19 @@ def proposal_detail(request, slug, pk):
 def proposal_screen(request, slug, pk):
     challenge, roles = challenge_for(request, slug)
     proposal = _readable(request, challenge, pk)
-    if proposal.supplier_id in roles.suppliers or not rules.can_screen(roles, state=State(challenge.state)):
+    state = State(challenge.state)
+    may_screen = rules.can_screen(roles, state=state)
+    may_read = rules.can_read_screening(roles, state=state, submissions_closed=challenge.submissions_closed_at is not None)
+    if proposal.supplier_id in roles.suppliers or not (may_screen or (may_read and request.method == "GET")):
         raise PermissionDenied("Eligibility is decided by the owners or the steward, after submissions close.")
     criteria = list(EligibilityCriterion.objects.filter(challenge=challenge))
     decided = {d.criterion_id: d for d in proposal.eligibility.all()}
+    if not may_screen:
+        # After evaluation starts the screening is a record: shown, no longer changed.
+        return render(request, "partnering/proposal_screening.html", {
+            "challenge": challenge, "proposal": proposal,
+            "decisions": [(c, decided.get(c.pk)) for c in criteria],
+        })
     if request.method == "POST":
         form = ScreeningForm(request.POST, criteria=criteria)
         if form.is_valid():
