@@ -156,7 +156,8 @@ def _earliest_version(lookup: Callable):
 def _publication_rules():
     from citytools.partnering.models import PublicationRules
 
-    return PublicationRules.objects.filter(jurisdictions__isnull=False).order_by("pk").first()
+    governing = PublicationRules.objects.filter(jurisdictions__isnull=False).order_by("pk").first()
+    return governing or PublicationRules.objects.order_by("pk").first()
 
 
 def _slug(lookup: Callable):
@@ -291,7 +292,7 @@ SAMPLES: dict[str, dict[str, Callable[[], dict | None]]] = {
     "partnering:consensus": {"selection": _challenge("selection")},
     "partnering:consensus_edit": {"selection": _proposal("selection", criterion=True)},
     "partnering:selection": {"selection": _challenge("selection")},
-    "partnering:rules_edit": {"Toronto's rules": _slug(_publication_rules)},
+    "partnering:rules_edit": {"rules of a jurisdiction": _slug(_publication_rules)},
 }
 
 # URLs that only act on a POST (sign out, revoke): there is no page to load or check.
@@ -361,6 +362,8 @@ COLLECTIONS = {
     "consensus": "partnering.Proposal",
     "criteria": "partnering.Criterion",
     "attachments": "partnering.Attachment",
+    "rules": "partnering.PublicationRules",
+    "publication-rules": "partnering.PublicationRules",
 }
 
 

@@ -12,8 +12,8 @@ promises:
 - no submission is accepted at or after the deadline;
 - once published, the weights sum to 100 and the criteria never change;
 - no score changes after the consensus lock;
-- no partner is selected before every assigned evaluation is complete and the steward
-  signed off;
+- no selection (the lock, a nomination) before every assigned evaluation is complete, and no
+  partner before the steward signed off;
 - every change of state has a Transition row naming its actor (None only for the clock),
   and the state is always one the table of moves can reach.
 
@@ -452,6 +452,14 @@ class LifecycleMachine(RuleBasedStateMachine):
         if self.locked_scores is None:
             self.locked_scores = snapshot
         assert snapshot == self.locked_scores, "a score changed after the consensus lock"
+
+    @invariant()
+    def no_selection_before_every_evaluation_is_complete(self):
+        """From the lock on (selection, a nominated partner) every assigned evaluation is done."""
+        challenge = self.fresh()
+        if State(challenge.state) == State.SELECTION or challenge.selected_proposal_id is not None:
+            assert challenge.consensus_locked_at is not None
+            assert not lifecycle.incomplete_evaluators(challenge), "selection began with evaluations still open"
 
     @invariant()
     def partnered_only_after_complete_evaluation_and_sign_off(self):
