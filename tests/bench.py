@@ -41,17 +41,25 @@ def measure(requests: int) -> int:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from tests.pages import discover
+    from tests.pages import discover, signed_in_as
 
     call_command("migrate", interactive=False, verbosity=0)
     demo_report = io.StringIO()
     call_command("demo", stdout=demo_report)
-    # Every page is measured as the demo's platform admin, who sees everything: the largest
-    # page each URL can render, and the pages behind sign-in answer instead of redirecting.
+    # Every page is measured signed in as the demo's platform admin, who sees everything (the
+    # largest page each URL can render), or for an applicant's or evaluator's own pages as
+    # that person (tests.pages.signed_in_as), so pages behind sign-in answer.
     from citytools.accounts.models import User
 
-    client = Client()
-    client.force_login(User.objects.get(email="admin@demo.citytools.invalid"))
+    clients = {}
+
+    def client_for(name):
+        person = signed_in_as(name)
+        if person not in clients:
+            clients[person] = Client()
+            clients[person].force_login(User.objects.get(email=f"{person}@demo.citytools.invalid"))
+        return clients[person]
+
     vendor = connection.vendor
     print(f"\n{vendor}: {requests} requests per page after one warm-up; target < {TARGET_MS:.0f} ms median")
     print(f"{demo_report.getvalue().splitlines()[0] if demo_report.getvalue() else ''}\n")
@@ -64,6 +72,7 @@ def measure(requests: int) -> int:
             print(f"{name:<52} {'':>10} {'':>8} {'':>8}  NOT MEASURED: {pages}")
             missed.append(name)
             continue
+        client = client_for(name)
         for page in pages:
             response = client.get(page.url)
             if response.status_code != 200:

@@ -295,6 +295,25 @@ SAMPLES: dict[str, dict[str, Callable[[], dict | None]]] = {
     "partnering:rules_edit": {"rules of a jurisdiction": _slug(_publication_rules)},
 }
 
+# Pages that are one person's own, and the demo account to sign in as to see them (the
+# samples above are the demo's Toronto challenges, where these people have their parts);
+# every other page is opened signed in as the demo's platform admin, who may see it.
+SIGNED_IN_AS = {
+    "partnering:my_proposal": "applicant1",
+    "partnering:proposal_edit": "applicant1",
+    "partnering:proposal_receipt": "applicant1",
+    "partnering:proposal_receipt_download": "applicant1",
+    "partnering:attachments": "applicant1",
+    "partnering:declaration": "evaluator1",
+    "partnering:scoring": "evaluator1",
+    "partnering:score_proposal": "evaluator1",
+}
+
+
+def signed_in_as(name: str) -> str:
+    return SIGNED_IN_AS.get(name, "admin")
+
+
 # URLs that only act on a POST (sign out, revoke): there is no page to load or check.
 ACTIONS = {"partnering:milestone_done", "accounts:logout", "accounts:revoke_role", "accounts:revoke_invitation", "partnering:interest", "partnering:question_answer",
     "partnering:proposal_submit", "partnering:proposal_withdraw", "partnering:proposal_reconfirm", "partnering:attachment_add",

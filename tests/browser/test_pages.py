@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests.browser.conftest import csp_violations, new_page, settle, watch_console
-from tests.pages import url_names
+from tests.pages import signed_in_as, url_names
 
 pytestmark = pytest.mark.browser
 
@@ -21,20 +21,6 @@ HTML = "text/html"
 # Pages are HTML; the few URLs that answer a download must say what they are.
 DOWNLOAD_TYPES = ("text/csv", "application/json", "application/pdf")
 LOGIN = "/accounts/login/"
-
-# Pages that are one person's own, and whom to sign in as to see them (tests/pages.py picks
-# samples from the demo's Toronto challenges, where these people have their parts).
-SIGNED_IN_AS = {
-    "partnering:my_proposal": "applicant1",
-    "partnering:proposal_edit": "applicant1",
-    "partnering:proposal_receipt": "applicant1",
-    "partnering:proposal_receipt_download": "applicant1",
-    "partnering:attachments": "applicant1",
-    "partnering:declaration": "evaluator1",
-    "partnering:scoring": "evaluator1",
-    "partnering:score_proposal": "evaluator1",
-}
-
 
 def pages_or_fail(site_pages, name):
     found = site_pages.get(name)
@@ -103,7 +89,7 @@ def test_page_as_the_public_sees_it(name, site_pages, browser, server, axe):
 
 @pytest.mark.parametrize("name", url_names())
 def test_page_signed_in(name, site_pages, browser, server, signed_in_state, axe):
-    person = SIGNED_IN_AS.get(name, "admin")
+    person = signed_in_as(name)
     context, page = new_page(browser, server, storage_state=signed_in_state(person))
     errors = watch_console(page)
     try:

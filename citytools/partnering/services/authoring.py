@@ -115,10 +115,12 @@ def may_create_for(viewer, organisation: Organisation) -> bool:
 
 
 def creatable_organisations(viewer):
-    """The organisations this person may open a challenge for."""
+    """The organisations this person may open a challenge for, as the form lists them. An
+    admin may open one for any organisation (through the API too), but the form lists those
+    in a network: the public bodies the deployment works with, not the whole register."""
     grants = viewer.grants
     if grants.is_admin:
-        return Organisation.objects.all()
+        return Organisation.objects.filter(memberships__isnull=False).distinct()
     networks = grants.coordinator_networks
     return Organisation.objects.filter(
         Q(pk__in=grants.editor_organisations) | Q(memberships__network__in=networks)
