@@ -1,9 +1,8 @@
 """The Invitation-to-Partner document: the challenge in plain language, as the page shows it
 and as a PDF (WeasyPrint) or stand-alone HTML file for the `challenge_document` command.
 
-The print template carries its own styles and no images, and WeasyPrint is given a URL
-fetcher that refuses everything but inline `data:` URLs, so rendering never reaches the
-network (nor the file system), whatever a challenge's text contains.
+The PDF is rendered offline by citytools.core.pdf: nothing is fetched, whatever a
+challenge's text contains.
 """
 
 import datetime
@@ -14,6 +13,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
 
+from citytools.core.pdf import write_pdf
 from citytools.partnering.models import Challenge
 
 
@@ -56,20 +56,6 @@ def challenge_html(challenge: Challenge) -> str:
     return render_to_string("partnering/document_print.html", context)
 
 
-def _local_only_fetcher():
-    from weasyprint.urls import URLFetcher
-
-    class LocalOnly(URLFetcher):
-        """Refuses every URL but inline data: the PDF never fetches anything."""
-
-        def fetch(self, url, headers=None):
-            if not url.startswith("data:"):
-                raise ValueError(f"Not fetched: the challenge document uses no outside resources ({url[:60]}).")
-            return super().fetch(url, headers)
-
-    return LocalOnly(allowed_protocols=["data"])
-
-
 # Rendering a PDF takes WeasyPrint most of a second, while the HTML it is made from takes a
 # few milliseconds; the same HTML always makes the same PDF, so PDFs are kept by a digest of
 # their HTML. A change to the challenge changes the HTML, so nothing stale is ever served.
@@ -78,12 +64,10 @@ PDF_CACHE_SECONDS = 24 * 60 * 60
 
 def challenge_pdf(challenge: Challenge, *, base_url: str | None = None) -> bytes:
     """The document as a PDF."""
-    from weasyprint import HTML
-
     html = challenge_html(challenge)
     key = "challenge-pdf:" + hashlib.sha256(f"{base_url}\n{html}".encode()).hexdigest()
     pdf = cache.get(key)
     if pdf is None:
-        pdf = HTML(string=html, base_url=base_url, url_fetcher=_local_only_fetcher()).write_pdf()
+        pdf = write_pdf(html, base_url=base_url)
         cache.set(key, pdf, PDF_CACHE_SECONDS)
     return pdf
