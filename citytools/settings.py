@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "citytools.market",
     "citytools.search",
     "citytools.partnering",
+    "citytools.satisfaction",
     "citytools.demo",
     "django_tasks",
     "django_tasks_db",

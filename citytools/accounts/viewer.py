@@ -158,6 +158,21 @@ class Viewer:
         """Contracts whose values this person may see: use it before summing values."""
         return self.contracts_q(prefix) & self._kind_q(Kind.VALUES, f"{prefix}organisation_id")
 
+    def satisfaction_q(self, prefix: str = "") -> Q:
+        """Ratings whose scores this person may count in a figure (prefix reaches the rating):
+        of systems they may see, where satisfaction scores are visible."""
+        return self.systems_q(f"{prefix}system__") & self._kind_q(Kind.SATISFACTION, f"{prefix}organisation_id")
+
+    def pain_points_q(self, prefix: str = "") -> Q:
+        """Pain points this person may read: where shared pain points are visible for the
+        organisation that raised them, and those about a supplier the person works for (its
+        right of reply; citytools.satisfaction.rules says what they see of them)."""
+        q = self._kind_q(Kind.PAIN_POINTS, f"{prefix}organisation_id")
+        if self.grants.suppliers:
+            suppliers = list(self.grants.suppliers)
+            q |= Q(**{f"{prefix}supplier_id__in": suppliers}) | Q(**{f"{prefix}product__manufacturer_id__in": suppliers})
+        return q
+
     # Loaded rows ---------------------------------------------------------------------
 
     def redact_contracts(self, contracts):

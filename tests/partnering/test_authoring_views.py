@@ -323,13 +323,13 @@ def test_the_pdf_never_fetches_from_the_network(monkeypatch):
 
     from weasyprint import HTML
 
-    from citytools.partnering.documents import _local_only_fetcher
+    from citytools.core.pdf import offline_fetcher
 
     def no_network(*args, **kwargs):
         raise AssertionError("the PDF tried to fetch a URL")
 
     monkeypatch.setattr(urllib.request.OpenerDirector, "open", no_network)
-    fetcher = _local_only_fetcher()
+    fetcher = offline_fetcher()
     for address in ("http://example.org/x.png", "https://example.org/x.css", "file:///etc/passwd"):
         with pytest.raises(ValueError):
             fetcher.fetch(address)
