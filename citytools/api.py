@@ -15,6 +15,7 @@ from citytools.inventory.edit_api import router as inventory_edit_router
 from citytools.market.api import router as market_router
 from citytools.partnering.api import router as partnering_router
 from citytools.partnering.api.jurisdictions import router as publication_rules_router
+from citytools.satisfaction.api import router as satisfaction_router
 from citytools.search.api import router as search_router
 
 api = NinjaAPI(
@@ -39,3 +40,4 @@ api.add_router("/", inventory_edit_router)
 api.add_router("/", contracts_edit_router)
 api.add_router("/challenges", partnering_router)
 api.add_router("/publication-rules", publication_rules_router)
+api.add_router("/", satisfaction_router)

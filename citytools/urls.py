@@ -11,6 +11,7 @@ urlpatterns = [
     path("search/", include("citytools.search.urls")),
     path("", include("citytools.accounts.urls")),
     path("challenges/", include("citytools.partnering.urls")),
+    path("", include("citytools.satisfaction.urls")),
     path("api/v1/", api.urls),
 ]
 

@@ -6,7 +6,6 @@ without JavaScript the table is still there.
 """
 
 from dataclasses import dataclass, field
-
 from decimal import Decimal
 
 import altair as alt
@@ -175,4 +174,82 @@ def column_chart(
         spec=_finish(chart, description=description or title),
         columns=columns or [label_title, value_title],
         rows=table_rows if table_rows is not None else [[row[label], row[value]] for row in rows],
+    )
+
+
+def interval_chart(
+    chart_id: str,
+    *,
+    title: str,
+    rows: list[dict],
+    label: str,
+    value: str,
+    low: str,
+    high: str,
+    label_title: str,
+    value_title: str,
+    domain: tuple[float, float],
+    columns: list[str],
+    table_rows: list[list],
+    description: str = "",
+) -> Chart:
+    """An estimate per label as a point, with its interval as a line through it: for figures
+    whose uncertainty matters as much as their value."""
+    order = [row[label] for row in rows]
+    base = alt.Chart(alt.Data(values=_plain(rows))).encode(
+        y=alt.Y(f"{label}:N", sort=order, title=label_title, axis=alt.Axis(labelLimit=260))
+    )
+    scale = alt.Scale(domain=list(domain))
+    tooltip = [
+        alt.Tooltip(f"{label}:N", title=label_title),
+        alt.Tooltip(f"{value}:Q", title=value_title, format=".2f"),
+        alt.Tooltip(f"{low}:Q", title="Interval from", format=".2f"),
+        alt.Tooltip(f"{high}:Q", title="Interval to", format=".2f"),
+    ]
+    chart = (
+        base.mark_rule(color=PALETTE[0], strokeWidth=2).encode(
+            x=alt.X(f"{low}:Q", title=value_title, scale=scale), x2=f"{high}:Q", tooltip=tooltip
+        )
+        + base.mark_point(filled=True, size=70, color=PALETTE[1]).encode(
+            x=alt.X(f"{value}:Q", scale=scale), tooltip=tooltip
+        )
+    ).properties(height=max(120, 26 * len(rows)))
+    return Chart(
+        id=chart_id, title=title, description=description,
+        spec=_finish(chart, description=description or title), columns=columns, rows=table_rows,
+    )
+
+
+def scatter_chart(
+    chart_id: str,
+    *,
+    title: str,
+    rows: list[dict],
+    x: str,
+    y: str,
+    label: str,
+    x_title: str,
+    y_title: str,
+    columns: list[str],
+    table_rows: list[list],
+    description: str = "",
+) -> Chart:
+    """One point per row, for the relation between two measures."""
+    chart = (
+        alt.Chart(alt.Data(values=_plain(rows)))
+        .mark_point(filled=True, size=60, color=PALETTE[0])
+        .encode(
+            x=alt.X(f"{x}:Q", title=x_title, scale=alt.Scale(zero=False), axis=alt.Axis(tickMinStep=1)),
+            y=alt.Y(f"{y}:Q", title=y_title, scale=alt.Scale(domain=[1, 5])),
+            tooltip=[
+                alt.Tooltip(f"{label}:N"),
+                alt.Tooltip(f"{x}:Q", title=x_title),
+                alt.Tooltip(f"{y}:Q", title=y_title, format=".2f"),
+            ],
+        )
+        .properties(height=260)
+    )
+    return Chart(
+        id=chart_id, title=title, description=description,
+        spec=_finish(chart, description=description or title), columns=columns, rows=table_rows,
     )

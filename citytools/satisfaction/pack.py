@@ -1,0 +1,164 @@
+"""The supplier conversation pack: what a borough should know before meeting a supplier.
+
+One function, `conversation_pack(supplier, viewer)`, gathers it through the same queries as
+the pages, so the pack shows a person exactly what they may see elsewhere: who uses the
+supplier and for what, contract end dates, the range of contract values (members only),
+satisfaction by dimension with n and intervals, the most shared pain points, and questions
+to put to the supplier that follow from those figures. The page, the PDF, the API and the
+`supplier_pack` command all show this one object.
+"""
+
+import datetime
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.cache import cache
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from citytools.contracts.models import Contract
+from citytools.core.pdf import write_pdf
+from citytools.directory import queries as directory
+from citytools.directory.models import Supplier
+from citytools.satisfaction import queries, stats
+
+TOP_PAIN_POINTS = 5
+# Contracts ending within this many days of each other are a chance to negotiate together.
+TOGETHER_DAYS = 183
+
+
+@dataclass
+class Use:
+    organisation: str
+    products: list[str]
+    areas: list[str]
+
+
+@dataclass
+class ValueRange:
+    currency: str
+    low: Decimal
+    high: Decimal
+    contracts: int
+
+
+@dataclass
+class Pack:
+    supplier: Supplier
+    generated: datetime.date
+    uses: list[Use]
+    contracts: list[Contract]
+    values: list[ValueRange] | None  # None: the person may see no contract value
+    values_hidden: int  # contracts whose value this person may not see
+    report: queries.Report
+    pain_points: list
+    questions: list[str] = field(default_factory=list)
+
+    @property
+    def organisations(self) -> int:
+        return len(self.uses)
+
+
+def _fmt(summary: stats.Summary) -> str:
+    return f"{summary.estimate:.1f} out of 5 (95% interval {summary.low:.1f}–{summary.high:.1f}, n = {summary.n})"
+
+
+def suggested_questions(pack: Pack) -> list[str]:
+    """Questions that follow from the figures, weakest points first."""
+    questions = []
+    rated = [(label, s) for _, label, s in pack.report.dimensions if s.n >= stats.MIN_RANKED]
+    weakest = sorted(rated, key=lambda d: d[1].estimate)[:2]
+    for label, summary in weakest:
+        if summary.estimate < 3.5:
+            questions.append(
+                f"Members rate {label.lower()} at {_fmt(summary)}. What will you change, by when, and how will we see it?"
+            )
+    for point in pack.pain_points[:3]:
+        count = 1 + getattr(point, "share_count", 0)
+        questions.append(
+            f"{count} organisation{'s' if count != 1 else ''} report “{point.title}” ({point.get_status_display().lower()}). "
+            "What is the fix, and will it reach every customer at no extra cost?"
+        )
+    ends = sorted(c.end_date for c in pack.contracts if c.end_date >= pack.generated)
+    for i, first in enumerate(ends):
+        together = [d for d in ends[i:] if (d - first).days <= TOGETHER_DAYS]
+        if len(together) >= 2:
+            questions.append(
+                f"{len(together)} contracts end between {first:%B %Y} and {together[-1]:%B %Y}. "
+                "What terms would you offer organisations that renew or re-procure together?"
+            )
+            break
+    interoperability = next((s for name, _, s in pack.report.dimensions if name == "interoperability"), None)
+    if interoperability is None or interoperability.n < stats.MIN_RANKED or interoperability.estimate < 4:
+        questions.append(
+            "Can every customer export all of its data in an open, documented format, and use a published API, "
+            "at no extra charge?"
+        )
+    if pack.values:
+        spread = [v for v in pack.values if v.contracts >= 2 and v.low and v.high / v.low >= 2]
+        if spread:
+            v = spread[0]
+            questions.append(
+                f"Annual values for comparable contracts range from {v.currency} {v.low:,.0f} to {v.currency} {v.high:,.0f}. "
+                "How is the price worked out, and will you offer every customer the best terms?"
+            )
+    questions.append("What is on your product roadmap for the next 12 months, and how can customers shape it?")
+    return questions
+
+
+def conversation_pack(supplier: Supplier, *, viewer, now=None) -> Pack:
+    now = now or timezone.now()
+    today = timezone.localtime(now).date()
+    by_organisation: dict[str, dict[str, set]] = defaultdict(lambda: {"products": set(), "areas": set()})
+    for system in directory.supplier_systems(supplier, viewer=viewer):
+        entry = by_organisation[system.organisation.short_name or system.organisation.name]
+        entry["products"].add(system.product.name)
+        entry["areas"].update(area.name for area in system.service_areas.all())
+    uses = [Use(name, sorted(e["products"]), sorted(e["areas"])) for name, e in sorted(by_organisation.items())]
+    contracts = list(
+        Contract.objects.visible_to(viewer)
+        .filter(supplier=supplier, end_date__gte=today)
+        .select_related("organisation")
+        .order_by("end_date", "organisation__short_name", "pk")
+    )
+    viewer.redact_contracts(contracts)
+    shown = [c for c in contracts if not c.values_hidden and c.annual_value is not None]
+    ranges: dict[str, list[Decimal]] = defaultdict(list)
+    for contract in shown:
+        ranges[contract.currency].append(contract.annual_value)
+    values = [ValueRange(cur, min(v), max(v), len(v)) for cur, v in sorted(ranges.items())] if shown else None
+    points = list(queries.pain_points(viewer, supplier=supplier, open_only=True)[:TOP_PAIN_POINTS])
+    pack = Pack(
+        supplier=supplier,
+        generated=today,
+        uses=uses,
+        contracts=contracts,
+        values=values,
+        values_hidden=sum(1 for c in contracts if c.values_hidden),
+        report=queries.report(viewer, supplier=supplier, now=now),
+        pain_points=points,
+    )
+    pack.questions = suggested_questions(pack)
+    return pack
+
+
+def pack_html(pack: Pack, *, viewer) -> str:
+    return render_to_string("satisfaction/pack_print.html", {"pack": pack, "viewer": viewer})
+
+
+PDF_CACHE_SECONDS = 60 * 60
+
+
+def pack_pdf(pack: Pack, *, viewer) -> bytes:
+    """The pack as a PDF, rendered offline (citytools.core.pdf). Kept by a
+    digest of its HTML, which holds only what this person may see, so nobody is ever given
+    a PDF made for someone who could see more."""
+    html = pack_html(pack, viewer=viewer)
+    key = "supplier-pack-pdf:" + hashlib.sha256(html.encode()).hexdigest()
+    pdf = cache.get(key)
+    if pdf is None:
+        pdf = write_pdf(html)
+        cache.set(key, pdf, PDF_CACHE_SECONDS)
+    return pdf

@@ -1,0 +1,276 @@
+"""Reads: the satisfaction report (honest statistics of the ratings a person may count), one
+organisation's ratings, pain point lists. Pages, the API, the conversation pack and commands
+all read through these, and every one starts from the Viewer's filters.
+"""
+
+import datetime
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from citytools.accounts.rules import Kind
+from citytools.directory.models import Organisation, Supplier
+from citytools.inventory.models import Product, ServiceArea, System
+from citytools.satisfaction import rules, stats
+from citytools.satisfaction.models import DIMENSIONS, PainPoint, PainPointStatus, Rating
+
+
+def visible_ratings(viewer) -> QuerySet[Rating]:
+    """Ratings of current systems whose scores this person may count."""
+    return Rating.objects.filter(viewer.satisfaction_q(), system__retired_at__isnull=True)
+
+
+def _scope_q(*, supplier: Supplier | None, product: Product | None, area: ServiceArea | None, prefix: str = "") -> Q:
+    q = Q()
+    if supplier is not None:
+        q &= Q(**{f"{prefix}system__supplier": supplier}) | Q(**{f"{prefix}system__product__manufacturer": supplier})
+    if product is not None:
+        q &= Q(**{f"{prefix}system__product": product})
+    if area is not None:
+        areas = [area.pk] if not area.is_group else list(area.children.values_list("pk", flat=True))
+        q &= Q(**{f"{prefix}system__service_areas__in": areas})
+    return q
+
+
+@dataclass(frozen=True)
+class Row:
+    """One rating as the statistics need it."""
+
+    organisation: int
+    system: int
+    product: int
+    provider: int
+    areas: tuple[int, ...]
+    overall: int
+    dimensions: dict
+
+
+@dataclass
+class Ranked:
+    name: str
+    url: str
+    place: stats.Placed
+
+
+@dataclass
+class Report:
+    scope: str
+    overall: stats.Summary
+    dimensions: list[tuple[str, str, stats.Summary]]
+    over_time: list[tuple[str, stats.Summary]]
+    products: list[Ranked]
+    suppliers: list[Ranked]
+    organisations: list[tuple[str, int, float, int]]  # name, providers, mean overall, ratings
+    correlation: float | None
+    may_see: bool  # False: nothing here may be shown to this person
+    due: int = 0
+    areas: dict[int, tuple[float, ...]] = field(default_factory=dict)
+
+    @property
+    def n(self) -> int:
+        return self.overall.n
+
+
+def _rows(ratings: QuerySet[Rating]) -> list[Row]:
+    values = list(
+        ratings.values_list(
+            "organisation_id", "system_id", "system__product_id", "system__supplier_id",
+            "system__product__manufacturer_id", "overall", *(name for name, _ in DIMENSIONS),
+        ).distinct()
+    )
+    areas: dict[int, list[int]] = defaultdict(list)
+    through = System.service_areas.through
+    for system, area in through.objects.filter(system_id__in={v[1] for v in values}).values_list(
+        "system_id", "servicearea_id"
+    ):
+        areas[system].append(area)
+    return [
+        Row(
+            organisation=v[0], system=v[1], product=v[2], provider=v[3] or v[4], areas=tuple(sorted(areas[v[1]])),
+            overall=v[5], dimensions={name: score for (name, _), score in zip(DIMENSIONS, v[6:]) if score is not None},
+        )
+        for v in values
+    ]
+
+
+def area_references(rows: list[Row]) -> dict[int, tuple[float, ...]]:
+    """Each service area's spread of overall scores: the pool its ratings are compared with."""
+    counts: dict[int, list[int]] = defaultdict(lambda: [0] * 5)
+    for row in rows:
+        for area in row.areas:
+            counts[area][row.overall - 1] += 1
+    return {area: stats.shares(c) for area, c in counts.items()}
+
+
+def reference_for(rows: list[Row], references: dict[int, tuple[float, ...]], fallback) -> tuple[float, ...]:
+    """The pool a set of ratings is shrunk toward: the mix of its ratings' service areas."""
+    parts = []
+    for row in rows:
+        mine = [references[a] for a in row.areas if a in references]
+        parts.append(stats.mix(mine) if mine else fallback)
+    return stats.mix(parts) if parts else fallback
+
+
+def _quarter(moment: datetime.datetime) -> str:
+    local = timezone.localtime(moment)
+    return f"{local.year} Q{(local.month - 1) // 3 + 1}"
+
+
+def _over_time(viewer, scope_q: Q, reference) -> list[tuple[str, stats.Summary]]:
+    """Every rating given (each version in the history), by the quarter it was given in."""
+    history = Rating.history.model.objects.filter(viewer.satisfaction_q(), scope_q).filter(
+        system__retired_at__isnull=True, history_type__in=["+", "~"]
+    )
+    by_quarter: dict[str, list[int]] = defaultdict(list)
+    for rated_at, overall in history.values_list("rated_at", "overall").distinct():
+        by_quarter[_quarter(rated_at)].append(overall)
+    return [(q, stats.summarise(by_quarter[q], reference)) for q in sorted(by_quarter)]
+
+
+def report(
+    viewer, *, supplier: Supplier | None = None, product: Product | None = None, area: ServiceArea | None = None,
+    now=None,
+) -> Report:
+    """Satisfaction within a scope (a supplier, a product, a service area or all), from the
+    ratings this person may count. Rankings shrink toward each rating's service-area pool."""
+    now = now or timezone.now()
+    scope_name = str(supplier or product or area or "every system")
+    all_rows = _rows(visible_ratings(viewer))
+    references = area_references(all_rows)
+    everyone = stats.shares(stats.distribution(r.overall for r in all_rows))
+    scope_q = _scope_q(supplier=supplier, product=product, area=area)
+    if supplier is None and product is None and area is None:
+        rows = all_rows
+    else:
+        rows = _rows(visible_ratings(viewer).filter(scope_q))
+    reference = reference_for(rows, references, everyone)
+    overall = stats.summarise((r.overall for r in rows), reference)
+    dimensions = []
+    for name, label in DIMENSIONS:
+        scores = [r.dimensions[name] for r in rows if name in r.dimensions]
+        dimensions.append((name, label, stats.summarise(scores, stats.UNIFORM if not scores else reference)))
+
+    def ranking(key, model) -> list[Ranked]:
+        groups: dict[int, list[Row]] = defaultdict(list)
+        for row in rows:
+            groups[getattr(row, key)].append(row)
+        names = {o.pk: o for o in model.objects.filter(pk__in=groups)}
+        placed = stats.rank(
+            (pk, stats.summarise((r.overall for r in group), reference_for(group, references, everyone)))
+            for pk, group in groups.items()
+        )
+        return [Ranked(str(names[p.key]), names[p.key].get_absolute_url(), p) for p in placed]
+
+    # The number of suppliers each organisation runs (every current system it may be seen to
+    # use), beside its mean overall score.
+    by_organisation: dict[int, list[int]] = defaultdict(list)
+    for row in all_rows:
+        by_organisation[row.organisation].append(row.overall)
+    providers: dict[int, set[int]] = defaultdict(set)
+    for organisation, supplier_id, maker in System.objects.visible_to(viewer).filter(
+        organisation_id__in=by_organisation
+    ).values_list("organisation_id", "supplier_id", "product__manufacturer_id"):
+        providers[organisation].add(supplier_id or maker)
+    names = dict(Organisation.objects.filter(pk__in=by_organisation).values_list("pk", "short_name"))
+    organisations = sorted(
+        (
+            (names[o], len(providers[o]), round(sum(scores) / len(scores), 2), len(scores))
+            for o, scores in by_organisation.items()
+        ),
+        key=lambda t: (t[1], t[0]),
+    )
+    return Report(
+        scope=scope_name,
+        overall=overall,
+        dimensions=dimensions,
+        over_time=_over_time(viewer, _scope_q(supplier=supplier, product=product, area=area), reference),
+        products=ranking("product", Product),
+        suppliers=ranking("provider", Supplier),
+        organisations=organisations,
+        correlation=stats.spearman((t[1], t[2]) for t in organisations),
+        may_see=may_see_satisfaction(viewer),
+        areas=references,
+    )
+
+
+def may_see_satisfaction(viewer) -> bool:
+    """Could this person count any organisation's scores at all?"""
+    return Rating.objects.filter(viewer.satisfaction_q()).exists() or viewer.is_member
+
+
+# One organisation's ratings ------------------------------------------------------------------
+
+
+@dataclass
+class RatingLine:
+    system: System
+    rating: Rating | None
+    due: bool
+
+
+def organisation_ratings(organisation: Organisation, *, viewer, now=None) -> list[RatingLine]:
+    """Every current system of the organisation this person may see, with its rating: for
+    members only (citytools.satisfaction.rules.sees_individual_ratings)."""
+    from citytools.satisfaction.services import is_due
+
+    now = now or timezone.now()
+    systems = (
+        System.objects.visible_to(viewer)
+        .filter(organisation=organisation)
+        .select_related("product", "supplier", "product__manufacturer", "rating", "rating__rated_by")
+        .order_by("product__name", "pk")
+    )
+    lines = []
+    for system in systems:
+        rating = getattr(system, "rating", None) if hasattr(system, "rating") else None
+        lines.append(RatingLine(system, rating, is_due(rating, now)))
+    return lines
+
+
+def sees_ratings_of(viewer, organisation_id: int) -> bool:
+    return rules.sees_individual_ratings(
+        viewer.grants, organisation=organisation_id, networks=viewer.networks_of(organisation_id)
+    )
+
+
+def sees_comments_of(viewer, organisation_id: int) -> bool:
+    return sees_ratings_of(viewer, organisation_id) and viewer.can_see(Kind.COMMENTS, organisation_id)
+
+
+# Pain points -------------------------------------------------------------------------------
+
+
+def pain_points(viewer, *, supplier=None, product=None, status=None, tag=None, open_only=False) -> QuerySet[PainPoint]:
+    """Pain points this person may read, the most shared and most severe first."""
+    points = PainPoint.objects.filter(viewer.pain_points_q()).select_related("supplier", "product", "organisation")
+    if supplier is not None:
+        points = points.filter(Q(supplier=supplier) | Q(product__manufacturer=supplier))
+    if product is not None:
+        points = points.filter(product=product)
+    if status:
+        points = points.filter(status=status)
+    if open_only:
+        points = points.exclude(status=PainPointStatus.RESOLVED)
+    points = points.annotate(share_count=Count("shares", distinct=True)).order_by(
+        "-share_count", "-severity", "-created_at", "pk"
+    )
+    if tag:
+        # Looked for in Python: JSON containment is not the same on SQLite and PostgreSQL.
+        return [p for p in points if tag in p.tags]
+    return points
+
+
+def all_tags(points) -> list[tuple[str, int]]:
+    return Counter(tag for p in points for tag in p.tags).most_common()
+
+
+def sees_organisations_of(viewer, pain_point: PainPoint, organisation_id: int) -> bool:
+    """Which organisations have a pain point is shown where shared pain points are visible
+    for that organisation; never to the supplier's vendor users otherwise."""
+    return viewer.can_see(Kind.PAIN_POINTS, organisation_id)
+
+
+def sees_notes_of(viewer, organisation_id: int) -> bool:
+    return viewer.can_see(Kind.PAIN_POINTS, organisation_id) and viewer.can_see(Kind.COMMENTS, organisation_id)
