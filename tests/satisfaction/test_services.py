@@ -1,0 +1,236 @@
+"""Rating and pain-point services: who may act, what is refused, and that nothing is
+half-written (citytools.satisfaction.services)."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from citytools.accounts.viewer import Viewer
+from citytools.core.errors import Conflict, DomainError, Forbidden, NotFound
+from citytools.satisfaction import queries, services
+from citytools.satisfaction.models import PainPoint, PainPointShare, PainPointStatus, Rating
+
+pytestmark = pytest.mark.django_db
+
+
+def rate(world, role, system="own", **fields):
+    fields.setdefault("overall", 4)
+    return services.rate_system(
+        world.systems[system], actor=world.user(role), viewer=world.viewer(role), **fields
+    )
+
+
+# Ratings -------------------------------------------------------------------------------------
+
+
+def test_a_member_rates_a_system_and_changes_it_with_history(world):
+    first = rate(world, "member", overall=2, dimensions={"support": 1}, comment="Slow tickets")
+    assert (first.overall, first.support, first.version) == (2, 1, 1)
+    second = rate(world, "editor", overall=4, version=first.version)
+    assert second.version == 2 and second.overall == 4 and second.support is None
+    assert Rating.objects.count() == 1
+    assert list(second.history.order_by("history_id").values_list("overall", flat=True)) == [2, 4]
+
+
+def test_a_stale_or_blind_change_is_refused_and_keeps_the_rating(world):
+    first = rate(world, "member", overall=2)
+    rate(world, "editor", overall=3, version=1)
+    with pytest.raises(Conflict):
+        rate(world, "member", overall=5, version=1)
+    with pytest.raises(Conflict):
+        rate(world, "member", overall=5)  # no version: would overwrite unseen
+    rating = Rating.objects.get(pk=first.pk)
+    assert (rating.overall, rating.version) == (3, 2)
+
+
+@pytest.mark.parametrize("bad", [0, 6, "3.5", "three", 2.5, True, None, ""])
+def test_a_bad_overall_score_names_the_field_and_writes_nothing(world, bad):
+    with pytest.raises(DomainError) as error:
+        rate(world, "member", overall=bad)
+    assert error.value.field == "overall"
+    assert not Rating.objects.exists()
+
+
+def test_bad_dimensions_and_long_comments_are_refused(world):
+    with pytest.raises(DomainError) as error:
+        rate(world, "member", dimensions={"speed": 3})
+    assert error.value.field == "speed"
+    with pytest.raises(DomainError) as error:
+        rate(world, "member", dimensions={"value": 9})
+    assert error.value.field == "value"
+    with pytest.raises(DomainError) as error:
+        rate(world, "member", comment="x" * 5001)
+    assert error.value.field == "comment"
+    assert not Rating.objects.exists()
+
+
+@pytest.mark.parametrize("role", ["vendor", "peer_member", "other_editor", "coordinator"])
+def test_only_the_organisations_own_staff_rate(world, role):
+    with pytest.raises(Forbidden):
+        rate(world, role)
+    assert not Rating.objects.exists()
+
+
+def test_rateable_system_hides_what_the_person_may_not_see(world):
+    with pytest.raises(NotFound):
+        services.rateable_system(Viewer.public(), 10**9)
+    with pytest.raises(Forbidden):
+        services.rateable_system(world.viewer("peer_member"), world.systems["own"].pk)
+    assert services.rateable_system(world.viewer("member"), world.systems["own"].pk) == world.systems["own"]
+
+
+def test_a_rating_older_than_a_year_is_due(world):
+    now = timezone.now()
+    rating = rate(world, "member", now=now - datetime.timedelta(days=366))
+    assert services.is_due(rating, now) and services.is_due(None, now)
+    assert not services.is_due(rate(world, "member", version=rating.version, now=now), now)
+    lines = {line.system.pk: line.due for line in queries.organisation_ratings(world.cast.own, viewer=world.viewer("member"))}
+    assert lines == {world.systems["own"].pk: False, world.systems["own_ledger"].pk: True}
+
+
+# The report's visibility ---------------------------------------------------------------------
+
+
+def test_figures_count_only_the_ratings_a_person_may_see(world):
+    rate(world, "member", system="own", overall=5)
+    rate(world, "peer_member", system="peer", overall=1)
+    rate(world, "other_editor", system="stranger", overall=3)
+    assert queries.report(world.viewer("member")).n == 2  # own and peer: network north
+    assert queries.report(world.viewer("other_editor")).n == 1  # stranger: network south
+    assert queries.report(world.viewer("admin")).n == 3
+    for role in ("public", "vendor"):
+        report = queries.report(Viewer.public() if role == "public" else world.viewer(role))
+        assert report.n == 0 and not report.may_see
+
+
+def test_a_network_that_publishes_satisfaction_shows_figures_but_never_who_rated(world):
+    rate(world, "member", system="own", overall=5)
+    world.cast.north.visibility = {"satisfaction": "public"}
+    world.cast.north.save()
+    vendor = world.viewer("vendor")
+    assert queries.report(vendor).n == 1
+    assert not queries.sees_ratings_of(vendor, world.cast.own.pk)
+    assert not queries.sees_ratings_of(Viewer.public(), world.cast.own.pk)
+    assert queries.sees_ratings_of(world.viewer("peer_member"), world.cast.own.pk)
+
+
+def test_report_scopes_and_rankings(world):
+    rate(world, "member", system="own", overall=5)
+    rate(world, "member", system="own_ledger", overall=1)
+    admin = world.viewer("admin")
+    by_product = queries.report(admin, product=world.product)
+    assert by_product.n == 1 and by_product.overall.mean == 5
+    by_supplier = queries.report(admin, supplier=world.cast.vendor_company)
+    assert by_supplier.n == 1
+    everything = queries.report(admin, area=world.area)
+    assert everything.n == 2
+    assert all(row.place.rank is None for row in everything.products)  # one rating each: not ranked
+
+
+# Pain points ------------------------------------------------------------------------------------
+
+
+def raise_point(world, role="member", **fields):
+    fields.setdefault("supplier", world.cast.vendor_company)
+    fields.setdefault("title", "Data export costs extra")
+    fields.setdefault("description", "Every export of our own data is charged as a change request.")
+    return services.raise_pain_point(actor=world.user(role), viewer=world.viewer(role), **fields)
+
+
+def test_a_member_raises_a_pain_point_that_peers_share(world):
+    point = raise_point(world, tags="Data export, costs, data export", severity=3)
+    assert point.organisation == world.cast.own and point.status == PainPointStatus.OPEN
+    assert point.tags == ["data export", "costs"]
+    share = services.share_pain_point(point, actor=world.user("peer_member"), viewer=world.viewer("peer_member"), note="Us too")
+    assert share.organisation == world.cast.peer
+    assert services.affected_organisations(point) == {world.cast.own.pk, world.cast.peer.pk}
+    with pytest.raises(DomainError) as error:
+        services.share_pain_point(point, actor=world.user("editor"), viewer=world.viewer("editor"))
+    assert error.value.code == "already_shared"
+    assert PainPointShare.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "fields, field",
+    [
+        ({"title": ""}, "title"),
+        ({"description": "  "}, "description"),
+        ({"title": "x" * 201}, "title"),
+        ({"severity": 9}, "severity"),
+        ({"supplier": "no-such-supplier"}, "supplier"),
+        ({"product": "no-such-product"}, "product"),
+    ],
+)
+def test_a_bad_pain_point_names_the_field_and_writes_nothing(world, fields, field):
+    with pytest.raises(DomainError) as error:
+        raise_point(world, **fields)
+    assert error.value.field == field
+    assert not PainPoint.objects.exists()
+
+
+def test_a_product_must_be_the_suppliers(world):
+    with pytest.raises(DomainError) as error:
+        raise_point(world, product=world.other_product)
+    assert error.value.field == "product"
+
+
+@pytest.mark.parametrize("role", ["vendor", "coordinator"])
+def test_only_staff_raise_pain_points(world, role):
+    with pytest.raises((Forbidden, DomainError)):
+        raise_point(world, role)
+    assert not PainPoint.objects.exists()
+
+
+def test_status_moves_follow_the_table_and_the_version(world):
+    point = raise_point(world)
+    moved = services.move_pain_point(point, actor=world.user("member"), viewer=world.viewer("member"), status="raised", version=1)
+    assert moved.status == "raised" and moved.version == 2
+    with pytest.raises(Conflict):
+        services.move_pain_point(moved, actor=world.user("member"), viewer=world.viewer("member"), status="responded", version=1)
+    with pytest.raises(DomainError) as error:
+        services.move_pain_point(moved, actor=world.user("member"), viewer=world.viewer("member"), status="bogus", version=2)
+    assert error.value.field == "status"
+    resolved = services.move_pain_point(moved, actor=world.user("coordinator"), viewer=world.viewer("coordinator"), status="resolved", version=2)
+    with pytest.raises(DomainError) as error:
+        services.move_pain_point(resolved, actor=world.user("member"), viewer=world.viewer("member"), status="responded", version=3)
+    assert error.value.code == "not_allowed"
+    with pytest.raises(Forbidden):
+        services.move_pain_point(resolved, actor=world.user("other_editor"), viewer=world.viewer("other_editor"), status="open", version=3)
+    assert PainPoint.objects.get().status == "resolved"
+
+
+def test_the_supplier_reads_its_pain_points_without_who_raised_them_and_replies(world):
+    point = raise_point(world)
+    vendor = world.viewer("vendor")
+    assert services.readable_pain_point(vendor, point.pk) == point
+    assert not queries.sees_organisations_of(vendor, point, world.cast.own.pk)
+    reply = services.reply_to_pain_point(point, actor=world.user("vendor"), viewer=vendor, body="Fixed in 4.2.")
+    assert reply.supplier == world.cast.vendor_company
+    for role in ("member", "admin"):
+        with pytest.raises(Forbidden):
+            services.reply_to_pain_point(point, actor=world.user(role), viewer=world.viewer(role), body="Not mine to say")
+    other = raise_point(world, supplier=world.other_product.manufacturer, product=world.other_product)
+    with pytest.raises(NotFound):
+        services.readable_pain_point(vendor, other.pk)
+    with pytest.raises(NotFound):
+        services.readable_pain_point(Viewer.public(), point.pk)
+    with pytest.raises(NotFound):
+        services.readable_pain_point(world.viewer("other_editor"), point.pk)
+
+
+def test_a_shared_pain_point_starts_a_joint_invitation_to_partner(world):
+    point = raise_point(world)
+    with pytest.raises(DomainError) as error:
+        services.start_joint_challenge(point, actor=world.user("editor"), viewer=world.viewer("editor"))
+    assert error.value.code == "too_few"
+    services.share_pain_point(point, actor=world.user("peer_member"), viewer=world.viewer("peer_member"))
+    with pytest.raises(Forbidden):
+        services.start_joint_challenge(point, actor=world.user("member"), viewer=world.viewer("member"))
+    challenge = services.start_joint_challenge(point, actor=world.user("coordinator"), viewer=world.viewer("coordinator"))
+    assert challenge.state == "draft" and challenge.problem_statement == point.description
+    assert set(challenge.owners.all()) == {world.cast.own, world.cast.peer}
+    assert PainPoint.objects.get().challenge == challenge
+    with pytest.raises(DomainError) as error:
+        services.start_joint_challenge(point, actor=world.user("coordinator"), viewer=world.viewer("coordinator"))
+    assert error.value.code == "already_started"
