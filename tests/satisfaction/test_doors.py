@@ -1,0 +1,253 @@
+"""The pages, the API and the command: each does what the services do, refuses what they
+refuse, and shows nobody what they may not see."""
+
+import io
+import json
+import re
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+from pypdf import PdfReader
+
+from citytools.satisfaction import services
+from citytools.satisfaction.models import PainPoint, Rating
+from tests.satisfaction.conftest import MARKER
+
+pytestmark = pytest.mark.django_db
+
+
+def client_for(world, role):
+    client = Client()
+    if role != "public":
+        client.force_login(world.user(role))
+    return client
+
+
+def pdf_text(content: bytes) -> str:
+    return re.sub(r"\s+", " ", " ".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages))
+
+
+@pytest.fixture
+def rated(world):
+    """Three ratings in network north (own twice, peer once), a pain point raised by own
+    with a member's marker note shared by peer, and a supplier's reply."""
+    for role, system, score in (("member", "own", 2), ("member", "own_ledger", 4), ("peer_member", "peer", 3)):
+        services.rate_system(
+            world.systems[system], actor=world.user(role), viewer=world.viewer(role), overall=score,
+            dimensions={"support": score, "value": 1}, comment=f"{MARKER} {system}",
+        )
+    point = services.raise_pain_point(
+        actor=world.user("member"), viewer=world.viewer("member"), supplier=world.cast.vendor_company,
+        title="Month-end outages", description="The service fails on the last working day.", severity=4,
+    )
+    services.share_pain_point(point, actor=world.user("peer_member"), viewer=world.viewer("peer_member"), note=f"{MARKER} note")
+    services.reply_to_pain_point(point, actor=world.user("vendor"), viewer=world.viewer("vendor"), body="We have added capacity.")
+    return point
+
+
+# Rating pages ----------------------------------------------------------------------------------
+
+
+def test_a_member_rates_through_the_form_without_javascript(world):
+    client = client_for(world, "member")
+    url = reverse("satisfaction:rate", args=[world.systems["own"].pk])
+    page = client.get(url)
+    assert page.status_code == 200 and b'name="overall"' in page.content
+    response = client.post(url, {"overall": "4", "support": "2", "comment": "Fine", "version": ""})
+    assert response.status_code == 303
+    rating = Rating.objects.get()
+    assert (rating.overall, rating.support, rating.comment) == (4, 2, "Fine")
+    listing = client.get(reverse("satisfaction:organisation_ratings", args=["own"]))
+    assert b"4 out of 5" in listing.content and b"Due for renewal" in listing.content  # the ledger is not rated
+
+
+def test_a_bad_or_stale_rating_form_keeps_the_input_and_writes_nothing(world):
+    client = client_for(world, "member")
+    url = reverse("satisfaction:rate", args=[world.systems["own"].pk])
+    response = client.post(url, {"overall": "9", "comment": "kept text"})
+    assert response.status_code == 400 and b"kept text" in response.content
+    assert not Rating.objects.exists()
+    client.post(url, {"overall": "3", "version": ""})
+    client_for(world, "editor").post(url, {"overall": "5", "version": "1"})
+    stale = client.post(url, {"overall": "1", "version": "1", "comment": "my words"})
+    assert stale.status_code == 409 and b"Someone else changed this rating" in stale.content and b"my words" in stale.content
+    assert Rating.objects.get().overall == 5
+
+
+@pytest.mark.parametrize("role, status", [("vendor", 403), ("peer_member", 403), ("other_editor", 404)])
+def test_others_cannot_rate(world, role, status):
+    response = client_for(world, role).post(reverse("satisfaction:rate", args=[world.systems["own"].pk]), {"overall": "5"})
+    assert response.status_code in (403, 404)
+    assert not Rating.objects.exists()
+
+
+def test_the_report_page_shows_n_intervals_method_and_charts(world, rated):
+    page = client_for(world, "member").get(reverse("satisfaction:report"))
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert 'id="overall-n">3<' in html
+    assert "95% interval" in html and "How these figures are worked out" in html
+    assert "Not ranked: fewer than 3 ratings" in html
+    for chart in ("satisfaction-distribution", "satisfaction-dimensions", "satisfaction-over-time", "satisfaction-suppliers-vs-satisfaction"):
+        assert f'data-chart="{chart}-spec"' in html and f'id="{chart}-table"' in html
+    public = client_for(world, "public").get(reverse("satisfaction:report")).content.decode()
+    assert "Sign in" in public and 'id="overall-n"' not in public
+
+
+# Pain point pages --------------------------------------------------------------------------------
+
+
+def test_pain_points_are_raised_shared_and_moved_through_forms(world):
+    member = client_for(world, "member")
+    response = member.post(
+        reverse("satisfaction:pain_point_new"),
+        {"organisation": "own", "supplier": "vendor-company", "product": "binsight", "title": "No API",
+         "description": "We cannot read our own data.", "severity": "3", "tags": "api, data"},
+    )
+    assert response.status_code == 303
+    point = PainPoint.objects.get()
+    peer = client_for(world, "peer_member")
+    assert peer.post(reverse("satisfaction:pain_point_share", args=[point.pk]), {"organisation": "peer", "note": "Same"}).status_code == 303
+    again = peer.post(reverse("satisfaction:pain_point_share", args=[point.pk]), {"organisation": "peer"})
+    assert again.status_code in (400, 403)
+    moved = member.post(reverse("satisfaction:pain_point_status", args=[point.pk]), {"status": "raised", "version": "1"})
+    assert moved.status_code == 303
+    stale = member.post(reverse("satisfaction:pain_point_status", args=[point.pk]), {"status": "responded", "version": "1"})
+    assert stale.status_code == 409
+    assert PainPoint.objects.get().status == "raised"
+    started = client_for(world, "coordinator").post(reverse("satisfaction:pain_point_challenge", args=[point.pk]))
+    assert started.status_code == 303 and "/challenges/" in started["Location"]
+
+
+def test_a_bad_pain_point_form_names_the_field(world):
+    response = client_for(world, "member").post(
+        reverse("satisfaction:pain_point_new"), {"organisation": "own", "supplier": "", "title": "", "description": "x", "severity": "2"}
+    )
+    assert response.status_code == 400
+    assert b"Choose the supplier the problem is with." in response.content and b"Give the pain point a title." in response.content
+    assert not PainPoint.objects.exists()
+
+
+def test_the_vendor_sees_its_pain_point_anonymised_and_replies(world, rated):
+    vendor = client_for(world, "vendor")
+    html = vendor.get(reverse("satisfaction:pain_point", args=[rated.pk])).content.decode()
+    assert "Month-end outages" in html and "A member organisation" in html
+    assert world.cast.own.name not in html and world.cast.peer.name not in html and MARKER not in html
+    assert "Publish your reply" in html
+    assert vendor.post(reverse("satisfaction:pain_point_reply", args=[rated.pk]), {"body": "Patched."}).status_code == 303
+    refused = client_for(world, "member").post(reverse("satisfaction:pain_point_reply", args=[rated.pk]), {"body": "x"})
+    assert refused.status_code == 403
+
+
+# The conversation pack ------------------------------------------------------------------------
+
+
+def test_the_pack_page_and_pdf_hold_the_key_figures_for_a_member(world, rated):
+    client = client_for(world, "member")
+    page = client.get(reverse("satisfaction:pack", args=["vendor-company"])).content.decode()
+    assert "Before you meet Vendor Company" in page
+    assert "n = 2" in page  # own's and peer's Binsight ratings
+    assert "£100,000 to £100,000 a year" in page
+    assert "Month-end outages" in page and "Questions to put to Vendor Company" in page
+    response = client.get(reverse("satisfaction:pack_pdf", args=["vendor-company"]))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    text = pdf_text(response.content)
+    for figure in ("Before you meet Vendor Company", "n = 2", "£100,000", "Month-end outages", "Support and responsiveness", "Questions to put"):
+        assert figure in text, figure
+
+
+@pytest.mark.parametrize("role", ["public", "vendor"])
+def test_the_pack_and_every_door_keep_member_only_data_from_the_public_and_the_supplier(world, rated, role, tmp_path):
+    client = client_for(world, role)
+    doors = [
+        reverse("satisfaction:report"),
+        reverse("satisfaction:report") + "?supplier=vendor-company",
+        reverse("satisfaction:pain_points"),
+        reverse("satisfaction:pack", args=["vendor-company"]),
+        reverse("api:satisfaction_report"),
+        reverse("api:pain_points"),
+        reverse("api:supplier_pack", args=["vendor-company"]),
+        reverse("api:organisation_ratings", args=["own"]),
+        reverse("api:rating", args=[world.systems["own"].pk]),
+        reverse("satisfaction:organisation_ratings", args=["own"]),
+    ]
+    if role == "vendor":
+        doors += [reverse("satisfaction:pain_point", args=[rated.pk]), reverse("api:pain_point", args=[rated.pk])]
+    for url in doors:
+        body = client.get(url).content.decode()
+        assert MARKER not in body, url
+        assert "£100,000" not in body, url
+    pack = client.get(reverse("satisfaction:pack", args=["vendor-company"])).content.decode()
+    assert "Members only" in pack and "n = " not in pack
+    pdf = pdf_text(client.get(reverse("satisfaction:pack_pdf", args=["vendor-company"])).content)
+    assert MARKER not in pdf and "£100,000" not in pdf and "n = " not in pdf
+    if role == "public":
+        target = tmp_path / "pack.html"
+        call_command("supplier_pack", "vendor-company", output=str(target))
+        assert MARKER not in target.read_text() and "£100,000" not in target.read_text()
+
+
+# The API ---------------------------------------------------------------------------------------
+
+
+def test_the_api_rates_with_etags(world):
+    client = client_for(world, "member")
+    url = reverse("api:rating_put", args=[world.systems["own"].pk])
+    created = client.put(url, json.dumps({"overall": 3, "dimensions": {"usability": 4}}), content_type="application/json")
+    assert created.status_code == 201 and created["ETag"] == '"1"'
+    missing = client.put(url, json.dumps({"overall": 5}), content_type="application/json")
+    assert missing.status_code == 428
+    stale = client.put(url, json.dumps({"overall": 5}), content_type="application/json", headers={"If-Match": '"9"'})
+    assert stale.status_code == 412
+    changed = client.put(url, json.dumps({"overall": 5}), content_type="application/json", headers={"If-Match": '"1"'})
+    assert changed.status_code == 200 and changed.json()["overall"] == 5
+    bad = client.put(url, json.dumps({"overall": 7}), content_type="application/json", headers={"If-Match": '"2"'})
+    assert bad.status_code == 422 and bad["Content-Type"] == "application/problem+json"
+    assert Rating.objects.get().overall == 5
+    read = client.get(reverse("api:rating", args=[world.systems["own"].pk])).json()
+    assert read["dimensions"]["usability"] is None and read["version"] == 2
+
+
+def test_the_api_runs_a_pain_point(world):
+    member, peer = client_for(world, "member"), client_for(world, "peer_member")
+    created = member.post(
+        reverse("api:pain_point_create"),
+        json.dumps({"supplier": "vendor-company", "title": "Forced upgrades", "description": "Upgrades cost extra.", "tags": ["Upgrades"]}),
+        content_type="application/json",
+    )
+    assert created.status_code == 201, created.content
+    point = created.json()
+    assert point["raised_by"] == "own" and point["tags"] == ["upgrades"]
+    shared = peer.post(reverse("api:pain_point_share", args=[point["id"]]), json.dumps({"note": "Same"}), content_type="application/json")
+    assert shared.status_code == 201 and shared.json()["organisations"] == 2
+    moved = member.put(
+        reverse("api:pain_point_status", args=[point["id"]]), json.dumps({"status": "raised"}),
+        content_type="application/json", headers={"If-Match": '"1"'},
+    )
+    assert moved.status_code == 200 and moved.json()["status"] == "raised"
+    vendor = client_for(world, "vendor").get(reverse("api:pain_point", args=[point["id"]])).json()
+    assert vendor["raised_by"] is None and vendor["shares"][0]["organisation"] is None and vendor["shares"][0]["note"] is None
+    started = client_for(world, "coordinator").post(reverse("api:pain_point_challenge", args=[point["id"]]))
+    assert started.status_code == 201 and started.json()["url"].startswith("/challenges/")
+
+
+def test_the_api_report_and_pack(world, rated):
+    report = client_for(world, "member").get(reverse("api:satisfaction_report")).json()
+    assert report["visible"] and report["overall"]["n"] == 3
+    assert report["overall"]["low"] <= report["overall"]["estimate"] <= report["overall"]["high"]
+    pack = client_for(world, "member").get(reverse("api:supplier_pack", args=["vendor-company"])).json()
+    assert pack["value_ranges"] == [{"currency": "GBP", "low": 100000.0, "high": 100000.0, "contracts": 2}]
+    assert pack["satisfaction"]["overall"]["n"] == 2 and pack["questions"]
+    public = Client().get(reverse("api:supplier_pack", args=["vendor-company"])).json()
+    assert public["value_ranges"] is None and public["satisfaction"]["overall"]["n"] == 0
+    assert all(c["annual_value"] is None for c in public["contracts"])
+
+
+def test_the_command_writes_a_pdf_for_a_member(world, rated, tmp_path):
+    target = tmp_path / "pack.pdf"
+    call_command("supplier_pack", "vendor-company", "--as", "member@example.org", output=str(target))
+    assert "£100,000" in pdf_text(target.read_bytes())
+    with pytest.raises(Exception, match="No supplier"):
+        call_command("supplier_pack", "nobody", output=str(target))
