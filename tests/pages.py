@@ -125,6 +125,14 @@ def _open_contract():
     return Contract.objects.active().filter(confidential=False).order_by("end_date", "pk").first()
 
 
+def _pain_point():
+    from django.db.models import Count
+
+    from citytools.satisfaction.models import PainPoint
+
+    return PainPoint.objects.annotate(n=Count("shares")).order_by("-n", "pk").first()
+
+
 def _challenge(*states):
     """The first demo challenge in one of `states` (citytools.partnering.models.State values)."""
 
@@ -293,6 +301,12 @@ SAMPLES: dict[str, dict[str, Callable[[], dict | None]]] = {
     "partnering:consensus_edit": {"selection": _proposal("selection", criterion=True)},
     "partnering:selection": {"selection": _challenge("selection")},
     "partnering:rules_edit": {"rules of a jurisdiction": _slug(_publication_rules)},
+    # Satisfaction (citytools.satisfaction.views).
+    "satisfaction:organisation_ratings": {"London organisation": _slug(_organisation)},
+    "satisfaction:rate": {"system": _pk(_system)},
+    "satisfaction:pain_point": {"most shared": _pk(_pain_point)},
+    "satisfaction:pack": {"supplier": _slug(_supplier)},
+    "satisfaction:pack_pdf": {"supplier": _slug(_supplier)},
 }
 
 # Pages that are one person's own, and the demo account to sign in as to see them (the
@@ -317,7 +331,9 @@ def signed_in_as(name: str) -> str:
 # URLs that only act on a POST (sign out, revoke): there is no page to load or check.
 ACTIONS = {"partnering:milestone_done", "accounts:logout", "accounts:revoke_role", "accounts:revoke_invitation", "partnering:interest", "partnering:question_answer",
     "partnering:proposal_submit", "partnering:proposal_withdraw", "partnering:proposal_reconfirm", "partnering:attachment_add",
-    "partnering:attachment_remove", "partnering:scoring_complete", "partnering:selection_sign_off"}
+    "partnering:attachment_remove", "partnering:scoring_complete", "partnering:selection_sign_off",
+    "satisfaction:pain_point_share", "satisfaction:pain_point_status", "satisfaction:pain_point_reply",
+    "satisfaction:pain_point_challenge"}
 
 
 # URL name → {label: query string}: states of a page worth checking besides its default,
@@ -383,6 +399,7 @@ COLLECTIONS = {
     "attachments": "partnering.Attachment",
     "rules": "partnering.PublicationRules",
     "publication-rules": "partnering.PublicationRules",
+    "pain-points": "satisfaction.PainPoint",
 }
 
 
