@@ -5,7 +5,7 @@
 For each database it builds a fresh demo (`citytools migrate`, `citytools demo`), then asks
 every page from tests/pages.py N times through Django's test client after one warm-up, and
 prints the median and 95th-percentile time and the SQL queries per request against the
-target. It always exits 0: it measures, it does not judge a build. Each database runs in its
+target (100 ms; 2 s for a PDF, timed cold, at most 5 times). It always exits 0: it measures, it does not judge a build. Each database runs in its
 own process because settings, and so the database, are fixed when Django starts.
 """
 
@@ -19,6 +19,9 @@ import tempfile
 import time
 
 TARGET_MS = 100.0
+# Documents rendered to PDF have the issue's own target, and are timed cold: the cache that
+# keeps a PDF by its HTML's digest is cleared before each request, so WeasyPrint runs every time.
+PDF_TARGETS_MS = {"satisfaction:pack_pdf": 2000.0, "partnering:challenge_pdf": 2000.0}
 POSTGRES_SERVER = os.environ.get(
     "CITYTOOLS_TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres"
 )
@@ -36,6 +39,7 @@ def measure(requests: int) -> int:
     import django
 
     django.setup()
+    from django.core.cache import cache
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client
@@ -84,15 +88,19 @@ def measure(requests: int) -> int:
             # Counted now: the next request starts by clearing the connection's query log.
             queries = len(captured)
             timings = []
-            for _ in range(requests):
+            target = PDF_TARGETS_MS.get(name, TARGET_MS)
+            for _ in range(requests if name not in PDF_TARGETS_MS else min(requests, 5)):
+                if name in PDF_TARGETS_MS:
+                    cache.clear()
                 start = time.perf_counter()
                 client.get(page.url)
                 timings.append((time.perf_counter() - start) * 1000)
             median = statistics.median(timings)
-            verdict = "PASS" if median < TARGET_MS else "FAIL"
+            verdict = "PASS" if median < target else "FAIL"
+            label = page.label if target == TARGET_MS else f"{page.label} [cold, < {target:.0f} ms]"
             if verdict == "FAIL":
                 missed.append(page.label)
-            print(f"{page.label:<52} {median:>10.1f} {percentile(timings, 0.95):>8.1f} {queries:>8}  {verdict}")
+            print(f"{label:<52} {median:>10.1f} {percentile(timings, 0.95):>8.1f} {queries:>8}  {verdict}")
     print()
     if missed:
         print(f"{vendor}: {len(missed)} page(s) miss the target: {', '.join(missed)}")
