@@ -105,14 +105,14 @@ def report_out(result: queries.Report) -> dict:
     }
 
 
-class ReportFilters(Schema):
+class SatisfactionFilters(Schema):
     supplier: str | None = Field(None, description="A supplier's slug: systems it makes or supplies.")
     product: str | None = Field(None, description="A product's slug.")
     area: str | None = Field(None, description="A service area's or group's slug.")
 
 
 @router.get("/satisfaction", response=ReportOut, url_name="satisfaction_report", summary="Satisfaction, with n and intervals")
-def satisfaction_report(request, filters: Query[ReportFilters]):
+def satisfaction_report(request, filters: Query[SatisfactionFilters]):
     def find(model, slug):
         return get_object_or_404(model, slug=slug) if slug else None
 
@@ -222,7 +222,7 @@ def organisation_ratings(request, slug: str):
 # Pain points ----------------------------------------------------------------------------------
 
 
-class ShareOut(Schema):
+class PainPointShareOut(Schema):
     organisation: str | None = Field(description="Null where you may not see which organisation.")
     note: str | None
     created_at: datetime.datetime
@@ -246,7 +246,7 @@ class PainPointOut(Schema):
     status_changed_at: datetime.datetime
     organisations: int = Field(description="How many organisations have it.")
     raised_by: str | None = Field(description="The organisation that raised it; null where you may not see it.")
-    shares: list[ShareOut]
+    shares: list[PainPointShareOut]
     replies: list[ReplyOut]
     challenge: str | None = Field(description="The joint Invitation to Partner it started, by slug.")
     version: int
@@ -274,14 +274,14 @@ def _point_out(request, point) -> dict:
     }
 
 
-class PainPointFilters(Schema):
+class PainPointQuery(Schema):
     supplier: str | None = None
     status: PainPointStatus | None = None
     tag: str | None = Field(None, max_length=40)
 
 
 @router.get("/pain-points", response=list[PainPointOut], url_name="pain_points", summary="Shared pain points you may read")
-def list_pain_points(request, filters: Query[PainPointFilters]):
+def list_pain_points(request, filters: Query[PainPointQuery]):
     supplier = get_object_or_404(Supplier, slug=filters.supplier) if filters.supplier else None
     points = queries.pain_points(request.viewer, supplier=supplier, status=filters.status, tag=(filters.tag or "").lower() or None)
     return [_point_out(request, p) for p in points]
@@ -384,13 +384,13 @@ def start_challenge(request, point_id: int):
 # The conversation pack -----------------------------------------------------------------------
 
 
-class UseOut(Schema):
+class PackUseOut(Schema):
     organisation: str
     products: list[str]
     areas: list[str]
 
 
-class ContractOut(Schema):
+class PackContractOut(Schema):
     organisation: str
     title: str
     end_date: datetime.date
@@ -416,8 +416,8 @@ class PainPointBrief(Schema):
 class PackOut(Schema):
     supplier: str
     generated: datetime.date
-    uses: list[UseOut]
-    contracts: list[ContractOut]
+    uses: list[PackUseOut]
+    contracts: list[PackContractOut]
     value_ranges: list[ValueRangeOut] | None = Field(description="Null: no contract value may be shown to you.")
     satisfaction: ReportOut
     pain_points: list[PainPointBrief]
