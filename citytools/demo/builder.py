@@ -1,5 +1,6 @@
-"""Writes the demo: reference data, the London network, an invented market and the
-Invitations to Partner (citytools.demo.partnering).
+"""Writes the demo: reference data, the London network, an invented market, the
+Invitations to Partner (citytools.demo.partnering), and members' ratings and shared pain
+points (citytools.demo.satisfaction).
 
 `build_demo` is the one service behind `citytools demo`. It loads the shipped reference
 data, asks citytools.demo.plan for the invented market and makes the database match it
@@ -21,6 +22,7 @@ from citytools.core.errors import DomainError
 from citytools.demo import catalogue as cat
 from citytools.demo.partnering import build_partnering
 from citytools.demo.plan import AreaInfo, OrganisationInfo, plan_demo
+from citytools.demo.satisfaction import build_satisfaction
 from citytools.directory.models import Network, NetworkMembership, Organisation, Supplier
 from citytools.directory.services import load_local_authorities, upsert
 from citytools.inventory.models import Product, ServiceArea, System
@@ -41,6 +43,8 @@ class DemoSummary:
     updated: int
     deleted: int
     challenges: int = 0  # Invitations to Partner (citytools.demo.partnering)
+    ratings: int = 0  # members' ratings of their systems (citytools.demo.satisfaction)
+    pain_points: int = 0  # shared pain points with suppliers
 
 
 def first_of_month() -> datetime.date:
@@ -250,6 +254,13 @@ def build_demo(*, as_of: datetime.date | None = None, seed: int = cat.DEFAULT_SE
     deleted = Contract.objects.filter(pk__in=stale_contracts).delete()[1].get("contracts.Contract", 0)
     stale_systems = [s.pk for key, s in existing_systems.items() if key not in desired_systems]
     deleted += System.objects.filter(pk__in=stale_systems).delete()[1].get("inventory.System", 0)
+
+    # Ratings and pain points of the systems that stay. Pain points protect the suppliers and
+    # products they are about, so the stale ones go before those do.
+    satisfaction = build_satisfaction(as_of=as_of, seed=seed, actor=actor)
+    counts["created"] += satisfaction.created
+    deleted += satisfaction.deleted
+
     deleted += Product.objects.filter(pk__in=demo_products).exclude(pk__in=[p.pk for p in products.values()]).delete()[1].get(
         "inventory.Product", 0
     )
@@ -276,4 +287,6 @@ def build_demo(*, as_of: datetime.date | None = None, seed: int = cat.DEFAULT_SE
         updated=counts["updated"],
         deleted=deleted + partnering.deleted,
         challenges=partnering.challenges,
+        ratings=satisfaction.ratings,
+        pain_points=satisfaction.pain_points,
     )

@@ -9,6 +9,7 @@ from citytools.demo.catalogue import DEFAULT_SEED
 from citytools.directory.models import Network, NetworkMembership, Organisation, Supplier
 from citytools.inventory.models import Product, ServiceArea, System
 from citytools.partnering import models as partnering
+from citytools.satisfaction import models as satisfaction
 
 AS_OF = datetime.date(2025, 6, 1)
 # The Invitation to Partner's tables, which the demo writes too (citytools.demo.partnering).
@@ -33,12 +34,52 @@ PARTNERING_TABLES = [
     partnering.SurveyResponse,
 ]
 
+# Members' ratings and shared pain points, with their history (citytools.demo.satisfaction).
+SATISFACTION_TABLES = [
+    satisfaction.Rating,
+    satisfaction.Rating.history.model,
+    satisfaction.PainPoint,
+    satisfaction.PainPoint.history.model,
+    satisfaction.PainPointShare,
+    satisfaction.PainPointReply,
+]
+
+
+def dump():
+    """Every row of every table the demo writes, primary keys and links included."""
+    tables = [
+        Organisation,
+        Network,
+        NetworkMembership,
+        Supplier,
+        ServiceArea,
+        Product,
+        System,
+        System.service_areas.through,
+        Contract,
+        Contract.systems.through,
+        System.history.model,
+        Contract.history.model,
+        *PARTNERING_TABLES,
+        *SATISFACTION_TABLES,
+    ]
+    return {model._meta.label: list(model.objects.order_by("pk").values()) for model in tables}
+
+
+def rebuild(**options):
+    with override_settings(DEMO_MODE=True):
+        return build_demo(**{"as_of": AS_OF, "seed": DEFAULT_SEED, **options})
+
 
 def clear_demo_tables():
     """Delete every row the demo writes, dependants first."""
     from citytools.accounts.models import Role, User
     from citytools.partnering.models import Challenge, ConsensusScore, PublicationRules, Score
 
+    # Pain points protect the suppliers and products they are about, so they go first.
+    for model in (satisfaction.PainPoint, satisfaction.Rating):
+        model.objects.all().delete()
+        model.history.all().delete()
     Challenge.objects.update(selected_proposal=None)
     Challenge.objects.all().delete()
     PublicationRules.objects.all().delete()

@@ -6,44 +6,17 @@ from collections import Counter, defaultdict
 
 import pytest
 from django.db.models import Count
-from django.test import override_settings
 
 from citytools.contracts.models import Contract
-from citytools.demo.builder import build_demo
 from citytools.demo.catalogue import DEFAULT_SEED, DEMO_MARKER, REFERENCE_PREFIX
 from citytools.demo.partnering import APPLICANT_SLUGS
-from citytools.directory.models import Network, NetworkMembership, Organisation, Supplier
-from citytools.inventory.models import Product, ServiceArea, System
-from tests.demo.conftest import AS_OF, PARTNERING_TABLES
+from citytools.directory.models import Network, Organisation, Supplier
+from citytools.inventory.models import Product, System
+from tests.demo.conftest import AS_OF, dump, rebuild
 from tests.factories import ContractFactory, SupplierFactory
 
 pytestmark = pytest.mark.django_db
 YEAR_AHEAD = AS_OF + datetime.timedelta(days=365)
-
-
-def dump():
-    """Every row of every table the demo writes, primary keys and links included."""
-    tables = [
-        Organisation,
-        Network,
-        NetworkMembership,
-        Supplier,
-        ServiceArea,
-        Product,
-        System,
-        System.service_areas.through,
-        Contract,
-        Contract.systems.through,
-        System.history.model,
-        Contract.history.model,
-        *PARTNERING_TABLES,
-    ]
-    return {model._meta.label: list(model.objects.order_by("pk").values()) for model in tables}
-
-
-def rebuild(**options):
-    with override_settings(DEMO_MODE=True):
-        return build_demo(**{"as_of": AS_OF, "seed": DEFAULT_SEED, **options})
 
 
 def test_london_network_holds_the_33_real_authorities(demo):

@@ -1,7 +1,6 @@
 import argparse
 import datetime
 
-
 from citytools.core.management.base import DomainCommand
 from citytools.demo.builder import build_demo
 from citytools.demo.catalogue import DEFAULT_SEED, NETWORK_NAME
@@ -38,9 +37,10 @@ class Command(DomainCommand):
             f"{summary.organisations} organisations in {NETWORK_NAME}, {summary.suppliers} suppliers, "
             f"{summary.products} products, {summary.systems} systems, {summary.contracts} contracts, "
             f"{summary.ending_within_year} of them ending within a year; "
-            f"{summary.challenges} Invitations to Partner (City of Toronto and London boroughs).\n"
+            f"{summary.challenges} Invitations to Partner (City of Toronto and London boroughs); "
+            f"{summary.ratings} of the systems rated and {summary.pain_points} shared pain points.\n"
             f"Rows created {summary.created}, updated {summary.updated}, deleted {summary.deleted}.\n"
-            "Suppliers, products and contracts are invented; the authorities are real. "
+            "Suppliers, products, contracts, ratings and pain points are invented; the authorities are real. "
             "Start at the overview page (/) or /organisations/."
         )
         accounts = create_demo_people()
