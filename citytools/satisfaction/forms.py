@@ -7,6 +7,7 @@ from django import forms
 from citytools.core.forms import GovukForm
 from citytools.directory.models import Supplier
 from citytools.inventory.edit_forms import EditForm
+from citytools.inventory.forms import QuickSelect
 from citytools.inventory.models import Product, ServiceArea
 from citytools.satisfaction.models import DIMENSIONS, PainPointStatus, Severity
 
@@ -37,8 +38,10 @@ class RatingForm(EditForm):
 
 class PainPointForm(EditForm):
     organisation = forms.ChoiceField(label="Your organisation")
-    supplier = forms.ChoiceField(label="Supplier", error_messages={"required": "Choose the supplier the problem is with."})
-    product = forms.ChoiceField(label="Product (optional)", required=False)
+    supplier = forms.ChoiceField(
+        label="Supplier", widget=QuickSelect, error_messages={"required": "Choose the supplier the problem is with."}
+    )
+    product = forms.ChoiceField(label="Product (optional)", required=False, widget=QuickSelect)
     title = forms.CharField(label="Title", max_length=200, error_messages={"required": "Give the pain point a title."})
     description = forms.CharField(
         label="What is the problem?", widget=forms.Textarea(attrs={"rows": 6}), max_length=10000,
@@ -88,9 +91,9 @@ class ReplyForm(EditForm):
 
 
 class ReportFilters(GovukForm):
-    supplier = forms.ChoiceField(label="Supplier", required=False)
-    product = forms.ChoiceField(label="Product", required=False)
-    area = forms.ChoiceField(label="Service area", required=False)
+    supplier = forms.ChoiceField(label="Supplier", required=False, widget=QuickSelect)
+    product = forms.ChoiceField(label="Product", required=False, widget=QuickSelect)
+    area = forms.ChoiceField(label="Service area", required=False, widget=QuickSelect)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -103,7 +106,7 @@ class ReportFilters(GovukForm):
 
 
 class PainPointFilters(GovukForm):
-    supplier = forms.ChoiceField(label="Supplier", required=False)
+    supplier = forms.ChoiceField(label="Supplier", required=False, widget=QuickSelect)
     status = forms.ChoiceField(label="Status", required=False, choices=[("", "Any status"), *PainPointStatus.choices])
     tag = forms.CharField(label="Tag", required=False, max_length=40)
 

@@ -104,12 +104,18 @@ def area_references(rows: list[Row]) -> dict[int, tuple[float, ...]]:
     return {area: stats.shares(c) for area, c in counts.items()}
 
 
-def reference_for(rows: list[Row], references: dict[int, tuple[float, ...]], fallback) -> tuple[float, ...]:
-    """The pool a set of ratings is shrunk toward: the mix of its ratings' service areas."""
+def reference_for(
+    rows: list[Row], references: dict[int, tuple[float, ...]], fallback, memo: dict | None = None
+) -> tuple[float, ...]:
+    """The pool a set of ratings is shrunk toward: the mix of its ratings' service areas.
+    `memo` keeps each combination of areas' mix, which many ratings share."""
+    memo = {} if memo is None else memo
     parts = []
     for row in rows:
-        mine = [references[a] for a in row.areas if a in references]
-        parts.append(stats.mix(mine) if mine else fallback)
+        if row.areas not in memo:
+            mine = [references[a] for a in row.areas if a in references]
+            memo[row.areas] = stats.mix(mine) if mine else fallback
+        parts.append(memo[row.areas])
     return stats.mix(parts) if parts else fallback
 
 
@@ -145,7 +151,8 @@ def report(
         rows = all_rows
     else:
         rows = _rows(visible_ratings(viewer).filter(scope_q))
-    reference = reference_for(rows, references, everyone)
+    memo: dict = {}
+    reference = reference_for(rows, references, everyone, memo)
     overall = stats.summarise((r.overall for r in rows), reference)
     dimensions = []
     for name, label in DIMENSIONS:
@@ -158,7 +165,7 @@ def report(
             groups[getattr(row, key)].append(row)
         names = {o.pk: o for o in model.objects.filter(pk__in=groups)}
         placed = stats.rank(
-            (pk, stats.summarise((r.overall for r in group), reference_for(group, references, everyone)))
+            (pk, stats.summarise((r.overall for r in group), reference_for(group, references, everyone, memo)))
             for pk, group in groups.items()
         )
         return [Ranked(str(names[p.key]), names[p.key].get_absolute_url(), p) for p in placed]

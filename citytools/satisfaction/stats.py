@@ -50,7 +50,7 @@ def mix(references: Iterable[Sequence[float]]) -> tuple[float, ...]:
     references = list(references)
     if not references:
         return UNIFORM
-    return tuple(sum(r[k] for r in references) / len(references) for k in range(len(SCALE)))
+    return tuple(sum(column) / len(references) for column in zip(*references))
 
 
 def mean_of(proportions: Sequence[float]) -> float:
