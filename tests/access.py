@@ -4,8 +4,10 @@ of every table so that a refused request can be shown to have changed nothing.
 
 The world extends tests.people.people(): each of `own`, `peer` and `stranger` gets a public
 system and contract, a confidential system and contract, a pending invitation and a member
-whose role can be revoked. Targets name whose records a request is aimed at: "own",
-"peer", "stranger", with "_confidential" for the confidential record.
+whose role can be revoked; `extra` holds Invitations to Partner (tests/partnering_access.py)
+and ratings and pain points (tests/satisfaction_access.py). Targets name whose records a
+request is aimed at: "own", "peer", "stranger", with "_confidential" for the confidential
+record.
 """
 
 import contextlib
@@ -215,10 +217,11 @@ def build_world() -> World:
         role = RoleFactory(user=colleague, kind="member", organisation=organisation)
         records[name] = Records(system, contract, secret_system, secret_contract, invitation, token, role)
     from tests.partnering_access import build_challenges
+    from tests.satisfaction_access import build_satisfaction
 
     return World(
         people=cast, records=records, product=product, service_area=area, supplier=maker,
-        extra={"challenges": build_challenges(cast)},
+        extra={"challenges": build_challenges(cast), **build_satisfaction(cast, records, maker)},
     )
 
 

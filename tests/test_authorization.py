@@ -386,6 +386,11 @@ from tests import partnering_expect_authoring, partnering_expect_evaluation, par
 for _part in (partnering_expect_authoring, partnering_expect_proposals, partnering_expect_evaluation, partnering_expect_outcome):
     EXPECTATIONS.update(_part.build(__import__(__name__, fromlist=["EXPECTATIONS"])))
 
+# Ratings, shared pain points and the conversation pack, likewise (tests/satisfaction_access.py).
+from tests import satisfaction_expect  # noqa: E402
+
+EXPECTATIONS.update(satisfaction_expect.build(__import__(__name__, fromlist=["EXPECTATIONS"])))
+
 
 # The world, once per module -----------------------------------------------------------------
 

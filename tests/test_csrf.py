@@ -57,6 +57,8 @@ def fill_path(world, path: str) -> str:
         "proposal_id": 1,
         "attachment_id": 1,
         "criterion_id": 1,
+        # And for a pain point.
+        "point_id": 1,
     }
     if "{history_id}" in path:
         record = records.system if "/systems/" in path else records.contract

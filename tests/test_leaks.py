@@ -4,11 +4,13 @@ who may not see it, through any page, API operation, export, search or error pag
 The world is tests.people.people() plus records whose member-only fields hold unique marker
 strings. Outsiders (the public, a vendor user, and the editor and coordinator of another
 network) fetch every page the URL resolver knows, for every object in the database, and every
-GET operation of the OpenAPI schema; no marker may appear. Insiders are checked too, so the
-test fails if the markers stop reaching anyone (a check that cannot fail proves nothing).
+GET operation of the OpenAPI schema; no marker may appear (a PDF is read as its text).
+Insiders are checked too, so the test fails if the markers stop reaching anyone (a check that
+cannot fail proves nothing).
 """
 
 import datetime
+import io
 import re
 from decimal import Decimal
 
@@ -16,7 +18,10 @@ import pytest
 import time_machine
 from django.test import Client
 from django.utils import timezone
+from pypdf import PdfReader
 
+from citytools.accounts.viewer import Viewer
+from citytools.satisfaction import services as satisfaction
 from tests.factories import ContractFactory, ProductFactory, ServiceAreaFactory, SupplierFactory, SystemFactory
 from tests.pages import every_page, parameter_values
 from tests.people import people
@@ -33,7 +38,15 @@ NOTES_MARKER = "Plumbracket"
 CONFIDENTIAL_MARKERS = ["Zephyrquartz", "Quokkaflan", "6418302", "6,418,302"]
 # Retired records: nobody reads them outside their history.
 RETIRED_MARKERS = ["Vellichor", "Brumbleshank"]
-OUTSIDER_MARKERS = VALUE_MARKERS + [NOTES_MARKER] + CONFIDENTIAL_MARKERS + RETIRED_MARKERS
+# Satisfaction (citytools.satisfaction.rules): a peer's rating comment, a peer's note saying
+# "we have this too" on a pain point about Vendor Company (which its vendor user may read, but
+# not the note), and the title of a peer's pain point about Civic Forge: members of the
+# network only.
+RATING_MARKER = "Quillwhistle"
+SHARE_NOTE_MARKER = "Snorkelbanyan"
+PAIN_POINT_MARKER = "Gribblemoss"
+SATISFACTION_MARKERS = [RATING_MARKER, SHARE_NOTE_MARKER, PAIN_POINT_MARKER]
+OUTSIDER_MARKERS = VALUE_MARKERS + [NOTES_MARKER] + CONFIDENTIAL_MARKERS + RETIRED_MARKERS + SATISFACTION_MARKERS
 OUTSIDERS = ["public", "vendor", "other_editor", "other_coordinator"]
 
 
@@ -70,7 +83,33 @@ def world(db):
         for record in (retired_system, retired):
             type(record).objects.filter(pk=record.pk).update(retired_at=timezone.now())
         world.hidden_product = hidden_product
+        world.peer_system = peer_system
+        world.shared_point = add_satisfaction(world, peer_system=peer_system, own_system=own_system, maker=maker)
         yield world
+
+
+def add_satisfaction(world, *, peer_system, own_system, maker):
+    """Ratings of peer's and own's systems, a pain point own raised about Vendor Company that
+    peer shares with a note, and one peer raised about Civic Forge; made through the services."""
+
+    def acting(role):
+        return {"actor": world.user(role), "viewer": Viewer.for_user(world.user(role))}
+
+    satisfaction.rate_system(
+        peer_system, **acting("peer_member"), overall=2, dimensions={"support": 1},
+        comment=f"{RATING_MARKER}: support answers in weeks",
+    )
+    satisfaction.rate_system(own_system, **acting("member"), overall=4, comment="Works for us")
+    point = satisfaction.raise_pain_point(
+        **acting("member"), supplier=world.vendor_company, title="Month-end outages",
+        description="The service fails on the last working day.", severity=4,
+    )
+    satisfaction.share_pain_point(point, **acting("peer_member"), note=f"{SHARE_NOTE_MARKER} lost a payroll run")
+    satisfaction.raise_pain_point(
+        **acting("peer_member"), supplier=maker, product="ledger", title=f"{PAIN_POINT_MARKER} export fails",
+        description="Exports stop at 10,000 rows.", severity=3,
+    )
+    return point
 
 
 def client_for(world, role) -> Client:
@@ -118,12 +157,23 @@ def leaks(body: str, markers: list[str]) -> list[str]:
     return [marker for marker in markers if re.search(re.escape(marker), body, re.IGNORECASE)]
 
 
+def pdf_text(content: bytes) -> str:
+    return re.sub(r"\s+", " ", " ".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages))
+
+
+def body_of(response) -> str:
+    """The text a person reads: a PDF's text (its streams are compressed), any other body as is."""
+    if response.headers.get("Content-Type", "").startswith("application/pdf"):
+        return pdf_text(response.content)
+    return response.content.decode()
+
+
 def fetch_all(client, urls) -> dict[str, str]:
     bodies = {}
     for url in urls:
         response = client.get(url)
         assert response.status_code < 500, f"{url} answered {response.status_code}"
-        bodies[url] = response.content.decode()
+        bodies[url] = body_of(response)
     return bodies
 
 
@@ -199,3 +249,52 @@ def test_nobody_reads_retired_records_outside_their_history(world):
     client = client_for(world, "admin")
     for url in ["/organisations/peer/", "/contracts/", "/api/v1/contracts?limit=500", "/matrix.csv"]:
         assert leaks(client.get(url).content.decode(), RETIRED_MARKERS) == [], url
+
+
+# Satisfaction ----------------------------------------------------------------------------------
+
+PACKS = ["/suppliers/civic-forge/pack.pdf", "/suppliers/vendor-company/pack.pdf"]
+
+
+@pytest.mark.parametrize("role", OUTSIDERS)
+def test_the_conversation_pack_pdf_holds_nothing_member_only_for_an_outsider(world, role):
+    client = client_for(world, role)
+    for url in PACKS:
+        response = client.get(url)
+        assert response.status_code == 200 and response["Content-Type"] == "application/pdf", url
+        text = pdf_text(response.content)
+        assert "Before you meet" in text, url  # the text was read, so its absence below means something
+        assert leaks(text, OUTSIDER_MARKERS) == [], url
+    # Peer's contract is listed, its value is not.
+    civic_forge = pdf_text(client.get(PACKS[0]).content)
+    assert "Peer housing contract" in civic_forge and "Members only" in civic_forge
+
+
+@pytest.mark.parametrize("role", OUTSIDERS)
+def test_an_outsider_reads_no_single_rating(world, role):
+    client = client_for(world, role)
+    assert client.get(f"/api/v1/systems/{world.peer_system.pk}/rating").status_code == 404
+    assert client.get("/api/v1/organisations/peer/ratings").status_code == 404
+    assert client.get("/organisations/peer/ratings/").status_code in (302, 403)
+
+
+def test_the_supplier_reads_its_pain_point_but_not_who_shares_it_or_their_note(world):
+    client = client_for(world, "vendor")
+    page = client.get(f"/pain-points/{world.shared_point.pk}/").content.decode()
+    assert "Month-end outages" in page and "A member organisation" in page
+    assert SHARE_NOTE_MARKER not in page and world.peer.name not in page
+    shares = client.get(f"/api/v1/pain-points/{world.shared_point.pk}").json()["shares"]
+    assert shares == [{"organisation": None, "note": None, "created_at": shares[0]["created_at"]}]
+
+
+@pytest.mark.parametrize("role", ["member", "peer_member", "coordinator", "admin"])
+def test_members_of_the_network_see_ratings_notes_and_pain_points(world, role):
+    client = client_for(world, role)
+    point = world.shared_point.pk
+    assert SHARE_NOTE_MARKER in client.get(f"/pain-points/{point}/").content.decode()
+    assert SHARE_NOTE_MARKER in client.get(f"/api/v1/pain-points/{point}").content.decode()
+    assert RATING_MARKER in client.get("/organisations/peer/ratings/").content.decode()
+    assert RATING_MARKER in client.get(f"/api/v1/systems/{world.peer_system.pk}/rating").content.decode()
+    assert PAIN_POINT_MARKER in client.get("/suppliers/civic-forge/pack/").content.decode()
+    text = pdf_text(client.get(PACKS[0]).content)
+    assert PAIN_POINT_MARKER in text and "918,273" in text

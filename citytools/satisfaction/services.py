@@ -125,6 +125,9 @@ def raising_organisations(viewer):
 def _organisation(viewer, organisation) -> Organisation:
     if organisation is None:
         choices = list(raising_organisations(viewer)[:2])
+        if not choices:
+            # Someone who speaks for no organisation is refused, not asked to choose one.
+            raise Forbidden("Only an organisation's own staff speak for it.")
         if len(choices) != 1:
             raise DomainError("Choose the organisation you speak for.", field="organisation")
         return choices[0]
@@ -269,18 +272,20 @@ def start_joint_challenge(pain_point: PainPoint, *, actor, viewer, now=None):
     owned by those of them the person may open a challenge for."""
     from citytools.partnering.services import authoring
 
+    # Who may is asked first: someone who may not start one is refused, not told why it
+    # cannot start yet.
+    affected = affected_organisations(pain_point)
+    organisations = list(Organisation.objects.filter(pk__in=affected).order_by("name"))
+    owners = [o for o in organisations if authoring.may_create_for(viewer, o)]
+    if not owners:
+        raise Forbidden("Only editors or coordinators of the organisations with this pain point may start one.")
     if pain_point.challenge_id:
         raise DomainError("This pain point has already started an Invitation to Partner.", code="already_started")
-    affected = affected_organisations(pain_point)
     if len(affected) < rules.JOINT_ITP_MINIMUM:
         raise DomainError(
             f"A joint Invitation to Partner needs at least {rules.JOINT_ITP_MINIMUM} organisations with this pain point.",
             code="too_few",
         )
-    organisations = list(Organisation.objects.filter(pk__in=affected).order_by("name"))
-    owners = [o for o in organisations if authoring.may_create_for(viewer, o)]
-    if not owners:
-        raise Forbidden("Only editors or coordinators of the organisations with this pain point may start one.")
     lead = next((o for o in owners if o.pk == pain_point.organisation_id), owners[0])
     subject = pain_point.product or pain_point.supplier
     with transaction.atomic():

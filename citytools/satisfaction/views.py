@@ -203,12 +203,21 @@ def pain_points(request):
     )
 
 
+def _speaks_for(request, organisations) -> None:
+    """A posted organisation the person is not staff of is refused (403), as the service
+    refuses it, rather than shown as a wrong choice."""
+    asked = request.POST.get("organisation", "") if request.method == "POST" else ""
+    if asked and asked not in {o.slug for o in organisations}:
+        raise PermissionDenied("Only an organisation's own staff speak for it.")
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def pain_point_new(request):
     organisations = list(services.raising_organisations(request.viewer).order_by("name"))
     if not organisations:
         raise PermissionDenied("Only an organisation's staff raise pain points.")
+    _speaks_for(request, organisations)
     initial = {"supplier": request.GET.get("supplier", ""), "product": request.GET.get("product", "")}
     form = PainPointForm(request.POST or None, organisations=organisations, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -294,9 +303,11 @@ def _again(request, point, error: DomainError, **forms):
 def pain_point_share(request, pk):
     point = _point(request, pk)
     affected = services.affected_organisations(point)
-    organisations = [o for o in services.raising_organisations(request.viewer).order_by("name") if o.pk not in affected]
+    speaks_for = list(services.raising_organisations(request.viewer).order_by("name"))
+    organisations = [o for o in speaks_for if o.pk not in affected]
     if not organisations:
         raise PermissionDenied("Only staff of an organisation that does not have it yet can say they have it too.")
+    _speaks_for(request, speaks_for)
     form = ShareForm(request.POST, organisations=organisations)
     if not form.is_valid():
         return render(request, "satisfaction/pain_point.html", _detail_context(request, point, share_form=form), status=400)

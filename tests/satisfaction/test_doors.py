@@ -130,6 +130,30 @@ def test_a_bad_pain_point_form_names_the_field(world):
     assert not PainPoint.objects.exists()
 
 
+def test_speaking_for_an_organisation_one_is_not_staff_of_is_refused_not_corrected(world):
+    """A forged organisation is a refusal (403) at every door, as the service refuses it, and
+    nothing is written; so is starting a joint ITP for someone who may not, however many
+    organisations have the pain point."""
+    point = services.raise_pain_point(
+        actor=world.user("peer_member"), viewer=world.viewer("peer_member"), supplier=world.cast.vendor_company,
+        title="Slow search", description="Searching takes a minute.",
+    )
+    member = client_for(world, "member")
+    raised = member.post(
+        reverse("satisfaction:pain_point_new"),
+        {"organisation": "peer", "supplier": "vendor-company", "title": "Forged", "description": "x", "severity": "2"},
+    )
+    shared = member.post(reverse("satisfaction:pain_point_share", args=[point.pk]), {"organisation": "stranger"})
+    started = member.post(reverse("satisfaction:pain_point_challenge", args=[point.pk]))
+    unnamed = client_for(world, "coordinator").post(
+        reverse("api:pain_point_create"),
+        json.dumps({"supplier": "vendor-company", "title": "Nobody's", "description": "x"}), content_type="application/json",
+    )
+    assert [r.status_code for r in (raised, shared, started, unnamed)] == [403, 403, 403, 403]
+    assert list(PainPoint.objects.values_list("title", flat=True)) == ["Slow search"]
+    assert not point.shares.exists() and PainPoint.objects.get().challenge is None
+
+
 def test_the_vendor_sees_its_pain_point_anonymised_and_replies(world, rated):
     vendor = client_for(world, "vendor")
     html = vendor.get(reverse("satisfaction:pain_point", args=[rated.pk])).content.decode()
