@@ -171,10 +171,15 @@ def report(
         return [Ranked(str(names[p.key]), names[p.key].get_absolute_url(), p) for p in placed]
 
     # The number of suppliers each organisation runs (every current system it may be seen to
-    # use), beside its mean overall score.
+    # use), beside its mean overall score. One organisation's mean can be a single rating, so
+    # only organisations whose own ratings the person may see are listed (members only,
+    # whatever a network publishes: citytools.satisfaction.rules).
     by_organisation: dict[int, list[int]] = defaultdict(list)
     for row in all_rows:
         by_organisation[row.organisation].append(row.overall)
+    by_organisation = defaultdict(
+        list, {o: scores for o, scores in by_organisation.items() if sees_ratings_of(viewer, o)}
+    )
     providers: dict[int, set[int]] = defaultdict(set)
     for organisation, supplier_id, maker in System.objects.visible_to(viewer).filter(
         organisation_id__in=by_organisation

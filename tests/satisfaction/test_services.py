@@ -234,3 +234,14 @@ def test_a_shared_pain_point_starts_a_joint_invitation_to_partner(world):
     with pytest.raises(DomainError) as error:
         services.start_joint_challenge(point, actor=world.user("coordinator"), viewer=world.viewer("coordinator"))
     assert error.value.code == "already_started"
+
+
+def test_a_published_network_shows_figures_but_no_organisations_own_mean(world):
+    rate(world, "member", system="own", overall=5)
+    rate(world, "peer_member", system="peer", overall=1)
+    world.cast.north.visibility = {"satisfaction": "public"}
+    world.cast.north.save()
+    public = queries.report(Viewer.public())
+    assert public.n == 2 and public.organisations == [] and public.correlation is None
+    member = queries.report(world.viewer("member"))
+    assert {name for name, *_ in member.organisations} == {world.cast.own.short_name, world.cast.peer.short_name}
