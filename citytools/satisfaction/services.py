@@ -210,6 +210,14 @@ def readable_pain_point(viewer, pk) -> PainPoint:
     return found
 
 
+def readable_pain_point_exists(viewer, pk) -> bool:
+    try:
+        readable_pain_point(viewer, pk)
+    except NotFound:
+        return False
+    return True
+
+
 def affected_organisations(pain_point: PainPoint) -> set[int]:
     return {pain_point.organisation_id, *pain_point.shares.values_list("organisation_id", flat=True)}
 

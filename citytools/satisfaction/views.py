@@ -8,6 +8,7 @@ plain POST that works without JavaScript, and answers 303 on success.
 """
 
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -287,6 +288,10 @@ def _point(request, pk):
 
 @require_safe
 def pain_point(request, pk):
+    if not request.user.is_authenticated and not services.readable_pain_point_exists(request.viewer, pk):
+        # Pain points are for members: someone not signed in is asked to sign in, whether
+        # or not the number names one (so the answer tells them nothing either way).
+        return redirect_to_login(request.get_full_path())
     point = _point(request, pk)
     return render(request, "satisfaction/pain_point.html", _detail_context(request, point))
 
