@@ -14,7 +14,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from citytools.core.charts import bar_chart, column_chart, interval_chart, scatter_chart
+from citytools.core.charts import bar_chart, interval_chart, scatter_chart
 from citytools.core.errors import Conflict, DomainError
 from citytools.directory.models import Organisation, Supplier
 from citytools.inventory.edit_views import finished, refuse
@@ -68,12 +68,13 @@ def report_charts(report: queries.Report, prefix: str = "satisfaction") -> dict:
         ),
     }
     if report.over_time:
-        charts["over_time"] = column_chart(
-            f"{prefix}-over-time", title="Mean overall score of the ratings given each quarter",
-            rows=[{"quarter": q, "mean": round(s.mean, 2)} for q, s in report.over_time],
-            label="quarter", value="mean", label_title="Quarter", value_title="Mean overall score",
-            columns=["Quarter", "Ratings (n)", "Mean", "95% interval"],
-            table_rows=[[q, s.n, _fmt(s.mean), f"{s.low:.2f}–{s.high:.2f}"] for q, s in report.over_time],
+        charts["over_time"] = interval_chart(
+            f"{prefix}-over-time", title="Overall score of the ratings given each quarter, with 95% intervals",
+            rows=[{"quarter": q, "estimate": s.estimate, "low": s.low, "high": s.high} for q, s in report.over_time],
+            label="quarter", value="estimate", low="low", high="high", label_title="Quarter",
+            value_title="Score (1–5)", domain=(1, 5),
+            columns=["Quarter", "Ratings (n)", "Mean", "Estimate", "95% interval"],
+            table_rows=[[q, s.n, _fmt(s.mean), _fmt(s.estimate), f"{s.low:.2f}–{s.high:.2f}"] for q, s in report.over_time],
         )
     if report.organisations:
         charts["suppliers_vs_satisfaction"] = scatter_chart(
