@@ -50,3 +50,30 @@ def test_a_stacked_chart_is_valid_and_orders_its_parts():
     assert chart.spec["encoding"]["color"]["scale"]["domain"] == ["Small", "Large"]
     assert [v["part_order"] for v in chart.spec["data"]["values"]] == [0, 1, 0, 1]
     assert "part_order" not in rows[0]  # the caller's rows are left as they were
+
+
+def test_an_interval_chart_is_valid_and_draws_the_interval_and_the_estimate():
+    from citytools.core.charts import interval_chart
+
+    rows = [{"dimension": "Usability", "estimate": 3.2, "low": 2.5, "high": 3.9}]
+    chart = interval_chart(
+        "dims", title="By dimension", rows=rows, label="dimension", value="estimate", low="low", high="high",
+        label_title="Dimension", value_title="Score", domain=(1, 5), columns=["Dimension", "Estimate"],
+        table_rows=[["Usability", "3.20"]],
+    )
+    alt.LayerChart.from_dict(chart.spec, validate=True)
+    marks = [layer["mark"]["type"] for layer in chart.spec["layer"]]
+    assert marks == ["rule", "point"]
+    assert chart.spec["layer"][0]["encoding"]["x2"]["field"] == "high"
+
+
+def test_a_scatter_chart_is_valid():
+    from citytools.core.charts import scatter_chart
+
+    rows = [{"organisation": "Barnet", "suppliers": 12, "mean": 3.4}, {"organisation": "Brent", "suppliers": 18, "mean": 2.9}]
+    chart = scatter_chart(
+        "rel", title="Relation", rows=rows, x="suppliers", y="mean", label="organisation", x_title="Suppliers",
+        y_title="Mean", columns=["Organisation", "Suppliers", "Mean"], table_rows=[["Barnet", 12, "3.40"]],
+    )
+    alt.Chart.from_dict(chart.spec, validate=True)
+    assert [v["suppliers"] for v in chart.spec["data"]["values"]] == [12, 18]
