@@ -171,7 +171,10 @@ def rate(request, pk):
     status = 409 if conflict else (400 if form.errors else 200)
     return render(
         request, "satisfaction/rate.html",
-        {"system": system, "rating": rating, "form": form, "conflict": conflict, "due": services.is_due(rating)},
+        {
+            "system": system, "rating": rating, "form": form, "conflict": conflict, "due": services.is_due(rating),
+            "earlier": list(rating.history.order_by("-history_id").values_list("rated_at", "overall")[1:11]) if rating else [],
+        },
         status=status,
     )
 

@@ -275,3 +275,12 @@ def test_the_command_writes_a_pdf_for_a_member(world, rated, tmp_path):
     assert "£100,000" in pdf_text(target.read_bytes())
     with pytest.raises(Exception, match="No supplier"):
         call_command("supplier_pack", "nobody", output=str(target))
+
+
+def test_the_rating_page_shows_earlier_ratings(world):
+    client = client_for(world, "member")
+    url = reverse("satisfaction:rate", args=[world.systems["own"].pk])
+    client.post(url, {"overall": "2", "version": ""})
+    client.post(url, {"overall": "4", "version": "1"})
+    html = client.get(url).content.decode()
+    assert 'id="earlier-ratings"' in html and "2 out of 5" in html
