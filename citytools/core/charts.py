@@ -5,6 +5,11 @@ can never disagree. The browser renders the spec with vega-embed (citytools/app.
 without JavaScript the table is still there.
 """
 
+import dataclasses
+import functools
+import json
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -34,6 +39,35 @@ def _plain(rows: list[dict]) -> list[dict]:
     ]
 
 
+REMEMBERED = 256
+
+
+def remembered(build):
+    """Altair takes tens of milliseconds to build a spec, and the same arguments always make
+    the same chart, so the last REMEMBERED charts are kept, keyed by every argument (data
+    included: a chart is never shared between different figures)."""
+    kept: OrderedDict[str, Chart] = OrderedDict()
+    lock = threading.Lock()
+
+    @functools.wraps(build)
+    def wrapper(chart_id: str, **kwargs) -> Chart:
+        key = json.dumps([chart_id, kwargs], sort_keys=True, default=repr)
+        with lock:
+            chart = kept.get(key)
+            if chart is not None:
+                kept.move_to_end(key)
+        if chart is None:
+            chart = build(chart_id, **kwargs)
+            with lock:
+                kept[key] = chart
+                while len(kept) > REMEMBERED:
+                    kept.popitem(last=False)
+        # The spec is only read; the table rows are the caller's to change.
+        return dataclasses.replace(chart, rows=[list(row) for row in chart.rows])
+
+    return wrapper
+
+
 def _finish(chart: alt.Chart, *, description: str) -> dict:
     # Validation against the full Vega-Lite schema costs tens of milliseconds a chart; the
     # specs are built from fixed code paths and checked once in tests/core/test_charts.py.
@@ -45,6 +79,7 @@ def _finish(chart: alt.Chart, *, description: str) -> dict:
     return spec
 
 
+@remembered
 def bar_chart(
     chart_id: str,
     *,
@@ -89,6 +124,7 @@ def bar_chart(
     )
 
 
+@remembered
 def stacked_bar_chart(
     chart_id: str,
     *,
@@ -139,6 +175,7 @@ def stacked_bar_chart(
     )
 
 
+@remembered
 def column_chart(
     chart_id: str,
     *,
@@ -177,6 +214,7 @@ def column_chart(
     )
 
 
+@remembered
 def interval_chart(
     chart_id: str,
     *,
@@ -220,6 +258,7 @@ def interval_chart(
     )
 
 
+@remembered
 def scatter_chart(
     chart_id: str,
     *,

@@ -8,6 +8,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import TruncQuarter
 from django.utils import timezone
 
 from citytools.accounts.rules import Kind
@@ -119,19 +120,24 @@ def reference_for(
     return stats.mix(parts) if parts else fallback
 
 
-def _quarter(moment: datetime.datetime) -> str:
-    local = timezone.localtime(moment)
-    return f"{local.year} Q{(local.month - 1) // 3 + 1}"
-
-
 def _over_time(viewer, scope_q: Q, reference) -> list[tuple[str, stats.Summary]]:
-    """Every rating given (each version in the history), by the quarter it was given in."""
+    """Every rating given (each version in the history), by the quarter it was given in.
+    Counted in the database: each version once (history_id), however many of the scope's
+    service areas it is in."""
     history = Rating.history.model.objects.filter(viewer.satisfaction_q(), scope_q).filter(
         system__retired_at__isnull=True, history_type__in=["+", "~"]
     )
+    counts = (
+        history.annotate(quarter=TruncQuarter("rated_at"))
+        .values("quarter", "overall")
+        .annotate(n=Count("history_id", distinct=True))
+        .order_by()
+    )
     by_quarter: dict[str, list[int]] = defaultdict(list)
-    for rated_at, overall in history.values_list("rated_at", "overall").distinct():
-        by_quarter[_quarter(rated_at)].append(overall)
+    for row in counts:
+        start = row["quarter"]
+        start = start.date() if isinstance(start, datetime.datetime) else start
+        by_quarter[f"{start.year} Q{(start.month - 1) // 3 + 1}"].extend([row["overall"]] * row["n"])
     return [(q, stats.summarise(by_quarter[q], reference)) for q in sorted(by_quarter)]
 
 

@@ -71,6 +71,20 @@ class Summary:
     def ranked(self) -> bool:
         return self.n >= MIN_RANKED
 
+    # Written out once here rather than by a template filter per cell: long rankings are
+    # rendered quicker, and every page shows the same figures the same way.
+    @property
+    def mean_text(self) -> str:
+        return "—" if self.mean is None else f"{self.mean:.2f}"
+
+    @property
+    def estimate_text(self) -> str:
+        return f"{self.estimate:.2f}"
+
+    @property
+    def interval_text(self) -> str:
+        return f"{self.low:.1f}–{self.high:.1f}"
+
 
 def summarise(
     scores: Iterable[int], reference: Sequence[float] = UNIFORM, *, weight: float = PRIOR_WEIGHT

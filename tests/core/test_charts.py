@@ -77,3 +77,11 @@ def test_a_scatter_chart_is_valid():
     )
     alt.Chart.from_dict(chart.spec, validate=True)
     assert [v["suppliers"] for v in chart.spec["data"]["values"]] == [12, 18]
+
+
+def test_a_chart_is_remembered_only_for_the_same_figures():
+    first = bar_chart("same", title="t", rows=ROWS, label="name", value="value", label_title="a", value_title="b")
+    again = bar_chart("same", title="t", rows=ROWS, label="name", value="value", label_title="a", value_title="b")
+    other = bar_chart("same", title="t", rows=ROWS[:1], label="name", value="value", label_title="a", value_title="b")
+    assert again.spec is first.spec and again.rows == first.rows and again.rows is not first.rows
+    assert other.spec is not first.spec and len(other.spec["data"]["values"]) == 1
