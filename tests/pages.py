@@ -349,6 +349,7 @@ ACTIONS = {"partnering:milestone_done", "accounts:logout", "accounts:revoke_role
 # because they render different templates (search results rather than guidance).
 STATES: dict[str, dict[str, str]] = {
     "search:search": {"results": "?q=bar"},
+    "contracts:timeline": {"24 months": "?months=24"},
 }
 
 

@@ -240,6 +240,8 @@ EXPECTATIONS: dict[str, Expect] = {
     "inventory:service_areas": page(),
     "inventory:service_area": page(**fixed(lambda w: {"slug": w.service_area.slug})),
     "contracts:contracts": page(),
+    "contracts:timeline": page(),
+    "market:pipeline": page(),
     "contracts:contract": page(SEES, **targeted(contract_pk(), WITH_CONFIDENTIAL)),
     "search:search": page(),
     # The API reads through the same queries as the pages.

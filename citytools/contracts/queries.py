@@ -137,3 +137,31 @@ def service_area_tree() -> list[tuple[ServiceArea, list[ServiceArea]]]:
         if area.parent_id:
             children.setdefault(area.parent_id, []).append(area)
     return [(area, children.get(area.pk, [])) for area in areas if area.parent_id is None]
+
+
+# The expiry timeline -----------------------------------------------------------------------
+
+TIMELINE_MONTHS = (3, 6, 12, 24)
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """The same day `months` later, or the month's last day when it is shorter."""
+    import calendar
+
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    return datetime.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def timeline(filters: ContractFilters, *, months: int, viewer, today: datetime.date | None = None) -> list[Contract]:
+    """Contracts the viewer may see that end from today up to `months` ahead, soonest first,
+    with their systems' service areas, values redacted. The filters' own date bounds are
+    replaced by the range."""
+    from citytools.market.queries import today as local_today
+
+    start = today or local_today()
+    ranged = ContractFilters(
+        network=filters.network, organisation=filters.organisation, supplier=filters.supplier,
+        service_area=filters.service_area, end_from=start, end_to=add_months(start, months), sort="end_date",
+    )
+    return viewer.redact_contracts(list(filter_contracts(ranged, viewer=viewer)))

@@ -5,6 +5,7 @@ from citytools.contracts import edit_views, views
 app_name = "contracts"
 urlpatterns = [
     path("contracts/", views.contract_list, name="contracts"),
+    path("contracts/timeline/", views.contract_timeline, name="timeline"),
     path("contracts/<int:pk>/", views.contract_detail, name="contract"),
     # Editing contracts (citytools.contracts.edit_views)
     path("organisations/<slug:slug>/contracts/add/", edit_views.contract_add, name="contract_add"),

@@ -93,6 +93,76 @@ def contract_list(request):
     return render(request, template, context)
 
 
+class TimelineForm(ContractFilterForm):
+    """The contract filters without their own dates: the timeline's range replaces them."""
+
+    months = forms.TypedChoiceField(
+        label="Ending within", coerce=int, required=False, initial=12, widget=forms.RadioSelect,
+        choices=[(m, f"{m} months") for m in queries.TIMELINE_MONTHS],
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("ending_within", "end_from", "end_to", "sort"):
+            del self.fields[name]
+
+    def filters(self) -> queries.ContractFilters:
+        data = self.cleaned_data
+        return queries.ContractFilters(
+            network=data.get("network") or None, organisation=data.get("organisation") or None,
+            supplier=data.get("supplier") or None, service_area=data.get("service_area") or None,
+        )
+
+
+# The chart draws this many contracts, soonest first; the table lists them all.
+TIMELINE_CHART_ROWS = 80
+
+
+@require_safe
+def contract_timeline(request):
+    from citytools.core.charts import gantt_chart
+    from citytools.market.queries import today
+
+    viewer = request.viewer
+    form = TimelineForm(request.GET or None, options=queries.filter_options(viewer=viewer))
+    valid = form.is_valid()
+    filters = form.filters() if valid else queries.ContractFilters()
+    months = (form.cleaned_data.get("months") if valid else None) or 12
+    start = today()
+    contracts = queries.timeline(filters, months=months, viewer=viewer, today=start)
+    rows = []
+    for contract in contracts[:TIMELINE_CHART_ROWS]:
+        label = f"{contract.organisation.short_name or contract.organisation.name}: {contract.title} ({contract.pk})"
+        begins = max(contract.start_date, start)
+        rows.append({"contract": label, "from": begins.isoformat(), "to": contract.end_date.isoformat(), "part": "Current term"})
+        if contract.extension_end_date and contract.extension_end_date > contract.end_date:
+            rows.append({
+                "contract": label, "from": contract.end_date.isoformat(), "to": contract.extension_end_date.isoformat(),
+                "part": "Extension option",
+            })
+    chart = gantt_chart(
+        "timeline", title=f"Contracts ending in the next {months} months", rows=rows, label="contract",
+        start="from", end="to", part="part", parts=["Current term", "Extension option"],
+        description=(
+            "Each bar runs from today (or the contract's start) to its end date; a second colour shows how far its"
+            " extension options could take it."
+            + (f" The chart shows the first {TIMELINE_CHART_ROWS} of {len(contracts)}; the table lists them all."
+               if len(contracts) > TIMELINE_CHART_ROWS else "")
+        ),
+        columns=["Contract", "Organisation", "Supplier", "Ends", "Extension option to"],
+        table_rows=[
+            [c.title, c.organisation.short_name or c.organisation.name, c.supplier.name, c.end_date.strftime("%d %b %Y"),
+             c.extension_end_date.strftime("%d %b %Y") if c.extension_end_date else "None"]
+            for c in contracts
+        ],
+    )
+    return render(
+        request, "contracts/timeline.html",
+        {"form": form, "contracts": contracts, "chart": chart, "months": months, "start": start,
+         "extensions": sum(1 for c in contracts if c.extension_end_date)},
+    )
+
+
 @require_safe
 def contract_detail(request, pk):
     return render(request, "contracts/contract_detail.html", {"contract": queries.contract(pk, viewer=request.viewer)})

@@ -292,3 +292,48 @@ def scatter_chart(
         id=chart_id, title=title, description=description,
         spec=_finish(chart, description=description or title), columns=columns, rows=table_rows,
     )
+
+
+@remembered
+def gantt_chart(
+    chart_id: str,
+    *,
+    title: str,
+    rows: list[dict],
+    label: str,
+    start: str,
+    end: str,
+    part: str,
+    parts: list[str],
+    columns: list[str],
+    table_rows: list[list],
+    description: str = "",
+) -> Chart:
+    """Horizontal bars over time, one line per label, each split into named parts (rows in
+    long form: one per label and part, with ISO dates), e.g. a contract's term and then its
+    extension option in another colour."""
+    order = list(dict.fromkeys(row[label] for row in rows))
+    chart = (
+        alt.Chart(alt.Data(values=_plain(rows)))
+        .mark_bar(height=12)
+        .encode(
+            y=alt.Y(f"{label}:N", sort=order, title=None, axis=alt.Axis(labelLimit=320)),
+            x=alt.X(f"{start}:T", title="Date", axis=alt.Axis(format="%b %Y")),
+            x2=f"{end}:T",
+            color=alt.Color(
+                f"{part}:N", title=None, sort=parts, scale=alt.Scale(domain=parts, range=[PALETTE[0], PALETTE[4]]),
+                legend=alt.Legend(orient="top"),
+            ),
+            tooltip=[
+                alt.Tooltip(f"{label}:N", title="Contract"),
+                alt.Tooltip(f"{part}:N", title="Part"),
+                alt.Tooltip(f"{start}:T", title="From", format="%d %b %Y"),
+                alt.Tooltip(f"{end}:T", title="To", format="%d %b %Y"),
+            ],
+        )
+        .properties(height=max(120, 18 * len(order)))
+    )
+    return Chart(
+        id=chart_id, title=title, description=description,
+        spec=_finish(chart, description=description or title), columns=columns, rows=table_rows,
+    )

@@ -37,6 +37,11 @@ class ServiceArea(TimeStampedModel):
     kind = models.CharField(max_length=20, choices=Kind.choices)
     position = models.PositiveIntegerField(default=0)
     description = models.TextField(blank=True)
+    # How long a procurement in this area takes, from deciding to replace to a new contract
+    # in place: the opportunity finder and the decision dates count back by it.
+    procurement_lead_months = models.PositiveSmallIntegerField(
+        default=9, help_text="Months from the decision to procure to a new contract in place."
+    )
 
     objects = ServiceAreaQuerySet.as_manager()
 

@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from citytools.contracts.models import Contract
 from citytools.directory.models import Network, Organisation, Supplier
-from citytools.inventory.models import System
+from citytools.inventory.models import ServiceArea, System
 
 SHARE_DIMENSIONS = ("provider", "manufacturer", "product")
 
@@ -470,3 +470,70 @@ def concentration(contracts: QuerySet[Contract], *, top: int = 10, viewer) -> Co
         top_share=in_top / total if total else 0.0,
         hhi=round(sum((row["n"] * 100 / total) ** 2 for row in rows)) if total else 0,
     )
+
+
+# The market pipeline -------------------------------------------------------------------------
+# What govtech firms can see coming: public contract end dates by service area. It is built
+# from the public's view whoever asks, so a signed-in member's page shows the same as the
+# public's and a firm never sees more than the public record.
+
+PIPELINE_HORIZONS = ((6, "Within 6 months"), (12, "6 to 12 months"), (24, "12 to 24 months"))
+
+
+@dataclass
+class PipelineArea:
+    area: ServiceArea
+    counts: list[int]  # contracts ending in each horizon of PIPELINE_HORIZONS
+    organisations: int
+    incumbents: list[str]  # the suppliers of those contracts, most contracts first
+    next_decision: datetime.date | None  # the soonest end less the area's procurement lead time
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts)
+
+
+def pipeline(*, start: datetime.date | None = None) -> list[PipelineArea]:
+    """Service areas with public contracts ending in the next 24 months, busiest first."""
+    from citytools.accounts.viewer import Viewer
+    from citytools.contracts.queries import add_months
+
+    start = start or today()
+    bounds = [add_months(start, months) for months, _ in PIPELINE_HORIZONS]
+    public = Viewer.public()
+    contracts = visible_contracts(Contract.objects.all(), viewer=public).filter(
+        end_date__gte=start, end_date__lte=bounds[-1]
+    )
+    through = Contract.systems.through
+    rows = (
+        through.objects.filter(contract__in=contracts, system__in=System.objects.visible_to(public))
+        .values_list("contract_id", "contract__end_date", "contract__organisation_id", "contract__supplier__name",
+                     "system__service_areas")
+        .distinct()
+    )
+    by_area: dict[int, dict] = defaultdict(lambda: {"contracts": {}, "organisations": set(), "suppliers": Counter()})
+    for contract, end, organisation, supplier, area in rows:
+        if area is None:
+            continue
+        entry = by_area[area]
+        if contract not in entry["contracts"]:
+            entry["contracts"][contract] = end
+            entry["suppliers"][supplier] += 1
+        entry["organisations"].add(organisation)
+    areas = ServiceArea.objects.in_bulk(list(by_area))
+    result = []
+    for pk, entry in by_area.items():
+        area = areas[pk]
+        counts = [0] * len(bounds)
+        for end in entry["contracts"].values():
+            counts[next(i for i, bound in enumerate(bounds) if end <= bound)] += 1
+        soonest = min(entry["contracts"].values())
+        decision = add_months(soonest, -area.procurement_lead_months)
+        result.append(
+            PipelineArea(
+                area=area, counts=counts, organisations=len(entry["organisations"]),
+                incumbents=[name for name, _ in entry["suppliers"].most_common(3)],
+                next_decision=decision,
+            )
+        )
+    return sorted(result, key=lambda a: (-a.total, a.area.name))

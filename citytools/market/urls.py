@@ -5,4 +5,5 @@ from citytools.market import views
 app_name = "market"
 urlpatterns = [
     path("", views.overview, name="overview"),
+    path("pipeline/", views.pipeline, name="pipeline"),
 ]

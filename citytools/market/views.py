@@ -5,7 +5,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from citytools.core.charts import bar_chart, column_chart
+from citytools.core.charts import bar_chart, column_chart, stacked_bar_chart
 from citytools.core.templatetags.citytools import percent
 from citytools.directory.queries import contracts_ending_for, network_or_none, networks
 from citytools.market import queries
@@ -63,3 +63,29 @@ def overview(request):
         "ending": queries.redacted(contracts_ending_for(where.contracts, viewer=viewer)[:ENDING_SHOWN], viewer=viewer),
     }
     return render(request, "market/overview.html", context)
+
+
+@require_safe
+def pipeline(request):
+    """Upcoming public contract expiries by service area, for firms planning ahead."""
+    areas = queries.pipeline()
+    groups = {}
+    for entry in areas:
+        group = entry.area.parent.name if entry.area.parent_id else entry.area.name
+        groups[group] = groups.get(group, 0) + entry.total
+    rows = []
+    for entry in areas[:15]:
+        for (months, label), count in zip(queries.PIPELINE_HORIZONS, entry.counts):
+            if count:
+                rows.append({"area": entry.area.name, "horizon": label, "contracts": count})
+    chart = stacked_bar_chart(
+        "pipeline", title="Public contracts ending in the next 24 months, by service area", rows=rows,
+        label="area", series="horizon", value="contracts", label_title="Service area", series_title="Ending",
+        value_title="Contracts", series_order=[label for _, label in queries.PIPELINE_HORIZONS],
+        columns=["Service area", *(label for _, label in queries.PIPELINE_HORIZONS), "Organisations", "Incumbent suppliers"],
+        table_rows=[
+            [e.area.name, *e.counts, e.organisations, ", ".join(e.incumbents)] for e in areas
+        ],
+        description="The 15 busiest service areas; the table lists every area with a public contract ending.",
+    )
+    return render(request, "market/pipeline.html", {"areas": areas, "chart": chart, "horizons": queries.PIPELINE_HORIZONS})
