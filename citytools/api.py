@@ -13,8 +13,10 @@ from citytools.directory.api import router as directory_router
 from citytools.inventory.api import router as inventory_router
 from citytools.inventory.edit_api import router as inventory_edit_router
 from citytools.market.api import router as market_router
+from citytools.opportunities.api_alerts import router as alerts_router
 from citytools.partnering.api import router as partnering_router
 from citytools.partnering.api.jurisdictions import router as publication_rules_router
+from citytools.opportunities.api import router as opportunities_router
 from citytools.satisfaction.api import router as satisfaction_router
 from citytools.search.api import router as search_router
 
@@ -41,3 +43,5 @@ api.add_router("/", contracts_edit_router)
 api.add_router("/challenges", partnering_router)
 api.add_router("/publication-rules", publication_rules_router)
 api.add_router("/", satisfaction_router)
+api.add_router("/", alerts_router)
+api.add_router("/", opportunities_router)

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "citytools.search",
     "citytools.partnering",
     "citytools.satisfaction",
+    "citytools.opportunities",
     "citytools.demo",
     "django_tasks",
     "django_tasks_db",

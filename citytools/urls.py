@@ -12,6 +12,8 @@ urlpatterns = [
     path("", include("citytools.accounts.urls")),
     path("challenges/", include("citytools.partnering.urls")),
     path("", include("citytools.satisfaction.urls")),
+    path("", include("citytools.opportunities.urls")),
+    path("", include("citytools.opportunities.urls_alerts")),
     path("api/v1/", api.urls),
 ]
 

@@ -217,11 +217,15 @@ def build_world() -> World:
         role = RoleFactory(user=colleague, kind="member", organisation=organisation)
         records[name] = Records(system, contract, secret_system, secret_contract, invitation, token, role)
     from tests.partnering_access import build_challenges
+    from tests.opportunities_access import build_initiative
     from tests.satisfaction_access import build_satisfaction
 
     return World(
         people=cast, records=records, product=product, service_area=area, supplier=maker,
-        extra={"challenges": build_challenges(cast), **build_satisfaction(cast, records, maker)},
+        extra={
+            "challenges": build_challenges(cast), **build_satisfaction(cast, records, maker),
+            "initiative": build_initiative(cast, records, area),
+        },
     )
 
 

@@ -133,6 +133,12 @@ def _open_contract():
     return Contract.objects.active().filter(confidential=False).order_by("end_date", "pk").first()
 
 
+def _initiative():
+    from citytools.opportunities.models import Initiative
+
+    return Initiative.objects.order_by("pk").first()
+
+
 def _pain_point():
     from django.db.models import Count
 
@@ -194,6 +200,18 @@ def _pk(lookup: Callable):
 
 def _fixed(kwargs: dict):
     return lambda: kwargs
+
+
+def _calendar_feed():
+    """The calendar feed of the sample London organisation. A feed is made only when its staff
+    ask for an address, which the demo does not, so this makes it (in the database the pages
+    are listed for) as the organisation's staff would."""
+    from citytools.opportunities.models import CalendarFeed
+
+    organisation = _organisation()
+    if organisation is None:
+        return None
+    return {"token": CalendarFeed.objects.get_or_create(organisation=organisation)[0].token}
 
 
 def _selected_proposal(*states):
@@ -313,10 +331,21 @@ SAMPLES: dict[str, dict[str, Callable[[], dict | None]]] = {
     "satisfaction:organisation_ratings": {"London organisation": _slug(_organisation)},
     "satisfaction:rate": {"system": _pk(_system)},
     "satisfaction:pain_point": {"most shared": _pk(_pain_point)},
+    "opportunities:initiative": {"demo initiative": _pk(_initiative)},
     # The supplier with the most systems: the longest pack, which the 2-second target is about.
     "satisfaction:pack": {"largest supplier": _slug(_largest_supplier)},
     "satisfaction:pack_pdf": {"largest supplier": _slug(_largest_supplier)},
+    # Alerts and calendar feeds (citytools.opportunities.views_alerts).
+    "alerts:organisation_calendar": {"London organisation": _slug(_organisation)},
+    "alerts:calendar_feed": {"London organisation's feed": _calendar_feed},
 }
+
+# Addresses whose secret token is the credential: whoever holds one reads what the token's
+# owners may (an organisation's calendar feed holds its confidential contracts). The leak test
+# fetches every page as outsiders, who by definition hold no token, so every_page() leaves
+# these out; tests/opportunities/test_calendar.py checks that a wrong or replaced token reads
+# nothing. The browser tests still load them, from SAMPLES.
+SECRET_ADDRESSES = {"alerts:calendar_feed"}
 
 # Pages that are one person's own, and the demo account to sign in as to see them (the
 # samples above are the demo's Toronto challenges, where these people have their parts);
@@ -330,6 +359,8 @@ SIGNED_IN_AS = {
     "partnering:declaration": "evaluator1",
     "partnering:scoring": "evaluator1",
     "partnering:score_proposal": "evaluator1",
+    # Alerts are for staff of an organisation and coordinators, not a platform admin as such.
+    "alerts:subscription": "member",
 }
 
 
@@ -342,7 +373,9 @@ ACTIONS = {"partnering:milestone_done", "accounts:logout", "accounts:revoke_role
     "partnering:proposal_submit", "partnering:proposal_withdraw", "partnering:proposal_reconfirm", "partnering:attachment_add",
     "partnering:attachment_remove", "partnering:scoring_complete", "partnering:selection_sign_off",
     "satisfaction:pain_point_share", "satisfaction:pain_point_status", "satisfaction:pain_point_reply",
-    "satisfaction:pain_point_challenge"}
+    "satisfaction:pain_point_challenge", "opportunities:initiative_start", "opportunities:initiative_answer",
+    "opportunities:initiative_note", "opportunities:initiative_invite", "opportunities:initiative_plan",
+    "opportunities:initiative_outcome", "opportunities:initiative_challenge"}
 
 
 # URL name → {label: query string}: states of a page worth checking besides its default,
@@ -410,6 +443,7 @@ COLLECTIONS = {
     "rules": "partnering.PublicationRules",
     "publication-rules": "partnering.PublicationRules",
     "pain-points": "satisfaction.PainPoint",
+    "initiatives": "opportunities.Initiative",
 }
 
 
@@ -471,12 +505,12 @@ def parameter_values(route: str) -> list[dict] | None:
 
 def every_page() -> dict[str, list[Page] | str]:
     """Every URL name, with a page for every object behind it in the current database; a URL
-    whose parameters name no collection falls back to SAMPLES."""
+    whose parameters name no collection falls back to SAMPLES. SECRET_ADDRESSES are left out."""
     from django.urls import reverse
 
     found: dict[str, list[Page] | str] = {}
     for name in url_names():
-        if name in ACTIONS:
+        if name in ACTIONS or name in SECRET_ADDRESSES:
             continue
         combinations = parameter_values(_route(name)) if takes_arguments(name) else None
         if combinations is None:

@@ -393,6 +393,16 @@ from tests import satisfaction_expect  # noqa: E402
 
 EXPECTATIONS.update(satisfaction_expect.build(__import__(__name__, fromlist=["EXPECTATIONS"])))
 
+# Alerts and calendar feeds, likewise.
+from tests import opportunities_expect_alerts  # noqa: E402
+
+EXPECTATIONS.update(opportunities_expect_alerts.build(__import__(__name__, fromlist=["EXPECTATIONS"])))
+
+# The opportunity finder and joint procurement initiatives (tests/opportunities_access.py).
+from tests import opportunities_expect  # noqa: E402
+
+EXPECTATIONS.update(opportunities_expect.build(__import__(__name__, fromlist=["EXPECTATIONS"])))
+
 
 # The world, once per module -----------------------------------------------------------------
 

@@ -57,8 +57,9 @@ def fill_path(world, path: str) -> str:
         "proposal_id": 1,
         "attachment_id": 1,
         "criterion_id": 1,
-        # And for a pain point.
+        # And for a pain point and a joint procurement initiative.
         "point_id": 1,
+        "initiative_id": 1,
     }
     if "{history_id}" in path:
         record = records.system if "/systems/" in path else records.contract

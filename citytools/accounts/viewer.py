@@ -115,6 +115,13 @@ class Viewer:
     def can_restore(self, organisation: int) -> bool:
         return rules.can_restore(self.grants, organisation=organisation, networks=self.networks_of(organisation))
 
+    def coordinated_organisations(self) -> set[int]:
+        """The organisations in the networks this person coordinates."""
+        networks = self.grants.coordinator_networks
+        if not networks:
+            return set()
+        return {o for o, in_networks in self._networks[0].items() if in_networks & networks}
+
     def can_coordinate(self, network: int) -> bool:
         return rules.can_coordinate(self.grants, network=network)
 

@@ -22,6 +22,7 @@ from citytools.core.errors import DomainError
 from citytools.demo import catalogue as cat
 from citytools.demo.partnering import build_partnering
 from citytools.demo.plan import AreaInfo, OrganisationInfo, plan_demo
+from citytools.demo.opportunities import build_initiatives
 from citytools.demo.satisfaction import build_satisfaction
 from citytools.directory.models import Network, NetworkMembership, Organisation, Supplier
 from citytools.directory.services import load_local_authorities, upsert
@@ -260,6 +261,9 @@ def build_demo(*, as_of: datetime.date | None = None, seed: int = cat.DEFAULT_SE
     satisfaction = build_satisfaction(as_of=as_of, seed=seed, actor=actor)
     counts["created"] += satisfaction.created
     deleted += satisfaction.deleted
+
+    # A joint procurement initiative from the best opportunity in the market just built.
+    counts["created"] += build_initiatives(as_of=as_of)
 
     deleted += Product.objects.filter(pk__in=demo_products).exclude(pk__in=[p.pk for p in products.values()]).delete()[1].get(
         "inventory.Product", 0

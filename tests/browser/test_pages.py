@@ -19,7 +19,7 @@ pytestmark = pytest.mark.browser
 
 HTML = "text/html"
 # Pages are HTML; the few URLs that answer a download must say what they are.
-DOWNLOAD_TYPES = ("text/csv", "application/json", "application/pdf")
+DOWNLOAD_TYPES = ("text/csv", "application/json", "application/pdf", "text/calendar")
 LOGIN = "/accounts/login/"
 
 def pages_or_fail(site_pages, name):

@@ -76,7 +76,11 @@ def clear_demo_tables():
     from citytools.accounts.models import Role, User
     from citytools.partnering.models import Challenge, ConsensusScore, PublicationRules, Score
 
-    # Pain points protect the suppliers and products they are about, so they go first.
+    from citytools.opportunities.models import Initiative
+
+    # Initiatives protect their service area, and pain points the suppliers and products they
+    # are about, so they go first.
+    Initiative.objects.all().delete()
     for model in (satisfaction.PainPoint, satisfaction.Rating):
         model.objects.all().delete()
         model.history.all().delete()

@@ -2,8 +2,9 @@
 
 It runs the database task queue with django-tasks-db's own worker (the e-mails that
 citytools.partnering.notify queues) and, on a small scheduler thread, queues
-citytools.partnering.tasks.advance_deadlines every `--interval` seconds (a minute by
-default), so deadlines close on time even when nobody visits the site. Without a worker the
+citytools.partnering.tasks.advance_deadlines and citytools.opportunities.tasks.send_digests
+every `--interval` seconds (a minute by default), so deadlines close on time even when nobody
+visits the site, and alert digests go out on the day they are due. Without a worker the
 site still works: deadlines close on every request, and e-mails wait in the queue.
 """
 
@@ -17,6 +18,7 @@ from django_tasks_db.compat import DEFAULT_TASK_BACKEND_ALIAS, DEFAULT_TASK_QUEU
 from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.management.commands.db_worker import Worker, valid_interval
 
+from citytools.opportunities.tasks import send_digests
 from citytools.partnering.tasks import advance_deadlines
 
 logger = logging.getLogger("citytools.worker")
@@ -24,9 +26,13 @@ logger = logging.getLogger("citytools.worker")
 # How often the queue is polled for new work when it is empty, in seconds.
 POLL_SECONDS = 1.0
 
+# What the scheduler queues on every tick. Each is cheap when there is nothing to do (one
+# query), so a minute apart costs little.
+SCHEDULED = (advance_deadlines, send_digests)
+
 
 class Scheduler(threading.Thread):
-    """Queues the deadline task now and then every `interval` seconds until stopped."""
+    """Queues the scheduled tasks now and then every `interval` seconds until stopped."""
 
     def __init__(self, interval: float):
         super().__init__(name="citytools-scheduler", daemon=True)
@@ -35,9 +41,11 @@ class Scheduler(threading.Thread):
 
     def tick(self) -> None:
         try:
-            advance_deadlines.enqueue()
-        except Exception:  # a database hiccup must not end the scheduler; the next tick retries
-            logger.exception("Could not queue the deadline task.")
+            for scheduled in SCHEDULED:
+                try:
+                    scheduled.enqueue()
+                except Exception:  # a database hiccup must not end the scheduler; the next tick retries
+                    logger.exception("Could not queue the task %s.", scheduled.name)
         finally:
             connection.close()
 
@@ -53,15 +61,18 @@ class Scheduler(threading.Thread):
 class Command(BaseCommand):
     help = (
         "Run the background worker: the database task queue (e-mails) and, every --interval "
-        "seconds, the task that closes questions and submissions whose deadlines have passed. "
-        "With --once, queue the deadline task, run everything queued and exit."
+        "seconds, the task that closes questions and submissions whose deadlines have passed and "
+        "the one that sends due alert digests. With --once, queue those two, run everything "
+        "queued and exit."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--once", action="store_true", help="Queue the deadline task, run what is queued, then exit.")
+        parser.add_argument(
+            "--once", action="store_true", help="Queue the deadline and digest tasks, run what is queued, then exit."
+        )
         parser.add_argument(
             "--interval", type=valid_interval, default=60.0,
-            help="Seconds between two runs of the deadline task (default: %(default)s).",
+            help="Seconds between two runs of the deadline and digest tasks (default: %(default)s).",
         )
         parser.add_argument("--queue-name", default=DEFAULT_TASK_QUEUE_NAME, help="The queue to run (default: %(default)s).")
         parser.add_argument("--backend", default=DEFAULT_TASK_BACKEND_ALIAS, help="The task backend (default: %(default)s).")
@@ -90,7 +101,8 @@ class Command(BaseCommand):
             excluded_queue_names=[],
         )
         if once:
-            advance_deadlines.enqueue()
+            for scheduled in SCHEDULED:
+                scheduled.enqueue()
             worker.run()
             self.stdout.write("The queue is empty.")
             return

@@ -1,0 +1,515 @@
+"""Joint-procurement opportunities: contracts in the same service area that end close together.
+
+Pure Python and the standard library only, no Django: the app around it (models, views) feeds
+it plain `Ending` records built from the contracts the person asking may see, and shows the
+`Opportunity` records it returns.
+
+Terms
+-----
+Every `Ending` belongs to a *group*, whatever must match for two contracts to be bought
+together (a service area id, or an (area, product) pair when narrowed; the caller decides).
+Each group has a procurement lead time `lead` in days (`lead_days[group]`, else
+`default_lead_days`, about nine months). `w` is `window_days`.
+
+- An entry is **actionable** when `latest - lead >= today`: counting its extension options,
+  there is still time to procure before it must end. Other entries are ignored.
+- A window is `[t, t + w]` (both days included) with `t >= today + lead`. An entry **fits**
+  it when its flexible end range meets it: `earliest <= t + w and latest >= t`. So a contract
+  that ends early joins a later cohort when an extension option reaches the window.
+- `S(t)` is the set of a group's actionable entries that fit the window starting at `t`. An
+  **opportunity** is a set `S(t)` that is maximal by inclusion among all `S(t')` of its group
+  (`t' >= today + lead`) and holds contracts of at least two distinct organisations.
+
+Equal dates: an entry whose `latest` is `t` still fits the window starting at `t`, and one
+whose `earliest` is `t + w` fits it too; a day later (`latest == t - 1`, or
+`earliest == t + w + 1`) it does not.
+
+The sweep
+---------
+In terms of `t`, entry `i` fits exactly when `a_i <= t <= b_i`, where
+`a_i = max(earliest - w, today + lead)` and `b_i = latest` (and `a_i <= b_i` because the
+entry is actionable and `earliest <= latest`). So `S(t)` is the set of intervals
+`[a_i, b_i]` that contain `t`, and as `t` goes up, entry `i` *arrives* at `a_i` and *departs*
+after `b_i`. On one day, arrivals are taken first, then the set is read, then the entries
+whose `latest` is that day depart: they were still in the set that day.
+
+Claim: the maximal sets are exactly the sets read just before a departure day `b` when at
+least one entry arrived since the previous departure day (at a day after it). Why:
+
+- Between two departure days the set only grows, so every `S(t)` is contained in the set
+  read on the next departure day `b >= t`. Only those sets can be maximal.
+- If nothing arrived since the previous departure day `b'`, the set read at `b` is the set
+  read at `b'` less what departed at `b'`: a strict subset, not maximal.
+- If `x` arrived at `a_x > b'` and `y` departs at `b`, the set `D` read at `b` is maximal:
+  a window before `a_x` lacks `x`, one after `b` lacks `y`, and on days in `[a_x, b]` nothing
+  departs before `b`, so the set there is contained in `D`. The same `x` and `y` show that no
+  two departure days give the same set, so each opportunity is reported once.
+
+The windows holding exactly `D` start anywhere from `max a_i` (the last arrival, reported as
+`start`) to `min b_i` (the departure day, reported as `last_start`).
+
+Groups are swept one after the other on one time axis (each in its own block of days), and
+every entry is bucketed by its arrival day and its departure day instead of being sorted
+(days are integers), so the whole run is O(n) plus sorting the distinct (group, day) pairs,
+O(n log n). The aggregates are kept up to date as entries arrive and depart, so each
+candidate set is scored in O(1): distinct organisations through a count per organisation;
+the sums and counts of known annual values and known dissatisfaction; the largest number of
+entries on one supplier through a frequency-of-frequencies table (how many suppliers hold
+exactly `c` entries), which says when the largest count drops. No window's members are
+listed during the sweep. Only the opportunities returned are materialised: their members
+are read back from the entries in arrival order (entries arriving more than the longest
+`latest - a_i` before `last_start` have all departed by then, so only a short slice is
+scanned), and their sums are recomputed exactly from the members with `math.fsum`.
+
+Reported figures
+----------------
+- `act_by`: the last day procurement can start and still be in place before the first member
+  contract must end with every extension taken: `min(latest) - lead`, i.e.
+  `last_start - lead`. Every member is actionable, so it is never before `today`.
+- `months_left`: whole calendar months from `today` to `act_by` (from 31 January, 28 February
+  is 0 months and 31 March is 2).
+
+Score (out of 125)
+------------------
+Simple on purpose, each part reported as a `Reason` with its points and a sentence:
+
+- Organisations: 10 points for each organisation beyond the first, at most 50.
+- Value: `10 * log10(combined known annual value / 10,000)`, clipped to 0..30 (10,000 a year
+  or less: 0; 100,000: 10; 1,000,000: 20; 10,000,000 or more: 30). No known value: 0.
+- Dissatisfaction: mean known dissatisfaction (0..4) times 5, so 0..20. None rated: 0.
+- Same supplier: the share of member contracts with the most common supplier, times 15.
+- Urgency: `10 * (1 - min(months_left, 24) / 24)`: 10 when procurement must start now, 0 at
+  two years or more.
+
+`find` returns opportunities by score, highest first; ties go to more organisations, then the
+earlier `start`, then the group's `repr`. With `limit` the best are kept in a heap as the sweep
+finds them and only those are materialised. The ranking during the sweep uses running float
+sums, which can differ from the exact sums reported by rounding only.
+"""
+
+import datetime
+import math
+from array import array
+from bisect import bisect_left, bisect_right, insort
+from collections.abc import Hashable, Iterable, Mapping
+from dataclasses import dataclass
+from heapq import heappush, heapreplace
+from itertools import accumulate, compress, groupby
+from operator import itemgetter
+from typing import NamedTuple
+
+DEFAULT_LEAD_DAYS = 274  # about nine months to run a procurement
+DEFAULT_WINDOW_DAYS = 365
+MAX_DISSATISFACTION = 4.0
+
+
+@dataclass(frozen=True, slots=True)
+class Ending:
+    """When one contract ends. `latest` is its end if every extension option is taken (the
+    same as `earliest` without options). `None` for a value or a rating means unknown, or not
+    visible to the person asking."""
+
+    key: int  # the contract's id
+    organisation: int
+    group: Hashable  # what must match: a service area id, or (area, product); the caller decides
+    supplier: int
+    earliest: datetime.date
+    latest: datetime.date
+    annual_value: float | None = None
+    dissatisfaction: float | None = None  # 0 (very satisfied) .. 4 (very dissatisfied)
+
+    def __post_init__(self):
+        if self.latest < self.earliest:
+            raise ValueError(f"contract {self.key}: latest end {self.latest} is before its earliest end {self.earliest}")
+        if self.annual_value is not None and self.annual_value < 0:
+            raise ValueError(f"contract {self.key}: annual value {self.annual_value} is negative")
+        if self.dissatisfaction is not None and not 0 <= self.dissatisfaction <= MAX_DISSATISFACTION:
+            raise ValueError(f"contract {self.key}: dissatisfaction {self.dissatisfaction} is outside 0..4")
+
+
+class Points(NamedTuple):
+    """The parts of an opportunity's score; `total` is their sum."""
+
+    organisations: float
+    value: float
+    dissatisfaction: float
+    same_supplier: float
+    urgency: float
+
+    @property
+    def total(self) -> float:
+        return self.organisations + self.value + self.dissatisfaction + self.same_supplier + self.urgency
+
+
+class Reason(NamedTuple):
+    label: str
+    points: float
+    explanation: str
+
+
+@dataclass(frozen=True, slots=True)
+class Opportunity:
+    group: Hashable
+    start: datetime.date  # the earliest window start holding exactly these contracts
+    end: datetime.date  # start + window_days
+    last_start: datetime.date  # the latest such start: the first member's latest end
+    members: tuple[int, ...]  # contract keys, ascending
+    organisations: int
+    annual_value: float | None  # sum of the known values; None when none is known
+    values_known: int
+    dissatisfaction: float | None  # mean of the known ratings; None when none is known
+    dissatisfaction_known: int
+    same_supplier: int  # the supplier with the most member contracts (the lowest id on a tie)
+    same_supplier_share: float  # its contracts / all member contracts
+    act_by: datetime.date
+    months_left: int
+    score: float
+    points: Points
+    reasons: tuple[Reason, ...]
+
+
+def whole_months(start: datetime.date, end: datetime.date) -> int:
+    """Whole calendar months from `start` to `end` (0 when `end` is less than a month on)."""
+    return (end.year - start.year) * 12 + end.month - start.month - (end.day < start.day)
+
+
+def points_for(
+    *, organisations: int, annual_value: float | None, dissatisfaction: float | None, share: float, months_left: int
+) -> Points:
+    """The score's parts (see the module docstring). `find` computes the same inline."""
+    value = 0.0
+    if annual_value is not None and annual_value > 10_000:
+        value = min(30.0, 10 * math.log10(annual_value / 10_000))
+    return Points(
+        organisations=float(min(10 * (organisations - 1), 50)),
+        value=value,
+        dissatisfaction=0.0 if dissatisfaction is None else 5 * dissatisfaction,
+        same_supplier=15 * share,
+        urgency=10 * (1 - min(months_left, 24) / 24),
+    )
+
+
+_NEVER = datetime.date.max.toordinal() + 1  # a day after every real day
+
+
+def find(
+    entries: Iterable[Ending],
+    *,
+    today: datetime.date,
+    window_days: int = DEFAULT_WINDOW_DAYS,
+    lead_days: Mapping[Hashable, int] | None = None,
+    default_lead_days: int = DEFAULT_LEAD_DAYS,
+    limit: int | None = None,
+) -> list[Opportunity]:
+    """Every opportunity (or the best `limit`) among `entries`, best first."""
+    if window_days < 0:
+        raise ValueError("window_days must be 0 or more")
+    if limit is not None and limit < 1:
+        return []
+    lead_days = lead_days or {}
+    w = window_days
+    today_ord = today.toordinal()
+
+    # One pass over the entries in their own order, keeping the actionable ones in columns
+    # per group. Everything after reads one group's columns at a time and out of order, so
+    # what it reads is made here, small and side by side or shared: day ordinals (one object
+    # per distinct date), organisations and suppliers numbered 0.. (so their counts live in
+    # short lists), which figures are known as a code 0..3 (+1 value, +2 rating), and the
+    # figures and keys in arrays.
+    columns = {}
+    ordinal = _Numbering(datetime.date.toordinal)
+    organisation_index = _Numbering()
+    supplier_index = _Numbering()
+    for entry in entries:
+        group = entry.group
+        column = columns.get(group)
+        if column is None:
+            lead = lead_days.get(group, default_lead_days)
+            if lead < 0:
+                raise ValueError(f"lead time of group {group!r} is negative")
+            # The first window start, which is also the least actionable latest end.
+            first = today_ord + lead
+            column = columns[group] = (first, [], [], [], [], [], array("d"), array("d"), array("q"))
+        first, earliest, latest, organisations, suppliers, codes, values, ratings, keys = column
+        last = ordinal[entry.latest]
+        if last < first:  # too late to procure before it must end
+            continue
+        latest.append(last)
+        earliest.append(ordinal[entry.earliest])
+        organisations.append(organisation_index[entry.organisation])
+        suppliers.append(supplier_index[entry.supplier])
+        value = entry.annual_value
+        rating = entry.dissatisfaction
+        if value is None:
+            values.append(0.0)
+            code = 0
+        else:
+            values.append(value)
+            code = 1
+        if rating is None:
+            ratings.append(0.0)
+        else:
+            ratings.append(rating)
+            code += 2
+        codes.append(code)
+        keys.append(entry.key)
+    supplier_names = list(supplier_index)
+
+    ranked = sorted(columns, key=repr)
+    swept = {}  # group rank -> what materialising its opportunities needs
+    chosen = []  # (score, organisations, -start, -rank, last_start, arrived): a min-heap with `limit`
+    floor = -1.0  # the worst score kept, once the heap is full
+    urgency_of = {}  # act_by (ordinal) -> urgency points
+    log10 = math.log10
+    for rank, group in enumerate(ranked):
+        first, earliest, latest, organisations, suppliers, codes, values, ratings, keys = columns[group]
+        lead = first - today_ord
+        count = len(latest)
+        if not count:
+            continue
+        # Sorted by `earliest`, which orders arrival days max(earliest - w, first) too; and on
+        # a departure day `day >= first`, an entry has arrived exactly when earliest <= day + w.
+        by_arrival = sorted(range(count), key=earliest.__getitem__)
+        by_departure = sorted(range(count), key=latest.__getitem__)
+        ends = list(map(earliest.__getitem__, by_arrival))
+        departure_days = list(map(latest.__getitem__, by_departure))
+        swept[rank] = (by_arrival, by_departure, departure_days)
+        # Value v and rating r as one complex number v + rj, so that one running sum over the
+        # first k arrivals (and one over the first k departures) carries both: the set's sums
+        # are their differences, and cost nothing per entry in the loop below.
+        figures = list(map(complex, values, ratings))
+        arrived_sums = list(accumulate(map(figures.__getitem__, by_arrival), initial=0j))
+        departed_sums = list(accumulate(map(figures.__getitem__, by_departure), initial=0j))
+
+        organisation_count = [0] * len(organisation_index)
+        supplier_count = [0] * len(supplier_names)
+        holding = [0] * (count + 2)  # holding[c]: how many suppliers have exactly c entries in the set
+        distinct = top = rated = 0
+        arrived = departed = 0
+        next_arrival = ends[0] - w
+        while departed < count:
+            day = departure_days[departed]
+            leaving = bisect_right(departure_days, day, departed)
+            if next_arrival <= day:
+                # Arrivals up to and including this day join before anything departs: an
+                # entry whose latest end is this day still fits a window starting on it.
+                up_to = bisect_right(ends, day + w, arrived)
+                for i in by_arrival[arrived:up_to]:
+                    rated += codes[i] >> 1
+                    organisation = organisations[i]
+                    held = organisation_count[organisation]
+                    if not held:
+                        distinct += 1
+                    organisation_count[organisation] = held + 1
+                    supplier = suppliers[i]
+                    held = supplier_count[supplier]
+                    holding[held] -= 1
+                    held += 1
+                    holding[held] += 1
+                    supplier_count[supplier] = held
+                    if held > top:
+                        top = held
+                arrived = up_to
+                start = ends[up_to - 1] - w
+                next_arrival = ends[up_to] - w if up_to < count else _NEVER
+                # Something arrived since the last departure day, so this set is maximal.
+                if distinct > 1:
+                    act_by = day - lead
+                    urgency = urgency_of.get(act_by)
+                    if urgency is None:
+                        months = whole_months(today, datetime.date.fromordinal(act_by))
+                        urgency = urgency_of[act_by] = 10 * (1 - min(months, 24) / 24)
+                    # The parts of points_for, added in the same order as Points.total. With
+                    # no value known the value sum is 0, worth no points either way.
+                    score = 50.0 if distinct > 5 else 10.0 * (distinct - 1)
+                    sums = arrived_sums[arrived] - departed_sums[departed]
+                    if sums.real > 10_000:
+                        points = 10 * log10(sums.real / 10_000)
+                        score += points if points < 30.0 else 30.0
+                    if rated:
+                        score += 5 * (sums.imag / rated)
+                    score += 15 * (top / (arrived - departed))
+                    score += urgency
+                    if start < first:
+                        start = first
+                    if limit is None:
+                        chosen.append((score, distinct, -start, -rank, day, arrived))
+                    elif score >= floor:
+                        item = (score, distinct, -start, -rank, day, arrived)
+                        if len(chosen) < limit:
+                            heappush(chosen, item)
+                            if len(chosen) == limit:
+                                floor = chosen[0][0]
+                        elif item > chosen[0]:
+                            heapreplace(chosen, item)
+                            floor = chosen[0][0]
+            for i in by_departure[departed:leaving]:
+                rated -= codes[i] >> 1
+                organisation = organisations[i]
+                held = organisation_count[organisation] - 1
+                organisation_count[organisation] = held
+                if not held:
+                    distinct -= 1
+                supplier = suppliers[i]
+                held = supplier_count[supplier]
+                holding[held] -= 1
+                if held == top and not holding[held]:
+                    top = held - 1
+                held -= 1
+                holding[held] += 1
+                supplier_count[supplier] = held
+            departed = leaving
+
+    # Materialise the opportunities kept, group by group in day order: the next one's members
+    # are the last one's, plus what arrived and less what departed in between.
+    found = []
+    chosen.sort(key=_GROUP_AND_DAY)
+    for negative_rank, candidates in groupby(chosen, key=_GROUP):
+        rank = -negative_rank
+        group = ranked[rank]
+        first, _, _, organisations, suppliers, codes, values, ratings, keys = columns[group]
+        by_arrival, by_departure, departure_days = swept[rank]
+        lead = first - today_ord
+        present = set()
+        ordered = []  # the keys of the present entries, ascending
+        organisation_count = [0] * len(organisation_index)
+        supplier_count = [0] * len(supplier_names)
+        distinct = valued = rated = 0
+        arrived = departed = 0
+        for _, _, negative_start, _, day, arrived_to in candidates:
+            departed_to = bisect_left(departure_days, day)
+            joining = by_arrival[arrived:arrived_to]
+            leaving = by_departure[departed:departed_to]
+            arrived, departed = arrived_to, departed_to
+            for i in joining:
+                code = codes[i]
+                valued += code & 1
+                rated += code >> 1
+                organisation = organisations[i]
+                if not organisation_count[organisation]:
+                    distinct += 1
+                organisation_count[organisation] += 1
+                supplier_count[suppliers[i]] += 1
+            for i in leaving:
+                code = codes[i]
+                valued -= code & 1
+                rated -= code >> 1
+                organisation = organisations[i]
+                organisation_count[organisation] -= 1
+                if not organisation_count[organisation]:
+                    distinct -= 1
+                supplier_count[suppliers[i]] -= 1
+            present.update(joining)
+            present.difference_update(leaving)
+            if 8 * (len(joining) + len(leaving)) > len(ordered):  # sorting afresh is cheaper
+                ordered = sorted(map(keys.__getitem__, present))
+            else:
+                for i in joining:
+                    insort(ordered, keys[i])
+                for i in leaving:
+                    del ordered[bisect_left(ordered, keys[i])]
+            best = max(supplier_count)
+            opportunity = _opportunity(
+                group=group,
+                start=-negative_start,
+                last_start=day,
+                members=tuple(ordered),
+                organisations=distinct,
+                # Unknown figures are held as 0.0, which leaves the exact sums unchanged.
+                annual_value=math.fsum(map(values.__getitem__, present)) if valued else None,
+                values_known=valued,
+                dissatisfaction=math.fsum(map(ratings.__getitem__, present)) / rated if rated else None,
+                dissatisfaction_known=rated,
+                same_supplier=min(compress(supplier_names, map(best.__eq__, supplier_count))),
+                same_supplier_count=best,
+                lead=lead,
+                today=today,
+                window_days=w,
+            )
+            found.append(((-opportunity.score, -distinct, opportunity.start, rank), opportunity))
+    found.sort(key=_SORT_KEY)
+    return [opportunity for _, opportunity in found]
+
+
+_GROUP = itemgetter(3)
+_SORT_KEY = itemgetter(0)
+
+
+def _GROUP_AND_DAY(candidate):
+    return -candidate[3], candidate[4]
+
+
+class _Numbering(dict):
+    """Numbers each new key 0, 1, ... (or maps it through `compute`) the first time it is
+    looked up, and answers the same shared object every time after."""
+
+    def __init__(self, compute=None):
+        super().__init__()
+        self.compute = compute
+
+    def __missing__(self, key):
+        value = self[key] = len(self) if self.compute is None else self.compute(key)
+        return value
+
+
+def _opportunity(
+    *, group, start, last_start, members, organisations, annual_value, values_known, dissatisfaction,
+    dissatisfaction_known, same_supplier, same_supplier_count, lead, today, window_days,
+) -> Opportunity:
+    """An opportunity from its figures, with its score and reasons; days as ordinals."""
+    size = len(members)
+    act_by = datetime.date.fromordinal(last_start - lead)
+    months_left = whole_months(today, act_by)
+    share = same_supplier_count / size
+    points = points_for(
+        organisations=organisations,
+        annual_value=annual_value,
+        dissatisfaction=dissatisfaction,
+        share=share,
+        months_left=months_left,
+    )
+    months = f"{months_left} month{'' if months_left == 1 else 's'}"
+    reasons = (
+        Reason(
+            "Organisations",
+            points.organisations,
+            f"{organisations} organisations have contracts that can end within the same {window_days} days",
+        ),
+        Reason(
+            "Value",
+            points.value,
+            f"Combined annual value {annual_value:,.0f} ({values_known} of {size} contracts with a known value)"
+            if values_known
+            else f"None of the {size} contracts has a known annual value",
+        ),
+        Reason(
+            "Dissatisfaction",
+            points.dissatisfaction,
+            f"Mean dissatisfaction {dissatisfaction:.1f} of 4 ({dissatisfaction_known} of {size} contracts rated)"
+            if dissatisfaction_known
+            else f"None of the {size} contracts is rated",
+        ),
+        Reason(
+            "Same supplier", points.same_supplier, f"{same_supplier_count} of {size} contracts are with the same supplier"
+        ),
+        Reason("Urgency", points.urgency, f"Procurement must start by {act_by:%-d %B %Y}, {months} from today"),
+    )
+    return Opportunity(
+        group=group,
+        start=datetime.date.fromordinal(start),
+        end=datetime.date.fromordinal(start + window_days),
+        last_start=datetime.date.fromordinal(last_start),
+        members=members,
+        organisations=organisations,
+        annual_value=annual_value,
+        values_known=values_known,
+        dissatisfaction=dissatisfaction,
+        dissatisfaction_known=dissatisfaction_known,
+        same_supplier=same_supplier,
+        same_supplier_share=share,
+        act_by=act_by,
+        months_left=months_left,
+        score=points.total,
+        points=points,
+        reasons=reasons,
+    )

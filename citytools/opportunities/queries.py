@@ -1,0 +1,159 @@
+"""Reads: contracts as the finder sees them, and the opportunities one person may see.
+
+Every figure starts from the Viewer: a contract the person may not see is not an ending; a
+value they may not see is unknown (None), and so is a satisfaction score they may not see.
+So two people can be shown different opportunities, each true to what they may know.
+"""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Case, F, When
+
+from citytools.contracts.models import Contract
+from citytools.directory.models import NetworkMembership, Organisation, Supplier
+from citytools.inventory.models import Product, ServiceArea, System
+from citytools.market.queries import today as local_today
+from citytools.market.queries import values_visible
+from citytools.opportunities import finder
+
+DAYS_PER_MONTH = 30.44
+WINDOW_MONTHS = (6, 12, 18, 24)
+
+
+def lead_days(areas) -> dict[int, int]:
+    return {area.pk: round(area.procurement_lead_months * DAYS_PER_MONTH) for area in areas}
+
+
+def endings(
+    viewer, *, area: ServiceArea | None = None, product: Product | None = None, supplier: Supplier | None = None,
+    network=None, organisation: Organisation | None = None,
+) -> list[finder.Ending]:
+    """Every current contract this person may see, once per service area of its systems."""
+    contracts = Contract.objects.visible_to(viewer).filter(retired_at__isnull=True)
+    if network is not None:
+        contracts = contracts.filter(organisation__in=NetworkMembership.objects.filter(network=network).values("organisation"))
+    if supplier is not None:
+        contracts = contracts.filter(supplier=supplier)
+    if organisation is not None:
+        contracts = contracts.filter(organisation=organisation)
+    systems = System.objects.visible_to(viewer)
+    if product is not None:
+        systems = systems.filter(product=product)
+    facts = {
+        pk: (organisation, supplier_id, end, extension, value)
+        for pk, organisation, supplier_id, end, extension, value in contracts.annotate(
+            shown=Case(When(values_visible(viewer), then=F("annual_value")))
+        ).values_list("pk", "organisation_id", "supplier_id", "end_date", "extension_end_date", "shown")
+    }
+    # Joined in Python from three plain reads: one query with every join and filter took
+    # SQLite ten times as long.
+    visible_systems = set(systems.values_list("pk", flat=True))
+    areas_of: dict[int, list[int]] = defaultdict(list)
+    for system, service_area in System.service_areas.through.objects.values_list("system_id", "servicearea_id"):
+        areas_of[system].append(service_area)
+    by_contract_area: dict[tuple[int, int], set[int]] = defaultdict(set)
+    for contract, system in Contract.systems.through.objects.filter(contract_id__in=list(facts)).values_list(
+        "contract_id", "system_id"
+    ):
+        if system in visible_systems:
+            for service_area in areas_of.get(system, ()):
+                by_contract_area[(contract, service_area)].add(system)
+    dissatisfaction = _dissatisfaction(viewer, {s for systems in by_contract_area.values() for s in systems})
+    wanted = None
+    if area is not None:
+        wanted = {area.pk} if not area.is_group else set(area.children.values_list("pk", flat=True))
+    result = []
+    for (contract, service_area), system_ids in by_contract_area.items():
+        if wanted is not None and service_area not in wanted:
+            continue
+        organisation_id, supplier_id, end, extension, value = facts[contract]
+        scores = [dissatisfaction[s] for s in system_ids if s in dissatisfaction]
+        result.append(
+            finder.Ending(
+                key=contract, organisation=organisation_id, group=service_area, supplier=supplier_id,
+                earliest=end, latest=max(extension or end, end),
+                annual_value=float(value) if value is not None else None,
+                dissatisfaction=sum(scores) / len(scores) if scores else None,
+            )
+        )
+    return result
+
+
+def _dissatisfaction(viewer, systems: set[int]) -> dict[int, float]:
+    """0 (very satisfied) to 4 (very dissatisfied) for each rated system whose score this
+    person may count."""
+    from citytools.satisfaction.queries import visible_ratings
+
+    return {
+        system: 5 - overall
+        for system, overall in visible_ratings(viewer).filter(system_id__in=systems).values_list("system_id", "overall")
+    }
+
+
+@dataclass
+class Member:
+    contract: Contract
+    satisfaction_known: bool
+
+
+@dataclass
+class Found:
+    """One opportunity with the records behind it, for a page or the API."""
+
+    opportunity: finder.Opportunity
+    area: ServiceArea
+    members: list[Contract]
+    organisations: list[Organisation]
+
+    @property
+    def index_key(self) -> str:
+        o = self.opportunity
+        return f"{o.group}-{o.start.isoformat()}"
+
+
+# Windows sliding along one service area's end dates make many maximal groups that share most
+# of their contracts. A list shows the best of them and leaves out any that shares more than
+# this share of its contracts with a better one in the same area.
+OVERLAP = 0.5
+OVERLAP_HEADROOM = 4
+
+
+def distinct_enough(found: list[finder.Opportunity]) -> list[finder.Opportunity]:
+    kept: list[finder.Opportunity] = []
+    for opportunity in found:
+        members = set(opportunity.members)
+        if any(
+            k.group == opportunity.group and len(members & set(k.members)) > OVERLAP * len(members) for k in kept
+        ):
+            continue
+        kept.append(opportunity)
+    return kept
+
+
+def find_opportunities(
+    viewer, *, area=None, product=None, supplier=None, network=None, organisation=None, window_months: int = 12,
+    today: datetime.date | None = None, limit: int = 50,
+) -> list[Found]:
+    """The best opportunities this person may see, ranked by the finder's score."""
+    today = today or local_today()
+    entries = endings(viewer, area=area, product=product, supplier=supplier, network=network)
+    areas = ServiceArea.objects.in_bulk({e.group for e in entries})
+    found = finder.find(
+        entries, today=today, window_days=round(window_months * DAYS_PER_MONTH), lead_days=lead_days(areas.values()),
+        limit=None if organisation is not None else limit * OVERLAP_HEADROOM,
+    )
+    if organisation is not None:
+        mine = {e.key for e in entries if e.organisation == organisation.pk}
+        found = [o for o in found if mine & set(o.members)]
+    found = distinct_enough(found)[:limit]
+    keys = {key for o in found for key in o.members}
+    contracts = Contract.objects.filter(pk__in=keys).select_related("organisation", "supplier")
+    loaded = {c.pk: c for c in viewer.redact_contracts(list(contracts))}
+    result = []
+    for opportunity in found:
+        members = sorted((loaded[k] for k in opportunity.members if k in loaded), key=lambda c: (c.end_date, c.organisation.name))
+        organisations = sorted({c.organisation for c in members}, key=lambda o: o.name)
+        result.append(Found(opportunity, areas[opportunity.group], members, organisations))
+    return result

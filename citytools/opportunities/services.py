@@ -1,0 +1,220 @@
+"""The only code that writes joint procurement initiatives. Pages, the API and commands call
+these with the acting person and their Viewer; a DomainError names the field at fault and
+nothing is written. Changes to an initiative's plan or outcome name the version they were
+based on (a stale one is refused)."""
+
+import datetime
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from citytools.contracts.models import Contract
+from citytools.core import history
+from citytools.core.errors import Conflict, DomainError, Forbidden, NotFound
+from citytools.directory.models import Organisation
+from citytools.inventory.models import ServiceArea
+from citytools.opportunities import rules
+from citytools.opportunities.models import Answer, Initiative, InitiativeStatus, Invitation, Note
+
+MAX_TEXT = 10000
+
+
+def _networks(viewer, organisations) -> frozenset[int]:
+    return frozenset().union(*(viewer.networks_of(o) for o in organisations)) if organisations else frozenset()
+
+
+def invited_organisations(initiative: Initiative) -> set[int]:
+    return set(initiative.invitations.values_list("organisation_id", flat=True))
+
+
+def visible_initiatives(viewer):
+    """Initiatives this person may see."""
+    grants = viewer.grants
+    initiatives = Initiative.objects.select_related("service_area", "lead")
+    if grants.is_admin:
+        return initiatives
+    reach = set(grants.staff_organisations) | viewer.coordinated_organisations()
+    return initiatives.filter(invitations__organisation__in=reach).distinct()
+
+
+def readable_initiative(viewer, pk) -> Initiative:
+    found = visible_initiatives(viewer).filter(pk=pk).first() if str(pk).isdigit() else None
+    if found is None:
+        raise NotFound("No such initiative.")
+    return found
+
+
+def require_run(initiative: Initiative, viewer) -> None:
+    if not rules.can_run(viewer.grants, lead=initiative.lead_id, networks=_networks(viewer, invited_organisations(initiative))):
+        raise Forbidden("Only the lead organisation's staff and the network's coordinators run this initiative.")
+
+
+def start_initiative(
+    *, actor, viewer, area: ServiceArea, contracts, window_start: datetime.date, window_end: datetime.date,
+    title: str = "", product=None, supplier=None, now=None,
+) -> Initiative:
+    """Turn an opportunity (its contracts in one service area) into an initiative, inviting
+    every organisation whose contract is in it; the starter's organisation leads."""
+    ids = {int(c.pk if isinstance(c, Contract) else c) for c in contracts}
+    found = list(Contract.objects.visible_to(viewer).filter(pk__in=ids).select_related("organisation"))
+    if len(found) != len(ids):
+        raise DomainError("Some of these contracts do not exist or are not yours to see.", field="contracts")
+    organisations = {c.organisation_id for c in found}
+    if not rules.can_start(viewer.grants, organisations=organisations, networks=_networks(viewer, organisations)):
+        raise Forbidden("Only staff of the organisations in the opportunity, and their coordinators, start an initiative.")
+    if len(organisations) < rules.MINIMUM_ORGANISATIONS:
+        raise DomainError("A joint procurement needs at least two organisations.", field="contracts", code="too_few")
+    if window_end < window_start:
+        raise DomainError("The window must end after it starts.", field="window_end")
+    title = (title or "").strip() or f"Joint procurement: {area.name}, {window_start:%B %Y} to {window_end:%B %Y}"
+    if len(title) > 200:
+        raise DomainError("Keep the title to 200 characters.", field="title")
+    mine = [o for o in organisations if o in viewer.grants.staff_organisations]
+    lead_id = min(mine) if mine else min(organisations, key=lambda o: (min(c.end_date for c in found if c.organisation_id == o), o))
+    now = now or timezone.now()
+    with transaction.atomic():
+        initiative = Initiative.objects.create(
+            title=title, service_area=area, product=product, supplier=supplier, lead_id=lead_id,
+            window_start=window_start, window_end=window_end, created_by=actor,
+        )
+        initiative.contracts.set(found)
+        Invitation.objects.bulk_create(
+            Invitation(
+                initiative=initiative, organisation_id=o,
+                answer=Answer.INTERESTED if o == lead_id and mine else Answer.PENDING,
+                answered_by=actor if o == lead_id and mine else None, answered_at=now if o == lead_id and mine else None,
+            )
+            for o in sorted(organisations)
+        )
+    return initiative
+
+
+def invite(initiative: Initiative, *, actor, viewer, organisation: Organisation) -> Invitation:
+    require_run(initiative, viewer)
+    if Invitation.objects.filter(initiative=initiative, organisation=organisation).exists():
+        raise DomainError(f"{organisation} is already invited.", field="organisation", code="already_invited")
+    return Invitation.objects.create(initiative=initiative, organisation=organisation)
+
+
+def answer(initiative: Initiative, *, actor, viewer, organisation: Organisation, answer: str, note: str = "", now=None) -> Invitation:
+    """An invited organisation's answer: interested, not now or declined."""
+    if not rules.can_answer(viewer.grants, organisation=organisation.pk):
+        raise Forbidden("Only an organisation's own staff answer for it.")
+    invitation = Invitation.objects.filter(initiative=initiative, organisation=organisation).first()
+    if invitation is None:
+        raise NotFound(f"{organisation} is not invited to this initiative.")
+    if answer not in (Answer.INTERESTED, Answer.NOT_NOW, Answer.DECLINED):
+        raise DomainError("Choose interested, not now or declined.", field="answer")
+    note = (note or "").strip()
+    if len(note) > MAX_TEXT:
+        raise DomainError("Keep the note shorter.", field="note")
+    invitation.answer, invitation.note = answer, note
+    invitation.answered_by, invitation.answered_at = actor, now or timezone.now()
+    invitation.save(update_fields=["answer", "note", "answered_by", "answered_at", "updated_at"])
+    return invitation
+
+
+def add_note(initiative: Initiative, *, actor, viewer, body: str) -> Note:
+    if not rules.can_see(viewer.grants, invited=invited_organisations(initiative), networks=_networks(viewer, invited_organisations(initiative))):
+        raise Forbidden("Only those taking part add notes.")
+    body = (body or "").strip()
+    if not body:
+        raise DomainError("Write the note.", field="body")
+    if len(body) > MAX_TEXT:
+        raise DomainError("Keep the note shorter.", field="body")
+    return Note.objects.create(initiative=initiative, author=actor, body=body)
+
+
+def _version(value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise DomainError("The version must be a whole number.", field="version") from None
+
+
+def update_plan(initiative: Initiative, *, actor, viewer, version, decision_date=None, target_date=None) -> Initiative:
+    require_run(initiative, viewer)
+    for name, value in (("decision_date", decision_date), ("target_date", target_date)):
+        if value is not None and not isinstance(value, datetime.date):
+            raise DomainError("Enter a real date.", field=name)
+    if decision_date and target_date and target_date < decision_date:
+        raise DomainError("The target date must come after the decision.", field="target_date")
+    return history_free_edit(initiative, version, decision_date=decision_date, target_date=target_date)
+
+
+def record_outcome(
+    initiative: Initiative, *, actor, viewer, version, status: str, outcome: str = "", savings=None,
+    savings_currency: str = "GBP", evidence: str = "",
+) -> Initiative:
+    """What came of it: procured jointly (with reported savings and evidence), or not pursued."""
+    require_run(initiative, viewer)
+    if status not in InitiativeStatus.values:
+        raise DomainError("Choose a status from the list.", field="status")
+    if savings in ("", None):
+        savings = None
+    else:
+        try:
+            savings = Decimal(str(savings))
+        except InvalidOperation:
+            raise DomainError("Enter the savings as a number, like 120000.", field="savings") from None
+        if not savings.is_finite() or savings < 0 or savings >= Decimal("1e12"):
+            raise DomainError("Enter savings of 0 or more.", field="savings")
+    currency = (savings_currency or "").strip().upper()
+    if len(currency) != 3 or not currency.isalpha():
+        raise DomainError("Give the currency as a three-letter code, like GBP.", field="savings_currency")
+    if status == InitiativeStatus.PROCURED and not (outcome or "").strip():
+        raise DomainError("Say what was procured jointly.", field="outcome")
+    if savings is not None and not (evidence or "").strip():
+        raise DomainError("Say where the savings can be checked.", field="evidence")
+    return history_free_edit(
+        initiative, version, status=status, outcome=(outcome or "").strip()[:MAX_TEXT], savings=savings,
+        savings_currency=currency, evidence=(evidence or "").strip()[:MAX_TEXT],
+    )
+
+
+def history_free_edit(initiative: Initiative, version, **fields) -> Initiative:
+    """A conditional update on the version: of two people who opened the same version, only
+    the first to save wins."""
+    version = _version(version)
+    claimed = Initiative.objects.filter(pk=initiative.pk, version=version).update(
+        **fields, version=F("version") + 1, updated_at=timezone.now()
+    )
+    if not claimed:
+        raise Conflict(history.STALE_MESSAGE, code="stale_version")
+    return Initiative.objects.select_related("service_area", "lead").get(pk=initiative.pk)
+
+
+def launch_challenge(initiative: Initiative, *, actor, viewer, now=None):
+    """Open a draft joint Invitation to Partner owned by the interested organisations this
+    person may open a challenge for."""
+    from citytools.partnering.services import authoring
+
+    require_run(initiative, viewer)
+    if initiative.challenge_id:
+        raise DomainError("This initiative has already launched an Invitation to Partner.", code="already_launched")
+    interested = Organisation.objects.filter(
+        pk__in=initiative.invitations.filter(answer=Answer.INTERESTED).values("organisation")
+    ).order_by("name")
+    if not interested:
+        raise DomainError(
+            "No organisation has said it is interested yet: record their answers first.", code="nobody_interested"
+        )
+    owners = [o for o in interested if authoring.may_create_for(viewer, o)]
+    if not owners:
+        raise Forbidden("Only editors or coordinators of the interested organisations open an Invitation to Partner.")
+    lead = next((o for o in owners if o.pk == initiative.lead_id), owners[0])
+    with transaction.atomic():
+        challenge = authoring.create_challenge(
+            actor=actor, viewer=viewer, owners=[lead, *[o for o in owners if o != lead]], lead=lead, now=now,
+            title=initiative.title[:200],
+            background=(
+                f"Contracts for {initiative.service_area.name} at {', '.join(o.name for o in interested)} end between "
+                f"{initiative.window_start:%B %Y} and {initiative.window_end:%B %Y}."
+            ),
+            affected=", ".join(o.name for o in interested),
+        )
+        Initiative.objects.filter(pk=initiative.pk).update(challenge=challenge)
+    initiative.challenge = challenge
+    return challenge
