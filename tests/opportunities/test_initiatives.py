@@ -188,3 +188,18 @@ def test_the_api_runs_an_initiative(world):
     outsider = Client()
     outsider.force_login(world.user("other_editor"))
     assert outsider.get(reverse("api:initiative", args=[pk])).status_code == 404
+
+
+def test_the_lead_time_is_set_per_area_and_moves_the_act_by_date(world, capsys):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    before = queries.find_opportunities(Viewer.public(), today=TODAY)[0].opportunity.act_by
+    call_command("set_lead_time", "waste", "3")
+    world.area.refresh_from_db()
+    assert world.area.procurement_lead_months == 3
+    after = queries.find_opportunities(Viewer.public(), today=TODAY)[0].opportunity.act_by
+    assert after > before
+    for bad in (["waste", "0"], ["waste", "99"], ["nowhere", "6"]):
+        with pytest.raises(CommandError):
+            call_command("set_lead_time", *bad)
