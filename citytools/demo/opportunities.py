@@ -45,3 +45,19 @@ def build_initiatives(*, as_of: datetime.date) -> int:
         decision_date=best.opportunity.act_by, target_date=max(best.opportunity.start, best.opportunity.act_by),
     )
     return 1
+
+
+def subscribe_demo_member() -> None:
+    """The demo member (Camden) gets weekly alerts of its own contracts, housing contracts at
+    its peers and new opportunities, so `citytools send_digests` has someone to write to.
+    Left alone once it exists, so a person's own changes to it are kept."""
+    from citytools.accounts.models import User
+    from citytools.inventory.models import ServiceArea
+    from citytools.opportunities.alerts import save_subscription
+    from citytools.opportunities.models import Subscription
+
+    member = User.objects.filter(email="member@demo.citytools.invalid").first()
+    if member is None or Subscription.objects.filter(user=member).exists():
+        return
+    housing = ServiceArea.objects.filter(parent__slug="housing")
+    save_subscription(actor=member, viewer=Viewer.for_user(member), peer_areas=list(housing), horizon_days=365)

@@ -6,6 +6,7 @@ from django.db import connection
 from citytools.core.management.base import DomainCommand
 from citytools.demo.builder import build_demo
 from citytools.demo.catalogue import DEFAULT_SEED, NETWORK_NAME
+from citytools.demo.opportunities import subscribe_demo_member
 from citytools.demo.people import DEMO_PASSWORD, create_demo_people
 
 
@@ -51,6 +52,7 @@ class Command(DomainCommand):
             "Start at the overview page (/) or /organisations/."
         )
         accounts = create_demo_people()
+        subscribe_demo_member()
         self.stdout.write(f"\nDemo accounts, all with the password {DEMO_PASSWORD} (sign in at /accounts/login/):")
         for account in accounts:
             self.stdout.write(f"  {account.email:<34} {account.role}")
