@@ -1,12 +1,15 @@
-"""`make bench`: how long each page takes, on SQLite and (when it answers) PostgreSQL.
+"""`make bench`: how long the opportunity finder and each page take.
 
-    python -m tests.bench [--requests N] [--database sqlite|postgres]
+    python -m tests.bench [--requests N] [--database sqlite|postgres|both] [--finder-only]
 
-For each database it builds a fresh demo (`citytools migrate`, `citytools demo`), then asks
-every page from tests/pages.py N times through Django's test client after one warm-up, and
-prints the median and 95th-percentile time and the SQL queries per request against the
-target (100 ms; 2 s for a PDF, timed cold, at most 5 times). It always exits 0: it measures, it does not judge a build. Each database runs in its
-own process because settings, and so the database, are fixed when Django starts.
+First, in this process, the opportunity finder (citytools.opportunities.finder) on 1,000,000
+synthetic contracts against its target (2 s), and against the brute-force enumeration its
+tests check it with, on 2,000. Then, unless --finder-only, for each database it builds a fresh
+demo (`citytools migrate`, `citytools demo`), asks every page from tests/pages.py N times
+through Django's test client after one warm-up, and prints the median and 95th-percentile
+time and the SQL queries per request against the target (100 ms; 2 s for a PDF, timed cold,
+at most 5 times). It always exits 0: it measures, it does not judge a build. Each database
+runs in its own process because settings, and so the database, are fixed when Django starts.
 """
 
 import argparse
@@ -26,6 +29,11 @@ POSTGRES_SERVER = os.environ.get(
     "CITYTOOLS_TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres"
 )
 BENCH_DATABASE = "citytools_bench"
+
+FINDER_CONTRACTS = 1_000_000
+FINDER_TARGET_S = 2.0
+FINDER_RUNS = 3
+PEER_CONTRACTS = 2_000
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -109,6 +117,83 @@ def measure(requests: int) -> int:
     return 0
 
 
+def synthetic_endings(count: int, *, today, areas: int = 40, seed: int = 2024) -> list:
+    """`count` contract endings, the same every time: `areas` service areas, 400
+    organisations, 60 suppliers (a few of them large), end dates spread over six years from
+    `today`, a third with an extension option of 6, 12 or 24 months, a known annual value on
+    85% of them and a dissatisfaction rating on 70%."""
+    import datetime
+    import random
+
+    from citytools.opportunities.finder import Ending
+
+    rng = random.Random(seed)
+    days = [today + datetime.timedelta(days=offset) for offset in range(6 * 365 + 2 * 365 + 1)]
+    suppliers = rng.choices(range(60), weights=[1 / (rank + 1) for rank in range(60)], k=count)
+    endings = []
+    for key in range(count):
+        first = rng.randrange(6 * 365)
+        extension = rng.choice((182, 365, 730)) if rng.random() < 1 / 3 else 0
+        endings.append(
+            Ending(
+                key=key,
+                organisation=rng.randrange(400),
+                group=rng.randrange(areas),
+                supplier=suppliers[key],
+                earliest=days[first],
+                latest=days[first + extension],
+                annual_value=round(rng.lognormvariate(11.5, 1.0), 2) if rng.random() < 0.85 else None,
+                dissatisfaction=rng.randrange(9) / 2 if rng.random() < 0.7 else None,
+            )
+        )
+    return endings
+
+
+def bench_finder() -> None:
+    """The finder on FINDER_CONTRACTS synthetic contracts, timed FINDER_RUNS times (the
+    generation is not timed), and the brute force its tests compare it with, on fewer."""
+    import datetime
+
+    from citytools.opportunities.finder import find
+    from tests.opportunities.test_finder import brute_force
+
+    today = datetime.date(2026, 11, 1)
+    print(
+        f"\nOpportunity finder: find(..., limit=100) on {FINDER_CONTRACTS:,} synthetic contracts (40 service areas, "
+        f"400 organisations, 60 suppliers); pure Python on one core (it is single-threaded); target <= {FINDER_TARGET_S:.0f} s"
+    )
+    endings = synthetic_endings(FINDER_CONTRACTS, today=today)
+    walls, cpus = [], []
+    for _ in range(FINDER_RUNS):
+        wall, cpu = time.perf_counter(), time.process_time()
+        found = find(endings, today=today, limit=100)
+        walls.append(time.perf_counter() - wall)
+        cpus.append(time.process_time() - cpu)
+    del endings
+    median = statistics.median(walls)
+    verdict = "PASS" if median <= FINDER_TARGET_S else "FAIL"
+    print(
+        f"finder on {FINDER_CONTRACTS:,}: median {median:.2f} s of {FINDER_RUNS} runs (best {min(walls):.2f} s, "
+        f"CPU {statistics.median(cpus):.2f} s); best score {found[0].score:.1f}, {len(found[0].members):,} contracts  "
+        f"{verdict}"
+    )
+
+    # One service area, so that the enumeration's cost (candidate days times contracts) shows.
+    peers = synthetic_endings(PEER_CONTRACTS, today=today, areas=1)
+    wall = time.perf_counter()
+    expected = brute_force(peers, today=today)
+    peer = time.perf_counter() - wall
+    wall = time.perf_counter()
+    found = find(peers, today=today)
+    mine = time.perf_counter() - wall
+    same = {(o.group, o.members) for o in found} == {(o["group"], o["members"]) for o in expected}
+    print(
+        f"peer, brute force (tests/opportunities/test_finder.py) on {PEER_CONTRACTS:,} in one service area: "
+        f"{peer:.2f} s; finder on the same: {mine * 1000:.0f} ms ({peer / mine:,.0f}x faster); "
+        f"{'the same' if same else 'DIFFERENT'} {len(found)} opportunities, every one listed"
+    )
+
+
 def child_environment(data_dir: str, database_url: str | None) -> dict[str, str]:
     env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
     env.update(
@@ -161,11 +246,15 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m tests.bench", description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=30, help="requests per page after warm-up (30)")
     parser.add_argument("--database", choices=["sqlite", "postgres", "both"], default="both")
+    parser.add_argument("--finder-only", action="store_true", help="measure the opportunity finder only")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
         return measure(args.requests)
-    print(f"City Tools page benchmark on {os.cpu_count()} CPU core(s), Python {sys.version.split()[0]}")
+    print(f"City Tools benchmark on {os.cpu_count()} CPU core(s), Python {sys.version.split()[0]}")
+    bench_finder()
+    if args.finder_only:
+        return 0
     if args.database in {"sqlite", "both"}:
         run_child(args.requests, None)
     if args.database in {"postgres", "both"}:

@@ -48,18 +48,21 @@ least one entry arrived since the previous departure day (at a day after it). Wh
 The windows holding exactly `D` start anywhere from `max a_i` (the last arrival, reported as
 `start`) to `min b_i` (the departure day, reported as `last_start`).
 
-Groups are swept one after the other on one time axis (each in its own block of days), and
-every entry is bucketed by its arrival day and its departure day instead of being sorted
-(days are integers), so the whole run is O(n) plus sorting the distinct (group, day) pairs,
-O(n log n). The aggregates are kept up to date as entries arrive and depart, so each
-candidate set is scored in O(1): distinct organisations through a count per organisation;
-the sums and counts of known annual values and known dissatisfaction; the largest number of
-entries on one supplier through a frequency-of-frequencies table (how many suppliers hold
-exactly `c` entries), which says when the largest count drops. No window's members are
-listed during the sweep. Only the opportunities returned are materialised: their members
-are read back from the entries in arrival order (entries arriving more than the longest
-`latest - a_i` before `last_start` have all departed by then, so only a short slice is
-scanned), and their sums are recomputed exactly from the members with `math.fsum`.
+Each group is swept on its own: its actionable entries sorted once by `earliest` (which
+orders arrival days too) and once by `latest`, then walked departure day by departure day,
+so the whole run is O(n log n). The aggregates are kept up to date as entries arrive and
+depart, so each maximal set is scored in O(1) without listing its members: distinct
+organisations through a count per organisation; running sums of the known annual values and
+dissatisfaction ratings and a count of the ratings; the largest number of entries on one
+supplier through a frequency-of-frequencies table (how many suppliers hold exactly `c`
+entries), which says when the largest count drops. With `limit` the best are kept in a heap
+of that size as the sweep finds them.
+
+Only the opportunities returned are materialised, group by group in day order: each one's
+members are the previous one's plus what arrived and less what departed in between, kept as
+a sorted list of keys. Their figures are recomputed exactly from the members (`math.fsum`),
+so the reported sums do not carry the running sums' rounding; the ranking inside the sweep
+can differ from the reported scores by that rounding only.
 
 Reported figures
 ----------------
@@ -82,9 +85,7 @@ Simple on purpose, each part reported as a `Reason` with its points and a senten
   two years or more.
 
 `find` returns opportunities by score, highest first; ties go to more organisations, then the
-earlier `start`, then the group's `repr`. With `limit` the best are kept in a heap as the sweep
-finds them and only those are materialised. The ranking during the sweep uses running float
-sums, which can differ from the exact sums reported by rounding only.
+earlier `start`, then the group's `repr`.
 """
 
 import datetime
@@ -94,7 +95,7 @@ from bisect import bisect_left, bisect_right, insort
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from heapq import heappush, heapreplace
-from itertools import accumulate, compress, groupby
+from itertools import groupby
 from operator import itemgetter
 from typing import NamedTuple
 
@@ -109,7 +110,7 @@ class Ending:
     same as `earliest` without options). `None` for a value or a rating means unknown, or not
     visible to the person asking."""
 
-    key: int  # the contract's id
+    key: int  # the contract's id, which fits in 64 bits as database ids do
     organisation: int
     group: Hashable  # what must match: a service area id, or (area, product); the caller decides
     supplier: int
@@ -119,6 +120,8 @@ class Ending:
     dissatisfaction: float | None = None  # 0 (very satisfied) .. 4 (very dissatisfied)
 
     def __post_init__(self):
+        if not -(2**63) <= self.key < 2**63:
+            raise ValueError(f"contract key {self.key} does not fit in 64 bits")
         if self.latest < self.earliest:
             raise ValueError(f"contract {self.key}: latest end {self.latest} is before its earliest end {self.earliest}")
         if self.annual_value is not None and self.annual_value < 0:
@@ -215,7 +218,7 @@ def find(
     # what it reads is made here, small and side by side or shared: day ordinals (one object
     # per distinct date), organisations and suppliers numbered 0.. (so their counts live in
     # short lists), which figures are known as a code 0..3 (+1 value, +2 rating), and the
-    # figures and keys in arrays.
+    # figures (unknown ones as 0.0) and keys in arrays.
     columns = {}
     ordinal = _Numbering(datetime.date.toordinal)
     organisation_index = _Numbering()
@@ -261,6 +264,10 @@ def find(
     floor = -1.0  # the worst score kept, once the heap is full
     urgency_of = {}  # act_by (ordinal) -> urgency points
     log10 = math.log10
+    # Counts per organisation and per supplier in the set: every entry of a group departs by
+    # the end of its sweep, so they are all 0 again for the next group.
+    organisation_count = [0] * len(organisation_index)
+    supplier_count = [0] * len(supplier_names)
     for rank, group in enumerate(ranked):
         first, earliest, latest, organisations, suppliers, codes, values, ratings, keys = columns[group]
         lead = first - today_ord
@@ -270,21 +277,16 @@ def find(
         # Sorted by `earliest`, which orders arrival days max(earliest - w, first) too; and on
         # a departure day `day >= first`, an entry has arrived exactly when earliest <= day + w.
         by_arrival = sorted(range(count), key=earliest.__getitem__)
-        by_departure = sorted(range(count), key=latest.__getitem__)
+        # From arrival order, which is already departure order for every entry without an
+        # extension option: the sort merges the runs instead of starting afresh.
+        by_departure = sorted(by_arrival, key=latest.__getitem__)
         ends = list(map(earliest.__getitem__, by_arrival))
         departure_days = list(map(latest.__getitem__, by_departure))
         swept[rank] = (by_arrival, by_departure, departure_days)
-        # Value v and rating r as one complex number v + rj, so that one running sum over the
-        # first k arrivals (and one over the first k departures) carries both: the set's sums
-        # are their differences, and cost nothing per entry in the loop below.
-        figures = list(map(complex, values, ratings))
-        arrived_sums = list(accumulate(map(figures.__getitem__, by_arrival), initial=0j))
-        departed_sums = list(accumulate(map(figures.__getitem__, by_departure), initial=0j))
 
-        organisation_count = [0] * len(organisation_index)
-        supplier_count = [0] * len(supplier_names)
         holding = [0] * (count + 2)  # holding[c]: how many suppliers have exactly c entries in the set
         distinct = top = rated = 0
+        value_sum = rating_sum = 0.0
         arrived = departed = 0
         next_arrival = ends[0] - w
         while departed < count:
@@ -295,6 +297,9 @@ def find(
                 # entry whose latest end is this day still fits a window starting on it.
                 up_to = bisect_right(ends, day + w, arrived)
                 for i in by_arrival[arrived:up_to]:
+                    # Unknown figures are held as 0.0 and add nothing.
+                    value_sum += values[i]
+                    rating_sum += ratings[i]
                     rated += codes[i] >> 1
                     organisation = organisations[i]
                     held = organisation_count[organisation]
@@ -322,12 +327,11 @@ def find(
                     # The parts of points_for, added in the same order as Points.total. With
                     # no value known the value sum is 0, worth no points either way.
                     score = 50.0 if distinct > 5 else 10.0 * (distinct - 1)
-                    sums = arrived_sums[arrived] - departed_sums[departed]
-                    if sums.real > 10_000:
-                        points = 10 * log10(sums.real / 10_000)
+                    if value_sum > 10_000:
+                        points = 10 * log10(value_sum / 10_000)
                         score += points if points < 30.0 else 30.0
                     if rated:
-                        score += 5 * (sums.imag / rated)
+                        score += 5 * (rating_sum / rated)
                     score += 15 * (top / (arrived - departed))
                     score += urgency
                     if start < first:
@@ -344,6 +348,8 @@ def find(
                             heapreplace(chosen, item)
                             floor = chosen[0][0]
             for i in by_departure[departed:leaving]:
+                value_sum -= values[i]
+                rating_sum -= ratings[i]
                 rated -= codes[i] >> 1
                 organisation = organisations[i]
                 held = organisation_count[organisation] - 1
@@ -363,7 +369,7 @@ def find(
     # Materialise the opportunities kept, group by group in day order: the next one's members
     # are the last one's, plus what arrived and less what departed in between.
     found = []
-    chosen.sort(key=_GROUP_AND_DAY)
+    chosen.sort(key=_group_and_day)
     for negative_rank, candidates in groupby(chosen, key=_GROUP):
         rank = -negative_rank
         group = ranked[rank]
@@ -372,9 +378,9 @@ def find(
         lead = first - today_ord
         present = set()
         ordered = []  # the keys of the present entries, ascending
-        organisation_count = [0] * len(organisation_index)
-        supplier_count = [0] * len(supplier_names)
-        distinct = valued = rated = 0
+        organisations_present = {}  # organisation -> entries present
+        suppliers_present = {}  # supplier -> entries present
+        valued = rated = 0
         arrived = departed = 0
         for _, _, negative_start, _, day, arrived_to in candidates:
             departed_to = bisect_left(departure_days, day)
@@ -386,19 +392,23 @@ def find(
                 valued += code & 1
                 rated += code >> 1
                 organisation = organisations[i]
-                if not organisation_count[organisation]:
-                    distinct += 1
-                organisation_count[organisation] += 1
-                supplier_count[suppliers[i]] += 1
+                organisations_present[organisation] = organisations_present.get(organisation, 0) + 1
+                supplier = suppliers[i]
+                suppliers_present[supplier] = suppliers_present.get(supplier, 0) + 1
             for i in leaving:
                 code = codes[i]
                 valued -= code & 1
                 rated -= code >> 1
                 organisation = organisations[i]
-                organisation_count[organisation] -= 1
-                if not organisation_count[organisation]:
-                    distinct -= 1
-                supplier_count[suppliers[i]] -= 1
+                if organisations_present[organisation] == 1:
+                    del organisations_present[organisation]
+                else:
+                    organisations_present[organisation] -= 1
+                supplier = suppliers[i]
+                if suppliers_present[supplier] == 1:
+                    del suppliers_present[supplier]
+                else:
+                    suppliers_present[supplier] -= 1
             present.update(joining)
             present.difference_update(leaving)
             if 8 * (len(joining) + len(leaving)) > len(ordered):  # sorting afresh is cheaper
@@ -408,25 +418,25 @@ def find(
                     insort(ordered, keys[i])
                 for i in leaving:
                     del ordered[bisect_left(ordered, keys[i])]
-            best = max(supplier_count)
+            best = max(suppliers_present.values())
             opportunity = _opportunity(
                 group=group,
                 start=-negative_start,
                 last_start=day,
                 members=tuple(ordered),
-                organisations=distinct,
+                organisations=len(organisations_present),
                 # Unknown figures are held as 0.0, which leaves the exact sums unchanged.
                 annual_value=math.fsum(map(values.__getitem__, present)) if valued else None,
                 values_known=valued,
                 dissatisfaction=math.fsum(map(ratings.__getitem__, present)) / rated if rated else None,
                 dissatisfaction_known=rated,
-                same_supplier=min(compress(supplier_names, map(best.__eq__, supplier_count))),
+                same_supplier=min(supplier_names[s] for s, held in suppliers_present.items() if held == best),
                 same_supplier_count=best,
                 lead=lead,
                 today=today,
                 window_days=w,
             )
-            found.append(((-opportunity.score, -distinct, opportunity.start, rank), opportunity))
+            found.append(((-opportunity.score, -opportunity.organisations, opportunity.start, rank), opportunity))
     found.sort(key=_SORT_KEY)
     return [opportunity for _, opportunity in found]
 
@@ -435,7 +445,7 @@ _GROUP = itemgetter(3)
 _SORT_KEY = itemgetter(0)
 
 
-def _GROUP_AND_DAY(candidate):
+def _group_and_day(candidate):
     return -candidate[3], candidate[4]
 
 
