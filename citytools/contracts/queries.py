@@ -164,4 +164,5 @@ def timeline(filters: ContractFilters, *, months: int, viewer, today: datetime.d
         network=filters.network, organisation=filters.organisation, supplier=filters.supplier,
         service_area=filters.service_area, end_from=start, end_to=add_months(start, months), sort="end_date",
     )
-    return viewer.redact_contracts(list(filter_contracts(ranged, viewer=viewer)))
+    # The timeline shows no systems: leaving out their prefetch halves its time.
+    return viewer.redact_contracts(list(filter_contracts(ranged, viewer=viewer).prefetch_related(None)))

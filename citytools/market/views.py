@@ -69,10 +69,6 @@ def overview(request):
 def pipeline(request):
     """Upcoming public contract expiries by service area, for firms planning ahead."""
     areas = queries.pipeline()
-    groups = {}
-    for entry in areas:
-        group = entry.area.parent.name if entry.area.parent_id else entry.area.name
-        groups[group] = groups.get(group, 0) + entry.total
     rows = []
     for entry in areas[:15]:
         for (months, label), count in zip(queries.PIPELINE_HORIZONS, entry.counts):
