@@ -22,7 +22,9 @@ from citytools.opportunities import queries, rules, services
 from citytools.opportunities.forms import AnswerForm, FinderFilters, InviteForm, NoteForm, OutcomeForm, PlanForm
 from citytools.opportunities.models import Answer
 
-SHOWN = 20
+# The first SHOWN opportunities, and SHOWN more for each "show more" (up to MAX_SHOWN).
+SHOWN = 10
+MAX_SHOWN = 50
 
 
 def _one(model, slug):
@@ -47,7 +49,13 @@ def finder(request):
             "network": _one(Network, data["network"]), "area": _one(ServiceArea, data["area"]),
             "product": _one(Product, data["product"]), "supplier": _one(Supplier, data["supplier"]),
         }
-    found = queries.find_opportunities(request.viewer, window_months=months, limit=SHOWN, **chosen)
+    try:
+        shown = min(MAX_SHOWN, max(SHOWN, int(request.GET.get("shown", SHOWN))))
+    except ValueError:
+        shown = SHOWN
+    found = queries.find_opportunities(request.viewer, window_months=months, limit=shown + 1, **chosen)
+    more = len(found) > shown
+    found = found[:shown]
     # Written out here once rather than by template filters and {% url %} for each of a few
     # hundred rows: Django's date formatting and URL reversing dominated the page's time.
     contract_url = reverse("contracts:contract", args=[0]).removesuffix("0/")
@@ -66,8 +74,15 @@ def finder(request):
     ) if found else None
     return render(
         request, "opportunities/finder.html",
-        {"filters": filters, "found": found, "months": months, "chart": chart, "shown": SHOWN},
+        {"filters": filters, "found": found, "months": months, "chart": chart, "shown": shown,
+         "more_url": _more_url(request, shown + SHOWN) if more and shown < MAX_SHOWN else None},
     )
+
+
+def _more_url(request, shown: int) -> str:
+    query = request.GET.copy()
+    query["shown"] = shown
+    return f"{request.path}?{query.urlencode()}"
 
 
 # Initiatives ---------------------------------------------------------------------------------
