@@ -91,6 +91,7 @@ class ReplyForm(EditForm):
 
 
 class ReportFilters(GovukForm):
+    # ChoiceFields: a slug that names nothing is an error on the page, not a silent "all".
     supplier = forms.ChoiceField(label="Supplier", required=False, widget=QuickSelect)
     product = forms.ChoiceField(label="Product", required=False, widget=QuickSelect)
     area = forms.ChoiceField(label="Service area", required=False, widget=QuickSelect)

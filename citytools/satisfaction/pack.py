@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.cache import cache
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -117,14 +118,18 @@ def conversation_pack(supplier: Supplier, *, viewer, now=None) -> Pack:
         entry["products"].add(system.product.name)
         entry["areas"].update(area.name for area in system.service_areas.all())
     uses = [Use(name, sorted(e["products"]), sorted(e["areas"])) for name, e in sorted(by_organisation.items())]
+    # Contracts with the company, and for systems it makes when a reseller holds the contract,
+    # as "who uses it" counts both.
+    made = Contract.systems.through.objects.filter(system__product__manufacturer=supplier).values("contract_id")
     contracts = list(
         Contract.objects.visible_to(viewer)
-        .filter(supplier=supplier, end_date__gte=today)
+        .filter(Q(supplier=supplier) | Q(pk__in=made), end_date__gte=today)
         .select_related("organisation")
         .order_by("end_date", "organisation__short_name", "pk")
     )
     viewer.redact_contracts(contracts)
-    shown = [c for c in contracts if not c.values_hidden and c.annual_value is not None]
+    # The value range is for members only, whatever a network publishes (the words).
+    shown = [c for c in contracts if not c.values_hidden and c.annual_value is not None] if viewer.is_member else []
     ranges: dict[str, list[Decimal]] = defaultdict(list)
     for contract in shown:
         ranges[contract.currency].append(contract.annual_value)

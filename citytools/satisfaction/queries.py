@@ -8,7 +8,6 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import TruncQuarter
 from django.utils import timezone
 
 from citytools.accounts.rules import Kind
@@ -16,6 +15,11 @@ from citytools.directory.models import Organisation, Supplier
 from citytools.inventory.models import Product, ServiceArea, System
 from citytools.satisfaction import rules, stats
 from citytools.satisfaction.models import DIMENSIONS, PainPoint, PainPointStatus, Rating
+
+
+# Outside the members who may see each organisation's own ratings, a figure must come from at
+# least this many organisations.
+MIN_ORGANISATIONS = 3
 
 
 def visible_ratings(viewer) -> QuerySet[Rating]:
@@ -68,6 +72,7 @@ class Report:
     may_see: bool  # False: nothing here may be shown to this person
     due: int = 0
     areas: dict[int, tuple[float, ...]] = field(default_factory=dict)
+    withheld: int = 0  # figures not shown: drawn from too few organisations for this person
 
     @property
     def n(self) -> int:
@@ -120,25 +125,32 @@ def reference_for(
     return stats.mix(parts) if parts else fallback
 
 
-def _over_time(viewer, scope_q: Q, reference) -> list[tuple[str, stats.Summary]]:
-    """Every rating given (each version in the history), by the quarter it was given in.
-    Counted in the database: each version once (history_id), however many of the scope's
-    service areas it is in."""
+def _quarter(moment: datetime.datetime) -> str:
+    local = timezone.localtime(moment)
+    return f"{local.year} Q{(local.month - 1) // 3 + 1}"
+
+
+def _over_time(viewer, scope_q: Q, reference, may_show) -> list[tuple[str, stats.Summary]]:
+    """The ratings given each quarter, from the history: each system's last version in the
+    quarter counts once (correcting a comment is not a second rating)."""
     history = Rating.history.model.objects.filter(viewer.satisfaction_q(), scope_q).filter(
         system__retired_at__isnull=True, history_type__in=["+", "~"]
     )
-    counts = (
-        history.annotate(quarter=TruncQuarter("rated_at"))
-        .values("quarter", "overall")
-        .annotate(n=Count("history_id", distinct=True))
-        .order_by()
-    )
-    by_quarter: dict[str, list[int]] = defaultdict(list)
-    for row in counts:
-        start = row["quarter"]
-        start = start.date() if isinstance(start, datetime.datetime) else start
-        by_quarter[f"{start.year} Q{(start.month - 1) // 3 + 1}"].extend([row["overall"]] * row["n"])
-    return [(q, stats.summarise(by_quarter[q], reference)) for q in sorted(by_quarter)]
+    last: dict[tuple[str, int], tuple[int, int, int]] = {}
+    for history_id, system, organisation, rated_at, overall in history.values_list(
+        "history_id", "system_id", "organisation_id", "rated_at", "overall"
+    ).distinct():
+        key = (_quarter(rated_at), system)
+        if key not in last or history_id > last[key][0]:
+            last[key] = (history_id, organisation, overall)
+    by_quarter: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for (quarter, _), (_, organisation, overall) in last.items():
+        by_quarter[quarter].append((organisation, overall))
+    return [
+        (q, stats.summarise((o for _, o in by_quarter[q]), reference))
+        for q in sorted(by_quarter)
+        if may_show({organisation for organisation, _ in by_quarter[q]})
+    ]
 
 
 def report(
@@ -159,20 +171,39 @@ def report(
         rows = _rows(visible_ratings(viewer).filter(scope_q))
     memo: dict = {}
     reference = reference_for(rows, references, everyone, memo)
-    overall = stats.summarise((r.overall for r in rows), reference)
+    # A figure drawn from one or two organisations' ratings is, in effect, their rating: it is
+    # shown only to those who may see those organisations' own ratings (members), never to
+    # the public or a supplier, even where a network publishes satisfaction figures.
+    insiders = {o for o in {r.organisation for r in all_rows} if sees_ratings_of(viewer, o)}
+    withheld = 0
+
+    def may_show(organisations: set[int]) -> bool:
+        return organisations <= insiders or len(organisations) >= MIN_ORGANISATIONS
+
+    def guarded(subset: list[Row], scores) -> stats.Summary:
+        nonlocal withheld
+        if subset and not may_show({r.organisation for r in subset}):
+            withheld += 1
+            return stats.summarise([], reference)
+        return stats.summarise(scores, reference if subset else stats.UNIFORM)
+
+    overall = guarded(rows, [r.overall for r in rows])
     dimensions = []
     for name, label in DIMENSIONS:
-        scores = [r.dimensions[name] for r in rows if name in r.dimensions]
-        dimensions.append((name, label, stats.summarise(scores, stats.UNIFORM if not scores else reference)))
+        subset = [r for r in rows if name in r.dimensions]
+        dimensions.append((name, label, guarded(subset, [r.dimensions[name] for r in subset])))
 
     def ranking(key, model) -> list[Ranked]:
         groups: dict[int, list[Row]] = defaultdict(list)
         for row in rows:
             groups[getattr(row, key)].append(row)
-        names = {o.pk: o for o in model.objects.filter(pk__in=groups)}
+        nonlocal withheld
+        shown = {pk: group for pk, group in groups.items() if may_show({r.organisation for r in group})}
+        withheld += len(groups) - len(shown)
+        names = {o.pk: o for o in model.objects.filter(pk__in=shown)}
         placed = stats.rank(
             (pk, stats.summarise((r.overall for r in group), reference_for(group, references, everyone, memo)))
-            for pk, group in groups.items()
+            for pk, group in shown.items()
         )
         return [Ranked(str(names[p.key]), names[p.key].get_absolute_url(), p) for p in placed]
 
@@ -203,13 +234,14 @@ def report(
         scope=scope_name,
         overall=overall,
         dimensions=dimensions,
-        over_time=_over_time(viewer, _scope_q(supplier=supplier, product=product, area=area), reference),
+        over_time=_over_time(viewer, _scope_q(supplier=supplier, product=product, area=area), reference, may_show),
         products=ranking("product", Product),
         suppliers=ranking("provider", Supplier),
         organisations=organisations,
         correlation=stats.spearman((t[1], t[2]) for t in organisations),
         may_see=may_see_satisfaction(viewer),
         areas=references,
+        withheld=withheld,
     )
 
 

@@ -284,3 +284,8 @@ def test_the_rating_page_shows_earlier_ratings(world):
     client.post(url, {"overall": "4", "version": "1"})
     html = client.get(url).content.decode()
     assert 'id="earlier-ratings"' in html and "2 out of 5" in html
+
+
+def test_an_unknown_filter_is_an_error_not_a_silent_all(world):
+    page = client_for(world, "member").get(reverse("satisfaction:report"), {"supplier": "no-such-supplier"}).content.decode()
+    assert "There is a problem with the filters" in page

@@ -109,7 +109,8 @@ def test_a_network_that_publishes_satisfaction_shows_figures_but_never_who_rated
     world.cast.north.visibility = {"satisfaction": "public"}
     world.cast.north.save()
     vendor = world.viewer("vendor")
-    assert queries.report(vendor).n == 1
+    assert queries.report(vendor).n == 0 and queries.report(vendor).withheld  # one organisation: its own rating
+    assert queries.report(world.viewer("peer_member")).n == 1
     assert not queries.sees_ratings_of(vendor, world.cast.own.pk)
     assert not queries.sees_ratings_of(Viewer.public(), world.cast.own.pk)
     assert queries.sees_ratings_of(world.viewer("peer_member"), world.cast.own.pk)
@@ -242,6 +243,26 @@ def test_a_published_network_shows_figures_but_no_organisations_own_mean(world):
     world.cast.north.visibility = {"satisfaction": "public"}
     world.cast.north.save()
     public = queries.report(Viewer.public())
-    assert public.n == 2 and public.organisations == [] and public.correlation is None
+    assert public.n == 0 and public.organisations == [] and public.correlation is None
     member = queries.report(world.viewer("member"))
     assert {name for name, *_ in member.organisations} == {world.cast.own.short_name, world.cast.peer.short_name}
+
+
+def test_outside_the_members_no_figure_comes_from_fewer_than_three_organisations(world):
+    rate(world, "member", system="own", overall=5)
+    rate(world, "member", system="own_ledger", overall=1)
+    rate(world, "peer_member", system="peer", overall=2)
+    world.cast.north.visibility = {"satisfaction": "public"}
+    world.cast.north.save()
+    public = queries.report(Viewer.public())
+    assert public.overall.n == 0 and public.products == [] and public.suppliers == [] and public.over_time == []
+    assert public.withheld > 0
+    member = queries.report(world.viewer("member"))
+    assert member.overall.n == 3 and member.withheld == 0
+
+
+def test_a_corrected_rating_counts_once_in_its_quarter(world):
+    first = rate(world, "member", overall=2)
+    rate(world, "member", overall=3, version=first.version)
+    quarters = queries.report(world.viewer("member")).over_time
+    assert [s.n for _, s in quarters] == [1] and quarters[0][1].mean == 3
