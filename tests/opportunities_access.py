@@ -12,6 +12,10 @@ from citytools.opportunities import services
 
 
 def build_initiative(cast, records, area):
+    from tests.factories import OrganisationFactory
+
+    # A third organisation of network "north", not invited: someone to invite.
+    OrganisationFactory(slug="neighbour", short_name="Neighbour", networks=[cast.north])
     editor = cast.user("editor")
     return services.start_initiative(
         actor=editor, viewer=Viewer.for_user(editor), area=area,

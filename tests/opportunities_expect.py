@@ -48,7 +48,7 @@ def build(h) -> dict:
             data=lambda w, t, m: {"answer": "interested", "note": "Yes"},
         ),
         "opportunities:initiative_note": h.action(seers, **on, data=lambda w, t, m: {"body": "A note"}),
-        "opportunities:initiative_invite": h.action(runners, **on, data=lambda w, t, m: {"organisation": "stranger"}),
+        "opportunities:initiative_invite": h.action(runners, **on, data=lambda w, t, m: {"organisation": "neighbour"}),
         "opportunities:initiative_plan": h.action(
             runners, **on, data=lambda w, t, m: {"decision_date": "2026-12-31", "target_date": "2027-06-30", "version": _version(w)}
         ),
@@ -66,7 +66,7 @@ def build(h) -> dict:
             data=lambda w, t, m: {"answer": "not_now"},
         ),
         "api:initiative_note": h.api(None, post=seers)(**on_api, data=lambda w, t, m: {"body": "A note"}),
-        "api:initiative_invite": h.api(None, post=runners)(**on_api, data=lambda w, t, m: {"organisation": "stranger"}),
+        "api:initiative_invite": h.api(None, post=runners)(**on_api, data=lambda w, t, m: {"organisation": "neighbour"}),
         "api:initiative_plan": h.api(None, put=runners)(
             **on_api, data=lambda w, t, m: {"decision_date": "2026-12-31"}, headers=if_match,
         ),

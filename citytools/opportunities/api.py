@@ -165,6 +165,8 @@ class InitiativeIn(Schema):
     window_start: datetime.date
     window_end: datetime.date
     title: str = Field("", max_length=200)
+    product: str | None = Field(None, description="The product the opportunity was narrowed to, by slug.")
+    supplier: str | None = Field(None, description="The supplier the opportunity was narrowed to, by slug.")
 
 
 @router.get("/initiatives", response=list[InitiativeOut], url_name="initiatives", summary="Initiatives you take part in")
@@ -178,6 +180,8 @@ def create_initiative(request, payload: InitiativeIn, response: HttpResponse):
     initiative = services.start_initiative(
         actor=request.user, viewer=request.viewer, area=area, contracts=payload.contracts,
         window_start=payload.window_start, window_end=payload.window_end, title=payload.title,
+        product=get_object_or_404(Product, slug=payload.product) if payload.product else None,
+        supplier=get_object_or_404(Supplier, slug=payload.supplier) if payload.supplier else None,
     )
     initiative = services.readable_initiative(request.viewer, initiative.pk)
     tag(response, initiative)

@@ -84,11 +84,16 @@ def endings(
 def _dissatisfaction(viewer, systems: set[int]) -> dict[int, float]:
     """0 (very satisfied) to 4 (very dissatisfied) for each rated system whose score this
     person may count."""
-    from citytools.satisfaction.queries import visible_ratings
+    from citytools.satisfaction.queries import sees_ratings_of, visible_ratings
 
+    # An opportunity's mean dissatisfaction can rest on one organisation's rating, so it counts
+    # only ratings the person may see one by one (members), whatever a network publishes.
     return {
         system: 5 - overall
-        for system, overall in visible_ratings(viewer).filter(system_id__in=systems).values_list("system_id", "overall")
+        for system, organisation, overall in visible_ratings(viewer)
+        .filter(system_id__in=systems)
+        .values_list("system_id", "organisation_id", "overall")
+        if sees_ratings_of(viewer, organisation)
     }
 
 

@@ -14,7 +14,7 @@ from citytools.contracts.models import Contract
 from citytools.core import history
 from citytools.core.errors import Conflict, DomainError, Forbidden, NotFound
 from citytools.directory.models import Organisation
-from citytools.inventory.models import ServiceArea
+from citytools.inventory.models import ServiceArea, System
 from citytools.opportunities import rules
 from citytools.opportunities.models import Answer, Initiative, InitiativeStatus, Invitation, Note
 
@@ -47,7 +47,7 @@ def readable_initiative(viewer, pk) -> Initiative:
 
 
 def require_run(initiative: Initiative, viewer) -> None:
-    if not rules.can_run(viewer.grants, lead=initiative.lead_id, networks=_networks(viewer, invited_organisations(initiative))):
+    if not rules.can_run(viewer.grants, lead=initiative.lead_id, networks=viewer.networks_of(initiative.lead_id)):
         raise Forbidden("Only the lead organisation's staff and the network's coordinators run this initiative.")
 
 
@@ -57,13 +57,26 @@ def start_initiative(
 ) -> Initiative:
     """Turn an opportunity (its contracts in one service area) into an initiative, inviting
     every organisation whose contract is in it; the starter's organisation leads."""
-    ids = {int(c.pk if isinstance(c, Contract) else c) for c in contracts}
+    try:
+        ids = {int(c.pk if isinstance(c, Contract) else c) for c in contracts}
+    except (TypeError, ValueError):
+        raise DomainError("Name the contracts by their numbers.", field="contracts") from None
+    if any(not 1 <= pk < 2**63 for pk in ids):
+        raise DomainError("Some of these contracts do not exist or are not yours to see.", field="contracts")
     found = list(Contract.objects.visible_to(viewer).filter(pk__in=ids).select_related("organisation"))
     if len(found) != len(ids):
         raise DomainError("Some of these contracts do not exist or are not yours to see.", field="contracts")
     organisations = {c.organisation_id for c in found}
     if not rules.can_start(viewer.grants, organisations=organisations, networks=_networks(viewer, organisations)):
         raise Forbidden("Only staff of the organisations in the opportunity, and their coordinators, start an initiative.")
+    areas = [area.pk] if not area.is_group else list(area.children.values_list("pk", flat=True))
+    in_area = set(
+        Contract.systems.through.objects.filter(
+            contract_id__in=ids, system__in=System.objects.visible_to(viewer), system__service_areas__in=areas
+        ).values_list("contract_id", flat=True)
+    )
+    if in_area != ids:
+        raise DomainError(f"Every contract must cover a system in {area.name}.", field="contracts", code="other_area")
     if len(organisations) < rules.MINIMUM_ORGANISATIONS:
         raise DomainError("A joint procurement needs at least two organisations.", field="contracts", code="too_few")
     if window_end < window_start:
@@ -91,10 +104,32 @@ def start_initiative(
     return initiative
 
 
+def require_open(initiative: Initiative) -> None:
+    if initiative.status != InitiativeStatus.OPEN:
+        raise DomainError("This initiative is closed: its outcome is recorded.", code="closed")
+
+
+def invitable_organisations(initiative: Initiative, viewer):
+    """Organisations of the lead organisation's networks not yet invited: a joint
+    procurement is among peers of one network, whose coordinators run it."""
+    networks = viewer.networks_of(initiative.lead_id)
+    return (
+        Organisation.objects.filter(memberships__network__in=networks)
+        .exclude(pk__in=invited_organisations(initiative))
+        .distinct()
+        .order_by("name")
+    )
+
+
 def invite(initiative: Initiative, *, actor, viewer, organisation: Organisation) -> Invitation:
     require_run(initiative, viewer)
+    require_open(initiative)
     if Invitation.objects.filter(initiative=initiative, organisation=organisation).exists():
         raise DomainError(f"{organisation} is already invited.", field="organisation", code="already_invited")
+    if not invitable_organisations(initiative, viewer).filter(pk=organisation.pk).exists():
+        raise DomainError(
+            f"{organisation} is in none of the lead organisation's networks.", field="organisation", code="other_network"
+        )
     return Invitation.objects.create(initiative=initiative, organisation=organisation)
 
 
@@ -102,6 +137,7 @@ def answer(initiative: Initiative, *, actor, viewer, organisation: Organisation,
     """An invited organisation's answer: interested, not now or declined."""
     if not rules.can_answer(viewer.grants, organisation=organisation.pk):
         raise Forbidden("Only an organisation's own staff answer for it.")
+    require_open(initiative)
     invitation = Invitation.objects.filter(initiative=initiative, organisation=organisation).first()
     if invitation is None:
         raise NotFound(f"{organisation} is not invited to this initiative.")
@@ -192,6 +228,7 @@ def launch_challenge(initiative: Initiative, *, actor, viewer, now=None):
     from citytools.partnering.services import authoring
 
     require_run(initiative, viewer)
+    require_open(initiative)
     if initiative.challenge_id:
         raise DomainError("This initiative has already launched an Invitation to Partner.", code="already_launched")
     interested = Organisation.objects.filter(

@@ -99,7 +99,8 @@ def initiative_start(request):
         window_end = datetime.date.fromisoformat(request.POST.get("window_end", ""))
         contracts = [int(c) for c in request.POST.getlist("contracts")]
     except ValueError:
-        raise PermissionDenied("Start an initiative from an opportunity.") from None
+        return render(request, "opportunities/start_error.html",
+                      {"error": "The opportunity's dates or contracts were not understood: start again from the list."}, status=400)
     try:
         initiative = services.start_initiative(
             actor=request.user, viewer=request.viewer, area=area, contracts=contracts,
@@ -131,9 +132,7 @@ def _initiative(request, pk):
 
 def _context(request, initiative, **forms) -> dict:
     viewer = request.viewer
-    invited = services.invited_organisations(initiative)
-    networks = frozenset().union(*(viewer.networks_of(o) for o in invited))
-    may_run = rules.can_run(viewer.grants, lead=initiative.lead_id, networks=networks)
+    may_run = rules.can_run(viewer.grants, lead=initiative.lead_id, networks=viewer.networks_of(initiative.lead_id))
     invitations = list(initiative.invitations.select_related("organisation", "answered_by"))
     for invitation in invitations:
         invitation.may_answer = rules.can_answer(viewer.grants, organisation=invitation.organisation_id)
@@ -142,7 +141,7 @@ def _context(request, initiative, **forms) -> dict:
     contracts = viewer.redact_contracts(list(
         Contract.objects.visible_to(viewer).filter(initiatives=initiative).select_related("organisation", "supplier").order_by("end_date")
     ))
-    others = Organisation.objects.filter(memberships__network__in=networks).exclude(pk__in=invited).distinct().order_by("name")
+    others = services.invitable_organisations(initiative, viewer)
     context = {
         "initiative": initiative, "invitations": invitations, "contracts": contracts,
         "notes": list(initiative.notes.select_related("author")), "may_run": may_run,
@@ -216,8 +215,8 @@ def _require_run(request, item):
 def initiative_invite(request, pk):
     item = _initiative(request, pk)
     _require_run(request, item)
+    form = InviteForm(request.POST, organisations=services.invitable_organisations(item, request.viewer))
     organisation = Organisation.objects.filter(slug=request.POST.get("organisation", "")).first()
-    form = InviteForm(request.POST, organisations=[organisation] if organisation else [])
     return _act(
         request, item, form,
         lambda d: services.invite(item, actor=request.user, viewer=request.viewer, organisation=organisation),

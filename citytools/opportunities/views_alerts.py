@@ -32,12 +32,13 @@ def feed_url(feed: CalendarFeed | None) -> str | None:
 @require_http_methods(["GET", "POST"])
 def subscription(request):
     viewer = request.viewer
+    # Anyone may stop their own alerts, even after losing the role that let them subscribe.
+    if request.method == "POST" and "stop" in request.POST and alerts.subscription_of(request.user) is not None:
+        alerts.cancel_subscription(actor=request.user, viewer=viewer)
+        return finished(request, reverse("alerts:subscription"), "Your alerts are stopped: we will not e-mail you again.")
     if not alert_rules.may_subscribe(viewer.grants):
         raise PermissionDenied(alerts.NOT_ALLOWED)
     current = alerts.subscription_of(request.user)
-    if request.method == "POST" and "stop" in request.POST:
-        alerts.cancel_subscription(actor=request.user, viewer=viewer)
-        return finished(request, reverse("alerts:subscription"), "Your alerts are stopped: we will not e-mail you again.")
     if request.method == "POST":
         form = SubscriptionForm(request.POST)
         if form.is_valid():

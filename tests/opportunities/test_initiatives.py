@@ -203,3 +203,48 @@ def test_the_lead_time_is_set_per_area_and_moves_the_act_by_date(world, capsys):
     for bad in (["waste", "0"], ["waste", "99"], ["nowhere", "6"]):
         with pytest.raises(CommandError):
             call_command("set_lead_time", *bad)
+
+
+@time_machine.travel(f"{TODAY.isoformat()} 12:00", tick=False)
+def test_the_command_lists_opportunities_with_reasons_and_filters(world, capsys):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    call_command("opportunities", "--as", "member@example.org", "--organisation", "own")
+    out = capsys.readouterr().out
+    assert "Waste: 3 organisations" in out and "Organisations:" in out
+    call_command("opportunities", "--supplier", "maker", "--csv")
+    assert "Waste at peer" not in capsys.readouterr().out  # CSV names contracts by number
+    for bad in (["--months", "0"], ["--network", "nowhere"], ["--as", "nobody@example.org"]):
+        with pytest.raises(CommandError):
+            call_command("opportunities", *bad)
+
+
+def test_a_bad_initiative_is_refused_without_a_server_error(world):
+    client = Client()
+    client.force_login(world.user("editor"))
+    huge = client.post(reverse("opportunities:initiative_start"), {
+        "area": "waste", "window_start": "2027-01-01", "window_end": "2027-12-31", "contracts": ["99999999999999999999", "1"],
+    })
+    assert huge.status_code == 400
+    bad_date = client.post(reverse("opportunities:initiative_start"), {"area": "waste", "window_start": "soon", "window_end": "2027-12-31"})
+    assert bad_date.status_code == 400
+    other = ServiceAreaFactory(slug="parking", name="Parking")
+    wrong_area = client.post(reverse("opportunities:initiative_start"), {
+        "area": other.slug, "window_start": "2027-01-01", "window_end": "2027-12-31",
+        "contracts": [world.contracts["own"].pk, world.contracts["peer"].pk],
+    })
+    assert wrong_area.status_code == 400 and "Every contract must cover a system in Parking" in wrong_area.content.decode()
+    assert not Initiative.objects.exists()
+
+
+def test_a_closed_initiative_takes_no_more_answers_and_invites_only_its_network(world):
+    initiative = start(world)
+    with pytest.raises(DomainError) as error:
+        services.invite(initiative, actor=world.user("editor"), viewer=viewer(world, "editor"), organisation=world.stranger)
+    assert error.value.code == "other_network"
+    services.record_outcome(initiative, actor=world.user("editor"), viewer=viewer(world, "editor"), version=1, status="not_pursued")
+    initiative.refresh_from_db()
+    with pytest.raises(DomainError) as error:
+        services.answer(initiative, actor=world.user("peer_member"), viewer=viewer(world, "peer_member"), organisation=world.peer, answer="interested")
+    assert error.value.code == "closed"

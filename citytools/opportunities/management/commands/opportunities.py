@@ -9,8 +9,9 @@ from django.core.management.base import CommandError
 
 from citytools.accounts.viewer import Viewer
 from citytools.core.management.base import DomainCommand
-from citytools.inventory.models import ServiceArea
-from citytools.opportunities.queries import WINDOW_MONTHS, find_opportunities
+from citytools.directory.models import Network, Organisation, Supplier
+from citytools.inventory.models import Product, ServiceArea
+from citytools.opportunities.queries import find_opportunities
 
 
 class Command(DomainCommand):
@@ -21,12 +22,17 @@ class Command(DomainCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--as", dest="email", help="The e-mail address of the person asking; the public without it.")
-        parser.add_argument("--months", type=int, choices=WINDOW_MONTHS, default=12, help="The window (default 12).")
+        parser.add_argument("--months", type=int, default=12, help="The window in months, 1 to 36 (default 12).")
         parser.add_argument("--area", help="A service area's or group's slug.")
+        parser.add_argument("--network", help="A network's slug.")
+        parser.add_argument("--product", help="A product's slug.")
+        parser.add_argument("--supplier", help="A supplier's slug.")
+        parser.add_argument("--organisation", help="Only opportunities that include this organisation (slug).")
         parser.add_argument("--limit", type=int, default=20, help="How many (default 20).")
         parser.add_argument("--csv", dest="as_csv", action="store_true", help="One row per contract, as CSV.")
 
-    def handle(self, *args, email=None, months=12, area=None, limit=20, as_csv=False, **options):
+    def handle(self, *args, email=None, months=12, area=None, limit=20, as_csv=False, network=None, product=None,
+               supplier=None, organisation=None, **options):
         viewer = Viewer.public()
         if email:
             user = get_user_model().objects.filter(email__iexact=email, is_active=True).first()
@@ -40,7 +46,22 @@ class Command(DomainCommand):
                 raise CommandError(f"No service area has the slug {area!r}.")
         if limit < 1:
             raise CommandError("--limit must be 1 or more.")
-        found = find_opportunities(viewer, area=service_area, window_months=months, limit=limit)
+        if not 1 <= months <= 36:
+            raise CommandError("--months must be 1 to 36.")
+
+        def one(model, slug, option):
+            if not slug:
+                return None
+            found = model.objects.filter(slug=slug).first()
+            if found is None:
+                raise CommandError(f"No {option} has the slug {slug!r}.")
+            return found
+
+        found = find_opportunities(
+            viewer, area=service_area, window_months=months, limit=limit, network=one(Network, network, "network"),
+            product=one(Product, product, "product"), supplier=one(Supplier, supplier, "supplier"),
+            organisation=one(Organisation, organisation, "organisation"),
+        )
         if as_csv:
             writer = csv.writer(self.stdout)
             writer.writerow(["rank", "score", "service_area", "window_start", "window_end", "act_by", "organisation", "contract", "supplier", "end_date", "extension_end_date"])
