@@ -242,6 +242,7 @@ EXPECTATIONS: dict[str, Expect] = {
     "contracts:contracts": page(),
     "contracts:timeline": page(),
     "market:pipeline": page(),
+    "api:pipeline": api()(),
     "contracts:contract": page(SEES, **targeted(contract_pk(), WITH_CONFIDENTIAL)),
     "search:search": page(),
     # The API reads through the same queries as the pages.

@@ -98,3 +98,33 @@ def overview(request, network: str | None = None):
             for month, count in queries.ending_soon_by_month(where.contracts, viewer=viewer)
         ],
     }
+
+
+class PipelineAreaOut(Schema):
+    service_area: str
+    name: str
+    within_6_months: int
+    within_6_to_12_months: int
+    within_12_to_24_months: int
+    organisations: int
+    incumbents: list[str] = Field(description="The suppliers of those contracts, most contracts first (up to 3).")
+    next_decision: datetime.date | None = Field(description="The soonest end less the area's procurement lead time.")
+
+
+@router.get(
+    "/pipeline",
+    response=list[PipelineAreaOut],
+    url_name="pipeline",
+    summary="Public contract expiries in the next 24 months, by service area (the market pipeline)",
+)
+def pipeline(request):
+    """Built from what the public may see, whoever asks."""
+    return [
+        {
+            "service_area": entry.area.slug, "name": entry.area.name,
+            "within_6_months": entry.counts[0], "within_6_to_12_months": entry.counts[1],
+            "within_12_to_24_months": entry.counts[2], "organisations": entry.organisations,
+            "incumbents": entry.incumbents, "next_decision": entry.next_decision,
+        }
+        for entry in queries.pipeline()
+    ]

@@ -84,3 +84,9 @@ def test_the_pipeline_shows_only_what_is_public_whoever_asks(client, world):
     page = client.get(reverse("market:pipeline")).content.decode()
     assert 'data-chart="pipeline-spec"' in page and "Parking" in page
     assert Contract.objects.filter(title="Secret").exists()
+
+
+def test_the_pipeline_api_gives_the_same_rows(client, world):
+    rows = {row["service_area"]: row for row in client.get(reverse("api:pipeline")).json()}
+    assert (rows["payroll"]["within_6_months"], rows["payroll"]["within_6_to_12_months"]) == (1, 1)
+    assert rows["parking"]["next_decision"] == "2024-10-15"
