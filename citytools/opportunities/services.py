@@ -7,12 +7,11 @@ import datetime
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from citytools.contracts.models import Contract
 from citytools.core import history
-from citytools.core.errors import Conflict, DomainError, Forbidden, NotFound
+from citytools.core.errors import DomainError, Forbidden, NotFound
 from citytools.directory.models import Organisation
 from citytools.inventory.models import ServiceArea, System
 from citytools.opportunities import rules
@@ -177,7 +176,9 @@ def update_plan(initiative: Initiative, *, actor, viewer, version, decision_date
             raise DomainError("Enter a real date.", field=name)
     if decision_date and target_date and target_date < decision_date:
         raise DomainError("The target date must come after the decision.", field="target_date")
-    return history_free_edit(initiative, version, decision_date=decision_date, target_date=target_date)
+    return history.save_edit(
+        initiative, version=_version(version), fields={"decision_date": decision_date, "target_date": target_date}, actor=actor
+    )
 
 
 def record_outcome(
@@ -204,22 +205,12 @@ def record_outcome(
         raise DomainError("Say what was procured jointly.", field="outcome")
     if savings is not None and not (evidence or "").strip():
         raise DomainError("Say where the savings can be checked.", field="evidence")
-    return history_free_edit(
-        initiative, version, status=status, outcome=(outcome or "").strip()[:MAX_TEXT], savings=savings,
-        savings_currency=currency, evidence=(evidence or "").strip()[:MAX_TEXT],
+    return history.save_edit(
+        initiative, version=_version(version), actor=actor, fields={
+            "status": status, "outcome": (outcome or "").strip()[:MAX_TEXT], "savings": savings,
+            "savings_currency": currency, "evidence": (evidence or "").strip()[:MAX_TEXT],
+        },
     )
-
-
-def history_free_edit(initiative: Initiative, version, **fields) -> Initiative:
-    """A conditional update on the version: of two people who opened the same version, only
-    the first to save wins."""
-    version = _version(version)
-    claimed = Initiative.objects.filter(pk=initiative.pk, version=version).update(
-        **fields, version=F("version") + 1, updated_at=timezone.now()
-    )
-    if not claimed:
-        raise Conflict(history.STALE_MESSAGE, code="stale_version")
-    return Initiative.objects.select_related("service_area", "lead").get(pk=initiative.pk)
 
 
 def launch_challenge(initiative: Initiative, *, actor, viewer, now=None):
