@@ -15,7 +15,7 @@ from django.urls import reverse
 from ninja import Field, Query, Router, Schema, Status
 from ninja.security import django_auth
 
-from citytools.core.errors import Forbidden, NotFound
+from citytools.core.errors import NotFound
 from citytools.directory.models import Organisation, Supplier
 from citytools.inventory.edit_api import based_on, precondition, tag
 from citytools.inventory.models import Product, ServiceArea, System
@@ -170,7 +170,7 @@ def _rated_system(request, system_id: int) -> System:
 @router.get("/systems/{system_id}/rating", response=RatingOut, url_name="rating", summary="A system's current rating (members)")
 def get_rating(request, system_id: int, response: HttpResponse):
     system = _rated_system(request, system_id)
-    rating = getattr(system, "rating", None) if hasattr(system, "rating") else None
+    rating = getattr(system, "rating", None)  # no rating yet: the related lookup raises an AttributeError
     if rating is None:
         raise NotFound("This system has no rating yet.")
     tag(response, rating)
@@ -183,7 +183,7 @@ def get_rating(request, system_id: int, response: HttpResponse):
 )
 def put_rating(request, system_id: int, payload: RatingIn, response: HttpResponse):
     system = services.rateable_system(request.viewer, system_id)
-    rating = getattr(system, "rating", None) if hasattr(system, "rating") else None
+    rating = getattr(system, "rating", None)  # no rating yet: the related lookup raises an AttributeError
     version = based_on(request, rating) if rating is not None else None
     saved = precondition(
         lambda: services.rate_system(
@@ -337,12 +337,7 @@ class StatusIn(Schema):
 )
 def move_pain_point(request, point_id: int, payload: StatusIn, response: HttpResponse):
     point = services.readable_pain_point(request.viewer, point_id)
-    affected = services.affected_organisations(point)
-    networks = frozenset().union(*(request.viewer.networks_of(o) for o in affected))
-    from citytools.satisfaction import rules
-
-    if not rules.can_move_pain_point(request.viewer.grants, affected=affected, networks=networks):
-        raise Forbidden("Only the organisations that have this pain point, and their coordinators, move it on.")
+    services.require_move(point, request.viewer)  # before If-Match: 403 rather than 428
     version = based_on(request, point)
     moved = precondition(
         lambda: services.move_pain_point(point, actor=request.user, viewer=request.viewer, status=payload.status, version=version)

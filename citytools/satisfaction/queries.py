@@ -274,7 +274,7 @@ def organisation_ratings(organisation: Organisation, *, viewer, now=None) -> lis
     )
     lines = []
     for system in systems:
-        rating = getattr(system, "rating", None) if hasattr(system, "rating") else None
+        rating = getattr(system, "rating", None)  # no rating yet: the related lookup raises an AttributeError
         lines.append(RatingLine(system, rating, is_due(rating, now)))
     return lines
 

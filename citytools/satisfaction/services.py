@@ -237,11 +237,20 @@ def share_pain_point(pain_point: PainPoint, *, actor, viewer, organisation=None,
         raise DomainError(f"{organisation} already has this pain point.", field="organisation", code="already_shared") from None
 
 
+def may_move(pain_point: PainPoint, viewer) -> bool:
+    affected = affected_organisations(pain_point)
+    networks = frozenset().union(*(viewer.networks_of(o) for o in affected))
+    return rules.can_move_pain_point(viewer.grants, affected=affected, networks=networks)
+
+
+def require_move(pain_point: PainPoint, viewer) -> None:
+    if not may_move(pain_point, viewer):
+        raise Forbidden("Only the organisations that have this pain point, and their coordinators, move it on.")
+
+
 def move_pain_point(pain_point: PainPoint, *, actor, viewer, status, version, now=None) -> PainPoint:
     """Move the pain point along open → raised with supplier → supplier responded → resolved."""
-    networks = frozenset().union(*(viewer.networks_of(o) for o in affected_organisations(pain_point)))
-    if not rules.can_move_pain_point(viewer.grants, affected=affected_organisations(pain_point), networks=networks):
-        raise Forbidden("Only the organisations that have this pain point, and their coordinators, move it on.")
+    require_move(pain_point, viewer)
     if status not in PainPointStatus.values:
         raise DomainError("Choose a status from the list.", field="status")
     if not rules.can_move(pain_point.status, status):

@@ -144,7 +144,7 @@ def rate(request, pk):
     except DomainError as error:
         refuse(error)
         raise
-    rating = getattr(system, "rating", None) if hasattr(system, "rating") else None
+    rating = getattr(system, "rating", None)  # no rating yet: the related lookup raises an AttributeError
     conflict = ""
     if request.method == "POST":
         form = RatingForm(request.POST)
@@ -249,8 +249,7 @@ def _detail_context(request, point, **extra) -> dict:
         share.organisation_shown = queries.sees_organisations_of(viewer, point, share.organisation_id)
         share.note_shown = queries.sees_notes_of(viewer, share.organisation_id)
     staff_of = [o for o in services.raising_organisations(viewer).order_by("name") if o.pk not in affected]
-    networks = frozenset().union(*(viewer.networks_of(o) for o in affected))
-    may_move = rules.can_move_pain_point(viewer.grants, affected=affected, networks=networks)
+    may_move = services.may_move(point, viewer)
     from citytools.partnering.services.authoring import may_create_for
 
     may_start = (
@@ -337,9 +336,7 @@ def pain_point_status(request, pk):
     point = _point(request, pk)
     form = StatusForm(request.POST)
     if not form.is_valid():
-        affected = services.affected_organisations(point)
-        networks = frozenset().union(*(request.viewer.networks_of(o) for o in affected))
-        if not rules.can_move_pain_point(request.viewer.grants, affected=affected, networks=networks):
+        if not services.may_move(point, request.viewer):
             raise PermissionDenied("Only the organisations that have this pain point move it on.")
         return render(request, "satisfaction/pain_point.html", _detail_context(request, point, status_form=form), status=400)
     try:
