@@ -24,6 +24,11 @@ def _networks(viewer, organisations) -> frozenset[int]:
     return frozenset().union(*(viewer.networks_of(o) for o in organisations)) if organisations else frozenset()
 
 
+def may_start(viewer, organisations: set[int]) -> bool:
+    """May this person start an initiative among these organisations?"""
+    return rules.can_start(viewer.grants, organisations=organisations, networks=_networks(viewer, organisations))
+
+
 def invited_organisations(initiative: Initiative) -> set[int]:
     return set(initiative.invitations.values_list("organisation_id", flat=True))
 
@@ -66,7 +71,7 @@ def start_initiative(
     if len(found) != len(ids):
         raise DomainError("Some of these contracts do not exist or are not yours to see.", field="contracts")
     organisations = {c.organisation_id for c in found}
-    if not rules.can_start(viewer.grants, organisations=organisations, networks=_networks(viewer, organisations)):
+    if not may_start(viewer, organisations):
         raise Forbidden("Only staff of the organisations in the opportunity, and their coordinators, start an initiative.")
     areas = [area.pk] if not area.is_group else list(area.children.values_list("pk", flat=True))
     in_area = set(
@@ -229,7 +234,7 @@ def launch_challenge(initiative: Initiative, *, actor, viewer, now=None):
         raise DomainError(
             "No organisation has said it is interested yet: record their answers first.", code="nobody_interested"
         )
-    owners = [o for o in interested if authoring.may_create_for(viewer, o)]
+    owners = authoring.owners_among(viewer, interested)
     if not owners:
         raise Forbidden("Only editors or coordinators of the interested organisations open an Invitation to Partner.")
     lead = next((o for o in owners if o.pk == initiative.lead_id), owners[0])

@@ -31,12 +31,6 @@ def _one(model, slug):
     return model.objects.filter(slug=slug).first() if slug else None
 
 
-def _may_start(viewer, found: queries.Found) -> bool:
-    organisations = {o.pk for o in found.organisations}
-    networks = frozenset().union(*(viewer.networks_of(o) for o in organisations))
-    return rules.can_start(viewer.grants, organisations=organisations, networks=networks)
-
-
 @require_safe
 def finder(request):
     filters = FinderFilters(request.GET or None)
@@ -60,7 +54,7 @@ def finder(request):
     # hundred rows: Django's date formatting and URL reversing dominated the page's time.
     contract_url = reverse("contracts:contract", args=[0]).removesuffix("0/")
     for item in found:
-        item.may_start = request.user.is_authenticated and _may_start(request.viewer, item)
+        item.may_start = request.user.is_authenticated and services.may_start(request.viewer, {o.pk for o in item.organisations})
         for c in item.members:
             c.url = f"{contract_url}{c.pk}/"
             c.ends = f"{c.end_date.day} {c.end_date:%b %Y}"

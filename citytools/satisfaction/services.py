@@ -284,6 +284,17 @@ def reply_to_pain_point(pain_point: PainPoint, *, actor, viewer, body) -> PainPo
     return PainPointReply.objects.create(pain_point=pain_point, supplier_id=supplier, body=body, written_by=actor)
 
 
+def may_start_joint_challenge(pain_point: PainPoint, viewer) -> bool:
+    from citytools.partnering.services import authoring
+
+    affected = affected_organisations(pain_point)
+    return (
+        not pain_point.challenge_id
+        and len(affected) >= rules.JOINT_ITP_MINIMUM
+        and bool(authoring.owners_among(viewer, Organisation.objects.filter(pk__in=affected)))
+    )
+
+
 def start_joint_challenge(pain_point: PainPoint, *, actor, viewer, now=None):
     """Open a draft joint Invitation to Partner from a pain point several organisations have,
     owned by those of them the person may open a challenge for."""
@@ -293,7 +304,7 @@ def start_joint_challenge(pain_point: PainPoint, *, actor, viewer, now=None):
     # cannot start yet.
     affected = affected_organisations(pain_point)
     organisations = list(Organisation.objects.filter(pk__in=affected).order_by("name"))
-    owners = [o for o in organisations if authoring.may_create_for(viewer, o)]
+    owners = authoring.owners_among(viewer, organisations)
     if not owners:
         raise Forbidden("Only editors or coordinators of the organisations with this pain point may start one.")
     if pain_point.challenge_id:

@@ -250,13 +250,7 @@ def _detail_context(request, point, **extra) -> dict:
         share.note_shown = queries.sees_notes_of(viewer, share.organisation_id)
     staff_of = [o for o in services.raising_organisations(viewer).order_by("name") if o.pk not in affected]
     may_move = services.may_move(point, viewer)
-    from citytools.partnering.services.authoring import may_create_for
-
-    may_start = (
-        not point.challenge_id
-        and len(affected) >= rules.JOINT_ITP_MINIMUM
-        and any(may_create_for(viewer, o) for o in Organisation.objects.filter(pk__in=affected))
-    )
+    may_start = services.may_start_joint_challenge(point, viewer)
     context = {
         "point": point,
         "organisation_shown": queries.sees_organisations_of(viewer, point, point.organisation_id),

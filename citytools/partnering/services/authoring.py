@@ -114,6 +114,12 @@ def may_create_for(viewer, organisation: Organisation) -> bool:
     )
 
 
+def owners_among(viewer, organisations) -> list[Organisation]:
+    """Those of `organisations` this person may open a challenge for: the owners of a joint
+    ITP started from something several organisations share (a pain point, an initiative)."""
+    return [o for o in organisations if may_create_for(viewer, o)]
+
+
 def creatable_organisations(viewer):
     """The organisations this person may open a challenge for, as the form lists them. An
     admin may open one for any organisation (through the API too), but the form lists those
