@@ -122,6 +122,12 @@ def raising_organisations(viewer):
     return Organisation.objects.filter(pk__in=viewer.grants.staff_organisations)
 
 
+def sharing_organisations(pain_point: PainPoint, viewer) -> list[Organisation]:
+    """The organisations this person may say "we have this too" for: theirs that lack it."""
+    affected = affected_organisations(pain_point)
+    return [o for o in raising_organisations(viewer).order_by("name") if o.pk not in affected]
+
+
 def _organisation(viewer, organisation) -> Organisation:
     if organisation is None:
         choices = list(raising_organisations(viewer)[:2])

@@ -248,7 +248,7 @@ def _detail_context(request, point, **extra) -> dict:
     for share in shares:
         share.organisation_shown = queries.sees_organisations_of(viewer, point, share.organisation_id)
         share.note_shown = queries.sees_notes_of(viewer, share.organisation_id)
-    staff_of = [o for o in services.raising_organisations(viewer).order_by("name") if o.pk not in affected]
+    staff_of = services.sharing_organisations(point, viewer)
     may_move = services.may_move(point, viewer)
     may_start = services.may_start_joint_challenge(point, viewer)
     context = {
@@ -304,12 +304,10 @@ def _again(request, point, error: DomainError, **forms):
 @require_POST
 def pain_point_share(request, pk):
     point = _point(request, pk)
-    affected = services.affected_organisations(point)
-    speaks_for = list(services.raising_organisations(request.viewer).order_by("name"))
-    organisations = [o for o in speaks_for if o.pk not in affected]
+    organisations = services.sharing_organisations(point, request.viewer)
     if not organisations:
         raise PermissionDenied("Only staff of an organisation that does not have it yet can say they have it too.")
-    _speaks_for(request, speaks_for)
+    _speaks_for(request, services.raising_organisations(request.viewer))
     form = ShareForm(request.POST, organisations=organisations)
     if not form.is_valid():
         return render(request, "satisfaction/pain_point.html", _detail_context(request, point, share_form=form), status=400)
