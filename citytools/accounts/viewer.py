@@ -145,11 +145,7 @@ class Viewer:
     def _confidential_q(self, prefix: str) -> Q:
         if self.grants.is_admin:
             return Q()
-        allowed = set(self.grants.staff_organisations)
-        if self.grants.coordinator_networks:
-            allowed |= {
-                o for o, networks in self._networks[0].items() if networks & self.grants.coordinator_networks
-            }
+        allowed = set(self.grants.staff_organisations) | self.coordinated_organisations()
         return Q(**{f"{prefix}confidential": False}) | Q(**{f"{prefix}organisation_id__in": list(allowed)})
 
     def systems_q(self, prefix: str = "") -> Q:
