@@ -21,6 +21,7 @@ from citytools.core.errors import Conflict, DomainError
 from citytools.directory.models import Organisation, Supplier
 from citytools.inventory.edit_forms import ConfirmForm
 from citytools.inventory.edit_views import (
+    next_url,
     restore_page,
     confirm_page,
     finished,
@@ -85,10 +86,13 @@ def contract_edit(request, pk):
                 refuse(error)
                 form.add_domain_error(error)
             else:
-                return finished(request, contract.get_absolute_url(), "Your changes were saved.")
+                return finished(request, next_url(request) or contract.get_absolute_url(), "Your changes were saved.")
     else:
         form = ContractForm(organisation=contract.organisation, initial=ContractForm.initial_from(contract))
-    context = {"form": form, "organisation": contract.organisation, "contract": contract, "conflict": conflict}
+    context = {
+        "form": form, "organisation": contract.organisation, "contract": contract, "conflict": conflict,
+        "next": next_url(request),
+    }
     status = 409 if conflict else 400 if form.is_bound else 200
     return render_form(request, PAGE, PARTIAL, context, status=status)
 

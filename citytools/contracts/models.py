@@ -69,7 +69,7 @@ class Contract(EditableRecord):
     source_url = models.URLField(blank=True)
 
     objects = ContractQuerySet.as_manager()
-    history = HistoricalRecords(m2m_fields=[systems])
+    history = HistoricalRecords(m2m_fields=[systems], excluded_fields=EditableRecord.SEAL_FIELDS)
 
     class Meta:
         ordering = ["end_date", "id"]

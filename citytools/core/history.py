@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import models, router, transaction
-from django.db.models import F
+from django.db.models import Case, F, Value, When
 from django.db.models.signals import post_save
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
@@ -80,6 +80,12 @@ def create_record(record: models.Model, *, links: Mapping[str, Iterable] | None,
     """Insert a new record with its links, and its "created" history row."""
     with transaction.atomic():
         record.version = 1
+        if hasattr(record, "SEAL_FIELDS") and getattr(actor, "pk", None) is not None:
+            # Whoever adds a record answers for it, and adding it is a confirmation.
+            record.responsible_id = record.responsible_id or actor.pk
+            record.confirmed_at = timezone.now()
+            record.confirmed_by_id = actor.pk
+            record.changed_by_other = False
         record.skip_history_when_saving = True
         try:
             record.save()
@@ -106,9 +112,10 @@ def save_edit(
     the version moved on and updates nothing.
     """
     model = type(record)
+    seal = {"changed_by_other": seal_after_edit(actor)} if hasattr(model, "SEAL_FIELDS") else {}
     with transaction.atomic():
         claimed = model._default_manager.filter(pk=record.pk, version=version).update(
-            **fields, version=F("version") + 1, updated_at=timezone.now()
+            **fields, **seal, version=F("version") + 1, updated_at=timezone.now()
         )
         if not claimed:
             raise Conflict(STALE_MESSAGE, code="stale_version")
@@ -116,6 +123,15 @@ def save_edit(
         set_links(fresh, links)
         record_history(fresh, actor=actor, created=False, reason=reason)
     return fresh
+
+
+def seal_after_edit(actor):
+    """The record's `changed_by_other` after `actor` changes it, as one SQL expression: a
+    change by the responsible editor keeps the seal as it was; anyone else's breaks it."""
+    actor_id = getattr(actor, "pk", None)
+    if actor_id is None:
+        return Value(True)
+    return Case(When(responsible_id=actor_id, then=F("changed_by_other")), default=Value(True))
 
 
 # Reading history -----------------------------------------------------------------------

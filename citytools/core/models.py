@@ -3,6 +3,7 @@
 This app owns no tables of its own and imports from no other City Tools app.
 """
 
+from django.conf import settings
 from django.db import models
 
 
@@ -28,6 +29,28 @@ class EditableRecord(TimeStampedModel):
         help_text="Seen only by the organisation's own staff, its networks' coordinators and admins.",
     )
     retired_at = models.DateTimeField(null=True, blank=True)
+
+    # The quality seal (citytools.freshness): who answers for the record, when someone last
+    # confirmed it was true, and whether someone else has changed it since. Kept out of the
+    # record's history (they are not part of what the record says) and never bump `version`,
+    # so confirming a record does not make anyone's open edit stale.
+    responsible = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The editor who answers for this record; changes by anyone else break its seal.",
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    changed_by_other = models.BooleanField(
+        default=False, help_text="Changed by someone other than the responsible editor since it was last confirmed."
+    )
+
+    SEAL_FIELDS = ("responsible", "confirmed_at", "confirmed_by", "changed_by_other")
 
     class Meta:
         abstract = True

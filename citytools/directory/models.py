@@ -27,6 +27,13 @@ class Network(TimeStampedModel):
     organisations = models.ManyToManyField(
         "Organisation", through="NetworkMembership", related_name="networks"
     )
+    review_months = models.PositiveSmallIntegerField(
+        default=6,
+        help_text=(
+            "How often each record must be confirmed, in months: older confirmations make it "
+            "stale and break its quality seal (citytools.freshness)."
+        ),
+    )
     # Visibility settings decide what outsiders see, so every change to them is kept.
     history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
 

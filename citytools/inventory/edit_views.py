@@ -18,6 +18,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_safe
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -54,6 +55,15 @@ def finished(request, url: str, message: str):
     if request.htmx:
         return HttpResponseClientRedirect(url)
     return HttpResponseRedirect(url, status=303)
+
+
+def next_url(request) -> str:
+    """Where to go after a successful edit when the page that sent the person asked for it
+    (the campaign page, for a correction made there): a path on this site, else nothing."""
+    url = request.POST.get("next") or request.GET.get("next") or ""
+    if url.startswith("/") and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return url
+    return ""
 
 
 def forbid_unless(allowed: bool) -> None:
@@ -155,13 +165,16 @@ def system_edit(request, pk):
                 refuse(error)
                 form.add_domain_error(error)
             else:
-                return finished(request, reverse("inventory:system", args=[system.pk]), "Your changes were saved.")
+                return finished(
+                    request, next_url(request) or reverse("inventory:system", args=[system.pk]), "Your changes were saved."
+                )
     else:
         form = SystemForm(initial=SystemForm.initial_from(system))
     status = 409 if conflict else 400 if form.is_bound else 200
     return render_form(
         request, "inventory/edit/system_form.html", "inventory/edit/_system_form.html",
-        _form_context(form, organisation=system.organisation, system=system, conflict=conflict), status=status,
+        {**_form_context(form, organisation=system.organisation, system=system, conflict=conflict), "next": next_url(request)},
+        status=status,
     )
 
 

@@ -123,7 +123,7 @@ class System(EditableRecord):
     notes = models.TextField(blank=True, help_text="Member-only by default, like other comments.")
 
     objects = SystemQuerySet.as_manager()
-    history = HistoricalRecords(m2m_fields=[service_areas])
+    history = HistoricalRecords(m2m_fields=[service_areas], excluded_fields=EditableRecord.SEAL_FIELDS)
 
     class Meta:
         ordering = ["organisation__short_name", "product__name"]

@@ -2,8 +2,8 @@
 
 It runs the database task queue with django-tasks-db's own worker (the e-mails that
 citytools.partnering.notify queues) and, on a small scheduler thread, queues
-citytools.partnering.tasks.advance_deadlines and citytools.opportunities.tasks.send_digests
-every `--interval` seconds (a minute by default), so deadlines close on time even when nobody
+citytools.partnering.tasks.advance_deadlines, citytools.opportunities.tasks.send_digests and
+citytools.freshness.tasks.send_campaign_reminders every `--interval` seconds (a minute by default), so deadlines close on time even when nobody
 visits the site, and alert digests go out on the day they are due. Without a worker the
 site still works: deadlines close on every request, and e-mails wait in the queue.
 """
@@ -18,6 +18,7 @@ from django_tasks_db.compat import DEFAULT_TASK_BACKEND_ALIAS, DEFAULT_TASK_QUEU
 from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.management.commands.db_worker import Worker, valid_interval
 
+from citytools.freshness.tasks import send_campaign_reminders
 from citytools.opportunities.tasks import send_digests
 from citytools.partnering.tasks import advance_deadlines
 
@@ -28,7 +29,7 @@ POLL_SECONDS = 1.0
 
 # What the scheduler queues on every tick. Each is cheap when there is nothing to do (one
 # query), so a minute apart costs little.
-SCHEDULED = (advance_deadlines, send_digests)
+SCHEDULED = (advance_deadlines, send_digests, send_campaign_reminders)
 
 
 class Scheduler(threading.Thread):
@@ -62,17 +63,17 @@ class Command(BaseCommand):
     help = (
         "Run the background worker: the database task queue (e-mails) and, every --interval "
         "seconds, the task that closes questions and submissions whose deadlines have passed and "
-        "the one that sends due alert digests. With --once, queue those two, run everything "
+        "the ones that send due alert digests and campaign reminders. With --once, queue those, run everything "
         "queued and exit."
     )
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--once", action="store_true", help="Queue the deadline and digest tasks, run what is queued, then exit."
+            "--once", action="store_true", help="Queue the deadline, digest and reminder tasks, run what is queued, then exit."
         )
         parser.add_argument(
             "--interval", type=valid_interval, default=60.0,
-            help="Seconds between two runs of the deadline and digest tasks (default: %(default)s).",
+            help="Seconds between two runs of the scheduled tasks (default: %(default)s).",
         )
         parser.add_argument("--queue-name", default=DEFAULT_TASK_QUEUE_NAME, help="The queue to run (default: %(default)s).")
         parser.add_argument("--backend", default=DEFAULT_TASK_BACKEND_ALIAS, help="The task backend (default: %(default)s).")

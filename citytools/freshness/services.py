@@ -1,0 +1,341 @@
+"""Writes of freshness: confirming records, naming who answers for them, the review period,
+and attestation campaigns (create, launch, close) with their reminders.
+
+Confirming never bumps a record's version nor writes a history row (it changes nothing the
+record says); it is guarded by the version the person saw, so nobody confirms a version they
+never looked at. Every confirmation leaves an Attestation row.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from citytools.accounts.models import Role
+from citytools.accounts.rules import Grants
+from citytools.accounts.viewer import Viewer
+from citytools.contracts.models import Contract
+from citytools.core.errors import DomainError, Forbidden
+from citytools.directory.models import Network, Organisation
+from citytools.freshness import queries, rules
+from citytools.freshness.models import Attestation, Campaign, Participant, Reminder
+from citytools.freshness.rules import CampaignStatus
+from citytools.inventory.models import ServiceArea, System
+
+MODELS = {"system": System, "contract": Contract}
+MAX_KEYS = 5000
+
+
+def everything() -> Viewer:
+    """A Viewer that sees every record: for counts that go only to the records' own editors
+    (reminders) or to those who run a campaign, never to a page as such."""
+    return Viewer(Grants(is_admin=True))
+
+
+# Confirming ---------------------------------------------------------------------------
+
+
+def parse_keys(values) -> list[tuple[str, int, int]]:
+    """Record keys as forms and the API send them: "system:12:3" (kind, id, version seen)."""
+    keys = []
+    for value in values or []:
+        if isinstance(value, (tuple, list)):
+            parts = list(value)
+        else:
+            parts = str(value).split(":")
+        try:
+            kind, pk, version = parts
+            keys.append((str(kind), int(pk), int(version)))
+        except (TypeError, ValueError):
+            raise DomainError(f"Not a record to confirm: {value!r}.", code="invalid", field="records") from None
+        if kind not in MODELS:
+            raise DomainError(f"Not a kind of record: {kind!r}.", code="invalid", field="records")
+    if not keys:
+        raise DomainError("Choose at least one record to confirm.", code="required", field="records")
+    if len(keys) > MAX_KEYS:
+        raise DomainError(f"Confirm at most {MAX_KEYS} records at a time.", code="invalid", field="records")
+    return keys
+
+
+@dataclass
+class Confirmed:
+    confirmed: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # titles of records changed since the page was opened
+
+    @property
+    def message(self) -> str:
+        n = len(self.confirmed)
+        text = f"{n} record{'s' if n != 1 else ''} confirmed."
+        if self.skipped:
+            text += (
+                f" {len(self.skipped)} changed since you opened the page and {'were' if len(self.skipped) != 1 else 'was'}"
+                f" not confirmed: {', '.join(self.skipped)}. Check {'them' if len(self.skipped) != 1 else 'it'} again."
+            )
+        return text
+
+
+def _require_edit(actor, organisation_id: int) -> Viewer:
+    viewer = Viewer.for_user(actor)
+    if not viewer.can_edit(organisation_id):
+        raise Forbidden("Only the organisation's own editors can confirm its records.")
+    return viewer
+
+
+def _running_participant(campaign: Campaign, organisation_id: int) -> None:
+    if campaign.status != CampaignStatus.RUNNING:
+        raise DomainError("This campaign is not running: confirmations are no longer counted in it.", code="invalid_state")
+    if not campaign.participants.filter(organisation_id=organisation_id).exists():
+        raise DomainError("This organisation is not part of the campaign.", code="invalid", field="organisation")
+
+
+@transaction.atomic
+def confirm_records(
+    *, organisation: Organisation, keys, actor, campaign: Campaign | None = None, now: datetime.datetime | None = None
+) -> Confirmed:
+    """Confirm that each record (kind, id, version seen) is true as it stands. A record that
+    has moved on since that version is skipped and named, never confirmed unseen."""
+    viewer = _require_edit(actor, organisation.pk)
+    if campaign is not None:
+        _running_participant(campaign, organisation.pk)
+    now = now or timezone.now()
+    keys = parse_keys(keys)
+    result = Confirmed()
+    attestations = []
+    for kind, pk, version in keys:
+        model = MODELS[kind]
+        record = model.objects.visible_to(viewer).filter(pk=pk, organisation=organisation).first()
+        if record is None:
+            raise DomainError(f"This organisation has no current {kind} {pk}.", code="not_found", field="records")
+        title = str(record.product) if kind == "system" else record.title
+        claimed = model.objects.filter(pk=pk, version=version, retired_at__isnull=True).update(
+            confirmed_at=now, confirmed_by=actor, changed_by_other=False
+        )
+        if not claimed:
+            result.skipped.append(title)
+            continue
+        changed = bool(campaign and campaign.launched_at and record.updated_at > campaign.launched_at)
+        attestations.append(
+            Attestation(
+                campaign=campaign, organisation=organisation, version=version, actor=actor, at=now,
+                outcome=rules.outcome(changed_since_launch=changed), **{kind: record},
+            )
+        )
+        result.confirmed.append(title)
+    Attestation.objects.bulk_create(attestations)
+    return result
+
+
+def editors_of(organisation_id: int):
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(
+        roles__kind=Role.Kind.EDITOR, roles__organisation_id=organisation_id, is_active=True
+    ).distinct().order_by("email")
+
+
+@transaction.atomic
+def set_responsible(record, *, user, actor):
+    """Name the editor who answers for a record (None: nobody). Only the organisation's
+    editors may, and only one of them can be named."""
+    _require_edit(actor, record.organisation_id)
+    if user is not None and not editors_of(record.organisation_id).filter(pk=user.pk).exists():
+        raise DomainError("Only an editor of the organisation can answer for its records.", code="invalid", field="responsible")
+    type(record).objects.filter(pk=record.pk).update(responsible=user)
+    record.responsible = user
+    return record
+
+
+@transaction.atomic
+def set_review_period(network: Network, *, months, actor) -> Network:
+    """How often the network's records must be confirmed. Its coordinators and admins may."""
+    viewer = Viewer.for_user(actor) if actor is not None else everything()
+    if not (viewer.is_admin or viewer.can_coordinate(network.pk)):
+        raise Forbidden("Only the network's coordinators can set its review period.")
+    network.review_months = rules.check_review_months(months)
+    network._history_user = actor
+    network.save(update_fields=["review_months", "updated_at"])
+    return network
+
+
+# Campaigns ------------------------------------------------------------------------------
+
+
+def _require_coordinate(actor, network_id: int) -> Viewer:
+    viewer = Viewer.for_user(actor)
+    if not (viewer.is_admin or viewer.can_coordinate(network_id)):
+        raise Forbidden("Only the network's coordinators can run its campaigns.")
+    return viewer
+
+
+def _areas(values) -> list[ServiceArea]:
+    values = [v for v in values or [] if v not in (None, "")]
+    if not values:
+        return []
+    areas = []
+    for value in values:
+        area = value if isinstance(value, ServiceArea) else ServiceArea.objects.filter(slug=str(value)).first()
+        if area is None:
+            raise DomainError(f"No such service area: {value}.", code="invalid", field="service_areas")
+        areas.append(area)
+    return areas
+
+
+@transaction.atomic
+def create_campaign(
+    *,
+    network: Network,
+    title: str,
+    deadline,
+    actor,
+    message: str = "",
+    kinds: str = Campaign.Kinds.BOTH,
+    service_areas=(),
+    organisations=None,
+    reminder_days=(7, 1),
+    today: datetime.date | None = None,
+) -> Campaign:
+    """A draft campaign for the network's organisations (or those named), ready to launch."""
+    _require_coordinate(actor, network.pk)
+    today = today or timezone.localdate()
+    title = (title or "").strip()
+    if not title:
+        raise DomainError("Enter a title.", code="required", field="title")
+    if len(title) > 200:
+        raise DomainError("The title must be 200 characters or fewer.", code="invalid", field="title")
+    if kinds not in Campaign.Kinds.values:
+        raise DomainError("Choose systems, contracts or both.", code="invalid", field="kinds")
+    if isinstance(deadline, str):
+        try:
+            deadline = datetime.date.fromisoformat(deadline)
+        except ValueError:
+            raise DomainError("Enter a real date, like 2027-03-31.", code="invalid", field="deadline") from None
+    deadline = rules.check_deadline(deadline, today)
+    days = rules.parse_reminder_days(reminder_days)
+    areas = _areas(service_areas)
+    members = Organisation.objects.current().in_network(network)
+    if organisations:
+        slugs = [o.slug if isinstance(o, Organisation) else str(o) for o in organisations]
+        chosen = list(members.filter(slug__in=slugs))
+        unknown = sorted(set(slugs) - {o.slug for o in chosen})
+        if unknown:
+            raise DomainError(f"Not in this network: {', '.join(unknown)}.", code="invalid", field="organisations")
+    else:
+        chosen = list(members)
+    if not chosen:
+        raise DomainError("The network has no organisations to ask.", code="invalid", field="organisations")
+    campaign = Campaign.objects.create(
+        network=network, title=title, message=(message or "").strip(), kinds=kinds, deadline=deadline,
+        reminder_days=days, created_by=actor,
+    )
+    campaign.service_areas.set(areas)
+    Participant.objects.bulk_create([Participant(campaign=campaign, organisation=o) for o in chosen])
+    return campaign
+
+
+def _move(campaign: Campaign, after: str, **fields) -> Campaign:
+    """Move a campaign on, if nobody moved it first (the status is in the WHERE)."""
+    rules.check_move(campaign.status, after)
+    moved = Campaign.objects.filter(pk=campaign.pk, status=campaign.status).update(status=after, updated_at=timezone.now(), **fields)
+    if not moved:
+        raise DomainError("Someone else changed this campaign's status just now. Reload the page.", code="stale_status")
+    campaign.refresh_from_db()
+    return campaign
+
+
+@transaction.atomic
+def launch_campaign(campaign: Campaign, *, actor, now: datetime.datetime | None = None) -> Campaign:
+    """Start the campaign: each organisation's freshness now is kept for the report, and its
+    editors are told (by the worker's reminder run, straight after)."""
+    _require_coordinate(actor, campaign.network_id)
+    now = now or timezone.now()
+    rules.check_deadline(campaign.deadline, timezone.localdate(now))
+    campaign = _move(campaign, CampaignStatus.RUNNING, launched_at=now)
+    participants = list(campaign.participants.select_related("organisation"))
+    found = queries.scores(everything(), [p.organisation for p in participants], now=now)
+    for participant in participants:
+        participant.freshness_at_launch = found[participant.organisation_id].freshness
+    Participant.objects.bulk_update(participants, ["freshness_at_launch"])
+    transaction.on_commit(lambda: _queue_reminders())
+    return campaign
+
+
+def _queue_reminders():
+    from citytools.freshness.tasks import send_campaign_reminders
+
+    send_campaign_reminders.enqueue()
+
+
+@transaction.atomic
+def close_campaign(campaign: Campaign, *, actor, now: datetime.datetime | None = None) -> Campaign:
+    """End the campaign and keep its report: each organisation's figures at this moment.
+    `actor` None is the worker closing it after its deadline."""
+    if actor is not None:
+        _require_coordinate(actor, campaign.network_id)
+    now = now or timezone.now()
+    progress = queries.campaign_progress(campaign, now=now)
+    report = [row.as_report() for row in progress.organisations]
+    return _move(campaign, CampaignStatus.CLOSED, closed_at=now, report=report)
+
+
+# Reminders ------------------------------------------------------------------------------
+
+
+@dataclass
+class ReminderRun:
+    sent: int = 0
+    recipients: list[str] = field(default_factory=list)
+    closed: list[str] = field(default_factory=list)
+
+
+def _send_reminder(campaign, row, *, days_before: int, now) -> list[str]:
+    editors = [u.email for u in editors_of(row.organisation.pk) if u.email]
+    try:
+        with transaction.atomic():
+            Reminder.objects.create(
+                campaign=campaign, organisation=row.organisation, days_before=days_before, recipients=len(editors), sent_at=now
+            )
+    except IntegrityError:  # another worker sent this one
+        return []
+    if not editors:
+        return []
+    context = {
+        "campaign": campaign, "row": row, "days_before": days_before, "site_url": settings.SITE_URL,
+        "link": settings.SITE_URL + campaign.get_absolute_url() + f"organisations/{row.organisation.slug}/",
+    }
+    subject = render_to_string("freshness/email/reminder_subject.txt", context).strip()
+    body = render_to_string("freshness/email/reminder.txt", context)
+    for email in editors:
+        EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [email]).send()
+    return editors
+
+
+def send_due_reminders(now: datetime.datetime | None = None) -> ReminderRun:
+    """For every running campaign: tell each organisation's editors at launch, remind those
+    with records left on the campaign's reminder days (each reminder once), and close the
+    campaign the day after its deadline."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    run = ReminderRun()
+    for campaign in Campaign.objects.filter(status=CampaignStatus.RUNNING).select_related("network"):
+        if today > campaign.deadline:
+            close_campaign(campaign, actor=None, now=now)
+            run.closed.append(campaign.title)
+            continue
+        sent = set(campaign.reminders.values_list("organisation_id", "days_before"))
+        due = rules.reminder_due(deadline=campaign.deadline, today=today, days=campaign.reminder_days)
+        progress = queries.campaign_progress(campaign, now=now)
+        for row in progress.organisations:
+            if row.outstanding == 0:
+                continue
+            for days_before in ([-1] if (row.organisation.pk, -1) not in sent else []) + (
+                [due] if due is not None and (row.organisation.pk, due) not in sent else []
+            ):
+                recipients = _send_reminder(campaign, row, days_before=days_before, now=now)
+                run.sent += 1 if recipients else 0
+                run.recipients += recipients
+                break  # one e-mail a day to one organisation at most
+    return run

@@ -1,0 +1,16 @@
+"""Background work of campaigns, on the database-backed queue (django-tasks).
+
+`citytools worker` queues `send_campaign_reminders` every minute beside the deadline and
+digest tasks. It is cheap when no campaign runs (one query) and idempotent: each reminder is
+a row with a unique key, so running it again sends nothing twice.
+"""
+
+from django_tasks import task
+
+
+@task()
+def send_campaign_reminders() -> int:
+    """Send every due campaign e-mail and close campaigns past their deadline."""
+    from citytools.freshness.services import send_due_reminders
+
+    return send_due_reminders().sent

@@ -1,0 +1,312 @@
+"""Pages: data quality of a network and of an organisation, confirming records, and
+attestation campaigns.
+
+Thin doors over citytools.freshness.queries (reads) and .services (writes), with the
+request's Viewer. Every form is a plain POST that works without JavaScript.
+
+Who sees what: a network's data-quality page is for its coordinators and admins; an
+organisation's is for its own staff, its networks' coordinators and admins (the people who
+may see all its records); a campaign is for those who run it and the staff of the
+organisations it asks.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from citytools.contracts.models import Contract
+from citytools.core.charts import bar_chart, stacked_bar_chart
+from citytools.core.errors import DomainError
+from citytools.core.tables import sort_columns
+from citytools.directory.models import Network, Organisation
+from citytools.freshness import queries, services
+from citytools.freshness.forms import CampaignForm, ConfirmForm, ResponsibleForm, ReviewPeriodForm
+from citytools.freshness.models import Campaign
+from citytools.freshness.rules import CampaignStatus
+from citytools.inventory.edit_views import finished, next_url, refuse, show_people
+from citytools.inventory.models import System
+
+
+def may_run(viewer, network_id: int) -> bool:
+    return viewer.is_admin or viewer.can_coordinate(network_id)
+
+
+def _network_for_coordinator(request, slug) -> Network:
+    network = get_object_or_404(Network, slug=slug)
+    if not may_run(request.viewer, network.pk):
+        raise PermissionDenied("Only the network's coordinators can see its data quality.")
+    return network
+
+
+def _organisation_for_staff(request, slug) -> Organisation:
+    organisation = get_object_or_404(Organisation, slug=slug)
+    if not show_people(request.viewer, organisation.pk):
+        raise PermissionDenied("Only the organisation's staff and its network's coordinators can see its data quality.")
+    return organisation
+
+
+# Network ---------------------------------------------------------------------------------
+
+COLUMNS = [
+    ("name", "Organisation", False),
+    ("records", "Records", True),
+    ("freshness", "Freshness", True),
+    ("completeness", "Completeness", True),
+    ("stale", "Stale", True),
+    ("check_needed", "Check needed", True),
+]
+
+
+def _network_page(request, network, *, form=None, status=200):
+    sort = request.GET.get("sort", queries.DEFAULT_SORT)
+    if sort.lstrip("-") not in queries.SORTS:
+        sort = queries.DEFAULT_SORT
+    found = queries.network_scores(request.viewer, network, sort=sort)
+    rows = [{"name": str(s.organisation), "freshness": s.freshness or 0, "completeness": s.completeness or 0} for s in found]
+    chart = stacked_bar_chart(
+        "quality-chart",
+        title="Freshness and completeness of each organisation's records",
+        rows=[{"name": r["name"], "measure": m, "percent": r[k]} for r in rows for k, m in (("freshness", "Freshness"), ("completeness", "Completeness"))],
+        label="name", series="measure", value="percent", label_title="Organisation", series_title="Measure",
+        value_title="Per cent", series_order=["Freshness", "Completeness"],
+        columns=["Organisation", "Freshness (%)", "Completeness (%)"],
+        table_rows=[[r["name"], r["freshness"], r["completeness"]] for r in rows],
+        description=f"In the order of the table below. Freshness: the share of records confirmed in the last {network.review_months} months.",
+    ) if rows else None
+    campaigns = Campaign.objects.filter(network=network)[:10]
+    return render(
+        request,
+        "freshness/network.html",
+        {
+            "network": network, "scores": found, "chart": chart, "sort": sort,
+            "headers": sort_columns(COLUMNS, sort), "campaigns": campaigns,
+            "form": form or ReviewPeriodForm(initial={"review_months": network.review_months}),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_safe
+def network_quality(request, slug):
+    return _network_page(request, _network_for_coordinator(request, slug))
+
+
+@login_required
+@require_POST
+def review_period(request, slug):
+    network = _network_for_coordinator(request, slug)
+    form = ReviewPeriodForm(request.POST)
+    if form.is_valid():
+        try:
+            services.set_review_period(network, months=form.cleaned_data["review_months"], actor=request.user)
+        except DomainError as error:
+            refuse(error)
+            form.add_domain_error(error)
+        else:
+            return finished(request, reverse("freshness:network", args=[network.slug]), "The review period was saved.")
+    return _network_page(request, network, form=form, status=400)
+
+
+# Organisation ----------------------------------------------------------------------------
+
+
+@login_required
+@require_safe
+def organisation_quality(request, slug):
+    organisation = _organisation_for_staff(request, slug)
+    rows = queries.record_rows(request.viewer, [organisation.pk])
+    score = queries.organisation_score(request.viewer, organisation)
+    check = [row for row in rows if not row.seal.sealed]
+    missing = [{"field": label, "records": n} for label, n in score.top_missing]
+    chart = bar_chart(
+        "missing-chart", title="Records missing each expected field", rows=missing, label="field", value="records",
+        label_title="Field", value_title="Records without it", whole_numbers=True,
+    ) if missing else None
+    return render(
+        request,
+        "freshness/organisation.html",
+        {
+            "organisation": organisation, "score": score, "check": check, "rows": rows, "chart": chart,
+            "can_edit": request.viewer.can_edit(organisation.pk),
+            "editors": services.editors_of(organisation.pk) if request.viewer.can_edit(organisation.pk) else [],
+            "campaigns": Campaign.objects.filter(status=CampaignStatus.RUNNING, participants__organisation=organisation),
+        },
+    )
+
+
+@login_required
+@require_POST
+def confirm(request, slug):
+    organisation = get_object_or_404(Organisation, slug=slug)
+    if not request.viewer.can_edit(organisation.pk):
+        raise PermissionDenied("Only the organisation's own editors can confirm its records.")
+    form = ConfirmForm(request.POST)
+    form.is_valid()
+    data = form.cleaned_data
+    campaign = None
+    if data.get("campaign"):
+        campaign = Campaign.objects.filter(pk=data["campaign"]).first()
+        if campaign is None:
+            raise Http404("No such campaign.")
+    back = next_url(request) or reverse("freshness:organisation", args=[organisation.slug])
+    try:
+        result = services.confirm_records(organisation=organisation, keys=data.get("records") or [], actor=request.user, campaign=campaign)
+    except DomainError as error:
+        refuse(error)
+        messages.error(request, error.message)
+        return HttpResponseRedirect(back, status=303)
+    (messages.warning if result.skipped else messages.success)(request, result.message)
+    return HttpResponseRedirect(back, status=303)
+
+
+RECORD_MODELS = {"system": System, "contract": Contract}
+
+
+@login_required
+@require_POST
+def responsible(request, slug):
+    organisation = get_object_or_404(Organisation, slug=slug)
+    if not request.viewer.can_edit(organisation.pk):
+        raise PermissionDenied("Only the organisation's own editors can say who answers for its records.")
+    form = ResponsibleForm(request.POST)
+    back = next_url(request) or reverse("freshness:organisation", args=[organisation.slug])
+    if not form.is_valid():
+        messages.error(request, "Choose a record and an editor.")
+        return HttpResponseRedirect(back, status=303)
+    kind, _, pk = form.cleaned_data["record"].partition(":")
+    model = RECORD_MODELS.get(kind)
+    record = model.objects.visible_to(request.viewer).filter(pk=pk if pk.isdigit() else 0, organisation=organisation).first() if model else None
+    if record is None:
+        raise Http404("No such record.")
+    chosen = form.cleaned_data["responsible"]
+    user = services.editors_of(organisation.pk).filter(pk=chosen).first() if chosen.isdigit() else None
+    try:
+        if chosen and user is None:
+            raise DomainError("Only an editor of the organisation can answer for its records.", field="responsible")
+        services.set_responsible(record, user=user, actor=request.user)
+    except DomainError as error:
+        refuse(error)
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"{user.email} now answers for this record." if user else "Nobody answers for this record now.")
+    return HttpResponseRedirect(back, status=303)
+
+
+# Campaigns -------------------------------------------------------------------------------
+
+
+def _campaign(request, pk) -> Campaign:
+    campaign = queries.campaigns_visible_to(request.viewer).filter(pk=pk).select_related("network").first()
+    if campaign is None:
+        raise Http404("No such campaign.")
+    return campaign
+
+
+@login_required
+@require_safe
+def campaign_list(request):
+    campaigns = queries.campaigns_visible_to(request.viewer).select_related("network")
+    networks = [n for n in Network.objects.order_by("name") if may_run(request.viewer, n.pk)]
+    return render(request, "freshness/campaigns.html", {"campaigns": campaigns, "networks": networks})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def campaign_new(request, slug):
+    network = _network_for_coordinator(request, slug)
+    form = CampaignForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            campaign = services.create_campaign(
+                network=network, title=data["title"], message=data["message"], deadline=data["deadline"],
+                kinds=data["kinds"], service_areas=data["service_areas"], reminder_days=data["reminder_days"],
+                actor=request.user,
+            )
+        except DomainError as error:
+            refuse(error)
+            form.add_domain_error(error)
+        else:
+            return finished(request, campaign.get_absolute_url(), "The campaign was saved as a draft. Launch it when ready.")
+    return render(request, "freshness/campaign_form.html", {"network": network, "form": form}, status=400 if form.is_bound else 200)
+
+
+@login_required
+@require_safe
+def campaign_detail(request, pk):
+    campaign = _campaign(request, pk)
+    runs = may_run(request.viewer, campaign.network_id)
+    progress = queries.campaign_progress(campaign)
+    if not runs:
+        staff = request.viewer.grants.staff_organisations
+        progress = queries.Progress([p for p in progress.organisations if p.organisation.pk in staff])
+    chart = None
+    if progress.organisations and campaign.launched_at:
+        parts = (("unchanged", "Confirmed unchanged"), ("corrected", "Corrected"), ("outstanding", "Still to confirm"))
+        chart = stacked_bar_chart(
+            "campaign-chart", title="Records confirmed, corrected and still to confirm",
+            rows=[{"name": str(p.organisation), "part": label, "records": getattr(p, key)} for p in progress.organisations for key, label in parts],
+            label="name", series="part", value="records", label_title="Organisation", series_title="Progress",
+            value_title="Records", series_order=[label for _, label in parts],
+            columns=["Organisation", "Confirmed unchanged", "Corrected", "Still to confirm"],
+            table_rows=[[str(p.organisation), p.unchanged, p.corrected, p.outstanding] for p in progress.organisations],
+        )
+    return render(
+        request,
+        "freshness/campaign.html",
+        {"campaign": campaign, "progress": progress, "runs": runs, "chart": chart, "report": campaign.report if runs else None},
+    )
+
+
+def _move(request, pk, service, message):
+    campaign = _campaign(request, pk)
+    if not may_run(request.viewer, campaign.network_id):
+        raise PermissionDenied("Only the network's coordinators can run its campaigns.")
+    try:
+        service(campaign, actor=request.user)
+    except DomainError as error:
+        refuse(error)
+        messages.error(request, error.message)
+        return HttpResponseRedirect(campaign.get_absolute_url(), status=303)
+    return finished(request, campaign.get_absolute_url(), message)
+
+
+@login_required
+@require_POST
+def campaign_launch(request, pk):
+    return _move(request, pk, services.launch_campaign, "The campaign is running. Editors are being told by e-mail.")
+
+
+@login_required
+@require_POST
+def campaign_close(request, pk):
+    return _move(request, pk, services.close_campaign, "The campaign is closed. Its report is below.")
+
+
+@login_required
+@require_safe
+def campaign_organisation(request, pk, slug):
+    campaign = _campaign(request, pk)
+    organisation = get_object_or_404(Organisation, slug=slug)
+    if not campaign.participants.filter(organisation=organisation).exists():
+        raise Http404("This organisation is not part of the campaign.")
+    if not (show_people(request.viewer, organisation.pk)):
+        raise PermissionDenied("Only the organisation's staff and the campaign's coordinators can see this page.")
+    rows = queries.campaign_rows(campaign, request.viewer, [organisation.pk], now=timezone.now())
+    rows.sort(key=lambda r: (r.done, r.kind != "system", r.title.lower()))
+    left = [r for r in rows if not r.done]
+    return render(
+        request,
+        "freshness/campaign_organisation.html",
+        {
+            "campaign": campaign, "organisation": organisation, "rows": rows, "left": left,
+            "done": len(rows) - len(left), "can_edit": request.viewer.can_edit(organisation.pk) and campaign.status == CampaignStatus.RUNNING,
+            "here": request.get_full_path(),
+        },
+    )
