@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "citytools.partnering",
     "citytools.satisfaction",
     "citytools.opportunities",
+    "citytools.freshness",
     "citytools.demo",
     "django_tasks",
     "django_tasks_db",
