@@ -19,6 +19,7 @@ from citytools.partnering.api.jurisdictions import router as publication_rules_r
 from citytools.opportunities.api import router as opportunities_router
 from citytools.satisfaction.api import router as satisfaction_router
 from citytools.search.api import router as search_router
+from citytools.spreadsheets.api import router as spreadsheets_router
 
 api = NinjaAPI(
     title="City Tools API",
@@ -45,3 +46,4 @@ api.add_router("/publication-rules", publication_rules_router)
 api.add_router("/", satisfaction_router)
 api.add_router("/", alerts_router)
 api.add_router("/", opportunities_router)
+api.add_router("/", spreadsheets_router)

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "citytools.partnering",
     "citytools.satisfaction",
     "citytools.opportunities",
+    "citytools.spreadsheets",
     "citytools.freshness",
     "citytools.demo",
     "django_tasks",
@@ -267,6 +268,13 @@ ATTACHMENT_MAX_BYTES = int(os.environ.get("CITYTOOLS_ATTACHMENT_MAX_BYTES", str(
 ATTACHMENTS_PER_PROPOSAL = int(os.environ.get("CITYTOOLS_ATTACHMENTS_PER_PROPOSAL", "5"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
+# Spreadsheet import (citytools.spreadsheets): the largest file, the most rows, how far an
+# XLSX file may unpack (against zip bombs), and how long an upload waits for its commit.
+IMPORT_MAX_BYTES = int(os.environ.get("CITYTOOLS_IMPORT_MAX_BYTES", str(1024 * 1024)))
+IMPORT_MAX_ROWS = int(os.environ.get("CITYTOOLS_IMPORT_MAX_ROWS", "5000"))
+IMPORT_MAX_UNZIPPED_BYTES = int(os.environ.get("CITYTOOLS_IMPORT_MAX_UNZIPPED_BYTES", str(50 * 1024 * 1024)))
+IMPORT_HOURS = int(os.environ.get("CITYTOOLS_IMPORT_HOURS", "24"))
 
 # Background work (e-mails, deadline ticks) on a database-backed queue: `citytools worker`
 # runs it, and nothing else needs a server. CITYTOOLS_TASKS_IMMEDIATE=1 runs tasks inline.

@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("citytools.satisfaction.urls")),
     path("", include("citytools.opportunities.urls")),
     path("", include("citytools.opportunities.urls_alerts")),
+    path("", include("citytools.spreadsheets.urls")),
     path("", include("citytools.freshness.urls")),
     path("api/v1/", api.urls),
 ]

@@ -1,0 +1,207 @@
+"""The spreadsheet API: exports as CSV, XLSX or JSON, the import template, and imports (upload,
+columns, preview, commit). Exports read through citytools.spreadsheets.queries with the
+request's Viewer; imports go through citytools.spreadsheets.services, as the pages do.
+
+An upload is sent as JSON with the file's bytes in base64, so the same body works from any
+client; DomainErrors become problem+json (citytools.core.api).
+"""
+
+import base64
+import binascii
+import datetime
+from typing import Literal
+
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from ninja import Field, Query, Router, Schema, Status
+from ninja.security import django_auth
+
+from citytools.contracts.queries import ContractFilters
+from citytools.core.errors import DomainError
+from citytools.directory.models import Network, Organisation
+from citytools.spreadsheets import queries, services, sheets
+from citytools.spreadsheets.models import Upload
+
+router = Router(tags=["spreadsheet import and export"])
+
+Format = Literal["csv", "xlsx", "json"]
+KindName = Literal["systems", "contracts"]
+
+
+def _download(content: bytes, fmt: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=sheets.CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
+    return response
+
+
+class ExportQuery(Schema):
+    kind: KindName = "systems"
+    format: Format = "csv"
+
+
+class ContractExportQuery(Schema):
+    format: Format = "csv"
+    network: str | None = None
+    organisation: str | None = None
+    supplier: str | None = None
+    service_area: str | None = None
+    ending_within: int | None = Field(None, ge=0, le=36500)
+    end_from: datetime.date | None = None
+    end_to: datetime.date | None = None
+
+
+class TemplateQuery(Schema):
+    kind: KindName = "systems"
+    format: Literal["csv", "xlsx"] = "csv"
+
+
+EXPORT_RESPONSES = {200: None}
+EXPORT_DESCRIPTION = (
+    "Answers a file: CSV, XLSX or JSON with the import template's columns. Only records you may see; "
+    "values and notes you may not see are left out (or blank where you may see some)."
+)
+
+
+@router.get("/exports/contracts", url_name="contracts_export", summary="Export the filtered contract list",
+            description=EXPORT_DESCRIPTION, response=EXPORT_RESPONSES)
+def export_contracts(request, query: Query[ContractExportQuery]):
+    filters = ContractFilters(**query.dict(exclude={"format"}))
+    export = queries.filtered_contracts_export(request.viewer, filters)
+    return _download(export.render(query.format), query.format, export.filename)
+
+
+@router.get("/organisations/{slug}/export", url_name="organisation_export", summary="Export an organisation's systems or contracts",
+            description=EXPORT_DESCRIPTION, response=EXPORT_RESPONSES)
+def export_organisation(request, slug: str, query: Query[ExportQuery]):
+    organisation = get_object_or_404(Organisation, slug=slug)
+    export = queries.organisation_export(request.viewer, organisation, query.kind)
+    return _download(export.render(query.format), query.format, export.filename)
+
+
+@router.get("/networks/{slug}/export", url_name="network_export", summary="Export a whole network's systems or contracts",
+            description=EXPORT_DESCRIPTION, response=EXPORT_RESPONSES)
+def export_network(request, slug: str, query: Query[ExportQuery]):
+    network = get_object_or_404(Network, slug=slug)
+    export = queries.network_export(request.viewer, network, query.kind)
+    return _download(export.render(query.format), query.format, export.filename)
+
+
+@router.get("/imports/template", url_name="import_template", summary="The empty import template",
+            description="A CSV or XLSX file with the header row; the XLSX has a second sheet explaining each column.",
+            response=EXPORT_RESPONSES)
+def import_template(request, query: Query[TemplateQuery]):
+    return _download(queries.template(query.kind, query.format), query.format, f"citytools-{query.kind}-template")
+
+
+# Imports ------------------------------------------------------------------------------------
+
+
+class ImportStartIn(Schema):
+    kind: KindName
+    filename: str = Field(description="The file's name, ending .csv or .xlsx.", max_length=255)
+    content_base64: str = Field(description="The file's bytes, base64-encoded.")
+
+
+class ImportMappingIn(Schema):
+    mapping: list[str] = Field(description="The field of each column, left to right; an empty string leaves a column out.")
+
+
+class ImportChangeOut(Schema):
+    field: str
+    label: str
+    old: str
+    new: str
+
+
+class ImportRowOut(Schema):
+    row: int = Field(description="The row number in the spreadsheet.")
+    action: Literal["new", "changed", "unchanged", "duplicate", "error"]
+    record_id: int | None
+    title: str
+    changes: list[ImportChangeOut]
+    errors: list[str]
+    note: str
+
+
+class ImportColumnOut(Schema):
+    header: str
+    field: str
+
+
+class ImportPreviewOut(Schema):
+    id: int
+    organisation: str
+    kind: KindName
+    filename: str
+    status: Literal["previewed", "committed"]
+    expires_at: datetime.datetime
+    header_row: int | None
+    columns: list[ImportColumnOut]
+    counts: dict[str, int]
+    can_commit: bool
+    rows: list[ImportRowOut]
+
+
+class ImportResultOut(Schema):
+    id: int
+    created: int
+    changed: int
+    unchanged: int
+    skipped: int
+
+
+def _preview_out(upload: Upload, preview: services.Preview | None) -> dict:
+    return {
+        "id": upload.pk, "organisation": upload.organisation.slug, "kind": upload.kind, "filename": upload.filename,
+        "status": upload.status, "expires_at": upload.expires_at,
+        "header_row": preview.header_row if preview else None,
+        "columns": [{"header": h, "field": f} for h, f in zip(preview.header, preview.mapping)] if preview else [],
+        "counts": preview.counts if preview else upload.summary,
+        "can_commit": bool(preview and not preview.has_errors and upload.status == Upload.Status.PREVIEWED),
+        "rows": [
+            {"row": r.number, "action": r.action, "record_id": r.record_id, "title": r.title,
+             "changes": [c.__dict__ for c in r.changes], "errors": r.errors, "note": r.note}
+            for r in (preview.rows if preview else [])
+        ],
+    }
+
+
+@router.post("/organisations/{slug}/imports", response={201: ImportPreviewOut}, auth=django_auth, url_name="import_create",
+             summary="Upload a spreadsheet for import and preview it (the organisation's editors)")
+def create_import(request, slug: str, payload: ImportStartIn):
+    organisation = get_object_or_404(Organisation, slug=slug)
+    if not request.viewer.can_edit(organisation.pk):
+        from citytools.core.errors import Forbidden
+
+        raise Forbidden("Only the organisation's own editors can import its records.")
+    try:
+        content = base64.b64decode(payload.content_base64, validate=True)
+    except (binascii.Error, ValueError):
+        raise DomainError("content_base64 is not valid base64.", code="invalid", field="content_base64") from None
+    upload = services.start_import(organisation=organisation, kind=payload.kind, filename=payload.filename, content=content,
+                                   actor=request.user)
+    return Status(201, _preview_out(upload, services.preview_import(upload, actor=request.user)))
+
+
+@router.get("/imports/{import_id}", response=ImportPreviewOut, auth=django_auth, url_name="import",
+            summary="An upload's preview against the records as they are now")
+def get_import(request, import_id: int):
+    upload = services.upload_for(import_id, viewer=request.viewer)
+    preview = services.preview_import(upload, actor=request.user) if upload.status == Upload.Status.PREVIEWED else None
+    return _preview_out(upload, preview)
+
+
+@router.put("/imports/{import_id}/mapping", response=ImportPreviewOut, auth=django_auth, url_name="import_mapping",
+            summary="Choose which field each column holds, and preview again")
+def set_import_mapping(request, import_id: int, payload: ImportMappingIn):
+    upload = services.upload_for(import_id, viewer=request.viewer)
+    return _preview_out(upload, services.set_mapping(upload, mapping=payload.mapping, actor=request.user))
+
+
+@router.post("/imports/{import_id}/commit", response=ImportResultOut, auth=django_auth, url_name="import_commit",
+             summary="Import every row, all or nothing",
+             description="Refused (400) while any row has an error, and (409) when a record changed since the preview.")
+def commit_import(request, import_id: int):
+    upload = services.upload_for(import_id, viewer=request.viewer)
+    result = services.commit_import(upload, actor=request.user)
+    return {"id": upload.pk, **result.__dict__}

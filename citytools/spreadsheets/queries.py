@@ -1,0 +1,124 @@
+"""Exports: systems and contracts as a table with the import template's columns, read through
+the Viewer like every other page.
+
+Only records the viewer may see are read (`visible_to`), and loaded rows pass through
+`redact_systems` / `redact_contracts`. A column the viewer may see for no row (values,
+notes) is left out entirely; where only some rows' values are visible, the others are blank.
+A contract's systems name only systems the viewer may see.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, QuerySet
+
+from citytools.contracts.models import Contract
+from citytools.contracts.queries import ContractFilters, filter_contracts
+from citytools.directory.models import Network, NetworkMembership, Organisation
+from citytools.inventory.models import System
+from citytools.spreadsheets import rules, sheets
+from citytools.spreadsheets.models import Kind
+
+
+@dataclass(frozen=True)
+class Export:
+    kind: str
+    header: list[str]
+    rows: list[list]
+    filename: str
+
+    def render(self, fmt: str) -> bytes:
+        if fmt == "xlsx":
+            return sheets.write_xlsx(self.header, self.rows, sheet_title=self.kind.capitalize())
+        if fmt == "json":
+            return sheets.write_json(self.kind, self.header, self.rows)
+        return sheets.write_csv(self.header, self.rows)
+
+
+def _systems(viewer, *, organisations=None) -> QuerySet[System]:
+    systems = System.objects.visible_to(viewer).select_related("organisation", "product", "supplier").prefetch_related("service_areas")
+    if organisations is not None:
+        systems = systems.filter(organisation__in=organisations)
+    return systems.order_by("organisation__slug", "product__slug", "pk")
+
+
+def _table(kind: str, records: list, hidden: set[str]) -> tuple[list[str], list[list]]:
+    names = [c.name for c in rules.columns(kind) if c.name not in hidden]
+    return names, [[record[name] for name in names] for record in records]
+
+
+def systems_export(viewer, *, organisations=None, filename: str) -> Export:
+    systems = viewer.redact_systems(list(_systems(viewer, organisations=organisations)))
+    records = [
+        {
+            "id": s.pk, "organisation": s.organisation.slug, "product": s.product.slug,
+            "service_areas": "; ".join(sorted(a.slug for a in s.service_areas.all())),
+            "supplier": s.supplier.slug if s.supplier else "", "hosting": s.hosting, "status": s.status,
+            "go_live": s.go_live, "notes": "" if s.notes_hidden else s.notes, "confidential": s.confidential,
+        }
+        for s in systems
+    ]
+    hidden = {"notes"} if systems and all(s.notes_hidden for s in systems) or not systems else set()
+    header, rows = _table(Kind.SYSTEMS, records, hidden)
+    return Export(Kind.SYSTEMS, header, rows, filename)
+
+
+def contracts_export(viewer, contracts: QuerySet[Contract], *, filename: str) -> Export:
+    """`contracts` already limited to what the viewer may see (visible_to or filter_contracts)."""
+    visible_systems = System.objects.visible_to(viewer).select_related("product")
+    contracts = viewer.redact_contracts(list(
+        contracts.select_related("organisation", "supplier").prefetch_related(Prefetch("systems", queryset=visible_systems))
+        .order_by("organisation__slug", "end_date", "pk")
+    ))
+    # A system is named by its product where that is unambiguous within its organisation.
+    counts: dict[tuple[int, int], int] = {}
+    organisation_ids = {c.organisation_id for c in contracts}
+    for organisation_id, product_id in visible_systems.filter(organisation_id__in=organisation_ids).values_list("organisation_id", "product_id"):
+        counts[(organisation_id, product_id)] = counts.get((organisation_id, product_id), 0) + 1
+
+    def system_name(system) -> str:
+        return system.product.slug if counts.get((system.organisation_id, system.product_id)) == 1 else str(system.pk)
+
+    records = [
+        {
+            "id": c.pk, "organisation": c.organisation.slug, "reference": c.reference, "title": c.title,
+            "supplier": c.supplier.slug, "systems": "; ".join(sorted(system_name(s) for s in c.systems.all())),
+            "total_value": None if c.values_hidden else c.total_value,
+            "annual_value": None if c.values_hidden else c.annual_value,
+            "currency": c.currency, "start_date": c.start_date, "end_date": c.end_date,
+            "extension_end_date": c.extension_end_date, "route": c.route, "framework": c.framework, "source": c.source,
+            "source_url": c.source_url, "confidential": c.confidential,
+        }
+        for c in contracts
+    ]
+    hidden = {"total_value", "annual_value"} if all(c.values_hidden for c in contracts) else set()
+    header, rows = _table(Kind.CONTRACTS, records, hidden)
+    return Export(Kind.CONTRACTS, header, rows, filename)
+
+
+def organisation_export(viewer, organisation: Organisation, kind: str) -> Export:
+    filename = f"{organisation.slug}-{kind}"
+    if kind == Kind.SYSTEMS:
+        return systems_export(viewer, organisations=[organisation.pk], filename=filename)
+    return contracts_export(viewer, Contract.objects.visible_to(viewer).filter(organisation=organisation), filename=filename)
+
+
+def network_export(viewer, network: Network, kind: str) -> Export:
+    members = NetworkMembership.objects.filter(network=network).values("organisation")
+    filename = f"{network.slug}-{kind}"
+    if kind == Kind.SYSTEMS:
+        return systems_export(viewer, organisations=members, filename=filename)
+    return contracts_export(viewer, Contract.objects.visible_to(viewer).filter(organisation__in=members), filename=filename)
+
+
+def filtered_contracts_export(viewer, filters: ContractFilters) -> Export:
+    """The contract list's filtered view, every page of it."""
+    return contracts_export(viewer, filter_contracts(filters, viewer=viewer).prefetch_related(None), filename="contracts")
+
+
+def template(kind: str, fmt: str) -> bytes:
+    """An empty file with the header row (and, as XLSX, a sheet explaining each column)."""
+    cols = rules.columns(kind)
+    header = [c.name for c in cols]
+    if fmt == "xlsx":
+        return sheets.write_xlsx(header, [], sheet_title=kind.capitalize(), notes=[(c.name, f"{c.label}. {c.help}") for c in cols])
+    return sheets.write_csv(header, [])
