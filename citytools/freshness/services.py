@@ -16,10 +16,10 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from citytools.accounts.models import Role
-from citytools.accounts.rules import Grants
+from citytools.accounts.rules import Grants, Kind
 from citytools.accounts.viewer import Viewer
 from citytools.contracts.models import Contract
-from citytools.core.errors import DomainError, Forbidden
+from citytools.core.errors import DomainError, Forbidden, NotFound
 from citytools.directory.models import Network, Organisation
 from citytools.freshness import queries, rules
 from citytools.freshness.models import Attestation, Campaign, Participant, Reminder
@@ -34,6 +34,37 @@ def everything() -> Viewer:
     """A Viewer that sees every record: for counts that go only to the records' own editors
     (reminders) or to those who run a campaign, never to a page as such."""
     return Viewer(Grants(is_admin=True))
+
+
+# Who may ------------------------------------------------------------------------------
+
+
+def may_run(viewer, network_id: int) -> bool:
+    """Run a network's campaigns and see its data quality: its coordinators and admins."""
+    return viewer.is_admin or viewer.can_coordinate(network_id)
+
+
+def require_run(viewer, network_id: int) -> None:
+    if not may_run(viewer, network_id):
+        raise Forbidden("Only the network's coordinators can see its data quality and run its campaigns.")
+
+
+def may_read_quality(viewer, organisation_id: int) -> bool:
+    """See an organisation's data quality, record by record: those who may see all its
+    records (its staff, its networks' coordinators, admins)."""
+    return viewer.can_see(Kind.USAGE, organisation_id, confidential=True)
+
+
+def require_read_quality(viewer, organisation_id: int) -> None:
+    if not may_read_quality(viewer, organisation_id):
+        raise Forbidden("Only the organisation's staff and its networks' coordinators can see its data quality.")
+
+
+def readable_campaign(viewer, pk) -> Campaign:
+    campaign = queries.campaigns_visible_to(viewer).filter(pk=pk).select_related("network").first()
+    if campaign is None:
+        raise NotFound("No such campaign.")
+    return campaign
 
 
 # Confirming ---------------------------------------------------------------------------
@@ -152,9 +183,7 @@ def set_responsible(record, *, user, actor):
 @transaction.atomic
 def set_review_period(network: Network, *, months, actor) -> Network:
     """How often the network's records must be confirmed. Its coordinators and admins may."""
-    viewer = Viewer.for_user(actor) if actor is not None else everything()
-    if not (viewer.is_admin or viewer.can_coordinate(network.pk)):
-        raise Forbidden("Only the network's coordinators can set its review period.")
+    require_run(Viewer.for_user(actor), network.pk)
     network.review_months = rules.check_review_months(months)
     network._history_user = actor
     network.save(update_fields=["review_months", "updated_at"])
@@ -166,8 +195,7 @@ def set_review_period(network: Network, *, months, actor) -> Network:
 
 def _require_coordinate(actor, network_id: int) -> Viewer:
     viewer = Viewer.for_user(actor)
-    if not (viewer.is_admin or viewer.can_coordinate(network_id)):
-        raise Forbidden("Only the network's coordinators can run its campaigns.")
+    require_run(viewer, network_id)
     return viewer
 
 

@@ -28,12 +28,11 @@ from citytools.freshness import queries, services
 from citytools.freshness.forms import CampaignForm, ConfirmForm, ResponsibleForm, ReviewPeriodForm
 from citytools.freshness.models import Campaign
 from citytools.freshness.rules import CampaignStatus
-from citytools.inventory.edit_views import finished, next_url, refuse, show_people
+from citytools.inventory.edit_views import finished, next_url, refuse
 from citytools.inventory.models import System
 
 
-def may_run(viewer, network_id: int) -> bool:
-    return viewer.is_admin or viewer.can_coordinate(network_id)
+may_run = services.may_run
 
 
 def _network_for_coordinator(request, slug) -> Network:
@@ -45,7 +44,7 @@ def _network_for_coordinator(request, slug) -> Network:
 
 def _organisation_for_staff(request, slug) -> Organisation:
     organisation = get_object_or_404(Organisation, slug=slug)
-    if not show_people(request.viewer, organisation.pk):
+    if not services.may_read_quality(request.viewer, organisation.pk):
         raise PermissionDenied("Only the organisation's staff and its network's coordinators can see its data quality.")
     return organisation
 
@@ -202,10 +201,10 @@ def responsible(request, slug):
 
 
 def _campaign(request, pk) -> Campaign:
-    campaign = queries.campaigns_visible_to(request.viewer).filter(pk=pk).select_related("network").first()
-    if campaign is None:
-        raise Http404("No such campaign.")
-    return campaign
+    try:
+        return services.readable_campaign(request.viewer, pk)
+    except DomainError as error:
+        refuse(error)
 
 
 @login_required
@@ -296,7 +295,7 @@ def campaign_organisation(request, pk, slug):
     organisation = get_object_or_404(Organisation, slug=slug)
     if not campaign.participants.filter(organisation=organisation).exists():
         raise Http404("This organisation is not part of the campaign.")
-    if not (show_people(request.viewer, organisation.pk)):
+    if not services.may_read_quality(request.viewer, organisation.pk):
         raise PermissionDenied("Only the organisation's staff and the campaign's coordinators can see this page.")
     rows = queries.campaign_rows(campaign, request.viewer, [organisation.pk], now=timezone.now())
     rows.sort(key=lambda r: (r.done, r.kind != "system", r.title.lower()))

@@ -6,6 +6,7 @@ from django.db import connection
 from citytools.core.management.base import DomainCommand
 from citytools.demo.builder import build_demo
 from citytools.demo.catalogue import DEFAULT_SEED, NETWORK_NAME
+from citytools.demo.freshness import build_freshness
 from citytools.demo.opportunities import subscribe_demo_member
 from citytools.demo.people import DEMO_PASSWORD, create_demo_people
 
@@ -53,6 +54,9 @@ class Command(DomainCommand):
         )
         accounts = create_demo_people()
         subscribe_demo_member()
+        confirmed = build_freshness(as_of=summary.as_of, seed=seed)
+        if confirmed:
+            self.stdout.write(f"Confirmation dates given to {confirmed} records; a campaign runs on {NETWORK_NAME}.")
         self.stdout.write(f"\nDemo accounts, all with the password {DEMO_PASSWORD} (sign in at /accounts/login/):")
         for account in accounts:
             self.stdout.write(f"  {account.email:<34} {account.role}")
