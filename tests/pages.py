@@ -198,6 +198,31 @@ def _pk(lookup: Callable):
     return kwargs
 
 
+def _upload():
+    """An upload of the sample London organisation's own systems export, made (in the database
+    the pages are listed for) as a platform admin would: its preview finds every row unchanged."""
+    from citytools.accounts.models import Role
+    from citytools.accounts.viewer import Viewer
+    from citytools.spreadsheets.models import Upload
+    from citytools.spreadsheets.queries import organisation_export
+    from citytools.spreadsheets.services import start_import
+
+    organisation = _organisation()
+    if organisation is None:
+        return None
+    found = Upload.objects.filter(organisation=organisation, status="previewed").order_by("pk").first()
+    if found is None:
+        admin = Role.objects.filter(kind="admin").select_related("user").order_by("pk").first()
+        if admin is None:
+            return None
+        export = organisation_export(Viewer.for_user(admin.user), organisation, "systems")
+        if not export.rows:
+            return None
+        found = start_import(organisation=organisation, kind="systems", filename="systems.csv", content=export.render("csv"),
+                             actor=admin.user)
+    return {"pk": found.pk}
+
+
 def _fixed(kwargs: dict):
     return lambda: kwargs
 
@@ -338,6 +363,11 @@ SAMPLES: dict[str, dict[str, Callable[[], dict | None]]] = {
     # Alerts and calendar feeds (citytools.opportunities.views_alerts).
     "alerts:organisation_calendar": {"London organisation": _slug(_organisation)},
     "alerts:calendar_feed": {"London organisation's feed": _calendar_feed},
+    # Spreadsheet import and export (citytools.spreadsheets.views).
+    "spreadsheets:import": {"London organisation": _slug(_organisation)},
+    "spreadsheets:upload": {"London organisation's systems": _upload},
+    "spreadsheets:organisation_export": {"London organisation": _slug(_organisation)},
+    "spreadsheets:network_export": {"London network": _slug(_london)},
 }
 
 # Addresses whose secret token is the credential: whoever holds one reads what the token's
@@ -375,7 +405,7 @@ ACTIONS = {"partnering:milestone_done", "accounts:logout", "accounts:revoke_role
     "satisfaction:pain_point_share", "satisfaction:pain_point_status", "satisfaction:pain_point_reply",
     "satisfaction:pain_point_challenge", "opportunities:initiative_start", "opportunities:initiative_answer",
     "opportunities:initiative_note", "opportunities:initiative_invite", "opportunities:initiative_plan",
-    "opportunities:initiative_outcome", "opportunities:initiative_challenge"}
+    "opportunities:initiative_outcome", "opportunities:initiative_challenge", "spreadsheets:commit"}
 
 
 # URL name → {label: query string}: states of a page worth checking besides its default,
@@ -444,6 +474,7 @@ COLLECTIONS = {
     "publication-rules": "partnering.PublicationRules",
     "pain-points": "satisfaction.PainPoint",
     "initiatives": "opportunities.Initiative",
+    "imports": "spreadsheets.Upload",
 }
 
 

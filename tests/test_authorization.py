@@ -647,3 +647,8 @@ def test_the_matrix_notices_a_refused_request_that_writes(world, db):
         with connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {connection.ops.quote_name(Supplier._meta.db_table)} WHERE 1 = 0")
     assert written == [Supplier._meta.db_table]
+
+# Spreadsheet import and export.
+from tests import spreadsheets_expect  # noqa: E402
+
+EXPECTATIONS.update(spreadsheets_expect.build(__import__(__name__, fromlist=["EXPECTATIONS"])))

@@ -60,6 +60,8 @@ def fill_path(world, path: str) -> str:
         # And for a pain point and a joint procurement initiative.
         "point_id": 1,
         "initiative_id": 1,
+        # And for an uploaded spreadsheet.
+        "import_id": 1,
     }
     if "{history_id}" in path:
         record = records.system if "/systems/" in path else records.contract

@@ -133,8 +133,25 @@ def page_urls() -> list[str]:
         "/matrix/?colour=end&show_empty=1",
         "/matrix.csv",
         "/matrix.csv?network=north&colour=end",
+        *SPREADSHEET_EXPORTS,
     ]
     return urls
+
+
+# Exports in every format and of both kinds (every_page() fetches each organisation's and
+# network's default, systems as CSV): the filtered contract list, each organisation's and
+# network's records, and the same through the API.
+SPREADSHEET_EXPORTS = [
+    f"{base}{'&' if '?' in base else '?'}format={fmt}"
+    for fmt in ("csv", "xlsx", "json")
+    for base in (
+        "/contracts/export/", "/contracts/export/?sort=-value", "/api/v1/exports/contracts",
+        *(f"{prefix}/{slug}/export{'/' if not prefix.startswith('/api') else ''}?kind={kind}"
+          for prefix, slugs in (("/organisations", ("own", "peer", "stranger")), ("/networks", ("north", "south")),
+                                ("/api/v1/organisations", ("own", "peer")), ("/api/v1/networks", ("north",)))
+          for slug in slugs for kind in ("systems", "contracts")),
+    )
+]
 
 
 def api_urls(client) -> list[str]:
@@ -161,10 +178,23 @@ def pdf_text(content: bytes) -> str:
     return re.sub(r"\s+", " ", " ".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages))
 
 
+def xlsx_text(content: bytes) -> str:
+    import openpyxl
+
+    workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True)
+    return "\n".join(
+        " ".join("" if cell is None else str(cell) for cell in row) for sheet in workbook.worksheets for row in sheet.iter_rows(values_only=True)
+    )
+
+
 def body_of(response) -> str:
-    """The text a person reads: a PDF's text (its streams are compressed), any other body as is."""
-    if response.headers.get("Content-Type", "").startswith("application/pdf"):
+    """The text a person reads: a PDF's text (its streams are compressed), an XLSX file's
+    cells, any other body as is."""
+    content_type = response.headers.get("Content-Type", "")
+    if content_type.startswith("application/pdf"):
         return pdf_text(response.content)
+    if content_type.startswith("application/vnd.openxmlformats-officedocument.spreadsheetml"):
+        return xlsx_text(response.content)
     return response.content.decode()
 
 
@@ -228,6 +258,32 @@ def test_members_of_the_network_see_the_values_and_notes(world, role):
     assert "918,273" in peer_page and NOTES_MARKER in peer_page
     assert '"918273.00"' in client.get("/api/v1/contracts?limit=500").content.decode()
     assert "£918,273" in client.get("/contracts/").content.decode()
+
+
+@pytest.mark.parametrize("role", ["member", "peer_member", "coordinator", "admin"])
+def test_members_of_the_network_get_the_values_and_notes_in_every_export_format(world, role):
+    client = client_for(world, role)
+    for fmt in ("csv", "xlsx", "json"):
+        contracts = body_of(client.get(f"/networks/north/export/?kind=contracts&format={fmt}"))
+        systems = body_of(client.get(f"/organisations/peer/export/?kind=systems&format={fmt}"))
+        assert "918273" in contracts and NOTES_MARKER in systems, fmt
+
+
+@pytest.mark.parametrize("role", ["editor", "member", "coordinator", "admin"])
+def test_own_staff_and_coordinators_get_the_confidential_records_in_exports(world, role):
+    client = client_for(world, role)
+    for fmt in ("csv", "xlsx", "json"):
+        assert "Zephyrquartz" in body_of(client.get(f"/organisations/own/export/?kind=contracts&format={fmt}")), fmt
+        assert "Quokkaflan" in body_of(client.get(f"/networks/north/export/?kind=systems&format={fmt}")), fmt
+
+
+@pytest.mark.parametrize("role", OUTSIDERS)
+def test_exports_leave_out_the_columns_an_outsider_may_see_for_no_row(world, role):
+    client = client_for(world, role)
+    header = client.get("/networks/north/export/?kind=contracts&format=csv").content.decode("utf-8-sig").splitlines()[0]
+    assert "annual_value" not in header and "total_value" not in header and "title" in header
+    header = client.get("/networks/north/export/?kind=systems&format=csv").content.decode("utf-8-sig").splitlines()[0]
+    assert "notes" not in header and "product" in header
 
 
 @pytest.mark.parametrize("role", ["editor", "member", "coordinator", "admin"])
