@@ -218,13 +218,14 @@ def build_world() -> World:
         records[name] = Records(system, contract, secret_system, secret_contract, invitation, token, role)
     from tests.partnering_access import build_challenges
     from tests.opportunities_access import build_initiative
+    from tests.freshness_access import build_campaigns
     from tests.satisfaction_access import build_satisfaction
 
     return World(
         people=cast, records=records, product=product, service_area=area, supplier=maker,
         extra={
             "challenges": build_challenges(cast), **build_satisfaction(cast, records, maker),
-            "initiative": build_initiative(cast, records, area),
+            "initiative": build_initiative(cast, records, area), **build_campaigns(cast),
         },
     )
 

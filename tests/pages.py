@@ -223,6 +223,27 @@ def _upload():
     return {"pk": found.pk}
 
 
+def _camden():
+    from citytools.demo.people import DEMO_ORGANISATION_GSS
+    from citytools.directory.models import Organisation
+
+    return Organisation.objects.filter(identifier=DEMO_ORGANISATION_GSS).first() or _organisation()
+
+
+def _campaign_organisation():
+    from citytools.freshness.models import Participant
+
+    camden = _camden()
+    found = Participant.objects.filter(organisation=camden).order_by("campaign_id").first() or Participant.objects.order_by("pk").first()
+    return None if found is None else {"pk": found.campaign_id, "slug": found.organisation.slug}
+
+
+def _campaign():
+    from citytools.freshness.models import Campaign
+
+    return Campaign.objects.order_by("pk").first()
+
+
 def _fixed(kwargs: dict):
     return lambda: kwargs
 
@@ -363,6 +384,12 @@ SAMPLES: dict[str, dict[str, Callable[[], dict | None]]] = {
     # Alerts and calendar feeds (citytools.opportunities.views_alerts).
     "alerts:organisation_calendar": {"London organisation": _slug(_organisation)},
     "alerts:calendar_feed": {"London organisation's feed": _calendar_feed},
+    # Data quality and attestation campaigns (citytools.freshness.views).
+    "freshness:network": {"London network": _slug(_london)},
+    "freshness:organisation": {"Camden, as its editor": _slug(_camden)},
+    "freshness:campaign_new": {"London network": _slug(_london)},
+    "freshness:campaign": {"the demo campaign": _pk(_campaign)},
+    "freshness:campaign_organisation": {"Camden in the demo campaign, as its editor": _campaign_organisation},
     # Spreadsheet import and export (citytools.spreadsheets.views).
     "spreadsheets:import": {"London organisation": _slug(_organisation)},
     "spreadsheets:upload": {"London organisation's systems": _upload},
@@ -391,6 +418,9 @@ SIGNED_IN_AS = {
     "partnering:score_proposal": "evaluator1",
     # Alerts are for staff of an organisation and coordinators, not a platform admin as such.
     "alerts:subscription": "member",
+    # An organisation's editor sees the confirm buttons and the correction links.
+    "freshness:organisation": "editor",
+    "freshness:campaign_organisation": "editor",
 }
 
 
@@ -405,7 +435,8 @@ ACTIONS = {"partnering:milestone_done", "accounts:logout", "accounts:revoke_role
     "satisfaction:pain_point_share", "satisfaction:pain_point_status", "satisfaction:pain_point_reply",
     "satisfaction:pain_point_challenge", "opportunities:initiative_start", "opportunities:initiative_answer",
     "opportunities:initiative_note", "opportunities:initiative_invite", "opportunities:initiative_plan",
-    "opportunities:initiative_outcome", "opportunities:initiative_challenge", "spreadsheets:commit"}
+    "opportunities:initiative_outcome", "opportunities:initiative_challenge", "spreadsheets:commit",
+    "freshness:review_period", "freshness:confirm", "freshness:responsible", "freshness:campaign_launch", "freshness:campaign_close"}
 
 
 # URL name → {label: query string}: states of a page worth checking besides its default,
@@ -475,6 +506,7 @@ COLLECTIONS = {
     "pain-points": "satisfaction.PainPoint",
     "initiatives": "opportunities.Initiative",
     "imports": "spreadsheets.Upload",
+    "campaigns": "freshness.Campaign",
 }
 
 

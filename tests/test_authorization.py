@@ -652,3 +652,8 @@ def test_the_matrix_notices_a_refused_request_that_writes(world, db):
 from tests import spreadsheets_expect  # noqa: E402
 
 EXPECTATIONS.update(spreadsheets_expect.build(__import__(__name__, fromlist=["EXPECTATIONS"])))
+
+# Data quality, confirmations and attestation campaigns.
+from tests import freshness_expect  # noqa: E402
+
+EXPECTATIONS.update(freshness_expect.build(__import__(__name__, fromlist=["EXPECTATIONS"])))

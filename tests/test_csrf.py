@@ -60,6 +60,7 @@ def fill_path(world, path: str) -> str:
         # And for a pain point and a joint procurement initiative.
         "point_id": 1,
         "initiative_id": 1,
+        "campaign_id": 1,
         # And for an uploaded spreadsheet.
         "import_id": 1,
     }
