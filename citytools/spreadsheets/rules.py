@@ -146,7 +146,8 @@ def find_header(kind: str, rows: list[list]) -> tuple[int, list[str]]:
 
     A title row, or the top half of a two-row header, sits above the real header: the header
     is the row naming the most known columns. Where a cell above names a group of columns
-    ("Value" over "Total" and "Annual", merged across them), "Value Total" is tried too."""
+    ("Annual" and "Total" over "Value", or one heading merged across several), the two
+    are read together when that names a field ("Annual Value")."""
     best, best_score = None, 0
     for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
         score = len({guess_field(kind, cell) for cell in row} - {""})
@@ -163,7 +164,8 @@ def find_header(kind: str, rows: list[list]) -> tuple[int, list[str]]:
             cell = above[position] if position < len(above) else None
             carried = str(cell).strip() if not is_blank(cell) else carried
             combined = f"{carried} {text}".strip()
-            if carried and not guess_field(kind, text) and guess_field(kind, combined):
+            # The combined name wins where it means something: "Annual" over "Value".
+            if carried and text and guess_field(kind, combined):
                 header[position] = combined
     return best, header
 
@@ -220,7 +222,7 @@ def text_of(value) -> str:
     if isinstance(value, datetime.datetime):
         value = value.date()
     text = str(value).strip()
-    if len(text) > 1 and text[0] == "'" and text[1] in FORMULA_START:
+    if len(text) > 1 and text[0] == "'" and text[1] in FORMULA_START + ("'",):
         text = text[1:]
     return text
 
@@ -376,4 +378,5 @@ def read_rows(kind: str, table: list[list], header_index: int, mapping: list[str
 
 def guard_formula(text: str) -> str:
     """A value a spreadsheet program would run as a formula, made plain text."""
-    return "'" + text if text.startswith(FORMULA_START) else text
+    # A leading apostrophe is guarded too, so that reading back removes exactly one.
+    return "'" + text if text.startswith(FORMULA_START + ("'",)) else text

@@ -88,11 +88,10 @@ def decode(content: bytes) -> str:
 
 def _read_csv(content: bytes, max_rows: int) -> list[list]:
     text = decode(content)
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-        delimiter = dialect.delimiter
-    except csv.Error:
-        delimiter = ","
+    # The separator used most in the first lines: commas, or semicolons or tabs as some
+    # regional settings save CSV.
+    head = "\n".join(text.splitlines()[:10])
+    delimiter = max(",;\t", key=lambda mark: (head.count(mark), mark == ","))
     rows = []
     try:
         for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True):
@@ -185,8 +184,9 @@ def write_xlsx(header: list[str], rows: list[list], *, sheet_title: str, notes: 
                 cell.value = float(value)
                 cell.number_format = "#,##0.00"
             else:
-                # Set as a string, so a value starting "=" is shown, not run.
-                cell.value = str(value)
+                # Text is written as text, never run as a formula, and guarded as in CSV so
+                # that a copy pasted elsewhere stays inert and both formats read back alike.
+                cell.value = guard_formula(str(value))
                 cell.data_type = "s"
     sheet.freeze_panes = "A2"
     if notes:
