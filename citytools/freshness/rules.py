@@ -46,7 +46,12 @@ class Seal:
     state: SealState
     reasons: tuple[Reason, ...]
     confirmed_at: datetime.datetime | None
-    due: datetime.datetime | None  # when the current confirmation runs out
+    months: int
+
+    @property
+    def due(self) -> datetime.datetime | None:
+        """When the current confirmation runs out."""
+        return self.confirmed_at + relativedelta(months=self.months) if self.confirmed_at else None
 
     @property
     def sealed(self) -> bool:
@@ -71,17 +76,17 @@ def fresh_since(now: datetime.datetime, months: int) -> datetime.datetime:
     return now - relativedelta(months=months)
 
 
-def seal(*, confirmed_at, changed_by_other: bool, months: int, now: datetime.datetime) -> Seal:
+def seal(*, confirmed_at, changed_by_other: bool, months: int, now: datetime.datetime, since=None) -> Seal:
+    """`since` is fresh_since(now, months), when the caller has it for many records."""
     reasons = []
-    due = confirmed_at + relativedelta(months=months) if confirmed_at else None
     if confirmed_at is None:
         reasons.append(Reason.NEVER_CONFIRMED)
-    elif confirmed_at < fresh_since(now, months):
+    elif confirmed_at < (since or fresh_since(now, months)):
         reasons.append(Reason.REVIEW_DUE)
     if changed_by_other:
         reasons.append(Reason.CHANGED_BY_OTHER)
     state = SealState.CHECK_NEEDED if reasons else SealState.SEALED
-    return Seal(state, tuple(reasons), confirmed_at, due)
+    return Seal(state, tuple(reasons), confirmed_at, months)
 
 
 def check_review_months(value) -> int:

@@ -106,7 +106,9 @@ def test_supplier_page_with_nothing(client, world):
     [
         # Each page's own queries, and the Viewer's two (memberships and the networks' settings).
         ("directory:organisations", (), 2 + 2),
-        ("directory:organisation", ("camden",), 11 + 2),
+        # The organisation page also reads its freshness badges: the review period, its
+        # systems and its contracts, each with whether it is linked.
+        ("directory:organisation", ("camden",), 11 + 4 + 2),
         ("directory:suppliers", (), 1 + 2),
         ("directory:supplier", ("brightpath",), 13 + 2),
     ],
