@@ -57,30 +57,30 @@ class RecordRow:
         return self.record.pk
 
 
-def _systems(viewer, organisation_ids, areas=None):
+def _systems(viewer, organisation_ids, areas=None, people=False):
     contracts = Contract.objects.visible_to(viewer).filter(systems=OuterRef("pk"))
     qs = (
         System.objects.visible_to(viewer)
         .filter(organisation_id__in=list(organisation_ids))
-        .select_related("product", "organisation", "confirmed_by", "responsible")
+        .select_related("product", *(("confirmed_by", "responsible") if people else ()))
         .annotate(has_contract=Exists(contracts))
     )
     if areas:
         qs = qs.filter(service_areas__in=areas).distinct()
-    return qs.order_by("organisation__short_name", "product__name", "pk")
+    return qs.order_by("organisation_id", "product__name", "pk")
 
 
-def _contracts(viewer, organisation_ids, areas=None):
+def _contracts(viewer, organisation_ids, areas=None, people=False):
     linked = System.objects.active().filter(contracts=OuterRef("pk"))
     qs = (
         Contract.objects.visible_to(viewer)
         .filter(organisation_id__in=list(organisation_ids))
-        .select_related("supplier", "organisation", "confirmed_by", "responsible")
+        .select_related(*(("confirmed_by", "responsible") if people else ()))
         .annotate(has_systems=Exists(linked))
     )
     if areas:
         qs = qs.filter(Q(systems__service_areas__in=areas)).distinct()
-    return qs.order_by("organisation__short_name", "end_date", "pk")
+    return qs.order_by("organisation_id", "end_date", "pk")
 
 
 def _filled(kind: str, record, name: str) -> bool:
@@ -98,7 +98,11 @@ def _prefix(name: str) -> str:
     return reverse(name, args=[0]).removesuffix("0/")
 
 
-def record_rows(viewer, organisation_ids, *, now=None, systems=True, contracts=True, areas=None) -> list[RecordRow]:
+def record_rows(
+    viewer, organisation_ids, *, now=None, systems=True, contracts=True, areas=None, people=False
+) -> list[RecordRow]:
+    """Each current record of these organisations the viewer may see, with its seal and
+    missing fields. `people` also loads who confirmed it and who answers for it."""
     now = now or timezone.now()
     organisation_ids = list(organisation_ids)
     periods = review_periods(organisation_ids)
@@ -110,9 +114,9 @@ def record_rows(viewer, organisation_ids, *, now=None, systems=True, contracts=T
     rows = []
     sources = []
     if systems:
-        sources.append(("system", _systems(viewer, organisation_ids, areas), _prefix("inventory:system"), "edit/"))
+        sources.append(("system", _systems(viewer, organisation_ids, areas, people), _prefix("inventory:system"), "edit/"))
     if contracts:
-        sources.append(("contract", _contracts(viewer, organisation_ids, areas), _prefix("contracts:contract"), "edit/"))
+        sources.append(("contract", _contracts(viewer, organisation_ids, areas, people), _prefix("contracts:contract"), "edit/"))
     for kind, queryset, prefix, edit in sources:
         for record in queryset:
             fields = expected[kind, record.organisation_id]

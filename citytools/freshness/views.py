@@ -119,8 +119,8 @@ def review_period(request, slug):
 @require_safe
 def organisation_quality(request, slug):
     organisation = _organisation_for_staff(request, slug)
-    rows = queries.record_rows(request.viewer, [organisation.pk])
-    score = queries.organisation_score(request.viewer, organisation)
+    rows = queries.record_rows(request.viewer, [organisation.pk], people=True)
+    score = queries.scores(request.viewer, [organisation], rows=rows)[organisation.pk]
     check = [row for row in rows if not row.seal.sealed]
     missing = [{"field": label, "records": n} for label, n in score.top_missing]
     chart = bar_chart(
