@@ -11,6 +11,7 @@ visibility settings once, lazily, and answers from citytools.accounts.rules:
   a template or serializer cannot show them by mistake.
 """
 
+import contextlib
 from collections import defaultdict
 from functools import cached_property
 
@@ -33,6 +34,9 @@ class Viewer:
     def for_user(cls, user) -> "Viewer":
         if user is None or not user.is_authenticated or not user.is_active:
             return cls.public()
+        batch = getattr(user, "_batch_viewer", None)
+        if batch is not None:
+            return batch
         from citytools.accounts.models import Role
         from citytools.directory.models import NetworkMembership
 
@@ -66,6 +70,21 @@ class Viewer:
             suppliers=frozenset(suppliers),
         )
         return cls(grants, user=user)
+
+    @classmethod
+    @contextlib.contextmanager
+    def for_batch(cls, user):
+        """One Viewer for every service call a batch (an import of many rows) makes as
+        `user`, instead of reading their roles again for each row."""
+        if user is None or not getattr(user, "is_authenticated", False):
+            yield cls.for_user(user)
+            return
+        viewer = cls.for_user(user)
+        user._batch_viewer = viewer
+        try:
+            yield viewer
+        finally:
+            del user._batch_viewer
 
     # What the roles give -------------------------------------------------------------
 

@@ -16,7 +16,9 @@ This module knows only Django and simple-history; the apps pass in what is their
 fields are hidden, how related objects are named).
 """
 
+import contextlib
 import datetime
+import threading
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -58,8 +60,26 @@ def set_links(record: models.Model, links: Mapping[str, Iterable] | None) -> Non
         del record.skip_history_when_saving
 
 
+_state = threading.local()
+
+
+@contextlib.contextmanager
+def rehearsal():
+    """Writes in this block will be rolled back (a dry run, such as a spreadsheet preview):
+    their history rows are not written at all, which makes a dry run of many rows about
+    twice as fast. Only ever use it inside a transaction that is rolled back."""
+    before = getattr(_state, "rehearsing", False)
+    _state.rehearsing = True
+    try:
+        yield
+    finally:
+        _state.rehearsing = before
+
+
 def record_history(record: models.Model, *, actor, created: bool, reason: str | None = None) -> None:
     """Write the one history row of an edit, as `Model.save()` would have, naming `actor`."""
+    if getattr(_state, "rehearsing", False):
+        return
     record._history_user = actor
     record._change_reason = reason
     try:

@@ -180,7 +180,7 @@ def create_import(request, slug: str, payload: ImportStartIn):
         raise DomainError("content_base64 is not valid base64.", code="invalid", field="content_base64") from None
     upload = services.start_import(organisation=organisation, kind=payload.kind, filename=payload.filename, content=content,
                                    actor=request.user)
-    return Status(201, _preview_out(upload, services.preview_import(upload, actor=request.user)))
+    return Status(201, _preview_out(upload, upload.preview))
 
 
 @router.get("/imports/{import_id}", response=ImportPreviewOut, auth=django_auth, url_name="import",

@@ -22,6 +22,7 @@ from django.utils import timezone
 from citytools.accounts.viewer import Viewer
 from citytools.contracts import services as contract_services
 from citytools.contracts.models import Contract
+from citytools.core import history
 from citytools.core.errors import Conflict, DomainError, Forbidden, NotFound
 from citytools.directory.models import Organisation, Supplier
 from citytools.inventory import services as system_services
@@ -376,7 +377,7 @@ def _row_error(kind: str, plan: PlannedRow, error: DomainError) -> str:
 def _dry_run(planned: list[PlannedRow], *, organisation: Organisation, kind: str, actor) -> None:
     """Write every row that would change something, then roll it all back: the services'
     own checks (dates in order, unique references, areas not groups…) become row errors."""
-    with transaction.atomic():
+    with transaction.atomic(), history.rehearsal(), Viewer.for_batch(actor):
         for plan in planned:
             if plan.action not in ("new", "changed"):
                 continue
@@ -398,12 +399,17 @@ def _table(upload: Upload) -> list[list]:
     return sheets.read_table(upload.filename, bytes(upload.content), **limits())
 
 
-def _build_preview(upload: Upload, *, actor) -> Preview:
+def _build_preview(upload: Upload, *, actor, rehearse: bool = True) -> Preview:
+    """The plan of an upload, and with `rehearse` its dry run. A commit plans without one:
+    the real writes that follow check every row the same way, and a row they refuse undoes
+    them all. For a file whose preview had no errors, the dry run adds nothing to the plan,
+    so the two digests still compare."""
     table = _table(upload)
     header_index, header = rules.find_header(upload.kind, table)
     mapping = rules.check_mapping(upload.kind, upload.mapping, len(header))
     planned = plan_rows(upload.organisation, upload.kind, table, header_index, mapping)
-    _dry_run(planned, organisation=upload.organisation, kind=upload.kind, actor=actor)
+    if rehearse:
+        _dry_run(planned, organisation=upload.organisation, kind=upload.kind, actor=actor)
     return Preview(upload=upload, header=header, header_row=header_index + 1, mapping=mapping, rows=planned)
 
 
@@ -447,7 +453,8 @@ def start_import(*, organisation: Organisation, kind: str, filename: str, conten
         sha256=hashlib.sha256(content).hexdigest(), created_by=actor, mapping=mapping,
         expires_at=timezone.now() + datetime.timedelta(hours=settings.IMPORT_HOURS),
     )
-    preview_import(upload, actor=actor)
+    # Kept on the instance for the door that asked, so it need not preview the file twice.
+    upload.preview = preview_import(upload, actor=actor)
     return upload
 
 
@@ -497,10 +504,12 @@ def commit_import(upload: Upload, *, actor) -> Imported:
     with transaction.atomic():
         locked = Upload.objects.select_for_update().get(pk=upload.pk)
         _check_open(locked)
-        preview = _build_preview(locked, actor=actor)
-        if preview.has_errors:
+        preview = _build_preview(locked, actor=actor, rehearse=False)
+        errors = max(preview.count("error"), (locked.summary or {}).get("error", 0))
+        if errors:
             raise DomainError(
-                f"{preview.count('error')} rows have errors, so nothing was imported. Correct them in the file and upload it again.",
+                f"{errors} {'row has' if errors == 1 else 'rows have'} errors, so nothing was imported. "
+                "Correct them in the file and upload it again.",
                 code="row_errors",
             )
         versions = {str(row.record_id): row.version for row in preview.rows if row.record_id}
@@ -510,7 +519,8 @@ def commit_import(upload: Upload, *, actor) -> Imported:
             if plan.action not in ("new", "changed"):
                 continue
             try:
-                _write(plan, organisation=locked.organisation, kind=locked.kind, actor=actor)
+                with Viewer.for_batch(actor):
+                    _write(plan, organisation=locked.organisation, kind=locked.kind, actor=actor)
             except Conflict:
                 raise Conflict(STALE_PREVIEW, code="stale_preview") from None
             except DomainError as error:

@@ -105,7 +105,7 @@ def test_the_commit_is_refused_while_any_row_has_an_error(world):
     assert [r.action for r in rows] == ["new", "error"]
     assert rows[1].errors == ["End date: 'not a date' is not a date: write it as 31/03/2027 or 2027-03-31."]
     before = checksum()
-    with pytest.raises(DomainError, match="1 rows have errors"):
+    with pytest.raises(DomainError, match="1 row has errors"):
         services.commit_import(upload, actor=world.editor)
     assert checksum() == before
 
@@ -116,6 +116,10 @@ def test_the_services_own_checks_are_row_errors_in_the_preview(world):
     assert row.action == "error" and row.number == 2
     assert any("end" in message.lower() for message in row.errors), row.errors
     assert not Contract.objects.filter(reference="CON-005").exists()
+    before = checksum()
+    with pytest.raises(DomainError, match="1 row has errors"):
+        services.commit_import(upload, actor=world.editor)
+    assert checksum() == before
 
 
 def test_a_failure_at_write_time_writes_nothing(world, monkeypatch):

@@ -40,7 +40,7 @@ class Command(DomainCommand):
         if mapping is not None:
             preview = services.set_mapping(upload, mapping=[m.strip() for m in mapping.split(",")], actor=actor)
         else:
-            preview = services.preview_import(upload, actor=actor)
+            preview = upload.preview
         self.stdout.write(f"Header on row {preview.header_row}. Columns:")
         for text, name in zip(preview.header, preview.mapping):
             self.stdout.write(f"  {text or '(no header)'} → {name or '(left out)'}")
