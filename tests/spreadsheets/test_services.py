@@ -379,3 +379,27 @@ def test_an_expired_upload_is_refused(world):
     Upload.objects.filter(pk=upload.pk).update(expires_at=timezone.now())
     with pytest.raises(DomainError, match="expired"):
         services.commit_import(Upload.objects.get(pk=upload.pk), actor=world.editor)
+
+
+SHARED_DATA = __import__("pathlib").Path(__file__).resolve().parents[2].parent / "shared" / "data"
+
+
+@pytest.mark.skipif(not SHARED_DATA.is_dir(), reason="the shared reference data is not beside the project")
+@pytest.mark.parametrize(("kind", "missing"), [("systems", {"Product"}), ("contracts", {"Title", "Supplier"})])
+def test_a_real_spreadsheet_of_something_else_is_explained_and_never_imported(world, kind, missing):
+    """The mySociety register of local authorities (CC-BY-4.0): a real 470-row CSV whose 26
+    columns include a few with names City Tools knows (start-date, notes) but none that says
+    which system or contract a row is. The preview names the columns it lacks, no row would
+    add or change anything, and a commit is refused with every table unchanged."""
+    content = (SHARED_DATA / "uk-local-authorities" / "uk_local_authorities_future.csv").read_bytes()
+    records = (System.objects.count(), Contract.objects.count())
+    upload = services.start_import(
+        organisation=world.own, kind=kind, filename="uk_local_authorities_future.csv", content=content, actor=world.editor
+    )
+    before = checksum()
+    preview = upload.preview
+    assert missing <= set(preview.missing_required)
+    assert preview.count("new") == preview.count("changed") == 0 and preview.has_errors
+    with pytest.raises(DomainError, match="errors, so nothing was imported"):
+        services.commit_import(upload, actor=world.editor)
+    assert checksum() == before and (System.objects.count(), Contract.objects.count()) == records
