@@ -50,13 +50,22 @@ class CampaignForm(EditForm):
         label="Service areas", required=False, widget=forms.SelectMultiple(attrs={"size": 8}),
         help_text="Leave empty for every service area.",
     )
+    organisations = forms.MultipleChoiceField(
+        label="Organisations", required=False, widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text="Leave empty to ask every organisation of the network.",
+    )
     reminder_days = forms.CharField(
         label="Reminders, in days before the deadline", required=False, initial="7, 1",
         help_text="Separated by commas. Editors also get an e-mail when the campaign starts.",
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, network=None, **kwargs):
         super().__init__(*args, **kwargs)
+        from citytools.directory.models import Organisation
+
+        members = Organisation.objects.current().in_network(network) if network is not None else Organisation.objects.none()
+        self.fields["organisations"].choices = list(members.order_by("short_name").values_list("slug", "short_name"))
+        self.fields["organisations"].widget.attrs["class"] = "govuk-select"
         self.fields["service_areas"].choices = [
             (a.slug, f"{a.parent.name}: {a.name}")
             for a in ServiceArea.objects.leaves().select_related("parent").order_by("parent__position", "position")

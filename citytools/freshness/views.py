@@ -219,14 +219,14 @@ def campaign_list(request):
 @require_http_methods(["GET", "POST"])
 def campaign_new(request, slug):
     network = _network_for_coordinator(request, slug)
-    form = CampaignForm(request.POST or None)
+    form = CampaignForm(request.POST or None, network=network)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             campaign = services.create_campaign(
                 network=network, title=data["title"], message=data["message"], deadline=data["deadline"],
-                kinds=data["kinds"], service_areas=data["service_areas"], reminder_days=data["reminder_days"],
-                actor=request.user,
+                kinds=data["kinds"], service_areas=data["service_areas"], organisations=data["organisations"],
+                reminder_days=data["reminder_days"], actor=request.user,
             )
         except DomainError as error:
             refuse(error)
