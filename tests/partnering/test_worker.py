@@ -73,12 +73,16 @@ def test_without_a_worker_mail_waits_in_the_queue():
 
 
 @override_settings(TASKS=DATABASE_QUEUE)
-def test_the_scheduler_queues_the_deadline_and_digest_tasks_each_tick():
+def test_the_scheduler_queues_the_deadline_digest_and_reminder_tasks_each_tick():
     scheduler = Scheduler(interval=60)
     scheduler.tick()
     scheduler.tick()
     names = sorted(DBTaskResult.objects.values_list("task_path", flat=True))
-    assert names == ["citytools.opportunities.tasks.send_digests"] * 2 + ["citytools.partnering.tasks.advance_deadlines"] * 2
+    assert names == (
+        ["citytools.freshness.tasks.send_campaign_reminders"] * 2
+        + ["citytools.opportunities.tasks.send_digests"] * 2
+        + ["citytools.partnering.tasks.advance_deadlines"] * 2
+    )
 
 
 def test_the_worker_refuses_to_run_without_the_database_queue():
