@@ -184,10 +184,12 @@ def create_import(request, slug: str, payload: ImportStartIn):
 
 
 @router.get("/imports/{import_id}", response=ImportPreviewOut, auth=django_auth, url_name="import",
-            summary="An upload's preview against the records as they are now")
+            summary="An upload's last preview (PUT its mapping to preview it again)")
 def get_import(request, import_id: int):
     upload = services.upload_for(import_id, viewer=request.viewer)
-    preview = services.preview_import(upload, actor=request.user) if upload.status == Upload.Status.PREVIEWED else None
+    preview = services.shown_preview(upload)
+    if preview is None and upload.status == Upload.Status.PREVIEWED:
+        preview = services.preview_import(upload, actor=request.user)
     return _preview_out(upload, preview)
 
 

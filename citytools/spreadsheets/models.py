@@ -51,6 +51,9 @@ class Upload(TimeStampedModel):
     previewed_versions = models.JSONField(default=dict)
     plan_digest = models.CharField(max_length=64, blank=True)
     summary = models.JSONField(default=dict)
+    # The last preview as it was shown (every row's result, changes and errors), so reading
+    # the page again does not run the dry run again; "preview again" does.
+    report = models.JSONField(null=True, blank=True)
     expires_at = models.DateTimeField()
     committed_at = models.DateTimeField(null=True, blank=True)
 

@@ -467,10 +467,39 @@ def preview_import(upload: Upload, *, actor) -> Preview:
     if upload.status == Upload.Status.PREVIEWED:
         versions = {str(row.record_id): row.version for row in preview.rows if row.record_id}
         upload.previewed_versions, upload.plan_digest, upload.summary = versions, _digest(preview.rows), preview.counts
+        upload.report = _report(preview)
         Upload.objects.filter(pk=upload.pk).update(
-            previewed_versions=versions, plan_digest=upload.plan_digest, summary=preview.counts, updated_at=timezone.now()
+            previewed_versions=versions, plan_digest=upload.plan_digest, summary=preview.counts, report=upload.report,
+            updated_at=timezone.now(),
         )
     return preview
+
+
+def _report(preview: Preview) -> dict:
+    return {
+        "header": preview.header, "header_row": preview.header_row, "mapping": preview.mapping,
+        "rows": [
+            {"number": r.number, "action": r.action, "record_id": r.record_id, "version": r.version, "title": r.title,
+             "changes": [[c.field, c.label, c.old, c.new] for c in r.changes], "errors": r.errors, "note": r.note}
+            for r in preview.rows
+        ],
+    }
+
+
+def shown_preview(upload: Upload) -> Preview | None:
+    """The last preview of an upload not yet imported, as it was shown: what the page and the
+    API read, without running the dry run again. None when there is none to show."""
+    report = upload.report
+    if upload.status != Upload.Status.PREVIEWED or not report:
+        return None
+    rows = [
+        PlannedRow(
+            number=r["number"], action=r["action"], record_id=r["record_id"], version=r["version"], title=r["title"],
+            changes=[Change(*c) for c in r["changes"]], errors=list(r["errors"]), note=r["note"],
+        )
+        for r in report["rows"]
+    ]
+    return Preview(upload=upload, header=report["header"], header_row=report["header_row"], mapping=report["mapping"], rows=rows)
 
 
 @transaction.atomic

@@ -126,17 +126,14 @@ def _upload(request, pk) -> Upload:
 
 
 def _preview_page(request, upload: Upload, *, error: str = "", status: int = 200, form: MappingForm | None = None):
-    preview = None
-    if upload.status == Upload.Status.PREVIEWED and not error:
+    """The upload's last preview as it was shown (services.shown_preview); only an upload
+    that has none yet is previewed now."""
+    preview = services.shown_preview(upload)
+    if preview is None and upload.status == Upload.Status.PREVIEWED and not error:
         try:
             preview = services.preview_import(upload, actor=request.user)
         except DomainError as problem:
             error = problem.message
-    elif upload.status == Upload.Status.PREVIEWED and error:
-        try:
-            preview = services._build_preview(upload, actor=request.user)
-        except DomainError:
-            preview = None
     if preview is not None and form is None:
         form = MappingForm(kind=upload.kind, header=preview.header, mapping=preview.mapping)
     columns = []

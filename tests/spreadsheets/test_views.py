@@ -137,3 +137,20 @@ def test_pages_use_a_bounded_number_of_queries(world, django_assert_max_num_quer
     # The dry run writes each changed row through the services: a fixed cost per row, not more.
     with django_assert_max_num_queries(30 + 20 * Contract.objects.count()):
         client.get(f"/imports/{upload.pk}/")
+
+
+def test_reading_the_preview_again_does_not_run_the_dry_run_again(world, monkeypatch):
+    """A 5,000-row file takes seconds to preview: the page shows the preview kept from the
+    upload, and only "preview again" (saving the columns) runs it again."""
+    from citytools.spreadsheets import services
+
+    client = client_for(world, "editor")
+    location = upload_text(client, "Contract ref,Annual\nCON-001,\"£120,000\"\n")["Location"]
+
+    def refused(*args, **kwargs):
+        raise AssertionError("the dry run ran again")
+
+    monkeypatch.setattr(services, "_dry_run", refused)
+    page = client.get(location)
+    assert page.status_code == 200 and "100000.00 → 120000.00" in page.content.decode()
+    assert client.get(f"/api/v1{location.rstrip('/')}").json()["counts"]["changed"] == 1
