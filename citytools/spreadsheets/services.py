@@ -119,11 +119,14 @@ class Lookup:
                 self.systems_by_product.setdefault(system.product_id, []).append(system)
         self.contracts = {}
         self.contracts_by_reference = {}
+        self.contracts_by_identity: dict[tuple, list[Contract]] = {}
         if kind == Kind.CONTRACTS:
             for contract in Contract.objects.filter(organisation=organisation).select_related("supplier").prefetch_related("systems"):
                 self.contracts[contract.pk] = contract
-                if contract.reference and contract.retired_at is None:
-                    self.contracts_by_reference[contract.reference] = contract
+                if contract.retired_at is None:
+                    if contract.reference:
+                        self.contracts_by_reference[contract.reference] = contract
+                    self.contracts_by_identity.setdefault(contract_identity(contract.title, contract.supplier_id, contract.start_date), []).append(contract)
 
     @staticmethod
     def _index(queryset) -> dict[str, list]:
@@ -256,6 +259,19 @@ def _display_current(record, kind: str, name: str, lookup: Lookup) -> str:
     return _show(getattr(record, name))
 
 
+def contract_identity(title, supplier_id, start_date) -> tuple:
+    """What tells a contract without a reference from the organisation's others: its title
+    (any case and spacing), supplier and start date."""
+    return (" ".join(str(title or "").split()).casefold(), supplier_id, start_date)
+
+
+def _identity_of(wanted: dict) -> tuple | None:
+    supplier = wanted.get("supplier")
+    if not wanted.get("title") or supplier is None or not wanted.get("start_date"):
+        return None
+    return contract_identity(wanted["title"], getattr(supplier, "pk", supplier), wanted["start_date"])
+
+
 def _match(row: rules.Row, wanted: dict, lookup: Lookup):
     """The existing record a row describes, or None for a new one; DomainError when unclear."""
     kind = lookup.kind
@@ -270,7 +286,18 @@ def _match(row: rules.Row, wanted: dict, lookup: Lookup):
         return record
     if kind == Kind.CONTRACTS:
         reference = (row.values.get("reference") or "").strip()
-        return lookup.contracts_by_reference.get(reference) if reference else None
+        if reference:
+            return lookup.contracts_by_reference.get(reference)
+        # Without an id or a reference, the same title, supplier and start date is the same
+        # contract, so that importing a file again adds nothing.
+        identity = _identity_of(wanted)
+        candidates = lookup.contracts_by_identity.get(identity, []) if identity else []
+        if len(candidates) > 1:
+            raise DomainError(
+                f"{lookup.organisation} has {len(candidates)} contracts called {wanted['title']!r} with this supplier and start "
+                "date: add an id or reference column to say which (export your contracts to get their ids)."
+            )
+        return candidates[0] if candidates else None
     product = wanted.get("product")
     if product is None:
         return None
@@ -291,7 +318,7 @@ def plan_rows(organisation: Organisation, kind: str, table: list[list], header_i
     rows = rules.read_rows(kind, table, header_index, mapping)
     lookup = Lookup(organisation, kind)
     claimed: dict[int, int] = {}  # record id → first row number
-    new_keys: dict[str, int] = {}  # a new contract's reference → first row number
+    new_keys: dict[object, int] = {}  # what a new record is known by → its first row number
     planned = []
     for row in rows:
         plan = PlannedRow(number=row.number, action="error")
@@ -337,6 +364,20 @@ def plan_rows(organisation: Organisation, kind: str, table: list[list], header_i
             first = new_keys.setdefault(reference, row.number)
             if first != row.number:
                 plan.errors.append(f"Row {first} also adds a contract with the reference {reference!r}, with different values: keep one of the two rows.")
+                continue
+        # Two rows adding the same record would make it twice, and every later import of the
+        # file ambiguous.
+        if kind == Kind.CONTRACTS and not reference:
+            same, what = _identity_of(wanted), "a contract with this title, supplier and start date"
+        elif kind == Kind.SYSTEMS and wanted.get("product") is not None:
+            same = ("system", wanted["product"].pk, tuple(sorted(a.pk for a in wanted.get("service_areas") or [])))
+            what = f"a system of {wanted['product'].name} in the same service areas"
+        else:
+            same = None
+        if same is not None:
+            first = new_keys.setdefault(same, row.number)
+            if first != row.number:
+                plan.errors.append(f"Row {first} also adds {what}, with different values: keep one of the two rows.")
                 continue
         plan.action, plan.values = "new", wanted
         plan.title = wanted.get("title") or (wanted["product"].name if wanted.get("product") else "")
@@ -445,8 +486,13 @@ def start_import(*, organisation: Organisation, kind: str, filename: str, conten
         raise sheets.FileRefused(
             f"No column of this file has a name City Tools knows for {kind}. Start from the template, whose header row names every column."
         )
-    if not any(not rules.is_blank(cell) for row in table[header_index + 1:] for cell in row):
+    records = sum(1 for row in table[header_index + 1:] if any(not rules.is_blank(cell) for cell in row))
+    if not records:
         raise sheets.FileRefused("The file has a header row but no records below it.")
+    if records > settings.IMPORT_MAX_ROWS:
+        raise sheets.FileRefused(
+            f"The file has {records:,} records; at most {settings.IMPORT_MAX_ROWS:,} are imported from one file. Split it into smaller files."
+        )
     Upload.objects.filter(expires_at__lte=timezone.now()).delete()
     upload = Upload.objects.create(
         organisation=organisation, kind=kind, filename=(filename or "upload")[-255:], content=content,

@@ -61,8 +61,10 @@ def read_table(filename: str, content: bytes, *, max_bytes: int, max_rows: int, 
         table.pop()
     if not table:
         raise FileRefused("The file is empty. Choose a CSV or XLSX file with a header row and at least one record.")
+    # A few rows of slack for titles above the header; records are counted exactly once the
+    # header is found (citytools.spreadsheets.services.start_import).
     if len(table) > max_rows + 10:
-        raise FileRefused(f"The file has more than {max_rows:,} rows. Split it into smaller files.")
+        raise FileRefused(f"The file has more than {max_rows:,} records. Split it into smaller files.")
     return table
 
 
@@ -122,6 +124,9 @@ def _read_xlsx(content: bytes, *, max_unzipped_bytes: int, max_rows: int) -> lis
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
         sheet = workbook.worksheets[0]
+        # Read every row there is, not the size the file claims: some programs write a wrong
+        # <dimension>, and read-only openpyxl would otherwise drop the rows beyond it.
+        sheet.reset_dimensions()
         rows = []
         for row in sheet.iter_rows(values_only=True):
             rows.append(list(row))

@@ -99,6 +99,37 @@ def test_reimporting_the_same_file_changes_nothing(world):
     assert dict(System.objects.values_list("pk", "version")) == versions
 
 
+def test_reimporting_contracts_without_references_changes_nothing(world):
+    """No id and no reference: the same title, supplier and start date is the same contract."""
+    text = ("title,supplier,start_date,end_date,total_value\n"
+            "Audit widget support,civic-forge,01/04/2024,31/03/2027,\"£12,000.00\"\n"
+            "Audit  WIDGET support,civic-forge,01/04/2025,31/03/2027,\"£9,000\"\n")
+    services.commit_import(start(world, text), actor=world.editor)
+    assert Contract.objects.filter(organisation=world.own).count() == 3
+    versions = dict(Contract.objects.values_list("pk", "version"))
+    again = start(world, text)
+    assert [r.action for r in again.preview.rows] == ["unchanged", "unchanged"]
+    services.commit_import(again, actor=world.editor)
+    assert dict(Contract.objects.values_list("pk", "version")) == versions
+    changed = start(world, text.replace("12,000.00", "13,000.00"))
+    assert [r.action for r in changed.preview.rows] == ["changed", "unchanged"]
+
+
+@pytest.mark.parametrize(
+    ("kind", "text", "message"),
+    [
+        ("systems", "product,service_areas,notes\nKeystone,Homelessness,One\nKeystone,Homelessness,Two\n",
+         "Row 2 also adds a system of Keystone in the same service areas"),
+        ("contracts", "title,supplier,start_date,end_date\nAudit,civic-forge,2025-01-01,2026-01-01\naudit,civic-forge,2025-01-01,2027-01-01\n",
+         "Row 2 also adds a contract with this title, supplier and start date"),
+    ],
+)
+def test_two_rows_adding_the_same_record_are_an_error(world, kind, text, message):
+    rows = start(world, text, kind=kind).preview.rows
+    assert [r.action for r in rows] == ["new", "error"]
+    assert rows[1].errors[0].startswith(message)
+
+
 def test_the_commit_is_refused_while_any_row_has_an_error(world):
     upload = start(world, CONTRACT_HEADER + "CON-003,Good,civic-forge,,,,2025-01-01,2026-01-01\nCON-004,Bad,civic-forge,,,,2025-01-01,not a date\n")
     rows = preview_of(world, upload).rows
@@ -358,9 +389,32 @@ def test_oversized_files_are_refused(world, settings):
         start(world, CONTRACT_HEADER + "x" * 200)
     settings.IMPORT_MAX_BYTES = 10**6
     settings.IMPORT_MAX_ROWS = 3
-    with pytest.raises(DomainError, match="more than 3 rows"):
+    with pytest.raises(DomainError, match="more than 3 records"):
         start(world, "reference\n" + "CON\n" * 20)
+    # Exactly: four records are one too many, even under the slack kept for title rows.
+    with pytest.raises(DomainError, match="has 4 records; at most 3"):
+        start(world, "reference\n" + "".join(f"CON-{n}\n" for n in range(4)))
     assert checksum() == before
+    upload = start(world, "Our contracts\nreference\n" + "".join(f"CON-{n}\n" for n in range(3)))
+    assert upload.summary["error"] == 3  # read, with three records (each lacking what a new contract needs)
+
+
+def test_rows_beyond_a_wrong_stated_size_of_an_xlsx_are_read(world):
+    """Some programs write a <dimension> smaller than the sheet: every row still counts."""
+    import re
+    import zipfile
+
+    content = xlsx([["reference", "title", "supplier", "start_date", "end_date"]]
+                   + [[f"CON-D{n}", f"Row {n}", "civic-forge", "2025-01-01", "2026-01-01"] for n in range(5)])
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(content)) as source, zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = re.sub(rb'<dimension ref="[^"]+"', b'<dimension ref="A1:E3"', data)
+            target.writestr(info, data)
+    upload = start(world, out.getvalue(), filename="wrong-size.xlsx")
+    assert [row.number for row in upload.preview.rows] == [2, 3, 4, 5, 6]
 
 
 def test_a_zip_bomb_is_refused_before_it_is_opened(world, settings):
