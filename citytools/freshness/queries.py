@@ -71,7 +71,9 @@ def _systems(viewer, organisation_ids, areas=None, people=False):
 
 
 def _contracts(viewer, organisation_ids, areas=None, people=False):
-    linked = System.objects.active().filter(contracts=OuterRef("pk"))
+    # Linked systems the viewer may see: a link to someone else's confidential system must not
+    # count as filled in, or the badge would tell the public it exists.
+    linked = System.objects.visible_to(viewer).filter(contracts=OuterRef("pk"))
     qs = (
         Contract.objects.visible_to(viewer)
         .filter(organisation_id__in=list(organisation_ids))
@@ -355,3 +357,15 @@ def campaign_progress(campaign, *, now=None) -> Progress:
     for pk, progress in by_organisation.items():
         progress.freshness_now = found[pk].freshness
     return Progress(sorted(by_organisation.values(), key=lambda p: p.organisation.short_name.lower()))
+
+
+def progress_for(viewer, campaign) -> Progress:
+    """A campaign's progress as this person may see it: every organisation for those who run
+    it, otherwise only the organisations the person works for (and the totals of those)."""
+    from citytools.freshness.services import may_run
+
+    progress = campaign_progress(campaign)
+    if may_run(viewer, campaign.network_id):
+        return progress
+    staff = viewer.grants.staff_organisations
+    return Progress([p for p in progress.organisations if p.organisation.pk in staff])

@@ -195,10 +195,13 @@ def parse_reminder_days(text) -> list[int]:
     return sorted(set(days), reverse=True)
 
 
-def reminder_due(*, deadline: datetime.date, today: datetime.date, days: list[int]) -> int | None:
+def reminder_due(*, deadline: datetime.date, today: datetime.date, days: list[int], launched: datetime.date | None = None) -> int | None:
     """Which reminder (days before the deadline) falls due today, if any. A missed day (the
-    worker was down) is sent late, once: the latest reminder whose day has come."""
+    worker was down) is sent late, once: the latest reminder whose day has come. Days that
+    fell on or before the launch are never sent: the launch e-mail said it all then."""
     left = (deadline - today).days
+    if launched is not None:
+        days = [day for day in days if deadline - datetime.timedelta(days=day) > launched]
     passed = [day for day in days if day >= left]
     if left < 0 or not passed:
         return None

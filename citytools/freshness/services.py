@@ -7,6 +7,7 @@ never looked at. Every confirmation leaves an Attestation row.
 """
 
 import datetime
+import logging
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -27,6 +28,7 @@ from citytools.freshness.rules import CampaignStatus
 from citytools.inventory.models import ServiceArea, System
 
 MODELS = {"system": System, "contract": Contract}
+logger = logging.getLogger(__name__)
 MAX_KEYS = 5000
 
 
@@ -315,36 +317,40 @@ def close_campaign(campaign: Campaign, *, actor, now: datetime.datetime | None =
 @dataclass
 class ReminderRun:
     sent: int = 0
+    failed: int = 0
     recipients: list[str] = field(default_factory=list)
     closed: list[str] = field(default_factory=list)
 
 
 def _send_reminder(campaign, row, *, days_before: int, now) -> list[str]:
+    """One organisation's e-mail, recorded once. The record and the sending are one
+    transaction: if the mail server refuses, no reminder is recorded, and the next run tries
+    again."""
     editors = [u.email for u in editors_of(row.organisation.pk) if u.email]
+    days_left = (campaign.deadline - timezone.localdate(now)).days
+    context = {
+        "campaign": campaign, "row": row, "days_before": days_before, "days_left": days_left, "site_url": settings.SITE_URL,
+        "link": settings.SITE_URL + campaign.get_absolute_url() + f"organisations/{row.organisation.slug}/",
+    }
+    subject = render_to_string("freshness/email/reminder_subject.txt", context).strip()
+    body = render_to_string("freshness/email/reminder.txt", context)
     try:
         with transaction.atomic():
             Reminder.objects.create(
                 campaign=campaign, organisation=row.organisation, days_before=days_before, recipients=len(editors), sent_at=now
             )
+            for email in editors:
+                EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [email]).send()
     except IntegrityError:  # another worker sent this one
         return []
-    if not editors:
-        return []
-    context = {
-        "campaign": campaign, "row": row, "days_before": days_before, "site_url": settings.SITE_URL,
-        "link": settings.SITE_URL + campaign.get_absolute_url() + f"organisations/{row.organisation.slug}/",
-    }
-    subject = render_to_string("freshness/email/reminder_subject.txt", context).strip()
-    body = render_to_string("freshness/email/reminder.txt", context)
-    for email in editors:
-        EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [email]).send()
     return editors
 
 
 def send_due_reminders(now: datetime.datetime | None = None) -> ReminderRun:
     """For every running campaign: tell each organisation's editors at launch, remind those
-    with records left on the campaign's reminder days (each reminder once), and close the
-    campaign the day after its deadline."""
+    with records left on the campaign's reminder days (each reminder once, and at most one
+    e-mail a day to an organisation), and close the campaign the day after its deadline.
+    A mail server's refusal is logged and retried on the next run; it stops nobody else's."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     run = ReminderRun()
@@ -353,17 +359,30 @@ def send_due_reminders(now: datetime.datetime | None = None) -> ReminderRun:
             close_campaign(campaign, actor=None, now=now)
             run.closed.append(campaign.title)
             continue
-        sent = set(campaign.reminders.values_list("organisation_id", "days_before"))
-        due = rules.reminder_due(deadline=campaign.deadline, today=today, days=campaign.reminder_days)
-        progress = queries.campaign_progress(campaign, now=now)
-        for row in progress.organisations:
-            if row.outstanding == 0:
+        sent = set()
+        sent_today = set()
+        for organisation, days_before, sent_at in campaign.reminders.values_list("organisation_id", "days_before", "sent_at"):
+            sent.add((organisation, days_before))
+            if timezone.localdate(sent_at) == today:
+                sent_today.add(organisation)
+        launched = timezone.localdate(campaign.launched_at) if campaign.launched_at else None
+        due = rules.reminder_due(deadline=campaign.deadline, today=today, days=campaign.reminder_days, launched=launched)
+        for row in queries.campaign_progress(campaign, now=now).organisations:
+            pk = row.organisation.pk
+            if row.outstanding == 0 or pk in sent_today:
                 continue
-            for days_before in ([-1] if (row.organisation.pk, -1) not in sent else []) + (
-                [due] if due is not None and (row.organisation.pk, due) not in sent else []
-            ):
+            if (pk, -1) not in sent:
+                days_before = -1
+            elif due is not None and (pk, due) not in sent:
+                days_before = due
+            else:
+                continue
+            try:
                 recipients = _send_reminder(campaign, row, days_before=days_before, now=now)
-                run.sent += 1 if recipients else 0
-                run.recipients += recipients
-                break  # one e-mail a day to one organisation at most
+            except Exception:  # the mail server's error: logged, and retried on the next run
+                logger.exception("Could not send campaign %s's e-mail to %s.", campaign.pk, row.organisation)
+                run.failed += 1
+                continue
+            run.sent += 1 if recipients else 0
+            run.recipients += recipients
     return run

@@ -146,14 +146,17 @@ def confirm(request, slug):
     if not request.viewer.can_edit(organisation.pk):
         raise PermissionDenied("Only the organisation's own editors can confirm its records.")
     form = ConfirmForm(request.POST)
-    form.is_valid()
+    back = next_url(request) or reverse("freshness:organisation", args=[organisation.slug])
+    if not form.is_valid():
+        messages.error(request, "The confirmation was not understood, so nothing was confirmed. Reload the page and try again.")
+        return HttpResponseRedirect(back, status=303)
     data = form.cleaned_data
     campaign = None
     if data.get("campaign"):
-        campaign = Campaign.objects.filter(pk=data["campaign"]).first()
-        if campaign is None:
-            raise Http404("No such campaign.")
-    back = next_url(request) or reverse("freshness:organisation", args=[organisation.slug])
+        try:
+            campaign = services.readable_campaign(request.viewer, data["campaign"])
+        except DomainError as error:
+            refuse(error)
     try:
         result = services.confirm_records(organisation=organisation, keys=data.get("records") or [], actor=request.user, campaign=campaign)
     except DomainError as error:
@@ -241,10 +244,7 @@ def campaign_new(request, slug):
 def campaign_detail(request, pk):
     campaign = _campaign(request, pk)
     runs = may_run(request.viewer, campaign.network_id)
-    progress = queries.campaign_progress(campaign)
-    if not runs:
-        staff = request.viewer.grants.staff_organisations
-        progress = queries.Progress([p for p in progress.organisations if p.organisation.pk in staff])
+    progress = queries.progress_for(request.viewer, campaign)
     chart = None
     if progress.organisations and campaign.launched_at:
         parts = (("unchanged", "Confirmed unchanged"), ("corrected", "Corrected"), ("outstanding", "Still to confirm"))

@@ -223,3 +223,42 @@ def test_the_staff_of_an_organisation_asked_see_only_their_own_progress(world):
     assert client_for(world, "peer_member").get(reverse("freshness:campaign_organisation", args=[campaign.pk, "own"])).status_code == 403
     coordinator = client_for(world, "coordinator").get(f"/api/v1/campaigns/{campaign.pk}").json()
     assert [p["organisation"] for p in coordinator["progress"]] == ["own", "peer"]
+
+
+def test_the_status_command_counts_only_what_the_person_may_see(world, capsys):
+    deadline = datetime.date.today() + datetime.timedelta(days=10)
+    system_services.create_system(organisation=world.peer, product=world.product, service_areas=[world.area], actor=world.user("admin"))
+    campaign = services.create_campaign(network=world.north, title="Both", deadline=deadline, actor=world.user("coordinator"))
+    services.launch_campaign(campaign, actor=world.user("coordinator"))
+    call_command("campaign", "status", str(campaign.pk), "--as", "peer_member@example.org")
+    out = capsys.readouterr().out
+    assert "0 of 1 confirmed" in out and "Own" not in out
+    call_command("campaign", "status", str(campaign.pk), "--as", "coordinator@example.org")
+    assert "0 of 3 confirmed" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("campaign", ["not-a-number", "999999"])
+def test_a_confirmation_naming_no_campaign_confirms_nothing(world, campaign):
+    system = break_seal(world, world.system)
+    answer = client_for(world, "editor").post(
+        reverse("freshness:confirm", args=["own"]), {"records": [f"system:{system.pk}:{system.version}"], "campaign": campaign}
+    )
+    assert answer.status_code in (303, 404)
+    system.refresh_from_db()
+    assert system.changed_by_other, "nothing was confirmed"
+
+
+def test_a_public_badge_does_not_count_a_link_to_a_hidden_system(world):
+    from citytools.contracts import services as contract_services
+    from tests.factories import SupplierFactory
+
+    contract_services.create_contract(
+        organisation=world.own, supplier=SupplierFactory(), title="Hidden link", start_date=datetime.date(2025, 1, 1),
+        end_date=datetime.date(2027, 1, 1), systems=[world.secret], actor=world.user("editor"),
+    )
+    from citytools.accounts.viewer import Viewer
+    from citytools.freshness import queries
+
+    public = queries.organisation_score(Viewer.public(), world.own)
+    member = queries.organisation_score(Viewer.for_user(world.user("member")), world.own)
+    assert public.missing["Linked systems"] == 1 and member.missing.get("Linked systems", 0) == 0

@@ -311,3 +311,43 @@ def test_system_objects_are_untouched_by_a_refused_confirmation(world):
     with pytest.raises(Forbidden):
         services.confirm_records(organisation=world.own, keys=[f"system:{system.pk}:1"], actor=world.user("peer_member"))
     assert list(System.objects.values()) == before
+
+
+def test_reminder_days_before_the_launch_are_skipped_and_one_email_a_day_at_most(world):
+    start = datetime.datetime(2026, 3, 1, 9, tzinfo=datetime.UTC)
+    with time_machine.travel(start, tick=False):
+        add_system(world)
+        campaign = services.create_campaign(
+            network=world.north, title="Short", deadline=datetime.date(2026, 3, 6), reminder_days=[7, 1], actor=world.user("coordinator")
+        )
+        services.launch_campaign(campaign, actor=world.user("coordinator"))
+        services.send_due_reminders()
+    with time_machine.travel(start + datetime.timedelta(minutes=1), tick=False):
+        services.send_due_reminders()  # the 7-day reminder fell before the launch: never sent
+    with time_machine.travel(start + datetime.timedelta(days=2), tick=False):
+        services.send_due_reminders()
+    assert list(Reminder.objects.values_list("days_before", flat=True)) == [-1]
+    with time_machine.travel(datetime.datetime(2026, 3, 5, 9, tzinfo=datetime.UTC), tick=False):
+        services.send_due_reminders()
+    assert sorted(Reminder.objects.values_list("days_before", flat=True)) == [-1, 1]
+    assert [m.subject for m in mail.outbox if "left" in m.subject] == ["1 day left: Short"] * 2
+
+
+def test_a_refused_email_is_not_recorded_and_is_tried_again(world, monkeypatch):
+    from django.core.mail import EmailMessage
+
+    with time_machine.travel(datetime.datetime(2026, 3, 1, 9, tzinfo=datetime.UTC), tick=False):
+        add_system(world)
+        campaign = services.create_campaign(network=world.north, title="Spring", deadline=datetime.date(2026, 3, 20), actor=world.user("coordinator"))
+        services.launch_campaign(campaign, actor=world.user("coordinator"))
+        real = EmailMessage.send
+
+        def refuse(self, *args, **kwargs):
+            raise ConnectionRefusedError("the mail server is down")
+
+        monkeypatch.setattr(EmailMessage, "send", refuse)
+        run = services.send_due_reminders()
+        assert (run.sent, run.failed) == (0, 1) and not Reminder.objects.exists()
+        monkeypatch.setattr(EmailMessage, "send", real)
+        run = services.send_due_reminders()
+        assert (run.sent, run.failed) == (1, 0) and Reminder.objects.count() == 1

@@ -39,6 +39,8 @@ class Command(DomainCommand):
             self.stdout.write(f"{run.sent} reminder e-mail{'s' if run.sent != 1 else ''} sent to {len(run.recipients)} people.")
             for title in run.closed:
                 self.stdout.write(f"Closed after its deadline: {title}")
+            if run.failed:
+                raise CommandError(f"{run.failed} e-mail{'s' if run.failed != 1 else ''} could not be sent; the next run tries again.")
             return
         if not email:
             raise CommandError("Say who is acting with --as.")
@@ -72,10 +74,8 @@ class Command(DomainCommand):
         if action == "close":
             found = services.close_campaign(found, actor=user)
             self.stdout.write(f"Campaign {found.pk} is closed; its report is kept.")
-        progress = queries.campaign_progress(found)
-        rows = progress.organisations if services.may_run(viewer, found.network_id) else [
-            p for p in progress.organisations if p.organisation.pk in viewer.grants.staff_organisations
-        ]
+        progress = queries.progress_for(viewer, found)
+        rows = progress.organisations
         self.stdout.write(f"{found.title} ({found.status}, deadline {found.deadline}): {progress.done} of {progress.records} confirmed.")
         self.stdout.write(f"{'Organisation':<32} {'Records':>7} {'Same':>5} {'Fixed':>5} {'Left':>5} {'Before':>6} {'Now':>5}")
         for p in rows:
