@@ -146,6 +146,7 @@ SPREADSHEET_EXPORTS = [
     for fmt in ("csv", "xlsx", "json")
     for base in (
         "/contracts/export/", "/contracts/export/?sort=-value", "/api/v1/exports/contracts",
+        "/systems/export/", "/systems/export/?network=north", "/systems/export/?product=ledger", "/api/v1/exports/systems",
         *(f"{prefix}/{slug}/export{'/' if not prefix.startswith('/api') else ''}?kind={kind}"
           for prefix, slugs in (("/organisations", ("own", "peer", "stranger")), ("/networks", ("north", "south")),
                                 ("/api/v1/organisations", ("own", "peer")), ("/api/v1/networks", ("north",)))

@@ -50,6 +50,13 @@ class ContractExportQuery(Schema):
     end_to: datetime.date | None = None
 
 
+class SystemExportQuery(Schema):
+    format: Format = "csv"
+    product: str | None = None
+    service_area: str | None = Field(None, description="An area's slug, or a group's for each of its areas.")
+    network: str | None = None
+
+
 class TemplateQuery(Schema):
     kind: KindName = "systems"
     format: Literal["csv", "xlsx"] = "csv"
@@ -67,6 +74,22 @@ EXPORT_DESCRIPTION = (
 def export_contracts(request, query: Query[ContractExportQuery]):
     filters = ContractFilters(**query.dict(exclude={"format"}))
     export = queries.filtered_contracts_export(request.viewer, filters)
+    return _download(export.render(query.format), query.format, export.filename)
+
+
+@router.get("/exports/systems", url_name="systems_export", summary="Export the systems of a product, a service area or a network",
+            description=EXPORT_DESCRIPTION, response=EXPORT_RESPONSES)
+def export_systems(request, query: Query[SystemExportQuery]):
+    from citytools.inventory.models import Product, ServiceArea
+
+    chosen = {
+        name: get_object_or_404(model, slug=getattr(query, name))
+        for name, model in (("product", Product), ("service_area", ServiceArea), ("network", Network))
+        if getattr(query, name)
+    }
+    export = queries.filtered_systems_export(
+        request.viewer, product=chosen.get("product"), area=chosen.get("service_area"), network=chosen.get("network")
+    )
     return _download(export.render(query.format), query.format, export.filename)
 
 

@@ -34,10 +34,14 @@ class Export:
         return sheets.write_csv(self.header, self.rows)
 
 
-def _systems(viewer, *, organisations=None) -> QuerySet[System]:
+def _systems(viewer, *, organisations=None, product=None, areas=None) -> QuerySet[System]:
     systems = System.objects.visible_to(viewer).select_related("organisation", "product", "supplier").prefetch_related("service_areas")
     if organisations is not None:
         systems = systems.filter(organisation__in=organisations)
+    if product is not None:
+        systems = systems.filter(product=product)
+    if areas is not None:
+        systems = systems.filter(service_areas__in=areas).distinct()
     return systems.order_by("organisation__slug", "product__slug", "pk")
 
 
@@ -46,8 +50,10 @@ def _table(kind: str, records: list, hidden: set[str]) -> tuple[list[str], list[
     return names, [[record[name] for name in names] for record in records]
 
 
-def systems_export(viewer, *, organisations=None, filename: str) -> Export:
-    systems = viewer.redact_systems(list(_systems(viewer, organisations=organisations)))
+def systems_export(viewer, *, organisations=None, product=None, areas=None, filename: str) -> Export:
+    """The systems the viewer may see, of some organisations, one product or some service
+    areas (each None for all)."""
+    systems = viewer.redact_systems(list(_systems(viewer, organisations=organisations, product=product, areas=areas)))
     records = [
         {
             "id": s.pk, "organisation": s.organisation.slug, "product": s.product.slug,
@@ -122,3 +128,16 @@ def template(kind: str, fmt: str) -> bytes:
     if fmt == "xlsx":
         return sheets.write_xlsx(header, [], sheet_title=kind.capitalize(), notes=[(c.name, f"{c.label}. {c.help}") for c in cols])
     return sheets.write_csv(header, [])
+
+
+def filtered_systems_export(viewer, *, product=None, area=None, network=None) -> Export:
+    """The systems behind the product, service-area and matrix pages: of one product, one
+    service area (a group means each of its areas), one network's organisations, or all."""
+    from citytools.inventory.models import ServiceArea
+
+    areas = None
+    if area is not None:
+        areas = list(ServiceArea.objects.filter(parent=area)) if area.is_group else [area]
+    organisations = NetworkMembership.objects.filter(network=network).values("organisation") if network is not None else None
+    name = "-".join(part.slug for part in (network, product, area) if part is not None) or "all"
+    return systems_export(viewer, organisations=organisations, product=product, areas=areas, filename=f"systems-{name}")

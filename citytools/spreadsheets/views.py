@@ -58,6 +58,27 @@ def contracts_export(request):
 
 
 @require_safe
+def systems_export(request):
+    """The systems behind a product's, a service area's or the matrix's page, as a file."""
+    from citytools.inventory.models import Product, ServiceArea
+
+    fmt = _choice(request, "format", sheets.FORMATS, "csv")
+    chosen = {}
+    for name, model in (("product", Product), ("service_area", ServiceArea), ("network", Network)):
+        slug = request.GET.get(name)
+        if slug:
+            chosen[name] = model.objects.filter(slug=slug).first()
+            if chosen[name] is None:
+                return HttpResponseBadRequest(f"No {name.replace('_', ' ')} is called {slug!r}.")
+    if fmt is None:
+        return HttpResponseBadRequest("Choose format csv, xlsx or json.")
+    export = queries.filtered_systems_export(
+        request.viewer, product=chosen.get("product"), area=chosen.get("service_area"), network=chosen.get("network")
+    )
+    return _download(export.render(fmt), fmt, export.filename)
+
+
+@require_safe
 def organisation_export(request, slug):
     organisation = get_object_or_404(Organisation, slug=slug)
     return _export(request, lambda kind: queries.organisation_export(request.viewer, organisation, kind))

@@ -154,3 +154,14 @@ def test_reading_the_preview_again_does_not_run_the_dry_run_again(world, monkeyp
     page = client.get(location)
     assert page.status_code == 200 and "100000.00 → 120000.00" in page.content.decode()
     assert client.get(f"/api/v1{location.rstrip('/')}").json()["counts"]["changed"] == 1
+
+
+def test_the_systems_of_a_product_area_or_network_are_exported(world):
+    client = client_for(world, "public")
+    body = client.get("/systems/export/?product=ledger&format=json").json()
+    assert [row["product"] for row in body["records"]] == ["ledger"]
+    assert client.get("/systems/export/?product=keystone&format=json").json()["records"] == []
+    assert client.get("/systems/export/?service_area=housing&format=json").json()["records"][0]["organisation"] == "own"
+    assert client.get("/systems/export/?network=south&format=json").json()["records"] == []
+    assert client.get("/systems/export/?product=nowhere").status_code == 400
+    assert client.get("/api/v1/exports/systems?product=nowhere").status_code == 404
