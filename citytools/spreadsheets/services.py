@@ -590,17 +590,17 @@ def commit_import(upload: Upload, *, actor) -> Imported:
         versions = {str(row.record_id): row.version for row in preview.rows if row.record_id}
         if versions != locked.previewed_versions or _digest(preview.rows) != locked.plan_digest:
             raise Conflict(STALE_PREVIEW, code="stale_preview")
-        for plan in preview.rows:
-            if plan.action not in ("new", "changed"):
-                continue
-            try:
-                with Viewer.for_batch(actor):
+        with Viewer.for_batch(actor):
+            for plan in preview.rows:
+                if plan.action not in ("new", "changed"):
+                    continue
+                try:
                     _write(plan, organisation=locked.organisation, kind=locked.kind, actor=actor)
-            except Conflict:
-                raise Conflict(STALE_PREVIEW, code="stale_preview") from None
-            except DomainError as error:
-                raise DomainError(f"Row {plan.number}: {_row_error(locked.kind, plan, error)} Nothing was imported.",
-                                  code=error.code, field=error.field) from None
+                except Conflict:
+                    raise Conflict(STALE_PREVIEW, code="stale_preview") from None
+                except DomainError as error:
+                    raise DomainError(f"Row {plan.number}: {_row_error(locked.kind, plan, error)} Nothing was imported.",
+                                      code=error.code, field=error.field) from None
         result = Imported(created=preview.count("new"), changed=preview.count("changed"),
                           unchanged=preview.count("unchanged"), skipped=preview.count("duplicate"))
         Upload.objects.filter(pk=locked.pk).update(
