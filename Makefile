@@ -31,6 +31,10 @@ run: setup
 	CITYTOOLS_DEMO_MODE=1 $(BIN)/citytools migrate --no-input
 	CITYTOOLS_DEMO_MODE=1 $(BIN)/citytools demo
 	CITYTOOLS_DEMO_MODE=1 $(BIN)/citytools collectstatic --no-input --verbosity 0
+	# The worker (e-mails, deadlines, digests, campaign reminders, large imports) runs beside
+	# the server and stops with it.
+	CITYTOOLS_DEMO_MODE=1 $(BIN)/citytools worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	CITYTOOLS_DEMO_MODE=1 $(BIN)/citytools runserver 127.0.0.1:$(PORT)
 
 # The suite on SQLite, then on PostgreSQL when a server answers, then in the browser when

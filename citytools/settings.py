@@ -122,6 +122,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = (
         "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
     )
+    # SQLite has one writer at a time: a request that writes while the worker imports a large
+    # file waits for it (up to this many seconds) instead of failing at once.
+    DATABASES["default"]["OPTIONS"].setdefault("timeout", 30)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -275,6 +278,8 @@ IMPORT_MAX_BYTES = int(os.environ.get("CITYTOOLS_IMPORT_MAX_BYTES", str(1024 * 1
 IMPORT_MAX_ROWS = int(os.environ.get("CITYTOOLS_IMPORT_MAX_ROWS", "5000"))
 IMPORT_MAX_UNZIPPED_BYTES = int(os.environ.get("CITYTOOLS_IMPORT_MAX_UNZIPPED_BYTES", str(50 * 1024 * 1024)))
 IMPORT_HOURS = int(os.environ.get("CITYTOOLS_IMPORT_HOURS", "24"))
+# Files with more records than this are previewed and imported by the worker, with progress.
+IMPORT_BACKGROUND_ROWS = int(os.environ.get("CITYTOOLS_IMPORT_BACKGROUND_ROWS", "500"))
 
 # Background work (e-mails, deadline ticks) on a database-backed queue: `citytools worker`
 # runs it, and nothing else needs a server. CITYTOOLS_TASKS_IMMEDIATE=1 runs tasks inline.

@@ -163,6 +163,10 @@ class ImportPreviewOut(Schema):
     counts: dict[str, int]
     can_commit: bool
     rows: list[ImportRowOut]
+    job: Literal["", "preview", "commit"] = Field(description="What the worker is doing with a large file: previewing or importing it; empty when nothing.")
+    job_done: int = Field(description="Rows checked so far in a preview.")
+    job_total: int
+    job_error: str = Field(description="Why the worker's last job stopped, if it did.")
 
 
 class ImportResultOut(Schema):
@@ -180,7 +184,8 @@ def _preview_out(upload: Upload, preview: services.Preview | None) -> dict:
         "header_row": preview.header_row if preview else None,
         "columns": [{"header": h, "field": f} for h, f in zip(preview.header, preview.mapping)] if preview else [],
         "counts": preview.counts if preview else upload.summary,
-        "can_commit": bool(preview and not preview.has_errors and upload.status == Upload.Status.PREVIEWED),
+        "can_commit": bool(preview and not preview.has_errors and upload.status == Upload.Status.PREVIEWED and not upload.job),
+        "job": upload.job, "job_done": upload.job_done, "job_total": upload.job_total, "job_error": upload.job_error,
         "rows": [
             {"row": r.number, "action": r.action, "record_id": r.record_id, "title": r.title,
              "changes": [c.__dict__ for c in r.changes], "errors": r.errors, "note": r.note}
@@ -189,8 +194,9 @@ def _preview_out(upload: Upload, preview: services.Preview | None) -> dict:
     }
 
 
-@router.post("/organisations/{slug}/imports", response={201: ImportPreviewOut}, auth=django_auth, url_name="import_create",
-             summary="Upload a spreadsheet for import and preview it (the organisation's editors)")
+@router.post("/organisations/{slug}/imports", response={201: ImportPreviewOut, 202: ImportPreviewOut}, auth=django_auth,
+             url_name="import_create", summary="Upload a spreadsheet for import and preview it (the organisation's editors)",
+             description="201 with the preview; 202 when the file is large and the worker previews it: GET the import to follow `job_done` of `job_total`.")
 def create_import(request, slug: str, payload: ImportStartIn):
     organisation = get_object_or_404(Organisation, slug=slug)
     if not request.viewer.can_edit(organisation.pk):
@@ -203,30 +209,37 @@ def create_import(request, slug: str, payload: ImportStartIn):
         raise DomainError("content_base64 is not valid base64.", code="invalid", field="content_base64") from None
     upload = services.start_import(organisation=organisation, kind=payload.kind, filename=payload.filename, content=content,
                                    actor=request.user)
-    return Status(201, _preview_out(upload, upload.preview))
+    return Status(201 if upload.preview is not None else 202, _preview_out(upload, upload.preview))
 
 
 @router.get("/imports/{import_id}", response=ImportPreviewOut, auth=django_auth, url_name="import",
             summary="An upload's last preview (PUT its mapping to preview it again)")
 def get_import(request, import_id: int):
     upload = services.upload_for(import_id, viewer=request.viewer)
-    preview = services.shown_preview(upload)
-    if preview is None and upload.status == Upload.Status.PREVIEWED:
+    preview = services.shown_preview(upload) if not upload.job else None
+    if preview is None and upload.status == Upload.Status.PREVIEWED and not upload.job and not upload.job_error:
         preview = services.preview_import(upload, actor=request.user)
     return _preview_out(upload, preview)
 
 
-@router.put("/imports/{import_id}/mapping", response=ImportPreviewOut, auth=django_auth, url_name="import_mapping",
-            summary="Choose which field each column holds, and preview again")
+@router.put("/imports/{import_id}/mapping", response={200: ImportPreviewOut, 202: ImportPreviewOut}, auth=django_auth,
+            url_name="import_mapping", summary="Choose which field each column holds, and preview again",
+            description="200 with the new preview; 202 when the worker previews a large file.")
 def set_import_mapping(request, import_id: int, payload: ImportMappingIn):
     upload = services.upload_for(import_id, viewer=request.viewer)
-    return _preview_out(upload, services.set_mapping(upload, mapping=payload.mapping, actor=request.user))
+    preview = services.set_mapping(upload, mapping=payload.mapping, actor=request.user)
+    return Status(200 if preview is not None else 202, _preview_out(upload, preview))
 
 
-@router.post("/imports/{import_id}/commit", response=ImportResultOut, auth=django_auth, url_name="import_commit",
-             summary="Import every row, all or nothing",
-             description="Refused (400) while any row has an error, and (409) when a record changed since the preview.")
+@router.post("/imports/{import_id}/commit", response={200: ImportResultOut, 202: ImportPreviewOut}, auth=django_auth,
+             url_name="import_commit", summary="Import every row, all or nothing",
+             description=(
+                 "Refused (400) while any row has an error, and (409) when a record changed since the preview. 202 when "
+                 "the worker imports a large file: GET the import until `job` is empty, then see `status` and `job_error`."
+             ))
 def commit_import(request, import_id: int):
     upload = services.upload_for(import_id, viewer=request.viewer)
-    result = services.commit_import(upload, actor=request.user)
+    result = services.request_commit(upload, actor=request.user)
+    if result is None:
+        return Status(202, _preview_out(upload, None))
     return {"id": upload.pk, **result.__dict__}

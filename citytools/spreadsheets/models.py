@@ -56,6 +56,14 @@ class Upload(TimeStampedModel):
     report = models.JSONField(null=True, blank=True)
     expires_at = models.DateTimeField()
     committed_at = models.DateTimeField(null=True, blank=True)
+    # A large file is previewed and imported by the worker (citytools.spreadsheets.tasks):
+    # what it is doing, how far it has got, and why it stopped if it failed.
+    job = models.CharField(max_length=10, blank=True, default="", choices=[("preview", "Previewing"), ("commit", "Importing")])
+    job_done = models.PositiveIntegerField(default=0)
+    job_total = models.PositiveIntegerField(default=0)
+    job_error = models.TextField(blank=True)
+    job_actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    job_started_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -13,6 +13,7 @@ moved in between. The commit is one transaction: all rows or none.
 import datetime
 import hashlib
 import json
+import logging
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -30,6 +31,7 @@ from citytools.inventory.models import Product, ServiceArea, System
 from citytools.spreadsheets import rules, sheets
 from citytools.spreadsheets.models import ColumnMapping, Kind, Upload
 
+logger = logging.getLogger(__name__)
 STALE_PREVIEW = (
     "Some records changed since your preview, so nothing was imported. "
     "Preview again to see the file against the records as they are now, then import."
@@ -415,20 +417,32 @@ def _row_error(kind: str, plan: PlannedRow, error: DomainError) -> str:
     return f"{label}: {error.message}" if label else error.message
 
 
-def _dry_run(planned: list[PlannedRow], *, organisation: Organisation, kind: str, actor) -> None:
+# Rows written and rolled back together in a dry run. Between two chunks the worker records
+# how far it has got, which a transaction holding the whole file could not show anyone.
+CHUNK = 250
+
+
+def _dry_run(planned: list[PlannedRow], *, organisation: Organisation, kind: str, actor, progress=None) -> None:
     """Write every row that would change something, then roll it all back: the services'
-    own checks (dates in order, unique references, areas not groups…) become row errors."""
-    with transaction.atomic(), history.rehearsal(), Viewer.for_batch(actor):
-        for plan in planned:
-            if plan.action not in ("new", "changed"):
-                continue
-            try:
-                with transaction.atomic():
-                    _write(plan, organisation=organisation, kind=kind, actor=actor)
-            except DomainError as error:
-                plan.errors.append(_row_error(kind, plan, error))
-                plan.action = "error"
-        transaction.set_rollback(True)
+    own checks (dates in order, unique references, areas not groups…) become row errors.
+    Rows that could clash with each other (two adding the same record) are already errors
+    of the plan, so chunks rolled back one by one check each row as the file as a whole
+    would. `progress(rows done)` is called after each chunk."""
+    with history.rehearsal(), Viewer.for_batch(actor):
+        for start in range(0, len(planned), CHUNK):
+            with transaction.atomic():
+                for plan in planned[start:start + CHUNK]:
+                    if plan.action not in ("new", "changed"):
+                        continue
+                    try:
+                        with transaction.atomic():
+                            _write(plan, organisation=organisation, kind=kind, actor=actor)
+                    except DomainError as error:
+                        plan.errors.append(_row_error(kind, plan, error))
+                        plan.action = "error"
+                transaction.set_rollback(True)
+            if progress is not None:
+                progress(min(start + CHUNK, len(planned)))
 
 
 def _digest(planned: list[PlannedRow]) -> str:
@@ -440,7 +454,7 @@ def _table(upload: Upload) -> list[list]:
     return sheets.read_table(upload.filename, bytes(upload.content), **limits())
 
 
-def _build_preview(upload: Upload, *, actor, rehearse: bool = True) -> Preview:
+def _build_preview(upload: Upload, *, actor, rehearse: bool = True, progress=None) -> Preview:
     """The plan of an upload, and with `rehearse` its dry run. A commit plans without one:
     the real writes that follow check every row the same way, and a row they refuse undoes
     them all. For a file whose preview had no errors, the dry run adds nothing to the plan,
@@ -450,18 +464,27 @@ def _build_preview(upload: Upload, *, actor, rehearse: bool = True) -> Preview:
     mapping = rules.check_mapping(upload.kind, upload.mapping, len(header))
     planned = plan_rows(upload.organisation, upload.kind, table, header_index, mapping)
     if rehearse:
-        _dry_run(planned, organisation=upload.organisation, kind=upload.kind, actor=actor)
+        _dry_run(planned, organisation=upload.organisation, kind=upload.kind, actor=actor, progress=progress)
     return Preview(upload=upload, header=header, header_row=header_index + 1, mapping=mapping, rows=planned)
 
 
 def _remember(upload: Upload, preview: Preview, actor) -> None:
-    columns = {rules.normalise(text): name for text, name in zip(preview.header, preview.mapping) if rules.normalise(text)}
+    _remember_columns(upload, preview.header, preview.mapping, actor)
+
+
+def _remember_columns(upload: Upload, header: list[str], mapping: list[str], actor) -> None:
+    columns = {rules.normalise(text): name for text, name in zip(header, mapping) if rules.normalise(text)}
     ColumnMapping.objects.update_or_create(
         organisation=upload.organisation, kind=upload.kind, defaults={"columns": columns, "updated_by": actor}
     )
 
 
-def _check_open(upload: Upload) -> None:
+def _check_open(upload: Upload, *, job: str = "") -> None:
+    """Refuse what cannot be done to this upload now; `job` names the worker's own job, which
+    may go on with it."""
+    if upload.job and upload.job != job:
+        doing = "previewed" if upload.job == "preview" else "imported"
+        raise DomainError(f"This file is still being {doing}. Wait until it has finished; this page shows how far it has got.", code="busy")
     if upload.status == Upload.Status.COMMITTED:
         raise DomainError("This file has already been imported. Upload it again to import it once more.", code="committed")
     if upload.expires_at <= timezone.now():
@@ -471,11 +494,31 @@ def _check_open(upload: Upload) -> None:
 # The doors' entry points -------------------------------------------------------------------
 
 
+def in_background(records: int) -> bool:
+    """Whether a file of this many records is previewed and imported by the worker."""
+    return records > settings.IMPORT_BACKGROUND_ROWS
+
+
+def _queue(upload: Upload, job: str, *, actor, total: int) -> None:
+    """Hand a long job to the worker (citytools.spreadsheets.tasks.run_upload_job)."""
+    from citytools.spreadsheets.tasks import run_upload_job
+
+    fields = {"job": job, "job_done": 0, "job_total": total, "job_error": "", "job_actor": actor, "job_started_at": timezone.now()}
+    Upload.objects.filter(pk=upload.pk).update(**fields)
+    for name, value in fields.items():
+        setattr(upload, name, value)
+    run_upload_job.enqueue(upload.pk)
+
+
 @transaction.atomic
-def start_import(*, organisation: Organisation, kind: str, filename: str, content: bytes, actor) -> Upload:
+def start_import(
+    *, organisation: Organisation, kind: str, filename: str, content: bytes, actor, background: bool = True
+) -> Upload:
     """Keep an uploaded file for import into `organisation`, with its columns guessed (or as
-    the organisation chose last time), and preview it. A file that cannot be read is refused
-    before anything is written."""
+    the organisation chose last time), and preview it: now, or for a large file (and
+    `background`) by the worker, in which case `upload.preview` is None and the upload's
+    page shows the progress. A file that cannot be read is refused before anything is
+    written."""
     _require_edit(actor, organisation.pk)
     rules.columns(kind)
     table = sheets.read_table(filename, content, **limits())
@@ -499,6 +542,10 @@ def start_import(*, organisation: Organisation, kind: str, filename: str, conten
         sha256=hashlib.sha256(content).hexdigest(), created_by=actor, mapping=mapping,
         expires_at=timezone.now() + datetime.timedelta(hours=settings.IMPORT_HOURS),
     )
+    if background and in_background(records):
+        upload.preview = None
+        _queue(upload, "preview", actor=actor, total=records)
+        return upload
     # Kept on the instance for the door that asked, so it need not preview the file twice.
     upload.preview = preview_import(upload, actor=actor)
     return upload
@@ -508,8 +555,12 @@ def start_import(*, organisation: Organisation, kind: str, filename: str, conten
 def preview_import(upload: Upload, *, actor) -> Preview:
     """The dry-run diff of an upload against the records as they are now; what it saw is
     kept, so that a commit can tell whether anything moved since."""
+    return _preview_and_keep(upload, actor=actor)
+
+
+def _preview_and_keep(upload: Upload, *, actor, progress=None) -> Preview:
     _require_edit(actor, upload.organisation_id)
-    preview = _build_preview(upload, actor=actor)
+    preview = _build_preview(upload, actor=actor, progress=progress)
     if upload.status == Upload.Status.PREVIEWED:
         versions = {str(row.record_id): row.version for row in preview.rows if row.record_id}
         upload.previewed_versions, upload.plan_digest, upload.summary = versions, _digest(preview.rows), preview.counts
@@ -549,18 +600,22 @@ def shown_preview(upload: Upload) -> Preview | None:
 
 
 @transaction.atomic
-def set_mapping(upload: Upload, *, mapping: list[str], actor) -> Preview:
+def set_mapping(upload: Upload, *, mapping: list[str], actor, background: bool = True) -> Preview | None:
     """Choose the field of each column (by position; "" leaves a column out), remember the
-    choice for the organisation's next file of this kind, and preview again."""
+    choice for the organisation's next file of this kind, and preview again: now, or for a
+    large file (and `background`) by the worker, returning None."""
     _require_edit(actor, upload.organisation_id)
     _check_open(upload)
     table = _table(upload)
-    _, header = rules.find_header(upload.kind, table)
+    header_index, header = rules.find_header(upload.kind, table)
     upload.mapping = rules.check_mapping(upload.kind, list(mapping), len(header))
     Upload.objects.filter(pk=upload.pk).update(mapping=upload.mapping)
-    preview = preview_import(upload, actor=actor)
-    _remember(upload, preview, actor)
-    return preview
+    _remember_columns(upload, header, upload.mapping, actor)
+    records = sum(1 for row in table[header_index + 1:] if any(not rules.is_blank(cell) for cell in row))
+    if background and in_background(records):
+        _queue(upload, "preview", actor=actor, total=records)
+        return None
+    return preview_import(upload, actor=actor)
 
 
 @dataclass(frozen=True)
@@ -571,14 +626,28 @@ class Imported:
     skipped: int
 
 
-def commit_import(upload: Upload, *, actor) -> Imported:
+def request_commit(upload: Upload, *, actor) -> Imported | None:
+    """Import the upload now, or for a large file hand it to the worker and return None (its
+    page shows when it is done). What would refuse it at once (rows with errors, a file
+    already imported or busy) refuses it here too."""
+    _require_edit(actor, upload.organisation_id)
+    _check_open(upload)
+    summary = upload.summary or {}
+    writes = summary.get("new", 0) + summary.get("changed", 0)
+    if summary.get("error", 0) or not in_background(writes):
+        return commit_import(upload, actor=actor)
+    _queue(upload, "commit", actor=actor, total=writes)
+    return None
+
+
+def commit_import(upload: Upload, *, actor, job: str = "") -> Imported:
     """Write every row of the previewed file, all in one transaction, or nothing: refused
     while any row has an error, and when any record changed since the preview."""
     _require_edit(actor, upload.organisation_id)
-    _check_open(upload)
+    _check_open(upload, job=job)
     with transaction.atomic():
         locked = Upload.objects.select_for_update().get(pk=upload.pk)
-        _check_open(locked)
+        _check_open(locked, job=job)
         preview = _build_preview(locked, actor=actor, rehearse=False)
         errors = max(preview.count("error"), (locked.summary or {}).get("error", 0))
         if errors:
@@ -609,6 +678,38 @@ def commit_import(upload: Upload, *, actor) -> Imported:
         _remember(locked, preview, actor)
     upload.status = Upload.Status.COMMITTED
     return result
+
+
+WORKER_FAILED = (
+    "The worker could not finish with this file, so nothing was imported. Upload it again; if this happens again, "
+    "ask a platform admin to look at the worker's log."
+)
+
+
+def run_job(upload_id: int) -> None:
+    """The worker's side of a long preview or import: do it, recording how far it has got,
+    then clear the job, keeping any refusal's message for the page."""
+    upload = Upload.objects.select_related("organisation", "job_actor").filter(pk=upload_id).first()
+    if upload is None or not upload.job:
+        return
+    job, error = upload.job, ""
+
+    def progress(done: int) -> None:
+        Upload.objects.filter(pk=upload.pk).update(job_done=done)
+
+    try:
+        if job == "preview":
+            _check_open(upload, job=job)
+            _preview_and_keep(upload, actor=upload.job_actor, progress=progress)
+        else:
+            commit_import(upload, actor=upload.job_actor, job=job)
+    except DomainError as refusal:
+        error = refusal.message
+    except Exception:  # anything else is the worker's fault, not the file's: say so, keep the log
+        logger.exception("The import job of upload %s failed.", upload.pk)
+        error = WORKER_FAILED
+    finished = {"job_done": upload.job_total} if not error else {}
+    Upload.objects.filter(pk=upload.pk).update(job="", job_error=error, updated_at=timezone.now(), **finished)
 
 
 def upload_for(pk: int, *, viewer) -> Upload:

@@ -148,9 +148,11 @@ def _upload(request, pk) -> Upload:
 
 def _preview_page(request, upload: Upload, *, error: str = "", status: int = 200, form: MappingForm | None = None):
     """The upload's last preview as it was shown (services.shown_preview); only an upload
-    that has none yet is previewed now."""
-    preview = services.shown_preview(upload)
-    if preview is None and upload.status == Upload.Status.PREVIEWED and not error:
+    that has none yet is previewed now. While the worker previews or imports it, how far it
+    has got; and why it stopped, if it did."""
+    error = error or upload.job_error
+    preview = services.shown_preview(upload) if not upload.job else None
+    if preview is None and upload.status == Upload.Status.PREVIEWED and not error and not upload.job:
         try:
             preview = services.preview_import(upload, actor=request.user)
         except DomainError as problem:
@@ -170,6 +172,10 @@ def _preview_page(request, upload: Upload, *, error: str = "", status: int = 200
 @require_http_methods(["GET", "POST"])
 def upload(request, pk):
     upload = _upload(request, pk)
+    if request.method == "GET" and request.GET.get("progress") and request.htmx:
+        if upload.job:
+            return render(request, "spreadsheets/_job.html", {"upload": upload})
+        return HttpResponse(headers={"HX-Refresh": "true"})  # done: the whole page changes
     if request.method == "GET":
         return _preview_page(request, upload)
     try:
@@ -180,11 +186,15 @@ def upload(request, pk):
     form = MappingForm(request.POST, kind=upload.kind, header=header, mapping=upload.mapping)
     if form.is_valid():
         try:
-            services.set_mapping(upload, mapping=form.mapping(), actor=request.user)
+            preview = services.set_mapping(upload, mapping=form.mapping(), actor=request.user)
         except DomainError as error:
             refuse(error)
             return _preview_page(request, upload, error=error.message, status=400, form=form)
-        messages.success(request, "Your column choices were saved, and the preview below uses them.")
+        messages.success(
+            request,
+            "Your column choices were saved, and the preview below uses them." if preview is not None
+            else "Your column choices were saved. The file is being checked again: this page shows how far it has got.",
+        )
         return HttpResponseRedirect(reverse("spreadsheets:upload", args=[upload.pk]), status=303)
     return _preview_page(request, upload, error="Choose a field for each column, or leave it out.", status=400, form=form)
 
@@ -194,12 +204,15 @@ def upload(request, pk):
 def commit(request, pk):
     upload = _upload(request, pk)
     try:
-        result = services.commit_import(upload, actor=request.user)
+        result = services.request_commit(upload, actor=request.user)
     except Conflict as error:
         return _preview_page(request, upload, error=error.message, status=409)
     except DomainError as error:
         refuse(error)
         return _preview_page(request, upload, error=error.message, status=400)
+    if result is None:
+        messages.success(request, f"Importing {upload.filename}: this page shows how far it has got.")
+        return HttpResponseRedirect(reverse("spreadsheets:upload", args=[upload.pk]), status=303)
     messages.success(
         request,
         f"Imported {upload.filename}: {result.created} added, {result.changed} changed, {result.unchanged} unchanged"

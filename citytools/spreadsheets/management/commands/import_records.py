@@ -36,9 +36,12 @@ class Command(DomainCommand):
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"No such file: {file}.")
-        upload = services.start_import(organisation=found, kind=kind, filename=path.name, content=path.read_bytes(), actor=actor)
+        # A command is a batch already: it does the work itself, whatever the file's size.
+        upload = services.start_import(
+            organisation=found, kind=kind, filename=path.name, content=path.read_bytes(), actor=actor, background=False
+        )
         if mapping is not None:
-            preview = services.set_mapping(upload, mapping=[m.strip() for m in mapping.split(",")], actor=actor)
+            preview = services.set_mapping(upload, mapping=[m.strip() for m in mapping.split(",")], actor=actor, background=False)
         else:
             preview = upload.preview
         self.stdout.write(f"Header on row {preview.header_row}. Columns:")
