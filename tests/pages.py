@@ -210,7 +210,7 @@ def _upload():
     organisation = _organisation()
     if organisation is None:
         return None
-    found = Upload.objects.filter(organisation=organisation, status="previewed").order_by("pk").first()
+    found = Upload.objects.filter(organisation=organisation, status="previewed", job="").order_by("pk").first()
     if found is None:
         admin = Role.objects.filter(kind="admin").select_related("user").order_by("pk").first()
         if admin is None:
@@ -221,6 +221,25 @@ def _upload():
         found = start_import(organisation=organisation, kind="systems", filename="systems.csv", content=export.render("csv"),
                              actor=admin.user)
     return {"pk": found.pk}
+
+
+def _queued_upload():
+    """The same upload as the worker would hold it, a fifth checked: the progress panel."""
+    from django.utils import timezone
+
+    from citytools.spreadsheets.models import Upload
+
+    base = _upload()
+    if base is None:
+        return None
+    queued = Upload.objects.filter(job="preview").order_by("pk").first()
+    if queued is None:
+        queued = Upload.objects.get(pk=base["pk"])
+        queued.pk = None
+        queued.job, queued.job_total, queued.job_done, queued.job_started_at = "preview", 50, 10, timezone.now()
+        queued.report = None
+        queued.save()
+    return {"pk": queued.pk}
 
 
 def _camden():
@@ -392,7 +411,7 @@ SAMPLES: dict[str, dict[str, Callable[[], dict | None]]] = {
     "freshness:campaign_organisation": {"Camden in the demo campaign, as its editor": _campaign_organisation},
     # Spreadsheet import and export (citytools.spreadsheets.views).
     "spreadsheets:import": {"London organisation": _slug(_organisation)},
-    "spreadsheets:upload": {"London organisation's systems": _upload},
+    "spreadsheets:upload": {"London organisation's systems": _upload, "the same, while the worker checks it": _queued_upload},
     "spreadsheets:organisation_export": {"London organisation": _slug(_organisation)},
     "spreadsheets:network_export": {"London network": _slug(_london)},
 }
