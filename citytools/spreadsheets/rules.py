@@ -204,7 +204,12 @@ def check_mapping(kind: str, mapping: list[str], width: int) -> list[str]:
 
 # Excel counts days from 30 December 1899 (its 1900 leap-year bug included).
 EXCEL_EPOCH = datetime.date(1899, 12, 30)
-DATE_FORMATS = ("%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y", "%d.%m.%Y", "%d %B %Y", "%d %b %Y", "%Y/%m/%d")
+# Day first, as UK spreadsheets write it; Excel's "d-mmm-yy" display (31-Mar-27) saved to CSV;
+# ISO without leading zeros (2024-4-1).
+DATE_FORMATS = (
+    "%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y", "%d.%m.%Y", "%d %B %Y", "%d %b %Y", "%d-%b-%y", "%d-%b-%Y", "%d %b %y",
+    "%d-%B-%Y", "%Y/%m/%d", "%Y-%m-%d",
+)
 CURRENCY_MARKS = re.compile(r"^(?:[£€$]|GBP|EUR|USD|CAD)\s*|\s*(?:[£€$]|GBP|EUR|USD|CAD)$", re.IGNORECASE)
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -269,9 +274,10 @@ def parse_amount(value) -> Decimal | None:
         return None
     bare = CURRENCY_MARKS.sub("", text).strip()
     bare = CURRENCY_MARKS.sub("", bare).strip()
-    if re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+", bare):
+    # Thousands separated by commas, or by spaces as some locales write them (1 234.50).
+    if re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?: \d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+", bare):
         try:
-            return Decimal(bare.replace(",", "")).quantize(Decimal("0.01"))
+            return Decimal(bare.replace(",", "").replace(" ", "")).quantize(Decimal("0.01"))
         except InvalidOperation:
             pass
     if bare.startswith("-") or bare.startswith("("):

@@ -115,3 +115,91 @@ def test_a_whole_network_round_trips_for_each_organisation_of_an_admin(world, ki
     content = queries.organisation_export(Viewer.for_user(admin), world.own, kind).render("xlsx")
     upload = services.start_import(organisation=world.own, kind=kind, filename="own.xlsx", content=content, actor=admin)
     assert {r.action for r in services.preview_import(upload, actor=admin).rows} == {"unchanged"}
+
+
+def _messy_date(day: datetime.date, style: int) -> str:
+    return [day.strftime("%d/%m/%Y"), day.isoformat(), day.strftime("%d-%b-%Y"), f"{day.day}/{day.month}/{day.year}"][style]
+
+
+def _messy_amount(value: Decimal | None, style: int) -> str:
+    if value is None:
+        return ""
+    return [f"£{value:,.2f}", f"{value:,}", f"GBP {value}", str(value)][style]
+
+
+messy_contracts = st.lists(
+    st.tuples(
+        titles.filter(lambda t: not t.startswith(("=", "+", "-", "@", "'"))),
+        st.one_of(st.none(), st.decimals(min_value=0, max_value=10**8, places=2, allow_nan=False)),
+        st.dates(min_value=datetime.date(1995, 1, 1), max_value=datetime.date(2040, 1, 1)),
+        st.integers(min_value=0, max_value=4000),
+        st.booleans(),  # with a reference or not
+        st.integers(min_value=0, max_value=3),  # how its dates and amount are written
+    ),
+    min_size=1, max_size=4, unique_by=lambda row: " ".join(row[0].split()).casefold(),
+)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(rows=messy_contracts, encoding=st.sampled_from(["utf-8", "utf-8-sig", "cp1252"]), fmt=st.sampled_from(["csv", "xlsx"]))
+def test_a_messy_import_then_export_then_import_is_stable(world, rows, encoding, fmt):
+    """A borough's own file (dates and amounts written in any accepted way, references or
+    not, any accepted encoding) imports; its export imports again with nothing to change,
+    and exports the same again."""
+    if encoding == "cp1252":
+        rows = [row for row in rows if row[0].encode("cp1252", errors="ignore").decode("cp1252") == row[0]]
+        if not rows:
+            return
+    lines = ["Contract title,Supplier,Start,End,Annual value,Reference"]
+    for number, (title, value, start, days, referenced, style) in enumerate(rows):
+        cells = [title, "Civic Forge", _messy_date(start, style), _messy_date(start + datetime.timedelta(days=days), style),
+                 _messy_amount(value, style), f"REF/{number}" if referenced else ""]
+        lines.append(",".join('"' + cell.replace('"', '""') + '"' for cell in cells))
+    with transaction.atomic():
+        upload = services.start_import(
+            organisation=world.own, kind="contracts", filename="ours.csv", content="\r\n".join(lines).encode(encoding), actor=world.editor
+        )
+        assert {r.action for r in upload.preview.rows} == {"new"}, [(r.number, r.errors) for r in upload.preview.rows]
+        services.commit_import(upload, actor=world.editor)
+        viewer = Viewer.for_user(world.editor)
+        first = queries.organisation_export(viewer, world.own, "contracts").render(fmt)
+        again = services.start_import(organisation=world.own, kind="contracts", filename=f"export.{fmt}", content=first, actor=world.editor)
+        assert {r.action for r in again.preview.rows} == {"unchanged"}, [(r.number, r.changes, r.errors) for r in again.preview.rows]
+        original = services.start_import(
+            organisation=world.own, kind="contracts", filename="ours.csv", content="\r\n".join(lines).encode(encoding), actor=world.editor
+        )
+        assert {r.action for r in original.preview.rows} == {"unchanged"}, "the borough's own file, imported twice, changes nothing"
+        assert queries.organisation_export(viewer, world.own, "contracts").render(fmt) == first
+        transaction.set_rollback(True)
+
+
+messy_systems = st.lists(
+    st.tuples(
+        st.sampled_from(["Ledger", "ledger", "LEDGER", "Keystone", "keystone"]),
+        st.sampled_from(["Housing management", "housing-management", "Homelessness", "Housing management; Homelessness"]),
+        st.sampled_from(["", "hosted", "Software as a service", "saas", "On premises"]),
+        st.one_of(st.none(), st.dates(min_value=datetime.date(2000, 1, 1), max_value=datetime.date(2030, 1, 1))),
+        st.integers(min_value=0, max_value=3),
+    ),
+    min_size=1, max_size=3, unique_by=lambda row: row[0].casefold(),
+)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(rows=messy_systems, fmt=st.sampled_from(["csv", "xlsx"]))
+def test_a_messy_systems_import_then_export_then_import_is_stable(world, rows, fmt):
+    lines = ["Product,Service areas,Hosting,Go-live"]
+    for product, areas, hosting, go_live, style in rows:
+        lines.append(",".join(f'"{cell}"' for cell in (product, areas, hosting, _messy_date(go_live, style) if go_live else "")))
+    with transaction.atomic():
+        upload = services.start_import(organisation=world.own, kind="systems", filename="ours.csv", content="\n".join(lines).encode(), actor=world.editor)
+        assert not upload.preview.has_errors, [(r.number, r.errors) for r in upload.preview.rows]
+        services.commit_import(upload, actor=world.editor)
+        viewer = Viewer.for_user(world.editor)
+        first = queries.organisation_export(viewer, world.own, "systems").render(fmt)
+        again = services.start_import(organisation=world.own, kind="systems", filename=f"export.{fmt}", content=first, actor=world.editor)
+        assert {r.action for r in again.preview.rows} == {"unchanged"}, [(r.number, r.changes, r.errors) for r in again.preview.rows]
+        original = services.start_import(organisation=world.own, kind="systems", filename="ours.csv", content="\n".join(lines).encode(), actor=world.editor)
+        assert {r.action for r in original.preview.rows} == {"unchanged"}
+        assert queries.organisation_export(viewer, world.own, "systems").render(fmt) == first
+        transaction.set_rollback(True)

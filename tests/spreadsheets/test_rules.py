@@ -16,6 +16,9 @@ from citytools.spreadsheets.rules import CellError
     ("31 March 2027", datetime.date(2027, 3, 31)),
     ("31.03.2027", datetime.date(2027, 3, 31)),
     ("2027-03-31T00:00:00", datetime.date(2027, 3, 31)),
+    ("31-Mar-27", datetime.date(2027, 3, 31)),  # Excel's d-mmm-yy, saved to CSV as shown
+    ("31-Mar-2027", datetime.date(2027, 3, 31)),
+    ("2024-4-1", datetime.date(2024, 4, 1)),
     (46477, datetime.date(2027, 3, 31)),
     (46477.0, datetime.date(2027, 3, 31)),
     ("46477", datetime.date(2027, 3, 31)),
@@ -40,7 +43,9 @@ def test_bad_dates_say_how_to_write_one(cell):
     ("€1,234,567.8", Decimal("1234567.80")),
     ("1234.5 GBP", Decimal("1234.50")),
     ("$ 99", Decimal("99.00")),
-    ("\u00a31\u00a0000", None),
+    ("\u00a31\u00a0000", Decimal("1000.00")),  # a no-break space between thousands, as some locales save it
+    ("1 234 567.50", Decimal("1234567.50")),
+    ("1 23 4", None),
     (1234.5, Decimal("1234.50")),
     (1234, Decimal("1234.00")),
     ("", None),
