@@ -618,6 +618,18 @@ def set_mapping(upload: Upload, *, mapping: list[str], actor, background: bool =
     return preview_import(upload, actor=actor)
 
 
+PREVIEWED_AGAIN = (
+    "Some records changed since your preview, so nothing was imported. The preview below is against the records as "
+    "they are now: check it, then import."
+)
+
+
+def preview_again(upload: Upload, *, actor) -> Preview | None:
+    """After a commit refused as stale: preview the file again with the same columns (by the
+    worker for a large file, returning None)."""
+    return set_mapping(upload, mapping=upload.mapping, actor=actor)
+
+
 @dataclass(frozen=True)
 class Imported:
     created: int

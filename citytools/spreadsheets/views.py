@@ -206,7 +206,13 @@ def commit(request, pk):
     try:
         result = services.request_commit(upload, actor=request.user)
     except Conflict as error:
-        return _preview_page(request, upload, error=error.message, status=409)
+        # Show what importing would do now, not the preview that went stale.
+        try:
+            services.preview_again(upload, actor=request.user)
+        except DomainError:
+            return _preview_page(request, upload, error=error.message, status=409)
+        upload.refresh_from_db()
+        return _preview_page(request, upload, error=services.PREVIEWED_AGAIN, status=409)
     except DomainError as error:
         refuse(error)
         return _preview_page(request, upload, error=error.message, status=400)

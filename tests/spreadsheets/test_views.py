@@ -70,6 +70,10 @@ def test_a_stale_preview_is_refused_with_409(world):
     response = client.post(f"/imports/{upload.pk}/commit/")
     assert response.status_code == 409 and "changed since your preview" in response.content.decode()
     assert Contract.objects.get(pk=world.contract.pk).annual_value == 100000
+    # The page previews the file again against the records as they are now, so a second try imports.
+    assert "The preview below is against the records as they are now" in response.content.decode()
+    assert client.post(f"/imports/{upload.pk}/commit/").status_code == 303
+    assert Contract.objects.get(pk=world.contract.pk).annual_value == 1
 
 
 @pytest.mark.parametrize("role,status", [("public", 302), ("member", 403), ("other_editor", 403), ("coordinator", 403)])
