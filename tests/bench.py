@@ -8,8 +8,8 @@ tests check it with, on 2,000. Then, unless --finder-only, for each database it 
 demo (`citytools migrate`, `citytools demo`), asks every page from tests/pages.py N times
 through Django's test client after one warm-up, and prints the median and 95th-percentile
 time and the SQL queries per request against the target (100 ms; 2 s for a PDF, timed cold,
-at most 5 times; 1 s for an export file), and then a spreadsheet import of 1,000 and 5,000 new contracts (preview and
-commit, against 30 s each). It always exits 0: it measures, it does not judge a build. Each database
+at most 5 times; 1 s for an export file), and then a spreadsheet import of 500 new contracts (preview and commit, done
+in the request, against 10 s each) and 5,000 (done by the worker, against 2 minutes). It always exits 0: it measures, it does not judge a build. Each database
 runs in its own process because settings, and so the database, are fixed when Django starts.
 """
 
@@ -48,10 +48,11 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[index]
 
 
-IMPORT_ROWS = (1_000, 5_000)
-# A preview or a commit is one web request: it should finish well inside a proxy's usual
-# 60-second timeout even for the largest file allowed (CITYTOOLS_IMPORT_MAX_ROWS, 5,000).
-IMPORT_TARGET_S = 30.0
+IMPORT_ROWS = (500, 5_000)
+# Up to CITYTOOLS_IMPORT_BACKGROUND_ROWS (500) records, a preview or a commit is done in the
+# web request: 10 s at most, well inside a proxy's usual 60-second timeout. Larger files go to
+# the worker, whose page shows progress: the largest file allowed (5,000) within 2 minutes.
+IMPORT_TARGETS_S = {500: 10.0, 5_000: 120.0}
 
 
 def bench_imports() -> None:
@@ -72,7 +73,7 @@ def bench_imports() -> None:
     editor = User.objects.get(email="editor@demo.citytools.invalid")
     camden = Organisation.objects.get(slug="camden")
     sample = list(csv.DictReader(io.StringIO(organisation_export(Viewer.for_user(editor), camden, "contracts").render("csv").decode("utf-8-sig"))))
-    print(f"\n{connection.vendor}: spreadsheet import of new contracts into Camden; target < {IMPORT_TARGET_S:.0f} s for each step")
+    print(f"\n{connection.vendor}: spreadsheet import of new contracts into Camden; each step < 10 s in a request (500 rows), < 120 s in the worker (5,000)")
     for size in IMPORT_ROWS:
         out = io.StringIO()
         writer = csv.DictWriter(out, fieldnames=list(sample[0]))
@@ -82,14 +83,14 @@ def bench_imports() -> None:
             writer.writerow(row)
         content = out.getvalue().encode()
         start = time.perf_counter()
-        upload = services.start_import(organisation=camden, kind="contracts", filename="bench.csv", content=content, actor=editor)
+        upload = services.start_import(organisation=camden, kind="contracts", filename="bench.csv", content=content, actor=editor, background=False)
         previewed = time.perf_counter() - start
         start = time.perf_counter()
         result = services.commit_import(upload, actor=editor)
         committed = time.perf_counter() - start
         # The process's high-water mark (Linux reports KiB): tracemalloc would slow the run.
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        verdict = "PASS" if max(previewed, committed) < IMPORT_TARGET_S else "FAIL"
+        verdict = "PASS" if max(previewed, committed) < IMPORT_TARGETS_S[size] else "FAIL"
         print(
             f"{size:>6,} rows ({len(content) / 1024:,.0f} KiB): upload and preview {previewed:.1f} s, commit {committed:.1f} s "
             f"({result.created:,} added), process peak {peak:.0f} MiB  {verdict}"
