@@ -110,14 +110,42 @@ def _contracts(viewer, organisation_ids, areas=None, people=False):
     return qs.order_by("organisation_id", "end_date", "pk")
 
 
-def _filled(kind: str, record, name: str) -> bool:
+def _filled(kind: str, get, name: str) -> bool:
+    """Whether an expected field is filled in; `get(name)` reads the record's field."""
     if kind == "system":
-        return bool(record.has_contract) if name == "contract" else bool(getattr(record, name))
+        return bool(get("has_contract")) if name == "contract" else bool(get(name))
     if name == "systems":
-        return bool(record.has_systems)
+        return bool(get("has_systems"))
     if name == "route":
-        return record.route != Contract.Route.UNKNOWN
-    return getattr(record, name) not in (None, "")
+        return get("route") != Contract.Route.UNKNOWN
+    return get(name) not in (None, "")
+
+
+class _Judge:
+    """Each record's seal and missing fields, with what is the same for all of one
+    organisation's records (its review period, which fields the viewer may see) worked out
+    once for the list."""
+
+    def __init__(self, viewer, organisation_ids, now):
+        self.now = now
+        self.periods = review_periods(organisation_ids)
+        self.since = {pk: rules.fresh_since(now, months) for pk, months in self.periods.items()}
+        self.expected = {
+            (kind, pk): rules.expected_fields(kind, values_visible=viewer.can_see(Kind.VALUES, pk))
+            for kind in ("system", "contract") for pk in organisation_ids
+        }
+
+    def __call__(self, kind: str, organisation_id: int, get) -> tuple[rules.Seal, list[str], int, int]:
+        """(seal, missing labels, weight filled, weight expected)."""
+        fields = self.expected[kind, organisation_id]
+        flags = [(e, _filled(kind, get, e.field)) for e in fields]
+        seal = rules.seal(
+            confirmed_at=get("confirmed_at"), changed_by_other=get("changed_by_other"),
+            months=self.periods[organisation_id], now=self.now, since=self.since[organisation_id],
+        )
+        return (
+            seal, [e.label for e, ok in flags if not ok], sum(e.weight for e, ok in flags if ok), sum(e.weight for e in fields)
+        )
 
 
 def _prefix(name: str) -> str:
@@ -130,35 +158,19 @@ def record_rows(
 ) -> list[RecordRow]:
     """Each current record of these organisations the viewer may see, with its seal and
     missing fields. `people` also loads who confirmed it and who answers for it."""
-    now = now or timezone.now()
     organisation_ids = list(organisation_ids)
-    periods = review_periods(organisation_ids)
-    since = {pk: rules.fresh_since(now, months) for pk, months in periods.items()}
-    expected = {
-        (kind, pk): rules.expected_fields(kind, values_visible=viewer.can_see(Kind.VALUES, pk))
-        for kind in ("system", "contract") for pk in organisation_ids
-    }
-    rows = []
+    judge = _Judge(viewer, organisation_ids, now or timezone.now())
     sources = []
     if systems:
-        sources.append(("system", _systems(viewer, organisation_ids, areas, people), _prefix("inventory:system"), "edit/"))
+        sources.append(("system", _systems(viewer, organisation_ids, areas, people), _prefix("inventory:system")))
     if contracts:
-        sources.append(("contract", _contracts(viewer, organisation_ids, areas, people), _prefix("contracts:contract"), "edit/"))
-    for kind, queryset, prefix, edit in sources:
+        sources.append(("contract", _contracts(viewer, organisation_ids, areas, people), _prefix("contracts:contract")))
+    rows = []
+    for kind, queryset, prefix in sources:
         for record in queryset:
-            fields = expected[kind, record.organisation_id]
-            flags = [(e, _filled(kind, record, e.field)) for e in fields]
-            seal = rules.seal(
-                confirmed_at=record.confirmed_at, changed_by_other=record.changed_by_other,
-                months=periods[record.organisation_id], now=now, since=since[record.organisation_id],
-            )
             url = f"{prefix}{record.pk}/"
-            rows.append(
-                RecordRow(
-                    kind, record, record.product.name if kind == "system" else record.title, url, url + edit, seal,
-                    [e.label for e, ok in flags if not ok], sum(e.weight for e, ok in flags if ok), sum(e.weight for e in fields),
-                )
-            )
+            title = record.product.name if kind == "system" else record.title
+            rows.append(RecordRow(kind, record, title, url, url + "edit/", *judge(kind, record.organisation_id, record.__getattribute__)))
     return rows
 
 
@@ -169,26 +181,10 @@ CONTRACT_FACTS = (
 )
 
 
-def _filled_fact(kind: str, values: dict, name: str) -> bool:
-    if kind == "system":
-        return bool(values["has_contract"]) if name == "contract" else bool(values[name])
-    if name == "systems":
-        return bool(values["has_systems"])
-    if name == "route":
-        return values["route"] != Contract.Route.UNKNOWN
-    return values[name] not in (None, "")
-
-
 def record_facts(viewer, organisation_ids, *, now=None, systems=True, contracts=True, areas=None) -> list[Fact]:
     """record_rows' figures for each record, as plain values (see Fact)."""
-    now = now or timezone.now()
     organisation_ids = list(organisation_ids)
-    periods = review_periods(organisation_ids)
-    since = {pk: rules.fresh_since(now, months) for pk, months in periods.items()}
-    expected = {
-        (kind, pk): rules.expected_fields(kind, values_visible=viewer.can_see(Kind.VALUES, pk))
-        for kind in ("system", "contract") for pk in organisation_ids
-    }
+    judge = _Judge(viewer, organisation_ids, now or timezone.now())
     sources = []
     if systems:
         sources.append(("system", _systems(viewer, organisation_ids, areas).select_related(None), SYSTEM_FACTS))
@@ -198,18 +194,9 @@ def record_facts(viewer, organisation_ids, *, now=None, systems=True, contracts=
     for kind, queryset, names in sources:
         for row in queryset.values_list(*names):
             values = dict(zip(names, row))
-            organisation = values["organisation_id"]
-            fields = expected[kind, organisation]
-            flags = [(e, _filled_fact(kind, values, e.field)) for e in fields]
-            seal = rules.seal(
-                confirmed_at=values["confirmed_at"], changed_by_other=values["changed_by_other"],
-                months=periods[organisation], now=now, since=since[organisation],
-            )
+            seal, missing, filled, expected = judge(kind, values["organisation_id"], values.__getitem__)
             facts.append(
-                Fact(
-                    kind, organisation, seal, values["changed_by_other"], values["updated_at"],
-                    [e.label for e, ok in flags if not ok], sum(e.weight for e, ok in flags if ok), sum(e.weight for e in fields),
-                )
+                Fact(kind, values["organisation_id"], seal, values["changed_by_other"], values["updated_at"], missing, filled, expected)
             )
     return facts
 
