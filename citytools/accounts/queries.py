@@ -66,6 +66,15 @@ def organisation_people(organisation) -> list[Person]:
     return _people(Role.objects.filter(kind__in=[Role.Kind.MEMBER, Role.Kind.EDITOR], organisation=organisation))
 
 
+def organisation_editors(organisation_id: int):
+    """The active people who edit an organisation's records, by e-mail address."""
+    return (
+        User.objects.filter(roles__kind=Role.Kind.EDITOR, roles__organisation_id=organisation_id, is_active=True)
+        .distinct()
+        .order_by("email")
+    )
+
+
 def pending_invitations(*, organisation=None, network=None):
     """Invitations still waiting for an answer: for one organisation, or for a network (its
     coordinator role and all its organisations)."""

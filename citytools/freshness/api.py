@@ -9,18 +9,14 @@ has moved on is skipped and listed, never applied.
 import datetime
 from typing import Literal
 
-from django.contrib.auth import get_user_model
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 from ninja.security import django_auth
 
-from citytools.contracts.models import Contract
-from citytools.core.errors import DomainError, NotFound
 from citytools.directory.models import Network, Organisation
 from citytools.freshness import queries, services
 from citytools.freshness.models import Campaign
-from citytools.inventory.models import System
 
 router = Router(tags=["data quality and campaigns"])
 
@@ -148,20 +144,10 @@ class ResponsibleOut(Schema):
             summary="Name the editor who answers for a record (editors)")
 def put_responsible(request, slug: str, payload: ResponsibleIn):
     organisation = get_object_or_404(Organisation, slug=slug)
-    kind, _, pk = payload.record.partition(":")
-    model = {"system": System, "contract": Contract}.get(kind)
-    if model is None or not pk.isdigit():
-        raise DomainError('Name the record as "system:12" or "contract:7".', code="invalid", field="record")
-    record = model.objects.visible_to(request.viewer).filter(pk=int(pk), organisation=organisation).first()
-    if record is None:
-        raise NotFound("No such record.")
-    user = None
-    if payload.responsible:
-        user = get_user_model().objects.filter(email__iexact=payload.responsible).first()
-        if user is None:
-            raise DomainError("Only an editor of the organisation can answer for its records.", code="invalid", field="responsible")
+    record = services.record_by_key(request.viewer, organisation, payload.record)
+    user = services.editor_named(organisation.pk, payload.responsible)
     services.set_responsible(record, user=user, actor=request.user)
-    return {"record": f"{kind}:{record.pk}", "responsible": user.email if user else None}
+    return {"record": f"{payload.record.split(':')[0]}:{record.pk}", "responsible": user.email if user else None}
 
 
 # Campaigns ------------------------------------------------------------------------------
@@ -267,7 +253,5 @@ def close(request, campaign_id: int):
 def campaign_records(request, campaign_id: int, slug: str):
     campaign = services.readable_campaign(request.viewer, campaign_id)
     organisation = get_object_or_404(Organisation, slug=slug)
-    if not campaign.participants.filter(organisation=organisation).exists():
-        raise NotFound("This organisation is not part of the campaign.")
-    services.require_read_quality(request.viewer, organisation.pk)
+    services.require_campaign_organisation(request.viewer, campaign, organisation)
     return [_record_out(r) for r in queries.campaign_rows(campaign, request.viewer, [organisation.pk], now=timezone.now())]

@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from citytools.accounts.models import Role
+from citytools.accounts.queries import organisation_editors
 from citytools.accounts.rules import Grants, Kind
 from citytools.accounts.viewer import Viewer
 from citytools.contracts.models import Contract
@@ -60,6 +60,14 @@ def may_read_quality(viewer, organisation_id: int) -> bool:
 def require_read_quality(viewer, organisation_id: int) -> None:
     if not may_read_quality(viewer, organisation_id):
         raise Forbidden("Only the organisation's staff and its networks' coordinators can see its data quality.")
+
+
+def require_campaign_organisation(viewer, campaign: Campaign, organisation: Organisation) -> None:
+    """An organisation's page of a campaign: only for an organisation it asks (otherwise it
+    does not exist), and only for those who may see all that organisation's records."""
+    if not campaign.participants.filter(organisation=organisation).exists():
+        raise NotFound("This organisation is not part of the campaign.")
+    require_read_quality(viewer, organisation.pk)
 
 
 def readable_campaign(viewer, pk) -> Campaign:
@@ -162,12 +170,29 @@ def confirm_records(
     return result
 
 
-def editors_of(organisation_id: int):
-    from django.contrib.auth import get_user_model
+def record_by_key(viewer, organisation: Organisation, key: str):
+    """The organisation's current record a form or the API names as "system:12" (or with the
+    version seen, "system:12:3"), if this person may see it."""
+    kind, _, rest = str(key or "").partition(":")
+    pk = rest.split(":")[0]
+    if kind not in MODELS or not pk.isdigit():
+        raise DomainError('Name the record as "system:12" or "contract:7".', code="invalid", field="record")
+    record = MODELS[kind].objects.visible_to(viewer).filter(pk=int(pk), organisation=organisation).first()
+    if record is None:
+        raise NotFound("No such record.")
+    return record
 
-    return get_user_model().objects.filter(
-        roles__kind=Role.Kind.EDITOR, roles__organisation_id=organisation_id, is_active=True
-    ).distinct().order_by("email")
+
+def editor_named(organisation_id: int, value):
+    """The editor a form (by id) or the API (by e-mail address) names, or None for nobody."""
+    value = str(value or "").strip()
+    if not value:
+        return None
+    editors = organisation_editors(organisation_id)
+    user = editors.filter(pk=int(value)).first() if value.isdigit() else editors.filter(email__iexact=value).first()
+    if user is None:
+        raise DomainError("Only an editor of the organisation can answer for its records.", code="invalid", field="responsible")
+    return user
 
 
 @transaction.atomic
@@ -175,7 +200,7 @@ def set_responsible(record, *, user, actor):
     """Name the editor who answers for a record (None: nobody). Only the organisation's
     editors may, and only one of them can be named."""
     _require_edit(actor, record.organisation_id)
-    if user is not None and not editors_of(record.organisation_id).filter(pk=user.pk).exists():
+    if user is not None and not organisation_editors(record.organisation_id).filter(pk=user.pk).exists():
         raise DomainError("Only an editor of the organisation can answer for its records.", code="invalid", field="responsible")
     type(record).objects.filter(pk=record.pk).update(responsible=user)
     record.responsible = user
@@ -326,7 +351,7 @@ def _send_reminder(campaign, row, *, days_before: int, now) -> list[str]:
     """One organisation's e-mail, recorded once. The record and the sending are one
     transaction: if the mail server refuses, no reminder is recorded, and the next run tries
     again."""
-    editors = [u.email for u in editors_of(row.organisation.pk) if u.email]
+    editors = [u.email for u in organisation_editors(row.organisation.pk) if u.email]
     days_left = (campaign.deadline - timezone.localdate(now)).days
     context = {
         "campaign": campaign, "row": row, "days_before": days_before, "days_left": days_left, "site_url": settings.SITE_URL,

@@ -13,13 +13,13 @@ organisations it asks.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from citytools.contracts.models import Contract
+from citytools.accounts.queries import organisation_editors
 from citytools.core.charts import bar_chart, stacked_bar_chart
 from citytools.core.errors import DomainError
 from citytools.core.tables import sort_columns
@@ -29,7 +29,6 @@ from citytools.freshness.forms import CampaignForm, ConfirmForm, ResponsibleForm
 from citytools.freshness.models import Campaign
 from citytools.freshness.rules import CampaignStatus
 from citytools.inventory.edit_views import finished, next_url, refuse
-from citytools.inventory.models import System
 
 
 may_run = services.may_run
@@ -133,31 +132,32 @@ def organisation_quality(request, slug):
         {
             "organisation": organisation, "score": score, "check": check, "rows": rows, "chart": chart,
             "can_edit": request.viewer.can_edit(organisation.pk),
-            "editors": services.editors_of(organisation.pk) if request.viewer.can_edit(organisation.pk) else [],
+            "editors": organisation_editors(organisation.pk) if request.viewer.can_edit(organisation.pk) else [],
             "campaigns": Campaign.objects.filter(status=CampaignStatus.RUNNING, participants__organisation=organisation),
         },
     )
 
 
+def _editors_post(request, slug, refusal: str):
+    """An editor's form about an organisation's records: the organisation, and where to go
+    back to afterwards."""
+    organisation = get_object_or_404(Organisation, slug=slug)
+    if not request.viewer.can_edit(organisation.pk):
+        raise PermissionDenied(refusal)
+    return organisation, next_url(request) or reverse("freshness:organisation", args=[organisation.slug])
+
+
 @login_required
 @require_POST
 def confirm(request, slug):
-    organisation = get_object_or_404(Organisation, slug=slug)
-    if not request.viewer.can_edit(organisation.pk):
-        raise PermissionDenied("Only the organisation's own editors can confirm its records.")
+    organisation, back = _editors_post(request, slug, "Only the organisation's own editors can confirm its records.")
     form = ConfirmForm(request.POST)
-    back = next_url(request) or reverse("freshness:organisation", args=[organisation.slug])
     if not form.is_valid():
         messages.error(request, "The confirmation was not understood, so nothing was confirmed. Reload the page and try again.")
         return HttpResponseRedirect(back, status=303)
     data = form.cleaned_data
-    campaign = None
-    if data.get("campaign"):
-        try:
-            campaign = services.readable_campaign(request.viewer, data["campaign"])
-        except DomainError as error:
-            refuse(error)
     try:
+        campaign = services.readable_campaign(request.viewer, data["campaign"]) if data.get("campaign") else None
         result = services.confirm_records(organisation=organisation, keys=data.get("records") or [], actor=request.user, campaign=campaign)
     except DomainError as error:
         refuse(error)
@@ -167,30 +167,17 @@ def confirm(request, slug):
     return HttpResponseRedirect(back, status=303)
 
 
-RECORD_MODELS = {"system": System, "contract": Contract}
-
-
 @login_required
 @require_POST
 def responsible(request, slug):
-    organisation = get_object_or_404(Organisation, slug=slug)
-    if not request.viewer.can_edit(organisation.pk):
-        raise PermissionDenied("Only the organisation's own editors can say who answers for its records.")
+    organisation, back = _editors_post(request, slug, "Only the organisation's own editors can say who answers for its records.")
     form = ResponsibleForm(request.POST)
-    back = next_url(request) or reverse("freshness:organisation", args=[organisation.slug])
     if not form.is_valid():
         messages.error(request, "Choose a record and an editor.")
         return HttpResponseRedirect(back, status=303)
-    kind, _, pk = form.cleaned_data["record"].partition(":")
-    model = RECORD_MODELS.get(kind)
-    record = model.objects.visible_to(request.viewer).filter(pk=pk if pk.isdigit() else 0, organisation=organisation).first() if model else None
-    if record is None:
-        raise Http404("No such record.")
-    chosen = form.cleaned_data["responsible"]
-    user = services.editors_of(organisation.pk).filter(pk=chosen).first() if chosen.isdigit() else None
     try:
-        if chosen and user is None:
-            raise DomainError("Only an editor of the organisation can answer for its records.", field="responsible")
+        record = services.record_by_key(request.viewer, organisation, form.cleaned_data["record"])
+        user = services.editor_named(organisation.pk, form.cleaned_data["responsible"])
         services.set_responsible(record, user=user, actor=request.user)
     except DomainError as error:
         refuse(error)
@@ -293,10 +280,10 @@ def campaign_close(request, pk):
 def campaign_organisation(request, pk, slug):
     campaign = _campaign(request, pk)
     organisation = get_object_or_404(Organisation, slug=slug)
-    if not campaign.participants.filter(organisation=organisation).exists():
-        raise Http404("This organisation is not part of the campaign.")
-    if not services.may_read_quality(request.viewer, organisation.pk):
-        raise PermissionDenied("Only the organisation's staff and the campaign's coordinators can see this page.")
+    try:
+        services.require_campaign_organisation(request.viewer, campaign, organisation)
+    except DomainError as error:
+        refuse(error)
     rows = queries.campaign_rows(campaign, request.viewer, [organisation.pk], now=timezone.now())
     rows.sort(key=lambda r: (r.done, r.kind != "system", r.title.lower()))
     left = [r for r in rows if not r.done]
