@@ -11,7 +11,6 @@ import binascii
 import datetime
 from typing import Literal
 
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 from ninja.security import django_auth
@@ -19,19 +18,14 @@ from ninja.security import django_auth
 from citytools.contracts.queries import ContractFilters
 from citytools.core.errors import DomainError
 from citytools.directory.models import Network, Organisation
-from citytools.spreadsheets import queries, services, sheets
+from citytools.spreadsheets import queries, services
 from citytools.spreadsheets.models import Upload
+from citytools.spreadsheets.views import download
 
 router = Router(tags=["spreadsheet import and export"])
 
 Format = Literal["csv", "xlsx", "json"]
 KindName = Literal["systems", "contracts"]
-
-
-def _download(content: bytes, fmt: str, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=sheets.CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
-    return response
 
 
 class ExportQuery(Schema):
@@ -74,7 +68,7 @@ EXPORT_DESCRIPTION = (
 def export_contracts(request, query: Query[ContractExportQuery]):
     filters = ContractFilters(**query.dict(exclude={"format"}))
     export = queries.filtered_contracts_export(request.viewer, filters)
-    return _download(export.render(query.format), query.format, export.filename)
+    return download(export.render(query.format), query.format, export.filename)
 
 
 @router.get("/exports/systems", url_name="systems_export", summary="Export the systems of a product, a service area or a network",
@@ -90,7 +84,7 @@ def export_systems(request, query: Query[SystemExportQuery]):
     export = queries.filtered_systems_export(
         request.viewer, product=chosen.get("product"), area=chosen.get("service_area"), network=chosen.get("network")
     )
-    return _download(export.render(query.format), query.format, export.filename)
+    return download(export.render(query.format), query.format, export.filename)
 
 
 @router.get("/organisations/{slug}/export", url_name="organisation_export", summary="Export an organisation's systems or contracts",
@@ -98,7 +92,7 @@ def export_systems(request, query: Query[SystemExportQuery]):
 def export_organisation(request, slug: str, query: Query[ExportQuery]):
     organisation = get_object_or_404(Organisation, slug=slug)
     export = queries.organisation_export(request.viewer, organisation, query.kind)
-    return _download(export.render(query.format), query.format, export.filename)
+    return download(export.render(query.format), query.format, export.filename)
 
 
 @router.get("/networks/{slug}/export", url_name="network_export", summary="Export a whole network's systems or contracts",
@@ -106,14 +100,14 @@ def export_organisation(request, slug: str, query: Query[ExportQuery]):
 def export_network(request, slug: str, query: Query[ExportQuery]):
     network = get_object_or_404(Network, slug=slug)
     export = queries.network_export(request.viewer, network, query.kind)
-    return _download(export.render(query.format), query.format, export.filename)
+    return download(export.render(query.format), query.format, export.filename)
 
 
 @router.get("/imports/template", url_name="import_template", summary="The empty import template",
             description="A CSV or XLSX file with the header row; the XLSX has a second sheet explaining each column.",
             response=EXPORT_RESPONSES)
 def import_template(request, query: Query[TemplateQuery]):
-    return _download(queries.template(query.kind, query.format), query.format, f"citytools-{query.kind}-template")
+    return download(queries.template(query.kind, query.format), query.format, f"citytools-{query.kind}-template")
 
 
 # Imports ------------------------------------------------------------------------------------

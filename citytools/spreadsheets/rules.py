@@ -232,6 +232,11 @@ def text_of(value) -> str:
     return text
 
 
+def record_count(table: list[list], header_index: int) -> int:
+    """The rows below the header with anything in them."""
+    return sum(1 for row in table[header_index + 1:] if any(not is_blank(cell) for cell in row))
+
+
 def parse_date(value) -> datetime.date | None:
     if isinstance(value, datetime.datetime):
         return value.date()

@@ -24,6 +24,7 @@ from citytools.accounts.viewer import Viewer
 from citytools.contracts import services as contract_services
 from citytools.contracts.models import Contract
 from citytools.core import history
+from citytools.core.history import Change  # a field's old and new value, as a record's history shows them
 from citytools.core.errors import Conflict, DomainError, Forbidden, NotFound
 from citytools.directory.models import Organisation, Supplier
 from citytools.inventory import services as system_services
@@ -53,14 +54,6 @@ def _require_edit(actor, organisation_id: int) -> None:
 
 
 # The plan ----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Change:
-    field: str
-    label: str
-    old: str
-    new: str
 
 
 @dataclass
@@ -190,7 +183,7 @@ def _show(value) -> str:
 
 def _resolve(row: rules.Row, lookup: Lookup) -> dict:
     """The row's values as the services take them (objects and ids); DomainError otherwise."""
-    kind, values, wanted = lookup.kind, row.values, {}
+    values, wanted = row.values, {}
     for name, value in values.items():
         if name in ("id", "organisation"):
             continue
@@ -529,7 +522,7 @@ def start_import(
         raise sheets.FileRefused(
             f"No column of this file has a name City Tools knows for {kind}. Start from the template, whose header row names every column."
         )
-    records = sum(1 for row in table[header_index + 1:] if any(not rules.is_blank(cell) for cell in row))
+    records = rules.record_count(table, header_index)
     if not records:
         raise sheets.FileRefused("The file has a header row but no records below it.")
     if records > settings.IMPORT_MAX_ROWS:
@@ -611,7 +604,7 @@ def set_mapping(upload: Upload, *, mapping: list[str], actor, background: bool =
     upload.mapping = rules.check_mapping(upload.kind, list(mapping), len(header))
     Upload.objects.filter(pk=upload.pk).update(mapping=upload.mapping)
     _remember_columns(upload, header, upload.mapping, actor)
-    records = sum(1 for row in table[header_index + 1:] if any(not rules.is_blank(cell) for cell in row))
+    records = rules.record_count(table, header_index)
     if background and in_background(records):
         _queue(upload, "preview", actor=actor, total=records)
         return None

@@ -18,10 +18,11 @@ from citytools.spreadsheets.forms import MappingForm, UploadForm, column_letter
 from citytools.spreadsheets.models import Kind, Upload
 
 
-def _download(content: bytes, fmt: str, filename: str) -> HttpResponse:
+def download(content: bytes, fmt: str, filename: str) -> HttpResponse:
+    """A file to save, for the pages and the API alike (nosniff comes from the security
+    middleware, for every response)."""
     response = HttpResponse(content, content_type=sheets.CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
-    response["X-Content-Type-Options"] = "nosniff"
     return response
 
 
@@ -39,7 +40,7 @@ def _export(request, build) -> HttpResponse:
     if fmt is None or kind is None:
         return HttpResponseBadRequest("Choose format csv, xlsx or json, and kind systems or contracts.")
     export = build(kind)
-    return _download(export.render(fmt), fmt, export.filename)
+    return download(export.render(fmt), fmt, export.filename)
 
 
 @require_safe
@@ -54,7 +55,7 @@ def contracts_export(request):
     if fmt is None:
         return HttpResponseBadRequest("Choose format csv, xlsx or json.")
     export = queries.filtered_contracts_export(viewer, filters)
-    return _download(export.render(fmt), fmt, export.filename)
+    return download(export.render(fmt), fmt, export.filename)
 
 
 @require_safe
@@ -75,7 +76,7 @@ def systems_export(request):
     export = queries.filtered_systems_export(
         request.viewer, product=chosen.get("product"), area=chosen.get("service_area"), network=chosen.get("network")
     )
-    return _download(export.render(fmt), fmt, export.filename)
+    return download(export.render(fmt), fmt, export.filename)
 
 
 @require_safe
@@ -99,7 +100,7 @@ def template(request):
     kind = _choice(request, "kind", Kind.values, Kind.SYSTEMS)
     if fmt is None or kind is None:
         return HttpResponseBadRequest("Choose format csv or xlsx, and kind systems or contracts.")
-    return _download(queries.template(kind, fmt), fmt, f"citytools-{kind}-template")
+    return download(queries.template(kind, fmt), fmt, f"citytools-{kind}-template")
 
 
 @require_safe

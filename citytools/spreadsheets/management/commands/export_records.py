@@ -2,7 +2,6 @@
 CSV, XLSX or JSON, holding what one person (`--as`) or the public may see. The batch door to
 citytools.spreadsheets.queries."""
 
-import sys
 
 from django.core.management.base import CommandError
 
