@@ -12,7 +12,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from citytools.accounts import queries, services
@@ -32,6 +31,7 @@ from citytools.accounts.invitations import (
 )
 from citytools.accounts.models import Invitation, Role
 from citytools.core.errors import DomainError
+from citytools.core.views import next_url
 from citytools.directory.models import Network, Organisation
 
 
@@ -216,10 +216,7 @@ def organisation_people(request, slug):
 
 
 def _back(request, default: str):
-    target = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        return redirect(target)
-    return redirect(default)
+    return redirect(next_url(request) or default)
 
 
 @require_POST

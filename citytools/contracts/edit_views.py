@@ -18,10 +18,10 @@ from citytools.contracts.edit_forms import ContractForm
 from citytools.contracts.models import Contract
 from citytools.core import history
 from citytools.core.errors import Conflict, DomainError
+from citytools.core.views import next_url
 from citytools.directory.models import Organisation, Supplier
 from citytools.inventory.edit_forms import ConfirmForm
 from citytools.inventory.edit_views import (
-    next_url,
     restore_page,
     confirm_page,
     finished,

@@ -23,12 +23,13 @@ from citytools.accounts.queries import organisation_editors
 from citytools.core.charts import bar_chart, stacked_bar_chart
 from citytools.core.errors import DomainError
 from citytools.core.tables import sort_columns
+from citytools.core.views import next_url
 from citytools.directory.models import Network, Organisation
 from citytools.freshness import queries, services
 from citytools.freshness.forms import CampaignForm, ConfirmForm, ResponsibleForm, ReviewPeriodForm
 from citytools.freshness.models import Campaign
 from citytools.freshness.rules import CampaignStatus
-from citytools.inventory.edit_views import finished, next_url, refuse
+from citytools.inventory.edit_views import finished, refuse
 
 
 may_run = services.may_run

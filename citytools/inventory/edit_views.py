@@ -18,13 +18,13 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_safe
 from django_htmx.http import HttpResponseClientRedirect
 
 from citytools.accounts.rules import Kind
 from citytools.core import history
 from citytools.core.errors import Conflict, DomainError
+from citytools.core.views import next_url
 from citytools.directory.models import Organisation, Supplier
 from citytools.inventory import services
 from citytools.inventory.edit_forms import ConfirmForm, SystemForm
@@ -55,15 +55,6 @@ def finished(request, url: str, message: str):
     if request.htmx:
         return HttpResponseClientRedirect(url)
     return HttpResponseRedirect(url, status=303)
-
-
-def next_url(request) -> str:
-    """Where to go after a successful edit when the page that sent the person asked for it
-    (the campaign page, for a correction made there): a path on this site, else nothing."""
-    url = request.POST.get("next") or request.GET.get("next") or ""
-    if url.startswith("/") and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        return url
-    return ""
 
 
 def forbid_unless(allowed: bool) -> None:
