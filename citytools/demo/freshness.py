@@ -21,9 +21,8 @@ from citytools.contracts.models import Contract
 from citytools.demo import catalogue as cat
 from citytools.demo.people import DEMO_ORGANISATION_GSS, DOMAIN
 from citytools.directory.models import Network, Organisation
-from citytools.freshness import queries, services
+from citytools.freshness import services
 from citytools.freshness.models import Attestation, Campaign, Reminder
-from citytools.freshness.rules import CampaignStatus
 from citytools.inventory.models import System
 
 CAMPAIGN_TITLE = "Winter check of systems and contracts"
@@ -84,16 +83,12 @@ def _build_campaign(*, as_of: datetime.date, rng: random.Random) -> None:
         model.objects.filter(organisation__in=[p.organisation_id for p in campaign.participants.all()], updated_at__gt=launched).update(
             updated_at=launched - datetime.timedelta(days=1)
         )
-    campaign.status = CampaignStatus.RUNNING
-    campaign.launched_at = launched
-    campaign.save(update_fields=["status", "launched_at"])
+    campaign = services.launch_campaign(campaign, actor=coordinator, now=launched)
     participants = list(campaign.participants.select_related("organisation"))
-    found = queries.scores(services.everything(), [p.organisation for p in participants], now=launched)
-    for participant in participants:
-        participant.freshness_at_launch = found[participant.organisation_id].freshness
-        participant.save(update_fields=["freshness_at_launch"])
-        # The launch e-mails went out then.
-        Reminder.objects.create(campaign=campaign, organisation=participant.organisation, days_before=-1, sent_at=launched)
+    # The launch e-mails went out then.
+    Reminder.objects.bulk_create(
+        [Reminder(campaign=campaign, organisation=p.organisation, days_before=-1, sent_at=launched) for p in participants]
+    )
     # About half the boroughs (never Camden) have answered some or all of their records since.
     for participant in participants:
         organisation = participant.organisation
