@@ -81,7 +81,9 @@ class ReportOut(Schema):
 
 
 METHOD = (
-    f"Bayesian: a Dirichlet prior worth {stats.PRIOR_WEIGHT} ratings spread like the service areas' ratings; "
+    f"Bayesian: a Dirichlet prior worth {stats.PRIOR_WEIGHT} ratings spread like the other ratings of the same "
+    "service areas (the figure's own left out; else every other rating; else even), each pool's spread counted "
+    f"from {stats.PRIOR_WEIGHT} ratings spread evenly; "
     "estimate = posterior mean; 95% interval = estimate ± 1.96 posterior SD, within 1–5; "
     f"ranked only with at least {stats.MIN_RANKED} ratings."
 )

@@ -5,7 +5,7 @@ all read through these, and every one starts from the Viewer's filters.
 
 import datetime
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
@@ -71,7 +71,6 @@ class Report:
     correlation: float | None
     may_see: bool  # False: nothing here may be shown to this person
     due: int = 0
-    areas: dict[int, tuple[float, ...]] = field(default_factory=dict)
     withheld: int = 0  # figures not shown: drawn from too few organisations for this person
 
     @property
@@ -101,26 +100,50 @@ def _rows(ratings: QuerySet[Rating]) -> list[Row]:
     ]
 
 
-def area_references(rows: list[Row]) -> dict[int, tuple[float, ...]]:
-    """Each service area's spread of overall scores: the pool its ratings are compared with."""
-    counts: dict[int, list[int]] = defaultdict(lambda: [0] * 5)
+def _minus(counts, taken) -> list[int]:
+    return [c - t for c, t in zip(counts, taken)]
+
+
+@dataclass(frozen=True)
+class Pools:
+    """How many of each overall score every service area has, and all ratings together:
+    what a figure's prior is drawn from (less the figure's own ratings)."""
+
+    areas: dict[int, list[int]]
+    everyone: list[int]
+
+    @classmethod
+    def of(cls, rows: list[Row]) -> "Pools":
+        areas: dict[int, list[int]] = defaultdict(lambda: [0] * 5)
+        everyone = [0] * 5
+        for row in rows:
+            everyone[row.overall - 1] += 1
+            for area in row.areas:
+                areas[area][row.overall - 1] += 1
+        return cls(dict(areas), everyone)
+
+
+def reference_for(rows: list[Row], pools: Pools) -> tuple[float, ...]:
+    """The spread a set of ratings is shrunk toward: for each rating, the other ratings of its
+    service areas (a mix when it has several); where no other rating shares its areas, every
+    other rating; where there is none, evenly. The set's own ratings are always left out, so
+    a figure is never its own prior (one rating alone in its area would otherwise be
+    "certain"). Each pool's spread starts from the even prior (citytools.satisfaction.stats.spread)."""
+    own_areas: dict[int, list[int]] = defaultdict(lambda: [0] * 5)
+    own = [0] * 5
     for row in rows:
+        own[row.overall - 1] += 1
         for area in row.areas:
-            counts[area][row.overall - 1] += 1
-    return {area: stats.shares(c) for area, c in counts.items()}
-
-
-def reference_for(
-    rows: list[Row], references: dict[int, tuple[float, ...]], fallback, memo: dict | None = None
-) -> tuple[float, ...]:
-    """The pool a set of ratings is shrunk toward: the mix of its ratings' service areas.
-    `memo` keeps each combination of areas' mix, which many ratings share."""
-    memo = {} if memo is None else memo
+            own_areas[area][row.overall - 1] += 1
+    fallback = stats.spread(_minus(pools.everyone, own))
+    others = {area: _minus(pools.areas.get(area, [0] * 5), mine) for area, mine in own_areas.items()}
+    # Many ratings share a combination of areas: each combination's mix is worked out once.
+    memo: dict[tuple[int, ...], tuple[float, ...]] = {}
     parts = []
     for row in rows:
         if row.areas not in memo:
-            mine = [references[a] for a in row.areas if a in references]
-            memo[row.areas] = stats.mix(mine) if mine else fallback
+            pooled = [stats.spread(others[a]) for a in row.areas if sum(others[a])]
+            memo[row.areas] = stats.mix(pooled) if pooled else fallback
         parts.append(memo[row.areas])
     return stats.mix(parts) if parts else fallback
 
@@ -162,15 +185,13 @@ def report(
     now = now or timezone.now()
     scope_name = str(supplier or product or area or "every system")
     all_rows = _rows(visible_ratings(viewer))
-    references = area_references(all_rows)
-    everyone = stats.shares(stats.distribution(r.overall for r in all_rows))
+    pools = Pools.of(all_rows)
     scope_q = _scope_q(supplier=supplier, product=product, area=area)
     if supplier is None and product is None and area is None:
         rows = all_rows
     else:
         rows = _rows(visible_ratings(viewer).filter(scope_q))
-    memo: dict = {}
-    reference = reference_for(rows, references, everyone, memo)
+    reference = reference_for(rows, pools)
     # A figure drawn from one or two organisations' ratings is, in effect, their rating: it is
     # shown only to those who may see those organisations' own ratings (members), never to
     # the public or a supplier, even where a network publishes satisfaction figures.
@@ -202,7 +223,7 @@ def report(
         withheld += len(groups) - len(shown)
         names = {o.pk: o for o in model.objects.filter(pk__in=shown)}
         placed = stats.rank(
-            (pk, stats.summarise((r.overall for r in group), reference_for(group, references, everyone, memo)))
+            (pk, stats.summarise((r.overall for r in group), reference_for(group, pools)))
             for pk, group in shown.items()
         )
         return [Ranked(str(names[p.key]), names[p.key].get_absolute_url(), p) for p in placed]
@@ -240,7 +261,6 @@ def report(
         organisations=organisations,
         correlation=stats.spearman((t[1], t[2]) for t in organisations),
         may_see=may_see_satisfaction(viewer),
-        areas=references,
         withheld=withheld,
     )
 

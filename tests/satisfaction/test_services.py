@@ -10,6 +10,7 @@ from citytools.accounts.viewer import Viewer
 from citytools.core.errors import Conflict, DomainError, Forbidden, NotFound
 from citytools.satisfaction import queries, services
 from citytools.satisfaction.models import PainPoint, PainPointShare, PainPointStatus, Rating
+from tests.factories import ProductFactory, ServiceAreaFactory, SystemFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -266,3 +267,22 @@ def test_a_corrected_rating_counts_once_in_its_quarter(world):
     rate(world, "member", overall=3, version=first.version)
     quarters = queries.report(world.viewer("member")).over_time
     assert [s.n for _, s in quarters] == [1] and quarters[0][1].mean == 3
+
+
+def test_a_single_rating_alone_in_its_service_area_is_shrunk_and_has_an_interval(world):
+    """The issue: a product rated once, in a service area nobody else rated, showed
+    "n = 1, estimate 4.00 (4.0–4.0)": its own rating was its prior."""
+    parking = ServiceAreaFactory(slug="parking", name="Parking")
+    meters = SystemFactory(organisation=world.cast.own, product=ProductFactory(slug="meterly"), service_areas=[parking])
+    services.rate_system(meters, actor=world.user("member"), viewer=world.viewer("member"), overall=4)
+    rate(world, "member", system="own", overall=2)
+    rate(world, "peer_member", system="peer", overall=3)
+    report = queries.report(world.viewer("admin"))
+    meterly = next(row.place.summary for row in report.products if row.name == meters.product.name)
+    assert meterly.n == 1 and meterly.mean == 4
+    # No other rating in parking: the pool is every other rating (a 2 and a 3), spread
+    # (0.6, 1.6, 1.6, 0.6, 0.6) / 5, mean 2.8; estimate (3 × 2.8 + 4) / 4 = 3.1.
+    assert meterly.estimate == pytest.approx(3.1)
+    # alpha = (0.36, 0.96, 0.96, 1.36, 0.36): E[s²] = 10.9, var = (10.9 − 3.1²) / 5 = 0.258
+    assert meterly.low == pytest.approx(2.10446, abs=1e-4) and meterly.high == pytest.approx(4.09554, abs=1e-4)
+    assert meterly.interval_text == "2.1–4.1"
