@@ -136,7 +136,7 @@ class RatingOut(Schema):
     dimensions: dict[str, int | None]
     comment: str | None = Field(description="Null where comments are not shown to you.")
     rated_at: datetime.datetime
-    due: bool = Field(description="Older than a year: due for renewal.")
+    due: bool = Field(description="Older than a year, of a system in use: due for renewal.")
     version: int = Field(description="Also sent as the ETag header.")
 
 
@@ -157,7 +157,7 @@ def _rating_out(request, system: System, rating) -> dict:
         "dimensions": {name: getattr(rating, name) for name in DIMENSION_NAMES},
         "comment": rating.comment if queries.sees_comments_of(request.viewer, system.organisation_id) else None,
         "rated_at": rating.rated_at,
-        "due": services.is_due(rating),
+        "due": services.is_due(rating, system=system),
         "version": rating.version,
     }
 
@@ -201,7 +201,8 @@ class RatingLineOut(Schema):
     system: int
     product: str
     rating: RatingOut | None
-    due: bool
+    due: bool = Field(description="In use and never rated, or rated over a year ago: due for renewal.")
+    in_use: bool = Field(description="False: planned, so it cannot be rated yet, and any rating is not counted.")
 
 
 @router.get(
@@ -214,7 +215,7 @@ def organisation_ratings(request, slug: str):
         raise NotFound("No such organisation's ratings.")
     return [
         {
-            "system": line.system.pk, "product": line.system.product.slug, "due": line.due,
+            "system": line.system.pk, "product": line.system.product.slug, "due": line.due, "in_use": line.in_use,
             "rating": _rating_out(request, line.system, line.rating) if line.rating else None,
         }
         for line in queries.organisation_ratings(organisation, viewer=request.viewer)

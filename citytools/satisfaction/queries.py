@@ -22,9 +22,15 @@ from citytools.satisfaction.models import DIMENSIONS, PainPoint, PainPointStatus
 MIN_ORGANISATIONS = 3
 
 
+def _in_use_q(prefix: str = "") -> Q:
+    """Ratings of systems in use only: a rating kept from before a system was retired, or
+    recorded as planned, stays in its history but is not counted (System.IN_USE)."""
+    return Q(**{f"{prefix}system__retired_at__isnull": True, f"{prefix}system__status__in": System.IN_USE})
+
+
 def visible_ratings(viewer) -> QuerySet[Rating]:
-    """Ratings of current systems whose scores this person may count."""
-    return Rating.objects.filter(viewer.satisfaction_q(), system__retired_at__isnull=True)
+    """Ratings of systems in use whose scores this person may count."""
+    return Rating.objects.filter(viewer.satisfaction_q(), _in_use_q())
 
 
 def _scope_q(*, supplier: Supplier | None, product: Product | None, area: ServiceArea | None, prefix: str = "") -> Q:
@@ -156,8 +162,8 @@ def _quarter(moment: datetime.datetime) -> str:
 def _over_time(viewer, scope_q: Q, reference, may_show) -> list[tuple[str, stats.Summary]]:
     """The ratings given each quarter, from the history: each system's last version in the
     quarter counts once (correcting a comment is not a second rating)."""
-    history = Rating.history.model.objects.filter(viewer.satisfaction_q(), scope_q).filter(
-        system__retired_at__isnull=True, history_type__in=["+", "~"]
+    history = Rating.history.model.objects.filter(viewer.satisfaction_q(), scope_q, _in_use_q()).filter(
+        history_type__in=["+", "~"]
     )
     last: dict[tuple[str, int], tuple[int, int, int]] = {}
     for history_id, system, organisation, rated_at, overall in history.values_list(
@@ -278,13 +284,12 @@ class RatingLine:
     system: System
     rating: Rating | None
     due: bool
+    in_use: bool  # False: planned, so not rated (nor counted) until it is in use
 
 
 def organisation_ratings(organisation: Organisation, *, viewer, now=None) -> list[RatingLine]:
     """Every current system of the organisation this person may see, with its rating: for
     members only (citytools.satisfaction.rules.sees_individual_ratings)."""
-    from citytools.satisfaction.services import is_due
-
     now = now or timezone.now()
     systems = (
         System.objects.visible_to(viewer)
@@ -295,7 +300,8 @@ def organisation_ratings(organisation: Organisation, *, viewer, now=None) -> lis
     lines = []
     for system in systems:
         rating = getattr(system, "rating", None)  # no rating yet: the related lookup raises an AttributeError
-        lines.append(RatingLine(system, rating, is_due(rating, now)))
+        in_use = system.is_in_use
+        lines.append(RatingLine(system, rating, rules.is_due(in_use=in_use, rated_at=rating and rating.rated_at, now=now), in_use))
     return lines
 
 

@@ -7,8 +7,6 @@ status name the version they were based on, so a stale edit is refused (Conflict
 overwriting someone else's.
 """
 
-import datetime
-
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -53,13 +51,38 @@ def _score(value, field: str, *, required: bool) -> int | None:
     return score
 
 
-def rateable_system(viewer, pk) -> System:
-    """A system this person may see (NotFound otherwise) and rate (Forbidden otherwise)."""
+def require_in_use(system: System) -> None:
+    """Only a system the organisation runs today is rated: a planned one has given nobody
+    anything to judge yet, and a retired one is no longer anyone's experience."""
+    if system.is_in_use:
+        return
+    if system.retired_at is not None:
+        raise DomainError(
+            f"{system.product} at {system.organisation} is retired: only systems in use are rated.", code="not_in_use"
+        )
+    raise DomainError(
+        f"{system.product} at {system.organisation} is planned: a system is rated once it is in use. "
+        "When it goes live, change its status, then rate it.",
+        code="not_in_use",
+    )
+
+
+def rating_target(viewer, pk) -> System:
+    """A system this person may see (NotFound otherwise) and whose organisation they rate for
+    (Forbidden otherwise), whether or not it is in use."""
     system = System.objects.visible_to(viewer).select_related("product", "organisation").filter(pk=pk).first()
     if system is None:
         raise NotFound("No such system.")
     if not rules.can_rate(viewer.grants, organisation=system.organisation_id):
         raise Forbidden("Only the organisation's own members rate its systems.")
+    return system
+
+
+def rateable_system(viewer, pk) -> System:
+    """A system this person may rate now: rating_target, and in use (DomainError
+    "not_in_use" otherwise)."""
+    system = rating_target(viewer, pk)
+    require_in_use(system)
     return system
 
 
@@ -71,6 +94,7 @@ def rate_system(
     a change names the version it replaces."""
     if not rules.can_rate(viewer.grants, organisation=system.organisation_id):
         raise Forbidden("Only the organisation's own members rate its systems.")
+    require_in_use(system)
     dimensions = dict(dimensions or {})
     unknown = sorted(set(dimensions) - set(DIMENSION_NAMES))
     if unknown:
@@ -106,10 +130,12 @@ def rate_system(
     return history.save_edit(existing, version=version, fields=fields, actor=actor)
 
 
-def is_due(rating: Rating | None, now=None) -> bool:
-    """Never rated, or rated more than a year ago."""
-    now = now or timezone.now()
-    return rating is None or rating.rated_at < now - datetime.timedelta(days=rules.RENEW_AFTER_DAYS)
+def is_due(rating: Rating | None, now=None, *, system: System | None = None) -> bool:
+    """Due for renewal (citytools.satisfaction.rules.is_due): `system` is the one rated, by
+    default the rating's."""
+    system = system if system is not None else rating.system
+    rated_at = rating.rated_at if rating is not None else None
+    return rules.is_due(in_use=system.is_in_use, rated_at=rated_at, now=now or timezone.now())
 
 
 # Pain points ---------------------------------------------------------------------------------

@@ -140,10 +140,15 @@ def _rating_initial(rating) -> dict:
 @require_http_methods(["GET", "POST"])
 def rate(request, pk):
     try:
-        system = services.rateable_system(request.viewer, pk)
+        system = services.rating_target(request.viewer, pk)
     except DomainError as error:
         refuse(error)
         raise
+    try:
+        services.require_in_use(system)
+    except DomainError as error:
+        # A planned or retired system: the page says why, and offers no form.
+        return render(request, "satisfaction/rate.html", {"system": system, "refused": error.message}, status=400)
     rating = getattr(system, "rating", None)  # no rating yet: the related lookup raises an AttributeError
     conflict = ""
     if request.method == "POST":
@@ -172,7 +177,7 @@ def rate(request, pk):
     return render(
         request, "satisfaction/rate.html",
         {
-            "system": system, "rating": rating, "form": form, "conflict": conflict, "due": services.is_due(rating),
+            "system": system, "rating": rating, "form": form, "conflict": conflict, "due": services.is_due(rating, system=system),
             "earlier": list(rating.history.order_by("-history_id").values_list("rated_at", "overall")[1:11]) if rating else [],
         },
         status=status,

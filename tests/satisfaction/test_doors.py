@@ -289,3 +289,34 @@ def test_the_rating_page_shows_earlier_ratings(world):
 def test_an_unknown_filter_is_an_error_not_a_silent_all(world):
     page = client_for(world, "member").get(reverse("satisfaction:report"), {"supplier": "no-such-supplier"}).content.decode()
     assert "There is a problem with the filters" in page
+
+
+# Only systems in use are rated (issue 13, item 8) ---------------------------------------------
+
+
+def test_the_rating_pages_refuse_a_planned_system_and_do_not_offer_it(world, planned):
+    client = client_for(world, "member")
+    url = reverse("satisfaction:rate", args=[planned.pk])
+    page = client.get(url)
+    assert page.status_code == 400 and b"is planned" in page.content and b'name="overall"' not in page.content
+    posted = client.post(url, {"overall": "4", "version": ""})
+    assert posted.status_code == 400 and b"is planned" in posted.content
+    assert not Rating.objects.exists()
+    listing = client.get(reverse("satisfaction:organisation_ratings", args=["own"])).content.decode()
+    row = re.search(rf'<tr class="govuk-table__row" id="system-{planned.pk}">(.*?)</tr>', listing, re.S).group(1)
+    assert "Planned" in row and url not in row and "Due for renewal" not in row
+    system_page = client.get(reverse("inventory:system", args=[planned.pk])).content.decode()
+    assert url not in system_page
+    live_page = client.get(reverse("inventory:system", args=[world.systems["own"].pk])).content.decode()
+    assert reverse("satisfaction:rate", args=[world.systems["own"].pk]) in live_page
+
+
+def test_the_api_refuses_to_rate_a_planned_system(world, planned):
+    client = client_for(world, "member")
+    refused = client.put(reverse("api:rating_put", args=[planned.pk]), json.dumps({"overall": 4}), content_type="application/json")
+    assert refused.status_code == 400 and refused["Content-Type"] == "application/problem+json"
+    assert refused.json()["type"].endswith("#not_in_use") and "is planned" in refused.json()["detail"]
+    assert not Rating.objects.exists()
+    lines = {line["system"]: line for line in client.get(reverse("api:organisation_ratings", args=["own"])).json()}
+    assert lines[planned.pk]["due"] is False and lines[planned.pk]["in_use"] is False
+    assert lines[world.systems["own_ledger"].pk]["due"] is True and lines[world.systems["own_ledger"].pk]["in_use"] is True

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from citytools.accounts.viewer import Viewer
 from citytools.core.errors import Conflict, DomainError, Forbidden, NotFound
+from citytools.inventory.models import System
 from citytools.satisfaction import queries, services
 from citytools.satisfaction.models import PainPoint, PainPointShare, PainPointStatus, Rating
 from tests.factories import ProductFactory, ServiceAreaFactory, SystemFactory
@@ -84,7 +85,7 @@ def test_rateable_system_hides_what_the_person_may_not_see(world):
 def test_a_rating_older_than_a_year_is_due(world):
     now = timezone.now()
     rating = rate(world, "member", now=now - datetime.timedelta(days=366))
-    assert services.is_due(rating, now) and services.is_due(None, now)
+    assert services.is_due(rating, now) and services.is_due(None, now, system=world.systems["own_ledger"])
     assert not services.is_due(rate(world, "member", version=rating.version, now=now), now)
     lines = {line.system.pk: line.due for line in queries.organisation_ratings(world.cast.own, viewer=world.viewer("member"))}
     assert lines == {world.systems["own"].pk: False, world.systems["own_ledger"].pk: True}
@@ -286,3 +287,43 @@ def test_a_single_rating_alone_in_its_service_area_is_shrunk_and_has_an_interval
     # alpha = (0.36, 0.96, 0.96, 1.36, 0.36): E[s²] = 10.9, var = (10.9 − 3.1²) / 5 = 0.258
     assert meterly.low == pytest.approx(2.10446, abs=1e-4) and meterly.high == pytest.approx(4.09554, abs=1e-4)
     assert meterly.interval_text == "2.1–4.1"
+
+
+# Only systems in use are rated (issue 13, item 8) ---------------------------------------------
+
+
+def test_a_planned_system_cannot_be_rated_and_is_never_due(world, planned):
+    member = world.viewer("member")
+    with pytest.raises(DomainError) as error:
+        services.rateable_system(member, planned.pk)
+    assert error.value.code == "not_in_use" and "planned" in error.value.message
+    with pytest.raises(DomainError) as error:
+        services.rate_system(planned, actor=world.user("member"), viewer=member, overall=4)
+    assert error.value.code == "not_in_use"
+    assert not Rating.objects.exists()
+    lines = {line.system.pk: line for line in queries.organisation_ratings(world.cast.own, viewer=member)}
+    assert not lines[planned.pk].due and not lines[planned.pk].in_use
+    assert lines[world.systems["own_ledger"].pk].due  # in use and never rated
+
+
+def test_a_retired_system_cannot_be_rated(world):
+    system = world.systems["own"]
+    System.objects.filter(pk=system.pk).update(retired_at=timezone.now())
+    system.refresh_from_db()
+    with pytest.raises(DomainError) as error:
+        services.rate_system(system, actor=world.user("member"), viewer=world.viewer("member"), overall=4)
+    assert error.value.code == "not_in_use"
+    assert not Rating.objects.exists()
+
+
+def test_a_rating_of_a_system_no_longer_in_use_is_not_counted(world):
+    """A system rated while live, then recorded as planned (a correction), keeps its rating in
+    the history, but the figures count only systems in use."""
+    rate(world, "member", system="own", overall=5)
+    rate(world, "peer_member", system="peer", overall=2)
+    System.objects.filter(pk=world.systems["own"].pk).update(status=System.Status.PLANNED)
+    report = queries.report(world.viewer("admin"))
+    assert report.n == 1 and report.overall.mean == 2
+    assert [s.n for _, s in report.over_time] == [1]
+    line = next(line for line in queries.organisation_ratings(world.cast.own, viewer=world.viewer("member")) if line.rating)
+    assert not line.due and not line.in_use
