@@ -229,6 +229,10 @@ class PainPointShareOut(Schema):
     organisation: str | None = Field(description="Null where you may not see which organisation.")
     note: str | None
     created_at: datetime.datetime
+    counted: bool = Field(
+        description="False: the organisation no longer uses what the pain point is about, so it is kept but not "
+        "counted (listed so only to those who may see which organisation)."
+    )
 
 
 class ReplyOut(Schema):
@@ -247,8 +251,15 @@ class PainPointOut(Schema):
     product: str | None
     status: str
     status_changed_at: datetime.datetime
-    organisations: int = Field(description="How many organisations have it.")
+    organisations: int = Field(
+        description="How many organisations have it and use what it is about (a system in use of the supplier, and "
+        "of the product if it names one)."
+    )
     raised_by: str | None = Field(description="The organisation that raised it; null where you may not see it.")
+    raiser_counted: bool | None = Field(
+        description="False: the raising organisation no longer uses it, so is not counted; null where you may not "
+        "see which organisation raised it."
+    )
     shares: list[PainPointShareOut]
     replies: list[ReplyOut]
     challenge: str | None = Field(description="The joint Invitation to Partner it started, by slug.")
@@ -256,21 +267,29 @@ class PainPointOut(Schema):
 
 
 def _point_out(request, point) -> dict:
+    """`point` comes with its counts (citytools.satisfaction.queries.with_counts). A "we have
+    this too" no longer counted is listed, as such, only to those who may see whose it is."""
     viewer = request.viewer
-    shares = list(point.shares.select_related("organisation"))
+    raiser_shown = queries.sees_organisations_of(viewer, point, point.organisation_id)
+    shares = []
+    for s in queries.shares_of(point):
+        shown = queries.sees_organisations_of(viewer, point, s.organisation_id)
+        if s.counted or shown:
+            shares.append(
+                {
+                    "organisation": s.organisation.slug if shown else None,
+                    "note": s.note if queries.sees_notes_of(viewer, s.organisation_id) else None,
+                    "created_at": s.created_at,
+                    "counted": s.counted,
+                }
+            )
     return {
         "id": point.pk, "title": point.title, "description": point.description, "severity": point.severity,
         "tags": point.tags, "supplier": point.supplier.slug, "product": point.product.slug if point.product_id else None,
-        "status": point.status, "status_changed_at": point.status_changed_at, "organisations": 1 + len(shares),
-        "raised_by": point.organisation.slug if queries.sees_organisations_of(viewer, point, point.organisation_id) else None,
-        "shares": [
-            {
-                "organisation": s.organisation.slug if queries.sees_organisations_of(viewer, point, s.organisation_id) else None,
-                "note": s.note if queries.sees_notes_of(viewer, s.organisation_id) else None,
-                "created_at": s.created_at,
-            }
-            for s in shares
-        ],
+        "status": point.status, "status_changed_at": point.status_changed_at, "organisations": point.affected_count,
+        "raised_by": point.organisation.slug if raiser_shown else None,
+        "raiser_counted": point.raiser_counted if raiser_shown else None,
+        "shares": shares,
         "replies": [{"supplier": r.supplier.slug, "body": r.body, "created_at": r.created_at} for r in point.replies.select_related("supplier")],
         "challenge": point.challenge.slug if point.challenge_id else None,
         "version": point.version,
@@ -440,7 +459,7 @@ def pack_out(result: packs.Pack) -> dict:
         ] if result.values is not None else None,
         "satisfaction": report_out(result.report),
         "pain_points": [
-            {"id": p.pk, "title": p.title, "organisations": 1 + p.share_count, "severity": p.severity, "status": p.status}
+            {"id": p.pk, "title": p.title, "organisations": p.affected_count, "severity": p.severity, "status": p.status}
             for p in result.pain_points
         ],
         "questions": result.questions,

@@ -7,14 +7,15 @@ import datetime
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from citytools.accounts.rules import Kind
 from citytools.directory.models import Organisation, Supplier
 from citytools.inventory.models import Product, ServiceArea, System
 from citytools.satisfaction import rules, stats
-from citytools.satisfaction.models import DIMENSIONS, PainPoint, PainPointStatus, Rating
+from citytools.satisfaction.models import DIMENSIONS, PainPoint, PainPointShare, PainPointStatus, Rating
 
 
 # Outside the members who may see each organisation's own ratings, a figure must come from at
@@ -318,8 +319,61 @@ def sees_comments_of(viewer, organisation_id: int) -> bool:
 # Pain points -------------------------------------------------------------------------------
 
 
+# Who has a pain point. An organisation has one while it uses what the pain point is about:
+# a system in use (System.IN_USE) made or supplied by its supplier, and of its product when it
+# names one. Only such organisations raise one or say "we have this too"
+# (citytools.satisfaction.services), and only they are counted. A "we have this too" from an
+# organisation that has since stopped using it (or the raiser's own) is kept, with its note,
+# and shown as no longer using it, but counted nowhere; it counts again if the organisation
+# takes the system back into use.
+
+
+def subject_systems(organisation, supplier, product) -> QuerySet[System]:
+    """The systems in use by which `organisation` uses what a pain point is about. Each
+    argument is a primary key, or an OuterRef to one (`product` may be null: any product)."""
+    systems = System.objects.in_use().filter(organisation=organisation).filter(
+        Q(supplier=supplier) | Q(product__manufacturer=supplier)
+    )
+    if isinstance(product, OuterRef):
+        # A pain point about no one product matches every product of the supplier.
+        return systems.filter(product=Coalesce(product, F("product")))
+    return systems if product is None else systems.filter(product=product)
+
+
+def uses_subject(organisation_id: int, point: PainPoint) -> bool:
+    return subject_systems(organisation_id, point.supplier_id, point.product_id).exists()
+
+
+def _shares_counted(point: str = "pain_point__") -> Exists:
+    """On a PainPointShare query: whether the sharing organisation uses what it is about."""
+    return Exists(subject_systems(OuterRef("organisation"), OuterRef(f"{point}supplier"), OuterRef(f"{point}product")))
+
+
+def with_counts(points: QuerySet[PainPoint]) -> QuerySet[PainPoint]:
+    """Each pain point with `raiser_counted` (the raising organisation uses it) and
+    `affected_count`: how many organisations have it and use what it is about."""
+    raiser = Exists(subject_systems(OuterRef("organisation"), OuterRef("supplier"), OuterRef("product")))
+    shared = (
+        PainPointShare.objects.filter(pain_point=OuterRef("pk")).filter(_shares_counted())
+        .order_by().values("pain_point").annotate(n=Count("pk")).values("n")
+    )
+    return points.annotate(
+        raiser_counted=raiser,
+        affected_count=Case(When(raiser, then=Value(1)), default=Value(0), output_field=IntegerField())
+        + Coalesce(Subquery(shared, output_field=IntegerField()), Value(0)),
+    )
+
+
+def shares_of(point: PainPoint) -> list[PainPointShare]:
+    """Who said "we have this too", oldest first, each with `counted`: still a user."""
+    return list(
+        point.shares.select_related("organisation").annotate(counted=_shares_counted()).order_by("created_at", "pk")
+    )
+
+
 def pain_points(viewer, *, supplier=None, product=None, status=None, tag=None, open_only=False) -> QuerySet[PainPoint]:
-    """Pain points this person may read, the most shared and most severe first."""
+    """Pain points this person may read, the most shared (by organisations that use what
+    each is about) and most severe first."""
     points = PainPoint.objects.filter(viewer.pain_points_q()).select_related("supplier", "product", "organisation")
     if supplier is not None:
         points = points.filter(Q(supplier=supplier) | Q(product__manufacturer=supplier))
@@ -329,9 +383,7 @@ def pain_points(viewer, *, supplier=None, product=None, status=None, tag=None, o
         points = points.filter(status=status)
     if open_only:
         points = points.exclude(status=PainPointStatus.RESOLVED)
-    points = points.annotate(share_count=Count("shares", distinct=True)).order_by(
-        "-share_count", "-severity", "-created_at", "pk"
-    )
+    points = with_counts(points).order_by("-affected_count", "-severity", "-created_at", "pk")
     if tag:
         # Looked for in Python: JSON containment is not the same on SQLite and PostgreSQL.
         return [p for p in points if tag in p.tags]

@@ -248,19 +248,26 @@ def pain_point_new(request):
 
 def _detail_context(request, point, **extra) -> dict:
     viewer = request.viewer
-    affected = services.affected_organisations(point)
-    shares = list(point.shares.select_related("organisation").order_by("created_at"))
-    for share in shares:
+    shares = []
+    for share in queries.shares_of(point):
         share.organisation_shown = queries.sees_organisations_of(viewer, point, share.organisation_id)
         share.note_shown = queries.sees_notes_of(viewer, share.organisation_id)
+        # One that no longer uses it is shown as such to those who see who it is; to others
+        # it is simply not there, as it is not counted.
+        if share.counted or share.organisation_shown:
+            shares.append(share)
     staff_of = services.sharing_organisations(point, viewer)
+    # The person's organisations that could say so if they used it: told why they cannot.
+    not_users = [] if staff_of else services.lacking_organisations(point, viewer)
     may_move = services.may_move(point, viewer)
     may_start = services.may_start_joint_challenge(point, viewer)
     context = {
         "point": point,
         "organisation_shown": queries.sees_organisations_of(viewer, point, point.organisation_id),
         "shares": shares,
-        "affected_count": len(affected),
+        "affected_count": point.affected_count,
+        "not_users": not_users,
+        "subject": services.subject_name(point.supplier, point.product),
         "replies": list(point.replies.select_related("supplier")),
         "share_form": ShareForm(organisations=staff_of) if staff_of else None,
         "status_form": StatusForm(initial={"version": point.version}) if may_move else None,
@@ -309,7 +316,8 @@ def _again(request, point, error: DomainError, **forms):
 @require_POST
 def pain_point_share(request, pk):
     point = _point(request, pk)
-    organisations = services.sharing_organisations(point, request.viewer)
+    # Offered to those that use it; one that does not is refused by the service, with why.
+    organisations = services.lacking_organisations(point, request.viewer)
     if not organisations:
         raise PermissionDenied("Only staff of an organisation that does not have it yet can say they have it too.")
     _speaks_for(request, services.raising_organisations(request.viewer))

@@ -327,3 +327,79 @@ def test_a_rating_of_a_system_no_longer_in_use_is_not_counted(world):
     assert [s.n for _, s in report.over_time] == [1]
     line = next(line for line in queries.organisation_ratings(world.cast.own, viewer=world.viewer("member")) if line.rating)
     assert not line.due and not line.in_use
+
+
+# Only organisations that use it have a pain point (issue 13, item 9) ---------------------------
+
+
+def _stop_using(system):
+    System.objects.filter(pk=system.pk).update(retired_at=timezone.now())
+
+
+def test_only_an_organisation_that_uses_it_says_we_have_this_too(world):
+    ledger = raise_point(world, supplier=world.other_product.manufacturer, product=world.other_product)
+    with pytest.raises(DomainError) as error:
+        services.share_pain_point(ledger, actor=world.user("peer_member"), viewer=world.viewer("peer_member"))
+    assert error.value.code == "not_a_user" and error.value.field == "organisation"
+    assert "Ledger" in error.value.message
+    point = raise_point(world)
+    System.objects.filter(pk=world.systems["peer"].pk).update(status=System.Status.PLANNED)
+    with pytest.raises(DomainError) as error:
+        services.share_pain_point(point, actor=world.user("peer_member"), viewer=world.viewer("peer_member"))
+    assert error.value.code == "not_a_user"
+    assert not PainPointShare.objects.exists()
+    assert services.sharing_organisations(point, world.viewer("peer_member")) == []
+    System.objects.filter(pk=world.systems["peer"].pk).update(status=System.Status.LIVE)
+    assert services.sharing_organisations(point, world.viewer("peer_member")) == [world.cast.peer]
+    services.share_pain_point(point, actor=world.user("peer_member"), viewer=world.viewer("peer_member"))
+    assert PainPointShare.objects.count() == 1
+
+
+def test_only_an_organisation_that_uses_it_raises_a_pain_point(world):
+    with pytest.raises(DomainError) as error:
+        raise_point(world, "peer_member", supplier=world.other_product.manufacturer)
+    assert error.value.code == "not_a_user"
+    assert not PainPoint.objects.exists()
+
+
+def test_an_organisation_that_no_longer_uses_it_is_kept_but_not_counted(world):
+    point = raise_point(world)
+    services.share_pain_point(point, actor=world.user("peer_member"), viewer=world.viewer("peer_member"), note="Us too")
+    services.share_pain_point(point, actor=world.user("other_editor"), viewer=world.viewer("other_editor"))
+    admin = world.viewer("admin")
+    assert [p.affected_count for p in queries.pain_points(admin)] == [3]
+    _stop_using(world.systems["peer"])
+    assert [p.affected_count for p in queries.pain_points(admin)] == [2]
+    assert services.counted_organisations(point) == {world.cast.own.pk, world.cast.stranger.pk}
+    shares = {share.organisation_id: share.counted for share in queries.shares_of(point)}
+    assert shares == {world.cast.peer.pk: False, world.cast.stranger.pk: True}
+    assert PainPointShare.objects.count() == 2  # kept, with its note
+    _stop_using(world.systems["own"])
+    listed = queries.pain_points(admin)[0]
+    assert listed.affected_count == 1 and not listed.raiser_counted
+    # Back in use, counted again.
+    System.objects.filter(pk=world.systems["peer"].pk).update(retired_at=None)
+    assert queries.pain_points(admin)[0].affected_count == 2
+
+
+def test_the_most_shared_pain_points_count_only_organisations_that_use_it(world):
+    first = raise_point(world, title="Counted twice, used by one")
+    second = raise_point(world, title="Used by both")
+    for point in (first, second):
+        services.share_pain_point(point, actor=world.user("peer_member"), viewer=world.viewer("peer_member"))
+    services.share_pain_point(first, actor=world.user("other_editor"), viewer=world.viewer("other_editor"))
+    _stop_using(world.systems["stranger"])
+    _stop_using(world.systems["peer"])
+    SystemFactory(organisation=world.cast.peer, product=world.product, service_areas=[world.area])  # peer again
+    titles = [(p.title, p.affected_count) for p in queries.pain_points(world.viewer("admin"))]
+    assert titles[0][1] == titles[1][1] == 2  # stranger no longer counts for the first
+
+
+def test_a_joint_invitation_needs_two_organisations_that_use_it(world):
+    point = raise_point(world)
+    services.share_pain_point(point, actor=world.user("peer_member"), viewer=world.viewer("peer_member"))
+    _stop_using(world.systems["peer"])
+    with pytest.raises(DomainError) as error:
+        services.start_joint_challenge(point, actor=world.user("coordinator"), viewer=world.viewer("coordinator"))
+    assert error.value.code == "too_few"
+    assert not services.may_start_joint_challenge(point, world.viewer("coordinator"))
