@@ -160,11 +160,11 @@ def sharing_organisations(pain_point: PainPoint, viewer) -> list[Organisation]:
     return [o for o in lacking_organisations(pain_point, viewer) if queries.uses_subject(o.pk, pain_point)]
 
 
-def subject_name(supplier: Supplier, product: Product | None) -> str:
+def subject_name(supplier: Supplier, product: Product | None, *, article: bool = True) -> str:
     """What a pain point is about, in words: "Ledger", "Ledger from Reseller Ltd" or "a system
-    from Vendor Company"."""
+    from Vendor Company" ("system from Vendor Company" without the article)."""
     if product is None:
-        return f"a system from {supplier}"
+        return f"{'a ' if article else ''}system from {supplier}"
     return str(product) if product.manufacturer_id == supplier.pk else f"{product} from {supplier}"
 
 
@@ -173,7 +173,7 @@ def _require_user(organisation: Organisation, supplier: Supplier, product: Produ
     too" must not count organisations that do not use the product or supplier)."""
     if not queries.subject_systems(organisation.pk, supplier.pk, product.pk if product else None).exists():
         raise DomainError(
-            f"{organisation} has no {subject_name(supplier, product)} in use in its inventory. {then}",
+            f"{organisation} has no {subject_name(supplier, product, article=False)} in use in its inventory. {then}",
             field=field, code="not_a_user",
         )
 

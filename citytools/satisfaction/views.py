@@ -147,8 +147,13 @@ def rate(request, pk):
     try:
         services.require_in_use(system)
     except DomainError as error:
-        # A planned or retired system: the page says why, and offers no form.
-        return render(request, "satisfaction/rate.html", {"system": system, "refused": error.message}, status=400)
+        # A planned or retired system: the page says why and offers no form; a rating posted
+        # anyway is refused.
+        posted = request.method == "POST"
+        return render(
+            request, "satisfaction/rate.html", {"system": system, "refused": error.message, "posted": posted},
+            status=400 if posted else 200,
+        )
     rating = getattr(system, "rating", None)  # no rating yet: the related lookup raises an AttributeError
     conflict = ""
     if request.method == "POST":

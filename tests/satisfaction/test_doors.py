@@ -298,7 +298,7 @@ def test_the_rating_pages_refuse_a_planned_system_and_do_not_offer_it(world, pla
     client = client_for(world, "member")
     url = reverse("satisfaction:rate", args=[planned.pk])
     page = client.get(url)
-    assert page.status_code == 400 and b"is planned" in page.content and b'name="overall"' not in page.content
+    assert page.status_code == 200 and b"is planned" in page.content and b'name="overall"' not in page.content
     posted = client.post(url, {"overall": "4", "version": ""})
     assert posted.status_code == 400 and b"is planned" in posted.content
     assert not Rating.objects.exists()
@@ -373,3 +373,14 @@ def test_every_door_counts_only_organisations_that_still_use_it(world, rated):
     assert vendor.get(reverse("api:pain_point", args=[rated.pk])).json()["shares"] == []
     vendor_page = vendor.get(reverse("satisfaction:pain_point", args=[rated.pk])).content.decode()
     assert 'id="affected-count">1<' in vendor_page and "No longer uses it" not in vendor_page
+
+
+def test_raising_a_pain_point_about_what_one_does_not_use_is_refused_on_every_door(world):
+    peer = client_for(world, "peer_member")
+    fields = {"organisation": "peer", "supplier": "other-maker", "title": "Ledger exports", "description": "x", "severity": "2"}
+    page = peer.post(reverse("satisfaction:pain_point_new"), fields)
+    assert page.status_code == 400
+    assert f"{world.cast.peer} has no system from Other Maker in use in its inventory" in page.content.decode()
+    api = peer.post(reverse("api:pain_point_create"), json.dumps({**fields, "severity": 2}), content_type="application/json")
+    assert api.status_code == 400 and api.json()["type"].endswith("#not_a_user")
+    assert not PainPoint.objects.exists()
