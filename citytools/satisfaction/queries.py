@@ -23,10 +23,10 @@ from citytools.satisfaction.models import DIMENSIONS, PainPoint, PainPointShare,
 MIN_ORGANISATIONS = 3
 
 
-def _in_use_q(prefix: str = "") -> Q:
+def _in_use_q() -> Q:
     """Ratings of systems in use only: a rating kept from before a system was retired, or
     recorded as planned, stays in its history but is not counted (System.IN_USE)."""
-    return Q(**{f"{prefix}system__retired_at__isnull": True, f"{prefix}system__status__in": System.IN_USE})
+    return Q(system__retired_at__isnull=True, system__status__in=System.IN_USE)
 
 
 def visible_ratings(viewer) -> QuerySet[Rating]:
