@@ -127,6 +127,20 @@ def _system():
     return System.objects.active().filter(confidential=False, service_areas__isnull=False).order_by("pk").first()
 
 
+def _system_with(*statuses):
+    """The first current, public demo system in one of `statuses` (System.Status values)."""
+
+    def lookup():
+        from citytools.inventory.models import System
+
+        return (
+            System.objects.active().filter(confidential=False, service_areas__isnull=False, status__in=statuses)
+            .order_by("pk").first()
+        )
+
+    return lookup
+
+
 def _open_contract():
     from citytools.contracts.models import Contract
 
@@ -394,7 +408,8 @@ SAMPLES: dict[str, dict[str, Callable[[], dict | None]]] = {
     "partnering:rules_edit": {"rules of a jurisdiction": _slug(_publication_rules)},
     # Satisfaction (citytools.satisfaction.views).
     "satisfaction:organisation_ratings": {"London organisation": _slug(_organisation)},
-    "satisfaction:rate": {"system": _pk(_system)},
+    # A system in use has the form; a planned one says it is rated once in use.
+    "satisfaction:rate": {"system in use": _pk(_system_with("live")), "planned system": _pk(_system_with("planned"))},
     "satisfaction:pain_point": {"most shared": _pk(_pain_point)},
     "opportunities:initiative": {"demo initiative": _pk(_initiative)},
     # The supplier with the most systems: the longest pack, which the 2-second target is about.

@@ -10,6 +10,9 @@
                             to Partner can start from it
                  "peer"     raised by peer about Vendor Company; nobody shares it
                  "stranger" raised by stranger (network "south") about Maker Software's product
+    systems      each organisation also runs Vendor Company's Civic Desk, as only
+                 organisations that use what a pain point is about raise it or say "we
+                 have this too"
 
 The predicates below take (role, target) like those of tests/test_authorization.py; wrap
 them in its Who. For ratings a target names a system as tests.access does ("own",
@@ -21,6 +24,7 @@ from citytools.accounts.viewer import Viewer
 from citytools.satisfaction import services
 from citytools.satisfaction.models import Rating
 from tests.access import is_confidential, organisation_of
+from tests.factories import ProductFactory, SystemFactory
 
 NORTH = frozenset({"own", "peer"})
 SOUTH = frozenset({"stranger"})
@@ -145,6 +149,10 @@ def build_satisfaction(cast, records, maker) -> dict:
                 system, actor=admin, viewer=as_admin, overall=3, dimensions={"support": 2},
                 comment=f"Rated for {name} in the access world.",
             )
+
+    civic_desk = ProductFactory(slug="civic-desk", name="Civic Desk", manufacturer=cast.vendor_company)
+    for organisation in (cast.own, cast.peer, cast.stranger):
+        SystemFactory(organisation=organisation, product=civic_desk)
 
     def raised(role, **fields):
         user = cast.user(role)

@@ -90,7 +90,10 @@ def world(db):
 
 def add_satisfaction(world, *, peer_system, own_system, maker):
     """Ratings of peer's and own's systems, a pain point own raised about Vendor Company that
-    peer shares with a note, and one peer raised about Civic Forge; made through the services."""
+    peer shares with a note (peer runs a Vendor Company product, as only organisations that
+    use it say "we have this too"), and one peer raised about Civic Forge; made through the
+    services."""
+    SystemFactory(organisation=world.peer, product=ProductFactory(slug="civic-desk", name="Civic Desk", manufacturer=world.vendor_company))
 
     def acting(role):
         return {"actor": world.user(role), "viewer": Viewer.for_user(world.user(role))}
@@ -341,7 +344,7 @@ def test_the_supplier_reads_its_pain_point_but_not_who_shares_it_or_their_note(w
     assert "Month-end outages" in page and "A member organisation" in page
     assert SHARE_NOTE_MARKER not in page and world.peer.name not in page
     shares = client.get(f"/api/v1/pain-points/{world.shared_point.pk}").json()["shares"]
-    assert shares == [{"organisation": None, "note": None, "created_at": shares[0]["created_at"]}]
+    assert shares == [{"organisation": None, "note": None, "created_at": shares[0]["created_at"], "counted": True}]
 
 
 @pytest.mark.parametrize("role", ["member", "peer_member", "coordinator", "admin"])

@@ -536,10 +536,13 @@ def _vendor_user(supplier_id: int):
 
 
 def plan_pain_points(systems: list[Used], *, as_of: datetime.date, seed: int) -> list[PlannedPainPoint]:
-    """The pain points, raised and shared by organisations that use what they are about."""
+    """The pain points, raised and shared by organisations that use what they are about: a
+    system in use, not one only planned (citytools.satisfaction.queries.subject_systems)."""
     rng = random.Random(f"{seed}:pain-points")
     by_product, by_reseller, maker, product_ids, reseller_ids = defaultdict(set), defaultdict(set), {}, {}, {}
     for system in systems:
+        if system.status not in System.IN_USE:
+            continue
         by_product[system.product_slug].add(system.gss)
         maker[system.product_slug] = system.maker_id
         product_ids[system.product_slug] = system.product_id

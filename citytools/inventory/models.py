@@ -86,6 +86,11 @@ class SystemQuerySet(models.QuerySet):
     def active(self):
         return self.filter(retired_at__isnull=True)
 
+    def in_use(self):
+        """Systems the organisation runs today: current, and live or being replaced (a
+        planned one is not in use yet)."""
+        return self.active().filter(status__in=System.IN_USE)
+
     def visible_to(self, viewer):
         """Current systems this viewer may see (citytools.accounts.viewer)."""
         return self.active().filter(viewer.systems_q())
@@ -103,6 +108,9 @@ class System(EditableRecord):
         LIVE = "live", "Live"
         BEING_REPLACED = "being_replaced", "Being replaced"
         PLANNED = "planned", "Planned"
+
+    # What "in use" means wherever it matters (rating it, saying one shares its problems).
+    IN_USE = (Status.LIVE, Status.BEING_REPLACED)
 
     organisation = models.ForeignKey(
         "directory.Organisation", on_delete=models.CASCADE, related_name="systems"
@@ -130,6 +138,10 @@ class System(EditableRecord):
 
     def __str__(self):
         return f"{self.product} at {self.organisation}"
+
+    @property
+    def is_in_use(self) -> bool:
+        return self.retired_at is None and self.status in self.IN_USE
 
     @property
     def provider(self):

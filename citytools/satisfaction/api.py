@@ -81,7 +81,9 @@ class ReportOut(Schema):
 
 
 METHOD = (
-    f"Bayesian: a Dirichlet prior worth {stats.PRIOR_WEIGHT} ratings spread like the service areas' ratings; "
+    f"Bayesian: a Dirichlet prior worth {stats.PRIOR_WEIGHT} ratings spread like the other ratings of the same "
+    "service areas (the figure's own left out; else every other rating; else even), each pool's spread counted "
+    f"from {stats.PRIOR_WEIGHT} ratings spread evenly; "
     "estimate = posterior mean; 95% interval = estimate ± 1.96 posterior SD, within 1–5; "
     f"ranked only with at least {stats.MIN_RANKED} ratings."
 )
@@ -134,7 +136,7 @@ class RatingOut(Schema):
     dimensions: dict[str, int | None]
     comment: str | None = Field(description="Null where comments are not shown to you.")
     rated_at: datetime.datetime
-    due: bool = Field(description="Older than a year: due for renewal.")
+    due: bool = Field(description="Older than a year, of a system in use: due for renewal.")
     version: int = Field(description="Also sent as the ETag header.")
 
 
@@ -155,7 +157,7 @@ def _rating_out(request, system: System, rating) -> dict:
         "dimensions": {name: getattr(rating, name) for name in DIMENSION_NAMES},
         "comment": rating.comment if queries.sees_comments_of(request.viewer, system.organisation_id) else None,
         "rated_at": rating.rated_at,
-        "due": services.is_due(rating),
+        "due": services.is_due(rating, system=system),
         "version": rating.version,
     }
 
@@ -199,7 +201,8 @@ class RatingLineOut(Schema):
     system: int
     product: str
     rating: RatingOut | None
-    due: bool
+    due: bool = Field(description="In use and never rated, or rated over a year ago: due for renewal.")
+    in_use: bool = Field(description="False: planned, so it cannot be rated yet, and any rating is not counted.")
 
 
 @router.get(
@@ -212,7 +215,7 @@ def organisation_ratings(request, slug: str):
         raise NotFound("No such organisation's ratings.")
     return [
         {
-            "system": line.system.pk, "product": line.system.product.slug, "due": line.due,
+            "system": line.system.pk, "product": line.system.product.slug, "due": line.due, "in_use": line.in_use,
             "rating": _rating_out(request, line.system, line.rating) if line.rating else None,
         }
         for line in queries.organisation_ratings(organisation, viewer=request.viewer)
@@ -226,6 +229,10 @@ class PainPointShareOut(Schema):
     organisation: str | None = Field(description="Null where you may not see which organisation.")
     note: str | None
     created_at: datetime.datetime
+    counted: bool = Field(
+        description="False: the organisation no longer uses what the pain point is about, so it is kept but not "
+        "counted (listed so only to those who may see which organisation)."
+    )
 
 
 class ReplyOut(Schema):
@@ -244,8 +251,15 @@ class PainPointOut(Schema):
     product: str | None
     status: str
     status_changed_at: datetime.datetime
-    organisations: int = Field(description="How many organisations have it.")
+    organisations: int = Field(
+        description="How many organisations have it and use what it is about (a system in use of the supplier, and "
+        "of the product if it names one)."
+    )
     raised_by: str | None = Field(description="The organisation that raised it; null where you may not see it.")
+    raiser_counted: bool | None = Field(
+        description="False: the raising organisation no longer uses it, so is not counted; null where you may not "
+        "see which organisation raised it."
+    )
     shares: list[PainPointShareOut]
     replies: list[ReplyOut]
     challenge: str | None = Field(description="The joint Invitation to Partner it started, by slug.")
@@ -253,21 +267,29 @@ class PainPointOut(Schema):
 
 
 def _point_out(request, point) -> dict:
+    """`point` comes with its counts (citytools.satisfaction.queries.with_counts). A "we have
+    this too" no longer counted is listed, as such, only to those who may see whose it is."""
     viewer = request.viewer
-    shares = list(point.shares.select_related("organisation"))
+    raiser_shown = queries.sees_organisations_of(viewer, point, point.organisation_id)
+    shares = []
+    for s in queries.shares_of(point):
+        shown = queries.sees_organisations_of(viewer, point, s.organisation_id)
+        if s.counted or shown:
+            shares.append(
+                {
+                    "organisation": s.organisation.slug if shown else None,
+                    "note": s.note if queries.sees_notes_of(viewer, s.organisation_id) else None,
+                    "created_at": s.created_at,
+                    "counted": s.counted,
+                }
+            )
     return {
         "id": point.pk, "title": point.title, "description": point.description, "severity": point.severity,
         "tags": point.tags, "supplier": point.supplier.slug, "product": point.product.slug if point.product_id else None,
-        "status": point.status, "status_changed_at": point.status_changed_at, "organisations": 1 + len(shares),
-        "raised_by": point.organisation.slug if queries.sees_organisations_of(viewer, point, point.organisation_id) else None,
-        "shares": [
-            {
-                "organisation": s.organisation.slug if queries.sees_organisations_of(viewer, point, s.organisation_id) else None,
-                "note": s.note if queries.sees_notes_of(viewer, s.organisation_id) else None,
-                "created_at": s.created_at,
-            }
-            for s in shares
-        ],
+        "status": point.status, "status_changed_at": point.status_changed_at, "organisations": point.affected_count,
+        "raised_by": point.organisation.slug if raiser_shown else None,
+        "raiser_counted": point.raiser_counted if raiser_shown else None,
+        "shares": shares,
         "replies": [{"supplier": r.supplier.slug, "body": r.body, "created_at": r.created_at} for r in point.replies.select_related("supplier")],
         "challenge": point.challenge.slug if point.challenge_id else None,
         "version": point.version,
@@ -437,7 +459,7 @@ def pack_out(result: packs.Pack) -> dict:
         ] if result.values is not None else None,
         "satisfaction": report_out(result.report),
         "pain_points": [
-            {"id": p.pk, "title": p.title, "organisations": 1 + p.share_count, "severity": p.severity, "status": p.status}
+            {"id": p.pk, "title": p.title, "organisations": p.affected_count, "severity": p.severity, "status": p.status}
             for p in result.pain_points
         ],
         "questions": result.questions,

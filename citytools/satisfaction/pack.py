@@ -77,9 +77,9 @@ def suggested_questions(pack: Pack) -> list[str]:
                 f"Members rate {label.lower()} at {_fmt(summary)}. What will you change, by when, and how will we see it?"
             )
     for point in pack.pain_points[:3]:
-        count = 1 + getattr(point, "share_count", 0)
+        count = point.affected_count
         questions.append(
-            f"{count} organisation{'s' if count != 1 else ''} report “{point.title}” ({point.get_status_display().lower()}). "
+            f"{count} organisation{' reports' if count == 1 else 's report'} “{point.title}” ({point.get_status_display().lower()}). "
             "What is the fix, and will it reach every customer at no extra cost?"
         )
     ends = sorted(c.end_date for c in pack.contracts if c.end_date >= pack.generated)

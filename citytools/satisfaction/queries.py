@@ -5,16 +5,17 @@ all read through these, and every one starts from the Viewer's filters.
 
 import datetime
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from citytools.accounts.rules import Kind
 from citytools.directory.models import Organisation, Supplier
 from citytools.inventory.models import Product, ServiceArea, System
 from citytools.satisfaction import rules, stats
-from citytools.satisfaction.models import DIMENSIONS, PainPoint, PainPointStatus, Rating
+from citytools.satisfaction.models import DIMENSIONS, PainPoint, PainPointShare, PainPointStatus, Rating
 
 
 # Outside the members who may see each organisation's own ratings, a figure must come from at
@@ -22,9 +23,15 @@ from citytools.satisfaction.models import DIMENSIONS, PainPoint, PainPointStatus
 MIN_ORGANISATIONS = 3
 
 
+def _in_use_q() -> Q:
+    """Ratings of systems in use only: a rating kept from before a system was retired, or
+    recorded as planned, stays in its history but is not counted (System.IN_USE)."""
+    return Q(system__retired_at__isnull=True, system__status__in=System.IN_USE)
+
+
 def visible_ratings(viewer) -> QuerySet[Rating]:
-    """Ratings of current systems whose scores this person may count."""
-    return Rating.objects.filter(viewer.satisfaction_q(), system__retired_at__isnull=True)
+    """Ratings of systems in use whose scores this person may count."""
+    return Rating.objects.filter(viewer.satisfaction_q(), _in_use_q())
 
 
 def _scope_q(*, supplier: Supplier | None, product: Product | None, area: ServiceArea | None, prefix: str = "") -> Q:
@@ -71,7 +78,6 @@ class Report:
     correlation: float | None
     may_see: bool  # False: nothing here may be shown to this person
     due: int = 0
-    areas: dict[int, tuple[float, ...]] = field(default_factory=dict)
     withheld: int = 0  # figures not shown: drawn from too few organisations for this person
 
     @property
@@ -101,26 +107,50 @@ def _rows(ratings: QuerySet[Rating]) -> list[Row]:
     ]
 
 
-def area_references(rows: list[Row]) -> dict[int, tuple[float, ...]]:
-    """Each service area's spread of overall scores: the pool its ratings are compared with."""
-    counts: dict[int, list[int]] = defaultdict(lambda: [0] * 5)
+def _minus(counts, taken) -> list[int]:
+    return [c - t for c, t in zip(counts, taken)]
+
+
+@dataclass(frozen=True)
+class Pools:
+    """How many of each overall score every service area has, and all ratings together:
+    what a figure's prior is drawn from (less the figure's own ratings)."""
+
+    areas: dict[int, list[int]]
+    everyone: list[int]
+
+    @classmethod
+    def of(cls, rows: list[Row]) -> "Pools":
+        areas: dict[int, list[int]] = defaultdict(lambda: [0] * 5)
+        everyone = [0] * 5
+        for row in rows:
+            everyone[row.overall - 1] += 1
+            for area in row.areas:
+                areas[area][row.overall - 1] += 1
+        return cls(dict(areas), everyone)
+
+
+def reference_for(rows: list[Row], pools: Pools) -> tuple[float, ...]:
+    """The spread a set of ratings is shrunk toward: for each rating, the other ratings of its
+    service areas (a mix when it has several); where no other rating shares its areas, every
+    other rating; where there is none, evenly. The set's own ratings are always left out, so
+    a figure is never its own prior (one rating alone in its area would otherwise be
+    "certain"). Each pool's spread starts from the even prior (citytools.satisfaction.stats.spread)."""
+    own_areas: dict[int, list[int]] = defaultdict(lambda: [0] * 5)
+    own = [0] * 5
     for row in rows:
+        own[row.overall - 1] += 1
         for area in row.areas:
-            counts[area][row.overall - 1] += 1
-    return {area: stats.shares(c) for area, c in counts.items()}
-
-
-def reference_for(
-    rows: list[Row], references: dict[int, tuple[float, ...]], fallback, memo: dict | None = None
-) -> tuple[float, ...]:
-    """The pool a set of ratings is shrunk toward: the mix of its ratings' service areas.
-    `memo` keeps each combination of areas' mix, which many ratings share."""
-    memo = {} if memo is None else memo
+            own_areas[area][row.overall - 1] += 1
+    fallback = stats.spread(_minus(pools.everyone, own))
+    others = {area: _minus(pools.areas.get(area, [0] * 5), mine) for area, mine in own_areas.items()}
+    # Many ratings share a combination of areas: each combination's mix is worked out once.
+    memo: dict[tuple[int, ...], tuple[float, ...]] = {}
     parts = []
     for row in rows:
         if row.areas not in memo:
-            mine = [references[a] for a in row.areas if a in references]
-            memo[row.areas] = stats.mix(mine) if mine else fallback
+            pooled = [stats.spread(others[a]) for a in row.areas if sum(others[a])]
+            memo[row.areas] = stats.mix(pooled) if pooled else fallback
         parts.append(memo[row.areas])
     return stats.mix(parts) if parts else fallback
 
@@ -133,8 +163,8 @@ def _quarter(moment: datetime.datetime) -> str:
 def _over_time(viewer, scope_q: Q, reference, may_show) -> list[tuple[str, stats.Summary]]:
     """The ratings given each quarter, from the history: each system's last version in the
     quarter counts once (correcting a comment is not a second rating)."""
-    history = Rating.history.model.objects.filter(viewer.satisfaction_q(), scope_q).filter(
-        system__retired_at__isnull=True, history_type__in=["+", "~"]
+    history = Rating.history.model.objects.filter(viewer.satisfaction_q(), scope_q, _in_use_q()).filter(
+        history_type__in=["+", "~"]
     )
     last: dict[tuple[str, int], tuple[int, int, int]] = {}
     for history_id, system, organisation, rated_at, overall in history.values_list(
@@ -162,15 +192,13 @@ def report(
     now = now or timezone.now()
     scope_name = str(supplier or product or area or "every system")
     all_rows = _rows(visible_ratings(viewer))
-    references = area_references(all_rows)
-    everyone = stats.shares(stats.distribution(r.overall for r in all_rows))
+    pools = Pools.of(all_rows)
     scope_q = _scope_q(supplier=supplier, product=product, area=area)
     if supplier is None and product is None and area is None:
         rows = all_rows
     else:
         rows = _rows(visible_ratings(viewer).filter(scope_q))
-    memo: dict = {}
-    reference = reference_for(rows, references, everyone, memo)
+    reference = reference_for(rows, pools)
     # A figure drawn from one or two organisations' ratings is, in effect, their rating: it is
     # shown only to those who may see those organisations' own ratings (members), never to
     # the public or a supplier, even where a network publishes satisfaction figures.
@@ -202,7 +230,7 @@ def report(
         withheld += len(groups) - len(shown)
         names = {o.pk: o for o in model.objects.filter(pk__in=shown)}
         placed = stats.rank(
-            (pk, stats.summarise((r.overall for r in group), reference_for(group, references, everyone, memo)))
+            (pk, stats.summarise((r.overall for r in group), reference_for(group, pools)))
             for pk, group in shown.items()
         )
         return [Ranked(str(names[p.key]), names[p.key].get_absolute_url(), p) for p in placed]
@@ -240,7 +268,6 @@ def report(
         organisations=organisations,
         correlation=stats.spearman((t[1], t[2]) for t in organisations),
         may_see=may_see_satisfaction(viewer),
-        areas=references,
         withheld=withheld,
     )
 
@@ -258,13 +285,12 @@ class RatingLine:
     system: System
     rating: Rating | None
     due: bool
+    in_use: bool  # False: planned, so not rated (nor counted) until it is in use
 
 
 def organisation_ratings(organisation: Organisation, *, viewer, now=None) -> list[RatingLine]:
     """Every current system of the organisation this person may see, with its rating: for
     members only (citytools.satisfaction.rules.sees_individual_ratings)."""
-    from citytools.satisfaction.services import is_due
-
     now = now or timezone.now()
     systems = (
         System.objects.visible_to(viewer)
@@ -275,7 +301,8 @@ def organisation_ratings(organisation: Organisation, *, viewer, now=None) -> lis
     lines = []
     for system in systems:
         rating = getattr(system, "rating", None)  # no rating yet: the related lookup raises an AttributeError
-        lines.append(RatingLine(system, rating, is_due(rating, now)))
+        in_use = system.is_in_use
+        lines.append(RatingLine(system, rating, rules.is_due(in_use=in_use, rated_at=rating and rating.rated_at, now=now), in_use))
     return lines
 
 
@@ -292,8 +319,61 @@ def sees_comments_of(viewer, organisation_id: int) -> bool:
 # Pain points -------------------------------------------------------------------------------
 
 
+# Who has a pain point. An organisation has one while it uses what the pain point is about:
+# a system in use (System.IN_USE) made or supplied by its supplier, and of its product when it
+# names one. Only such organisations raise one or say "we have this too"
+# (citytools.satisfaction.services), and only they are counted. A "we have this too" from an
+# organisation that has since stopped using it (or the raiser's own) is kept, with its note,
+# and shown as no longer using it, but counted nowhere; it counts again if the organisation
+# takes the system back into use.
+
+
+def subject_systems(organisation, supplier, product) -> QuerySet[System]:
+    """The systems in use by which `organisation` uses what a pain point is about. Each
+    argument is a primary key, or an OuterRef to one (`product` may be null: any product)."""
+    systems = System.objects.in_use().filter(organisation=organisation).filter(
+        Q(supplier=supplier) | Q(product__manufacturer=supplier)
+    )
+    if isinstance(product, OuterRef):
+        # A pain point about no one product matches every product of the supplier.
+        return systems.filter(product=Coalesce(product, F("product")))
+    return systems if product is None else systems.filter(product=product)
+
+
+def uses_subject(organisation_id: int, point: PainPoint) -> bool:
+    return subject_systems(organisation_id, point.supplier_id, point.product_id).exists()
+
+
+def _shares_counted(point: str = "pain_point__") -> Exists:
+    """On a PainPointShare query: whether the sharing organisation uses what it is about."""
+    return Exists(subject_systems(OuterRef("organisation"), OuterRef(f"{point}supplier"), OuterRef(f"{point}product")))
+
+
+def with_counts(points: QuerySet[PainPoint]) -> QuerySet[PainPoint]:
+    """Each pain point with `raiser_counted` (the raising organisation uses it) and
+    `affected_count`: how many organisations have it and use what it is about."""
+    raiser = Exists(subject_systems(OuterRef("organisation"), OuterRef("supplier"), OuterRef("product")))
+    shared = (
+        PainPointShare.objects.filter(pain_point=OuterRef("pk")).filter(_shares_counted())
+        .order_by().values("pain_point").annotate(n=Count("pk")).values("n")
+    )
+    return points.annotate(
+        raiser_counted=raiser,
+        affected_count=Case(When(raiser, then=Value(1)), default=Value(0), output_field=IntegerField())
+        + Coalesce(Subquery(shared, output_field=IntegerField()), Value(0)),
+    )
+
+
+def shares_of(point: PainPoint) -> list[PainPointShare]:
+    """Who said "we have this too", oldest first, each with `counted`: still a user."""
+    return list(
+        point.shares.select_related("organisation").annotate(counted=_shares_counted()).order_by("created_at", "pk")
+    )
+
+
 def pain_points(viewer, *, supplier=None, product=None, status=None, tag=None, open_only=False) -> QuerySet[PainPoint]:
-    """Pain points this person may read, the most shared and most severe first."""
+    """Pain points this person may read, the most shared (by organisations that use what
+    each is about) and most severe first."""
     points = PainPoint.objects.filter(viewer.pain_points_q()).select_related("supplier", "product", "organisation")
     if supplier is not None:
         points = points.filter(Q(supplier=supplier) | Q(product__manufacturer=supplier))
@@ -303,9 +383,7 @@ def pain_points(viewer, *, supplier=None, product=None, status=None, tag=None, o
         points = points.filter(status=status)
     if open_only:
         points = points.exclude(status=PainPointStatus.RESOLVED)
-    points = points.annotate(share_count=Count("shares", distinct=True)).order_by(
-        "-share_count", "-severity", "-created_at", "pk"
-    )
+    points = with_counts(points).order_by("-affected_count", "-severity", "-created_at", "pk")
     if tag:
         # Looked for in Python: JSON containment is not the same on SQLite and PostgreSQL.
         return [p for p in points if tag in p.tags]

@@ -13,6 +13,8 @@ comments"):
   but not which organisations raised or share them, nor members' notes.
 """
 
+import datetime
+
 from citytools.accounts import rules as access
 from citytools.accounts.rules import Grants, Kind, Level
 from citytools.satisfaction.models import PainPointStatus
@@ -40,6 +42,12 @@ def can_move(before: str, after: str) -> bool:
 def can_rate(grants: Grants, *, organisation: int) -> bool:
     """An organisation's own staff (members and editors) rate its systems."""
     return grants.is_admin or organisation in grants.staff_organisations
+
+
+def is_due(*, in_use: bool, rated_at: datetime.datetime | None, now: datetime.datetime) -> bool:
+    """Due for renewal: a system in use never rated, or rated more than RENEW_AFTER_DAYS ago.
+    Only a system in use is rated, so a planned or retired one is never due."""
+    return in_use and (rated_at is None or rated_at < now - datetime.timedelta(days=RENEW_AFTER_DAYS))
 
 
 def sees_individual_ratings(grants: Grants, *, organisation: int, networks: frozenset[int]) -> bool:

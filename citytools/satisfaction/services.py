@@ -7,8 +7,6 @@ status name the version they were based on, so a stale edit is refused (Conflict
 overwriting someone else's.
 """
 
-import datetime
-
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -16,7 +14,7 @@ from citytools.core import history
 from citytools.core.errors import Conflict, DomainError, Forbidden, NotFound
 from citytools.directory.models import Organisation, Supplier
 from citytools.inventory.models import Product, System
-from citytools.satisfaction import rules
+from citytools.satisfaction import queries, rules
 from citytools.satisfaction.models import (
     DIMENSION_NAMES,
     PainPoint,
@@ -53,13 +51,38 @@ def _score(value, field: str, *, required: bool) -> int | None:
     return score
 
 
-def rateable_system(viewer, pk) -> System:
-    """A system this person may see (NotFound otherwise) and rate (Forbidden otherwise)."""
+def require_in_use(system: System) -> None:
+    """Only a system the organisation runs today is rated: a planned one has given nobody
+    anything to judge yet, and a retired one is no longer anyone's experience."""
+    if system.is_in_use:
+        return
+    if system.retired_at is not None:
+        raise DomainError(
+            f"{system.product} at {system.organisation} is retired: only systems in use are rated.", code="not_in_use"
+        )
+    raise DomainError(
+        f"{system.product} at {system.organisation} is planned: a system is rated once it is in use. "
+        "When it goes live, change its status, then rate it.",
+        code="not_in_use",
+    )
+
+
+def rating_target(viewer, pk) -> System:
+    """A system this person may see (NotFound otherwise) and whose organisation they rate for
+    (Forbidden otherwise), whether or not it is in use."""
     system = System.objects.visible_to(viewer).select_related("product", "organisation").filter(pk=pk).first()
     if system is None:
         raise NotFound("No such system.")
     if not rules.can_rate(viewer.grants, organisation=system.organisation_id):
         raise Forbidden("Only the organisation's own members rate its systems.")
+    return system
+
+
+def rateable_system(viewer, pk) -> System:
+    """A system this person may rate now: rating_target, and in use (DomainError
+    "not_in_use" otherwise)."""
+    system = rating_target(viewer, pk)
+    require_in_use(system)
     return system
 
 
@@ -71,6 +94,7 @@ def rate_system(
     a change names the version it replaces."""
     if not rules.can_rate(viewer.grants, organisation=system.organisation_id):
         raise Forbidden("Only the organisation's own members rate its systems.")
+    require_in_use(system)
     dimensions = dict(dimensions or {})
     unknown = sorted(set(dimensions) - set(DIMENSION_NAMES))
     if unknown:
@@ -106,10 +130,12 @@ def rate_system(
     return history.save_edit(existing, version=version, fields=fields, actor=actor)
 
 
-def is_due(rating: Rating | None, now=None) -> bool:
-    """Never rated, or rated more than a year ago."""
-    now = now or timezone.now()
-    return rating is None or rating.rated_at < now - datetime.timedelta(days=rules.RENEW_AFTER_DAYS)
+def is_due(rating: Rating | None, now=None, *, system: System | None = None) -> bool:
+    """Due for renewal (citytools.satisfaction.rules.is_due): `system` is the one rated, by
+    default the rating's."""
+    system = system if system is not None else rating.system
+    rated_at = rating.rated_at if rating is not None else None
+    return rules.is_due(in_use=system.is_in_use, rated_at=rated_at, now=now or timezone.now())
 
 
 # Pain points ---------------------------------------------------------------------------------
@@ -122,10 +148,34 @@ def raising_organisations(viewer):
     return Organisation.objects.filter(pk__in=viewer.grants.staff_organisations)
 
 
-def sharing_organisations(pain_point: PainPoint, viewer) -> list[Organisation]:
-    """The organisations this person may say "we have this too" for: theirs that lack it."""
+def lacking_organisations(pain_point: PainPoint, viewer) -> list[Organisation]:
+    """The person's organisations that have not said they have it, whether or not they use it."""
     affected = affected_organisations(pain_point)
     return [o for o in raising_organisations(viewer).order_by("name") if o.pk not in affected]
+
+
+def sharing_organisations(pain_point: PainPoint, viewer) -> list[Organisation]:
+    """The organisations this person may say "we have this too" for: theirs that lack it and
+    use what it is about (citytools.satisfaction.queries.subject_systems)."""
+    return [o for o in lacking_organisations(pain_point, viewer) if queries.uses_subject(o.pk, pain_point)]
+
+
+def subject_name(supplier: Supplier, product: Product | None, *, article: bool = True) -> str:
+    """What a pain point is about, in words: "Ledger", "Ledger from Reseller Ltd" or "a system
+    from Vendor Company" ("system from Vendor Company" without the article)."""
+    if product is None:
+        return f"{'a ' if article else ''}system from {supplier}"
+    return str(product) if product.manufacturer_id == supplier.pk else f"{product} from {supplier}"
+
+
+def _require_user(organisation: Organisation, supplier: Supplier, product: Product | None, *, field: str, then: str) -> None:
+    """Only an organisation that uses what a pain point is about has it (issue: "we have this
+    too" must not count organisations that do not use the product or supplier)."""
+    if not queries.subject_systems(organisation.pk, supplier.pk, product.pk if product else None).exists():
+        raise DomainError(
+            f"{organisation} has no {subject_name(supplier, product, article=False)} in use in its inventory. {then}",
+            field=field, code="not_a_user",
+        )
 
 
 def _organisation(viewer, organisation) -> Organisation:
@@ -186,6 +236,10 @@ def raise_pain_point(
         product=product, supplier=supplier
     ).exists():
         raise DomainError(f"{supplier} neither makes nor supplies {product}.", field="product")
+    _require_user(
+        organisation, supplier, product, field="supplier",
+        then="A pain point is raised by an organisation that uses what it is about: record the system first.",
+    )
     now = now or timezone.now()
     pain_point = PainPoint(
         title=_text(title, "title", MAX_TITLE, "Give the pain point a title."),
@@ -203,8 +257,10 @@ def raise_pain_point(
 
 
 def readable_pain_point(viewer, pk) -> PainPoint:
+    """A pain point this person may read (NotFound otherwise), with its counts
+    (citytools.satisfaction.queries.with_counts)."""
     found = (
-        PainPoint.objects.filter(viewer.pain_points_q())
+        queries.with_counts(PainPoint.objects.filter(viewer.pain_points_q()))
         .select_related("supplier", "product", "organisation", "challenge")
         .filter(pk=pk)
         .first()
@@ -225,7 +281,17 @@ def readable_pain_point_exists(viewer, pk) -> bool:
 
 
 def affected_organisations(pain_point: PainPoint) -> set[int]:
+    """Every organisation on record as having it: the raiser and each "we have this too",
+    including those that no longer use what it is about."""
     return {pain_point.organisation_id, *pain_point.shares.values_list("organisation_id", flat=True)}
+
+
+def counted_organisations(pain_point: PainPoint) -> set[int]:
+    """The organisations that have it and use what it is about: the ones counted."""
+    counted = {share.organisation_id for share in queries.shares_of(pain_point) if share.counted}
+    if queries.uses_subject(pain_point.organisation_id, pain_point):
+        counted.add(pain_point.organisation_id)
+    return counted
 
 
 def share_pain_point(pain_point: PainPoint, *, actor, viewer, organisation=None, note: str = "") -> PainPointShare:
@@ -233,6 +299,10 @@ def share_pain_point(pain_point: PainPoint, *, actor, viewer, organisation=None,
     organisation = _organisation(viewer, organisation)
     if organisation.pk in affected_organisations(pain_point):
         raise DomainError(f"{organisation} already has this pain point.", field="organisation", code="already_shared")
+    _require_user(
+        organisation, pain_point.supplier, pain_point.product, field="organisation",
+        then="Only organisations that use it can say they have this pain point: record the system first.",
+    )
     note = (note or "").strip()
     if len(note) > MAX_COMMENT:
         raise DomainError(f"Keep the note to {MAX_COMMENT:,} characters.", field="note")
@@ -293,7 +363,7 @@ def reply_to_pain_point(pain_point: PainPoint, *, actor, viewer, body) -> PainPo
 def may_start_joint_challenge(pain_point: PainPoint, viewer) -> bool:
     from citytools.partnering.services import authoring
 
-    affected = affected_organisations(pain_point)
+    affected = counted_organisations(pain_point)
     return (
         not pain_point.challenge_id
         and len(affected) >= rules.JOINT_ITP_MINIMUM
@@ -307,8 +377,8 @@ def start_joint_challenge(pain_point: PainPoint, *, actor, viewer, now=None):
     from citytools.partnering.services import authoring
 
     # Who may is asked first: someone who may not start one is refused, not told why it
-    # cannot start yet.
-    affected = affected_organisations(pain_point)
+    # cannot start yet. Only organisations that use what it is about count, and own it.
+    affected = counted_organisations(pain_point)
     organisations = list(Organisation.objects.filter(pk__in=affected).order_by("name"))
     owners = authoring.owners_among(viewer, organisations)
     if not owners:

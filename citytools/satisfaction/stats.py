@@ -4,13 +4,18 @@ The method, also shown on the satisfaction page (templates/satisfaction/_method.
 
 - A set of ratings is summarised by a Bayesian model of its five score counts: a Dirichlet
   prior worth PRIOR_WEIGHT ratings, spread like the ratings of the comparison pool (the
-  service area's, or every visible rating), updated with the observed counts.
+  other ratings of the same service areas: citytools.satisfaction.queries.reference_for),
+  updated with the observed counts.
+- A pool's spread is itself estimated (`spread`): its counts plus PRIOR_WEIGHT ratings
+  spread evenly over 1–5. So an empty pool gives the even prior, a small pool a prior near
+  even, and no prior is ever certain of one score; with no weight on some scores, one
+  rating matching the pool would get a zero-wide interval.
 - The estimate is the posterior mean: (PRIOR_WEIGHT × reference mean + n × observed mean) /
   (PRIOR_WEIGHT + n). With few ratings it stays near the reference; with many it is the
   observed mean. That is the shrinkage toward the service-area mean.
 - The 95% credible interval is the posterior mean ± 1.96 posterior standard deviations of
   the mean score (normal approximation), clipped to the 1–5 scale. With no ratings it is
-  the prior's, so it is wide.
+  the prior's, so it is wide; against a pool's spread it is never zero-wide.
 - A ranking orders by the estimate, and gives a place only to what has at least MIN_RANKED
   ratings; the rest are listed after it, unranked, with their n.
 """
@@ -42,6 +47,16 @@ def shares(counts: Sequence[float]) -> tuple[float, ...]:
     if not total:
         return UNIFORM
     return tuple(c / total for c in counts)
+
+
+def spread(counts: Sequence[int], *, weight: float = PRIOR_WEIGHT) -> tuple[float, ...]:
+    """The spread of scores in a comparison pool: its counts plus `weight` ratings spread
+    evenly, as proportions (the posterior mean of the pool's own Dirichlet, starting even).
+    Every score keeps some weight however few ratings the pool has; an empty pool is even."""
+    if not sum(counts):
+        return UNIFORM
+    total = sum(counts) + weight
+    return tuple((c + weight * even) / total for c, even in zip(counts, UNIFORM))
 
 
 def mix(references: Iterable[Sequence[float]]) -> tuple[float, ...]:

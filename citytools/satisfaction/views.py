@@ -140,10 +140,20 @@ def _rating_initial(rating) -> dict:
 @require_http_methods(["GET", "POST"])
 def rate(request, pk):
     try:
-        system = services.rateable_system(request.viewer, pk)
+        system = services.rating_target(request.viewer, pk)
     except DomainError as error:
         refuse(error)
         raise
+    try:
+        services.require_in_use(system)
+    except DomainError as error:
+        # A planned or retired system: the page says why and offers no form; a rating posted
+        # anyway is refused.
+        posted = request.method == "POST"
+        return render(
+            request, "satisfaction/rate.html", {"system": system, "refused": error.message, "posted": posted},
+            status=400 if posted else 200,
+        )
     rating = getattr(system, "rating", None)  # no rating yet: the related lookup raises an AttributeError
     conflict = ""
     if request.method == "POST":
@@ -172,7 +182,7 @@ def rate(request, pk):
     return render(
         request, "satisfaction/rate.html",
         {
-            "system": system, "rating": rating, "form": form, "conflict": conflict, "due": services.is_due(rating),
+            "system": system, "rating": rating, "form": form, "conflict": conflict, "due": services.is_due(rating, system=system),
             "earlier": list(rating.history.order_by("-history_id").values_list("rated_at", "overall")[1:11]) if rating else [],
         },
         status=status,
@@ -243,19 +253,26 @@ def pain_point_new(request):
 
 def _detail_context(request, point, **extra) -> dict:
     viewer = request.viewer
-    affected = services.affected_organisations(point)
-    shares = list(point.shares.select_related("organisation").order_by("created_at"))
-    for share in shares:
+    shares = []
+    for share in queries.shares_of(point):
         share.organisation_shown = queries.sees_organisations_of(viewer, point, share.organisation_id)
         share.note_shown = queries.sees_notes_of(viewer, share.organisation_id)
+        # One that no longer uses it is shown as such to those who see who it is; to others
+        # it is simply not there, as it is not counted.
+        if share.counted or share.organisation_shown:
+            shares.append(share)
     staff_of = services.sharing_organisations(point, viewer)
+    # The person's organisations that could say so if they used it: told why they cannot.
+    not_users = [] if staff_of else services.lacking_organisations(point, viewer)
     may_move = services.may_move(point, viewer)
     may_start = services.may_start_joint_challenge(point, viewer)
     context = {
         "point": point,
         "organisation_shown": queries.sees_organisations_of(viewer, point, point.organisation_id),
         "shares": shares,
-        "affected_count": len(affected),
+        "affected_count": point.affected_count,
+        "not_users": not_users,
+        "subject": services.subject_name(point.supplier, point.product),
         "replies": list(point.replies.select_related("supplier")),
         "share_form": ShareForm(organisations=staff_of) if staff_of else None,
         "status_form": StatusForm(initial={"version": point.version}) if may_move else None,
@@ -304,7 +321,8 @@ def _again(request, point, error: DomainError, **forms):
 @require_POST
 def pain_point_share(request, pk):
     point = _point(request, pk)
-    organisations = services.sharing_organisations(point, request.viewer)
+    # Offered to those that use it; one that does not is refused by the service, with why.
+    organisations = services.lacking_organisations(point, request.viewer)
     if not organisations:
         raise PermissionDenied("Only staff of an organisation that does not have it yet can say they have it too.")
     _speaks_for(request, services.raising_organisations(request.viewer))

@@ -80,7 +80,10 @@ def test_the_report_finds_what_the_market_was_made_to_show(demo):
 
 
 def _uses(organisation_id: int, point: PainPoint) -> bool:
-    systems = System.objects.filter(organisation_id=organisation_id)
+    """Uses it today: a current system that is live or being replaced, not only planned."""
+    systems = System.objects.filter(organisation_id=organisation_id, retired_at__isnull=True).exclude(
+        status=System.Status.PLANNED
+    )
     if point.product_id:
         return systems.filter(product_id=point.product_id).exists()
     return systems.filter(Q(supplier_id=point.supplier_id) | Q(product__manufacturer_id=point.supplier_id)).exists()

@@ -41,3 +41,14 @@ def world(db):
         ContractFactory(organisation=organisation, supplier=cast.vendor_company, systems=[systems[name]], title=f"Bins at {name}")
     systems["own_ledger"] = SystemFactory(organisation=cast.own, product=other_product, service_areas=[area])
     return Satisfaction(cast, area, product, other_product, systems)
+
+
+@pytest.fixture
+def planned(world):
+    """A system own plans to bring in: recorded in the inventory, not yet in use."""
+    from citytools.inventory.models import System
+
+    return SystemFactory(
+        organisation=world.cast.own, product=ProductFactory(slug="binsight-next", name="Binsight Next", manufacturer=world.cast.vendor_company),
+        service_areas=[world.area], status=System.Status.PLANNED,
+    )

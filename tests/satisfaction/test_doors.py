@@ -289,3 +289,98 @@ def test_the_rating_page_shows_earlier_ratings(world):
 def test_an_unknown_filter_is_an_error_not_a_silent_all(world):
     page = client_for(world, "member").get(reverse("satisfaction:report"), {"supplier": "no-such-supplier"}).content.decode()
     assert "There is a problem with the filters" in page
+
+
+# Only systems in use are rated (issue 13, item 8) ---------------------------------------------
+
+
+def test_the_rating_pages_refuse_a_planned_system_and_do_not_offer_it(world, planned):
+    client = client_for(world, "member")
+    url = reverse("satisfaction:rate", args=[planned.pk])
+    page = client.get(url)
+    assert page.status_code == 200 and b"is planned" in page.content and b'name="overall"' not in page.content
+    posted = client.post(url, {"overall": "4", "version": ""})
+    assert posted.status_code == 400 and b"is planned" in posted.content
+    assert not Rating.objects.exists()
+    listing = client.get(reverse("satisfaction:organisation_ratings", args=["own"])).content.decode()
+    row = re.search(rf'<tr class="govuk-table__row" id="system-{planned.pk}">(.*?)</tr>', listing, re.S).group(1)
+    assert "Planned" in row and url not in row and "Due for renewal" not in row
+    system_page = client.get(reverse("inventory:system", args=[planned.pk])).content.decode()
+    assert url not in system_page
+    live_page = client.get(reverse("inventory:system", args=[world.systems["own"].pk])).content.decode()
+    assert reverse("satisfaction:rate", args=[world.systems["own"].pk]) in live_page
+
+
+def test_the_api_refuses_to_rate_a_planned_system(world, planned):
+    client = client_for(world, "member")
+    refused = client.put(reverse("api:rating_put", args=[planned.pk]), json.dumps({"overall": 4}), content_type="application/json")
+    assert refused.status_code == 400 and refused["Content-Type"] == "application/problem+json"
+    assert refused.json()["type"].endswith("#not_in_use") and "is planned" in refused.json()["detail"]
+    assert not Rating.objects.exists()
+    lines = {line["system"]: line for line in client.get(reverse("api:organisation_ratings", args=["own"])).json()}
+    assert lines[planned.pk]["due"] is False and lines[planned.pk]["in_use"] is False
+    assert lines[world.systems["own_ledger"].pk]["due"] is True and lines[world.systems["own_ledger"].pk]["in_use"] is True
+
+
+# Only organisations that use it have a pain point (issue 13, item 9) ---------------------------
+
+
+def _retire(system):
+    from django.utils import timezone
+
+    type(system).objects.filter(pk=system.pk).update(retired_at=timezone.now())
+
+
+def test_the_share_form_is_offered_only_to_organisations_that_use_it(world):
+    point = services.raise_pain_point(
+        actor=world.user("member"), viewer=world.viewer("member"), supplier=world.other_product.manufacturer,
+        product=world.other_product, title="Ledger exports", description="Exports stop at 10,000 rows.",
+    )
+    peer = client_for(world, "peer_member")
+    url = reverse("satisfaction:pain_point", args=[point.pk])
+    page = peer.get(url).content.decode()
+    assert "We have this too</button>" not in page
+    assert "Only organisations that use Ledger can say they have this too" in page
+    refused = peer.post(reverse("satisfaction:pain_point_share", args=[point.pk]), {"organisation": "peer", "note": "x"})
+    assert refused.status_code == 400 and b"has no Ledger" in refused.content
+    api = peer.post(reverse("api:pain_point_share", args=[point.pk]), json.dumps({}), content_type="application/json")
+    assert api.status_code == 400 and api.json()["type"].endswith("#not_a_user")
+    assert not point.shares.exists()
+
+
+def test_every_door_counts_only_organisations_that_still_use_it(world, rated):
+    """`rated`: own raised it, peer shares it. Once peer retires its Binsight, peer's "we have
+    this too" is kept and shown as no longer using it, and counted nowhere."""
+    _retire(world.systems["peer"])
+    member = client_for(world, "member")
+    listing = member.get(reverse("satisfaction:pain_points")).content.decode()
+    assert re.search(r'govuk-table__cell--numeric">\s*1\s*<', listing)
+    detail = member.get(reverse("satisfaction:pain_point", args=[rated.pk])).content.decode()
+    assert 'id="affected-count">1<' in detail
+    assert world.cast.peer.name in detail and "No longer uses it" in detail
+    api = member.get(reverse("api:pain_point", args=[rated.pk])).json()
+    assert api["organisations"] == 1 and [s["counted"] for s in api["shares"]] == [False]
+    assert member.get(reverse("api:pain_points")).json()[0]["organisations"] == 1
+    pack = member.get(reverse("api:supplier_pack", args=["vendor-company"])).json()
+    assert pack["pain_points"][0]["organisations"] == 1
+    page = member.get(reverse("satisfaction:pack", args=["vendor-company"])).content.decode()
+    assert "Month-end outages</strong> – 1 organisation," in page
+    assert "1 organisation reports “Month-end outages”" in page
+    text = pdf_text(member.get(reverse("satisfaction:pack_pdf", args=["vendor-company"])).content)
+    assert "Month-end outages – 1 organisation," in text
+    # The supplier, who may not see which organisations have it, sees only those counted.
+    vendor = client_for(world, "vendor")
+    assert vendor.get(reverse("api:pain_point", args=[rated.pk])).json()["shares"] == []
+    vendor_page = vendor.get(reverse("satisfaction:pain_point", args=[rated.pk])).content.decode()
+    assert 'id="affected-count">1<' in vendor_page and "No longer uses it" not in vendor_page
+
+
+def test_raising_a_pain_point_about_what_one_does_not_use_is_refused_on_every_door(world):
+    peer = client_for(world, "peer_member")
+    fields = {"organisation": "peer", "supplier": "other-maker", "title": "Ledger exports", "description": "x", "severity": "2"}
+    page = peer.post(reverse("satisfaction:pain_point_new"), fields)
+    assert page.status_code == 400
+    assert f"{world.cast.peer} has no system from Other Maker in use in its inventory" in page.content.decode()
+    api = peer.post(reverse("api:pain_point_create"), json.dumps({**fields, "severity": 2}), content_type="application/json")
+    assert api.status_code == 400 and api.json()["type"].endswith("#not_a_user")
+    assert not PainPoint.objects.exists()

@@ -8,8 +8,10 @@ from django.utils import timezone
 
 from citytools.accounts.viewer import Viewer
 from citytools.core.errors import Conflict, DomainError, Forbidden, NotFound
+from citytools.inventory.models import System
 from citytools.satisfaction import queries, services
 from citytools.satisfaction.models import PainPoint, PainPointShare, PainPointStatus, Rating
+from tests.factories import ProductFactory, ServiceAreaFactory, SystemFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -83,7 +85,7 @@ def test_rateable_system_hides_what_the_person_may_not_see(world):
 def test_a_rating_older_than_a_year_is_due(world):
     now = timezone.now()
     rating = rate(world, "member", now=now - datetime.timedelta(days=366))
-    assert services.is_due(rating, now) and services.is_due(None, now)
+    assert services.is_due(rating, now) and services.is_due(None, now, system=world.systems["own_ledger"])
     assert not services.is_due(rate(world, "member", version=rating.version, now=now), now)
     lines = {line.system.pk: line.due for line in queries.organisation_ratings(world.cast.own, viewer=world.viewer("member"))}
     assert lines == {world.systems["own"].pk: False, world.systems["own_ledger"].pk: True}
@@ -266,3 +268,138 @@ def test_a_corrected_rating_counts_once_in_its_quarter(world):
     rate(world, "member", overall=3, version=first.version)
     quarters = queries.report(world.viewer("member")).over_time
     assert [s.n for _, s in quarters] == [1] and quarters[0][1].mean == 3
+
+
+def test_a_single_rating_alone_in_its_service_area_is_shrunk_and_has_an_interval(world):
+    """The issue: a product rated once, in a service area nobody else rated, showed
+    "n = 1, estimate 4.00 (4.0–4.0)": its own rating was its prior."""
+    parking = ServiceAreaFactory(slug="parking", name="Parking")
+    meters = SystemFactory(organisation=world.cast.own, product=ProductFactory(slug="meterly"), service_areas=[parking])
+    services.rate_system(meters, actor=world.user("member"), viewer=world.viewer("member"), overall=4)
+    rate(world, "member", system="own", overall=2)
+    rate(world, "peer_member", system="peer", overall=3)
+    report = queries.report(world.viewer("admin"))
+    meterly = next(row.place.summary for row in report.products if row.name == meters.product.name)
+    assert meterly.n == 1 and meterly.mean == 4
+    # No other rating in parking: the pool is every other rating (a 2 and a 3), spread
+    # (0.6, 1.6, 1.6, 0.6, 0.6) / 5, mean 2.8; estimate (3 × 2.8 + 4) / 4 = 3.1.
+    assert meterly.estimate == pytest.approx(3.1)
+    # alpha = (0.36, 0.96, 0.96, 1.36, 0.36): E[s²] = 10.9, var = (10.9 − 3.1²) / 5 = 0.258
+    assert meterly.low == pytest.approx(2.10446, abs=1e-4) and meterly.high == pytest.approx(4.09554, abs=1e-4)
+    assert meterly.interval_text == "2.1–4.1"
+
+
+# Only systems in use are rated (issue 13, item 8) ---------------------------------------------
+
+
+def test_a_planned_system_cannot_be_rated_and_is_never_due(world, planned):
+    member = world.viewer("member")
+    with pytest.raises(DomainError) as error:
+        services.rateable_system(member, planned.pk)
+    assert error.value.code == "not_in_use" and "planned" in error.value.message
+    with pytest.raises(DomainError) as error:
+        services.rate_system(planned, actor=world.user("member"), viewer=member, overall=4)
+    assert error.value.code == "not_in_use"
+    assert not Rating.objects.exists()
+    lines = {line.system.pk: line for line in queries.organisation_ratings(world.cast.own, viewer=member)}
+    assert not lines[planned.pk].due and not lines[planned.pk].in_use
+    assert lines[world.systems["own_ledger"].pk].due  # in use and never rated
+
+
+def test_a_retired_system_cannot_be_rated(world):
+    system = world.systems["own"]
+    System.objects.filter(pk=system.pk).update(retired_at=timezone.now())
+    system.refresh_from_db()
+    with pytest.raises(DomainError) as error:
+        services.rate_system(system, actor=world.user("member"), viewer=world.viewer("member"), overall=4)
+    assert error.value.code == "not_in_use"
+    assert not Rating.objects.exists()
+
+
+def test_a_rating_of_a_system_no_longer_in_use_is_not_counted(world):
+    """A system rated while live, then recorded as planned (a correction), keeps its rating in
+    the history, but the figures count only systems in use."""
+    rate(world, "member", system="own", overall=5)
+    rate(world, "peer_member", system="peer", overall=2)
+    System.objects.filter(pk=world.systems["own"].pk).update(status=System.Status.PLANNED)
+    report = queries.report(world.viewer("admin"))
+    assert report.n == 1 and report.overall.mean == 2
+    assert [s.n for _, s in report.over_time] == [1]
+    line = next(line for line in queries.organisation_ratings(world.cast.own, viewer=world.viewer("member")) if line.rating)
+    assert not line.due and not line.in_use
+
+
+# Only organisations that use it have a pain point (issue 13, item 9) ---------------------------
+
+
+def _stop_using(system):
+    System.objects.filter(pk=system.pk).update(retired_at=timezone.now())
+
+
+def test_only_an_organisation_that_uses_it_says_we_have_this_too(world):
+    ledger = raise_point(world, supplier=world.other_product.manufacturer, product=world.other_product)
+    with pytest.raises(DomainError) as error:
+        services.share_pain_point(ledger, actor=world.user("peer_member"), viewer=world.viewer("peer_member"))
+    assert error.value.code == "not_a_user" and error.value.field == "organisation"
+    assert "Ledger" in error.value.message
+    point = raise_point(world)
+    System.objects.filter(pk=world.systems["peer"].pk).update(status=System.Status.PLANNED)
+    with pytest.raises(DomainError) as error:
+        services.share_pain_point(point, actor=world.user("peer_member"), viewer=world.viewer("peer_member"))
+    assert error.value.code == "not_a_user"
+    assert not PainPointShare.objects.exists()
+    assert services.sharing_organisations(point, world.viewer("peer_member")) == []
+    System.objects.filter(pk=world.systems["peer"].pk).update(status=System.Status.LIVE)
+    assert services.sharing_organisations(point, world.viewer("peer_member")) == [world.cast.peer]
+    services.share_pain_point(point, actor=world.user("peer_member"), viewer=world.viewer("peer_member"))
+    assert PainPointShare.objects.count() == 1
+
+
+def test_only_an_organisation_that_uses_it_raises_a_pain_point(world):
+    with pytest.raises(DomainError) as error:
+        raise_point(world, "peer_member", supplier=world.other_product.manufacturer)
+    assert error.value.code == "not_a_user"
+    assert not PainPoint.objects.exists()
+
+
+def test_an_organisation_that_no_longer_uses_it_is_kept_but_not_counted(world):
+    point = raise_point(world)
+    services.share_pain_point(point, actor=world.user("peer_member"), viewer=world.viewer("peer_member"), note="Us too")
+    services.share_pain_point(point, actor=world.user("other_editor"), viewer=world.viewer("other_editor"))
+    admin = world.viewer("admin")
+    assert [p.affected_count for p in queries.pain_points(admin)] == [3]
+    _stop_using(world.systems["peer"])
+    assert [p.affected_count for p in queries.pain_points(admin)] == [2]
+    assert services.counted_organisations(point) == {world.cast.own.pk, world.cast.stranger.pk}
+    shares = {share.organisation_id: share.counted for share in queries.shares_of(point)}
+    assert shares == {world.cast.peer.pk: False, world.cast.stranger.pk: True}
+    assert PainPointShare.objects.count() == 2  # kept, with its note
+    _stop_using(world.systems["own"])
+    listed = queries.pain_points(admin)[0]
+    assert listed.affected_count == 1 and not listed.raiser_counted
+    # Back in use, counted again.
+    System.objects.filter(pk=world.systems["peer"].pk).update(retired_at=None)
+    assert queries.pain_points(admin)[0].affected_count == 2
+
+
+def test_the_most_shared_pain_points_count_only_organisations_that_use_it(world):
+    first = raise_point(world, title="Counted twice, used by one")
+    second = raise_point(world, title="Used by both")
+    for point in (first, second):
+        services.share_pain_point(point, actor=world.user("peer_member"), viewer=world.viewer("peer_member"))
+    services.share_pain_point(first, actor=world.user("other_editor"), viewer=world.viewer("other_editor"))
+    _stop_using(world.systems["stranger"])
+    _stop_using(world.systems["peer"])
+    SystemFactory(organisation=world.cast.peer, product=world.product, service_areas=[world.area])  # peer again
+    titles = [(p.title, p.affected_count) for p in queries.pain_points(world.viewer("admin"))]
+    assert titles[0][1] == titles[1][1] == 2  # stranger no longer counts for the first
+
+
+def test_a_joint_invitation_needs_two_organisations_that_use_it(world):
+    point = raise_point(world)
+    services.share_pain_point(point, actor=world.user("peer_member"), viewer=world.viewer("peer_member"))
+    _stop_using(world.systems["peer"])
+    with pytest.raises(DomainError) as error:
+        services.start_joint_challenge(point, actor=world.user("coordinator"), viewer=world.viewer("coordinator"))
+    assert error.value.code == "too_few"
+    assert not services.may_start_joint_challenge(point, world.viewer("coordinator"))

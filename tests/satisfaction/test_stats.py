@@ -6,10 +6,10 @@ With the default prior (3 pseudo-ratings spread evenly over 1–5), for scores s
 """
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from citytools.satisfaction import stats
+from citytools.satisfaction import queries, stats
 
 
 def close(value, expected):
@@ -105,3 +105,92 @@ def test_the_estimate_lies_between_the_reference_and_the_mean_inside_its_interva
 def test_more_of_the_same_ratings_narrow_the_interval(scores):
     one, twice = stats.summarise(scores), stats.summarise(scores * 2)
     assert twice.high - twice.low <= one.high - one.low + 1e-9
+
+
+# The prior's spread: a pool of other ratings, never the figure itself -------------------------
+#
+# A pool's spread is its counts plus 3 ratings spread evenly: (c + 3 × 1/5) / (N + 3). So every
+# score keeps some weight however few ratings the pool has, and a figure's interval is never
+# zero-wide (the issue: "n = 1, estimate 4.00 (4.0–4.0)").
+
+
+def test_a_pools_spread_starts_from_three_ratings_spread_evenly():
+    # two 4s: (0.6, 0.6, 0.6, 2.6, 0.6) / 5
+    assert stats.spread([0, 0, 0, 2, 0]) == pytest.approx((0.12, 0.12, 0.12, 0.52, 0.12))
+    assert stats.spread([0, 0, 0, 0, 0]) == stats.UNIFORM
+
+
+def test_one_rating_among_ratings_of_the_same_score_still_has_an_interval():
+    # A 4, in a service area whose two other ratings are 4s: the reference mean is
+    # 0.12 × (1 + 2 + 3 + 5) + 0.52 × 4 = 3.4, so the estimate is (3 × 3.4 + 4) / 4.
+    s = stats.summarise([4], stats.spread([0, 0, 0, 2, 0]))
+    assert close(s.reference, 3.4) and close(s.estimate, 3.55)
+    # alpha = (0.36, 0.36, 0.36, 2.56, 0.36): E[s²] = 13.75, var = (13.75 − 3.55²) / 5 = 0.2295
+    assert close(s.low, 2.61106) and close(s.high, 4.48894)
+
+
+# No deadline: the machine running the tests may be busy; what counts is the property.
+@settings(deadline=None)
+@given(
+    st.lists(st.integers(0, 400), min_size=5, max_size=5),
+    st.lists(st.integers(1, 5), max_size=60),
+)
+def test_every_figure_against_a_pool_has_an_interval_around_its_estimate(pool, scores):
+    s = stats.summarise(scores, stats.spread(pool))
+    assert 1 <= s.low < s.estimate < s.high <= 5
+    if scores:
+        mean = sum(scores) / len(scores)
+        assert min(mean, s.reference) - 1e-9 <= s.estimate <= max(mean, s.reference) + 1e-9
+
+
+def _row(score, *areas, product=1):
+    return queries.Row(
+        organisation=product, system=product, product=product, provider=product, areas=tuple(areas), overall=score,
+        dimensions={},
+    )
+
+
+def test_a_figure_is_never_its_own_prior():
+    # The only rating of its service area, and the only rating at all: the prior is even.
+    alone = [_row(4, 7)]
+    assert queries.reference_for(alone, queries.Pools.of(alone)) == stats.UNIFORM
+    s = stats.summarise([4], queries.reference_for(alone, queries.Pools.of(alone)))
+    assert close(s.estimate, 3.25)  # (3 × 3 + 4) / 4, not 4.00
+    # alpha = (0.6, 0.6, 0.6, 1.6, 0.6): E[s²] = 12.25, var = (12.25 − 3.25²) / 5 = 0.3375
+    assert close(s.low, 2.11136) and close(s.high, 4.38864)
+
+
+def test_a_figure_is_compared_with_the_other_ratings_of_its_service_areas():
+    rows = [_row(4, 7, product=1), _row(4, 7, product=2), _row(4, 7, product=3), _row(1, 8, product=4)]
+    pools = queries.Pools.of(rows)
+    # Product 1 against products 2 and 3 (two 4s), not against itself nor area 8.
+    assert queries.reference_for(rows[:1], pools) == pytest.approx(stats.spread([0, 0, 0, 2, 0]))
+    # Area 7 and 8 together: the mix of each area's other ratings.
+    both = [_row(2, 7, 8, product=5)]
+    pools = queries.Pools.of(rows + both)
+    assert queries.reference_for(both, pools) == pytest.approx(
+        stats.mix([stats.spread([0, 0, 0, 3, 0]), stats.spread([1, 0, 0, 0, 0])])
+    )
+
+
+def test_with_no_other_rating_in_its_areas_the_pool_is_every_other_rating():
+    rows = [_row(2, 7, product=1), _row(3, 7, product=2), _row(4, 9, product=3)]
+    pools = queries.Pools.of(rows)
+    assert queries.reference_for(rows[2:], pools) == pytest.approx(stats.spread([0, 1, 1, 0, 0]))
+    # And a scope with every rating in it is compared with none: evenly.
+    assert queries.reference_for(rows, pools) == pytest.approx(stats.UNIFORM)
+
+
+# No deadline: the machine running the tests may be busy; what counts is the property.
+@settings(deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(1, 5), st.integers(1, 4), st.integers(1, 6)), max_size=40),
+    st.integers(1, 6),
+)
+def test_every_product_in_a_report_has_an_interval(ratings, product):
+    """Whatever the ratings, each product's figure is drawn against a prior with weight on
+    every score: its interval is never zero-wide and holds its estimate."""
+    rows = [_row(score, area, product=p) for score, area, p in ratings]
+    mine = [r for r in rows if r.product == product]
+    s = stats.summarise([r.overall for r in mine], queries.reference_for(mine, queries.Pools.of(rows)))
+    assert 1 <= s.low < s.estimate < s.high <= 5

@@ -21,6 +21,11 @@ def sees_ratings(context, organisation_id) -> bool:
 
 
 @register.simple_tag(takes_context=True)
-def may_rate(context, organisation_id) -> bool:
+def may_rate(context, system) -> bool:
+    """The person rates for the system's organisation, and the system is in use (a planned
+    one is rated once it is: citytools.satisfaction.services.require_in_use)."""
     viewer = _viewer(context)
-    return bool(viewer is not None and organisation_id is not None and rules.can_rate(viewer.grants, organisation=organisation_id))
+    return bool(
+        viewer is not None and system is not None and system.is_in_use
+        and rules.can_rate(viewer.grants, organisation=system.organisation_id)
+    )
