@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from citytools.accounts.queries import organisation_editors
-from citytools.core.charts import bar_chart, stacked_bar_chart
+from citytools.core.charts import COUNT, PERCENT, bar_chart, grouped_bar_chart, stacked_bar_chart
 from citytools.core.errors import DomainError
 from citytools.core.tables import sort_columns
 from citytools.core.views import next_url
@@ -61,22 +61,35 @@ COLUMNS = [
 ]
 
 
+def _percent(value) -> str:
+    return "–" if value is None else f"{value}%"
+
+
 def _network_page(request, network, *, form=None, status=200):
     sort = request.GET.get("sort", queries.DEFAULT_SORT)
     if sort.lstrip("-") not in queries.SORTS:
         sort = queries.DEFAULT_SORT
     found = queries.network_scores(request.viewer, network, sort=sort)
-    rows = [{"name": str(s.organisation), "freshness": s.freshness or 0, "completeness": s.completeness or 0} for s in found]
-    chart = stacked_bar_chart(
+    # Two shares of different wholes, so side by side, each out of 100 %: never added up.
+    measures = (("freshness", "Freshness"), ("completeness", "Completeness"))
+    chart = grouped_bar_chart(
         "quality-chart",
         title="Freshness and completeness of each organisation's records",
-        rows=[{"name": r["name"], "measure": m, "percent": r[k]} for r in rows for k, m in (("freshness", "Freshness"), ("completeness", "Completeness"))],
+        rows=[
+            {"name": str(s.organisation), "measure": label, "percent": None if getattr(s, key) is None else getattr(s, key) / 100}
+            for s in found for key, label in measures
+        ],
         label="name", series="measure", value="percent", label_title="Organisation", series_title="Measure",
-        value_title="Per cent", series_order=["Freshness", "Completeness"],
+        value_title="Per cent of the organisation's records", series_order=[label for _, label in measures], measure=PERCENT,
         columns=["Organisation", "Freshness (%)", "Completeness (%)"],
-        table_rows=[[r["name"], r["freshness"], r["completeness"]] for r in rows],
-        description=f"In the order of the table below. Freshness: the share of records confirmed in the last {network.review_months} months.",
-    ) if rows else None
+        table_rows=[[str(s.organisation), _percent(s.freshness), _percent(s.completeness)] for s in found],
+        description=(
+            "In the order of the table below; each organisation has two bars, each out of 100 %. Freshness: the share of"
+            f" records confirmed in the last {network.review_months} months. Completeness: the weighted share of the"
+            " expected fields filled in."
+        ),
+        empty="No organisation in the network has records to score yet.",
+    )
     campaigns = Campaign.objects.filter(network=network)[:10]
     return render(
         request,
@@ -125,7 +138,7 @@ def organisation_quality(request, slug):
     missing = [{"field": label, "records": n} for label, n in score.top_missing]
     chart = bar_chart(
         "missing-chart", title="Records missing each expected field", rows=missing, label="field", value="records",
-        label_title="Field", value_title="Records without it", whole_numbers=True,
+        label_title="Field", value_title="Records without it", measure=COUNT,
     ) if missing else None
     return render(
         request,
