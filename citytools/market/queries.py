@@ -26,6 +26,7 @@ from django.utils import timezone
 from citytools.contracts.models import Contract
 from citytools.directory.models import Network, Organisation, Supplier
 from citytools.inventory.models import ServiceArea, System
+from citytools.market.rules import Decision, decision
 
 SHARE_DIMENSIONS = ("provider", "manufacturer", "product")
 
@@ -486,7 +487,7 @@ class PipelineArea:
     counts: list[int]  # contracts ending in each horizon of PIPELINE_HORIZONS
     organisations: int
     incumbents: list[str]  # the suppliers of those contracts, most contracts first
-    next_decision: datetime.date | None  # the soonest end less the area's procurement lead time
+    decision: Decision  # the soonest end less the area's procurement lead time; "now" once past
 
     @property
     def total(self) -> int:
@@ -528,12 +529,12 @@ def pipeline(*, start: datetime.date | None = None) -> list[PipelineArea]:
         for end in entry["contracts"].values():
             counts[next(i for i, bound in enumerate(bounds) if end <= bound)] += 1
         soonest = min(entry["contracts"].values())
-        decision = add_months(soonest, -area.procurement_lead_months)
+        point = add_months(soonest, -area.procurement_lead_months)
         result.append(
             PipelineArea(
                 area=area, counts=counts, organisations=len(entry["organisations"]),
                 incumbents=[name for name, _ in entry["suppliers"].most_common(3)],
-                next_decision=decision,
+                decision=decision(point, today=start),
             )
         )
     return sorted(result, key=lambda a: (-a.total, a.area.name))
