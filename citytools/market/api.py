@@ -27,10 +27,10 @@ class MoneyOut(Schema):
 
 
 class HeadlineOut(Schema):
-    organisations: int = Field(description="Organisations with at least one system mapped.")
+    organisations: int = Field(description="Organisations mapped: with at least one system you may see.")
     systems: int
     products: int = Field(description="Distinct products in use.")
-    suppliers: int = Field(description="Companies that make a product in use, supply a system or hold a contract.")
+    suppliers: int = Field(description="Companies that make a product in use, supply a system or hold a contract that has not ended.")
     contracts: int = Field(description="Contracts that have not ended.")
     annual_value: list[MoneyOut] | None = Field(
         description="Combined annual value of those contracts, per currency, largest first; null when every value is hidden from you."

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_safe
 
 from citytools.core.charts import COUNT, SHARE, bar_chart, column_chart, stacked_bar_chart
 from citytools.core.templatetags.citytools import percent
-from citytools.directory.queries import contracts_ending_for, network_or_none, networks
+from citytools.directory.queries import contracts_ending_for, network_or_none
 from citytools.market import queries
 
 ENDING_SHOWN = 20
@@ -35,7 +35,8 @@ def overview(request):
     context = {
         "ending_days": settings.CITYTOOLS_ENDING_SOON_DAYS,
         "network": network,
-        "networks": networks(),
+        # Each network with its organisations mapped: the same count as the card's.
+        "networks": queries.networks_mapped(viewer=viewer),
         "numbers": numbers,
         "concentration": concentration,
         "concentration_chart": bar_chart(
