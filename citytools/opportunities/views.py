@@ -61,7 +61,7 @@ def finder(request):
             c.options = f"{c.extension_end_date.day} {c.extension_end_date:%b %Y}" if c.extension_end_date else "None"
     chart = bar_chart(
         "opportunity-scores", title="The opportunities by score",
-        rows=[{"opportunity": f"{i}. {f.area.name}, {f.opportunity.start:%b %Y}", "score": round(f.opportunity.score, 1)}
+        rows=[{"opportunity": f"{i}. {f.area_names}, {f.opportunity.start:%b %Y}", "score": round(f.opportunity.score, 1)}
               for i, f in enumerate(found[:15], start=1)],
         label="opportunity", value="score", label_title="Opportunity", value_title="Score (out of 125)",
         measure=score(0, 125),
