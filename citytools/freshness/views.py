@@ -21,15 +21,16 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from citytools.accounts.queries import organisation_editors
 from citytools.core.charts import COUNT, PERCENT, bar_chart, grouped_bar_chart, stacked_bar_chart
-from citytools.core.errors import DomainError
+from citytools.core.errors import Conflict, DomainError
 from citytools.core.tables import sort_columns
 from citytools.core.views import next_url
 from citytools.directory.models import Network, Organisation
-from citytools.freshness import queries, services
-from citytools.freshness.forms import CampaignForm, ConfirmForm, ResponsibleForm, ReviewPeriodForm
+from citytools.freshness import queries, rules, services
+from citytools.freshness.forms import CampaignEditForm, CampaignForm, ConfirmForm, ResponsibleForm, ReviewPeriodForm
 from citytools.freshness.models import Campaign
 from citytools.freshness.rules import CampaignStatus
-from citytools.inventory.edit_views import finished, refuse
+from citytools.inventory.edit_forms import ConfirmForm as ConfirmVersionForm
+from citytools.inventory.edit_views import confirm_page, finished, refuse
 
 
 may_run = services.may_run
@@ -261,6 +262,95 @@ def campaign_detail(request, pk):
         request,
         "freshness/campaign.html",
         {"campaign": campaign, "progress": progress, "runs": runs, "chart": chart, "report": campaign.report if runs else None},
+    )
+
+
+def _draft_for_runner(request, pk):
+    """A campaign to change or delete: those who run it, and only while it is a draft (else
+    back to its page, saying why)."""
+    campaign = _campaign(request, pk)
+    if not may_run(request.viewer, campaign.network_id):
+        raise PermissionDenied("Only the network's coordinators can change its campaigns.")
+    try:
+        rules.check_draft(campaign.status)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return campaign, HttpResponseRedirect(campaign.get_absolute_url(), status=303)
+    return campaign, None
+
+
+def _campaign_data(data) -> dict:
+    return {
+        "title": data["title"], "message": data["message"], "deadline": data["deadline"], "kinds": data["kinds"],
+        "service_areas": data["service_areas"], "organisations": data["organisations"], "reminder_days": data["reminder_days"],
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def campaign_edit(request, pk):
+    campaign, refused = _draft_for_runner(request, pk)
+    if refused:
+        return refused
+    conflict = ""
+    if request.method == "POST":
+        form = CampaignEditForm(request.POST, network=campaign.network)
+        if form.is_valid():
+            try:
+                services.update_campaign(
+                    campaign, version=form.cleaned_data["version"], actor=request.user, **_campaign_data(form.cleaned_data)
+                )
+            except Conflict as error:
+                conflict = error.message
+            except DomainError as error:
+                refuse(error)
+                form.add_domain_error(error)
+            else:
+                return finished(request, campaign.get_absolute_url(), "The draft was saved.")
+    else:
+        form = CampaignEditForm(initial=CampaignEditForm.initial_from(campaign), network=campaign.network)
+    return render(
+        request, "freshness/campaign_form.html",
+        {"network": campaign.network, "form": form, "campaign": campaign, "conflict": conflict},
+        status=409 if conflict else 400 if form.is_bound else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def campaign_delete(request, pk):
+    campaign, refused = _draft_for_runner(request, pk)
+    if refused:
+        return refused
+    conflict = ""
+    if request.method == "POST":
+        form = ConfirmVersionForm(request.POST)
+        if form.is_valid():
+            try:
+                services.delete_campaign(campaign, version=form.cleaned_data["version"], actor=request.user)
+            except Conflict as error:
+                conflict = error.message
+            except DomainError as error:
+                refuse(error)
+                form.add_error(None, error.message)
+            else:
+                return finished(request, reverse("freshness:campaigns"), f"The draft campaign “{campaign.title}” was deleted.")
+    else:
+        form = ConfirmVersionForm(initial={"version": campaign.version})
+    return confirm_page(
+        request,
+        {
+            "form": form, "conflict": conflict, "thing": "campaign",
+            "title": f"Delete the draft campaign “{campaign.title}”?",
+            "caption": f"Campaign of {campaign.network}",
+            "explanation": (
+                "Nobody has been told of it yet: it has not been launched. Deleting it cannot be undone; "
+                "you can start a new campaign at any time."
+            ),
+            "button": "Delete the draft", "warning": True,
+            "back_url": campaign.get_absolute_url(), "reload_url": reverse("freshness:campaign_delete", args=[campaign.pk]),
+        },
+        status=409 if conflict else 400 if form.is_bound else 200,
     )
 
 
