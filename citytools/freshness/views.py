@@ -71,7 +71,7 @@ def _network_page(request, network, *, form=None, status=200):
     if sort.lstrip("-") not in queries.SORTS:
         sort = queries.DEFAULT_SORT
     found = queries.network_scores(request.viewer, network, sort=sort)
-    # Two shares of different wholes, so side by side, each out of 100 %: never added up.
+    # Two shares of different wholes, so side by side, each out of 100%: never added up.
     measures = (("freshness", "Freshness"), ("completeness", "Completeness"))
     chart = grouped_bar_chart(
         "quality-chart",
@@ -85,7 +85,7 @@ def _network_page(request, network, *, form=None, status=200):
         columns=["Organisation", "Freshness (%)", "Completeness (%)"],
         table_rows=[[str(s.organisation), _percent(s.freshness), _percent(s.completeness)] for s in found],
         description=(
-            "In the order of the table below; each organisation has two bars, each out of 100 %. Freshness: the share of"
+            "In the order of the table below; each organisation has two bars, each out of 100%. Freshness: the share of"
             f" records confirmed in the last {network.review_months} months. Completeness: the weighted share of the"
             " expected fields filled in."
         ),
