@@ -67,7 +67,8 @@ the order `find` returns): `group` is that one. To recognise alike sets without 
 every entry of a group that shares a key with another group carries a random 64-bit token
 (the same for the same key everywhere), and the sweep keeps the sum of the tokens present, in
 O(1) per arrival and departure: sets with the same size and sum are alike. Their candidates are
-held back from the heap and enter it once, as the best of them; when the opportunities kept are
+held back from the heap (a small tuple each, for those groups only) and enter it once, as the
+best of them; when the opportunities kept are
 materialised, the others are too, and named only if their contracts really are the same (two
 different sets whose sums collide, about one chance in 10^19, are both reported). When no key
 is in two groups, which is checked once, nothing of this runs.
