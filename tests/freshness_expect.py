@@ -9,6 +9,7 @@ the staff of the organisations asked (tests/freshness_access.py).
 
 import datetime
 
+from citytools.freshness.models import Campaign
 from tests import freshness_access as f
 
 
@@ -20,6 +21,21 @@ def _key(w, t):
     system = w.system(t)
     system.refresh_from_db()
     return f"system:{system.pk}:{system.version}"
+
+
+def _draft_version(w) -> int:
+    return Campaign.objects.values_list("version", flat=True).get(pk=w.extra["draft_campaign"].pk)
+
+
+def _draft_form(w, t, m) -> dict:
+    return {
+        "title": "Spring check, changed", "deadline": _deadline(), "kinds": "contracts", "reminder_days": "3",
+        "organisations": ["own", "peer"], "message": "", "version": _draft_version(w),
+    }
+
+
+def _draft_if_match(w, t, m) -> dict:
+    return {"If-Match": f'"{_draft_version(w)}"'}
 
 
 def build(h) -> dict:
@@ -44,6 +60,9 @@ def build(h) -> dict:
         "freshness:campaign_new": h.page(h.COORDINATOR, write=h.COORDINATOR, **h.targeted(h.network_slug), data=campaign_form),
         "freshness:campaign": h.page(seers, **running),
         "freshness:campaign_launch": h.action(runners, **draft),
+        # Only a draft is changed or deleted, by those who run it; others do not see a draft.
+        "freshness:campaign_edit": h.page(runners, write=runners, **draft, data=_draft_form),
+        "freshness:campaign_delete": h.page(runners, write=runners, **draft, data=lambda w, t, m: {"version": _draft_version(w)}),
         "freshness:campaign_close": h.action(runners, **running),
         "freshness:campaign_organisation": h.page(
             own_readers, args=lambda w, t: {"pk": w.extra["campaign"].pk, "slug": "own"}
@@ -61,6 +80,14 @@ def build(h) -> dict:
         ),
         "api:campaign": h.api(seers)(**running_api),
         "api:campaign_launch": h.api(None, post=runners)(**draft_api),
+        "api:campaign_replace": h.api(None, put=runners)(
+            **draft_api, headers=_draft_if_match,
+            data=lambda w, t, m: {"title": "Spring check, changed", "deadline": _deadline(), "organisations": ["own"]},
+        ),
+        "api:campaign_patch": h.api(None, patch=runners)(
+            **draft_api, headers=_draft_if_match, data=lambda w, t, m: {"title": "Spring check, changed"}
+        ),
+        "api:campaign_delete": h.api(None, delete=runners)(**draft_api, headers=_draft_if_match),
         "api:campaign_close": h.api(None, post=runners)(**running_api),
         "api:campaign_organisation": h.api(own_readers)(
             args=lambda w, t: {"campaign_id": w.extra["campaign"].pk, "slug": "own"}

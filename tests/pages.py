@@ -277,6 +277,12 @@ def _campaign():
     return Campaign.objects.order_by("pk").first()
 
 
+def _draft_campaign():
+    from citytools.freshness.models import Campaign
+
+    return Campaign.objects.filter(status="draft").order_by("pk").first()
+
+
 def _fixed(kwargs: dict):
     return lambda: kwargs
 
@@ -422,7 +428,9 @@ SAMPLES: dict[str, dict[str, Callable[[], dict | None]]] = {
     "freshness:network": {"London network": _slug(_london)},
     "freshness:organisation": {"Camden, as its editor": _slug(_camden)},
     "freshness:campaign_new": {"London network": _slug(_london)},
-    "freshness:campaign": {"the demo campaign": _pk(_campaign)},
+    "freshness:campaign": {"the demo campaign": _pk(_campaign), "the demo's draft": _pk(_draft_campaign)},
+    "freshness:campaign_edit": {"the demo's draft": _pk(_draft_campaign)},
+    "freshness:campaign_delete": {"the demo's draft": _pk(_draft_campaign)},
     "freshness:campaign_organisation": {"Camden in the demo campaign, as its editor": _campaign_organisation},
     # Spreadsheet import and export (citytools.spreadsheets.views).
     "spreadsheets:import": {"London organisation": _slug(_organisation)},

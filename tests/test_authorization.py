@@ -118,6 +118,13 @@ class Expect:
     targets: tuple = (None,)
     data: Callable[[World, str | None, str], dict] | None = None  # (world, target, method) → body
     headers: Callable[[World, str | None, str], dict] | None = None
+    # For names that share a path (see merged): the parameters each method's own name fills,
+    # when they aim at different records (a campaign's GET at a running one, its PUT at a draft).
+    method_args: Callable[[str], Args | None] | None = None
+
+    def url(self, name: str, world: World, target: str | None, method: str) -> str:
+        args = self.method_args(method) if self.method_args else self.args
+        return reverse(name, kwargs=args(world, target) if args else None)
 
     def may(self, method: str, role: str, target: str | None) -> bool:
         who = self.allow.get(method)
@@ -486,8 +493,8 @@ def exercise(world: World, name: str, role: str, expect: Expect, methods=METHODS
     if role not in UNOFFERED_ROLES:
         methods = [m for m in methods if m in expect.allow or m == "HEAD"]
     for target in expect.targets:
-        url = reverse(name, kwargs=expect.args(world, target) if expect.args else None)
         for method in methods:
+            url = expect.url(name, world, target, method)
             data = expect.data(world, target, method) if expect.data and method in UNSAFE else None
             headers = expect.headers(world, target, method) if expect.headers else None
             want = wanted(expect, method, role, target)
@@ -544,9 +551,16 @@ def merged(names: tuple[str, ...]) -> Expect:
         entry = owner(method)
         return entry.headers(world, target, method) if entry and entry.headers else None
 
+    first_args = next((entry.args for entry in entries if entry.args), None)
+
+    def method_args(method):
+        entry = owner(method)
+        return entry.args if entry and entry.args else first_args
+
     return Expect(
         allow=allow,
-        args=next((entry.args for entry in entries if entry.args), None),
+        args=first_args,
+        method_args=method_args,
         targets=tuple(dict.fromkeys(target for entry in entries for target in entry.targets)),
         data=data,
         headers=headers,
@@ -568,7 +582,7 @@ def unoffered_problems(world, name: str, expect: Expect) -> list[str]:
     unoffered = [method for method in UNSAFE if method not in expect.allow]
     strict = Expect(
         allow={**expect.allow, **dict.fromkeys(unoffered, NOBODY)},
-        **{key: getattr(expect, key) for key in ("args", "targets", "data", "headers")},
+        **{key: getattr(expect, key) for key in ("args", "targets", "data", "headers", "method_args")},
     )
     return exercise(world, name, "admin", strict, methods=unoffered)
 

@@ -187,3 +187,46 @@ def test_editor_cannot_invite_a_coordinator_of_their_network(world, db):
     response, changed = probe(client, api=True, method="POST", url=reverse("api:create_invitation"), data=body)
     assert response.status_code in (403, 404), response.content
     assert not changed
+
+
+# Campaigns: a network's draft is its coordinators' alone ------------------------------------------
+
+
+def _draft_doors(world):
+    draft = world.extra["draft_campaign"]
+    if_match = {"If-Match": f'"{draft.version}"'}
+    form = {"title": "Taken over", "deadline": draft.deadline.isoformat(), "kinds": "both", "version": draft.version}
+    return [
+        (False, "POST", reverse("freshness:campaign_edit", args=[draft.pk]), form, None),
+        (False, "POST", reverse("freshness:campaign_delete", args=[draft.pk]), {"version": draft.version}, None),
+        (True, "PUT", reverse("api:campaign_replace", args=[draft.pk]), {"title": "Taken over", "deadline": draft.deadline.isoformat()}, if_match),
+        (True, "PATCH", reverse("api:campaign_patch", args=[draft.pk]), {"title": "Taken over"}, if_match),
+        (True, "DELETE", reverse("api:campaign_delete", args=[draft.pk]), None, if_match),
+    ]
+
+
+@pytest.mark.parametrize("role", ["other_coordinator", "editor", "peer_member"])
+def test_no_one_else_changes_or_deletes_a_networks_draft_campaign(role, world, db):
+    client = client_for(world, role)
+    for api, method, url, data, headers in _draft_doors(world):
+        response, changed = probe(client, api=api, method=method, url=url, data=data, headers=headers)
+        assert response.status_code in (403, 404), f"{method} {url} as {role}: {response.status_code}"
+        assert not changed, f"{method} {url} as {role} changed {changed}"
+
+
+def test_a_draft_cannot_ask_another_networks_organisation(world, db):
+    """North's coordinator names south's organisation in a draft of north: refused, nothing
+    written, through the form and the API."""
+    draft = world.extra["draft_campaign"]
+    client = client_for(world, "coordinator")
+    stranger = world.people.stranger.slug
+    form = {"title": "Wider", "deadline": draft.deadline.isoformat(), "kinds": "both", "organisations": [stranger], "version": draft.version}
+    body = {"title": "Wider", "deadline": draft.deadline.isoformat(), "organisations": [stranger]}
+    doors = [
+        (False, "POST", reverse("freshness:campaign_edit", args=[draft.pk]), form, None),
+        (True, "PUT", reverse("api:campaign_replace", args=[draft.pk]), body, {"If-Match": f'"{draft.version}"'}),
+    ]
+    for api, method, url, data, headers in doors:
+        response, changed = probe(client, api=api, method=method, url=url, data=data, headers=headers)
+        assert response.status_code == 400, f"{method} {url}: {response.status_code}"
+        assert not changed, f"{method} {url} changed {changed}"

@@ -149,6 +149,7 @@ def contract_timeline(request):
     chart = gantt_chart(
         "timeline", title=f"Contracts ending in the next {months} months", rows=rows, label="contract",
         start="from", end="to", part="part", parts=["Current term", "Extension option"],
+        empty="No contract you may see ends in this range.",
         description=(
             "Each bar runs from today (or the contract's start) to its end date; a second colour shows how far its"
             " extension options could take it."

@@ -1,13 +1,14 @@
 """The demo's data quality: when each record was last confirmed, a few changed by someone
-other than their responsible editor, and a running attestation campaign on the London network
-in which some boroughs have already answered, so every freshness page has something to show.
+other than their responsible editor, a running attestation campaign on the London network
+in which some boroughs have already answered, and a draft of the next one (to change, launch
+or delete), so every freshness page has something to show.
 
 Each organisation gets its own diligence (a share of its records confirmed recently), drawn
 from a seeded random generator, so the network's table spreads from stale to fresh. Camden,
 the demo editor's borough, has answered nothing yet: signing in as the demo editor, one can
-run the campaign's whole flow. Only records nobody has confirmed are touched, and the
-campaign is made once (found by its message, which ends with the demo marker), so a rerun
-keeps a visitor's confirmations.
+run the campaign's whole flow. Only records nobody has confirmed are touched, and each
+campaign is made once (found by its status and message, which ends with the demo marker), so
+a rerun keeps a visitor's confirmations.
 """
 
 import datetime
@@ -26,6 +27,7 @@ from citytools.freshness.models import Attestation, Campaign, Reminder
 from citytools.inventory.models import System
 
 CAMPAIGN_TITLE = "Winter check of systems and contracts"
+DRAFT_TITLE = "Spring check of contracts"
 
 
 def _moment(as_of: datetime.date, days_ago: int, rng: random.Random) -> datetime.datetime:
@@ -59,11 +61,29 @@ def build_freshness(*, as_of: datetime.date, seed: int = cat.DEFAULT_SEED) -> in
             model.objects.bulk_update(rows, ["confirmed_at", "changed_by_other", "responsible", "confirmed_by"], batch_size=500)
             touched += sum(1 for r in rows if r.confirmed_at)
     _build_campaign(as_of=as_of, rng=random.Random(seed))
+    _build_draft()
     return touched
 
 
+def _build_draft() -> None:
+    """The coordinator's next campaign, not launched: contracts only, due in two months."""
+    if Campaign.objects.filter(status="draft", message__endswith=cat.DEMO_MARKER).exists():
+        return
+    network = Network.objects.filter(slug=cat.NETWORK_SLUG).first()
+    coordinator = User.objects.filter(email=f"coordinator@{DOMAIN}").first()
+    if network is None or coordinator is None:
+        return
+    today = timezone.localdate()
+    services.create_campaign(
+        network=network, title=DRAFT_TITLE, deadline=today + datetime.timedelta(days=60), actor=coordinator,
+        kinds=Campaign.Kinds.CONTRACTS, reminder_days=(14, 3), today=today,
+        message="Please check each contract's end date, extension options and value before the spring renewals. "
+        + cat.DEMO_MARKER,
+    )
+
+
 def _build_campaign(*, as_of: datetime.date, rng: random.Random) -> None:
-    if Campaign.objects.filter(message__endswith=cat.DEMO_MARKER).exists():
+    if Campaign.objects.exclude(status="draft").filter(message__endswith=cat.DEMO_MARKER).exists():
         return
     network = Network.objects.filter(slug=cat.NETWORK_SLUG).first()
     coordinator = User.objects.filter(email=f"coordinator@{DOMAIN}").first()

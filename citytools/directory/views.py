@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
-from citytools.core.charts import bar_chart
+from citytools.core.charts import SHARE, bar_chart
 from citytools.core.forms import GovukForm
 from citytools.core.tables import sort_columns
 from citytools.core.templatetags.citytools import money, percent
@@ -76,7 +76,7 @@ def _system_share_chart(org, shares) -> object:
         value="share",
         label_title="Supplier",
         value_title="Share of systems",
-        value_format=".0%",
+        measure=SHARE,
         columns=["Supplier", "Systems", "Share of systems"],
         table_rows=[[row.name, row.systems, percent(row.system_share)] for row in shares],
     )
@@ -118,7 +118,7 @@ def _value_share_chart(org, shares, share) -> object:
         value="share",
         label_title="Supplier",
         value_title="Share of annual value",
-        value_format=".0%",
+        measure=SHARE,
         columns=["Supplier", "Systems", "Share of systems", "Annual value", "Share of value"],
         table_rows=[
             [
@@ -193,7 +193,7 @@ def supplier_detail(request, slug):
         value="share",
         label_title="Service area",
         value_title="Share of organisations",
-        value_format=".0%",
+        measure=SHARE,
         columns=columns,
         table_rows=[
             [

@@ -9,6 +9,7 @@ has moved on is skipped and listed, never applied.
 import datetime
 from typing import Literal
 
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
@@ -17,6 +18,7 @@ from ninja.security import django_auth
 from citytools.directory.models import Network, Organisation
 from citytools.freshness import queries, services
 from citytools.freshness.models import Campaign
+from citytools.inventory.edit_api import based_on, precondition, tag
 
 router = Router(tags=["data quality and campaigns"])
 
@@ -166,6 +168,7 @@ class CampaignProgressOut(Schema):
 
 class CampaignOut(Schema):
     id: int
+    version: int = Field(description="Also sent as the ETag header; a change or deletion of a draft names it in If-Match.")
     network: str
     title: str
     message: str
@@ -187,7 +190,7 @@ def _campaign_out(request, campaign: Campaign) -> dict:
     runs = services.may_run(request.viewer, campaign.network_id)
     rows = queries.progress_for(request.viewer, campaign).organisations
     return {
-        "id": campaign.pk, "network": campaign.network.slug, "title": campaign.title, "message": campaign.message,
+        "id": campaign.pk, "version": campaign.version, "network": campaign.network.slug, "title": campaign.title, "message": campaign.message,
         "status": campaign.status, "kinds": campaign.kinds, "service_areas": [a.slug for a in campaign.service_areas.all()],
         "deadline": campaign.deadline, "reminder_days": campaign.reminder_days, "launched_at": campaign.launched_at,
         "closed_at": campaign.closed_at, "records": sum(p.records for p in rows), "done": sum(p.done for p in rows),
@@ -229,9 +232,71 @@ def create_campaign(request, slug: str, payload: CampaignIn):
     return Status(201, _campaign_out(request, campaign))
 
 
-@router.get("/campaigns/{campaign_id}", response=CampaignOut, auth=django_auth, url_name="campaign", summary="One campaign and its progress")
-def get_campaign(request, campaign_id: int):
-    return _campaign_out(request, services.readable_campaign(request.viewer, campaign_id))
+@router.get("/campaigns/{campaign_id}", response=CampaignOut, auth=django_auth, url_name="campaign",
+            summary="One campaign and its progress, with its version as the ETag")
+def get_campaign(request, campaign_id: int, response: HttpResponse):
+    campaign = services.readable_campaign(request.viewer, campaign_id)
+    tag(response, campaign)
+    return _campaign_out(request, campaign)
+
+
+class CampaignPatch(Schema):
+    title: str | None = Field(None, max_length=200)
+    deadline: datetime.date | None = None
+    message: str | None = Field(None, max_length=10000)
+    kinds: Literal["both", "systems", "contracts"] | None = None
+    service_areas: list[str] | None = Field(None, max_length=500)
+    organisations: list[str] | None = Field(None, max_length=1000, description="Slugs; empty for the whole network.")
+    reminder_days: list[int] | None = Field(None, max_length=20)
+
+
+DRAFT_IF_MATCH = (
+    'Only a draft can be changed or deleted (400 otherwise). Send `If-Match` with the ETag of your last read, like `"3"`: '
+    "428 without it, 412 if the campaign has changed, been launched or deleted since."
+)
+
+
+def _draft_fields(campaign: Campaign) -> dict:
+    return {
+        "title": campaign.title, "deadline": campaign.deadline, "message": campaign.message, "kinds": campaign.kinds,
+        "service_areas": [a.slug for a in campaign.service_areas.all()],
+        "organisations": list(campaign.participants.values_list("organisation__slug", flat=True)),
+        "reminder_days": campaign.reminder_days,
+    }
+
+
+def _change(request, campaign_id: int, fields: dict, response: HttpResponse) -> dict:
+    campaign = services.readable_campaign(request.viewer, campaign_id)
+    services.require_run(request.viewer, campaign.network_id)
+    version = based_on(request, campaign)
+    campaign = precondition(lambda: services.update_campaign(campaign, version=version, actor=request.user, **fields))
+    tag(response, campaign)
+    return _campaign_out(request, campaign)
+
+
+@router.put("/campaigns/{campaign_id}", response=CampaignOut, auth=django_auth, url_name="campaign_replace",
+            summary="Replace what a draft campaign says and whom it asks (coordinators; If-Match required)",
+            description=DRAFT_IF_MATCH)
+def replace_campaign(request, campaign_id: int, payload: CampaignIn, response: HttpResponse):
+    return _change(request, campaign_id, payload.dict(), response)
+
+
+@router.patch("/campaigns/{campaign_id}", response=CampaignOut, auth=django_auth, url_name="campaign_patch",
+              summary="Change some of a draft campaign (coordinators; If-Match required)", description=DRAFT_IF_MATCH)
+def patch_campaign(request, campaign_id: int, payload: CampaignPatch, response: HttpResponse):
+    campaign = services.readable_campaign(request.viewer, campaign_id)
+    changes = {key: value for key, value in payload.dict(exclude_unset=True).items() if value is not None}
+    return _change(request, campaign_id, {**_draft_fields(campaign), **changes}, response)
+
+
+@router.delete("/campaigns/{campaign_id}", response={204: None}, auth=django_auth, url_name="campaign_delete",
+               summary="Delete a draft campaign (coordinators; If-Match required)", description=DRAFT_IF_MATCH)
+def delete_campaign(request, campaign_id: int):
+    campaign = services.readable_campaign(request.viewer, campaign_id)
+    services.require_run(request.viewer, campaign.network_id)
+    version = based_on(request, campaign)
+    precondition(lambda: services.delete_campaign(campaign, version=version, actor=request.user))
+    return Status(204, None)
 
 
 @router.post("/campaigns/{campaign_id}/launch", response=CampaignOut, auth=django_auth, url_name="campaign_launch",

@@ -42,7 +42,9 @@ class CampaignForm(EditForm):
         help_text="Shown on each organisation's page and in the e-mails.",
     )
     deadline = forms.DateField(
-        label="Deadline", help_text="For example, 2027-03-31.", widget=forms.DateInput(attrs={"type": "date"}),
+        label="Deadline", help_text="For example, 2027-03-31.",
+        # A date input reads and shows only ISO dates (YYYY-MM-DD), whatever the site's format.
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"required": "Enter the deadline.", "invalid": "Enter a real date, like 2027-03-31."},
     )
     kinds = forms.ChoiceField(label="Records to confirm", choices=Campaign.Kinds.choices, initial=Campaign.Kinds.BOTH)
@@ -73,3 +75,18 @@ class CampaignForm(EditForm):
         self.fields["service_areas"].widget.attrs["class"] = "govuk-select"
         if not self.is_bound:
             self.initial.setdefault("deadline", datetime.date.today() + datetime.timedelta(days=28))
+
+
+class CampaignEditForm(CampaignForm):
+    """A draft's form, opened at its version: a change based on an older one is refused."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    @staticmethod
+    def initial_from(campaign) -> dict:
+        return {
+            "title": campaign.title, "message": campaign.message, "deadline": campaign.deadline, "kinds": campaign.kinds,
+            "service_areas": [a.slug for a in campaign.service_areas.all()],
+            "organisations": list(campaign.participants.values_list("organisation__slug", flat=True)),
+            "reminder_days": ", ".join(str(day) for day in campaign.reminder_days), "version": campaign.version,
+        }

@@ -36,6 +36,9 @@ class Campaign(TimeStampedModel):
     deadline = models.DateField()
     reminder_days = models.JSONField(default=list, help_text="Days before the deadline to remind, e.g. [7, 1].")
     status = models.CharField(max_length=10, choices=Status.choices, default=CampaignStatus.DRAFT)
+    # Grows by one with every change of the draft and every move (launch, close), so a change
+    # or deletion based on what someone read earlier is refused instead of applied blind.
+    version = models.PositiveIntegerField(default=1)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     launched_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)

@@ -164,6 +164,15 @@ def check_move(before: str, after: str) -> None:
         raise DomainError(f"A {before} campaign cannot be {words.get(after, after)}.", code="invalid_state")
 
 
+def check_draft(status: str) -> None:
+    """Only a draft may be changed or deleted: once launched, editors have been told what it
+    asks and by when, and its confirmations and reminders refer to it."""
+    if CampaignStatus(status) != CampaignStatus.DRAFT:
+        raise DomainError(
+            f"Only a draft campaign can be changed or deleted: this one is {status}.", code="not_draft"
+        )
+
+
 def check_deadline(deadline: datetime.date | None, today: datetime.date) -> datetime.date:
     if deadline is None:
         raise DomainError("Enter the deadline.", code="required", field="deadline")

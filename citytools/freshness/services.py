@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -20,7 +21,7 @@ from citytools.accounts.queries import organisation_editors
 from citytools.accounts.rules import Grants, Kind
 from citytools.accounts.viewer import Viewer
 from citytools.contracts.models import Contract
-from citytools.core.errors import DomainError, Forbidden, NotFound
+from citytools.core.errors import Conflict, DomainError, Forbidden, NotFound
 from citytools.directory.models import Network, Organisation
 from citytools.freshness import queries, rules
 from citytools.freshness.models import Attestation, Campaign, Participant, Reminder
@@ -220,6 +221,12 @@ def set_review_period(network: Network, *, months, actor) -> Network:
 # Campaigns ------------------------------------------------------------------------------
 
 
+STALE_CAMPAIGN = (
+    "Someone else changed this campaign since you opened it, or launched or deleted it. Nothing was saved. "
+    "Open the current version, then make your change again."
+)
+
+
 def _require_coordinate(actor, network_id: int) -> Viewer:
     viewer = Viewer.for_user(actor)
     require_run(viewer, network_id)
@@ -239,23 +246,20 @@ def _areas(values) -> list[ServiceArea]:
     return areas
 
 
-@transaction.atomic
-def create_campaign(
-    *,
-    network: Network,
-    title: str,
-    deadline,
-    actor,
-    message: str = "",
-    kinds: str = Campaign.Kinds.BOTH,
-    service_areas=(),
-    organisations=None,
-    reminder_days=(7, 1),
-    today: datetime.date | None = None,
-) -> Campaign:
-    """A draft campaign for the network's organisations (or those named), ready to launch."""
-    _require_coordinate(actor, network.pk)
-    today = today or timezone.localdate()
+@dataclass
+class CampaignFields:
+    """What a draft campaign says, checked: its own fields, its areas and whom it asks."""
+
+    fields: dict
+    areas: list[ServiceArea]
+    organisations: list[Organisation]
+
+
+def _campaign_fields(
+    network: Network, *, title, deadline, message, kinds, service_areas, organisations, reminder_days, today
+) -> CampaignFields:
+    """Check what a coordinator wrote for a draft, whether new or changed; the first problem
+    is refused, naming its field."""
     title = (title or "").strip()
     if not title:
         raise DomainError("Enter a title.", code="required", field="title")
@@ -282,19 +286,101 @@ def create_campaign(
         chosen = list(members)
     if not chosen:
         raise DomainError("The network has no organisations to ask.", code="invalid", field="organisations")
-    campaign = Campaign.objects.create(
-        network=network, title=title, message=(message or "").strip(), kinds=kinds, deadline=deadline,
-        reminder_days=days, created_by=actor,
+    fields = {"title": title, "message": (message or "").strip(), "kinds": kinds, "deadline": deadline, "reminder_days": days}
+    return CampaignFields(fields, areas, chosen)
+
+
+@transaction.atomic
+def create_campaign(
+    *,
+    network: Network,
+    title: str,
+    deadline,
+    actor,
+    message: str = "",
+    kinds: str = Campaign.Kinds.BOTH,
+    service_areas=(),
+    organisations=None,
+    reminder_days=(7, 1),
+    today: datetime.date | None = None,
+) -> Campaign:
+    """A draft campaign for the network's organisations (or those named), ready to launch."""
+    _require_coordinate(actor, network.pk)
+    checked = _campaign_fields(
+        network, title=title, deadline=deadline, message=message, kinds=kinds, service_areas=service_areas,
+        organisations=organisations, reminder_days=reminder_days, today=today or timezone.localdate(),
     )
-    campaign.service_areas.set(areas)
-    Participant.objects.bulk_create([Participant(campaign=campaign, organisation=o) for o in chosen])
+    campaign = Campaign.objects.create(network=network, created_by=actor, **checked.fields)
+    campaign.service_areas.set(checked.areas)
+    Participant.objects.bulk_create([Participant(campaign=campaign, organisation=o) for o in checked.organisations])
     return campaign
+
+
+def _version(value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise DomainError("The version must be a whole number.", code="invalid", field="version") from None
+
+
+@transaction.atomic
+def update_campaign(
+    campaign: Campaign,
+    *,
+    version,
+    title: str,
+    deadline,
+    actor,
+    message: str = "",
+    kinds: str = Campaign.Kinds.BOTH,
+    service_areas=(),
+    organisations=None,
+    reminder_days=(7, 1),
+    today: datetime.date | None = None,
+) -> Campaign:
+    """Replace what a draft says and whom it asks, if it is still at `version` (the one the
+    person read): only a draft, by those who run the network's campaigns. Nothing is written
+    unless all of it is."""
+    _require_coordinate(actor, campaign.network_id)
+    rules.check_draft(campaign.status)
+    checked = _campaign_fields(
+        campaign.network, title=title, deadline=deadline, message=message, kinds=kinds, service_areas=service_areas,
+        organisations=organisations, reminder_days=reminder_days, today=today or timezone.localdate(),
+    )
+    # The status is in the WHERE too: a launch that got there first makes this stale.
+    claimed = Campaign.objects.filter(pk=campaign.pk, version=_version(version), status=CampaignStatus.DRAFT).update(
+        **checked.fields, version=F("version") + 1, updated_at=timezone.now()
+    )
+    if not claimed:
+        raise Conflict(STALE_CAMPAIGN, code="stale_version")
+    campaign = Campaign.objects.get(pk=campaign.pk)
+    campaign.service_areas.set(checked.areas)
+    wanted = {o.pk for o in checked.organisations}
+    campaign.participants.exclude(organisation__in=wanted).delete()
+    present = set(campaign.participants.values_list("organisation_id", flat=True))
+    Participant.objects.bulk_create(
+        [Participant(campaign=campaign, organisation=o) for o in checked.organisations if o.pk not in present]
+    )
+    return campaign
+
+
+@transaction.atomic
+def delete_campaign(campaign: Campaign, *, version, actor) -> None:
+    """Delete a draft, if it is still at `version`: only a draft (nobody has been told of it
+    yet), by those who run the network's campaigns. Whom it asked goes with it."""
+    _require_coordinate(actor, campaign.network_id)
+    rules.check_draft(campaign.status)
+    deleted, _ = Campaign.objects.filter(pk=campaign.pk, version=_version(version), status=CampaignStatus.DRAFT).delete()
+    if not deleted:
+        raise Conflict(STALE_CAMPAIGN, code="stale_version")
 
 
 def _move(campaign: Campaign, after: str, **fields) -> Campaign:
     """Move a campaign on, if nobody moved it first (the status is in the WHERE)."""
     rules.check_move(campaign.status, after)
-    moved = Campaign.objects.filter(pk=campaign.pk, status=campaign.status).update(status=after, updated_at=timezone.now(), **fields)
+    moved = Campaign.objects.filter(pk=campaign.pk, status=campaign.status).update(
+        status=after, version=F("version") + 1, updated_at=timezone.now(), **fields
+    )
     if not moved:
         raise DomainError("Someone else changed this campaign's status just now. Reload the page.", code="stale_status")
     campaign.refresh_from_db()

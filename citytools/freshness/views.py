@@ -20,16 +20,17 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from citytools.accounts.queries import organisation_editors
-from citytools.core.charts import bar_chart, stacked_bar_chart
-from citytools.core.errors import DomainError
+from citytools.core.charts import COUNT, PERCENT, bar_chart, grouped_bar_chart, stacked_bar_chart
+from citytools.core.errors import Conflict, DomainError
 from citytools.core.tables import sort_columns
 from citytools.core.views import next_url
 from citytools.directory.models import Network, Organisation
-from citytools.freshness import queries, services
-from citytools.freshness.forms import CampaignForm, ConfirmForm, ResponsibleForm, ReviewPeriodForm
+from citytools.freshness import queries, rules, services
+from citytools.freshness.forms import CampaignEditForm, CampaignForm, ConfirmForm, ResponsibleForm, ReviewPeriodForm
 from citytools.freshness.models import Campaign
 from citytools.freshness.rules import CampaignStatus
-from citytools.inventory.edit_views import finished, refuse
+from citytools.inventory.edit_forms import ConfirmForm as ConfirmVersionForm
+from citytools.inventory.edit_views import confirm_page, finished, refuse
 
 
 may_run = services.may_run
@@ -61,22 +62,35 @@ COLUMNS = [
 ]
 
 
+def _percent(value) -> str:
+    return "–" if value is None else f"{value}%"
+
+
 def _network_page(request, network, *, form=None, status=200):
     sort = request.GET.get("sort", queries.DEFAULT_SORT)
     if sort.lstrip("-") not in queries.SORTS:
         sort = queries.DEFAULT_SORT
     found = queries.network_scores(request.viewer, network, sort=sort)
-    rows = [{"name": str(s.organisation), "freshness": s.freshness or 0, "completeness": s.completeness or 0} for s in found]
-    chart = stacked_bar_chart(
+    # Two shares of different wholes, so side by side, each out of 100%: never added up.
+    measures = (("freshness", "Freshness"), ("completeness", "Completeness"))
+    chart = grouped_bar_chart(
         "quality-chart",
         title="Freshness and completeness of each organisation's records",
-        rows=[{"name": r["name"], "measure": m, "percent": r[k]} for r in rows for k, m in (("freshness", "Freshness"), ("completeness", "Completeness"))],
+        rows=[
+            {"name": str(s.organisation), "measure": label, "percent": None if getattr(s, key) is None else getattr(s, key) / 100}
+            for s in found for key, label in measures
+        ],
         label="name", series="measure", value="percent", label_title="Organisation", series_title="Measure",
-        value_title="Per cent", series_order=["Freshness", "Completeness"],
+        value_title="Per cent of the organisation's records", series_order=[label for _, label in measures], measure=PERCENT,
         columns=["Organisation", "Freshness (%)", "Completeness (%)"],
-        table_rows=[[r["name"], r["freshness"], r["completeness"]] for r in rows],
-        description=f"In the order of the table below. Freshness: the share of records confirmed in the last {network.review_months} months.",
-    ) if rows else None
+        table_rows=[[str(s.organisation), _percent(s.freshness), _percent(s.completeness)] for s in found],
+        description=(
+            "In the order of the table below; each organisation has two bars, each out of 100%. Freshness: the share of"
+            f" records confirmed in the last {network.review_months} months. Completeness: the weighted share of the"
+            " expected fields filled in."
+        ),
+        empty="No organisation in the network has records to score yet.",
+    )
     campaigns = Campaign.objects.filter(network=network)[:10]
     return render(
         request,
@@ -125,7 +139,7 @@ def organisation_quality(request, slug):
     missing = [{"field": label, "records": n} for label, n in score.top_missing]
     chart = bar_chart(
         "missing-chart", title="Records missing each expected field", rows=missing, label="field", value="records",
-        label_title="Field", value_title="Records without it", whole_numbers=True,
+        label_title="Field", value_title="Records without it", measure=COUNT,
     ) if missing else None
     return render(
         request,
@@ -248,6 +262,95 @@ def campaign_detail(request, pk):
         request,
         "freshness/campaign.html",
         {"campaign": campaign, "progress": progress, "runs": runs, "chart": chart, "report": campaign.report if runs else None},
+    )
+
+
+def _draft_for_runner(request, pk):
+    """A campaign to change or delete: those who run it, and only while it is a draft (else
+    back to its page, saying why)."""
+    campaign = _campaign(request, pk)
+    if not may_run(request.viewer, campaign.network_id):
+        raise PermissionDenied("Only the network's coordinators can change its campaigns.")
+    try:
+        rules.check_draft(campaign.status)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return campaign, HttpResponseRedirect(campaign.get_absolute_url(), status=303)
+    return campaign, None
+
+
+def _campaign_data(data) -> dict:
+    return {
+        "title": data["title"], "message": data["message"], "deadline": data["deadline"], "kinds": data["kinds"],
+        "service_areas": data["service_areas"], "organisations": data["organisations"], "reminder_days": data["reminder_days"],
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def campaign_edit(request, pk):
+    campaign, refused = _draft_for_runner(request, pk)
+    if refused:
+        return refused
+    conflict = ""
+    if request.method == "POST":
+        form = CampaignEditForm(request.POST, network=campaign.network)
+        if form.is_valid():
+            try:
+                services.update_campaign(
+                    campaign, version=form.cleaned_data["version"], actor=request.user, **_campaign_data(form.cleaned_data)
+                )
+            except Conflict as error:
+                conflict = error.message
+            except DomainError as error:
+                refuse(error)
+                form.add_domain_error(error)
+            else:
+                return finished(request, campaign.get_absolute_url(), "The draft was saved.")
+    else:
+        form = CampaignEditForm(initial=CampaignEditForm.initial_from(campaign), network=campaign.network)
+    return render(
+        request, "freshness/campaign_form.html",
+        {"network": campaign.network, "form": form, "campaign": campaign, "conflict": conflict},
+        status=409 if conflict else 400 if form.is_bound else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def campaign_delete(request, pk):
+    campaign, refused = _draft_for_runner(request, pk)
+    if refused:
+        return refused
+    conflict = ""
+    if request.method == "POST":
+        form = ConfirmVersionForm(request.POST)
+        if form.is_valid():
+            try:
+                services.delete_campaign(campaign, version=form.cleaned_data["version"], actor=request.user)
+            except Conflict as error:
+                conflict = error.message
+            except DomainError as error:
+                refuse(error)
+                form.add_error(None, error.message)
+            else:
+                return finished(request, reverse("freshness:campaigns"), f"The draft campaign “{campaign.title}” was deleted.")
+    else:
+        form = ConfirmVersionForm(initial={"version": campaign.version})
+    return confirm_page(
+        request,
+        {
+            "form": form, "conflict": conflict, "thing": "campaign",
+            "title": f"Delete the draft campaign “{campaign.title}”?",
+            "caption": f"Campaign of {campaign.network}",
+            "explanation": (
+                "Nobody has been told of it yet: it has not been launched. Deleting it cannot be undone; "
+                "you can start a new campaign at any time."
+            ),
+            "button": "Delete the draft", "warning": True,
+            "back_url": campaign.get_absolute_url(), "reload_url": reverse("freshness:campaign_delete", args=[campaign.pk]),
+        },
+        status=409 if conflict else 400 if form.is_bound else 200,
     )
 
 

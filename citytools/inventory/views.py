@@ -13,7 +13,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
-from citytools.core.charts import bar_chart
+from citytools.core.charts import COUNT, MONEY, bar_chart
 from citytools.core.templatetags.citytools import money, percent
 from citytools.inventory import queries
 from citytools.inventory.forms import MatrixForm, ProductListForm
@@ -120,6 +120,7 @@ def share_charts(prefix: str, share: MarketShare, *, label_title: str, scope: st
         value="organisations",
         label_title=label_title,
         value_title="Organisations",
+        measure=COUNT,
         columns=[label_title, "Organisations", "Share of organisations"],
         table_rows=[[row.name, row.organisations, percent(row.organisation_share)] for row in share.rows],
     )
@@ -134,11 +135,13 @@ def share_charts(prefix: str, share: MarketShare, *, label_title: str, scope: st
         value="value",
         label_title=label_title,
         value_title=f"Annual value ({share.currency})",
+        measure=MONEY,
         columns=[label_title, "Annual value", "Share of value"],
         table_rows=[
             [row.name, money(row.annual_value, share.currency), percent(row.value_share)] for row in by_value
         ],
         description="Each contract's annual value is split evenly between the systems it covers.",
+        empty=f"No contract {scope} has an annual value you may see.",
     )
     return [by_organisations, by_value_chart]
 

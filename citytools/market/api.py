@@ -9,6 +9,7 @@ from ninja import Field, Router, Schema
 
 from citytools.directory.queries import network_or_none
 from citytools.market import queries
+from citytools.market.rules import DecisionDue
 
 router = Router(tags=["market"])
 
@@ -26,10 +27,10 @@ class MoneyOut(Schema):
 
 
 class HeadlineOut(Schema):
-    organisations: int = Field(description="Organisations with at least one system mapped.")
+    organisations: int = Field(description="Organisations mapped: with at least one system you may see.")
     systems: int
     products: int = Field(description="Distinct products in use.")
-    suppliers: int = Field(description="Companies that make a product in use, supply a system or hold a contract.")
+    suppliers: int = Field(description="Companies that make a product in use, supply a system or hold a contract that has not ended.")
     contracts: int = Field(description="Contracts that have not ended.")
     annual_value: list[MoneyOut] | None = Field(
         description="Combined annual value of those contracts, per currency, largest first; null when every value is hidden from you."
@@ -108,7 +109,11 @@ class PipelineAreaOut(Schema):
     within_12_to_24_months: int
     organisations: int
     incumbents: list[str] = Field(description="The suppliers of those contracts, most contracts first (up to 3).")
-    next_decision: datetime.date | None = Field(description="The soonest end less the area's procurement lead time.")
+    next_decision: datetime.date = Field(
+        description="When the next decision is likely: the decision point, or today when that has passed (never a past date)."
+    )
+    decision_point: datetime.date = Field(description="The soonest end less the area's procurement lead time.")
+    decision_overdue: bool = Field(description="The decision point's month has passed: the decision is due now, and late.")
 
 
 @router.get(
@@ -124,7 +129,8 @@ def pipeline(request):
             "service_area": entry.area.slug, "name": entry.area.name,
             "within_6_months": entry.counts[0], "within_6_to_12_months": entry.counts[1],
             "within_12_to_24_months": entry.counts[2], "organisations": entry.organisations,
-            "incumbents": entry.incumbents, "next_decision": entry.next_decision,
+            "incumbents": entry.incumbents, "next_decision": entry.decision.next,
+            "decision_point": entry.decision.point, "decision_overdue": entry.decision.due == DecisionDue.OVERDUE,
         }
         for entry in queries.pipeline()
     ]

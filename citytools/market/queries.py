@@ -18,14 +18,15 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Case, Count, DecimalField, F, Q, QuerySet, Sum, When
-from django.db.models.functions import Cast
+from django.db.models import Case, Count, DecimalField, F, OuterRef, Q, QuerySet, Subquery, Sum, When
+from django.db.models.functions import Cast, Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
 from citytools.contracts.models import Contract
 from citytools.directory.models import Network, Organisation, Supplier
 from citytools.inventory.models import ServiceArea, System
+from citytools.market.rules import Decision, decision
 
 SHARE_DIMENSIONS = ("provider", "manufacturer", "product")
 
@@ -358,27 +359,51 @@ class Headline(ValueCoverage):
     ending_soon: int
     values_shown: int = 0
     values_hidden: int = 0
+    members: int | None = None  # the network's member organisations, mapped or not; None for all
+
+
+# One definition per count, wherever the count is shown:
+# - an organisation is *mapped* when at least one of its systems is visible to the person;
+# - a supplier is *in the market* when it makes a product in use, supplies a system, or holds
+#   a contract that has not ended (as the contracts counted beside it).
+MAPPED = Count("organisation", distinct=True)  # over the person's visible systems
+
+
+def market_suppliers(where: Scope) -> QuerySet[Supplier]:
+    """The suppliers in the market of the scope, for its viewer."""
+    systems = where.systems.order_by()
+    return Supplier.objects.filter(
+        Q(pk__in=systems.values("product__manufacturer"))
+        | Q(pk__in=systems.filter(supplier__isnull=False).values("supplier"))
+        | Q(pk__in=live(where.contracts).order_by().values("supplier"))
+    )
+
+
+def networks_mapped(*, viewer) -> QuerySet[Network]:
+    """Every network by name, each with `mapped`: how many of its organisations are mapped for
+    this person (the overview's count, in the same query as the networks)."""
+    mapped = (
+        System.objects.visible_to(viewer)
+        .filter(organisation__memberships__network=OuterRef("pk"))
+        .order_by()
+        .values("organisation__memberships__network")
+        .annotate(n=MAPPED)
+        .values("n")
+    )
+    return Network.objects.annotate(mapped=Coalesce(Subquery(mapped), 0)).order_by("name")
 
 
 def headline(where: Scope) -> Headline:
-    """The overview's headline numbers, in four queries, for the scope's viewer.
+    """The overview's headline numbers, in four queries (five for a network), for the scope's viewer.
 
-    Organisations count when at least one system of theirs is mapped. Suppliers count when
-    they make a product in use, supply a system or hold a contract. Contracts and their
-    combined annual value cover contracts that have not ended, summed per currency; the
-    value only of contracts whose values the viewer may see.
+    Organisations count when they are mapped, suppliers when they are in the market (see
+    MAPPED and market_suppliers). Contracts and their combined annual value cover contracts
+    that have not ended, summed per currency; the value only of contracts whose values the
+    viewer may see.
     """
     systems = where.systems.order_by()
-    counts = systems.aggregate(
-        systems=Count("id"),
-        organisations=Count("organisation", distinct=True),
-        products=Count("product", distinct=True),
-    )
-    suppliers = Supplier.objects.filter(
-        Q(pk__in=systems.values("product__manufacturer"))
-        | Q(pk__in=systems.filter(supplier__isnull=False).values("supplier"))
-        | Q(pk__in=where.contracts.order_by().values("supplier"))
-    ).count()
+    counts = systems.aggregate(systems=Count("id"), organisations=MAPPED, products=Count("product", distinct=True))
+    suppliers = market_suppliers(where).count()
     shown = values_visible(where.viewer)
     by_currency = list(
         live(where.contracts)
@@ -410,6 +435,7 @@ def headline(where: Scope) -> Headline:
         ending_soon=where.contracts.ending_between(start, end).count(),
         values_shown=sum(row["shown"] for row in by_currency),
         values_hidden=sum(row["hidden"] for row in by_currency),
+        members=where.organisations.count() if where.network is not None else None,
     )
 
 
@@ -486,7 +512,7 @@ class PipelineArea:
     counts: list[int]  # contracts ending in each horizon of PIPELINE_HORIZONS
     organisations: int
     incumbents: list[str]  # the suppliers of those contracts, most contracts first
-    next_decision: datetime.date | None  # the soonest end less the area's procurement lead time
+    decision: Decision  # the soonest end less the area's procurement lead time; "now" once past
 
     @property
     def total(self) -> int:
@@ -528,12 +554,12 @@ def pipeline(*, start: datetime.date | None = None) -> list[PipelineArea]:
         for end in entry["contracts"].values():
             counts[next(i for i, bound in enumerate(bounds) if end <= bound)] += 1
         soonest = min(entry["contracts"].values())
-        decision = add_months(soonest, -area.procurement_lead_months)
+        point = add_months(soonest, -area.procurement_lead_months)
         result.append(
             PipelineArea(
                 area=area, counts=counts, organisations=len(entry["organisations"]),
                 incumbents=[name for name, _ in entry["suppliers"].most_common(3)],
-                next_decision=decision,
+                decision=decision(point, today=start),
             )
         )
     return sorted(result, key=lambda a: (-a.total, a.area.name))

@@ -5,9 +5,9 @@ from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from citytools.core.charts import bar_chart, column_chart, stacked_bar_chart
+from citytools.core.charts import COUNT, SHARE, bar_chart, column_chart, stacked_bar_chart
 from citytools.core.templatetags.citytools import percent
-from citytools.directory.queries import contracts_ending_for, network_or_none, networks
+from citytools.directory.queries import contracts_ending_for, network_or_none
 from citytools.market import queries
 
 ENDING_SHOWN = 20
@@ -35,7 +35,8 @@ def overview(request):
     context = {
         "ending_days": settings.CITYTOOLS_ENDING_SOON_DAYS,
         "network": network,
-        "networks": networks(),
+        # Each network with its organisations mapped: the same count as the card's.
+        "networks": queries.networks_mapped(viewer=viewer),
         "numbers": numbers,
         "concentration": concentration,
         "concentration_chart": bar_chart(
@@ -47,7 +48,7 @@ def overview(request):
             value="share",
             label_title="Supplier",
             value_title="Share of contracts",
-            value_format=".0%",
+            measure=SHARE,
             columns=["Supplier", "Contracts", "Share of contracts"],
             table_rows=concentration_table,
         ),
@@ -59,6 +60,8 @@ def overview(request):
             value="contracts",
             label_title="Month",
             value_title="Contracts ending",
+            measure=COUNT,
+            empty="No contract ends in the next 12 months.",
         ),
         "ending": queries.redacted(contracts_ending_for(where.contracts, viewer=viewer)[:ENDING_SHOWN], viewer=viewer),
     }
@@ -83,5 +86,6 @@ def pipeline(request):
             [e.area.name, *e.counts, e.organisations, ", ".join(e.incumbents)] for e in areas
         ],
         description="The 15 busiest service areas; the table lists every area with a public contract ending.",
+        empty="No public contract ends in the next 24 months.",
     )
     return render(request, "market/pipeline.html", {"areas": areas, "chart": chart, "horizons": queries.PIPELINE_HORIZONS})

@@ -42,7 +42,10 @@ class OpportunityContractOut(Schema):
 
 
 class OpportunityOut(Schema):
-    service_area: str
+    service_area: str = Field(description="The service area whose lead time and ratings the figures use.")
+    service_areas: list[str] = Field(
+        description="Every service area in which these same contracts end together (a contract often covers several), by name."
+    )
     window_start: datetime.date
     window_end: datetime.date
     organisations: int
@@ -70,7 +73,7 @@ class FinderQuery(Schema):
 def _found_out(found: queries.Found) -> dict:
     o = found.opportunity
     return {
-        "service_area": found.area.slug, "window_start": o.start, "window_end": o.end, "organisations": o.organisations,
+        "service_area": found.area.slug, "service_areas": [a.slug for a in found.areas], "window_start": o.start, "window_end": o.end, "organisations": o.organisations,
         "annual_value": o.annual_value, "values_known": o.values_known, "dissatisfaction": o.dissatisfaction,
         "same_supplier_share": o.same_supplier_share, "act_by": o.act_by, "months_left": o.months_left,
         "score": round(o.score, 2),

@@ -155,11 +155,13 @@ def _opportunity_lines(viewer, organisations, *, today) -> list[OpportunityLine]
     for organisation in organisations:
         for found in find_opportunities(viewer, organisation=organisation, today=today):
             o = found.opportunity
-            key = opportunity_key(o.group, o.members)
+            # The same contracts found in several areas are one opportunity: keyed by the first
+            # of its areas in a fixed order, not by whichever scores best this time.
+            key = opportunity_key(o.groups[0], o.members)
             if key in lines:  # it includes two organisations of the reader
                 continue
             lines[key] = OpportunityLine(
-                key=key, area=found.area.name, start=o.start, end=o.end, act_by=o.act_by, months_left=o.months_left,
+                key=key, area=found.area_names, start=o.start, end=o.end, act_by=o.act_by, months_left=o.months_left,
                 organisations=[org.name for org in found.organisations], contracts=len(found.members),
                 url=_absolute(f"{finder_url}?area={found.area.slug}"),
             )

@@ -58,6 +58,21 @@ supplier through a frequency-of-frequencies table (how many suppliers hold exact
 entries), which says when the largest count drops. With `limit` the best are kept in a heap
 of that size as the sweep finds them.
 
+Alike opportunities
+-------------------
+One contract often belongs to several groups (a revenues and benefits contract covers three
+service areas), so the same set of contracts can be an opportunity in each of them. It is
+reported once, naming every such group in `groups`, with the figures of the best of them (in
+the order `find` returns): `group` is that one. To recognise alike sets without listing them,
+every entry of a group that shares a key with another group carries a random 64-bit token
+(the same for the same key everywhere), and the sweep keeps the sum of the tokens present, in
+O(1) per arrival and departure: sets with the same size and sum are alike. Their candidates are
+held back from the heap (a small tuple each, for those groups only) and enter it once, as the
+best of them; when the opportunities kept are
+materialised, the others are too, and named only if their contracts really are the same (two
+different sets whose sums collide, about one chance in 10^19, are both reported). When no key
+is in two groups, which is checked once, nothing of this runs.
+
 Only the opportunities returned are materialised, group by group in day order: each one's
 members are the previous one's plus what arrived and less what departed in between, kept as
 a sorted list of keys. Their figures are recomputed exactly from the members (`math.fsum`),
@@ -90,10 +105,12 @@ earlier `start`, then the group's `repr`.
 
 import datetime
 import math
+import random
 from array import array
 from bisect import bisect_left, bisect_right, insort
+from collections import Counter
 from collections.abc import Hashable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from heapq import heappush, heapreplace
 from itertools import groupby
 from operator import itemgetter
@@ -169,6 +186,13 @@ class Opportunity:
     score: float
     points: Points
     reasons: tuple[Reason, ...]
+    # Every group in which exactly these contracts make an opportunity (`group`, whose figures
+    # are reported, is the best of them), ordered as `find` orders groups.
+    groups: tuple[Hashable, ...] = ()
+
+    def __post_init__(self):
+        if not self.groups:
+            object.__setattr__(self, "groups", (self.group,))
 
 
 def whole_months(start: datetime.date, end: datetime.date) -> int:
@@ -257,11 +281,13 @@ def find(
         codes.append(code)
         keys.append(entry.key)
     supplier_names = list(supplier_index)
+    tokens_of = _shared_tokens(columns)
 
     ranked = sorted(columns, key=repr)
     swept = {}  # group rank -> what materialising its opportunities needs
     chosen = []  # (score, organisations, -start, -rank, last_start, arrived): a min-heap with `limit`
     floor = -1.0  # the worst score kept, once the heap is full
+    alike = {}  # (size, fingerprint) -> every candidate with those contracts, from groups sharing contracts
     urgency_of = {}  # act_by (ordinal) -> urgency points
     log10 = math.log10
     # Counts per organisation and per supplier in the set: every entry of a group departs by
@@ -274,6 +300,8 @@ def find(
         count = len(latest)
         if not count:
             continue
+        tokens = tokens_of.get(group)
+        fingerprint = 0
         # Sorted by `earliest`, which orders arrival days max(earliest - w, first) too; and on
         # a departure day `day >= first`, an entry has arrived exactly when earliest <= day + w.
         by_arrival = sorted(range(count), key=earliest.__getitem__)
@@ -296,7 +324,10 @@ def find(
                 # Arrivals up to and including this day join before anything departs: an
                 # entry whose latest end is this day still fits a window starting on it.
                 up_to = bisect_right(ends, day + w, arrived)
-                for i in by_arrival[arrived:up_to]:
+                joining = by_arrival[arrived:up_to]
+                if tokens is not None:
+                    fingerprint += sum(map(tokens.__getitem__, joining))
+                for i in joining:
                     # Unknown figures are held as 0.0 and add nothing.
                     value_sum += values[i]
                     rating_sum += ratings[i]
@@ -336,7 +367,16 @@ def find(
                     score += urgency
                     if start < first:
                         start = first
-                    if limit is None:
+                    if tokens is not None:
+                        # Its contracts may make an opportunity in another group too: held
+                        # back, so that alike ones take one place among the best, not several.
+                        item = (score, distinct, -start, -rank, day, arrived)
+                        same = alike.get((arrived - departed, fingerprint))
+                        if same is None:
+                            alike[(arrived - departed, fingerprint)] = [item]
+                        else:
+                            same.append(item)
+                    elif limit is None:
                         chosen.append((score, distinct, -start, -rank, day, arrived))
                     elif score >= floor:
                         item = (score, distinct, -start, -rank, day, arrived)
@@ -347,7 +387,10 @@ def find(
                         elif item > chosen[0]:
                             heapreplace(chosen, item)
                             floor = chosen[0][0]
-            for i in by_departure[departed:leaving]:
+            leaving_now = by_departure[departed:leaving]
+            if tokens is not None:
+                fingerprint -= sum(map(tokens.__getitem__, leaving_now))
+            for i in leaving_now:
                 value_sum -= values[i]
                 rating_sum -= ratings[i]
                 rated -= codes[i] >> 1
@@ -366,11 +409,27 @@ def find(
                 supplier_count[supplier] = held
             departed = leaving
 
+    # Alike candidates (the same contracts, found in several groups) take one place, the best
+    # of them's; the others are listed too, to name their groups and check they are alike.
+    also = {}
+    for items in alike.values():
+        item = max(items)
+        if len(items) > 1:
+            also[item] = [other for other in items if other is not item]
+        if limit is None:
+            chosen.append(item)
+        elif len(chosen) < limit:
+            heappush(chosen, item)
+        elif item > chosen[0]:
+            heapreplace(chosen, item)
+    kept = set(chosen)
+    listed = chosen + [other for item in chosen for other in also.get(item, ())]
+
     # Materialise the opportunities kept, group by group in day order: the next one's members
     # are the last one's, plus what arrived and less what departed in between.
-    found = []
-    chosen.sort(key=_group_and_day)
-    for negative_rank, candidates in groupby(chosen, key=_GROUP):
+    found = {}
+    listed.sort(key=_group_and_day)
+    for negative_rank, candidates in groupby(listed, key=_GROUP):
         rank = -negative_rank
         group = ranked[rank]
         first, _, _, organisations, suppliers, codes, values, ratings, keys = columns[group]
@@ -382,7 +441,8 @@ def find(
         suppliers_present = {}  # supplier -> entries present
         valued = rated = 0
         arrived = departed = 0
-        for _, _, negative_start, _, day, arrived_to in candidates:
+        for candidate in candidates:
+            _, _, negative_start, _, day, arrived_to = candidate
             departed_to = bisect_left(departure_days, day)
             joining = by_arrival[arrived:arrived_to]
             leaving = by_departure[departed:departed_to]
@@ -436,9 +496,24 @@ def find(
                 today=today,
                 window_days=w,
             )
-            found.append(((-opportunity.score, -opportunity.organisations, opportunity.start, rank), opportunity))
-    found.sort(key=_SORT_KEY)
-    return [opportunity for _, opportunity in found]
+            found[candidate] = opportunity
+    ranked_found = []
+    for item in kept:
+        opportunity = found[item]
+        others = [found[other] for other in also.get(item, ())]
+        same = [other.group for other in others if other.members == opportunity.members]
+        if same:
+            opportunity = replace(opportunity, groups=tuple(sorted([opportunity.group, *same], key=repr)))
+        ranked_found.append(((-opportunity.score, -opportunity.organisations, opportunity.start, -item[3]), opportunity))
+        # Two different sets of contracts with the same 64-bit fingerprint (about one chance in
+        # 10^19) are both reported, rather than one hidden behind the other.
+        ranked_found.extend(
+            ((-other.score, -other.organisations, other.start, -twin[3]), other)
+            for twin, other in zip(also.get(item, ()), others)
+            if other.members != opportunity.members
+        )
+    ranked_found.sort(key=_SORT_KEY)
+    return [opportunity for _, opportunity in ranked_found[:limit]]
 
 
 _GROUP = itemgetter(3)
@@ -447,6 +522,32 @@ _SORT_KEY = itemgetter(0)
 
 def _group_and_day(candidate):
     return -candidate[3], candidate[4]
+
+
+def _shared_tokens(columns) -> dict[Hashable, list[int]]:
+    """For each group holding a contract that another group holds too, a random 64-bit token
+    per entry, the same for the same key in every group: a set of contracts' fingerprint is the
+    sum of its tokens, kept up to date in O(1) as entries arrive and depart, so alike sets in
+    different groups are recognised without listing them. Nothing when no key repeats (the
+    usual case at scale: one group per contract), so the sweep does no extra work then."""
+    total = 0
+    distinct = set()
+    for column in columns.values():
+        keys = column[8]
+        total += len(keys)
+        distinct.update(keys)
+    if len(distinct) == total:
+        return {}
+    seen = Counter()
+    for column in columns.values():
+        seen.update(column[8])
+    rng = random.Random(0x5EED)  # the same tokens every run, so results never depend on luck
+    token = _Numbering(lambda key: rng.getrandbits(64))
+    return {
+        group: [token[key] for key in column[8]]
+        for group, column in columns.items()
+        if any(seen[key] > 1 for key in column[8])
+    }
 
 
 class _Numbering(dict):

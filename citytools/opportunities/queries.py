@@ -105,12 +105,21 @@ class Member:
 
 @dataclass
 class Found:
-    """One opportunity with the records behind it, for a page or the API."""
+    """One opportunity with the records behind it, for a page or the API. `area` is the
+    service area whose lead time and ratings its figures use; `areas` every service area in
+    which these same contracts end together (a contract often covers several), by name."""
 
     opportunity: finder.Opportunity
     area: ServiceArea
     members: list[Contract]
     organisations: list[Organisation]
+    areas: list[ServiceArea]
+
+    @property
+    def area_names(self) -> str:
+        """"Benefits, Council tax and Revenues": every service area, as a person writes a list."""
+        names = [area.name for area in self.areas]
+        return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
     @property
     def index_key(self) -> str:
@@ -129,8 +138,9 @@ def distinct_enough(found: list[finder.Opportunity]) -> list[finder.Opportunity]
     kept: list[finder.Opportunity] = []
     for opportunity in found:
         members = set(opportunity.members)
+        groups = set(opportunity.groups)
         if any(
-            k.group == opportunity.group and len(members & set(k.members)) > OVERLAP * len(members) for k in kept
+            groups.intersection(k.groups) and len(members & set(k.members)) > OVERLAP * len(members) for k in kept
         ):
             continue
         kept.append(opportunity)
@@ -160,5 +170,6 @@ def find_opportunities(
     for opportunity in found:
         members = sorted((loaded[k] for k in opportunity.members if k in loaded), key=lambda c: (c.end_date, c.organisation.name))
         organisations = sorted({c.organisation for c in members}, key=lambda o: o.name)
-        result.append(Found(opportunity, areas[opportunity.group], members, organisations))
+        alike = sorted((areas[group] for group in opportunity.groups), key=lambda a: (a.name, a.pk))
+        result.append(Found(opportunity, areas[opportunity.group], members, organisations, alike))
     return result

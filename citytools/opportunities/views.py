@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
-from citytools.core.charts import bar_chart
+from citytools.core.charts import bar_chart, score
 from citytools.core.errors import Conflict, DomainError
 from citytools.directory.models import Network, Organisation, Supplier
 from citytools.inventory.edit_views import finished, refuse
@@ -61,10 +61,10 @@ def finder(request):
             c.options = f"{c.extension_end_date.day} {c.extension_end_date:%b %Y}" if c.extension_end_date else "None"
     chart = bar_chart(
         "opportunity-scores", title="The opportunities by score",
-        rows=[{"opportunity": f"{i}. {f.area.name}, {f.opportunity.start:%b %Y}", "score": round(f.opportunity.score, 1)}
+        rows=[{"opportunity": f"{i}. {f.area_names}, {f.opportunity.start:%b %Y}", "score": round(f.opportunity.score, 1)}
               for i, f in enumerate(found[:15], start=1)],
         label="opportunity", value="score", label_title="Opportunity", value_title="Score (out of 125)",
-        value_format=".0f",
+        measure=score(0, 125),
     ) if found else None
     return render(
         request, "opportunities/finder.html",

@@ -14,7 +14,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from citytools.core.charts import bar_chart, interval_chart, scatter_chart
+from citytools.core.charts import COUNT, bar_chart, interval_chart, scatter_chart, score
 from citytools.core.errors import Conflict, DomainError
 from citytools.directory.models import Organisation, Supplier
 from citytools.inventory.edit_views import finished, refuse
@@ -51,7 +51,7 @@ def report_charts(report: queries.Report, prefix: str = "satisfaction") -> dict:
         "distribution": bar_chart(
             f"{prefix}-distribution", title="How the overall scores are spread",
             rows=[{"score": f"{s} out of 5", "ratings": c} for s, c in zip(stats.SCALE, overall.counts)],
-            label="score", value="ratings", label_title="Overall score", value_title="Ratings", whole_numbers=True,
+            label="score", value="ratings", label_title="Overall score", value_title="Ratings", measure=COUNT,
         ),
         "dimensions": interval_chart(
             f"{prefix}-dimensions", title="Satisfaction by dimension, with 95% intervals",
@@ -60,7 +60,7 @@ def report_charts(report: queries.Report, prefix: str = "satisfaction") -> dict:
                 for _, label, s in report.dimensions
             ],
             label="dimension", value="estimate", low="low", high="high", label_title="Dimension",
-            value_title="Score (1–5)", domain=(1, 5),
+            value_title="Score (1–5)", measure=score(1, 5),
             columns=["Dimension", "Ratings (n)", "Mean", "Estimate", "95% interval"],
             table_rows=[
                 [label, s.n, _fmt(s.mean), _fmt(s.estimate), f"{s.low:.2f}–{s.high:.2f}"] for _, label, s in report.dimensions
@@ -72,7 +72,7 @@ def report_charts(report: queries.Report, prefix: str = "satisfaction") -> dict:
             f"{prefix}-over-time", title="Overall score of the ratings given each quarter, with 95% intervals",
             rows=[{"quarter": q, "estimate": s.estimate, "low": s.low, "high": s.high} for q, s in report.over_time],
             label="quarter", value="estimate", low="low", high="high", label_title="Quarter",
-            value_title="Score (1–5)", domain=(1, 5),
+            value_title="Score (1–5)", measure=score(1, 5),
             columns=["Quarter", "Ratings (n)", "Mean", "Estimate", "95% interval"],
             table_rows=[[q, s.n, _fmt(s.mean), _fmt(s.estimate), f"{s.low:.2f}–{s.high:.2f}"] for q, s in report.over_time],
         )
@@ -81,6 +81,7 @@ def report_charts(report: queries.Report, prefix: str = "satisfaction") -> dict:
             f"{prefix}-suppliers-vs-satisfaction", title="Suppliers an organisation runs, and its mean satisfaction",
             rows=[{"organisation": o, "suppliers": p, "mean": m} for o, p, m, _ in report.organisations],
             x="suppliers", y="mean", label="organisation", x_title="Suppliers it runs", y_title="Mean overall score",
+            x_measure=COUNT, y_measure=score(1, 5),
             columns=["Organisation", "Suppliers it runs", "Mean overall score", "Ratings (n)"],
             table_rows=[[o, p, f"{m:.2f}", n] for o, p, m, n in report.organisations],
         )

@@ -102,3 +102,34 @@ def test_a_campaign_from_launch_to_report(browser, server, axe, js):
     axe(coordinator, context="closed campaign and report")
     coordinator_context.close()
     editor_context.close()
+
+
+@pytest.mark.parametrize("js", [True, False], ids=["with-js", "without-js"])
+def test_a_draft_is_changed_then_deleted(browser, server, axe, js):
+    """The coordinator's draft opens filled in (its deadline too), takes a change, and is
+    deleted after a question; it never reaches an editor."""
+    if not js:
+        axe = lambda page, context: None  # noqa: E731,F811  (axe needs JavaScript)
+    title = f"Draft to change {'with' if js else 'without'} JavaScript"
+    deadline = datetime.date.today() + datetime.timedelta(days=20)
+    context, coordinator = signed_in(browser, server, "coordinator", js=js)
+    coordinator.goto("/networks/london/campaigns/new/")
+    coordinator.get_by_label("Title", exact=True).fill(title)
+    coordinator.get_by_label("Deadline", exact=True).fill(deadline.isoformat())
+    coordinator.get_by_role("button", name="Save as a draft").click()
+    coordinator.get_by_role("link", name="Change the draft").click()
+    assert coordinator.get_by_label("Title", exact=True).input_value() == title
+    assert coordinator.get_by_label("Deadline", exact=True).input_value() == deadline.isoformat()
+    axe(coordinator, context="change a draft campaign")
+    coordinator.get_by_label("Title", exact=True).fill(f"{title}, changed")
+    coordinator.get_by_label("Records to confirm").select_option("contracts")
+    coordinator.get_by_role("button", name="Save the draft").click()
+    assert coordinator.locator("h1").inner_text() == f"{title}, changed"
+    assert "Contracts only" in coordinator.locator("main").inner_text()
+    coordinator.get_by_role("link", name="Delete the draft").click()
+    axe(coordinator, context="delete a draft campaign")
+    coordinator.get_by_role("button", name="Delete the draft").click()
+    assert coordinator.url.endswith("/campaigns/")
+    assert f"The draft campaign “{title}, changed” was deleted." in coordinator.locator("main").inner_text()
+    assert f"{title}, changed" not in coordinator.locator("#campaigns").inner_text()
+    context.close()

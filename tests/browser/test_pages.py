@@ -1,6 +1,7 @@
 """Every page of the site, in a browser that enforces the site's Content-Security-Policy:
 it loads, has one h1, logs no console error, breaks no rule of the policy, draws every
-chart, passes axe, and shows its main content without JavaScript.
+chart with value axes that never repeat a tick label, passes axe, and shows its main content
+without JavaScript.
 
 The list of pages comes from the URL resolver (tests/pages.py), so a new page is checked
 without anyone adding it here. Each page is checked as the public sees it and as someone
@@ -12,6 +13,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from tests.browser.charts import axis_problems
 from tests.browser.conftest import csp_violations, new_page, settle, watch_console
 from tests.pages import signed_in_as, url_names
 
@@ -44,6 +46,7 @@ def check_page(page, sample, errors, axe) -> None:
     assert page.locator("main h1").inner_text().strip(), f"{url} has an empty main heading"
     hidden = page.locator("[data-chart][hidden]").count()
     assert hidden == 0, f"{url}: {hidden} chart(s) failed to draw"
+    assert axis_problems(page) == [], f"{url}: a chart's axis repeats or says nothing: {axis_problems(page)}"
     assert csp_violations(page) == [], f"{url}: {csp_violations(page)}"
     axe(page, context=f"{sample['label']} {url}")
     assert errors == [], f"{url}: {errors}"

@@ -3,7 +3,7 @@ from decimal import Decimal
 import altair as alt
 import pytest
 
-from citytools.core.charts import bar_chart, column_chart
+from citytools.core.charts import COUNT, MONEY, bar_chart, column_chart, score
 
 ROWS = [
     {"name": "Brightwater Data", "value": Decimal("1250.50")},
@@ -15,7 +15,7 @@ ROWS = [
 def test_charts_are_valid_vega_lite_and_keep_the_table_rows(build):
     chart = build(
         "supplier-share", title="Share", rows=ROWS, label="name", value="value",
-        label_title="Supplier", value_title="Value",
+        label_title="Supplier", value_title="Value", measure=MONEY,
     )
     # The views skip validation for speed, so it is checked here once against the schema.
     alt.Chart.from_dict(chart.spec, validate=True)
@@ -24,13 +24,13 @@ def test_charts_are_valid_vega_lite_and_keep_the_table_rows(build):
 
 
 def test_chart_data_are_numbers_not_strings():
-    chart = bar_chart("x", title="t", rows=ROWS, label="name", value="value", label_title="a", value_title="b")
+    chart = bar_chart("x", title="t", rows=ROWS, label="name", value="value", label_title="a", value_title="b", measure=COUNT)
     values = [row["value"] for row in chart.spec["data"]["values"]]
     assert values == [1250.5, 980.0]
 
 
 def test_bars_keep_the_order_they_were_given():
-    chart = bar_chart("x", title="t", rows=ROWS, label="name", value="value", label_title="a", value_title="b")
+    chart = bar_chart("x", title="t", rows=ROWS, label="name", value="value", label_title="a", value_title="b", measure=COUNT)
     assert chart.spec["encoding"]["y"]["sort"] == ["Brightwater Data", "Corvel Public Software"]
 
 
@@ -58,7 +58,7 @@ def test_an_interval_chart_is_valid_and_draws_the_interval_and_the_estimate():
     rows = [{"dimension": "Usability", "estimate": 3.2, "low": 2.5, "high": 3.9}]
     chart = interval_chart(
         "dims", title="By dimension", rows=rows, label="dimension", value="estimate", low="low", high="high",
-        label_title="Dimension", value_title="Score", domain=(1, 5), columns=["Dimension", "Estimate"],
+        label_title="Dimension", value_title="Score", measure=score(1, 5), columns=["Dimension", "Estimate"],
         table_rows=[["Usability", "3.20"]],
     )
     alt.LayerChart.from_dict(chart.spec, validate=True)
@@ -73,15 +73,15 @@ def test_a_scatter_chart_is_valid():
     rows = [{"organisation": "Barnet", "suppliers": 12, "mean": 3.4}, {"organisation": "Brent", "suppliers": 18, "mean": 2.9}]
     chart = scatter_chart(
         "rel", title="Relation", rows=rows, x="suppliers", y="mean", label="organisation", x_title="Suppliers",
-        y_title="Mean", columns=["Organisation", "Suppliers", "Mean"], table_rows=[["Barnet", 12, "3.40"]],
+        y_title="Mean", x_measure=COUNT, y_measure=score(1, 5), columns=["Organisation", "Suppliers", "Mean"], table_rows=[["Barnet", 12, "3.40"]],
     )
     alt.Chart.from_dict(chart.spec, validate=True)
     assert [v["suppliers"] for v in chart.spec["data"]["values"]] == [12, 18]
 
 
 def test_a_chart_is_remembered_only_for_the_same_figures():
-    first = bar_chart("same", title="t", rows=ROWS, label="name", value="value", label_title="a", value_title="b")
-    again = bar_chart("same", title="t", rows=ROWS, label="name", value="value", label_title="a", value_title="b")
-    other = bar_chart("same", title="t", rows=ROWS[:1], label="name", value="value", label_title="a", value_title="b")
+    first = bar_chart("same", title="t", rows=ROWS, label="name", value="value", label_title="a", value_title="b", measure=COUNT)
+    again = bar_chart("same", title="t", rows=ROWS, label="name", value="value", label_title="a", value_title="b", measure=COUNT)
+    other = bar_chart("same", title="t", rows=ROWS[:1], label="name", value="value", label_title="a", value_title="b", measure=COUNT)
     assert again.spec is first.spec and again.rows == first.rows and again.rows is not first.rows
     assert other.spec is not first.spec and len(other.spec["data"]["values"]) == 1

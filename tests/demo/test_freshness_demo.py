@@ -1,6 +1,6 @@
-"""The demo's data quality: confirmation dates spread from fresh to stale boroughs, and a
-running London campaign in which some boroughs have answered and Camden has not; a rebuild
-changes none of it."""
+"""The demo's data quality: confirmation dates spread from fresh to stale boroughs, a running
+London campaign in which some boroughs have answered and Camden has not, and a draft of the
+next one; a rebuild changes none of it."""
 
 import pytest
 from django.test import override_settings
@@ -38,8 +38,11 @@ def test_the_demo_quality_and_campaign_tell_a_story_and_a_rebuild_changes_nothin
     scores = queries.network_scores(Viewer(Grants(is_admin=True)), Network.objects.get(slug="london"))
     freshness = [s.freshness for s in scores if s.freshness is not None]
     assert min(freshness) < 50 < max(freshness), "from mostly stale to mostly fresh"
-    campaign = Campaign.objects.get()
-    assert campaign.status == "running" and Reminder.objects.filter(days_before=-1).count() == campaign.participants.count()
+    campaign = Campaign.objects.get(status="running")
+    assert Reminder.objects.filter(days_before=-1).count() == campaign.participants.count()
+    # The coordinator's next campaign waits as a draft, to change, launch or delete.
+    draft = Campaign.objects.get(status="draft")
+    assert draft.network == campaign.network and draft.participants.count() == campaign.participants.count()
     progress = {p.organisation.slug: p for p in queries.campaign_progress(campaign).organisations}
     assert progress["camden"].done == 0 and progress["camden"].records > 0
     assert sum(1 for p in progress.values() if p.done) >= 5

@@ -112,3 +112,12 @@ def test_deadline(deadline, ok):
     else:
         with pytest.raises(DomainError):
             rules.check_deadline(deadline, datetime.date(2026, 11, 29))
+
+
+@pytest.mark.parametrize(("status", "allowed"), [("draft", True), ("running", False), ("closed", False)])
+def test_only_a_draft_campaign_may_be_changed_or_deleted(status, allowed):
+    if allowed:
+        rules.check_draft(status)
+    else:
+        with pytest.raises(DomainError, match=f"Only a draft campaign can be changed or deleted: this one is {status}"):
+            rules.check_draft(status)

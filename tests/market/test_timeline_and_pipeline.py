@@ -3,6 +3,7 @@ hand-countable market of tests/market/world.py: Camden's contract ends in 30 day
 payroll in 200, Hackney's finance in 400 with options to 800."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -71,8 +72,28 @@ def test_the_pipeline_counts_public_expiries_by_area_and_horizon(client, world):
     assert areas["parking"].counts == [1, 0, 0]
     assert areas["payroll"].counts == [1, 1, 0]
     assert areas["finance"].incumbents[0] in {"Northwind Systems", "Brightpath Services"}
-    # The decision date counts back the area's lead time (9 months by default) from the soonest end.
-    assert areas["parking"].next_decision == datetime.date(2024, 10, 15)
+    # The decision point counts back the area's lead time (9 months by default) from the soonest
+    # end: for parking, October 2024, already past, so its next decision is now, and overdue.
+    assert areas["parking"].decision.point == datetime.date(2024, 10, 15)
+    assert areas["parking"].decision.due == "overdue" and areas["parking"].decision.next == TODAY
+
+
+def test_the_pipeline_never_shows_a_decision_month_already_past(client, world):
+    """Frozen on TODAY (tests/market/conftest.py): every area's soonest end less its lead time
+    falls before this month, except Finance with a one-month lead time."""
+    world.finance.procurement_lead_months = 1
+    world.finance.save()
+    ContractFactory(organisation=world.camden, supplier=world.northwind, end_date=TODAY + datetime.timedelta(days=400),
+                    systems=[world.camden_parking])
+    page = client.get(reverse("market:pipeline")).content.decode()
+    table = page.split('id="pipeline"')[1].split("</table>")[0]
+    assert "Now (it was due around October 2024)" in table  # parking: Camden's contract in 30 days, 9 months' lead
+    assert "Now (June 2025)" in table  # finance: the same contract, a month's lead: 15 June 2025
+    shown = [
+        datetime.datetime.strptime(cell, "%B %Y").date()
+        for cell in re.findall(r'<td class="govuk-table__cell">([A-Z][a-z]+ \d{4})</td>', table)
+    ]
+    assert all(month >= TODAY.replace(day=1) for month in shown), shown
 
 
 def test_the_pipeline_shows_only_what_is_public_whoever_asks(client, world):
@@ -89,4 +110,6 @@ def test_the_pipeline_shows_only_what_is_public_whoever_asks(client, world):
 def test_the_pipeline_api_gives_the_same_rows(client, world):
     rows = {row["service_area"]: row for row in client.get(reverse("api:pipeline")).json()}
     assert (rows["payroll"]["within_6_months"], rows["payroll"]["within_6_to_12_months"]) == (1, 1)
-    assert rows["parking"]["next_decision"] == "2024-10-15"
+    assert (rows["parking"]["decision_point"], rows["parking"]["next_decision"], rows["parking"]["decision_overdue"]) == (
+        "2024-10-15", TODAY.isoformat(), True
+    )

@@ -1,6 +1,7 @@
 """The opportunity finder (citytools.opportunities.finder) against an obviously correct
 enumeration, plus hand-worked cases at every boundary the module docstring names."""
 
+import dataclasses
 import datetime
 import math
 from collections import Counter, defaultdict
@@ -26,7 +27,9 @@ DAY = datetime.timedelta(days=1)
 def brute_force(entries, *, today, window_days=365, lead_days=None, default_lead_days=DEFAULT_LEAD_DAYS):
     """Every opportunity by direct enumeration, O(n^2) per group: S(t) for every day a set can
     change on (each `latest`, each `max(earliest - w, today + lead)`, and `today + lead`), then
-    the maximal ones with two organisations or more. Unordered."""
+    the maximal ones with two organisations or more. The same contracts found in several groups
+    are one opportunity, with the figures of the best of them (by the finder's order) and every
+    group's name. Unordered."""
     lead_days = lead_days or {}
     w = datetime.timedelta(days=window_days)
     by_group = defaultdict(list)
@@ -49,7 +52,14 @@ def brute_force(entries, *, today, window_days=365, lead_days=None, default_lead
             if len({e.organisation for e in members}) < 2:
                 continue
             found.append(_aggregates(group, members, min(days_of_set), max(days_of_set), today, w, lead))
-    return found
+    alike = defaultdict(list)
+    for record in found:
+        alike[record["members"]].append(record)
+    merged = []
+    for records in alike.values():
+        best = min(records, key=lambda r: (-r["score"], -r["organisations"], r["start"], repr(r["group"])))
+        merged.append({**best, "groups": tuple(sorted((r["group"] for r in records), key=repr))})
+    return merged
 
 
 def _aggregates(group, members, start, last_start, today, w, lead):
@@ -89,7 +99,7 @@ def _aggregates(group, members, start, last_start, today, w, lead):
 
 
 RECORD_FIELDS = (
-    "group", "members", "start", "end", "last_start", "organisations", "annual_value", "values_known",
+    "group", "groups", "members", "start", "end", "last_start", "organisations", "annual_value", "values_known",
     "dissatisfaction", "dissatisfaction_known", "same_supplier", "same_supplier_share", "act_by", "months_left",
     "score",
 )
@@ -131,30 +141,37 @@ window_sizes = st.one_of(st.sampled_from([30, 60, 90, 120, 180, 300, 360, 400]),
 lead_times = st.one_of(st.sampled_from([0, 30, 90, 150, 300]), st.integers(0, 300))
 
 
+GROUPS = ["a", "b", ("c", 1)]
+ratings = st.none() | st.integers(0, 8).map(lambda r: r / 2)
+
+
 @st.composite
 def scenarios(draw):
+    """Contracts in one group or several (as a contract covering systems in three service
+    areas is), each with a rating per group (the ratings of its systems there)."""
     size = draw(st.integers(0, 40))  # drawn first: lists left to themselves stay short
     rows = draw(
         st.lists(
             st.tuples(
-                st.sampled_from(["a", "b", ("c", 1)]),
+                st.one_of(st.sampled_from(GROUPS).map(lambda g: [g]), st.lists(st.sampled_from(GROUPS), min_size=1, max_size=3, unique=True)),
                 st.integers(1, 5),  # organisation
                 st.integers(1, 4),  # supplier
                 day_offsets,
                 extensions,
                 st.none() | st.integers(0, 3_000_000).map(float),
-                st.none() | st.integers(0, 8).map(lambda r: r / 2),
+                st.one_of(ratings.map(lambda r: [r] * 3), st.lists(ratings, min_size=3, max_size=3)),
             ),
             min_size=size,
             max_size=size,
         )
     )
     entries = [
-        ending(key, organisation, first, first + extension, group=group, supplier=supplier, value=value, rating=rating)
-        for key, (group, organisation, supplier, first, extension, value, rating) in enumerate(rows)
+        ending(key, organisation, first, first + extension, group=group, supplier=supplier, value=value, rating=rating[n])
+        for key, (groups, organisation, supplier, first, extension, value, rating) in enumerate(rows)
+        for n, group in enumerate(groups)
     ]
     today = TODAY + draw(st.integers(-30, 30)) * DAY
-    leads = draw(st.dictionaries(st.sampled_from(["a", "b", ("c", 1)]), lead_times))
+    leads = draw(st.dictionaries(st.sampled_from(GROUPS), lead_times))
     return entries, today, draw(window_sizes), leads, draw(lead_times)
 
 
@@ -220,6 +237,35 @@ def test_a_contract_whose_latest_end_less_the_lead_time_is_past_is_ignored():
 
 def test_one_organisation_with_two_contracts_is_not_an_opportunity():
     assert find([ending(1, 1, 10), ending(2, 1, 20)], today=TODAY, lead_days={"area": 0}) == []
+
+
+def test_the_same_contracts_found_in_several_groups_are_one_opportunity_naming_every_group():
+    """One contract per borough covers revenues, benefits and council tax: one opportunity, not
+    three identical ones (#1-3, #4-6, #7-9)."""
+    areas = ("revenues", "benefits", "council tax")
+    entries = [
+        ending(key, organisation, day, group=area, supplier=supplier)
+        for key, organisation, day, supplier in ((1, 1, 400, 5), (2, 2, 450, 5), (3, 3, 500, 6), (4, 4, 430, 7), (5, 5, 470, 7))
+        for area in (areas if key <= 3 else ("revenues", "benefits"))
+    ]
+    # Council tax holds contracts 1-3 only; revenues and benefits hold 1-5, so theirs are alike.
+    found = find(entries, today=TODAY, lead_days={area: 0 for area in areas})
+    assert sorted(o.members for o in found) == [(1, 2, 3), (1, 2, 3, 4, 5)], "each set of contracts once"
+    assert sorted((o.members, o.groups) for o in found) == [
+        ((1, 2, 3), ("council tax",)),
+        ((1, 2, 3, 4, 5), ("benefits", "revenues")),
+    ]
+    assert [(o.members, o.groups) for o in find(entries, today=TODAY, lead_days={a: 0 for a in areas}, limit=1)] == [
+        ((1, 2, 3, 4, 5), ("benefits", "revenues"))
+    ]
+    # With a longer lead time, benefits must act sooner: its figures (the more urgent) are shown.
+    [merged] = [o for o in find(entries, today=TODAY, lead_days={"revenues": 0, "benefits": 200}) if len(o.members) == 5]
+    assert (merged.group, merged.groups, merged.act_by) == ("benefits", ("benefits", "revenues"), TODAY + 200 * DAY)
+    # A rating in one group only (the ratings of the contract's systems there) makes that
+    # group's figures the better ones.
+    rated = [dataclasses.replace(e, dissatisfaction=4.0) if (e.group, e.key) == ("revenues", 1) else e for e in entries]
+    [best] = [o for o in find(rated, today=TODAY, lead_days={a: 0 for a in areas}) if len(o.members) == 5]
+    assert (best.group, best.dissatisfaction, best.groups) == ("revenues", 4.0, ("benefits", "revenues"))
 
 
 def test_two_groups_never_mix():

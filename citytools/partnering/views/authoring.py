@@ -17,7 +17,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from citytools.core.charts import bar_chart
+from citytools.core.charts import COUNT, bar_chart
 from citytools.core.errors import Conflict, DomainError
 from citytools.directory.models import Organisation
 from citytools.partnering import documents, rules
@@ -93,7 +93,7 @@ def challenge_list(request):
         value="challenges",
         label_title="State",
         value_title="Challenges",
-        whole_numbers=True,
+        measure=COUNT,
     ) if rows else None
     return render(
         request,

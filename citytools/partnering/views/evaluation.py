@@ -13,7 +13,7 @@ from django.shortcuts import render
 from django.urls import path, reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from citytools.core.charts import bar_chart
+from citytools.core.charts import bar_chart, score
 from citytools.core.errors import Conflict, DomainError
 from citytools.partnering import rules
 from citytools.partnering.forms_evaluation import ConsensusForm, DeclarationForm, ScoreForm, SelectionForm
@@ -185,7 +185,8 @@ def totals_chart(challenge, rows):
         value="total",
         label_title="Proposal",
         value_title="Total (0–100)",
-        value_format=".2f",
+        measure=score(0, 100),
+        empty="No proposal has a consensus score yet.",
         description="Consensus scores weighted by each criterion's weight, out of 100, in rank order.",
         columns=["Proposal", "Rank", "Total (0–100)"],
         table_rows=[[row.name, row.rank, f"{row.total:.2f}"] for row in rows],

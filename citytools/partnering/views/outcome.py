@@ -17,7 +17,7 @@ from django.shortcuts import render
 from django.urls import path, reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from citytools.core.charts import bar_chart, column_chart, stacked_bar_chart
+from citytools.core.charts import COUNT, bar_chart, column_chart, stacked_bar_chart
 from citytools.core.errors import Conflict, DomainError
 from citytools.partnering import metrics as process_metrics
 from citytools.partnering import ocds, rules
@@ -252,7 +252,7 @@ def survey_results(request, slug):
         column_chart(
             f"survey-{name}", title=title,
             rows=[{"score": f"{score} of 5", "answers": n} for score, n in sorted(counts.items())],
-            label="score", value="answers", label_title="Answer", value_title="Answers",
+            label="score", value="answers", label_title="Answer", value_title="Answers", measure=COUNT,
         )
         for name, title, counts in (
             ("satisfaction", "Satisfaction with the process", summary.satisfaction_counts),
@@ -284,7 +284,7 @@ def challenge_metrics(request, slug):
         chart = bar_chart(
             "itp-sizes", title="Applicants by the size they declared",
             rows=[{"size": label, "applicants": counts.get(scale, 0)} for scale, label in SIZES],
-            label="size", value="applicants", label_title="Size", value_title="Applicants", whole_numbers=True,
+            label="size", value="applicants", label_title="Size", value_title="Applicants", measure=COUNT,
         )
     return render(
         request, "partnering/metrics_challenge.html", {"challenge": challenge, "m": row, "facts": facts[0], "chart": chart}
@@ -317,7 +317,7 @@ def metrics_charts(summary) -> list:
         charts.append(bar_chart(
             "itp-days", title="Days from publication to partner",
             rows=[{"challenge": r.reference, "days": r.days_to_partner} for r in timed],
-            label="challenge", value="days", label_title="Challenge", value_title="Days", whole_numbers=True,
+            label="challenge", value="days", label_title="Challenge", value_title="Days", measure=COUNT,
         ))
     return charts
 

@@ -16,22 +16,26 @@ class Command(DomainCommand):
     help = (
         "Run attestation campaigns: `citytools campaign create --as coordinator@example.org --network london "
         "--title 'Spring check' --deadline 2027-03-31 [--kinds systems] [--area waste] [--remind 7,1]`, "
-        "`citytools campaign launch|close|status ID --as ...`, `citytools campaign list --as ...`, "
+        "`citytools campaign edit ID --as ... [--title ...] [--deadline ...] [--message ...] [--kinds ...] [--area ...] "
+        "[--organisation ...] [--remind ...]` (a draft; what is not given stays as it is), `citytools campaign delete ID --as ...` "
+        "(a draft), `citytools campaign launch|close|status ID --as ...`, `citytools campaign list --as ...`, "
         "`citytools campaign remind` (send due reminders; the worker does this every minute)."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("action", choices=["list", "create", "launch", "status", "close", "remind"])
-        parser.add_argument("campaign", nargs="?", type=int, help="The campaign's number (launch, status, close).")
+        parser.add_argument("action", choices=["list", "create", "edit", "delete", "launch", "status", "close", "remind"])
+        parser.add_argument("campaign", nargs="?", type=int, help="The campaign's number (edit, delete, launch, status, close).")
         parser.add_argument("--as", dest="email", help="The e-mail address of the person acting.")
         parser.add_argument("--network", help="create: the network's slug.")
-        parser.add_argument("--title", help="create: the title.")
-        parser.add_argument("--deadline", help="create: the deadline, YYYY-MM-DD.")
-        parser.add_argument("--message", default="", help="create: the message to editors.")
-        parser.add_argument("--kinds", default="both", choices=["both", "systems", "contracts"], help="create: which records.")
-        parser.add_argument("--area", action="append", default=[], help="create: a service area's slug (repeat for more).")
-        parser.add_argument("--organisation", action="append", default=[], help="create: only this organisation (repeat for more).")
-        parser.add_argument("--remind", default="7,1", help="create: reminder days before the deadline (default 7,1).")
+        parser.add_argument("--title", help="create, edit: the title.")
+        parser.add_argument("--deadline", help="create, edit: the deadline, YYYY-MM-DD.")
+        parser.add_argument("--message", help="create, edit: the message to editors.")
+        parser.add_argument("--kinds", choices=["both", "systems", "contracts"], help="create, edit: which records (create: both).")
+        parser.add_argument("--area", action="append", help="create, edit: a service area's slug (repeat for more).")
+        parser.add_argument(
+            "--organisation", action="append", help="create, edit: only this organisation (repeat for more)."
+        )
+        parser.add_argument("--remind", help="create, edit: reminder days before the deadline (create: 7,1).")
 
     def handle(self, *args, action, campaign=None, email=None, **options):
         if action == "remind":
@@ -53,20 +57,40 @@ class Command(DomainCommand):
             network = Network.objects.filter(slug=options["network"] or "").first()
             if network is None:
                 raise CommandError("Name the campaign's network with --network (a slug).")
-            try:
-                deadline = datetime.date.fromisoformat(options["deadline"] or "")
-            except ValueError:
-                raise CommandError("Give --deadline as YYYY-MM-DD.") from None
             created = services.create_campaign(
-                network=network, title=options["title"] or "", deadline=deadline, message=options["message"],
-                kinds=options["kinds"], service_areas=options["area"], organisations=options["organisation"],
-                reminder_days=options["remind"], actor=user,
+                network=network, title=options["title"] or "", deadline=_deadline(options["deadline"] or ""),
+                message=options["message"] or "", kinds=options["kinds"] or "both", service_areas=options["area"] or [],
+                organisations=options["organisation"] or [],
+                reminder_days=options["remind"] if options["remind"] is not None else "7,1", actor=user,
             )
             self.stdout.write(f"Campaign {created.pk} saved as a draft: {created.title}. Launch it with `citytools campaign launch {created.pk} --as {email}`.")
             return
         if campaign is None:
             raise CommandError(f"Give the campaign's number: `citytools campaign {action} ID --as {email}`.")
         found = services.readable_campaign(viewer, campaign)
+        if action == "edit":
+            # What is not given stays as it is; the change is based on the version just read.
+            given = {
+                "title": options["title"], "message": options["message"], "kinds": options["kinds"],
+                "service_areas": options["area"], "organisations": options["organisation"], "reminder_days": options["remind"],
+                "deadline": _deadline(options["deadline"]) if options["deadline"] is not None else None,
+            }
+            current = {
+                "title": found.title, "message": found.message, "kinds": found.kinds, "deadline": found.deadline,
+                "service_areas": [a.slug for a in found.service_areas.all()],
+                "organisations": list(found.participants.values_list("organisation__slug", flat=True)),
+                "reminder_days": found.reminder_days,
+            }
+            changed = services.update_campaign(
+                found, version=found.version, actor=user,
+                **{key: value if value is not None else current[key] for key, value in given.items()},
+            )
+            self.stdout.write(f"Campaign {changed.pk} (still a draft) saved: {changed.title}, deadline {changed.deadline}.")
+            return
+        if action == "delete":
+            services.delete_campaign(found, version=found.version, actor=user)
+            self.stdout.write(f"The draft campaign {found.pk} ({found.title}) was deleted.")
+            return
         if action == "launch":
             found = services.launch_campaign(found, actor=user)
             self.stdout.write(f"Campaign {found.pk} is running until {found.deadline}; the editors are told by the worker.")
@@ -83,3 +107,10 @@ class Command(DomainCommand):
                 f"{str(p.organisation)[:32]:<32} {p.records:>7} {p.unchanged:>5} {p.corrected:>5} {p.outstanding:>5} "
                 f"{percent(p.freshness_at_launch):>6} {percent(p.freshness_now):>5}"
             )
+
+
+def _deadline(text: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        raise CommandError("Give --deadline as YYYY-MM-DD.") from None

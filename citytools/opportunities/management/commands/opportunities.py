@@ -64,17 +64,17 @@ class Command(DomainCommand):
         )
         if as_csv:
             writer = csv.writer(self.stdout)
-            writer.writerow(["rank", "score", "service_area", "window_start", "window_end", "act_by", "organisation", "contract", "supplier", "end_date", "extension_end_date"])
+            writer.writerow(["rank", "score", "service_area", "window_start", "window_end", "act_by", "organisation", "contract", "supplier", "end_date", "extension_end_date", "service_areas"])
             for rank, f in enumerate(found, start=1):
                 o = f.opportunity
                 for c in f.members:
                     writer.writerow([rank, f"{o.score:.1f}", f.area.slug, o.start, o.end, o.act_by, c.organisation.slug, c.pk,
-                                     c.supplier.slug, c.end_date, c.extension_end_date or ""])
+                                     c.supplier.slug, c.end_date, c.extension_end_date or "", " ".join(a.slug for a in f.areas)])
             return
         for rank, f in enumerate(found, start=1):
             o = f.opportunity
             self.stdout.write(
-                f"{rank:>3}. {o.score:5.1f}  {f.area.name}: {o.organisations} organisations, ending {o.start:%b %Y}–{o.end:%b %Y}, "
+                f"{rank:>3}. {o.score:5.1f}  {f.area_names}: {o.organisations} organisations, ending {o.start:%b %Y}–{o.end:%b %Y}, "
                 f"act by {o.act_by:%d %b %Y}"
             )
             for reason in o.reasons:
