@@ -4,17 +4,17 @@ contract must follow live in citytools.contracts.rules and are applied by the se
 from django import forms
 
 from citytools.contracts.models import Contract
+from citytools.core.forms import DateField
 from citytools.directory.models import Supplier
 from citytools.inventory.edit_forms import EditForm
 from citytools.inventory.models import System
 
 
 def _date(label: str, help_text: str = "", required: bool = True):
-    return forms.DateField(
+    return DateField(
         required=required,
         label=label,
         help_text=help_text,
-        widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={
             "required": f"Enter the {label[:1].lower()}{label[1:]}.",
             "invalid": f"The {label[:1].lower()}{label[1:]} must be a real date, like 2027-03-31.",

@@ -23,3 +23,26 @@ class GovukForm(forms.Form):
                 base = widget.attrs.get("class", "").split(" ")[0]
                 if base:
                     widget.attrs["class"] += f" {base}--error"
+
+
+ISO_DATE = "%Y-%m-%d"
+
+
+class DateInput(forms.DateInput):
+    """The one date widget of every form: `<input type="date">`, whose value a browser only
+    accepts as an ISO date (YYYY-MM-DD). Django's own DateInput writes the first of the
+    locale's input formats ("01/04/2020" in en-GB), which a browser shows as an empty field,
+    so saving the form unchanged would wipe the date."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format=ISO_DATE)
+
+
+class DateField(forms.DateField):
+    """A date typed or picked as YYYY-MM-DD, shown back in the same form. The locale's day-first
+    forms ("31/03/2027") are still read, for someone typing into a browser with no date picker."""
+
+    widget = DateInput
+    input_formats = [ISO_DATE, "%d/%m/%Y"]

@@ -3,7 +3,7 @@ the rules are in citytools.opportunities.rules and .services."""
 
 from django import forms
 
-from citytools.core.forms import GovukForm
+from citytools.core.forms import DateField, GovukForm
 from citytools.directory.models import Network, Supplier
 from citytools.inventory.edit_forms import EditForm
 from citytools.inventory.forms import QuickSelect
@@ -56,8 +56,8 @@ class InviteForm(EditForm):
 
 
 class PlanForm(EditForm):
-    decision_date = forms.DateField(label="Decide by", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    target_date = forms.DateField(label="Joint contract in place by", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    decision_date = DateField(label="Decide by", required=False)
+    target_date = DateField(label="Joint contract in place by", required=False)
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 

@@ -8,7 +8,7 @@ may define their own forms on it.
 
 from django import forms
 
-from citytools.core.forms import GovukForm
+from citytools.core.forms import DateField, GovukForm
 from citytools.partnering.scoring import DEFAULT_TIE_BREAK, TIE_BREAKS
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
@@ -24,12 +24,11 @@ def datetime_field(label: str, help_text: str = "", required: bool = False) -> f
     )
 
 
-def date_field(label: str, help_text: str = "") -> forms.DateField:
-    return forms.DateField(
+def date_field(label: str, help_text: str = "") -> DateField:
+    return DateField(
         required=False,
         label=label,
         help_text=help_text,
-        widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={"invalid": "Enter a real date, like 2026-04-01."},
     )
 
