@@ -21,6 +21,7 @@ from django.utils.text import slugify
 
 from citytools.accounts.models import Role, User
 from citytools.accounts.viewer import Viewer
+from citytools.core import history
 from citytools.core.errors import Conflict, DomainError, Forbidden, NotFound
 from citytools.directory.models import NetworkMembership, Organisation, Supplier
 from citytools.partnering import lifecycle, rules
@@ -340,6 +341,8 @@ def update_challenge(challenge: Challenge, *, actor, viewer, version: int, chang
     with transaction.atomic():
         fresh = _locked(challenge, version)
         require_editable(roles, fresh)
+        if history.unchanged(fresh, clean):
+            return fresh  # Saved unchanged: no new version, nothing in the log.
         for name, value in clean.items():
             setattr(fresh, name, value)
         _check_dates(fresh)
@@ -857,6 +860,11 @@ def save_publication_rules(
             raise NotFound("There are no publication rules with that short name.")
         if not created and version is not None and rules_.version != version:
             raise Conflict("These rules changed since you opened them. Nothing was saved. Reload them, then make your change again.")
+        if not created and history.unchanged(rules_, values) and (
+            organisations is None
+            or {o.pk for o in organisations} == set(Jurisdiction.objects.filter(rules=rules_).values_list("organisation_id", flat=True))
+        ):
+            return rules_, created  # Saved unchanged: no new version.
         if created:
             if not values.get("name"):
                 raise DomainError("New rules need a name, like 'City of Toronto'.", field="name")
