@@ -1,6 +1,11 @@
 """Form pieces every app's pages share."""
 
+from decimal import Decimal
+
 from django import forms
+from django.core.exceptions import ValidationError
+
+from citytools.core.money import DEFAULT_LIMIT, MoneyError, parse_money
 
 
 class GovukForm(forms.Form):
@@ -46,3 +51,29 @@ class DateField(forms.DateField):
 
     widget = DateInput
     input_formats = [ISO_DATE, "%d/%m/%Y"]
+
+
+class MoneyField(forms.CharField):
+    """An amount as people type it ("42,000", "£1,234.50", "CAD 50,000"), read by the one
+    money parser (citytools.core.money.parse_money); the cleaned value is a Decimal or None.
+
+    A text box, not type=number: GOV.UK advises against number inputs (they change the value
+    on scroll and refuse "120,000" without saying why)."""
+
+    def __init__(self, *, limit=None, **kwargs):
+        self.limit = limit
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"}))
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        # A saved amount shows as it is typed: 42000.50 rather than 42000.5000.
+        if isinstance(value, Decimal):
+            return f"{value:,.2f}".removesuffix(".00")
+        return value
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        try:
+            return parse_money(text, label=str(self.label or "The amount"), limit=self.limit or DEFAULT_LIMIT)
+        except MoneyError as error:
+            raise ValidationError(error.message, code="invalid") from None

@@ -73,7 +73,7 @@ def test_an_editor_adds_a_contract_without_javascript(world):
     [
         ({"end_date": "2025-03-31"}, "end_date", "The end date must be the same as or after the start date."),
         ({"extension_end_date": "2027-01-01"}, "extension_end_date", "every extension must be the same as or after"),
-        ({"annual_value": "-5"}, "annual_value", "Annual value must be zero or more."),
+        ({"annual_value": "-5"}, "annual_value", "Annual value cannot be negative."),
         ({"currency": "ABC"}, "currency", "ABC is not an ISO 4217 currency code"),
         ({"title": ""}, "title", "Enter the contract’s title."),
         ({"start_date": "2025-02-30"}, "start_date", "must be a real date"),
@@ -211,3 +211,12 @@ def test_saving_the_contract_form_unchanged_keeps_its_dates_and_values_and_write
     assert client.post(url, {**sent, "title": "Casebook licence"}).status_code == 303
     after = row(contract)
     assert {k for k in after if after[k] != before[k]} == {"title", "version", "updated_at"}
+
+
+@pytest.mark.parametrize("typed", ["£45,000", "45,000", "GBP 45,000", "45 000.00"])
+def test_a_value_is_taken_as_people_write_it(world, typed):
+    """Issue 13, item 18: "£45,000" was refused by the contract form."""
+    client = signed_in(world, "editor")
+    response = client.post(reverse("contracts:contract_add", args=["own"]), form_data(world, annual_value=typed, total_value=""))
+    assert response.status_code == 303
+    assert Contract.objects.get(reference="OWN-002").annual_value == Decimal("45000")
