@@ -126,14 +126,29 @@ def normalise(text) -> str:
     return text
 
 
+def _singular(word: str) -> str:
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us")):
+        return word[:-1]
+    return word
+
+
+def header_key(text) -> str:
+    """A header as it is matched to a column: normalised, without a question mark, "(s)" or
+    plural endings, so "Service area(s)", "Service Areas", "service_area" and "SERVICE AREA?"
+    all name the same column."""
+    text = re.sub(r"\(\s*(?:s|es)\s*\)", "", str(text or ""), flags=re.IGNORECASE)
+    return " ".join(_singular(word) for word in normalise(text).replace("?", " ").split())
+
+
 def guess_field(kind: str, header) -> str:
     """The field a header names, from its name, label or aliases; "" when unknown."""
-    wanted = normalise(header)
+    wanted = header_key(header)
     if not wanted:
         return ""
     for col in columns(kind):
-        names = {normalise(col.name), normalise(col.label), *(normalise(a) for a in col.aliases)}
-        if wanted in names or wanted.rstrip("?") in names:
+        if wanted in {header_key(name) for name in (col.name, col.label, *col.aliases)}:
             return col.name
     return ""
 
