@@ -2,7 +2,7 @@
 
 A browser only keeps a value it can show: an `<input type="date">` whose value is not
 YYYY-MM-DD is shown empty and sent empty, and so is an `<input type="number">` holding
-"42,000". Posting the page's own values with the test client would hide exactly the faults
+"42,000"; and it sends a textarea's line breaks as CRLF. Posting the page's own values with the test client would hide exactly the faults
 a person meets, so view tests that resubmit a form unchanged read it through `form_data`.
 The browser tests (tests/browser/test_edit_round_trip.py) check the same in chromium.
 """
@@ -96,7 +96,9 @@ class _Forms(HTMLParser):
         elif tag == "textarea" and self.textarea is not None:
             text = self.textarea["text"]
             text = text[1:] if text.startswith("\n") else text
-            self.textarea["form"]["controls"].append((self.textarea["name"], text.replace("\r\n", "\n")))
+            # A browser sends a textarea's line breaks as CRLF, whatever the page held.
+            text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\r\n")
+            self.textarea["form"]["controls"].append((self.textarea["name"], text))
             self.textarea = None
 
 

@@ -22,6 +22,11 @@ class GovukForm(forms.Form):
 
     def full_clean(self):
         super().full_clean()
+        # Browsers send a textarea's line breaks as CRLF (the HTML standard says so), so text
+        # saved with "\n" would come back different from a form submitted unchanged.
+        for name, value in getattr(self, "cleaned_data", {}).items():
+            if isinstance(value, str) and "\r" in value:
+                self.cleaned_data[name] = value.replace("\r\n", "\n").replace("\r", "\n")
         for name in self.errors:
             if name in self.fields:
                 widget = self.fields[name].widget

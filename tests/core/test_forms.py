@@ -64,3 +64,13 @@ def test_every_date_field_of_every_form_uses_the_one_date_widget():
                 # A datetime-local input only takes YYYY-MM-DDTHH:MM.
                 assert field.widget.format and field.widget.format.startswith("%Y-%m-%d"), f"{form_class.__name__}.{name}"
     assert len(found) >= 8  # systems, contracts, initiatives, challenges, milestones, campaigns, filters
+
+
+class Noted(GovukForm):
+    notes = forms.CharField(required=False, widget=forms.Textarea)
+
+
+def test_a_textarea_sent_with_a_browsers_crlf_line_breaks_is_read_with_plain_ones():
+    """Text saved with "\\n" and sent back unchanged by a browser (as "\\r\\n") is the same text."""
+    form = Noted(data={"notes": "First line\r\nSecond line\rThird"})
+    assert form.is_valid() and form.cleaned_data["notes"] == "First line\nSecond line\nThird"
