@@ -8,7 +8,6 @@ path are added to that router here, because one path is one URL and so one route
 """
 
 import datetime
-from decimal import Decimal
 
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
@@ -20,6 +19,7 @@ from citytools.contracts.api import ContractOut
 from citytools.contracts.api import router as contracts_router
 from citytools.contracts.edit_views import contract_history_entries, contracts_for_history
 from citytools.contracts.models import Contract
+from citytools.core.api import MONEY_IN, MoneyIn
 from citytools.directory.models import Organisation
 from citytools.inventory.edit_api import IF_MATCH, HistoryEntryOut, based_on, history_out, precondition, require, tag
 from citytools.inventory.edit_views import history_record
@@ -37,8 +37,8 @@ class ContractIn(Schema):
     supplier: str = Field(description="Slug of the supplier.")
     systems: list[int] = Field([], description="Ids of the organisation's systems the contract covers.")
     title: str
-    total_value: Decimal | None = None
-    annual_value: Decimal | None = None
+    total_value: MoneyIn | None = Field(None, description=MONEY_IN)
+    annual_value: MoneyIn | None = Field(None, description=MONEY_IN)
     currency: str = Field("GBP", description="ISO 4217 code.")
     start_date: datetime.date
     end_date: datetime.date
@@ -55,8 +55,8 @@ class ContractPatch(Schema):
     supplier: str | None = None
     systems: list[int] | None = None
     title: str | None = None
-    total_value: Decimal | None = None
-    annual_value: Decimal | None = None
+    total_value: MoneyIn | None = Field(None, description=MONEY_IN)
+    annual_value: MoneyIn | None = Field(None, description=MONEY_IN)
     currency: str | None = None
     start_date: datetime.date | None = None
     end_date: datetime.date | None = None

@@ -4,17 +4,17 @@ contract must follow live in citytools.contracts.rules and are applied by the se
 from django import forms
 
 from citytools.contracts.models import Contract
+from citytools.core.forms import DateField, MoneyField
 from citytools.directory.models import Supplier
 from citytools.inventory.edit_forms import EditForm
 from citytools.inventory.models import System
 
 
 def _date(label: str, help_text: str = "", required: bool = True):
-    return forms.DateField(
+    return DateField(
         required=required,
         label=label,
         help_text=help_text,
-        widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={
             "required": f"Enter the {label[:1].lower()}{label[1:]}.",
             "invalid": f"The {label[:1].lower()}{label[1:]} must be a real date, like 2027-03-31.",
@@ -22,26 +22,11 @@ def _date(label: str, help_text: str = "", required: bool = True):
     )
 
 
-class MoneyField(forms.DecimalField):
-    """An amount typed as people write it: "120,000" and "120 000.50" are accepted."""
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = value.replace(",", "").replace(" ", "")
-        return super().to_python(value)
-
-
 def _money(label: str):
-    # A text box, not type=number: GOV.UK advises against number inputs (they change the
-    # value on scroll and refuse "120,000" without saying why).
     return MoneyField(
         required=False,
         label=label,
-        help_text="In the contract’s currency, for example 120,000 or 120000.50.",
-        decimal_places=2,
-        max_digits=14,
-        error_messages={"invalid": f"{label} must be a number, like 120,000 or 120000.50."},
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"}),
+        help_text="In the contract’s currency, for example 120,000 or £120,000.50.",
     )
 
 

@@ -7,7 +7,7 @@ once.
 """
 
 import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
@@ -19,6 +19,7 @@ from citytools.contracts import rules
 from citytools.contracts.models import Contract
 from citytools.core import history
 from citytools.core.errors import DomainError, Forbidden
+from citytools.core.money import parse_money
 from citytools.directory.models import Organisation, Supplier
 from citytools.inventory.models import System
 
@@ -78,15 +79,8 @@ def _systems(organisation_id: int, values) -> list[int]:
 
 
 def _value(value, field: str, label: str) -> Decimal | None:
-    if value is None or value == "":
-        return None
-    try:
-        value = Decimal(str(value)).quantize(Decimal("0.01"))
-    except (InvalidOperation, ValueError):
-        raise DomainError(f"{label} must be a number.", code="invalid", field=field) from None
+    value = parse_money(value, label=label, field=field, limit=VALUE_LIMIT)
     rules.check_value(value, field=field, label=label)
-    if value >= VALUE_LIMIT:
-        raise DomainError(f"{label} must be less than a trillion.", code="invalid", field=field)
     return value
 
 

@@ -6,7 +6,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from citytools.contracts import queries
-from citytools.core.forms import GovukForm
+from citytools.core.forms import DateField, GovukForm
 from citytools.core.tables import sort_columns
 
 PAGE_SIZE = 25
@@ -20,8 +20,8 @@ class ContractFilterForm(GovukForm):
     ending_within = forms.IntegerField(
         required=False, min_value=0, max_value=36500, label="Ending within (days from today)"
     )
-    end_from = forms.DateField(required=False, label="Ending on or after", widget=forms.DateInput(attrs={"type": "date"}))
-    end_to = forms.DateField(required=False, label="Ending on or before", widget=forms.DateInput(attrs={"type": "date"}))
+    end_from = DateField(required=False, label="Ending on or after")
+    end_to = DateField(required=False, label="Ending on or before")
     sort = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, options: queries.FilterOptions, **kwargs):

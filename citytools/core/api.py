@@ -1,5 +1,7 @@
 """Translation of errors into RFC 9457 problem+json, in one place for every API router."""
 
+from decimal import Decimal
+
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Field, NinjaAPI, Schema
 from ninja.errors import ValidationError
@@ -28,6 +30,15 @@ def install_error_handlers(api: NinjaAPI) -> None:
     def invalid(request, exc: ValidationError):
         return problem(api, request, status=422, title="Invalid request", detail=exc.errors, code="invalid")
 
+
+# An amount a client sends: a JSON number, or a string as a person writes it. Either way the
+# service reads it with the one money parser (citytools.core.money.parse_money), so the API
+# accepts and refuses exactly what the forms and the spreadsheet import do.
+MoneyIn = Decimal | str
+MONEY_IN = (
+    'A number, or a string as people write amounts ("42,000", "£1,234.50", "CAD 50,000"). '
+    "Never negative, at most two decimals; anything else is refused with a 400 naming the field."
+)
 
 MAX_LIMIT = 500
 # Far beyond any real list, and inside the 64-bit integers SQLite and PostgreSQL accept.

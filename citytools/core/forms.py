@@ -1,6 +1,11 @@
 """Form pieces every app's pages share."""
 
+from decimal import Decimal
+
 from django import forms
+from django.core.exceptions import ValidationError
+
+from citytools.core.money import DEFAULT_LIMIT, MoneyError, parse_money
 
 
 class GovukForm(forms.Form):
@@ -17,9 +22,63 @@ class GovukForm(forms.Form):
 
     def full_clean(self):
         super().full_clean()
+        # Browsers send a textarea's line breaks as CRLF (the HTML standard says so), so text
+        # saved with "\n" would come back different from a form submitted unchanged.
+        for name, value in getattr(self, "cleaned_data", {}).items():
+            if isinstance(value, str) and "\r" in value:
+                self.cleaned_data[name] = value.replace("\r\n", "\n").replace("\r", "\n")
         for name in self.errors:
             if name in self.fields:
                 widget = self.fields[name].widget
                 base = widget.attrs.get("class", "").split(" ")[0]
                 if base:
                     widget.attrs["class"] += f" {base}--error"
+
+
+ISO_DATE = "%Y-%m-%d"
+
+
+class DateInput(forms.DateInput):
+    """The one date widget of every form: `<input type="date">`, whose value a browser only
+    accepts as an ISO date (YYYY-MM-DD). Django's own DateInput writes the first of the
+    locale's input formats ("01/04/2020" in en-GB), which a browser shows as an empty field,
+    so saving the form unchanged would wipe the date."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format=ISO_DATE)
+
+
+class DateField(forms.DateField):
+    """A date typed or picked as YYYY-MM-DD, shown back in the same form. The locale's day-first
+    forms ("31/03/2027") are still read, for someone typing into a browser with no date picker."""
+
+    widget = DateInput
+    input_formats = [ISO_DATE, "%d/%m/%Y"]
+
+
+class MoneyField(forms.CharField):
+    """An amount as people type it ("42,000", "£1,234.50", "CAD 50,000"), read by the one
+    money parser (citytools.core.money.parse_money); the cleaned value is a Decimal or None.
+
+    A text box, not type=number: GOV.UK advises against number inputs (they change the value
+    on scroll and refuse "120,000" without saying why)."""
+
+    def __init__(self, *, limit=None, **kwargs):
+        self.limit = limit
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"}))
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        # A saved amount shows as it is typed: 42000.50 rather than 42000.5000.
+        if isinstance(value, Decimal):
+            return f"{value:,.2f}".removesuffix(".00")
+        return value
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        try:
+            return parse_money(text, label=str(self.label or "The amount"), limit=self.limit or DEFAULT_LIMIT)
+        except MoneyError as error:
+            raise ValidationError(error.message, code="invalid") from None

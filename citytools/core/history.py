@@ -5,7 +5,8 @@ Every change to a system or contract goes through `save_edit`: a conditional
 the first to save wins and the other is refused (`Conflict`) with nothing written. A queryset
 update sends no signals, so django-simple-history's row is then written once, explicitly, by
 `record_history`, after the row and its many-to-many links are final: one history row per
-edit, carrying who made it.
+edit, carrying who made it. An edit that changes nothing writes nothing: the version and
+the history stay as they were.
 
 `history_entries` turns the stored rows into field-by-field changes for a page or the API,
 leaving out the fields the caller says this viewer may not see; `restorable_state` gives the
@@ -134,6 +135,11 @@ def save_edit(
     model = type(record)
     seal = {"changed_by_other": seal_after_edit(actor)} if hasattr(model, "SEAL_FIELDS") else {}
     with transaction.atomic():
+        current = model._default_manager.select_for_update().filter(pk=record.pk, version=version).first()
+        if current is not None and unchanged(current, fields, links):
+            # Saving a form unchanged writes nothing: no new version, no history row, and the
+            # seal of the responsible editor holds.
+            return current
         claimed = model._default_manager.filter(pk=record.pk, version=version).update(
             **fields, **seal, version=F("version") + 1, updated_at=timezone.now()
         )
@@ -143,6 +149,27 @@ def save_edit(
         set_links(fresh, links)
         record_history(fresh, actor=actor, created=False, reason=reason)
     return fresh
+
+
+def unchanged(record: models.Model, fields: Mapping[str, object], links: Mapping[str, Iterable] | None = None) -> bool:
+    """Whether `record` already holds every value of `fields` (by field name or attname;
+    a related object compares by its key) and exactly the `links` given."""
+    meta = record._meta
+    for name, value in fields.items():
+        model_field = meta.get_field(name)
+        if model_field.is_relation and isinstance(value, models.Model):
+            value = value.pk
+        try:
+            value = model_field.to_python(value) if not model_field.is_relation else value
+        except Exception:  # noqa: BLE001  (a value the field cannot read is a change; the write will say why)
+            return False
+        if value != getattr(record, model_field.attname):
+            return False
+    for name, values in (links or {}).items():
+        wanted = {value.pk if isinstance(value, models.Model) else value for value in values}
+        if wanted != set(getattr(record, name).values_list("pk", flat=True)):
+            return False
+    return True
 
 
 def seal_after_edit(actor):

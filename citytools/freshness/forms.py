@@ -5,6 +5,7 @@ import datetime
 
 from django import forms
 
+from citytools.core.forms import DateField
 from citytools.freshness.models import Campaign
 from citytools.freshness.rules import REVIEW_MONTHS_RANGE
 from citytools.inventory.edit_forms import EditForm
@@ -41,10 +42,8 @@ class CampaignForm(EditForm):
         label="Message to editors", required=False, widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Shown on each organisation's page and in the e-mails.",
     )
-    deadline = forms.DateField(
+    deadline = DateField(
         label="Deadline", help_text="For example, 2027-03-31.",
-        # A date input reads and shows only ISO dates (YYYY-MM-DD), whatever the site's format.
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"required": "Enter the deadline.", "invalid": "Enter a real date, like 2027-03-31."},
     )
     kinds = forms.ChoiceField(label="Records to confirm", choices=Campaign.Kinds.choices, initial=Campaign.Kinds.BOTH)

@@ -21,6 +21,7 @@ from citytools.accounts.queries import organisation_editors
 from citytools.accounts.rules import Grants, Kind
 from citytools.accounts.viewer import Viewer
 from citytools.contracts.models import Contract
+from citytools.core import history
 from citytools.core.errors import Conflict, DomainError, Forbidden, NotFound
 from citytools.directory.models import Network, Organisation
 from citytools.freshness import queries, rules
@@ -347,6 +348,13 @@ def update_campaign(
         campaign.network, title=title, deadline=deadline, message=message, kinds=kinds, service_areas=service_areas,
         organisations=organisations, reminder_days=reminder_days, today=today or timezone.localdate(),
     )
+    current = Campaign.objects.filter(pk=campaign.pk, version=_version(version), status=CampaignStatus.DRAFT).first()
+    if (
+        current is not None
+        and history.unchanged(current, checked.fields, {"service_areas": checked.areas})
+        and {o.pk for o in checked.organisations} == set(current.participants.values_list("organisation_id", flat=True))
+    ):
+        return current  # Saved unchanged: no new version.
     # The status is in the WHERE too: a launch that got there first makes this stale.
     claimed = Campaign.objects.filter(pk=campaign.pk, version=_version(version), status=CampaignStatus.DRAFT).update(
         **checked.fields, version=F("version") + 1, updated_at=timezone.now()

@@ -4,7 +4,7 @@ DomainError the view shows against the field it names."""
 
 from django import forms
 
-from citytools.core.forms import GovukForm
+from citytools.core.forms import DateField, GovukForm
 from citytools.directory.models import Supplier
 from citytools.inventory.models import Product, ServiceArea, System
 
@@ -62,11 +62,10 @@ class SystemForm(EditForm):
     status = forms.ChoiceField(
         label="Status", choices=System.Status.choices, error_messages={"required": "Choose the system’s status."}
     )
-    go_live = forms.DateField(
+    go_live = DateField(
         required=False,
         label="Live since",
         help_text="The date it went live, if known.",
-        widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={"invalid": "Enter a real date, like 2024-04-01."},
     )
     notes = forms.CharField(

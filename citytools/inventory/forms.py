@@ -6,6 +6,7 @@ from django import forms
 from django.forms.utils import flatatt
 from django.utils.safestring import mark_safe
 
+from citytools.core.forms import DateField, DateInput
 from citytools.directory.models import Network, Supplier
 from citytools.inventory.models import Product, ServiceArea
 from citytools.inventory.queries import (
@@ -53,11 +54,7 @@ def _select(**kwargs):
 
 
 def _date(label):
-    return forms.DateField(
-        required=False,
-        label=label,
-        widget=forms.DateInput(attrs={"type": "date", "class": "govuk-input govuk-input--width-10"}),
-    )
+    return DateField(required=False, label=label, widget=DateInput(attrs={"class": "govuk-input govuk-input--width-10"}))
 
 
 class MatrixForm(forms.Form):

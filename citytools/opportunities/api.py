@@ -16,6 +16,7 @@ from django.urls import reverse
 from ninja import Field, Query, Router, Schema, Status
 from ninja.security import django_auth
 
+from citytools.core.api import MONEY_IN, MoneyIn
 from citytools.directory.models import Network, Organisation, Supplier
 from citytools.inventory.edit_api import based_on, precondition, tag
 from citytools.inventory.models import Product, ServiceArea
@@ -259,7 +260,7 @@ def put_plan(request, initiative_id: int, payload: PlanIn, response: HttpRespons
 class OutcomeIn(Schema):
     status: InitiativeStatus
     outcome: str = Field("", max_length=10000)
-    savings: float | None = Field(None, ge=0)
+    savings: MoneyIn | None = Field(None, description=MONEY_IN)
     savings_currency: str = Field("GBP", min_length=3, max_length=3)
     evidence: str = Field("", max_length=10000)
 

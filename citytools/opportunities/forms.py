@@ -3,7 +3,7 @@ the rules are in citytools.opportunities.rules and .services."""
 
 from django import forms
 
-from citytools.core.forms import GovukForm
+from citytools.core.forms import DateField, GovukForm, MoneyField
 from citytools.directory.models import Network, Supplier
 from citytools.inventory.edit_forms import EditForm
 from citytools.inventory.forms import QuickSelect
@@ -56,15 +56,15 @@ class InviteForm(EditForm):
 
 
 class PlanForm(EditForm):
-    decision_date = forms.DateField(label="Decide by", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    target_date = forms.DateField(label="Joint contract in place by", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    decision_date = DateField(label="Decide by", required=False)
+    target_date = DateField(label="Joint contract in place by", required=False)
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
 class OutcomeForm(EditForm):
     status = forms.ChoiceField(label="Status", choices=InitiativeStatus.choices)
     outcome = forms.CharField(label="What was procured, or why not", required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=10000)
-    savings = forms.DecimalField(label="Reported savings (optional)", required=False, min_value=0, max_digits=14, decimal_places=2)
+    savings = MoneyField(label="Reported savings (optional)", required=False, help_text="Like 120,000.")
     savings_currency = forms.CharField(label="Currency", initial="GBP", max_length=3)
     evidence = forms.CharField(label="Evidence of the savings", required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=10000,
                                help_text="A report, a decision record or a link where the figures can be checked.")

@@ -4,7 +4,6 @@ nothing is written. Changes to an initiative's plan or outcome name the version 
 based on (a stale one is refused)."""
 
 import datetime
-from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 from django.utils import timezone
@@ -12,6 +11,7 @@ from django.utils import timezone
 from citytools.contracts.models import Contract
 from citytools.core import history
 from citytools.core.errors import DomainError, Forbidden, NotFound
+from citytools.core.money import parse_money
 from citytools.directory.models import Organisation
 from citytools.inventory.models import ServiceArea, System
 from citytools.opportunities import rules
@@ -194,15 +194,7 @@ def record_outcome(
     require_run(initiative, viewer)
     if status not in InitiativeStatus.values:
         raise DomainError("Choose a status from the list.", field="status")
-    if savings in ("", None):
-        savings = None
-    else:
-        try:
-            savings = Decimal(str(savings))
-        except InvalidOperation:
-            raise DomainError("Enter the savings as a number, like 120000.", field="savings") from None
-        if not savings.is_finite() or savings < 0 or savings >= Decimal("1e12"):
-            raise DomainError("Enter savings of 0 or more.", field="savings")
+    savings = parse_money(savings, label="The savings", field="savings")
     currency = (savings_currency or "").strip().upper()
     if len(currency) != 3 or not currency.isalpha():
         raise DomainError("Give the currency as a three-letter code, like GBP.", field="savings_currency")

@@ -6,9 +6,11 @@ view shows against the field it names (`add_domain_error`).
 may define their own forms on it.
 """
 
+from decimal import Decimal
+
 from django import forms
 
-from citytools.core.forms import GovukForm
+from citytools.core.forms import DateField, GovukForm, MoneyField
 from citytools.partnering.scoring import DEFAULT_TIE_BREAK, TIE_BREAKS
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
@@ -24,12 +26,11 @@ def datetime_field(label: str, help_text: str = "", required: bool = False) -> f
     )
 
 
-def date_field(label: str, help_text: str = "") -> forms.DateField:
-    return forms.DateField(
+def date_field(label: str, help_text: str = "") -> DateField:
+    return DateField(
         required=False,
         label=label,
         help_text=help_text,
-        widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={"invalid": "Enter a real date, like 2026-04-01."},
     )
 
@@ -89,10 +90,9 @@ class ChallengeForm(PartneringForm):
     affected = text_field("Who is affected", "Who lives with the problem, and how many people.")
     outcomes = text_field("Desired outcomes", "What should be different when the partnership succeeds.")
     out_of_scope = text_field("Out of scope")
-    budget_cap = forms.DecimalField(
-        required=False, min_value=0, max_digits=12, decimal_places=2, label="Budget cap",
-        help_text="The most the owners will pay for the co-design.",
-        error_messages={"invalid": "Enter the budget cap as a number, like 50000."},
+    budget_cap = MoneyField(
+        required=False, limit=Decimal("1e10"), label="Budget cap",
+        help_text="The most the owners will pay for the co-design, like 50,000.",
     )
     currency = forms.CharField(max_length=3, initial="CAD", label="Currency", help_text="Three letters, like CAD.")
     codesign_weeks = forms.IntegerField(

@@ -1,7 +1,10 @@
 """The form of one jurisdiction's publication rules (platform admins only)."""
 
+from decimal import Decimal
+
 from django import forms
 
+from citytools.core.forms import MoneyField
 from citytools.partnering.forms import PartneringForm
 
 YES_NO = [("yes", "Required"), ("no", "Not required")]
@@ -15,9 +18,9 @@ class PublicationRulesForm(PartneringForm):
     )
     name = forms.CharField(max_length=200, label="Name", error_messages={"required": "Give the rules a name."})
     currency = forms.CharField(max_length=3, label="Currency of the budget cap", help_text="Three letters, like CAD.")
-    max_budget = forms.DecimalField(
-        min_value=0, max_digits=12, decimal_places=2, label="Highest budget cap",
-        error_messages={"invalid": "Enter the highest budget cap as a number, like 50000."},
+    max_budget = MoneyField(
+        limit=Decimal("1e10"), label="Highest budget cap", help_text="Like 50,000.",
+        error_messages={"required": "Give the highest budget cap, like 50,000."},
     )
     min_weeks = forms.IntegerField(min_value=1, max_value=520, label="Shortest co-design, in weeks")
     max_weeks = forms.IntegerField(min_value=1, max_value=520, label="Longest co-design, in weeks")

@@ -3,6 +3,7 @@ a follow-on purchase. They parse input; citytools.partnering.services.outcome de
 
 from django import forms
 
+from citytools.core.forms import DateField
 from citytools.partnering.forms import PartneringForm, text_field
 from citytools.partnering.models import CheckIn
 
@@ -13,10 +14,9 @@ ONE_TO_FIVE = [("", "Choose"), *[(str(n), label) for n, label in (
 
 class MilestoneForm(PartneringForm):
     title = forms.CharField(max_length=200, label="Milestone", error_messages={"required": "Name the milestone."})
-    due_date = forms.DateField(
+    due_date = DateField(
         label="Due date",
         help_text="Like 2026-06-30.",
-        widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={"required": "Give the date the milestone is due.", "invalid": "Enter a real date, like 2026-06-30."},
     )
 

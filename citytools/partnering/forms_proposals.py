@@ -1,8 +1,11 @@
 """Forms of the proposal pages: the applicant's short structured form, an attachment, and
 the eligibility screening. They parse what a person typed; the services apply the rules."""
 
+from decimal import Decimal
+
 from django import forms
 
+from citytools.core.forms import MoneyField
 from citytools.inventory.edit_forms import EditForm
 from citytools.partnering.models import Scale
 
@@ -33,8 +36,9 @@ class ProposalForm(EditForm):
         required=False, label="Your plan (optional)", help_text="What happens in each part of the co-design.",
         widget=forms.Textarea(attrs={"rows": 4}),
     )
-    price = forms.CharField(
-        required=False, label="Your price", help_text="The whole price of the co-design, at most the budget cap.",
+    price = MoneyField(
+        required=False, limit=Decimal("1e10"), label="Your price",
+        help_text="The whole price of the co-design, at most the budget cap, like 45,000.",
     )
 
     def __init__(self, *args, currency: str = "", **kwargs):

@@ -10,9 +10,10 @@ import datetime
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from citytools.core.errors import DomainError
+from citytools.core.money import MoneyError, parse_money
 
 
 @dataclass(frozen=True)
@@ -125,14 +126,29 @@ def normalise(text) -> str:
     return text
 
 
+def _singular(word: str) -> str:
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us")):
+        return word[:-1]
+    return word
+
+
+def header_key(text) -> str:
+    """A header as it is matched to a column: normalised, without a question mark, "(s)" or
+    plural endings, so "Service area(s)", "Service Areas", "service_area" and "SERVICE AREA?"
+    all name the same column."""
+    text = re.sub(r"\(\s*(?:s|es)\s*\)", "", str(text or ""), flags=re.IGNORECASE)
+    return " ".join(_singular(word) for word in normalise(text).replace("?", " ").split())
+
+
 def guess_field(kind: str, header) -> str:
     """The field a header names, from its name, label or aliases; "" when unknown."""
-    wanted = normalise(header)
+    wanted = header_key(header)
     if not wanted:
         return ""
     for col in columns(kind):
-        names = {normalise(col.name), normalise(col.label), *(normalise(a) for a in col.aliases)}
-        if wanted in names or wanted.rstrip("?") in names:
+        if wanted in {header_key(name) for name in (col.name, col.label, *col.aliases)}:
             return col.name
     return ""
 
@@ -210,7 +226,6 @@ DATE_FORMATS = (
     "%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y", "%d.%m.%Y", "%d %B %Y", "%d %b %Y", "%d-%b-%y", "%d-%b-%Y", "%d %b %y",
     "%d-%B-%Y", "%Y/%m/%d", "%Y-%m-%d",
 )
-CURRENCY_MARKS = re.compile(r"^(?:[£€$]|GBP|EUR|USD|CAD)\s*|\s*(?:[£€$]|GBP|EUR|USD|CAD)$", re.IGNORECASE)
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -270,24 +285,13 @@ def _serial(number: float) -> datetime.date:
 
 
 def parse_amount(value) -> Decimal | None:
-    if isinstance(value, bool):
-        raise CellError("Write an amount, like 1,234.50.")
-    if isinstance(value, (int, float, Decimal)):
-        return Decimal(str(value)).quantize(Decimal("0.01"))
-    text = text_of(value).replace("\u00a0", " ")
-    if not text:
-        return None
-    bare = CURRENCY_MARKS.sub("", text).strip()
-    bare = CURRENCY_MARKS.sub("", bare).strip()
-    # Thousands separated by commas, or by spaces as some locales write them (1 234.50).
-    if re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?: \d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+", bare):
-        try:
-            return Decimal(bare.replace(",", "").replace(" ", "")).quantize(Decimal("0.01"))
-        except InvalidOperation:
-            pass
-    if bare.startswith("-") or bare.startswith("("):
-        raise CellError(f"{text!r}: an amount cannot be negative.")
-    raise CellError(f"{text!r} is not an amount: write it like 1,234.50 or £1,234.50.")
+    """An amount, read by the one money parser every door uses (citytools.core.money)."""
+    if not isinstance(value, (int, float, Decimal)) or isinstance(value, bool):
+        value = text_of(value)
+    try:
+        return parse_money(value, label="The amount")
+    except MoneyError as error:
+        raise CellError(error.message) from None
 
 
 TRUE = {"yes", "y", "true", "1", "confidential", "x"}

@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from citytools.accounts.viewer import Viewer
+from citytools.contracts import rules as contract_rules
 from citytools.contracts import services as contract_services
 from citytools.contracts.models import Contract
 from citytools.core import history
@@ -181,31 +182,48 @@ def _show(value) -> str:
     return str(value)
 
 
-def _resolve(row: rules.Row, lookup: Lookup) -> dict:
-    """The row's values as the services take them (objects and ids); DomainError otherwise."""
-    values, wanted = row.values, {}
-    for name, value in values.items():
-        if name in ("id", "organisation"):
+def _resolve(row: rules.Row, lookup: Lookup) -> tuple[dict, list[str]]:
+    """The row's values as the services take them (objects and ids), and a message for each
+    value that names nothing known (every one of them, not only the first)."""
+    wanted, errors = {}, []
+    for name, value in row.values.items():
+        if name == "service_areas":
+            areas = {}
+            for text in value:
+                try:
+                    area = lookup.one(lookup.areas, text, "service area", "the Service areas page")
+                except DomainError as error:
+                    errors.append(error.message)
+                else:
+                    areas[area.pk] = area
+            wanted[name] = list(areas.values())
             continue
-        if name == "product":
-            wanted[name] = lookup.one(lookup.products, value, "product", "the Products page") if value else None
-        elif name == "supplier":
-            wanted[name] = lookup.one(lookup.suppliers, value, "supplier", "the Suppliers page") if value else None
-        elif name == "service_areas":
-            wanted[name] = list({a.pk: a for a in (lookup.one(lookup.areas, v, "service area", "the Service areas page") for v in value)}.values())
-        elif name == "systems":
-            wanted[name] = lookup.system_ids(value)
-        elif name in ("status",) and not value:
-            wanted[name] = System.Status.LIVE
-        elif name == "route" and not value:
-            wanted[name] = Contract.Route.UNKNOWN
-        elif name == "source" and not value:
-            wanted[name] = Contract.Source.ORGANISATION
-        elif name == "currency":
-            wanted[name] = (value or "GBP").upper()
-        else:
-            wanted[name] = value
-    return wanted
+        try:
+            _resolve_one(name, value, wanted, lookup)
+        except DomainError as error:
+            errors.append(error.message)
+    return wanted, errors
+
+
+def _resolve_one(name: str, value, wanted: dict, lookup: Lookup) -> None:
+    if name in ("id", "organisation"):
+        return
+    if name == "product":
+        wanted[name] = lookup.one(lookup.products, value, "product", "the Products page") if value else None
+    elif name == "supplier":
+        wanted[name] = lookup.one(lookup.suppliers, value, "supplier", "the Suppliers page") if value else None
+    elif name == "systems":
+        wanted[name] = lookup.system_ids(value)
+    elif name in ("status",) and not value:
+        wanted[name] = System.Status.LIVE
+    elif name == "route" and not value:
+        wanted[name] = Contract.Route.UNKNOWN
+    elif name == "source" and not value:
+        wanted[name] = Contract.Source.ORGANISATION
+    elif name == "currency":
+        wanted[name] = (value or "GBP").upper()
+    else:
+        wanted[name] = value
 
 
 def _current(record, kind: str, name: str):
@@ -232,7 +250,17 @@ def _comparable(kind: str, name: str, value):
     return value
 
 
+def _choice_label(kind: str, name: str, value):
+    """A choice shown as its label ("Software as a service"), never its code ("saas")."""
+    try:
+        choices = dict(rules.column(kind, name).choices)
+    except StopIteration:
+        return value
+    return choices.get(value, value) if choices else value
+
+
 def _display(kind: str, name: str, value, lookup: Lookup) -> str:
+    value = _choice_label(kind, name, value)
     if name in ("product", "supplier"):
         return _show(value.name if value is not None else None)
     if name == "service_areas":
@@ -251,7 +279,7 @@ def _display_current(record, kind: str, name: str, lookup: Lookup) -> str:
     if name == "systems":
         return _show([f"{s.product.name} ({s.pk})" for s in record.systems.all() if s.pk in lookup.systems] or
                      [f"System {s.pk}" for s in record.systems.all()])
-    return _show(getattr(record, name))
+    return _show(_choice_label(kind, name, getattr(record, name)))
 
 
 def contract_identity(title, supplier_id, start_date) -> tuple:
@@ -325,10 +353,14 @@ def plan_rows(organisation: Organisation, kind: str, table: list[list], header_i
         given = (row.values.get("organisation") or "").strip().lower()
         if given and given not in (organisation.slug.lower(), organisation.name.lower(), (organisation.short_name or "").lower()):
             plan.errors.append(f"Organisation: this row is for {row.values['organisation']!r}, not {organisation}. Import it from that organisation's page.")
+        # Every fault of the row at once: cells that cannot be read, names that match nothing
+        # and dates out of order, so one round of corrections fixes the file.
+        wanted, unknown = _resolve(row, lookup)
+        plan.errors.extend(unknown)
+        plan.errors.extend(_pure_checks(kind, row.values))
         if plan.errors:
             continue
         try:
-            wanted = _resolve(row, lookup)
             record = _match(row, wanted, lookup)
         except DomainError as error:
             plan.errors.append(error.message)
@@ -382,6 +414,18 @@ def plan_rows(organisation: Organisation, kind: str, table: list[list], header_i
         if plan.errors:
             plan.action = "error"
     return planned
+
+
+def _pure_checks(kind: str, values: dict) -> list[str]:
+    """The domain's own rules that need no database, run on a row that has other faults (a
+    row without any gets the full dry run of the services instead)."""
+    if kind != Kind.CONTRACTS or not values.get("start_date") or not values.get("end_date"):
+        return []
+    try:
+        contract_rules.check_dates(values["start_date"], values["end_date"], values.get("extension_end_date"))
+    except DomainError as error:
+        return [_row_error(kind, None, error)]
+    return []
 
 
 def _write(plan: PlannedRow, *, organisation: Organisation, kind: str, actor) -> None:

@@ -117,3 +117,19 @@ def test_reading_a_contract_gives_its_version_as_the_etag(world):
     assert Client().get(url(world.contract))["ETag"] == '"1"'
     services.update_contract(world.contract, version=1, changes={"title": "Renamed"}, actor=world.user("editor"))
     assert Client().get(url(world.contract))["ETag"] == '"2"'
+
+
+def test_amounts_are_read_by_the_same_parser_as_the_forms(world):
+    """Issue 13, item 18: the API takes a number or an amount as people write it, and refuses
+    what the forms refuse, as problem+json naming the field."""
+    client = signed_in(world, "editor")
+    answer = send(client, "patch", url(world.contract), {"annual_value": "£45,000.50", "total_value": 90000}, if_match='"1"')
+    assert answer.status_code == 200, answer.content
+    saved = Contract.objects.get(pk=world.contract.pk)
+    assert (saved.annual_value, saved.total_value) == (Decimal("45000.50"), Decimal("90000"))
+    before = row(world.contract)
+    for bad, says in (("-5", "cannot be negative"), ("lots", "written as a number"), ("1.005", "two decimals")):
+        refused = send(client, "patch", url(world.contract), {"annual_value": bad}, if_match='"2"')
+        assert refused.status_code == 400 and refused["Content-Type"] == "application/problem+json"
+        assert says in refused.json()["detail"]
+    assert row(world.contract) == before

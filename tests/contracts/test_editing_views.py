@@ -10,6 +10,7 @@ from django.urls import reverse
 from citytools.contracts import services
 from citytools.contracts.models import Contract
 from tests.contracts.test_editing_services import END, contract_world
+from tests.browser_form import form_data as as_sent
 from tests.factories import ContractFactory
 
 pytestmark = pytest.mark.django_db
@@ -72,7 +73,7 @@ def test_an_editor_adds_a_contract_without_javascript(world):
     [
         ({"end_date": "2025-03-31"}, "end_date", "The end date must be the same as or after the start date."),
         ({"extension_end_date": "2027-01-01"}, "extension_end_date", "every extension must be the same as or after"),
-        ({"annual_value": "-5"}, "annual_value", "Annual value must be zero or more."),
+        ({"annual_value": "-5"}, "annual_value", "Annual value cannot be negative."),
         ({"currency": "ABC"}, "currency", "ABC is not an ISO 4217 currency code"),
         ({"title": ""}, "title", "Enter the contract’s title."),
         ({"start_date": "2025-02-30"}, "start_date", "must be a real date"),
@@ -191,3 +192,31 @@ def test_contract_pages_use_a_bounded_number_of_queries(world, django_assert_max
     for name in ("contracts:contract_history", "contracts:contract_edit"):
         with django_assert_max_num_queries(20):
             assert client.get(reverse(name, args=[world.contract.pk])).status_code == 200
+
+
+def test_saving_the_contract_form_unchanged_keeps_its_dates_and_values_and_writes_nothing(world):
+    contract = services.update_contract(
+        world.contract, version=1, changes={"extension_end_date": datetime.date(2028, 3, 31), "annual_value": Decimal("42000.50")},
+        actor=world.user("editor"),
+    )
+    client = signed_in(world, "editor")
+    url = reverse("contracts:contract_edit", args=[contract.pk])
+    before, history = row(contract), contract.history.count()
+    sent = as_sent(client.get(url).content.decode())
+    assert (sent["start_date"], sent["extension_end_date"]) == (contract.start_date.isoformat(), "2028-03-31")
+    response = client.post(url, sent)
+    assert response.status_code == 303, response.content.decode()
+    assert row(contract) == before and contract.history.count() == history
+
+    assert client.post(url, {**sent, "title": "Casebook licence"}).status_code == 303
+    after = row(contract)
+    assert {k for k in after if after[k] != before[k]} == {"title", "version", "updated_at"}
+
+
+@pytest.mark.parametrize("typed", ["£45,000", "45,000", "GBP 45,000", "45 000.00"])
+def test_a_value_is_taken_as_people_write_it(world, typed):
+    """Issue 13, item 18: "£45,000" was refused by the contract form."""
+    client = signed_in(world, "editor")
+    response = client.post(reverse("contracts:contract_add", args=["own"]), form_data(world, annual_value=typed, total_value=""))
+    assert response.status_code == 303
+    assert Contract.objects.get(reference="OWN-002").annual_value == Decimal("45000")

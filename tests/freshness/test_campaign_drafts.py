@@ -13,6 +13,7 @@ from django.urls import reverse
 from citytools.core.errors import Conflict, DomainError, Forbidden
 from citytools.freshness import services
 from citytools.freshness.models import Campaign, Participant
+from tests.browser_form import form_data as as_sent
 from tests.factories import ServiceAreaFactory
 from tests.freshness.test_doors import client_for, world  # noqa: F401 (the fixture)
 
@@ -222,3 +223,15 @@ def test_the_command_changes_and_deletes_a_draft(world, draft, capsys):  # noqa:
         call_command("campaign", "edit", str(running.pk), "--as", "coordinator@example.org", "--title", "No")
     with pytest.raises(CommandError, match="Only a draft"):
         call_command("campaign", "delete", str(running.pk), "--as", "coordinator@example.org")
+
+
+def test_saving_a_draft_unchanged_writes_nothing_and_one_change_changes_only_that(world, draft):  # noqa: F811
+    coordinator = client_for(world, "coordinator")
+    edit_url = reverse("freshness:campaign_edit", args=[draft.pk])
+    before = state(draft)
+    sent = as_sent(coordinator.get(edit_url).content.decode())
+    assert sent["deadline"] == soon().isoformat()
+    assert coordinator.post(edit_url, sent).status_code == 303
+    assert state(draft) == before
+    assert coordinator.post(edit_url, {**sent, "title": "Summer check"}).status_code == 303
+    assert state(draft) == ("Summer check", *before[1:5], before[5] + 1, *before[6:])

@@ -1,5 +1,6 @@
 """The pages that add, change, retire and restore systems, with and without JavaScript."""
 
+import datetime
 from decimal import Decimal
 
 import pytest
@@ -8,6 +9,7 @@ from django.urls import reverse
 
 from citytools.inventory import services
 from citytools.inventory.models import System
+from tests.browser_form import form_data as as_sent
 from tests.factories import ContractFactory, SystemFactory
 from tests.inventory.test_editing_services import editing_world
 
@@ -297,3 +299,26 @@ def test_the_system_page_lists_only_contracts_and_values_the_viewer_may_see(worl
     assert "Open support" in public and "Quiet deal" not in public and "123,456" not in public
     member = signed_in(world, "member").get(url).content.decode()
     assert "Quiet deal" in member and "123,456" in member
+
+
+# Saving a form unchanged (issue 13, items 1 and 2) -----------------------------------------
+
+
+def test_saving_the_edit_form_unchanged_keeps_its_dates_and_writes_nothing(world):
+    system = services.update_system(
+        world.system, version=1, changes={"go_live": datetime.date(2025, 4, 1), "supplier": "reseller"}, actor=world.user("editor")
+    )
+    client = signed_in(world, "editor")
+    url = reverse("inventory:system_edit", args=[system.pk])
+    before, history = row(system), system.history.count()
+    sent = as_sent(client.get(url).content.decode())
+    assert sent["go_live"] == "2025-04-01"
+    assert client.post(url, sent).status_code == 303
+    assert row(system) == before and system.history.count() == history
+
+    changed = {**as_sent(client.get(url).content.decode()), "hosting": "on_premises"}
+    assert client.post(url, changed).status_code == 303
+    after = row(system)
+    assert after["version"] == before["version"] + 1 and system.history.count() == history + 1
+    assert {k for k in after if after[k] != before[k]} == {"hosting", "version", "updated_at"}
+    assert after["go_live"] == datetime.date(2025, 4, 1)

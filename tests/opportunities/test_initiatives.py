@@ -15,6 +15,7 @@ from citytools.accounts.viewer import Viewer
 from citytools.core.errors import Conflict, DomainError, Forbidden, NotFound
 from citytools.opportunities import queries, services
 from citytools.opportunities.models import Answer, Initiative, Invitation
+from tests.browser_form import form_data as as_sent
 from tests.factories import ContractFactory, ProductFactory, ServiceAreaFactory, SupplierFactory, SystemFactory
 from tests.people import people
 
@@ -248,3 +249,27 @@ def test_a_closed_initiative_takes_no_more_answers_and_invites_only_its_network(
     with pytest.raises(DomainError) as error:
         services.answer(initiative, actor=world.user("peer_member"), viewer=viewer(world, "peer_member"), organisation=world.peer, answer="interested")
     assert error.value.code == "closed"
+
+
+def test_saving_the_plan_and_outcome_unchanged_keeps_the_dates_and_writes_nothing(world):
+    """Issue 13, items 1 and 2: "Decide by" was lost when another date was changed."""
+    initiative = start(world)
+    initiative = services.update_plan(
+        initiative, actor=world.user("editor"), viewer=viewer(world, "editor"), version=1,
+        decision_date=datetime.date(2026, 3, 1), target_date=datetime.date(2026, 12, 1),
+    )
+    client = Client()
+    client.force_login(world.user("editor"))
+    url = reverse("opportunities:initiative", args=[initiative.pk])
+    row = Initiative.objects.filter(pk=initiative.pk).values().get()
+    plan = as_sent(client.get(url).content.decode(), containing="decision_date")
+    assert (plan["decision_date"], plan["target_date"]) == ("2026-03-01", "2026-12-01")
+    assert client.post(url + "plan/", plan).status_code == 303
+    outcome = as_sent(client.get(url).content.decode(), containing="savings")
+    assert client.post(url + "outcome/", outcome).status_code == 303
+    assert Initiative.objects.filter(pk=initiative.pk).values().get() == row
+
+    assert client.post(url + "plan/", {**plan, "target_date": "2027-01-04"}).status_code == 303
+    after = Initiative.objects.filter(pk=initiative.pk).values().get()
+    assert {k for k in after if after[k] != row[k]} == {"target_date", "version", "updated_at"}
+    assert after["decision_date"] == datetime.date(2026, 3, 1)

@@ -1,5 +1,6 @@
 """The pages for writing a challenge: success and refusal for each door, without JavaScript."""
 
+import datetime
 import io
 import re
 
@@ -8,9 +9,11 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from pypdf import PdfReader
 
 from citytools.partnering.models import Addendum, Challenge, Interest, Question, State
+from tests.browser_form import form_data as as_sent
 from tests.partnering.test_authoring_services import cast  # noqa: F401 (fixture)
 from tests.partnering_world import make_challenge
 
@@ -431,3 +434,23 @@ def test_the_new_challenge_form_shows_lessons_and_starts_from_an_earlier_challen
     assert Challenge.objects.get(title="Next one").criteria.count() == earlier.criteria.count()
     hidden = make_challenge(owners=[cast.stranger])
     assert client(cast.editor).get(url("challenge_new") + f"?from={hidden.slug}").status_code == 404
+
+
+def test_saving_a_draft_unchanged_keeps_its_dates_and_writes_nothing(cast):
+    """Issue 13, items 1 and 2: the dates showed blank, so saving wiped them."""
+    start = timezone.now().replace(second=0, microsecond=0) + datetime.timedelta(days=30)
+    draft = make_challenge(
+        owners=[cast.own], steward=cast.coordinator, publication_date=start.date(),
+        question_deadline=start + datetime.timedelta(days=14), submission_deadline=start + datetime.timedelta(days=28),
+    )
+    before = Challenge.objects.filter(pk=draft.pk).values().get()
+    history = draft.history.count()
+    page = client(cast.editor).get(url("challenge_edit", draft)).content.decode()
+    sent = as_sent(page)
+    assert sent["publication_date"] == start.date().isoformat() and sent["evaluation_date"] == draft.evaluation_date.isoformat()
+    assert client(cast.editor).post(url("challenge_edit", draft), sent).status_code == 303
+    assert Challenge.objects.filter(pk=draft.pk).values().get() == before and draft.history.count() == history
+
+    assert client(cast.editor).post(url("challenge_edit", draft), {**sent, "contact_name": "Sam"}).status_code == 303
+    after = Challenge.objects.filter(pk=draft.pk).values().get()
+    assert {k for k in after if after[k] != before[k]} == {"contact_name", "version", "updated_at"}

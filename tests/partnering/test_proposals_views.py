@@ -210,3 +210,21 @@ def test_after_screening_the_owners_read_the_decisions_and_cannot_change_them():
     proposal.refresh_from_db()
     assert proposal.eligible is False
     assert client_for(world.applicants[0][1]).get(url("proposal_screen", challenge, proposal.pk)).status_code in (403, 404)
+
+
+@pytest.mark.parametrize("typed", ["42,000", "£42,000", "CAD 42,000", "42000"])
+def test_a_price_is_taken_as_people_write_it(c, typed):
+    """Issue 13, item 18: "42,000" was refused; the form reads amounts with the one parser."""
+    client = client_for(c.applicants[0][1])
+    response = client.post(url("my_proposal", c.challenge), {**FORM, "price": typed, "version": 0})
+    assert response.status_code == 303
+    assert str(Proposal.objects.get(challenge=c.challenge).price) == "42000.00"
+    assert 'value="42,000"' in client.get(url("my_proposal", c.challenge)).content.decode()
+
+
+@pytest.mark.parametrize("typed, says", [("-5", "cannot be negative"), ("lots", "written as a number"), ("4.005", "two decimals")])
+def test_a_price_that_is_not_an_amount_is_refused_against_its_field(c, typed, says):
+    response = client_for(c.applicants[0][1]).post(url("my_proposal", c.challenge), {**FORM, "price": typed, "version": 0})
+    assert response.status_code == 400
+    assert says in response.content.decode() and b'href="#id_price"' in response.content
+    assert not Proposal.objects.exists()

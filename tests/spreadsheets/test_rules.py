@@ -79,13 +79,32 @@ def test_choices_by_code_or_label(cell, expected):
     ("END_DATE", "contracts", "end_date"),
     ("Expiry date", "contracts", "end_date"),
     ("Vendor", "contracts", "supplier"),
-    ("Service area(s)", "systems", ""),
+    # Issue 13, item 18: case, punctuation, "(s)" and plurals do not matter.
+    ("Service area(s)", "systems", "service_areas"),
+    ("SERVICE AREA(S)", "systems", "service_areas"),
     ("Service areas", "systems", "service_areas"),
+    ("service_area", "systems", "service_areas"),
+    ("Service Area", "systems", "service_areas"),
+    ("Supplier(s)", "contracts", "supplier"),
+    ("System(s)", "contracts", "systems"),
+    ("Start dates", "contracts", "start_date"),
+    ("Total value (£)", "contracts", "total_value"),
+    ("Status", "systems", "status"),
     ("Confidential?", "systems", "confidential"),
     ("Colour", "systems", ""),
+    ("Service", "contracts", ""),
 ])
 def test_headers_are_guessed_from_names_and_aliases(header, kind, field):
     assert rules.guess_field(kind, header) == field
+
+
+@pytest.mark.parametrize("kind", sorted(rules.COLUMNS))
+def test_no_header_names_two_columns_once_plurals_and_punctuation_are_ignored(kind):
+    owner: dict[str, str] = {}
+    for col in rules.columns(kind):
+        for name in (col.name, col.label, *col.aliases):
+            key = rules.header_key(name)
+            assert owner.setdefault(key, col.name) == col.name, f"{name!r} names both {owner[key]} and {col.name}"
 
 
 @pytest.mark.parametrize("rows,index,header", [

@@ -457,3 +457,45 @@ def test_a_real_spreadsheet_of_something_else_is_explained_and_never_imported(wo
     with pytest.raises(DomainError, match="errors, so nothing was imported"):
         services.commit_import(upload, actor=world.editor)
     assert checksum() == before and (System.objects.count(), Contract.objects.count()) == records
+
+
+# Issue 13, item 18: headers as people write them, every fault at once, labels not codes -------
+
+
+def test_a_service_area_s_header_is_understood(world):
+    upload = start(world, "Product,Service area(s),Hosting\nKeystone,Homelessness,saas\n", kind="systems")
+    assert upload.mapping == ["product", "service_areas", "hosting"]
+    [row] = preview_of(world, upload).rows
+    assert row.action == "new", row.errors
+
+
+def test_every_fault_of_a_file_is_reported_in_one_pass(world):
+    """An unknown product used to be reported only once the row's other faults were fixed."""
+    text = (
+        "product,service_areas,supplier,go_live,hosting\n"
+        "No Such Thing,Nowhere; Atlantis,Nobody Ltd,32/13/2025,cloudy\n"
+        "Keystone,Homelessness,,01/04/2024,saas\n"
+    )
+    rows = preview_of(world, start(world, text, kind="systems")).rows
+    assert [r.action for r in rows] == ["error", "new"]
+    joined = " | ".join(rows[0].errors)
+    for fault in ("Live since:", "Hosting:", "No product is called 'No Such Thing'", "No service area is called 'Nowhere'",
+                  "No service area is called 'Atlantis'", "No supplier is called 'Nobody Ltd'"):
+        assert fault in joined, joined
+
+
+def test_a_contract_row_reports_an_unknown_supplier_with_its_dates_out_of_order(world):
+    text = "title,supplier,start_date,end_date,total_value\nAudit,Nobody Ltd,01/04/2026,31/03/2025,lots\n"
+    [row] = preview_of(world, start(world, text)).rows
+    joined = " | ".join(row.errors)
+    assert "No supplier is called 'Nobody Ltd'" in joined and "Total value:" in joined
+    assert "end" in joined.lower() and len(row.errors) == 3, joined
+
+
+def test_the_preview_shows_choices_by_their_labels_not_their_codes(world):
+    rows = preview_of(world, start(world, "product,service_areas,hosting,status\nKeystone,Homelessness,saas,planned\n", kind="systems")).rows
+    shown = {c.label: c.new for c in rows[0].changes}
+    assert shown["Hosting"] == "Software as a service" and shown["Status"] == "Planned"
+    upload = start(world, "reference,route\nCON-001,framework\n")
+    [changed] = preview_of(world, upload).rows
+    assert [(c.label, c.new) for c in changed.changes] == [("Procurement route", "Framework call-off")]

@@ -19,7 +19,7 @@ from ninja.security import django_auth
 
 from citytools.accounts.models import User
 from citytools.core import history
-from citytools.core.api import Pagination
+from citytools.core.api import MONEY_IN, MoneyIn, Pagination
 from citytools.core.errors import Conflict, DomainError
 from citytools.directory.models import Organisation
 from citytools.partnering import documents, rules
@@ -112,7 +112,7 @@ class DocumentFields(Schema):
     out_of_scope: str = ""
     how_to_apply: str = ""
     tie_break: TieBreak = Field(DEFAULT_TIE_BREAK, description=TIE_BREAK_HELP)
-    budget_cap: Decimal | None = Field(None, ge=0, max_digits=12, decimal_places=2)
+    budget_cap: MoneyIn | None = Field(None, description=MONEY_IN)
     currency: str = Field("CAD", min_length=3, max_length=3)
     codesign_weeks: int | None = Field(None, ge=1, le=520)
     blind_scoring: bool = False
@@ -149,7 +149,7 @@ class ChallengePatch(Schema):
     out_of_scope: str | None = None
     how_to_apply: str | None = None
     tie_break: TieBreak | None = Field(None, description=TIE_BREAK_HELP)
-    budget_cap: Decimal | None = Field(None, ge=0, max_digits=12, decimal_places=2)
+    budget_cap: MoneyIn | None = Field(None, description=MONEY_IN)
     currency: str | None = Field(None, min_length=3, max_length=3)
     codesign_weeks: int | None = Field(None, ge=1, le=520)
     blind_scoring: bool | None = None

@@ -11,6 +11,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.security import django_auth
 
 from citytools.core import history
+from citytools.core.api import MONEY_IN, MoneyIn
 from citytools.core.errors import Conflict, DomainError, Forbidden
 from citytools.directory.models import Organisation
 from citytools.partnering.models import PublicationRules
@@ -22,7 +23,7 @@ router = Router(tags=["invitations to partner: publication rules"])
 class RulesIn(Schema):
     name: str = Field(min_length=1, max_length=200)
     currency: str = Field("CAD", min_length=3, max_length=3, description="ISO 4217 code of the budget cap.")
-    max_budget: Decimal = Field(Decimal("50000"), ge=0, max_digits=12, decimal_places=2)
+    max_budget: MoneyIn = Field(Decimal("50000"), description=MONEY_IN)
     min_weeks: int = Field(12, ge=1, le=520)
     max_weeks: int = Field(16, ge=1, le=520)
     weights_total: int = Field(100, ge=1, le=1000)
@@ -37,6 +38,7 @@ class RulesIn(Schema):
 
 class RulesOut(RulesIn):
     slug: str
+    max_budget: Decimal
     version: int = Field(description="Also sent as the ETag header.")
     default: bool = Field(description="Whether organisations under no rules are under these.")
 

@@ -9,7 +9,7 @@ Changes to the challenge itself state the version they were based on; a stale on
 
 import datetime
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -21,7 +21,9 @@ from django.utils.text import slugify
 
 from citytools.accounts.models import Role, User
 from citytools.accounts.viewer import Viewer
+from citytools.core import history
 from citytools.core.errors import Conflict, DomainError, Forbidden, NotFound
+from citytools.core.money import parse_money
 from citytools.directory.models import NetworkMembership, Organisation, Supplier
 from citytools.partnering import lifecycle, rules
 from citytools.partnering.access import roles_for
@@ -167,15 +169,8 @@ def _clean_fields(fields: dict) -> dict:
             value = (value or "").strip()
         elif name in BOOLEANS:
             value = bool(value)
-        elif name == "budget_cap" and value not in (None, ""):
-            try:
-                value = Decimal(str(value))
-            except InvalidOperation:
-                raise DomainError("Enter the budget cap as a number, like 50000.", field=name) from None
-            if value < 0 or not value.is_finite() or value >= Decimal("1e10"):
-                raise DomainError("Enter a budget cap of 0 or more, below 10,000,000,000.", field=name)
         elif name == "budget_cap":
-            value = None
+            value = parse_money(value, label="The budget cap", field=name, limit=Decimal("1e10"))
         elif name == "currency":
             value = (value or "").strip().upper()
             if not re.fullmatch(r"[A-Z]{3}", value):
@@ -340,6 +335,8 @@ def update_challenge(challenge: Challenge, *, actor, viewer, version: int, chang
     with transaction.atomic():
         fresh = _locked(challenge, version)
         require_editable(roles, fresh)
+        if history.unchanged(fresh, clean):
+            return fresh  # Saved unchanged: no new version, nothing in the log.
         for name, value in clean.items():
             setattr(fresh, name, value)
         _check_dates(fresh)
@@ -844,6 +841,10 @@ def save_publication_rules(
     if not slug:
         raise DomainError("Give the rules a slug, like city-of-toronto.", field="slug")
     values = {k: v for k, v in values.items() if v is not None}
+    if "max_budget" in values:
+        values["max_budget"] = parse_money(values["max_budget"], label="The highest budget cap", field="max_budget", limit=Decimal("1e10"))
+        if values["max_budget"] is None:
+            raise DomainError("Give the highest budget cap, like 50,000.", field="max_budget")
     if "currency" in values:
         values["currency"] = str(values["currency"]).upper()
         if not re.fullmatch(r"[A-Z]{3}", values["currency"]):
@@ -857,6 +858,11 @@ def save_publication_rules(
             raise NotFound("There are no publication rules with that short name.")
         if not created and version is not None and rules_.version != version:
             raise Conflict("These rules changed since you opened them. Nothing was saved. Reload them, then make your change again.")
+        if not created and history.unchanged(rules_, values) and (
+            organisations is None
+            or {o.pk for o in organisations} == set(Jurisdiction.objects.filter(rules=rules_).values_list("organisation_id", flat=True))
+        ):
+            return rules_, created  # Saved unchanged: no new version.
         if created:
             if not values.get("name"):
                 raise DomainError("New rules need a name, like 'City of Toronto'.", field="name")
@@ -865,8 +871,6 @@ def save_publication_rules(
             setattr(rules_, name, value)
         if rules_.min_weeks > rules_.max_weeks:
             raise DomainError("The shortest co-design cannot be longer than the longest.", field="min_weeks")
-        if rules_.max_budget is not None and Decimal(rules_.max_budget) < 0:
-            raise DomainError("The budget cap cannot be negative.", field="max_budget")
         if not created:
             rules_.version += 1
         rules_._history_user = actor

@@ -15,7 +15,7 @@ what the receipt's hash covers.
 import hashlib
 import json
 import uuid
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import PurePath
 
 import filetype
@@ -25,6 +25,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from citytools.core.errors import Conflict, DomainError, Forbidden, NotFound
+from citytools.core.money import parse_money
 from citytools.directory.models import Supplier
 from citytools.partnering import rules
 from citytools.partnering.access import roles_for
@@ -188,17 +189,7 @@ def _own(proposal: Proposal, viewer) -> None:
 
 
 def _price(value) -> Decimal | None:
-    if value is None or value == "":
-        return None
-    try:
-        price = Decimal(str(value))
-    except InvalidOperation:
-        raise DomainError("Enter the price as a number, like 45000.", field="price") from None
-    if not price.is_finite() or price < 0:
-        raise DomainError("The price cannot be negative.", field="price")
-    if price.as_tuple().exponent < -2 or price >= Decimal("1e10"):
-        raise DomainError("Enter the price with at most two decimals.", field="price")
-    return price
+    return parse_money(value, label="The price", field="price", limit=Decimal("1e10"))
 
 
 def _check_price(challenge: Challenge, price: Decimal | None) -> None:

@@ -92,7 +92,7 @@ def my_proposal(request, slug):
             initial={
                 "supplier": supplier, "version": proposal.version, "scale": proposal.scale, "summary": proposal.summary,
                 "approach": proposal.approach, "team": proposal.team, "plan": proposal.plan,
-                "price": "" if proposal.price is None else f"{proposal.price:.2f}",
+                "price": proposal.price,
             },
             currency=challenge.currency,
         )

@@ -1,0 +1,76 @@
+"""The one date widget every form uses (citytools.core.forms.DateField / DateInput)."""
+
+import datetime
+import importlib
+import pkgutil
+
+import pytest
+from django import forms
+from django.utils import translation
+
+import citytools
+from citytools.core.forms import DateField, DateInput, GovukForm
+
+
+class Dated(GovukForm):
+    day = DateField(required=False, label="Day")
+
+
+@pytest.mark.parametrize("language", ["en-gb", "en-us", "fr", "de"])
+def test_a_saved_date_is_rendered_as_an_iso_date_whatever_the_locale(language):
+    with translation.override(language):
+        html = str(Dated(initial={"day": datetime.date(2020, 4, 1)})["day"])
+    assert 'type="date"' in html
+    assert 'value="2020-04-01"' in html
+
+
+def test_a_date_typed_back_is_shown_as_typed_when_the_form_is_refused():
+    form = Dated(data={"day": "2020-02-30"})
+    assert not form.is_valid()
+    assert 'value="2020-02-30"' in str(form["day"])
+
+
+@pytest.mark.parametrize("typed, day", [("2020-04-01", datetime.date(2020, 4, 1)), ("01/04/2020", datetime.date(2020, 4, 1)), ("", None)])
+def test_iso_dates_are_read_and_so_are_day_first_ones(typed, day):
+    form = Dated(data={"day": typed})
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["day"] == day
+
+
+def test_an_impossible_date_is_refused():
+    assert not Dated(data={"day": "2020-13-01"}).is_valid()
+
+
+def _form_classes():
+    for module in pkgutil.walk_packages(citytools.__path__, "citytools."):
+        if ".migrations" in module.name or module.name.endswith((".settings", ".wsgi", "__main__")) or ".management" in module.name:
+            continue
+        loaded = importlib.import_module(module.name)
+        for value in vars(loaded).values():
+            if isinstance(value, type) and issubclass(value, forms.BaseForm) and value.__module__ == loaded.__name__:
+                yield value
+
+
+def test_every_date_field_of_every_form_uses_the_one_date_widget():
+    """A date field with Django's own DateInput renders the locale's "01/04/2020", which a
+    browser's date input shows as empty: saving the form then wipes the date."""
+    found = []
+    for form_class in _form_classes():
+        for name, field in form_class.base_fields.items():
+            if isinstance(field, forms.DateField) and not isinstance(field, forms.DateTimeField):
+                found.append(f"{form_class.__module__}.{form_class.__name__}.{name}")
+                assert isinstance(field.widget, DateInput), f"{found[-1]} does not use citytools.core.forms.DateInput"
+            if isinstance(field, forms.DateTimeField) and not field.widget.is_hidden:
+                # A datetime-local input only takes YYYY-MM-DDTHH:MM.
+                assert field.widget.format and field.widget.format.startswith("%Y-%m-%d"), f"{form_class.__name__}.{name}"
+    assert len(found) >= 8  # systems, contracts, initiatives, challenges, milestones, campaigns, filters
+
+
+class Noted(GovukForm):
+    notes = forms.CharField(required=False, widget=forms.Textarea)
+
+
+def test_a_textarea_sent_with_a_browsers_crlf_line_breaks_is_read_with_plain_ones():
+    """Text saved with "\\n" and sent back unchanged by a browser (as "\\r\\n") is the same text."""
+    form = Noted(data={"notes": "First line\r\nSecond line\rThird"})
+    assert form.is_valid() and form.cleaned_data["notes"] == "First line\nSecond line\nThird"
