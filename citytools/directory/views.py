@@ -230,12 +230,20 @@ def supplier_detail(request, slug):
 
 @require_safe
 def network_detail(request, slug):
+    # The data quality pages and campaigns build on the directory, so they are imported here.
+    from citytools.freshness.queries import campaigns_visible_to
+    from citytools.freshness.services import may_run
+
     network = queries.network(slug)
     context = {
         "network": network,
         "organisations": queries.network_organisations(network),
         "settings": queries.network_visibility(network),
         "can_coordinate": request.viewer.can_coordinate(network.pk),
+        # Its data quality and campaigns, for those who run them (and the campaigns that
+        # asked a person's own organisation).
+        "runs_quality": may_run(request.viewer, network.pk),
+        "campaigns": list(campaigns_visible_to(request.viewer).filter(network=network).order_by("-deadline", "pk")),
     }
     return render(request, "directory/network_detail.html", context)
 
