@@ -55,7 +55,7 @@ bench: setup
 	$(BIN)/python -m tests.bench
 
 screenshot: setup
-	$(BIN)/python -m tests.browser.screenshot docs/screenshot.png
+	$(BIN)/python -m tests.browser.screenshot docs/screenshots
 
 lint: setup
 	$(BIN)/python -m compileall -q citytools tests

@@ -9,6 +9,7 @@ from citytools.accounts.api import router as accounts_router
 from citytools.contracts.api import router as contracts_router
 from citytools.contracts.edit_api import router as contracts_edit_router
 from citytools.core.api import install_error_handlers
+from citytools.core.api_docs import SwaggerDocs
 from citytools.directory.api import router as directory_router
 from citytools.freshness.api import router as freshness_router
 from citytools.inventory.api import router as inventory_router
@@ -29,6 +30,7 @@ api = NinjaAPI(
         "Which technology each public body uses, who supplies it, and when its contracts end."
     ),
     urls_namespace="api",
+    docs=SwaggerDocs(),
 )
 install_error_handlers(api)
 

@@ -252,6 +252,7 @@ STATICFILES_DIRS = [
     ("vega", NODE_MODULES / "vega" / "build"),
     ("vega-lite", NODE_MODULES / "vega-lite" / "build"),
     ("vega-embed", NODE_MODULES / "vega-embed" / "build"),
+    ("swagger-ui", NODE_MODULES / "swagger-ui-dist"),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

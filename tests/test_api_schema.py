@@ -2,6 +2,7 @@
 documents: schemathesis generates requests from the schema and checks each response."""
 
 import json
+import re
 
 import pytest
 import schemathesis
@@ -84,8 +85,20 @@ def test_openapi_document_is_served_and_valid(client, db):
     assert "/api/v1/search" in document["paths"]
 
 
-def test_interactive_docs_are_served(client, db):
-    assert client.get("/api/v1/docs").status_code == 200
+def test_interactive_docs_are_served_from_the_site_itself(client, db):
+    """Swagger UI from a CDN was blocked by the site's own Content-Security-Policy, and the
+    page stayed blank: every script and style comes from /static/, and none is inline."""
+    response = client.get("/api/v1/docs")
+    assert response.status_code == 200
+    html = response.content.decode()
+    resources = re.findall(r'<(?:script|link)\b[^>]*?(?:src|href)="([^"]+)"', html)
+    assert any(url.endswith("swagger-ui-bundle.js") for url in resources), resources
+    assert all(url.startswith("/static/") for url in resources), resources
+    assert "//" not in "".join(resources)
+    inline = re.findall(r"<script(?![^>]*\bsrc=)([^>]*)>", html)
+    assert inline == [' type="application/json" id="swagger-settings"'], inline
+    options = json.loads(re.search(r'id="swagger-settings">(.*?)</script>', html, re.S).group(1))
+    assert options["url"] == "/api/v1/openapi.json" and options["validatorUrl"] is None
 
 
 @schema.parametrize()

@@ -56,3 +56,13 @@ def test_docs_link_to_files_that_exist():
             if not (path.parent / target).exists():
                 broken.append(f"{path.relative_to(ROOT)} → {target}")
     assert broken == []
+
+
+def test_the_readme_opening_speaks_of_what_is_built_as_built():
+    """Satisfaction and challenge-based procurement are built (the README says so further
+    down); the opening called the first "planned" and the second what "comes next"."""
+    readme = (ROOT / "README.md").read_text()
+    opening = readme[: readme.index("## Run it")].lower()
+    assert "satisf" in opening and "challenge-based procurement" in opening
+    for stale in ("planned", "comes next", "will ", "coming soon", "roadmap"):
+        assert stale not in opening, f"the README's opening still says {stale!r}"

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_safe
 
 from citytools.contracts import queries
 from citytools.core.forms import DateField, GovukForm
+from citytools.core.regions import render_region
 from citytools.core.tables import sort_columns
 
 PAGE_SIZE = 25
@@ -89,8 +90,10 @@ def contract_list(request):
         "filters": filters,
         "values_hidden": any(contract.values_hidden for contract in page.object_list),
     }
-    template = "contracts/_contract_results.html" if request.htmx else "contracts/contract_list.html"
-    return render(request, template, context)
+    return render_region(
+        request, "contracts/contract_list.html", context,
+        region="results", region_template="contracts/_contract_results.html",
+    )
 
 
 class TimelineForm(ContractFilterForm):

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from citytools.core.charts import SHARE, bar_chart
 from citytools.core.forms import GovukForm
+from citytools.core.regions import render_region
 from citytools.core.tables import sort_columns
 from citytools.core.templatetags.citytools import money, percent
 from citytools.accounts.rules import DEFAULTS, LABELS, Kind, Level
@@ -62,8 +63,10 @@ def organisation_list(request):
         "organisations": organisations,
         "columns": sort_columns(ORGANISATION_COLUMNS, sort),
     }
-    template = "directory/_organisation_results.html" if request.htmx else "directory/organisation_list.html"
-    return render(request, template, context)
+    return render_region(
+        request, "directory/organisation_list.html", context,
+        region="results", region_template="directory/_organisation_results.html",
+    )
 
 
 def _system_share_chart(org, shares) -> object:
@@ -167,8 +170,10 @@ def supplier_list(request):
         viewer=request.viewer, name=data.get("name") or None, sme=data.get("sme") or None, sort=sort
     )
     context = {"form": form, "suppliers": suppliers, "columns": sort_columns(SUPPLIER_COLUMNS, sort)}
-    template = "directory/_supplier_results.html" if request.htmx else "directory/supplier_list.html"
-    return render(request, template, context)
+    return render_region(
+        request, "directory/supplier_list.html", context,
+        region="results", region_template="directory/_supplier_results.html",
+    )
 
 
 @require_safe
@@ -225,12 +230,20 @@ def supplier_detail(request, slug):
 
 @require_safe
 def network_detail(request, slug):
+    # The data quality pages and campaigns build on the directory, so they are imported here.
+    from citytools.freshness.queries import campaigns_visible_to
+    from citytools.freshness.services import may_run
+
     network = queries.network(slug)
     context = {
         "network": network,
         "organisations": queries.network_organisations(network),
         "settings": queries.network_visibility(network),
         "can_coordinate": request.viewer.can_coordinate(network.pk),
+        # Its data quality and campaigns, for those who run them (and the campaigns that
+        # asked a person's own organisation).
+        "runs_quality": may_run(request.viewer, network.pk),
+        "campaigns": list(campaigns_visible_to(request.viewer).filter(network=network).order_by("-deadline", "pk")),
     }
     return render(request, "directory/network_detail.html", context)
 

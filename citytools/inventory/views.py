@@ -11,9 +11,9 @@ from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
-from django.views.decorators.vary import vary_on_headers
 
 from citytools.core.charts import COUNT, MONEY, bar_chart
+from citytools.core.regions import render_region
 from citytools.core.templatetags.citytools import money, percent
 from citytools.inventory import queries
 from citytools.inventory.forms import MatrixForm, ProductListForm
@@ -25,11 +25,6 @@ ROW_SORTS = [
     ("-population", "Population, largest first"),
     ("-suppliers", "Number of suppliers, most first"),
 ]
-
-
-def _partial(request) -> bool:
-    """A region-only answer for HTMX swaps, but the full page when htmx restores history."""
-    return bool(request.htmx) and not request.htmx.history_restore_request
 
 
 def _query_string(params: dict) -> str:
@@ -75,12 +70,13 @@ def _matrix_context(form: MatrixForm, matrix: queries.Matrix) -> dict:
 
 
 @require_safe
-@vary_on_headers("HX-Request")
 def matrix(request):
     form = MatrixForm(request.GET)
     context = _matrix_context(form, queries.build_matrix(form.filters(), viewer=request.viewer))
-    template = "inventory/_matrix_region.html" if _partial(request) else "inventory/matrix.html"
-    return render(request, template, context)
+    return render_region(
+        request, "inventory/matrix.html", context,
+        region="matrix-region", region_template="inventory/_matrix_region.html",
+    )
 
 
 @require_safe
@@ -99,14 +95,15 @@ def matrix_csv(request):
 
 
 @require_safe
-@vary_on_headers("HX-Request")
 def product_list(request):
     form = ProductListForm(request.GET)
     filters = form.filters()
     products = queries.product_summaries(viewer=request.viewer, **filters)
     context = {"form": form, "products": products, "filters": filters}
-    template = "inventory/_product_list_region.html" if _partial(request) else "inventory/product_list.html"
-    return render(request, template, context)
+    return render_region(
+        request, "inventory/product_list.html", context,
+        region="products-region", region_template="inventory/_product_list_region.html",
+    )
 
 
 def share_charts(prefix: str, share: MarketShare, *, label_title: str, scope: str) -> list:

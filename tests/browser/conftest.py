@@ -8,6 +8,7 @@ test writes (a challenge, a locked-out address) never reaches another worker's p
 """
 
 import json
+from urllib.parse import urlsplit
 
 import pytest
 from filelock import FileLock
@@ -76,16 +77,38 @@ document.addEventListener("securitypolicyviolation", (event) => {
 def new_page(browser, server, **options):
     """A fresh browser context and page. The site's Content-Security-Policy is enforced (axe
     is brought in through evaluate(), which the policy does not cover), and violations are
-    recorded for csp_violations()."""
+    recorded for csp_violations(); every request the page makes to another origin (a CDN, a
+    font or analytics service) is recorded for offsite_requests(), whether the policy would
+    have blocked it or not."""
     context = browser.new_context(base_url=server.url, viewport=VIEWPORT, **options)
     context.add_init_script(RECORD_VIOLATIONS)
+    offsite: list[str] = []
+    site = urlsplit(server.url)
+
+    def on_request(request):
+        url = urlsplit(request.url)
+        if url.scheme in ("data", "blob", "about") or (url.scheme, url.netloc) == (site.scheme, site.netloc):
+            return
+        try:
+            origin = request.frame.url
+        except Exception:  # a service worker's request has no frame
+            origin = "a worker"
+        offsite.append(f"{request.url} (from {origin})")
+
+    context.on("request", on_request)
     page = context.new_page()
     page.set_default_timeout(15_000)
+    page.offsite_requests = offsite
     return context, page
 
 
 def csp_violations(page) -> list[str]:
     return page.evaluate("() => window.__cspViolations || []")
+
+
+def offsite_requests(page) -> list[str]:
+    """Requests `page` (and any page opened in its context) made outside the site."""
+    return list(page.offsite_requests)
 
 
 @pytest.fixture(scope="session")

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from tests.factories import ContractFactory
+from tests.htmx import links
 from tests.market.world import TODAY, grow, sign_in_member
 
 pytestmark = pytest.mark.django_db
@@ -54,8 +55,22 @@ def test_contract_list_paginates(client, world):
 
 
 def test_contract_list_answers_htmx_with_the_results_only(client, world):
-    body = client.get(reverse("contracts:contracts"), {"organisation": "camden"}, headers={"HX-Request": "true"}).content.decode()
+    body = client.get(
+        reverse("contracts:contracts"), {"organisation": "camden"}, headers={"HX-Request": "true", "HX-Target": "results"}
+    ).content.decode()
     assert body.lstrip().startswith('<div id="results"') and "Hackney" not in body
+
+
+def test_contract_list_lets_htmx_follow_only_its_sort_and_page_links(client, world):
+    """A contract's, an organisation's or a supplier's page opens as a page of its own, not
+    inside the list's results."""
+    for number in range(30):
+        ContractFactory(organisation=world.camden, title=f"Later {number:02d}", end_date=TODAY + datetime.timedelta(days=500 + number))
+    page = client.get(reverse("contracts:contracts")).content.decode()
+    targets = {href: target for href, is_boosted, target in links(page) if is_boosted}
+    assert any("page=2" in href for href in targets), "the page links should replace only the results"
+    assert any("sort=" in href for href in targets), "the sort links should replace only the results"
+    assert all(href.startswith("?") and target == "#results" for href, target in targets.items()), targets
 
 
 def test_contract_page(client, world):

@@ -1,6 +1,7 @@
 import pytest
 from django.urls import reverse
 
+from tests.htmx import boosted, links
 from tests.market.world import grow, sign_in_member
 
 pytestmark = pytest.mark.django_db
@@ -36,10 +37,33 @@ def test_organisation_list_filters_and_sorts(client, world):
 
 
 def test_organisation_list_answers_htmx_with_the_results_only(client, world):
-    response = client.get(reverse("directory:organisations"), {"name": "cam"}, headers={"HX-Request": "true"})
+    response = client.get(
+        reverse("directory:organisations"), {"name": "cam"}, headers={"HX-Request": "true", "HX-Target": "results"}
+    )
     body = response.content.decode()
     assert body.lstrip().startswith('<div id="results"') and "<html" not in body
     assert "Camden" in body and "Hackney" not in body
+    assert "HX-Target" in response["Vary"]
+
+
+@pytest.mark.parametrize("name", ["directory:organisations", "directory:suppliers"])
+def test_a_list_answers_htmx_aimed_elsewhere_with_the_whole_page(client, world, name):
+    """A boosted link into the list from elsewhere (or a history restore) gets a whole page,
+    never a region that would be drawn without its page around it."""
+    for headers in ({"HX-Request": "true"}, {"HX-Request": "true", "HX-Target": "main-content"}):
+        body = client.get(reverse(name), headers=headers).content.decode()
+        assert body.count("<h1") == 1 and "<html" in body
+
+
+@pytest.mark.parametrize("name", ["directory:organisations", "directory:suppliers"])
+def test_a_list_lets_htmx_follow_only_its_sort_links(client, world, name):
+    """Opening a row's own page is an ordinary link: HTMX swapping it into the results drew
+    the whole organisation page inside the list (two headers, two h1s)."""
+    page = get(client, name).content.decode()
+    rows = [href for href, _, _ in links(page) if href.startswith(reverse(name)) and href != reverse(name)]
+    assert rows, "the list should link to its rows' pages"
+    assert boosted(page), "the sort links should still replace only the results"
+    assert all(href.startswith("?") for href in boosted(page)), boosted(page)
 
 
 def test_organisation_list_reports_an_unknown_network(client, world):

@@ -262,3 +262,20 @@ def test_a_public_badge_does_not_count_a_link_to_a_hidden_system(world):
     public = queries.organisation_score(Viewer.public(), world.own)
     member = queries.organisation_score(Viewer.for_user(world.user("member")), world.own)
     assert public.missing["Linked systems"] == 1 and member.missing.get("Linked systems", 0) == 0
+
+
+def test_the_network_page_leads_its_coordinators_to_its_data_quality_and_campaigns(world):
+    deadline = (datetime.date.today() + datetime.timedelta(days=30)).isoformat()
+    coordinator = client_for(world, "coordinator")
+    coordinator.post(
+        reverse("freshness:campaign_new", args=["north"]),
+        {"title": "Spring check", "deadline": deadline, "kinds": "both", "reminder_days": "3", "organisations": ["own"]},
+    )
+    campaign = Campaign.objects.get()
+    page = coordinator.get(reverse("directory:network", args=["north"])).content.decode()
+    assert f'href="{reverse("freshness:network", args=["north"])}"' in page
+    assert f'href="{campaign.get_absolute_url()}"' in page and "Spring check" in page
+    # Neither the public nor the coordinator of another network is shown the draft or the link.
+    for role in ("public", "member", "other_coordinator"):
+        other = client_for(world, role).get(reverse("directory:network", args=["north"])).content.decode()
+        assert "Spring check" not in other and reverse("freshness:network", args=["north"]) not in other, role

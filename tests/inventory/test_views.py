@@ -30,6 +30,8 @@ from tests.factories import (
 )
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
+MATRIX_REGION = {**HTMX, "HTTP_HX_TARGET": "matrix-region"}
+PRODUCTS_REGION = {**HTMX, "HTTP_HX_TARGET": "products-region"}
 
 
 class MatrixTableParser(HTMLParser):
@@ -179,7 +181,7 @@ def test_column_header_sorts_by_product_and_says_so(client, inventory):
 
 
 def test_htmx_request_gets_only_the_table_region(client, inventory):
-    response = client.get("/matrix/?group=housing", **HTMX)
+    response = client.get("/matrix/?group=housing", **MATRIX_REGION)
     html = response.content.decode()
     assert "<html" not in html and "<form" not in html and "<h1" not in html
     assert parse_matrix(html).area_headers == ["Housing management", "Homelessness"]
@@ -188,8 +190,14 @@ def test_htmx_request_gets_only_the_table_region(client, inventory):
 
 
 def test_htmx_history_restore_gets_the_full_page(client, inventory):
-    response = client.get("/matrix/", HTTP_HX_HISTORY_RESTORE_REQUEST="true", **HTMX)
+    response = client.get("/matrix/", HTTP_HX_HISTORY_RESTORE_REQUEST="true", **MATRIX_REGION)
     assert b"<html" in response.content
+
+
+def test_htmx_request_aimed_elsewhere_gets_the_full_page(client, inventory):
+    """A boosted link from another region must not draw the matrix's region alone there."""
+    response = client.get("/matrix/", HTTP_HX_TARGET="results", **HTMX)
+    assert b"<html" in response.content and response.content.count(b"<h1") == 1
 
 
 def test_invalid_filter_is_reported_and_ignored(client, inventory):
@@ -252,7 +260,7 @@ def test_service_area_page_links_to_its_column_in_the_matrix(client, inventory):
 def test_product_list_filters(client, inventory):
     html = client.get("/products/?manufacturer=beacon").content.decode()
     assert "Shelter" in html and "HousePro" not in html
-    partial = client.get("/products/?service_area=finance", **HTMX).content.decode()
+    partial = client.get("/products/?service_area=finance", **PRODUCTS_REGION).content.decode()
     assert "RevPlus" in partial and "<form" not in partial
 
 

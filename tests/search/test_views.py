@@ -43,16 +43,21 @@ def test_the_form_works_without_javascript_and_is_enhanced_with_htmx(client, dat
 
 
 def test_htmx_request_gets_only_the_results(client, data):
-    response = client.get(URL, {"q": "barking"}, headers={"HX-Request": "true"})
+    response = client.get(URL, {"q": "barking"}, headers={"HX-Request": "true", "HX-Target": "search-results"})
     html = response.content.decode()
     assert "<html" not in html and "<h1" not in html
     assert "Barking and Dagenham" in html
-    assert "HX-Request" in response["Vary"]
+    assert "HX-Request" in response["Vary"] and "HX-Target" in response["Vary"]
+
+
+def test_htmx_request_for_another_region_gets_the_whole_page(client, data):
+    response = client.get(URL, {"q": "barking"}, headers={"HX-Request": "true", "HX-Target": "results"})
+    assert response.content.decode().count("<h1") == 1
 
 
 def test_htmx_history_restore_gets_the_whole_page(client, data):
     response = client.get(
-        URL, {"q": "barking"}, headers={"HX-Request": "true", "HX-History-Restore-Request": "true"}
+        URL, {"q": "barking"}, headers={"HX-Request": "true", "HX-Target": "search-results", "HX-History-Restore-Request": "true"}
     )
     assert "<h1" in response.content.decode()
 

@@ -1,6 +1,10 @@
+import re
 from decimal import Decimal
+from html import unescape
 
 from django import template
+from django.utils.html import format_html, strip_tags
+from django.utils.safestring import mark_safe
 from django.contrib.humanize.templatetags.humanize import intcomma
 
 register = template.Library()
@@ -29,3 +33,38 @@ def percent(value, digits=0):
     if value is None:
         return "—"
     return f"{value * 100:.{int(digits)}f}%"
+
+
+class ScrollableNode(template.Node):
+    def __init__(self, nodelist, label):
+        self.nodelist = nodelist
+        self.label = label
+
+    def render(self, context):
+        content = self.nodelist.render(context)
+        label = self.label.resolve(context) if self.label else table_label(content)
+        return format_html(SCROLLABLE, label or "Table", mark_safe(content))
+
+
+SCROLLABLE = '<div class="citytools-table-scroll" role="region" aria-label="{}" tabindex="0">{}</div>'
+
+
+def table_label(html: str) -> str:
+    """The text of the first table caption in `html`, as plain text."""
+    found = re.search(r"<caption\b[^>]*>(.*?)</caption>", html, re.S)
+    return " ".join(unescape(strip_tags(found.group(1))).split()) if found else ""
+
+
+@register.tag
+def scrollable(parser, token):
+    """{% scrollable ["label"] %}<table>…</table>{% endscrollable %}: a table that may be wider
+    than the screen scrolls inside its own region, never the page (at 375 px a page scrolled
+    sideways). The region can take the keyboard's focus, so those who cannot drag can scroll it
+    with the arrow keys, and is named (WCAG 2.1.1, 1.4.10) by the label or the table's caption."""
+    bits = token.split_contents()[1:]
+    if len(bits) > 1:
+        raise template.TemplateSyntaxError("{% scrollable %} takes at most one argument, the region's label")
+    label = parser.compile_filter(bits[0]) if bits else None
+    nodelist = parser.parse(("endscrollable",))
+    parser.delete_first_token()
+    return ScrollableNode(nodelist, label)
