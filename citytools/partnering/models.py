@@ -37,6 +37,30 @@ class State(models.TextChoices):
     UNSUCCESSFUL = "unsuccessful", "Unsuccessful"
 
 
+# Each state as it reads in a sentence ("The challenge is now in evaluation."): the labels
+# above are names for tags and tables, not phrases.
+STATE_PHRASES = {
+    State.DRAFT: "a draft",
+    State.IN_REVIEW: "in review",
+    State.PUBLISHED: "open for questions",
+    State.QUESTIONS_CLOSED: "closed to questions",
+    State.SUBMISSIONS_CLOSED: "closed to submissions",
+    State.EVALUATION: "in evaluation",
+    State.SELECTION: "in selection",
+    State.PARTNERED: "partnered",
+    State.CO_DESIGN: "in co-design",
+    State.DEMO: "at the demo",
+    State.CLOSED_OUT: "closed out",
+    State.CANCELLED: "cancelled",
+    State.UNSUCCESSFUL: "closed without a partner",
+}
+
+
+def state_phrase(state) -> str:
+    """The state as it reads after "is": "in evaluation", "a draft", "closed to questions"."""
+    return STATE_PHRASES[State(state)]
+
+
 class Scale(models.TextChoices):
     """The applicant's size, as the OCDS partyScale codelist names it."""
 
@@ -69,6 +93,12 @@ class PublicationRules(TimeStampedModel):
     min_eligibility_criteria = models.PositiveSmallIntegerField(default=0)
     addendum_notice_days = models.PositiveSmallIntegerField(
         default=7, help_text="A material addendum needs the submission deadline at least this many days away."
+    )
+    min_submission_days = models.PositiveSmallIntegerField(
+        default=14, help_text="Applicants have at least this many days from publication to the submission deadline."
+    )
+    min_question_days = models.PositiveSmallIntegerField(
+        default=5, help_text="Questions close at least this many days before the submission deadline."
     )
     version = models.PositiveIntegerField(default=1, help_text="Grows by one with every saved change.")
     history = HistoricalRecords(excluded_fields=["version"])
@@ -176,6 +206,12 @@ class Challenge(TimeStampedModel):
         "Proposal", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     selection_rationale = models.TextField(blank=True)
+    awarded_value = models.DecimalField(
+        max_digits=12, decimal_places=2, null=True, blank=True,
+        help_text="The value of the award, nominated with the partner (by default the partner's price); "
+        "public on the award notice and in the OCDS award once the selection is signed off.",
+    )
+    awarded_currency = models.CharField(max_length=3, blank=True, help_text="The currency of the awarded value.")
     signed_off_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -191,6 +227,7 @@ class Challenge(TimeStampedModel):
         ordering = ["-published_at", "-created_at"]
         constraints = [
             models.CheckConstraint(name="challenge_budget_not_negative", condition=Q(budget_cap__gte=0)),
+            models.CheckConstraint(name="challenge_awarded_value_not_negative", condition=Q(awarded_value__gte=0)),
         ]
 
     def __str__(self):
@@ -206,6 +243,10 @@ class Challenge(TimeStampedModel):
     @property
     def is_published(self) -> bool:
         return self.published_at is not None
+
+    @property
+    def state_phrase(self) -> str:
+        return state_phrase(self.state)
 
     @property
     def owner_ids(self) -> frozenset[int]:

@@ -42,6 +42,8 @@ class AwardOut(Schema):
     partner_scale: str = Field(description="The partner's size (OCDS partyScale): micro, small, medium or large.")
     proposals_received: int
     awarded_at: datetime.datetime | None
+    awarded_value: Decimal | None = Field(description="The value of the award (also the OCDS award's value).")
+    awarded_currency: str = Field(description="The currency of the awarded value (ISO 4217).")
     budget_cap: Decimal | None
     currency: str
     purchases: list[PurchaseOut] = Field(description="Follow-on purchases whose contracts you may see.")
@@ -274,6 +276,7 @@ def get_award(request, slug: str):
         "challenge": challenge.slug, "reference": challenge.reference, "title": challenge.title,
         "partner": notice.partner_name, "partner_scale": notice.partner_scale,
         "proposals_received": notice.proposals_received, "awarded_at": notice.awarded_at,
+        "awarded_value": notice.awarded_value, "awarded_currency": notice.awarded_currency,
         "budget_cap": notice.budget_cap, "currency": notice.currency,
         "purchases": [
             {

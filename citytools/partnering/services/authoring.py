@@ -818,7 +818,7 @@ def challenge_history(challenge: Challenge) -> list[dict]:
 
 RULE_FIELDS = (
     "name", "currency", "max_budget", "min_weeks", "max_weeks", "weights_total", "require_scale_texts",
-    "require_terms", "min_eligibility_criteria", "addendum_notice_days",
+    "require_terms", "min_eligibility_criteria", "addendum_notice_days", "min_submission_days", "min_question_days",
 )
 
 

@@ -172,6 +172,8 @@ class AwardNotice:
     partner_scale_label: str
     proposals_received: int
     awarded_at: datetime.datetime | None
+    awarded_value: Decimal | None
+    awarded_currency: str
     budget_cap: Decimal | None
     currency: str
     purchases: list = field(default_factory=list)
@@ -191,6 +193,8 @@ def award_notice(challenge: Challenge, *, viewer) -> AwardNotice:
         partner_scale_label=partner.get_scale_display(),
         proposals_received=_submitted(challenge).count(),
         awarded_at=challenge.partnered_at,
+        awarded_value=challenge.awarded_value,
+        awarded_currency=challenge.awarded_currency or challenge.currency,
         budget_cap=challenge.budget_cap,
         currency=challenge.currency,
         purchases=purchases(challenge, viewer=viewer),

@@ -408,7 +408,7 @@ def challenge_move(request, slug):
                 for problem in getattr(error, "problems", [])[1:]:
                     form.add_error(None, problem.message)
             else:
-                return finished(request, challenge.get_absolute_url(), f"The challenge is now {chosen.to.label.lower()}.")
+                return finished(request, challenge.get_absolute_url(), f"The challenge is now {chosen.phrase}.")
         status = 409 if conflict else 400
     else:
         form = MoveForm(initial={"to": chosen.to.value if chosen else "", "version": challenge.version})
