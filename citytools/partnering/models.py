@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from citytools.core import prose
 from citytools.core.models import TimeStampedModel
 from citytools.partnering.scoring import DEFAULT_TIE_BREAK, TIE_BREAKS, tie_break_text
 
@@ -256,6 +257,21 @@ class Challenge(TimeStampedModel):
     @property
     def is_joint(self) -> bool:
         return len(self.owner_ids) > 1
+
+    def owner_names(self) -> list[str]:
+        """The owning organisations' names, the lead first."""
+        rows = sorted(self.ownerships.select_related("organisation"), key=lambda o: (not o.lead, o.organisation.name))
+        return [o.organisation.name for o in rows]
+
+    @property
+    def owners_text(self) -> str:
+        """ "Camden", or "Camden, Hackney and Islington" for a joint challenge."""
+        return prose.join_names(self.owner_names())
+
+    @property
+    def owners_staff(self) -> str:
+        """ "Camden’s staff", or "the staff of Camden, Hackney and Islington"."""
+        return prose.staff_of(self.owner_names())
 
 
 class ChallengeOwner(models.Model):

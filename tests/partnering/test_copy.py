@@ -36,3 +36,21 @@ def test_a_move_says_where_the_challenge_is_now_as_a_phrase():
     done = owner.post(move, {"to": "co_design", "version": challenge.version}, follow=True)
     assert "The challenge is now in co-design." in done.content.decode()
     assert "is now co-design" not in done.content.decode()
+
+
+def test_the_question_deadline_is_told_in_the_past_tense_once_it_passed():
+    c = cast(applicants=1, evaluators=1)
+    open_ = challenge_in(c, State.PUBLISHED)
+    page = client().get(reverse("partnering:questions", kwargs={"slug": open_.slug})).content.decode()
+    assert "Questions close on" in page and "Questions closed on" not in page
+    closed = challenge_in(c, State.SUBMISSIONS_CLOSED)
+    page = client().get(reverse("partnering:questions", kwargs={"slug": closed.slug})).content.decode()
+    assert "Questions closed on" in page and "Questions close on" not in page and "Questions close at" not in page
+
+
+def test_the_document_names_the_owners_staff_not_the_citys():
+    c = cast(applicants=1, evaluators=1)
+    challenge = challenge_in(c, State.PUBLISHED)
+    page = client().get(challenge.get_absolute_url()).content.decode()
+    assert f"nobody, including {c.organisation.name}’s staff, reads them" in page
+    assert "the city’s staff" not in page

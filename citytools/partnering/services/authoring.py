@@ -304,10 +304,13 @@ def create_challenge(
                 raise DomainError("That address is taken; choose another.", field="slug")
         if reference and Challenge.objects.filter(reference=reference).exists():
             raise DomainError("That reference is taken; choose another.", field="reference")
+        rules_ = rules_for(lead)
+        # The budget is in the jurisdiction's currency unless the owners say otherwise.
+        clean.setdefault("currency", rules_.currency)
         challenge = Challenge(
             slug=slug or _unique_slug(clean["title"]),
             reference=(reference or _next_reference(now))[:40],
-            rules=rules_for(lead),
+            rules=rules_,
             created_by=actor,
             state=State.DRAFT,
             state_changed_at=now,
