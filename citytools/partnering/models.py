@@ -413,6 +413,13 @@ class Proposal(TimeStampedModel):
     receipt_hash = models.CharField(max_length=64, blank=True, help_text="SHA-256 of what was submitted.")
     needs_reconfirmation = models.BooleanField(default=False)
     eligible = models.BooleanField(null=True, blank=True, help_text="None until screened.")
+    debrief_released_at = models.DateTimeField(
+        null=True, blank=True,
+        help_text="When the owners reviewed the feedback on each criterion and released it to the applicant.",
+    )
+    debrief_released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["pk"]
