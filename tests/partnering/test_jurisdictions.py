@@ -232,3 +232,19 @@ def test_the_time_to_apply_is_set_on_the_page_the_api_and_the_command(cast):
     listing = io.StringIO()
     call_command("publication_rules", stdout=listing)
     assert "at least 12 days to apply; questions close 4 days before" in listing.getvalue()
+
+
+# The currency of a new challenge (issue 13, item 19) -------------------------------------------------
+
+
+def test_a_new_challenge_is_budgeted_in_its_jurisdictions_currency(cast):
+    services.save_publication_rules(
+        **as_(cast.admin), slug="london", name="London boroughs", currency="GBP", max_budget=Decimal("30000"),
+        organisations=[cast.own],
+    )
+    form = client(cast.editor).get("/challenges/new/").content.decode()
+    assert 'name="currency" value="GBP"' in form
+    body = {"title": "Faster answers", "owners": [cast.own.slug]}
+    created = client(cast.editor).post("/api/v1/challenges/", json.dumps(body), content_type="application/json")
+    assert created.status_code == 201 and created.json()["currency"] == "GBP"
+    assert draft_for(cast, [cast.own]).currency == "GBP"

@@ -154,6 +154,16 @@ def rules_for(organisation) -> PublicationRules:
     return jurisdiction.rules if jurisdiction else default_rules()
 
 
+def currency_for(organisation=None) -> str:
+    """The currency a challenge led by `organisation` is budgeted in (its rules' currency),
+    read without creating the default rules."""
+    jurisdiction = None
+    if organisation is not None:
+        jurisdiction = Jurisdiction.objects.filter(organisation=organisation).select_related("rules").first()
+    rules_ = jurisdiction.rules if jurisdiction else PublicationRules.objects.order_by("pk").first()
+    return rules_.currency if rules_ else PublicationRules._meta.get_field("currency").default
+
+
 # Cleaning what was sent -------------------------------------------------------------------
 
 

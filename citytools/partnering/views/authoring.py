@@ -208,8 +208,7 @@ def challenge_new(request):
     else:
         initial = {
             # The currency of the rules the challenge will be under (its lead's jurisdiction).
-            "currency": services.rules_for(organisations[0]).currency if len(organisations) == 1
-            else services.default_rules().currency,
+            "currency": services.currency_for(organisations[0] if len(organisations) == 1 else None),
             "terms_non_binding": True,
             "terms_vendor_owns_prototype": True,
             "terms_separate_purchase": True,
