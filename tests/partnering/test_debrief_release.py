@@ -103,3 +103,12 @@ def test_the_api_releases_and_refuses_the_applicant(c):
     assert done.status_code == 200 and done.json()["released"] is True
     read = client(c.applicants[1][1]).get(f"/api/v1/challenges/{c.challenge.slug}/debriefs/{proposal.pk}").json()
     assert read["lines"][0]["feedback"] == "Good grasp of the problem; show more evidence." and read["lines"][0]["comments"] == []
+
+
+def test_the_owners_list_says_which_feedback_is_released(c):
+    listing = page(c, "debriefs", c.owner).content.decode()
+    assert listing.count("feedback not released yet") == 3
+    proposal = c.proposal_of(1)
+    outcome.release_debrief(c.challenge, **c.as_(c.owner), proposal_id=proposal.pk, feedback=feedback_for(c, proposal))
+    listing = page(c, "debriefs", c.owner).content.decode()
+    assert listing.count("feedback not released yet") == 2 and listing.count("feedback released") == 1

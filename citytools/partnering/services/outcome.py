@@ -259,13 +259,14 @@ def may_read_debrief(roles: rules.ChallengeRoles, *, supplier_id: int) -> bool:
 
 def reads_raw_comments(roles: rules.ChallengeRoles) -> bool:
     """The evaluators' own comments reach the owners and the steward, never an applicant (a
-    vendor user who is also an owner is an owner here)."""
-    return roles.manages or roles.is_steward
+    vendor user who is also an owner is an owner here), nor an owner recused by a conflict."""
+    return (roles.manages and not roles.recused) or roles.is_steward
 
 
 def may_release_debrief(roles: rules.ChallengeRoles) -> bool:
-    """The owners review the feedback and release it to the applicant."""
-    return roles.manages
+    """The owners review the feedback and release it to the applicant (not one recused by a
+    declared conflict of interest)."""
+    return roles.manages and not roles.recused
 
 
 def _ranking(challenge: Challenge):
