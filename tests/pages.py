@@ -390,6 +390,7 @@ SAMPLES: dict[str, dict[str, Callable[[], dict | None]]] = {
     "partnering:purchase_add": {"co-design": _challenge("co_design", "closed_out")},
     "partnering:debriefs": {"co-design": _challenge("co_design", "closed_out")},
     "partnering:debrief_proposal": {"partner's debrief": _selected_proposal("co_design", "closed_out")},
+    "partnering:debrief_release": {"partner's feedback to review": _selected_proposal("co_design", "closed_out")},
     "partnering:codesign": {"co-design": _challenge("co_design")},
     "partnering:milestone_add": {"co-design": _challenge("co_design")},
     "partnering:checkin_add": {"co-design": _challenge("co_design")},

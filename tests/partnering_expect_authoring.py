@@ -133,6 +133,7 @@ def rules_form(w) -> dict:
     return {
         "name": rules.name, "currency": "CAD", "max_budget": "50000", "min_weeks": "12", "max_weeks": "16",
         "weights_total": "100", "min_eligibility_criteria": "0", "addendum_notice_days": "7",
+        "min_submission_days": "14", "min_question_days": "5",
         "require_scale_texts": "yes", "require_terms": "yes", "version": str(rules.version),
     }
 

@@ -5,7 +5,8 @@ targeted …) and returns entries for its EXPECTATIONS, keyed by URL name.
 
 Who may do what (citytools.partnering.services.outcome, .rules): once a partner is chosen
 ("partnered" in the access world) anyone reads the award notice; a debrief is read by the
-applicant's own users (the vendor), the owners and the steward; co-design progress by the
+applicant's own users (the vendor), the owners and the steward, and its feedback reviewed and
+released by the owners; co-design progress by the
 panel and the partner (the vendor's company is the partner), and written by the owners and
 the partner; survey results by the owners and the steward (coordinator); the follow-on
 purchase is the owners'. The close-out survey is answered only at demo and close-out, which
@@ -31,6 +32,11 @@ def _on(targets, who):
 
 def _proposal_pk(w, t) -> int:
     return Proposal.objects.get(challenge=w.challenge(t), supplier=w.people.vendor_company).pk
+
+
+def _feedback(w, t) -> dict:
+    """The feedback on every criterion of the challenge, as the owners release it."""
+    return {criterion.pk: "The panel's view." for criterion in w.challenge(t).criteria.all()}
 
 
 def _milestone_pk(w, t) -> int:
@@ -87,6 +93,11 @@ def build(h) -> dict:
         "partnering:debrief_proposal": h.page(
             debrief_readers, **h.targeted(lambda w, t: {**_slug(w, t), "pk": _proposal_pk(w, t)}, p.PUBLISHED)
         ),
+        "partnering:debrief_release": h.page(
+            owners_awarded, write=owners_awarded,
+            **h.targeted(lambda w, t: {**_slug(w, t), "pk": _proposal_pk(w, t)}, p.PUBLISHED),
+            data=lambda w, t, m: {f"feedback_{pk}": text for pk, text in _feedback(w, t).items()},
+        ),
         "partnering:codesign": h.page(followers, **slug),
         "partnering:milestone_add": h.page(codesigners, write=codesigners, **slug, data=lambda w, t, m: milestone),
         "partnering:milestone_done": h.action(
@@ -105,6 +116,10 @@ def build(h) -> dict:
         "api:challenge_award": h.api(everyone_awarded)(**slug),
         "api:challenge_debrief": h.api(debrief_readers)(
             **h.targeted(lambda w, t: {**_slug(w, t), "proposal_id": _proposal_pk(w, t)}, p.PUBLISHED)
+        ),
+        "api:challenge_debrief_release": h.api(None, post=owners_awarded)(
+            **h.targeted(lambda w, t: {**_slug(w, t), "proposal_id": _proposal_pk(w, t)}, p.PUBLISHED),
+            data=lambda w, t, m: {"feedback": _feedback(w, t)},
         ),
         "api:challenge_codesign": h.api(followers)(**slug),
         "api:challenge_milestone_add": h.api(None, post=codesigners)(**slug, data=lambda w, t, m: milestone),

@@ -3,6 +3,17 @@
 The print templates carry their own styles and no images, and WeasyPrint is given a URL
 fetcher that refuses everything but inline `data:` URLs, so rendering fetches nothing,
 whatever the text in a document contains.
+
+Every PDF also gets PRINT_RULES, the page-break rules of every document: a table row is never
+split across two pages (its header row is repeated on the next page instead), and a heading
+stays with what follows it.
+"""
+
+PRINT_RULES = """
+tr, th, td { break-inside: avoid; page-break-inside: avoid; }
+thead { display: table-header-group; }
+tfoot { display: table-footer-group; }
+caption, h1, h2, h3, h4, dt { break-after: avoid; page-break-after: avoid; }
 """
 
 
@@ -21,6 +32,8 @@ def offline_fetcher():
 
 
 def write_pdf(html: str, *, base_url: str | None = None) -> bytes:
-    from weasyprint import HTML
+    from weasyprint import CSS, HTML
 
-    return HTML(string=html, base_url=base_url, url_fetcher=offline_fetcher()).write_pdf()
+    fetcher = offline_fetcher()
+    rules = CSS(string=PRINT_RULES, url_fetcher=fetcher)
+    return HTML(string=html, base_url=base_url, url_fetcher=fetcher).write_pdf(stylesheets=[rules])

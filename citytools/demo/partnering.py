@@ -24,6 +24,7 @@ from django.db import transaction
 
 from citytools.accounts.models import Role, User
 from citytools.accounts.viewer import Viewer
+from citytools.core.prose import mid_sentence
 from citytools.demo import catalogue as cat
 from citytools.demo.people import DOMAIN, create_demo_people
 from citytools.directory.models import Network, NetworkMembership, Organisation, Supplier
@@ -487,7 +488,7 @@ class Story:
                 scores = {
                     c.pk: (
                         max(0, min(4, 4 - p_index + (e_index + c_index) % 2 - (1 if p_index > 2 else 0))),
-                        f"{['Clear', 'Solid', 'Reasonable', 'Thin'][min(p_index, 3)]} on {c.name.lower()}.",
+                        f"{['Clear', 'Solid', 'Reasonable', 'Thin'][min(p_index, 3)]} on {mid_sentence(c.name)}.",
                     )
                     for c_index, c in enumerate(criteria)
                 }
@@ -505,7 +506,7 @@ class Story:
                 evaluation.set_consensus(
                     proposal, criterion, score=(row.mean + (1 if row.mean < 3 else -1) if override else row.mean),
                     rationale="The panel discussed the spread of scores and agreed a different view of the evidence." if override else "",
-                    feedback=f"{'Strong' if p_index == 0 else 'Good' if p_index < 3 else 'Some'} evidence on {criterion.name.lower()}.",
+                    feedback=f"{'Strong' if p_index == 0 else 'Good' if p_index < 3 else 'Some'} evidence on {mid_sentence(criterion.name)}.",
                     now=self.at(44, p_index), **self.as_(self.owner),
                 )
 
@@ -518,6 +519,13 @@ class Story:
 
     def partner(self):
         self.challenge = evaluation.sign_off(self.fresh(), now=self.at(47), **self.as_(self.steward))
+        # The owners review each debrief's feedback (here as drafted) and release it.
+        for proposal in Proposal.objects.filter(challenge=self.challenge, eligible=True).order_by("pk"):
+            draft = outcome.debrief(self.fresh(), viewer=Viewer.for_user(self.owner), proposal_id=proposal.pk)
+            outcome.release_debrief(
+                self.fresh(), proposal_id=proposal.pk, now=self.at(48),
+                feedback={line.criterion_id: outcome.draft_feedback(line) for line in draft.lines}, **self.as_(self.owner),
+            )
         self.move(State.CO_DESIGN, self.owner, self.at(63))
 
     def codesign(self, *, done: int):

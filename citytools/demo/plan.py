@@ -15,6 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.text import slugify
 
+from citytools.core.prose import mid_sentence
 from citytools.demo import catalogue as cat
 
 
@@ -161,7 +162,7 @@ class _Planner:
     def product_plans(self) -> list[ProductPlan]:
         plans = []
         for slug, spec in self.products.items():
-            covers = ", ".join(self.area_name[area].lower() for area in spec.areas)
+            covers = ", ".join(mid_sentence(self.area_name[area]) for area in spec.areas)
             plans.append(
                 ProductPlan(
                     slug=slug,
@@ -323,7 +324,7 @@ class _Planner:
             title = f"Managed services from {supplier_name}: {len(systems)} systems"
         else:
             plan = systems[0]
-            covers = ", ".join(self.area_name[area].lower() for area in plan.areas)
+            covers = ", ".join(mid_sentence(self.area_name[area]) for area in plan.areas)
             title = f"{self.products[plan.product].name} for {covers}"
         return f"{title} (extension)" if route == "extension" else title
 

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
+from citytools.core.prose import possessive
 from citytools.core.charts import SHARE, bar_chart
 from citytools.core.forms import GovukForm
 from citytools.core.regions import render_region
@@ -285,6 +286,6 @@ def network_visibility(request, slug):
         except DomainError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
-            messages.success(request, f"Saved who may see information about {network.name}'s members.")
+            messages.success(request, f"Saved who may see information about {possessive(network.name)} members.")
             return redirect("directory:network", slug=network.slug)
     return render(request, "directory/network_visibility.html", {"network": network, "form": form})

@@ -4,6 +4,8 @@ A system is one organisation's use of one product for one or more service areas.
 from citytools.core and citytools.directory only.
 """
 
+import datetime
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -142,6 +144,21 @@ class System(EditableRecord):
     @property
     def is_in_use(self) -> bool:
         return self.retired_at is None and self.status in self.IN_USE
+
+    @property
+    def go_live_label(self) -> str:
+        """What its go-live date means: a planned system (or a date still ahead) is not live
+        yet, so it never reads "Live since" a future day."""
+        if self.status == self.Status.PLANNED:
+            return "Planned to go live on"
+        if self.go_live is not None and self.go_live > datetime.date.today():
+            return "Goes live on"
+        return "Live since"
+
+    @property
+    def go_live_prefix(self) -> str:
+        """The same, before a month in a table: "Planned for Aug 2027", "From Aug 2027"."""
+        return {"Planned to go live on": "Planned for", "Goes live on": "From"}.get(self.go_live_label, "")
 
     @property
     def provider(self):

@@ -24,6 +24,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from citytools.core.prose import possessive
 from citytools.accounts.rules import Grants
 from citytools.accounts.viewer import Viewer
 from citytools.contracts.models import Contract
@@ -88,7 +89,7 @@ def feed_calendar(organisation, *, now: datetime.datetime | None = None) -> ical
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("x-wr-calname", f"{organisation.short_name or organisation.name}: contracts")
-    calendar.add("x-wr-caldesc", f"When {organisation.name}'s contracts end, and when to decide how to replace them.")
+    calendar.add("x-wr-caldesc", "When " + possessive(organisation.name, "'") + " contracts end, and when to decide how to replace them.")
     calendar.add("refresh-interval", datetime.timedelta(hours=12), parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", "PT12H")
     for contract in contracts:

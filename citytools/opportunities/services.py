@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from citytools.contracts.models import Contract
+from citytools.core.prose import mid_sentence
 from citytools.core import history
 from citytools.core.errors import DomainError, Forbidden, NotFound
 from citytools.core.money import parse_money
@@ -230,12 +231,17 @@ def launch_challenge(initiative: Initiative, *, actor, viewer, now=None):
     if not owners:
         raise Forbidden("Only editors or coordinators of the interested organisations open an Invitation to Partner.")
     lead = next((o for o in owners if o.pk == initiative.lead_id), owners[0])
+    # The budget starts at the most the lead's jurisdiction allows, in its currency; the
+    # owners lower it.
+    jurisdiction = authoring.rules_for(lead)
     with transaction.atomic():
         challenge = authoring.create_challenge(
             actor=actor, viewer=viewer, owners=[lead, *[o for o in owners if o != lead]], lead=lead, now=now,
             title=initiative.title[:200],
+            currency=jurisdiction.currency,
+            budget_cap=jurisdiction.max_budget,
             background=(
-                f"Contracts for {initiative.service_area.name} at {', '.join(o.name for o in interested)} end between "
+                f"Contracts for {mid_sentence(initiative.service_area.name)} at {', '.join(o.name for o in interested)} end between "
                 f"{initiative.window_start:%B %Y} and {initiative.window_end:%B %Y}."
             ),
             affected=", ".join(o.name for o in interested),

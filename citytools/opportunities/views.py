@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
+from citytools.core.prose import possessive
 from citytools.core.charts import bar_chart, score
 from citytools.core.errors import Conflict, DomainError
 from citytools.directory.models import Network, Organisation, Supplier
@@ -182,7 +183,7 @@ def initiative_answer(request, pk, slug):
     return _act(
         request, item, AnswerForm(request.POST),
         lambda d: services.answer(item, actor=request.user, viewer=request.viewer, organisation=organisation, answer=d["answer"], note=d["note"]),
-        f"{organisation}’s answer is recorded.", "answer_form",
+        f"{possessive(organisation)} answer is recorded.", "answer_form",
     )
 
 

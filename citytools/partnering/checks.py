@@ -5,8 +5,10 @@ of Toronto's Invitation to Partner (budget up to CAD 50,000, 12–16 weeks of co
 failed check names the field and what is missing, so the owner can fix it.
 """
 
+import datetime
 from dataclasses import dataclass
 from decimal import Decimal
+
 from citytools.partnering.scoring import TIE_BREAKS
 
 
@@ -34,6 +36,10 @@ class Thresholds:
     require_scale_texts: bool = True
     require_terms: bool = True
     min_eligibility_criteria: int = 0
+    # How long applicants have: from publication to the submission deadline, and from the
+    # question deadline to the submission deadline (to read the answers before submitting).
+    min_submission_days: int = 14
+    min_question_days: int = 5
 
 
 def publication_problems(
@@ -54,6 +60,7 @@ def publication_problems(
     submission_deadline,
     now,
     thresholds: Thresholds,
+    publication_date: datetime.date | None = None,
 ) -> list[Problem]:
     problems: list[Problem] = []
 
@@ -135,4 +142,45 @@ def publication_problems(
         )
     if question_deadline is not None and now is not None:
         need(question_deadline > now, "question_deadline", "The question deadline has already passed.")
+    opens = publication_opens(now, publication_date)
+    if submission_deadline is not None and opens is not None:
+        days = thresholds.min_submission_days
+        need(
+            submission_deadline - opens >= datetime.timedelta(days=days),
+            "submission_deadline",
+            f"Applicants would have {window(submission_deadline - opens)} from publication to the submission "
+            f"deadline; these rules give them at least {plural(days, 'day')}.",
+        )
+    if question_deadline is not None and submission_deadline is not None and question_deadline < submission_deadline:
+        days = thresholds.min_question_days
+        need(
+            submission_deadline - question_deadline >= datetime.timedelta(days=days),
+            "question_deadline",
+            f"Questions would close {window(submission_deadline - question_deadline)} before the submission "
+            f"deadline; these rules close them at least {plural(days, 'day')} before, so that applicants read "
+            f"the answers.",
+        )
     return problems
+
+
+def publication_opens(now: datetime.datetime | None, publication_date: datetime.date | None):
+    """When applicants can start: now, or the start of a later planned publication day."""
+    if now is None:
+        return None
+    if publication_date is not None and publication_date > now.date():
+        return datetime.datetime.combine(publication_date, datetime.time.min, tzinfo=now.tzinfo)
+    return now
+
+
+def plural(count: int, unit: str) -> str:
+    return f"{count} {unit}" if count == 1 else f"{count} {unit}s"
+
+
+def window(span: datetime.timedelta) -> str:
+    """A short span in the largest whole unit that reads naturally: '3 days', '15 minutes'."""
+    seconds = max(int(span.total_seconds()), 0)
+    if seconds >= 86400:
+        return plural(seconds // 86400, "day")
+    if seconds >= 3600:
+        return plural(seconds // 3600, "hour")
+    return plural(seconds // 60, "minute")

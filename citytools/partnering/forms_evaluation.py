@@ -90,7 +90,14 @@ class SelectionForm(EditForm):
         required=False, label="Rationale", help_text="Why this proposal; it is recorded and the steward reads it.",
         widget=forms.Textarea(attrs={"rows": 4}),
     )
+    awarded_value = forms.CharField(
+        required=False, label="Awarded value",
+        help_text="Leave empty to award the partner's price. Published on the award notice once signed off.",
+    )
 
-    def __init__(self, *args, choices=(), **kwargs):
+    def __init__(self, *args, choices=(), currency: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["proposal"].choices = list(choices)
+        self.fields["awarded_value"].widget.attrs.update({"class": "govuk-input govuk-input--width-10", "inputmode": "decimal"})
+        if currency:
+            self.fields["awarded_value"].label = f"Awarded value ({currency})"

@@ -29,6 +29,14 @@ class PublicationRulesForm(PartneringForm):
     addendum_notice_days = forms.IntegerField(
         min_value=0, max_value=365, label="Days' notice a material addendum needs before the submission deadline"
     )
+    min_submission_days = forms.IntegerField(
+        min_value=0, max_value=365, label="Fewest days from publication to the submission deadline",
+        help_text="A challenge whose applicants would have less time is not published.",
+    )
+    min_question_days = forms.IntegerField(
+        min_value=0, max_value=365, label="Fewest days from the question deadline to the submission deadline",
+        help_text="So that applicants read the answers before they submit.",
+    )
     require_scale_texts = forms.TypedChoiceField(
         label="A text for every score level", choices=YES_NO, coerce=lambda v: v == "yes", widget=forms.RadioSelect
     )
@@ -44,7 +52,7 @@ class PublicationRulesForm(PartneringForm):
 
     VALUE_FIELDS = (
         "name", "currency", "max_budget", "min_weeks", "max_weeks", "weights_total", "min_eligibility_criteria",
-        "addendum_notice_days", "require_scale_texts", "require_terms",
+        "addendum_notice_days", "min_submission_days", "min_question_days", "require_scale_texts", "require_terms",
     )
 
     def __init__(self, *args, organisations=(), creating: bool = False, **kwargs):

@@ -67,3 +67,28 @@ class PurchaseForm(PartneringForm):
 
     def chosen(self):
         return self.contracts.get(self.cleaned_data.get("contract"))
+
+
+class DebriefFeedbackForm(PartneringForm):
+    """The owners' review of one debrief: the feedback on each criterion, one textarea each
+    (`feedback_<criterion id>`), started from the panel's feedback or the evaluators'
+    comments. The service checks and releases it."""
+
+    def __init__(self, *args, lines=(), drafts=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        drafts = drafts or {}
+        for line in lines:
+            name = f"feedback_{line.criterion_id}"
+            self.fields[name] = text_field(
+                f"Feedback on “{line.criterion}”", f"Scored {line.score.normalize():f} of {line.scale_max}.", rows=6
+            )
+            self.fields[name].widget.attrs["class"] = "govuk-textarea"
+            self.initial.setdefault(name, drafts.get(line.criterion_id, ""))
+        self.lines = list(lines)
+
+    def feedback(self) -> dict[int, str]:
+        return {line.criterion_id: self.cleaned_data.get(f"feedback_{line.criterion_id}", "") for line in self.lines}
+
+    def pairs(self):
+        """(line, bound field) for the template."""
+        return [(line, self[f"feedback_{line.criterion_id}"]) for line in self.lines]

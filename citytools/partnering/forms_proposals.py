@@ -17,7 +17,7 @@ class ProposalForm(EditForm):
         label="Size of your organisation",
         choices=Scale.choices,
         widget=forms.RadioSelect,
-        help_text="Counted as the OCDS party scale; it helps the city see whether small firms apply.",
+        help_text="Counted as the OCDS party scale; it helps the owners see whether small firms apply.",
         error_messages={"required": "Choose the size of your organisation."},
     )
     summary = forms.CharField(

@@ -16,7 +16,16 @@ from django.utils import timezone
 
 from citytools.core.errors import Conflict, DomainError, Forbidden
 from citytools.partnering import checks
-from citytools.partnering.models import Challenge, ConsensusScore, Evaluator, Proposal, Score, State, Transition
+from citytools.partnering.models import (
+    Challenge,
+    ConsensusScore,
+    Evaluator,
+    Proposal,
+    Score,
+    State,
+    Transition,
+    state_phrase,
+)
 from citytools.partnering.rules import By, ChallengeRoles, move
 
 # Sent after a move commits: receivers send notifications (services.outcome connects them).
@@ -42,6 +51,7 @@ def publication_problems(challenge: Challenge, *, now=None) -> list[checks.Probl
         contact_email=challenge.contact_email,
         question_deadline=challenge.question_deadline,
         submission_deadline=challenge.submission_deadline,
+        publication_date=challenge.publication_date,
         now=now or timezone.now(),
         thresholds=checks.Thresholds(
             currency=rules.currency,
@@ -52,6 +62,8 @@ def publication_problems(challenge: Challenge, *, now=None) -> list[checks.Probl
             require_scale_texts=rules.require_scale_texts,
             require_terms=rules.require_terms,
             min_eligibility_criteria=rules.min_eligibility_criteria,
+            min_submission_days=rules.min_submission_days,
+            min_question_days=rules.min_question_days,
         ),
     )
 
@@ -148,6 +160,12 @@ def _effects(challenge: Challenge, frm: State, to: State, actor, now) -> None:
         challenge.signed_off_by = actor
         challenge.signed_off_at = now
         challenge.partnered_at = now
+        # The award's value was nominated with the partner; a nomination without one (made
+        # before the value was asked for) awards the partner's price.
+        if challenge.awarded_value is None:
+            challenge.awarded_value = challenge.selected_proposal.price
+        if not challenge.awarded_currency:
+            challenge.awarded_currency = challenge.currency
 
 
 def transition(
@@ -176,7 +194,7 @@ def transition(
         allowed = move(frm, to)
         if allowed is None:
             raise DomainError(
-                f"A challenge that is {frm.label.lower()} cannot move to {to.label.lower()}.", code="invalid_transition"
+                f"A challenge that is {state_phrase(frm)} cannot move to {to.label.lower()}.", code="invalid_transition"
             )
         if roles is None:
             if By.CLOCK not in allowed.by:

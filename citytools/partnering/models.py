@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from citytools.core import prose
 from citytools.core.models import TimeStampedModel
 from citytools.partnering.scoring import DEFAULT_TIE_BREAK, TIE_BREAKS, tie_break_text
 
@@ -35,6 +36,30 @@ class State(models.TextChoices):
     CLOSED_OUT = "closed_out", "Closed out"
     CANCELLED = "cancelled", "Cancelled"
     UNSUCCESSFUL = "unsuccessful", "Unsuccessful"
+
+
+# Each state as it reads in a sentence ("The challenge is now in evaluation."): the labels
+# above are names for tags and tables, not phrases.
+STATE_PHRASES = {
+    State.DRAFT: "a draft",
+    State.IN_REVIEW: "in review",
+    State.PUBLISHED: "open for questions",
+    State.QUESTIONS_CLOSED: "closed to questions",
+    State.SUBMISSIONS_CLOSED: "closed to submissions",
+    State.EVALUATION: "in evaluation",
+    State.SELECTION: "in selection",
+    State.PARTNERED: "partnered",
+    State.CO_DESIGN: "in co-design",
+    State.DEMO: "at the demo",
+    State.CLOSED_OUT: "closed out",
+    State.CANCELLED: "cancelled",
+    State.UNSUCCESSFUL: "closed without a partner",
+}
+
+
+def state_phrase(state) -> str:
+    """The state as it reads after "is": "in evaluation", "a draft", "closed to questions"."""
+    return STATE_PHRASES[State(state)]
 
 
 class Scale(models.TextChoices):
@@ -69,6 +94,12 @@ class PublicationRules(TimeStampedModel):
     min_eligibility_criteria = models.PositiveSmallIntegerField(default=0)
     addendum_notice_days = models.PositiveSmallIntegerField(
         default=7, help_text="A material addendum needs the submission deadline at least this many days away."
+    )
+    min_submission_days = models.PositiveSmallIntegerField(
+        default=14, help_text="Applicants have at least this many days from publication to the submission deadline."
+    )
+    min_question_days = models.PositiveSmallIntegerField(
+        default=5, help_text="Questions close at least this many days before the submission deadline."
     )
     version = models.PositiveIntegerField(default=1, help_text="Grows by one with every saved change.")
     history = HistoricalRecords(excluded_fields=["version"])
@@ -176,6 +207,12 @@ class Challenge(TimeStampedModel):
         "Proposal", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     selection_rationale = models.TextField(blank=True)
+    awarded_value = models.DecimalField(
+        max_digits=12, decimal_places=2, null=True, blank=True,
+        help_text="The value of the award, nominated with the partner (by default the partner's price); "
+        "public on the award notice and in the OCDS award once the selection is signed off.",
+    )
+    awarded_currency = models.CharField(max_length=3, blank=True, help_text="The currency of the awarded value.")
     signed_off_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -191,6 +228,7 @@ class Challenge(TimeStampedModel):
         ordering = ["-published_at", "-created_at"]
         constraints = [
             models.CheckConstraint(name="challenge_budget_not_negative", condition=Q(budget_cap__gte=0)),
+            models.CheckConstraint(name="challenge_awarded_value_not_negative", condition=Q(awarded_value__gte=0)),
         ]
 
     def __str__(self):
@@ -208,6 +246,10 @@ class Challenge(TimeStampedModel):
         return self.published_at is not None
 
     @property
+    def state_phrase(self) -> str:
+        return state_phrase(self.state)
+
+    @property
     def owner_ids(self) -> frozenset[int]:
         """The owning organisations' ids (use prefetch_related('owners') for lists)."""
         return frozenset(o.pk for o in self.owners.all())
@@ -215,6 +257,21 @@ class Challenge(TimeStampedModel):
     @property
     def is_joint(self) -> bool:
         return len(self.owner_ids) > 1
+
+    def owner_names(self) -> list[str]:
+        """The owning organisations' names, the lead first."""
+        rows = sorted(self.ownerships.select_related("organisation"), key=lambda o: (not o.lead, o.organisation.name))
+        return [o.organisation.name for o in rows]
+
+    @property
+    def owners_text(self) -> str:
+        """ "Camden", or "Camden, Hackney and Islington" for a joint challenge."""
+        return prose.join_names(self.owner_names())
+
+    @property
+    def owners_staff(self) -> str:
+        """ "Camden’s staff", or "the staff of Camden, Hackney and Islington"."""
+        return prose.staff_of(self.owner_names())
 
 
 class ChallengeOwner(models.Model):
@@ -356,6 +413,13 @@ class Proposal(TimeStampedModel):
     receipt_hash = models.CharField(max_length=64, blank=True, help_text="SHA-256 of what was submitted.")
     needs_reconfirmation = models.BooleanField(default=False)
     eligible = models.BooleanField(null=True, blank=True, help_text="None until screened.")
+    debrief_released_at = models.DateTimeField(
+        null=True, blank=True,
+        help_text="When the owners reviewed the feedback on each criterion and released it to the applicant.",
+    )
+    debrief_released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["pk"]

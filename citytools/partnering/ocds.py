@@ -234,6 +234,8 @@ class _Builder:
                 "date": _when(c.partnered_at),
                 "suppliers": supplier_refs,
             }
+            if c.awarded_value is not None:
+                award["value"] = {"amount": float(c.awarded_value), "currency": c.awarded_currency or c.currency}
             if c.codesign_weeks:
                 award["contractPeriod"] = {"durationInDays": c.codesign_weeks * 7}
             out.append(self.release(

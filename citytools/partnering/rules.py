@@ -18,7 +18,7 @@ from scoring.
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from citytools.partnering.models import State
+from citytools.partnering.models import State, state_phrase
 
 
 class By(StrEnum):
@@ -33,6 +33,11 @@ class Move:
     by: frozenset[By]
     needs_reason: bool = False
     label: str = ""
+
+    @property
+    def phrase(self) -> str:
+        """Where the move takes the challenge, as it reads after "is": "in evaluation"."""
+        return state_phrase(self.to)
 
 
 def _move(to, *by, reason=False, label=""):

@@ -85,6 +85,15 @@ def test_a_coordinator_changes_the_settings_with_the_form(world):
     assert Client().get(f"/contracts/{world.contract.pk}/").status_code == 404
 
 
+def test_the_saved_message_names_a_plural_network_with_an_apostrophe_only(world):
+    Network.objects.filter(pk=world.north.pk).update(name="London boroughs")
+    client = as_role(world, "coordinator")
+    levels = {kind: "members" for kind in ["usage", "end_dates", "values", "satisfaction", "comments", "pain_points"]}
+    page = client.post("/networks/north/visibility/", levels, follow=True).content.decode()
+    assert "Saved who may see information about London boroughs’ members." in page
+    assert "boroughs's" not in page
+
+
 def test_the_published_values_reach_the_public(world):
     client = as_role(world, "coordinator")
     levels = {"usage": "public", "end_dates": "public", "values": "public", "satisfaction": "members", "comments": "members", "pain_points": "members"}

@@ -269,6 +269,22 @@ def test_the_system_page_shows_notes_only_to_those_who_may_see_them(world):
     assert "Change this system" in editor and "Retire this system" in editor
 
 
+def test_a_planned_system_is_planned_to_go_live_not_live_since(world):
+    """Issue 13, item 19: "Live since 1 August 2027" on a planned system."""
+    import datetime
+
+    url = reverse("inventory:system", args=[world.system.pk])
+    System.objects.filter(pk=world.system.pk).update(status="planned", go_live=datetime.date(2099, 8, 1))
+    page = Client().get(url).content.decode()
+    assert "Planned to go live on" in page and "1 August 2099" in page and "Live since" not in page
+    organisation = Client().get(world.own.get_absolute_url()).content.decode()
+    assert "Planned for Aug 2099" in organisation
+    System.objects.filter(pk=world.system.pk).update(status="live", go_live=datetime.date(2020, 4, 1))
+    assert "Live since" in Client().get(url).content.decode()
+    System.objects.filter(pk=world.system.pk).update(status="live", go_live=datetime.date(2099, 8, 1))
+    assert "Goes live on" in Client().get(url).content.decode()
+
+
 def test_pages_use_a_bounded_number_of_queries(world, django_assert_max_num_queries):
     for n in range(5):
         services.update_system(

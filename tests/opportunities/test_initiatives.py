@@ -141,6 +141,29 @@ def test_a_joint_invitation_to_partner_is_owned_by_the_interested(world):
     assert Initiative.objects.get().challenge == challenge
 
 
+def test_a_joint_invitation_to_partner_speaks_the_jurisdictions_currency_and_of_its_owners_staff(world):
+    """Launched from a London initiative: pounds and the boroughs' staff, not CAD and "the
+    city's staff" (issue 13, item 19)."""
+    from citytools.partnering.services import authoring
+
+    world.area.name = "Finance and ERP"
+    world.area.save()
+    authoring.save_publication_rules(
+        actor=world.user("admin"), viewer=viewer(world, "admin"), slug="london", name="London boroughs",
+        currency="GBP", max_budget=Decimal("30000"), organisations=[world.own, world.peer],
+    )
+    initiative = start(world, role="member")
+    services.answer(initiative, actor=world.user("peer_member"), viewer=viewer(world, "peer_member"), organisation=world.peer, answer="interested")
+    challenge = services.launch_challenge(initiative, actor=world.user("coordinator"), viewer=viewer(world, "coordinator"))
+    assert (challenge.currency, challenge.budget_cap, challenge.rules.slug) == ("GBP", Decimal("30000"), "london")
+    assert challenge.background.startswith("Contracts for finance and ERP at ")
+    coordinator = Client()
+    coordinator.force_login(world.user("coordinator"))
+    page = coordinator.get(challenge.get_absolute_url()).content.decode()
+    assert "the staff of" in page and f"{world.own.name}" in page
+    assert "the city’s staff" not in page
+
+
 @time_machine.travel(f"{TODAY.isoformat()} 12:00", tick=False)
 def test_the_pages_run_an_initiative_without_javascript(world):
     client = Client()

@@ -206,8 +206,18 @@ def test_a_challenge_goes_from_draft_to_partner_through_the_api():
         assert debrief["selected"] is False and (debrief["rank"], debrief["of"]) == (2, 4)
         assert [line["criterion"] for line in debrief["lines"]] == [name for name, _ in CRITERIA]
         assert [Decimal(line["score"]) for line in debrief["lines"]] == [Decimal("2.5"), Decimal("3"), Decimal("3")]
+        assert debrief["released"] is False and debrief["lines"][0]["feedback"] == ""
+        assert all(line["comments"] == [] for line in debrief["lines"])  # evaluators' own words never reach them
+        draft = ok(owner.get(f"/{slug}/debriefs/{proposals[1]}"))
+        assert len(draft["lines"][0]["comments"]) == 3
+        released = owner.post(
+            f"/{slug}/debriefs/{proposals[1]}/release",
+            {"feedback": {line["criterion_id"]: line["feedback"] or "Solid." for line in draft["lines"]}},
+        )
+        assert ok(released)["released"] is True
+        debrief = ok(applicants[1].get(f"/{slug}/debriefs/{proposals[1]}"))
         assert debrief["lines"][0]["feedback"] == "Show more research."
-        assert len(debrief["lines"][0]["comments"]) == 3
+        assert all(line["comments"] == [] for line in debrief["lines"])
         assert applicants[1].get(f"/{slug}/debriefs/{proposals[2]}").status_code == 404
         package = ok(public.get(f"/{slug}/ocds"))
         award_release = package["releases"][-1]

@@ -109,3 +109,45 @@ def test_thresholds_come_from_the_jurisdiction():
 def test_terms_and_scale_texts_can_be_switched_off():
     relaxed = Thresholds(require_terms=False, require_scale_texts=False)
     assert publication_problems(**facts(terms_non_binding=False, criteria=weights(100, texts=[]), thresholds=relaxed)) == []
+
+
+# Time to apply (issue 13, item 14) -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "changes, field, words",
+    [
+        (
+            {"question_deadline": NOW + datetime.timedelta(minutes=5), "submission_deadline": NOW + datetime.timedelta(minutes=15)},
+            "submission_deadline", "Applicants would have 15 minutes from publication to the submission deadline; "
+            "these rules give them at least 14 days",
+        ),
+        (
+            {"question_deadline": NOW + datetime.timedelta(days=5), "submission_deadline": NOW + datetime.timedelta(days=13, hours=23)},
+            "submission_deadline", "would have 13 days",
+        ),
+        (
+            {"question_deadline": NOW + datetime.timedelta(days=27, hours=20)},
+            "question_deadline", "Questions would close 4 hours before the submission deadline; these rules close "
+            "them at least 5 days before",
+        ),
+        (
+            {"publication_date": (NOW + datetime.timedelta(days=20)).date()},
+            "submission_deadline", "would have 8 days",  # published later than today: less time to apply
+        ),
+    ],
+    ids=["a 15-minute window", "a day short", "questions close hours before", "a later publication day"],
+)
+def test_applicants_get_the_time_the_jurisdiction_gives(changes, field, words):
+    problems = publication_problems(**facts(**changes))
+    assert any(p.field == field and words in p.message for p in problems), problems
+
+
+def test_the_time_to_apply_passes_at_its_limits_and_comes_from_the_jurisdiction():
+    at_limits = facts(
+        question_deadline=NOW + datetime.timedelta(days=9), submission_deadline=NOW + datetime.timedelta(days=14)
+    )
+    assert publication_problems(**at_limits) == []
+    short = facts(question_deadline=NOW + datetime.timedelta(days=1), submission_deadline=NOW + datetime.timedelta(days=2))
+    assert publication_problems(**short)
+    assert publication_problems(**{**short, "thresholds": Thresholds(min_submission_days=2, min_question_days=1)}) == []

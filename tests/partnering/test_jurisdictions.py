@@ -2,6 +2,7 @@
 owners cannot pick looser ones, and only platform admins set them, through the services,
 the pages, the API and the command."""
 
+import datetime
 import io
 import json
 from decimal import Decimal
@@ -10,15 +11,16 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import Client
+from django.utils import timezone
 
 from citytools.accounts.viewer import Viewer
 from citytools.core.errors import Conflict, DomainError, Forbidden, NotFound
 from citytools.directory.models import NetworkMembership
 from citytools.partnering import lifecycle
-from citytools.partnering.models import Jurisdiction, PublicationRules, State
+from citytools.partnering.models import Challenge, Jurisdiction, PublicationRules, State
 from citytools.partnering.services import authoring as services
 from tests.partnering.test_authoring_services import cast  # noqa: F401 (fixture)
-from tests.partnering_world import make_challenge
+from tests.partnering_world import OWNER, make_challenge
 
 pytestmark = pytest.mark.django_db
 
@@ -103,6 +105,7 @@ def rules_form(rules, **changes) -> dict:
         "name": rules.name, "currency": rules.currency, "max_budget": str(rules.max_budget), "min_weeks": rules.min_weeks,
         "max_weeks": rules.max_weeks, "weights_total": rules.weights_total,
         "min_eligibility_criteria": rules.min_eligibility_criteria, "addendum_notice_days": rules.addendum_notice_days,
+        "min_submission_days": rules.min_submission_days, "min_question_days": rules.min_question_days,
         "require_scale_texts": "yes", "require_terms": "yes", "version": rules.version,
     }
     data.update(changes)
@@ -189,3 +192,59 @@ def test_the_command_puts_organisations_under_rules(cast):
     assert f"organisations: {cast.own.slug}." in listing.getvalue()
     with pytest.raises(CommandError, match="nowhere"):
         call_command("publication_rules", "hill-town", "--organisations", "nowhere")
+
+
+# Time to apply (issue 13, item 14) -----------------------------------------------------------------
+
+
+def test_a_fifteen_minute_window_is_not_sent_for_review_unless_the_jurisdiction_allows_it(cast):
+    now = timezone.now()
+    challenge = make_challenge(
+        owners=[cast.own], steward=cast.coordinator,
+        question_deadline=now + datetime.timedelta(minutes=5), submission_deadline=now + datetime.timedelta(minutes=15),
+    )
+    with pytest.raises(DomainError, match="Applicants would have 15 minutes") as refused:
+        lifecycle.transition(challenge, State.IN_REVIEW, roles=OWNER, now=now)
+    assert "Questions would close 10 minutes before" in refused.value.message
+    assert State(Challenge.objects.get(pk=challenge.pk).state) == State.DRAFT
+    services.save_publication_rules(**as_(cast.admin), slug=challenge.rules.slug, min_submission_days=0, min_question_days=0)
+    challenge.refresh_from_db()
+    assert lifecycle.transition(challenge, State.IN_REVIEW, roles=OWNER, now=now).state == State.IN_REVIEW
+
+
+def test_the_time_to_apply_is_set_on_the_page_the_api_and_the_command(cast):
+    rules = strict_rules(cast)
+    response = client(cast.admin).post(
+        "/challenges/all/rules/strict/", rules_form(rules, min_submission_days="21", min_question_days="7")
+    )
+    assert response.status_code == 303
+    page = client().get("/challenges/all/rules/").content.decode()
+    assert "At least 21 days from publication to the submission deadline" in page
+    assert "At least 7 days before the submission deadline" in page
+    body = {"name": "Strict borough", "max_budget": "20000", "min_submission_days": 10, "min_question_days": 3}
+    changed = put(cast.admin, "strict", body, **{"If-Match": f'"{rules.version + 1}"'})
+    assert changed.status_code == 200
+    assert (changed.json()["min_submission_days"], changed.json()["min_question_days"]) == (10, 3)
+    assert put(cast.admin, "strict", {**body, "min_submission_days": -1}, **{"If-Match": '"3"'}).status_code in (400, 422)
+    call_command("publication_rules", "strict", "--min-submission-days", "12", "--min-question-days", "4", stdout=io.StringIO())
+    rules.refresh_from_db()
+    assert (rules.min_submission_days, rules.min_question_days) == (12, 4)
+    listing = io.StringIO()
+    call_command("publication_rules", stdout=listing)
+    assert "at least 12 days to apply; questions close 4 days before" in listing.getvalue()
+
+
+# The currency of a new challenge (issue 13, item 19) -------------------------------------------------
+
+
+def test_a_new_challenge_is_budgeted_in_its_jurisdictions_currency(cast):
+    services.save_publication_rules(
+        **as_(cast.admin), slug="london", name="London boroughs", currency="GBP", max_budget=Decimal("30000"),
+        organisations=[cast.own],
+    )
+    form = client(cast.editor).get("/challenges/new/").content.decode()
+    assert 'name="currency" value="GBP"' in form
+    body = {"title": "Faster answers", "owners": [cast.own.slug]}
+    created = client(cast.editor).post("/api/v1/challenges/", json.dumps(body), content_type="application/json")
+    assert created.status_code == 201 and created.json()["currency"] == "GBP"
+    assert draft_for(cast, [cast.own]).currency == "GBP"

@@ -44,7 +44,9 @@ def test_debrief_for_the_applicant_only(c):
     path = f"{BASE}/{challenge.slug}/debriefs/{c.proposal_of(2).pk}"
     body = client(c.applicants[2][1]).get(path).json()
     assert (body["rank"], body["of"], body["total"]) == (3, 3, "50.00")
-    assert body["lines"][0]["comments"][0][0] == "Evaluator 1"
+    assert body["lines"][0]["comments"] == [] and body["released"] is False  # no raw comments, ever
+    owner = client(c.owner).get(path).json()
+    assert owner["lines"][0]["comments"][0][0] == "Evaluator 1"
     for outsider in (c.applicants[0][1], c.evaluators[0], None):
         assert client(outsider).get(path).status_code == 404
 

@@ -141,11 +141,14 @@ def test_a_debrief_gives_scores_weights_total_rank_and_anonymous_feedback(c, dja
     assert [(line.criterion, line.weight, line.scale_max, line.score) for line in debrief.lines] == [
         (cr.name, cr.weight, 4, Decimal("3.000")) for cr in challenge.criteria.all()
     ]
-    assert debrief.lines[0].feedback == "Clear grasp of the problem."
-    assert [who for who, _ in debrief.lines[0].comments] == ["Evaluator 1", "Evaluator 2", "Evaluator 3"]
-    assert all("Rank 2" in text for _, text in debrief.lines[0].comments)
+    # The applicant reads no feedback until the owners release it, and never the raw comments.
+    assert debrief.lines[0].feedback == "" and debrief.lines[0].comments == [] and not debrief.released
+    for_owner = outcome.debrief(challenge, viewer=c.viewer(c.owner), proposal_id=proposal.pk)
+    assert for_owner.lines[0].feedback == "Clear grasp of the problem."
+    assert [who for who, _ in for_owner.lines[0].comments] == ["Evaluator 1", "Evaluator 2", "Evaluator 3"]
+    assert all("Rank 2" in text for _, text in for_owner.lines[0].comments)
     # (The cast's evaluators are called "Evaluator N" too, so check they are not named by e-mail.)
-    flat = repr(debrief.lines)
+    flat = repr(for_owner.lines)
     assert not any(u.email in flat or u.email.split("@")[0] in flat for u in c.evaluators)
 
 

@@ -57,7 +57,8 @@ def test_an_applicant_reads_their_own_debrief_and_not_anothers(c):
     page = client(applicant).get(own)
     assert page.status_code == 200
     text = page.content.decode()
-    assert "ranked <strong>2</strong> of 3" in text and "Evaluator 1" in text
+    assert "ranked <strong>2</strong> of 3" in text and "Evaluator 1" not in text
+    assert "The owners are reviewing the panel’s feedback" in text
     assert client(applicant).get(url("debrief_proposal", challenge, pk=c.proposal_of(0).pk)).status_code == 404
     assert client().get(own).status_code == 302  # to the sign-in page
 

@@ -7,6 +7,8 @@ from django.utils.html import format_html, strip_tags
 from django.utils.safestring import mark_safe
 from django.contrib.humanize.templatetags.humanize import intcomma
 
+from citytools.core import prose
+
 register = template.Library()
 
 CURRENCY_SYMBOLS = {"GBP": "£", "CAD": "CA$", "EUR": "€", "USD": "US$"}
@@ -15,6 +17,18 @@ CURRENCY_SYMBOLS = {"GBP": "£", "CAD": "CA$", "EUR": "€", "USD": "US$"}
 @register.inclusion_tag("core/chart.html")
 def chart(chart, open_table=False):
     return {"chart": chart, "spec_id": f"{chart.id}-spec", "open_table": open_table}
+
+
+@register.filter
+def possessive(value):
+    """{{ organisation|possessive }}: "Camden’s", "London boroughs’" (citytools.core.prose)."""
+    return prose.possessive(value)
+
+
+@register.filter
+def mid_sentence(value):
+    """{{ area.name|mid_sentence }}: "finance and ERP", acronyms kept (citytools.core.prose)."""
+    return prose.mid_sentence(value)
 
 
 @register.filter

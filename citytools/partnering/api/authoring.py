@@ -135,6 +135,10 @@ class ChallengeIn(DocumentFields):
 
 class ChallengeCreateIn(ChallengeIn):
     owners: list[str] = Field(min_length=1, description="Slugs of the owning organisations; the first leads.")
+    currency: str | None = Field(
+        None, min_length=3, max_length=3,
+        description="ISO 4217 code of the budget; by default the currency of the lead organisation's publication rules.",
+    )
     template: str | None = Field(
         None, description="Slug of an earlier challenge to start from: its evaluation and eligibility criteria are copied."
     )
@@ -333,6 +337,8 @@ def list_challenges(request, state: str | None = None, owner: str | None = None)
 )
 def create_challenge(request, payload: ChallengeCreateIn, response: HttpResponse):
     data = payload.dict()
+    if data.get("currency") is None:
+        data.pop("currency", None)  # the lead's jurisdiction's currency
     slugs = data.pop("owners")
     owners = []
     for slug in slugs:

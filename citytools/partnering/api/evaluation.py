@@ -7,6 +7,7 @@ signed-in session (`django_auth`, which checks CSRF on writes).
 """
 
 import datetime
+from decimal import Decimal
 
 from ninja import Field, Router, Schema
 from ninja.security import django_auth
@@ -263,12 +264,18 @@ def put_consensus(request, slug: str, proposal_id: int, criterion_id: int, paylo
 class SelectionIn(Schema):
     proposal_id: int
     rationale: str = Field(description="Why this proposal; recorded, and read by the steward.")
+    awarded_value: str | None = Field(
+        None, description="The value of the award, at most the budget cap; by default the partner's price. "
+        "Public once the selection is signed off.",
+    )
 
 
 class SelectionOut(Schema):
     state: str
     selected_proposal_id: int | None
     selection_rationale: str
+    awarded_value: Decimal | None
+    awarded_currency: str
     signed_off_at: datetime.datetime | None
     version: int
 
@@ -278,6 +285,8 @@ def selection_out(challenge) -> dict:
         "state": challenge.state,
         "selected_proposal_id": challenge.selected_proposal_id,
         "selection_rationale": challenge.selection_rationale,
+        "awarded_value": challenge.awarded_value,
+        "awarded_currency": challenge.awarded_currency,
         "signed_off_at": challenge.signed_off_at,
         "version": challenge.version,
     }
@@ -293,7 +302,7 @@ def select(request, slug: str, payload: SelectionIn):
     try:
         challenge = services.select_proposal(
             challenge, actor=request.user, viewer=request.viewer, proposal=payload.proposal_id,
-            rationale=payload.rationale, version=version,
+            rationale=payload.rationale, awarded_value=payload.awarded_value, version=version,
         )
     except Conflict:
         raise history.PreconditionFailed(history.IF_MATCH_STALE) from None

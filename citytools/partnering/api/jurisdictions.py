@@ -31,6 +31,12 @@ class RulesIn(Schema):
     require_terms: bool = True
     min_eligibility_criteria: int = Field(0, ge=0, le=50)
     addendum_notice_days: int = Field(7, ge=0, le=365)
+    min_submission_days: int = Field(
+        14, ge=0, le=365, description="Applicants have at least this many days from publication to the submission deadline."
+    )
+    min_question_days: int = Field(
+        5, ge=0, le=365, description="Questions close at least this many days before the submission deadline."
+    )
     organisations: list[str] = Field(
         default_factory=list, description="Slugs of the organisations under these rules; each moves here from any other."
     )

@@ -42,18 +42,26 @@ class AwardOut(Schema):
     partner_scale: str = Field(description="The partner's size (OCDS partyScale): micro, small, medium or large.")
     proposals_received: int
     awarded_at: datetime.datetime | None
+    awarded_value: Decimal | None = Field(description="The value of the award (also the OCDS award's value).")
+    awarded_currency: str = Field(description="The currency of the awarded value (ISO 4217).")
     budget_cap: Decimal | None
     currency: str
     purchases: list[PurchaseOut] = Field(description="Follow-on purchases whose contracts you may see.")
 
 
 class DebriefLineOut(Schema):
+    criterion_id: int
     criterion: str
     weight: int
     scale_max: int = Field(description="Scores run from 0 to this.")
     score: Decimal = Field(description="The panel's consensus score.")
-    feedback: str = Field(description="The panel's feedback on this criterion.")
-    comments: list[list[str]] = Field(description='Pairs of ["Evaluator N", comment]; evaluators are not named.')
+    feedback: str = Field(
+        description="The panel's feedback on this criterion; empty for the applicant until the owners release it."
+    )
+    comments: list[list[str]] = Field(
+        description='The evaluators\' own comments, pairs of ["Evaluator N", comment], for the owners and the '
+        "steward to write the feedback from; always empty for the applicant."
+    )
 
 
 class EligibilityOut(Schema):
@@ -71,6 +79,13 @@ class DebriefOut(Schema):
     of: int = Field(description="How many proposals were ranked.")
     lines: list[DebriefLineOut]
     eligibility: list[EligibilityOut] = Field(description="The eligibility screening, criterion by criterion.")
+    released: bool = Field(description="Whether the owners reviewed the feedback and released it to the applicant.")
+
+
+class DebriefFeedbackIn(Schema):
+    feedback: dict[int, str] = Field(
+        description="The feedback on every criterion, by criterion id, as the applicant will read it."
+    )
 
 
 class MilestoneOut(Schema):
@@ -274,6 +289,7 @@ def get_award(request, slug: str):
         "challenge": challenge.slug, "reference": challenge.reference, "title": challenge.title,
         "partner": notice.partner_name, "partner_scale": notice.partner_scale,
         "proposals_received": notice.proposals_received, "awarded_at": notice.awarded_at,
+        "awarded_value": notice.awarded_value, "awarded_currency": notice.awarded_currency,
         "budget_cap": notice.budget_cap, "currency": notice.currency,
         "purchases": [
             {
@@ -291,18 +307,36 @@ def get_award(request, slug: str):
 )
 def get_debrief(request, slug: str, proposal_id: int):
     challenge = _challenge(request, slug)
-    debrief = services.debrief(challenge, viewer=request.viewer, proposal_id=proposal_id)
+    return _debrief_out(services.debrief(challenge, viewer=request.viewer, proposal_id=proposal_id))
+
+
+@router.post(
+    "/{slug}/debriefs/{proposal_id}/release", response=DebriefOut, auth=django_auth, url_name="challenge_debrief_release",
+    summary="Review the feedback on each criterion and release it to the applicant (the owners), who is told",
+)
+def release_debrief(request, slug: str, proposal_id: int, payload: DebriefFeedbackIn):
+    challenge = _challenge(request, slug)
+    return _debrief_out(
+        services.release_debrief(
+            challenge, actor=request.user, viewer=request.viewer, proposal_id=proposal_id, feedback=payload.feedback
+        )
+    )
+
+
+def _debrief_out(debrief) -> dict:
     return {
         "proposal_id": debrief.proposal.pk, "supplier": debrief.supplier_name, "selected": debrief.selected,
         "total": debrief.total, "rank": debrief.rank, "of": debrief.of,
         "lines": [
             {
-                "criterion": line.criterion, "weight": line.weight, "scale_max": line.scale_max, "score": line.score,
+                "criterion_id": line.criterion_id, "criterion": line.criterion, "weight": line.weight,
+                "scale_max": line.scale_max, "score": line.score,
                 "feedback": line.feedback, "comments": [list(pair) for pair in line.comments],
             }
             for line in debrief.lines
         ],
         "eligibility": [{"criterion": text, "passed": passed, "note": note} for text, passed, note in debrief.eligibility],
+        "released": debrief.released,
     }
 
 

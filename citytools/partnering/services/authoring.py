@@ -156,6 +156,16 @@ def rules_for(organisation) -> PublicationRules:
     return jurisdiction.rules if jurisdiction else default_rules()
 
 
+def currency_for(organisation=None) -> str:
+    """The currency a challenge led by `organisation` is budgeted in (its rules' currency),
+    read without creating the default rules."""
+    jurisdiction = None
+    if organisation is not None:
+        jurisdiction = Jurisdiction.objects.filter(organisation=organisation).select_related("rules").first()
+    rules_ = jurisdiction.rules if jurisdiction else PublicationRules.objects.order_by("pk").first()
+    return rules_.currency if rules_ else PublicationRules._meta.get_field("currency").default
+
+
 # Cleaning what was sent -------------------------------------------------------------------
 
 
@@ -299,10 +309,13 @@ def create_challenge(
                 raise DomainError("That address is taken; choose another.", field="slug")
         if reference and Challenge.objects.filter(reference=reference).exists():
             raise DomainError("That reference is taken; choose another.", field="reference")
+        rules_ = rules_for(lead)
+        # The budget is in the jurisdiction's currency unless the owners say otherwise.
+        clean.setdefault("currency", rules_.currency)
         challenge = Challenge(
             slug=slug or _unique_slug(clean["title"]),
             reference=(reference or _next_reference(now))[:40],
-            rules=rules_for(lead),
+            rules=rules_,
             created_by=actor,
             state=State.DRAFT,
             state_changed_at=now,
@@ -815,7 +828,7 @@ def challenge_history(challenge: Challenge) -> list[dict]:
 
 RULE_FIELDS = (
     "name", "currency", "max_budget", "min_weeks", "max_weeks", "weights_total", "require_scale_texts",
-    "require_terms", "min_eligibility_criteria", "addendum_notice_days",
+    "require_terms", "min_eligibility_criteria", "addendum_notice_days", "min_submission_days", "min_question_days",
 )
 
 

@@ -36,7 +36,7 @@ from citytools.partnering.models import (
     Score,
     State,
 )
-from citytools.partnering.services.proposals import is_unsealed, may_read, visible_challenge
+from citytools.partnering.services.proposals import _price, is_unsealed, may_read, visible_challenge
 
 Status = Proposal.Status
 # Conflicts are declared once the applicants are known, and before the scores are locked.
@@ -461,8 +461,12 @@ def suggested_proposal(challenge: Challenge, *, viewer) -> Proposal | None:
     return rows[0].proposal if rows else None
 
 
-def select_proposal(challenge: Challenge, *, actor, viewer, proposal, rationale: str, version: int | None = None) -> Challenge:
-    """The owners nominate the partner, with a rationale; the steward then signs off."""
+def select_proposal(
+    challenge: Challenge, *, actor, viewer, proposal, rationale: str, awarded_value=None, version: int | None = None,
+) -> Challenge:
+    """The owners nominate the partner, with a rationale and the value of the award (by default
+    the partner's price, in the challenge's currency); the steward then signs off. The value is
+    public once signed off: on the award notice and in the OCDS award."""
     roles = visible_challenge(viewer, challenge)
     if not rules.can_nominate(roles, state=_state(challenge)):
         if roles.manages and roles.recused:
@@ -475,6 +479,7 @@ def select_proposal(challenge: Challenge, *, actor, viewer, proposal, rationale:
         proposal = Proposal.objects.filter(pk=proposal, challenge=challenge).first()
     if proposal is None or proposal.challenge_id != challenge.pk or proposal.status != Status.SUBMITTED or not proposal.eligible:
         raise DomainError("Choose an eligible, submitted proposal of this challenge.", field="proposal")
+    value = _awarded_value(challenge, proposal, awarded_value)
     waiting = lifecycle.incomplete_evaluators(challenge)
     if waiting:
         raise DomainError("Every assigned evaluation must be complete first.", code="evaluations_incomplete")
@@ -486,10 +491,31 @@ def select_proposal(challenge: Challenge, *, actor, viewer, proposal, rationale:
             raise Forbidden("The selection can no longer change.")
         locked.selected_proposal = proposal
         locked.selection_rationale = rationale
+        locked.awarded_value = value
+        locked.awarded_currency = locked.currency
         locked.version += 1
         locked._change_reason = "Partner nominated"
         locked.save()
     return locked
+
+
+def _awarded_value(challenge: Challenge, proposal: Proposal, given) -> Decimal:
+    """The value of the award: the one given, or else the partner's price; never negative,
+    never above the budget cap."""
+    try:
+        value = _price(given)
+    except DomainError as error:  # the proposal's money rule, worded for this field
+        raise DomainError(error.message.replace("price", "awarded value"), field="awarded_value") from None
+    if value is None:
+        value = proposal.price
+    if value is None:
+        raise DomainError("Give the awarded value: the proposal states no price.", field="awarded_value")
+    if challenge.budget_cap is not None and value > challenge.budget_cap:
+        raise DomainError(
+            f"The awarded value is above the budget cap of {challenge.currency} {challenge.budget_cap:,.2f}.",
+            field="awarded_value",
+        )
+    return value.quantize(Decimal("0.01"))
 
 
 def sign_off(challenge: Challenge, *, actor, viewer, now=None, version: int | None = None) -> Challenge:

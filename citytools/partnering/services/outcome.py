@@ -110,8 +110,9 @@ def notify_award(challenge: Challenge) -> list[Notification]:
                         f"{proposal.supplier.name} was selected as the partner for “{challenge.title}” "
                         f"({challenge.reference}).\n\nThe owners will contact you about the co-design. "
                         f"The public award notice: {award_url}\n"
-                        f"Your scores and the evaluators' feedback: "
-                        f"{_url('partnering:debrief_proposal', slug=challenge.slug, pk=proposal.pk)}\n"
+                        f"Your scores: {_url('partnering:debrief_proposal', slug=challenge.slug, pk=proposal.pk)}\n"
+                        f"The panel's feedback on each criterion follows there once the owners have reviewed it; "
+                        f"you will be told.\n"
                     ),
                 )
             else:
@@ -121,8 +122,10 @@ def notify_award(challenge: Challenge) -> list[Notification]:
                     body=(
                         f"Thank you for applying to “{challenge.title}” ({challenge.reference}). "
                         f"The owners chose another proposal.\n\n"
-                        f"Your debrief, with your scores against each criterion and the evaluators' feedback: "
+                        f"Your debrief, with your scores against each criterion: "
                         f"{_url('partnering:debrief_proposal', slug=challenge.slug, pk=proposal.pk)}\n"
+                        f"The panel's feedback on each criterion follows there once the owners have reviewed it; "
+                        f"you will be told.\n"
                         f"The public award notice: {award_url}\n"
                     ),
                 )
@@ -172,6 +175,8 @@ class AwardNotice:
     partner_scale_label: str
     proposals_received: int
     awarded_at: datetime.datetime | None
+    awarded_value: Decimal | None
+    awarded_currency: str
     budget_cap: Decimal | None
     currency: str
     purchases: list = field(default_factory=list)
@@ -191,6 +196,8 @@ def award_notice(challenge: Challenge, *, viewer) -> AwardNotice:
         partner_scale_label=partner.get_scale_display(),
         proposals_received=_submitted(challenge).count(),
         awarded_at=challenge.partnered_at,
+        awarded_value=challenge.awarded_value,
+        awarded_currency=challenge.awarded_currency or challenge.currency,
         budget_cap=challenge.budget_cap,
         currency=challenge.currency,
         purchases=purchases(challenge, viewer=viewer),
@@ -206,8 +213,13 @@ class DebriefLine:
     weight: int
     scale_max: int
     score: Decimal
+    # The panel's feedback on this criterion, as the owners reviewed and released it (empty for
+    # the applicant until then).
     feedback: str
-    comments: list[tuple[str, str]]  # ("Evaluator 1", comment)
+    # The evaluators' own comments, ("Evaluator 1", comment): for the owners and the steward,
+    # to write the feedback from; never for the applicant.
+    comments: list[tuple[str, str]]
+    criterion_id: int = 0
 
 
 @dataclass
@@ -222,6 +234,10 @@ class Debrief:
     lines: list[DebriefLine]
     # The eligibility screening: (criterion, passed, the screener's note), in the criteria's order.
     eligibility: list[tuple[str, bool, str]] = field(default_factory=list)
+    # Whether the owners released the feedback to the applicant, and whether this reader
+    # reviews it (an owner) or reads what was released (the applicant).
+    released: bool = False
+    reviews: bool = False
 
     @property
     def scored(self) -> bool:
@@ -239,6 +255,18 @@ def debriefs_open(challenge: Challenge) -> bool:
 def may_read_debrief(roles: rules.ChallengeRoles, *, supplier_id: int) -> bool:
     """The applicant's own users, the owners and the steward; never other applicants."""
     return supplier_id in roles.suppliers or roles.manages or roles.is_steward
+
+
+def reads_raw_comments(roles: rules.ChallengeRoles) -> bool:
+    """The evaluators' own comments reach the owners and the steward, never an applicant (a
+    vendor user who is also an owner is an owner here), nor an owner recused by a conflict."""
+    return (roles.manages and not roles.recused) or roles.is_steward
+
+
+def may_release_debrief(roles: rules.ChallengeRoles) -> bool:
+    """The owners review the feedback and release it to the applicant (not one recused by a
+    declared conflict of interest)."""
+    return roles.manages and not roles.recused
 
 
 def _ranking(challenge: Challenge):
@@ -266,7 +294,9 @@ def _ranking(challenge: Challenge):
 def debrief(challenge: Challenge, *, viewer, proposal_id: int) -> Debrief:
     """One applicant's debrief: their consensus score on each criterion with its weight and
     scale, their normalised total, their rank out of the proposals ranked, and the panel's
-    feedback (the consensus feedback, and each evaluator's comments as "Evaluator N")."""
+    feedback on each criterion once the owners reviewed and released it. The evaluators' own
+    comments (as "Evaluator N") are for the owners and the steward, to write that feedback
+    from; an applicant never reads them."""
     roles = roles_for(viewer, challenge)
     proposal = (
         challenge.proposals.filter(pk=proposal_id, status=Proposal.Status.SUBMITTED).select_related("supplier").first()
@@ -284,7 +314,7 @@ def debrief(challenge: Challenge, *, viewer, proposal_id: int) -> Debrief:
         return Debrief(
             challenge=challenge, proposal=proposal, supplier_name=proposal.supplier.name, selected=False,
             total=None, rank=None, of=len(ranked) if challenge.consensus_locked_at else 0, lines=[],
-            eligibility=eligibility,
+            eligibility=eligibility, released=proposal.debrief_released_at is not None,
         )
     # Evaluators are numbered in the panel's order, the same in every applicant's debrief.
     panel = list(challenge.evaluators.filter(has_conflict=False).order_by("pk").values_list("pk", flat=True))
@@ -294,14 +324,17 @@ def debrief(challenge: Challenge, *, viewer, proposal_id: int) -> Debrief:
         if score.comment.strip():
             comments.setdefault(score.criterion_id, []).append((f"Evaluator {number[score.evaluator_id]}", score.comment))
     mine = consensus.get(proposal.pk, {})
+    raw = reads_raw_comments(roles)
+    released = proposal.debrief_released_at is not None
     lines = [
         DebriefLine(
             criterion=c.name,
             weight=c.weight,
             scale_max=c.scale_max,
             score=mine[c.pk].score if c.pk in mine else Decimal(0),
-            feedback=mine[c.pk].feedback if c.pk in mine else "",
-            comments=comments.get(c.pk, []),
+            feedback=(mine[c.pk].feedback if c.pk in mine else "") if (released or raw) else "",
+            comments=comments.get(c.pk, []) if raw else [],
+            criterion_id=c.pk,
         )
         for c in criteria
     ]
@@ -316,7 +349,73 @@ def debrief(challenge: Challenge, *, viewer, proposal_id: int) -> Debrief:
         of=len(ranked),
         lines=lines,
         eligibility=eligibility,
+        released=released,
+        reviews=may_release_debrief(roles),
     )
+
+
+def draft_feedback(line: DebriefLine) -> str:
+    """What the owners start from: the panel's feedback if written, else the evaluators'
+    comments, one paragraph each and unattributed. Nothing reaches the applicant until an
+    owner has reviewed it and released it."""
+    if line.feedback.strip():
+        return line.feedback
+    return "\n\n".join(comment.strip() for _, comment in line.comments if comment.strip())
+
+
+def release_debrief(
+    challenge: Challenge, *, actor, viewer, proposal_id: int, feedback: dict, now=None
+) -> Debrief:
+    """The owners' review of one applicant's debrief: the feedback on each criterion (by
+    criterion id; at most 5,000 characters each), saved and released to the applicant, who is
+    told. Released feedback can be corrected the same way. Nothing is written on refusal."""
+    roles = roles_for(viewer, challenge)
+    current = debrief(challenge, viewer=viewer, proposal_id=proposal_id)  # NotFound for who may not read it
+    if not may_release_debrief(roles):
+        raise Forbidden("The challenge's owners review and release the feedback.")
+    if not current.scored:
+        raise DomainError("This proposal was not scored: its debrief has no feedback on criteria to release.")
+    known = {line.criterion_id: line for line in current.lines}
+    clean: dict[int, str] = {}
+    for key, text in (feedback or {}).items():
+        try:
+            criterion_id = int(key)
+        except (TypeError, ValueError):
+            raise DomainError(f"There is no criterion {key!r} in this challenge.", field="feedback") from None
+        if criterion_id not in known:
+            raise DomainError(f"There is no criterion {key!r} in this challenge.", field="feedback")
+        text = (text or "").strip()
+        if len(text) > 5000:
+            raise DomainError(f"Keep the feedback on “{known[criterion_id].criterion}” under 5,000 characters.",
+                              field=f"feedback_{criterion_id}")
+        clean[criterion_id] = text
+    missing = [line.criterion for line in current.lines if not clean.get(line.criterion_id)]
+    if missing:
+        raise DomainError(
+            f"Write the feedback on every criterion before releasing it; missing: {', '.join(missing)}.",
+            field=f"feedback_{next(l.criterion_id for l in current.lines if not clean.get(l.criterion_id))}",
+        )
+    now = now or timezone.now()
+    proposal = current.proposal
+    first = proposal.debrief_released_at is None
+    with transaction.atomic():
+        for row in ConsensusScore.objects.select_for_update().filter(proposal=proposal, criterion_id__in=clean):
+            if row.feedback != clean[row.criterion_id]:
+                row.feedback = clean[row.criterion_id]
+                row._change_reason = "Debrief feedback reviewed"
+                row.save(update_fields=["feedback"])
+        Proposal.objects.filter(pk=proposal.pk).update(debrief_released_at=now, debrief_released_by=actor)
+        link = _url("partnering:debrief_proposal", slug=challenge.slug, pk=proposal.pk)
+        notify(
+            challenge, [proposal.created_by, *supplier_users([proposal.supplier_id])], kind="debrief_released",
+            subject=f"{'Your debrief' if first else 'Your debrief was corrected'}: {challenge.title}",
+            body=(
+                f"The panel's feedback on each criterion of your proposal for “{challenge.title}” "
+                f"({challenge.reference}) is ready to read with your scores: {link}\n"
+            ),
+            now=now,
+        )
+    return debrief(challenge, viewer=viewer, proposal_id=proposal_id)
 
 
 def debrief_proposals(challenge: Challenge, *, viewer) -> list[Proposal]:

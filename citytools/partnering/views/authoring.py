@@ -15,6 +15,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from citytools.core.charts import COUNT, bar_chart
@@ -206,7 +207,8 @@ def challenge_new(request):
                 return finished(request, challenge.get_absolute_url(), "The challenge was created as a draft.")
     else:
         initial = {
-            "currency": "CAD",
+            # The currency of the rules the challenge will be under (its lead's jurisdiction).
+            "currency": services.currency_for(organisations[0] if len(organisations) == 1 else None),
             "terms_non_binding": True,
             "terms_vendor_owns_prototype": True,
             "terms_separate_purchase": True,
@@ -408,7 +410,7 @@ def challenge_move(request, slug):
                 for problem in getattr(error, "problems", [])[1:]:
                     form.add_error(None, problem.message)
             else:
-                return finished(request, challenge.get_absolute_url(), f"The challenge is now {chosen.to.label.lower()}.")
+                return finished(request, challenge.get_absolute_url(), f"The challenge is now {chosen.phrase}.")
         status = 409 if conflict else 400
     else:
         form = MoveForm(initial={"to": chosen.to.value if chosen else "", "version": challenge.version})
@@ -471,6 +473,7 @@ def questions(request, slug):
             "questions": listed,
             "form": form,
             "may_ask": rules.can_apply(roles) and services.questions_open(challenge),
+            "deadline_passed": challenge.question_deadline is not None and challenge.question_deadline <= timezone.now(),
             "may_answer": may_answer,
         },
         status=status,

@@ -262,12 +262,13 @@ def selection(request, slug):
     if request.method == "POST":
         if not can_nominate:
             raise PermissionDenied("The owners nominate the partner, during selection.")
-        form = SelectionForm(request.POST, choices=choices)
+        form = SelectionForm(request.POST, choices=choices, currency=challenge.currency)
         if form.is_valid():
             try:
                 services.select_proposal(
                     challenge, actor=request.user, viewer=request.viewer, proposal=int(form.cleaned_data["proposal"]),
-                    rationale=form.cleaned_data["rationale"], version=form.cleaned_data["version"],
+                    rationale=form.cleaned_data["rationale"], awarded_value=form.cleaned_data["awarded_value"],
+                    version=form.cleaned_data["version"],
                 )
             except Conflict as error:
                 conflict = error.message
@@ -283,8 +284,9 @@ def selection(request, slug):
         suggested = challenge.selected_proposal_id or (rows[0].proposal.pk if rows else None)
         form = SelectionForm(
             initial={"proposal": str(suggested) if suggested else None, "rationale": challenge.selection_rationale,
+                     "awarded_value": "" if challenge.awarded_value is None else f"{challenge.awarded_value:.2f}",
                      "version": challenge.version},
-            choices=choices,
+            choices=choices, currency=challenge.currency,
         )
     nominated = next((row for row in rows if row.proposal.pk == challenge.selected_proposal_id), None)
     return render(

@@ -22,7 +22,7 @@ from citytools.core.errors import Conflict, DomainError
 from citytools.partnering import metrics as process_metrics
 from citytools.partnering import ocds, rules
 from citytools.partnering.access import visible_challenges
-from citytools.partnering.forms_outcome import CheckInForm, MilestoneForm, PurchaseForm, SurveyForm
+from citytools.partnering.forms_outcome import CheckInForm, DebriefFeedbackForm, MilestoneForm, PurchaseForm, SurveyForm
 from citytools.partnering.models import State
 from citytools.partnering.services import outcome as services
 from citytools.partnering.views.doors import challenge_for, finished, refuse
@@ -128,6 +128,38 @@ def debrief_proposal(request, slug, pk):
     challenge, roles = challenge_for(request, slug)
     debrief = _call(lambda: services.debrief(challenge, viewer=request.viewer, proposal_id=pk))
     return render(request, "partnering/debrief.html", {"challenge": challenge, "debrief": debrief})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def debrief_release(request, slug, pk):
+    """The owners review the feedback on each criterion (drafted from the panel's feedback or
+    the evaluators' comments) and release it to the applicant. Works without JavaScript."""
+    challenge, roles = challenge_for(request, slug)
+    debrief = _call(lambda: services.debrief(challenge, viewer=request.viewer, proposal_id=pk))
+    if not services.may_release_debrief(roles):
+        raise PermissionDenied("The challenge's owners review and release the feedback.")
+    if not debrief.scored:
+        raise Http404("This proposal was not scored: its debrief has no feedback on criteria.")
+    drafts = {line.criterion_id: services.draft_feedback(line) for line in debrief.lines}
+    form = DebriefFeedbackForm(request.POST or None, lines=debrief.lines, drafts=drafts)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.release_debrief(
+                challenge, actor=request.user, viewer=request.viewer, proposal_id=pk, feedback=form.feedback()
+            )
+        except DomainError as error:
+            refuse(error)
+            form.add_domain_error(error)
+        else:
+            return finished(
+                request, reverse("partnering:debrief_proposal", kwargs={"slug": slug, "pk": pk}),
+                f"The feedback was released to {debrief.supplier_name}, who has been told.",
+            )
+    return render(
+        request, "partnering/debrief_release.html", {"challenge": challenge, "debrief": debrief, "form": form},
+        status=400 if form.is_bound else 200,
+    )
 
 
 # Co-design --------------------------------------------------------------------------------------------
@@ -373,6 +405,7 @@ urlpatterns = [
     path("<slug:slug>/award/purchase/", purchase_add, name="purchase_add"),
     path("<slug:slug>/debriefs/", debriefs, name="debriefs"),
     path("<slug:slug>/debriefs/<int:pk>/", debrief_proposal, name="debrief_proposal"),
+    path("<slug:slug>/debriefs/<int:pk>/release/", debrief_release, name="debrief_release"),
     path("<slug:slug>/codesign/", codesign, name="codesign"),
     path("<slug:slug>/codesign/milestones/", milestone_add, name="milestone_add"),
     path("<slug:slug>/codesign/milestones/<int:pk>/done/", milestone_done, name="milestone_done"),

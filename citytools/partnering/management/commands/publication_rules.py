@@ -26,7 +26,7 @@ class Command(DomainCommand):
     help = (
         "List the publication rules of each jurisdiction, or create or change one: "
         "`citytools publication_rules <slug> --name NAME --currency CAD --max-budget 50000 --min-weeks 12 "
-        "--max-weeks 16 --weights-total 100 --addendum-notice-days 7`."
+        "--max-weeks 16 --weights-total 100 --addendum-notice-days 7 --min-submission-days 14 --min-question-days 5`."
     )
 
     def add_arguments(self, parser):
@@ -39,6 +39,8 @@ class Command(DomainCommand):
         parser.add_argument("--weights-total", type=int)
         parser.add_argument("--min-eligibility-criteria", type=int)
         parser.add_argument("--addendum-notice-days", type=int)
+        parser.add_argument("--min-submission-days", type=int, help="Fewest days from publication to the submission deadline.")
+        parser.add_argument("--min-question-days", type=int, help="Fewest days from the question deadline to the submission deadline.")
         parser.add_argument("--require-scale-texts", choices=["yes", "no"])
         parser.add_argument("--require-terms", choices=["yes", "no"])
         parser.add_argument(
@@ -53,6 +55,7 @@ class Command(DomainCommand):
                 self.stdout.write(
                     f"{r.slug}: {r.name}; budget at most {r.max_budget:,.0f} {r.currency}; co-design {r.min_weeks}–"
                     f"{r.max_weeks} weeks; weights total {r.weights_total}; addendum notice {r.addendum_notice_days} days; "
+                    f"at least {r.min_submission_days} days to apply; questions close {r.min_question_days} days before; "
                     f"scale texts {'required' if r.require_scale_texts else 'optional'}; "
                     f"terms {'required' if r.require_terms else 'optional'}; organisations: {under}."
                 )
@@ -79,6 +82,8 @@ class Command(DomainCommand):
             weights_total=options["weights_total"],
             min_eligibility_criteria=options["min_eligibility_criteria"],
             addendum_notice_days=options["addendum_notice_days"],
+            min_submission_days=options["min_submission_days"],
+            min_question_days=options["min_question_days"],
             require_scale_texts=_flag(options["require_scale_texts"]),
             require_terms=_flag(options["require_terms"]),
         )
