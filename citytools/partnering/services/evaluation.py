@@ -36,6 +36,7 @@ from citytools.partnering.models import (
     Score,
     State,
 )
+from citytools.partnering.services import notices
 from citytools.partnering.services.proposals import is_unsealed, may_read, visible_challenge
 
 Status = Proposal.Status
@@ -489,6 +490,7 @@ def select_proposal(challenge: Challenge, *, actor, viewer, proposal, rationale:
         locked.version += 1
         locked._change_reason = "Partner nominated"
         locked.save()
+        notices.selection_nominated(locked)
     return locked
 
 
