@@ -103,7 +103,7 @@ def test_the_owners_hear_of_a_question_and_only_the_asker_of_its_answer(cast, dj
     asked = told(challenge, "question_asked")
     assert list(asked) == [cast.editor.email]
     body = asked[cast.editor.email]
-    assert "Is the budget fixed?" in body and f"/questions/{question.pk}/answer/" in body
+    assert "Is the budget fixed?" in body and f"/challenges/{challenge.slug}/questions/#question-{question.pk}" in body
     # The asker is never named to the owners, not even by their supplier.
     assert cast.supplier.name not in body and cast.vendor.email not in body and str(cast.vendor) not in body
 

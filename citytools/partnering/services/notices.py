@@ -44,8 +44,7 @@ def review_requested(challenge: Challenge) -> list[Notification]:
         body=(
             f"{_named(challenge)} was sent for review. As its procurement steward, you approve its publication "
             f"or return it to draft with a reason.\n\n"
-            f"Review it: {site_url('partnering:challenge', slug=challenge.slug)}\n"
-            f"Approve or return it: {site_url('partnering:challenge_move', slug=challenge.slug)}\n"
+            f"Review it, then approve or return it from its page: {site_url('partnering:challenge', slug=challenge.slug)}\n"
         ),
     )
 
@@ -119,7 +118,7 @@ def question_asked(question: Question) -> list[Notification]:
         body=(
             f"An applicant asked a question about {_named(challenge)}:\n\n{question.text}\n\n"
             f"Answer it (the answer is published to everyone): "
-            f"{site_url('partnering:question_answer', slug=challenge.slug, pk=question.pk)}\n"
+            f"{site_url('partnering:questions', slug=challenge.slug)}#question-{question.pk}\n"
         ),
     )
 
