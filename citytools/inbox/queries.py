@@ -200,7 +200,7 @@ def _campaign_tasks(viewer, now) -> list[Task]:
         )
         for campaign in running:
             owed = [p.organisation for p in campaign.participants.all() if p.organisation_id in grants.editor_organisations]
-            rows = campaign_rows(campaign, viewer, [o.pk for o in owed], facts=True)
+            rows = campaign_rows(campaign, viewer, [o.pk for o in owed], now=now, facts=True)
             for organisation in owed:
                 left = sum(1 for row in rows if row.organisation_id == organisation.pk and not row.done)
                 if not left:
