@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "citytools.opportunities",
     "citytools.spreadsheets",
     "citytools.freshness",
+    "citytools.inbox",
     "citytools.demo",
     "django_tasks",
     "django_tasks_db",

@@ -299,6 +299,10 @@ EXPECTATIONS: dict[str, Expect] = {
     "accounts:network_people": page(COORDINATOR, write=COORDINATOR, **targeted(network_slug)),
     "accounts:organisation_people": page(EDITOR_OR_COORDINATOR, write=EDITOR_OR_COORDINATOR, **targeted(organisation_slug)),
     "api:me": api(SIGNED_IN)(),
+    # The inbox lists only the signed-in person's own tasks: anyone signed in opens their own,
+    # and no address names anyone else's (tests/inbox/test_inbox.py checks whose tasks appear).
+    "inbox:inbox": page(SIGNED_IN),
+    "api:inbox": api(SIGNED_IN)(),
     "api:create_invitation": api(None, post=EDITOR_OR_COORDINATOR)(
         targets=ORGANISATIONS,
         data=lambda w, t, m: {"email": "newcomer@example.org", "kind": "member", "organisation": w.organisation(t).slug},

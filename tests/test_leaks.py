@@ -21,9 +21,11 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from citytools.accounts.viewer import Viewer
+from citytools.partnering.models import State
 from citytools.satisfaction import services as satisfaction
 from tests.factories import ContractFactory, ProductFactory, ServiceAreaFactory, SupplierFactory, SystemFactory
 from tests.pages import every_page, parameter_values
+from tests.partnering_world import make_challenge
 from tests.people import people
 
 pytestmark = pytest.mark.django_db
@@ -358,3 +360,17 @@ def test_members_of_the_network_see_ratings_notes_and_pain_points(world, role):
     assert PAIN_POINT_MARKER in client.get("/suppliers/civic-forge/pack/").content.decode()
     text = pdf_text(client.get(PACKS[0]).content)
     assert PAIN_POINT_MARKER in text and "918,273" in text
+
+
+# The inbox (citytools.inbox): a challenge still in review is listed for its steward only;
+# nobody else's inbox, page or API, names it.
+INBOX_MARKER = "Wobblecrest"
+
+
+@pytest.mark.parametrize("role", [*OUTSIDERS, "member", "editor", "peer_member", "admin", "coordinator"])
+def test_an_unpublished_challenge_is_in_no_inbox_but_its_stewards(world, role):
+    make_challenge(owners=[world.own], steward=world.user("coordinator"), state=State.IN_REVIEW, title=f"{INBOX_MARKER} pilot")
+    client = client_for(world, role)
+    bodies = [client.get("/inbox/").content.decode(), client.get("/api/v1/inbox").content.decode()]
+    for body in bodies:
+        assert bool(leaks(body, [INBOX_MARKER])) == (role == "coordinator"), role

@@ -93,6 +93,13 @@ def _guard(challenge: Challenge, to: State, now) -> None:
         raise DomainError("Questions close at the question deadline, not before.", code="deadline_not_reached")
     if to == State.SUBMISSIONS_CLOSED and not (challenge.submission_deadline and challenge.submission_deadline <= now):
         raise DomainError("Submissions close at the submission deadline, not before.", code="deadline_not_reached")
+    if to == State.IN_REVIEW and challenge.steward_id is None:
+        # A review with nobody to review it waits for ever and tells nobody.
+        raise DomainError(
+            "Name the procurement steward before sending the challenge for review: the steward reviews and approves "
+            "publication.",
+            field="steward", code="no_steward",
+        )
     if to == State.IN_REVIEW or (frm == State.IN_REVIEW and to == State.PUBLISHED):
         _raise_problems(publication_problems(challenge, now=now), "The challenge cannot be published yet.")
     if to == State.PUBLISHED and challenge.steward_id is None:

@@ -5,10 +5,17 @@ shown) and, once the transaction commits, queues the e-mail on the database-back
 queue (citytools.partnering.tasks). Messages carry only what their reader may see.
 """
 
+from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from citytools.partnering.models import Notification
+
+
+def site_url(name: str, **kwargs) -> str:
+    """A page's full address, for an e-mail."""
+    return settings.SITE_URL + reverse(name, kwargs=kwargs)
 
 
 def notify(challenge, users, *, kind: str, subject: str, body: str, now=None) -> list[Notification]:

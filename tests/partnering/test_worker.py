@@ -50,26 +50,30 @@ def test_advance_deadlines_moves_what_is_due_and_says_so():
 @override_settings(TASKS=DATABASE_QUEUE)
 def test_worker_once_closes_deadlines_and_sends_queued_mail():
     c, challenge = due_challenge()
+    # Its review and publication were e-mailed to the steward and the owner (queued, not sent).
+    queued = DBTaskResult.objects.count()
     notify(challenge, [c.applicants[0][1]], kind="addendum", subject="Addendum 1", body="Read it.")
     # Outside a transaction the e-mail is queued at once; nothing has been sent yet.
-    assert DBTaskResult.objects.count() == 1
+    assert DBTaskResult.objects.count() == queued + 1
     assert mail.outbox == []
     out = run("worker", "--once", "--verbosity", "0")
     assert "The queue is empty." in out
     challenge.refresh_from_db()
     assert challenge.state == State.QUESTIONS_CLOSED
-    assert [m.subject for m in mail.outbox] == ["Addendum 1"]
-    assert Notification.objects.get().sent_at is not None
+    assert [m.subject for m in mail.outbox if m.to == [c.applicants[0][1].email]] == ["Addendum 1"]
+    assert Notification.objects.get(kind="addendum").sent_at is not None
+    assert not Notification.objects.filter(sent_at__isnull=True).exists()
     assert set(DBTaskResult.objects.values_list("status", flat=True)) == {"SUCCESSFUL"}
 
 
 @override_settings(TASKS=DATABASE_QUEUE)
 def test_without_a_worker_mail_waits_in_the_queue():
     c, challenge = due_challenge()
+    queued = DBTaskResult.objects.filter(status="READY").count()
     notify(challenge, [c.applicants[0][1]], kind="addendum", subject="Addendum 1", body="Read it.")
     assert mail.outbox == []
-    assert Notification.objects.get().sent_at is None
-    assert DBTaskResult.objects.filter(status="READY").count() == 1
+    assert Notification.objects.get(kind="addendum").sent_at is None
+    assert DBTaskResult.objects.filter(status="READY").count() == queued + 1
 
 
 @override_settings(TASKS=DATABASE_QUEUE)

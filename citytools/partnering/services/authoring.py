@@ -43,6 +43,7 @@ from citytools.partnering.models import (
     State,
 )
 from citytools.partnering.notify import notify
+from citytools.partnering.services import notices
 from citytools.partnering.scoring import TIE_BREAKS
 
 STALE = "The challenge changed since you opened it. Nothing was saved. Reload it, then make your change again."
@@ -643,7 +644,10 @@ def ask_question(challenge: Challenge, *, actor, viewer, text: str, supplier=Non
     if len(text) > 4000:
         raise DomainError("Keep your question to 4,000 characters.", field="text")
     supplier = _supplier_for(roles, supplier)
-    return Question.objects.create(challenge=challenge, asked_by=actor, supplier=supplier, text=text, asked_at=now)
+    with transaction.atomic():
+        question = Question.objects.create(challenge=challenge, asked_by=actor, supplier=supplier, text=text, asked_at=now)
+        notices.question_asked(question)
+    return question
 
 
 def answer_question(challenge: Challenge, question: Question, *, actor, viewer, answer: str, now=None) -> Question:
@@ -662,7 +666,9 @@ def answer_question(challenge: Challenge, question: Question, *, actor, viewer, 
     question.answer = answer
     question.answered_by = actor
     question.answered_at = now
-    question.save()
+    with transaction.atomic():
+        question.save()
+        notices.question_answered(question)
     return question
 
 

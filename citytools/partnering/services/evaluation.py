@@ -36,6 +36,7 @@ from citytools.partnering.models import (
     Score,
     State,
 )
+from citytools.partnering.services import notices
 from citytools.partnering.services.proposals import _price, is_unsealed, may_read, visible_challenge
 
 Status = Proposal.Status
@@ -496,6 +497,7 @@ def select_proposal(
         locked.version += 1
         locked._change_reason = "Partner nominated"
         locked.save()
+        notices.selection_nominated(locked)
     return locked
 
 

@@ -6,8 +6,10 @@ Reads that depend on who is asking take `viewer=` and return only what that pers
 Writes take `actor=` and `viewer=`, are atomic and raise DomainError on refusal.
 
 `on_challenge_moved` is connected to lifecycle.challenge_moved in PartneringConfig.ready():
-when a partner is chosen every applicant hears, and when a challenge is cancelled or closed
-unsuccessful everyone engaged with it hears the published reason.
+the steward hears of a review request, the owners of the steward's decision, the evaluators
+that the evaluation opened (citytools.partnering.services.notices); when a partner is chosen
+every applicant hears, and when a challenge is cancelled or closed unsuccessful everyone
+engaged with it hears the published reason.
 """
 
 import datetime
@@ -15,9 +17,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from statistics import mean
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone
 
 from citytools.accounts.models import Role
@@ -37,7 +37,8 @@ from citytools.partnering.models import (
     State,
     SurveyResponse,
 )
-from citytools.partnering.notify import notify
+from citytools.partnering.notify import notify, site_url
+from citytools.partnering.services import notices
 
 # Reading a challenge -----------------------------------------------------------------------
 
@@ -64,10 +65,6 @@ def partner_supplier_id(challenge: Challenge) -> int | None:
     return proposal.supplier_id if proposal else None
 
 
-def _url(name: str, **kwargs) -> str:
-    return settings.SITE_URL + reverse(name, kwargs=kwargs)
-
-
 def supplier_users(supplier_ids) -> list:
     """The active vendor users of these suppliers."""
     roles_ = Role.objects.filter(kind=Role.Kind.VENDOR, supplier_id__in=list(supplier_ids), user__is_active=True)
@@ -83,7 +80,14 @@ def _submitted(challenge: Challenge):
 
 def on_challenge_moved(sender, *, challenge, from_state, to_state, actor=None, **kwargs) -> None:
     """Receiver of lifecycle.challenge_moved (sent after the move commits)."""
-    to_state = State(to_state)
+    from_state, to_state = State(from_state), State(to_state)
+    if to_state == State.IN_REVIEW:
+        notices.review_requested(challenge)
+    elif from_state == State.IN_REVIEW:
+        reason = challenge.transitions.order_by("-at", "-pk").values_list("reason", flat=True).first() or ""
+        notices.review_decided(challenge, approved=to_state == State.PUBLISHED, reason=reason)
+    elif to_state == State.EVALUATION:
+        notices.evaluation_opened(challenge)
     if to_state == State.PARTNERED:
         notify_award(challenge)
     elif to_state in (State.CANCELLED, State.UNSUCCESSFUL):
@@ -97,7 +101,7 @@ def notify_award(challenge: Challenge) -> list[Notification]:
     partner = partner_proposal(challenge)
     if partner is None:
         return []
-    award_url = _url("partnering:award", slug=challenge.slug)
+    award_url = site_url("partnering:award", slug=challenge.slug)
     sent = []
     with transaction.atomic():
         for proposal in _submitted(challenge):
@@ -110,7 +114,7 @@ def notify_award(challenge: Challenge) -> list[Notification]:
                         f"{proposal.supplier.name} was selected as the partner for “{challenge.title}” "
                         f"({challenge.reference}).\n\nThe owners will contact you about the co-design. "
                         f"The public award notice: {award_url}\n"
-                        f"Your scores: {_url('partnering:debrief_proposal', slug=challenge.slug, pk=proposal.pk)}\n"
+                        f"Your scores: {site_url('partnering:debrief_proposal', slug=challenge.slug, pk=proposal.pk)}\n"
                         f"The panel's feedback on each criterion follows there once the owners have reviewed it; "
                         f"you will be told.\n"
                     ),
@@ -123,7 +127,7 @@ def notify_award(challenge: Challenge) -> list[Notification]:
                         f"Thank you for applying to “{challenge.title}” ({challenge.reference}). "
                         f"The owners chose another proposal.\n\n"
                         f"Your debrief, with your scores against each criterion: "
-                        f"{_url('partnering:debrief_proposal', slug=challenge.slug, pk=proposal.pk)}\n"
+                        f"{site_url('partnering:debrief_proposal', slug=challenge.slug, pk=proposal.pk)}\n"
                         f"The panel's feedback on each criterion follows there once the owners have reviewed it; "
                         f"you will be told.\n"
                         f"The public award notice: {award_url}\n"
@@ -149,7 +153,7 @@ def notify_closed(challenge: Challenge) -> list[Notification]:
         body=(
             f"“{challenge.title}” ({challenge.reference}) was {what}.\n\n"
             f"The reason, as published: {challenge.closing_reason}\n\n"
-            f"{_url('partnering:challenge', slug=challenge.slug)}\n"
+            f"{site_url('partnering:challenge', slug=challenge.slug)}\n"
         ),
     )
 
@@ -405,7 +409,7 @@ def release_debrief(
                 row._change_reason = "Debrief feedback reviewed"
                 row.save(update_fields=["feedback"])
         Proposal.objects.filter(pk=proposal.pk).update(debrief_released_at=now, debrief_released_by=actor)
-        link = _url("partnering:debrief_proposal", slug=challenge.slug, pk=proposal.pk)
+        link = site_url("partnering:debrief_proposal", slug=challenge.slug, pk=proposal.pk)
         notify(
             challenge, [proposal.created_by, *supplier_users([proposal.supplier_id])], kind="debrief_released",
             subject=f"{'Your debrief' if first else 'Your debrief was corrected'}: {challenge.title}",

@@ -1,0 +1,9 @@
+"""The inbox owns no data. It answers one question for the person signed in, "what needs
+me?", by reading the other apps' records: challenges (citytools.partnering), initiatives
+(citytools.opportunities) and attestation campaigns (citytools.freshness). It never writes;
+each task links to the page where the work is done, through that app's own services.
+
+It imports from citytools.core, citytools.accounts, citytools.partnering,
+citytools.opportunities and citytools.freshness, and nothing imports it but the site's URLs,
+API and header.
+"""
