@@ -192,3 +192,106 @@ def test_proposals_are_read_only_by_the_organisation_and_its_reviewers(world):
         assert not catalogue.proposals_visible_to(Viewer.for_user(world.user(role))).exists()
     assert list(catalogue.review_queue(Viewer.for_user(world.user("coordinator")))) == [proposal]
     assert not catalogue.review_queue(Viewer.for_user(world.user("editor"))).exists()
+
+
+# The pages ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def client_for(world, settings):
+    from django.test import Client
+
+    settings.LOGIN_URL = "/accounts/login/"
+
+    def make(role):
+        client = Client()
+        if world.user(role) is not None:
+            client.force_login(world.user(role))
+        return client
+
+    return make
+
+
+def test_the_system_form_links_to_proposing_and_then_offers_the_proposed_entry(world, client_for):
+    editor = client_for("editor")
+    page = editor.get(f"/organisations/{world.own.slug}/systems/add/").content.decode()
+    assert f"/organisations/{world.own.slug}/catalogue/propose/?kind=product" in page
+    answer = editor.post(
+        f"/organisations/{world.own.slug}/catalogue/propose/",
+        {"kind": "product", "name": "Acme Repairs", "manufacturer": "civica", "next": f"/organisations/{world.own.slug}/systems/add/"},
+    )
+    assert answer.status_code == 303 and answer["Location"] == f"/organisations/{world.own.slug}/systems/add/"
+    assert "Acme Repairs (Civica UK Ltd)" in editor.get(answer["Location"]).content.decode()
+    # Another organisation's editor is not offered it.
+    other = client_for("other_editor").get(f"/organisations/{world.stranger.slug}/systems/add/").content.decode()
+    assert "Acme Repairs" not in other
+
+
+def test_the_contract_form_offers_the_proposed_supplier(world, client_for):
+    editor = client_for("editor")
+    assert "kind=supplier" in editor.get(f"/organisations/{world.own.slug}/contracts/add/").content.decode()
+    propose(world, name="Acme Digital")
+    assert "Acme Digital" in editor.get(f"/organisations/{world.own.slug}/contracts/add/").content.decode()
+
+
+def test_proposing_a_name_in_the_catalogue_offers_it_and_writes_nothing(world, client_for):
+    answer = client_for("editor").post(
+        f"/organisations/{world.own.slug}/catalogue/propose/", {"kind": "supplier", "name": "CIVICA UK LIMITED"}
+    )
+    assert answer.status_code == 400
+    assert "Civica UK Ltd is already in the catalogue" in answer.content.decode()
+    assert not CatalogueProposal.objects.exists()
+
+
+@pytest.mark.parametrize("role, status", [("public", 302), ("member", 403), ("coordinator", 403), ("other_editor", 403)])
+def test_only_editors_open_the_propose_page(world, client_for, role, status):
+    assert client_for(role).get(f"/organisations/{world.own.slug}/catalogue/propose/").status_code == status
+
+
+def test_a_coordinator_reviews_from_the_queue(world, client_for, django_capture_on_commit_callbacks):
+    proposal = propose(world, name="Acme Digital")
+    coordinator = client_for("coordinator")
+    queue = coordinator.get("/catalogue/proposals/").content.decode()
+    assert "Waiting for your review" in queue and "Acme Digital" in queue
+    page = coordinator.get(f"/catalogue/proposals/{proposal.pk}/").content.decode()
+    assert "Save the decision" in page
+    assert coordinator.post(f"/catalogue/proposals/{proposal.pk}/", {"decision": "reject"}).status_code == 400
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = coordinator.post(f"/catalogue/proposals/{proposal.pk}/", {"decision": "accept"})
+    assert answer.status_code == 303
+    assert Supplier.objects.filter(name="Acme Digital").exists()
+    assert "accepted" in mail.outbox[0].subject
+    # The proposer sees the outcome and its history.
+    page = client_for("editor").get(f"/catalogue/proposals/{proposal.pk}/").content.decode()
+    assert "Accepted" in page and "Save the decision" not in page
+    assert "proposed by Editor" in page and "accepted by Coordinator" in page
+
+
+@pytest.mark.parametrize("role", ["public", "peer_member", "other_editor", "other_coordinator", "vendor"])
+def test_a_proposal_is_not_found_by_anyone_else(world, client_for, role):
+    proposal = propose(world, name="Acme Digital")
+    client = client_for(role)
+    assert client.get(f"/catalogue/proposals/{proposal.pk}/").status_code in (302, 404)
+    assert client.post(f"/catalogue/proposals/{proposal.pk}/", {"decision": "accept"}).status_code in (302, 404)
+    assert "Acme Digital" not in client.get("/catalogue/proposals/").content.decode()
+    proposal.refresh_from_db()
+    assert proposal.status == "pending"
+
+
+def test_a_member_reads_but_does_not_decide(world, client_for):
+    proposal = propose(world, name="Acme Digital")
+    member = client_for("member")
+    assert "Save the decision" not in member.get(f"/catalogue/proposals/{proposal.pk}/").content.decode()
+    assert member.post(f"/catalogue/proposals/{proposal.pk}/", {"decision": "accept"}).status_code == 403
+
+
+def test_public_pages_and_search_never_show_a_proposed_entry(world, client_for):
+    supplier = propose(world, name="Acme Digital").supplier
+    services.create_system(organisation=world.own, product="cx", supplier=supplier.slug, service_areas=["repairs"], actor=world.user("editor"))
+    for role in ("public", "peer_member"):
+        client = client_for(role)
+        for url in ("/suppliers/", f"/suppliers/{supplier.slug}/", "/search/?q=Acme", f"/organisations/{world.own.slug}/"):
+            answer = client.get(url)
+            assert "Acme Digital" not in answer.content.decode(), (role, url)
+    # Its own organisation's members see their system with it.
+    assert "Acme Digital" in client_for("member").get(f"/organisations/{world.own.slug}/").content.decode()
