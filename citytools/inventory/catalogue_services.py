@@ -14,6 +14,8 @@ Pages, the API and `citytools catalogue` all come here.
 
 from django.apps import apps
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
@@ -40,6 +42,9 @@ class AlreadyThere(DomainError):
             field="name",
         )
         self.entry = entry
+        self.extra = {"existing": {"slug": entry.slug, "name": entry.name}}
+
+    status = 409
 
 
 def _model(kind: str):
@@ -138,6 +143,11 @@ def propose(
     if kind not in Kind.values:
         raise DomainError("Propose a supplier or a product.", code="invalid", field="kind")
     name = check_proposed_name(name, what=kind)
+    website = (website or "").strip()
+    try:
+        URLValidator(schemes=["http", "https"])(website) if website else None
+    except ValidationError:
+        raise DomainError("Give the website as a web address, like https://example.com.", code="invalid", field="website") from None
     maker = _manufacturer(manufacturer, viewer) if kind == Kind.PRODUCT else None
     if maker is not None and maker.provisional_for_id not in (None, organisation.pk):
         raise DomainError("The maker was proposed by another organisation.", code="invalid", field="manufacturer")
@@ -167,7 +177,6 @@ def propose(
         **{kind: entry},
     )
     proposal._history_user = proposal.proposed_by
-    proposal.full_clean(exclude=["supplier", "product", "proposed_by", "organisation"])
     proposal.save()
     return proposal
 

@@ -295,3 +295,39 @@ def test_public_pages_and_search_never_show_a_proposed_entry(world, client_for):
             assert "Acme Digital" not in answer.content.decode(), (role, url)
     # Its own organisation's members see their system with it.
     assert "Acme Digital" in client_for("member").get(f"/organisations/{world.own.slug}/").content.decode()
+
+
+def test_a_bad_website_is_refused_and_writes_nothing(world):
+    with pytest.raises(DomainError, match="web address"):
+        propose(world, name="Acme Digital", website="not a site")
+    assert not Supplier.entries.filter(name="Acme Digital").exists()
+
+
+# The API ---------------------------------------------------------------------------------
+
+
+def test_the_api_proposes_offers_the_existing_entry_and_decides(world, client_for, django_capture_on_commit_callbacks):
+    editor = client_for("editor")
+    url = f"/api/v1/organisations/{world.own.slug}/catalogue/proposals"
+    answer = editor.post(url, {"kind": "supplier", "name": "Civica UK plc"}, content_type="application/json")
+    assert answer.status_code == 409 and answer["Content-Type"] == "application/problem+json"
+    assert answer.json()["existing"] == {"slug": "civica", "name": "Civica UK Ltd"}
+    answer = editor.post(url, {"kind": "product", "name": "Acme Repairs"}, content_type="application/json")
+    assert answer.status_code == 400 and "maker" in answer.json()["detail"]
+    answer = editor.post(url, {"kind": "product", "name": "Acme Repairs", "manufacturer": "civica"}, content_type="application/json")
+    assert answer.status_code == 201
+    created = answer.json()
+    assert created["status"] == "pending" and created["manufacturer"]["slug"] == "civica"
+    # Nobody else reads it; the coordinator finds it in their queue and decides.
+    assert client_for("peer_member").get(f"/api/v1/catalogue/proposals/{created['id']}").status_code == 404
+    assert client_for("peer_member").get("/api/v1/catalogue/proposals").json() == []
+    assert client_for("public").get("/api/v1/catalogue/proposals").status_code == 401
+    coordinator = client_for("coordinator")
+    assert [p["id"] for p in coordinator.get("/api/v1/catalogue/proposals?queue=true").json()] == [created["id"]]
+    decision = f"/api/v1/catalogue/proposals/{created['id']}/decision"
+    assert editor.post(decision, {"decision": "accept"}, content_type="application/json").status_code == 403
+    assert coordinator.post(decision, {"decision": "maybe"}, content_type="application/json").status_code == 400
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = coordinator.post(decision, {"decision": "merge", "into": "cx"}, content_type="application/json")
+    assert answer.status_code == 200 and answer.json()["status"] == "merged" and answer.json()["entry"]["slug"] == "cx"
+    assert not Product.entries.filter(name="Acme Repairs").exists()
