@@ -331,3 +331,39 @@ def test_the_api_proposes_offers_the_existing_entry_and_decides(world, client_fo
         answer = coordinator.post(decision, {"decision": "merge", "into": "cx"}, content_type="application/json")
     assert answer.status_code == 200 and answer.json()["status"] == "merged" and answer.json()["entry"]["slug"] == "cx"
     assert not Product.entries.filter(name="Acme Repairs").exists()
+
+
+# The command line ---------------------------------------------------------------------------
+
+
+def run(*args):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("catalogue", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_the_command_line_proposes_lists_and_decides_as_the_person_named(world, django_capture_on_commit_callbacks):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="Civica UK Ltd is already in the catalogue.*civica"):
+        run("propose", "--as", "editor@example.org", "--organisation", "own", "--kind", "supplier", "--name", "Civica UK")
+    with pytest.raises(CommandError, match="Only the organisation's own editors"):
+        run("propose", "--as", "member@example.org", "--organisation", "own", "--kind", "supplier", "--name", "Acme")
+    assert "can be used by Own now" in run(
+        "propose", "--as", "editor@example.org", "--organisation", "own", "--kind", "supplier", "--name", "Acme Digital"
+    )
+    proposal = CatalogueProposal.objects.get()
+    assert run("list", "--as", "other_coordinator@example.org") == ""
+    assert f"{proposal.pk}\tpending\tsupplier\town\tAcme Digital" in run("list", "--queue", "--as", "coordinator@example.org")
+    with pytest.raises(CommandError, match="No such proposal"):
+        run("accept", str(proposal.pk), "--as", "other_coordinator@example.org")
+    with pytest.raises(CommandError, match="Say why"):
+        run("reject", str(proposal.pk), "--as", "coordinator@example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        out = run("reject", str(proposal.pk), "--reason", "A reseller.", "--as", "coordinator@example.org")
+    assert "rejected" in out and "Reason: A reseller." in out
+    assert len(mail.outbox) == 1
