@@ -75,7 +75,7 @@ def _out(proposal: CatalogueProposal) -> dict:
 
 
 @router.get(
-    "/catalogue/proposals",
+    "/catalogue-proposals",
     response=list[ProposalOut],
     url_name="catalogue_proposals",
     summary="The catalogue proposals you may read: your organisations' and those you review",
@@ -88,7 +88,7 @@ def list_proposals(request, status: str | None = None, queue: bool = False):
 
 
 @router.post(
-    "/organisations/{slug}/catalogue/proposals",
+    "/organisations/{slug}/catalogue-proposals",
     response={201: ProposalOut},
     url_name="catalogue_propose",
     summary="Propose a supplier or product missing from the catalogue (the organisation's editors)",
@@ -101,7 +101,7 @@ def propose(request, slug: str, payload: ProposalIn):
 
 
 @router.get(
-    "/catalogue/proposals/{proposal_id}",
+    "/catalogue-proposals/{proposal_id}",
     response=ProposalOut,
     url_name="catalogue_proposal",
     summary="One catalogue proposal",
@@ -111,7 +111,7 @@ def get_proposal(request, proposal_id: int):
 
 
 @router.post(
-    "/catalogue/proposals/{proposal_id}/decision",
+    "/catalogue-proposals/{proposal_id}/decision",
     response=ProposalOut,
     url_name="catalogue_decide",
     summary="Accept, merge or reject a proposal (coordinators of the organisation's networks, platform admins)",

@@ -12,8 +12,8 @@ urlpatterns = [
     path("service-areas/<slug:slug>/", views.service_area_detail, name="service_area"),
     # Proposing what the catalogue lacks (citytools.inventory.catalogue_views)
     path("organisations/<slug:slug>/catalogue/propose/", catalogue_views.propose, name="catalogue_propose"),
-    path("catalogue/proposals/", catalogue_views.proposal_list, name="catalogue_proposals"),
-    path("catalogue/proposals/<int:pk>/", catalogue_views.proposal_detail, name="catalogue_proposal"),
+    path("catalogue-proposals/", catalogue_views.proposal_list, name="catalogue_proposals"),
+    path("catalogue-proposals/<int:pk>/", catalogue_views.proposal_detail, name="catalogue_proposal"),
     # Editing systems (citytools.inventory.edit_views)
     path("organisations/<slug:slug>/systems/add/", edit_views.system_add, name="system_add"),
     path("systems/<int:pk>/", edit_views.system_detail, name="system"),

@@ -251,18 +251,18 @@ def test_only_editors_open_the_propose_page(world, client_for, role, status):
 def test_a_coordinator_reviews_from_the_queue(world, client_for, django_capture_on_commit_callbacks):
     proposal = propose(world, name="Acme Digital")
     coordinator = client_for("coordinator")
-    queue = coordinator.get("/catalogue/proposals/").content.decode()
+    queue = coordinator.get("/catalogue-proposals/").content.decode()
     assert "Waiting for your review" in queue and "Acme Digital" in queue
-    page = coordinator.get(f"/catalogue/proposals/{proposal.pk}/").content.decode()
+    page = coordinator.get(f"/catalogue-proposals/{proposal.pk}/").content.decode()
     assert "Save the decision" in page
-    assert coordinator.post(f"/catalogue/proposals/{proposal.pk}/", {"decision": "reject"}).status_code == 400
+    assert coordinator.post(f"/catalogue-proposals/{proposal.pk}/", {"decision": "reject"}).status_code == 400
     with django_capture_on_commit_callbacks(execute=True):
-        answer = coordinator.post(f"/catalogue/proposals/{proposal.pk}/", {"decision": "accept"})
+        answer = coordinator.post(f"/catalogue-proposals/{proposal.pk}/", {"decision": "accept"})
     assert answer.status_code == 303
     assert Supplier.objects.filter(name="Acme Digital").exists()
     assert "accepted" in mail.outbox[0].subject
     # The proposer sees the outcome and its history.
-    page = client_for("editor").get(f"/catalogue/proposals/{proposal.pk}/").content.decode()
+    page = client_for("editor").get(f"/catalogue-proposals/{proposal.pk}/").content.decode()
     assert "Accepted" in page and "Save the decision" not in page
     assert "proposed by Editor" in page and "accepted by Coordinator" in page
 
@@ -271,9 +271,9 @@ def test_a_coordinator_reviews_from_the_queue(world, client_for, django_capture_
 def test_a_proposal_is_not_found_by_anyone_else(world, client_for, role):
     proposal = propose(world, name="Acme Digital")
     client = client_for(role)
-    assert client.get(f"/catalogue/proposals/{proposal.pk}/").status_code in (302, 404)
-    assert client.post(f"/catalogue/proposals/{proposal.pk}/", {"decision": "accept"}).status_code in (302, 404)
-    assert "Acme Digital" not in client.get("/catalogue/proposals/").content.decode()
+    assert client.get(f"/catalogue-proposals/{proposal.pk}/").status_code in (302, 404)
+    assert client.post(f"/catalogue-proposals/{proposal.pk}/", {"decision": "accept"}).status_code in (302, 404)
+    assert "Acme Digital" not in client.get("/catalogue-proposals/").content.decode()
     proposal.refresh_from_db()
     assert proposal.status == "pending"
 
@@ -281,8 +281,8 @@ def test_a_proposal_is_not_found_by_anyone_else(world, client_for, role):
 def test_a_member_reads_but_does_not_decide(world, client_for):
     proposal = propose(world, name="Acme Digital")
     member = client_for("member")
-    assert "Save the decision" not in member.get(f"/catalogue/proposals/{proposal.pk}/").content.decode()
-    assert member.post(f"/catalogue/proposals/{proposal.pk}/", {"decision": "accept"}).status_code == 403
+    assert "Save the decision" not in member.get(f"/catalogue-proposals/{proposal.pk}/").content.decode()
+    assert member.post(f"/catalogue-proposals/{proposal.pk}/", {"decision": "accept"}).status_code == 403
 
 
 def test_public_pages_and_search_never_show_a_proposed_entry(world, client_for):
@@ -308,7 +308,7 @@ def test_a_bad_website_is_refused_and_writes_nothing(world):
 
 def test_the_api_proposes_offers_the_existing_entry_and_decides(world, client_for, django_capture_on_commit_callbacks):
     editor = client_for("editor")
-    url = f"/api/v1/organisations/{world.own.slug}/catalogue/proposals"
+    url = f"/api/v1/organisations/{world.own.slug}/catalogue-proposals"
     answer = editor.post(url, {"kind": "supplier", "name": "Civica UK plc"}, content_type="application/json")
     assert answer.status_code == 409 and answer["Content-Type"] == "application/problem+json"
     assert answer.json()["existing"] == {"slug": "civica", "name": "Civica UK Ltd"}
@@ -319,12 +319,12 @@ def test_the_api_proposes_offers_the_existing_entry_and_decides(world, client_fo
     created = answer.json()
     assert created["status"] == "pending" and created["manufacturer"]["slug"] == "civica"
     # Nobody else reads it; the coordinator finds it in their queue and decides.
-    assert client_for("peer_member").get(f"/api/v1/catalogue/proposals/{created['id']}").status_code == 404
-    assert client_for("peer_member").get("/api/v1/catalogue/proposals").json() == []
-    assert client_for("public").get("/api/v1/catalogue/proposals").status_code == 401
+    assert client_for("peer_member").get(f"/api/v1/catalogue-proposals/{created['id']}").status_code == 404
+    assert client_for("peer_member").get("/api/v1/catalogue-proposals").json() == []
+    assert client_for("public").get("/api/v1/catalogue-proposals").status_code == 401
     coordinator = client_for("coordinator")
-    assert [p["id"] for p in coordinator.get("/api/v1/catalogue/proposals?queue=true").json()] == [created["id"]]
-    decision = f"/api/v1/catalogue/proposals/{created['id']}/decision"
+    assert [p["id"] for p in coordinator.get("/api/v1/catalogue-proposals?queue=true").json()] == [created["id"]]
+    decision = f"/api/v1/catalogue-proposals/{created['id']}/decision"
     assert editor.post(decision, {"decision": "accept"}, content_type="application/json").status_code == 403
     assert coordinator.post(decision, {"decision": "maybe"}, content_type="application/json").status_code == 400
     with django_capture_on_commit_callbacks(execute=True):
