@@ -89,13 +89,15 @@ def readable_proposal(viewer: Viewer, pk) -> CatalogueProposal:
     return proposal
 
 
-def match(kind: str, name: str, *, viewer: Viewer):
-    """The entry this person may already use whose name normalises like `name`, if any:
-    the catalogue's, or one their organisation proposed. Returns (entry, pending)."""
+def match(kind: str, name: str, *, organisation_id: int | None = None):
+    """The entry whose name normalises like `name`, if any: the catalogue's, or one the
+    organisation (if given) proposed itself. Returns (entry, whether it is a proposed one)."""
     wanted = normalise_name(name)
     if not wanted:
         return None, False
-    for entry in _model(kind).entries.visible_to(viewer).only("pk", "name", "slug", "provisional_for"):
+    model = _model(kind)
+    entries = model.entries.usable_by(organisation_id) if organisation_id else model.objects.all()
+    for entry in entries.only("pk", "name", "slug", "provisional_for"):
         if normalise_name(entry.name) == wanted:
             return entry, entry.provisional_for_id is not None
     return None, False
@@ -151,7 +153,7 @@ def propose(
     maker = _manufacturer(manufacturer, viewer) if kind == Kind.PRODUCT else None
     if maker is not None and maker.provisional_for_id not in (None, organisation.pk):
         raise DomainError("The maker was proposed by another organisation.", code="invalid", field="manufacturer")
-    entry, pending = match(kind, name, viewer=viewer)
+    entry, pending = match(kind, name, organisation_id=organisation.pk)
     if entry is not None:
         raise AlreadyThere(entry, pending=pending)
     wanted = normalise_name(name)
@@ -215,7 +217,7 @@ def accept(proposal: CatalogueProposal, *, actor) -> CatalogueProposal:
             accept(maker_proposal, actor=actor)
         else:
             Supplier.entries.filter(pk=entry.manufacturer_id).update(provisional_for=None)
-    clash, _ = match(proposal.kind, entry.name, viewer=Viewer.public())
+    clash, _ = match(proposal.kind, entry.name)
     if clash is not None:
         raise DomainError(
             f"{clash.name} is in the catalogue now: merge the proposal into it instead.", code="already_listed"

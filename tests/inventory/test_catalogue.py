@@ -367,3 +367,19 @@ def test_the_command_line_proposes_lists_and_decides_as_the_person_named(world, 
         out = run("reject", str(proposal.pk), "--reason", "A reseller.", "--as", "coordinator@example.org")
     assert "rejected" in out and "Reason: A reseller." in out
     assert len(mail.outbox) == 1
+
+
+def test_an_admin_proposing_for_an_organisation_is_told_of_its_entries_only(world):
+    propose(world, name="Acme Digital")
+    with pytest.raises(DomainError, match="already proposed and waiting") as error:
+        propose(world, role="admin", organisation=world.stranger, name="Acme Digital Ltd")
+    assert not isinstance(error.value, catalogue.AlreadyThere)
+
+
+def test_accepting_is_refused_when_the_catalogue_gained_the_name_meanwhile(world):
+    proposal = propose(world, name="Acme Digital")
+    SupplierFactory(slug="acme", name="ACME DIGITAL LIMITED")
+    with pytest.raises(DomainError, match="merge the proposal into it instead"):
+        catalogue.accept(proposal, actor=world.user("admin"))
+    proposal.refresh_from_db()
+    assert proposal.status == "pending"
