@@ -183,7 +183,8 @@ class Viewer:
         return (
             self._confidential_q(prefix)
             & self._kind_q(Kind.USAGE, f"{prefix}organisation_id")
-            & self._proposed_q(prefix, ("product", "product__manufacturer", "supplier"))
+            # A proposed product's maker is in the catalogue or proposed with it (accepted together).
+            & self._proposed_q(prefix, ("product", "supplier"))
         )
 
     def contracts_q(self, prefix: str = "") -> Q:
