@@ -250,10 +250,8 @@ def system_history_entries(system: System, viewer) -> list[history.Entry]:
         system,
         hidden=hidden,
         show_people=show_people(viewer, system.organisation_id),
-        related={
-            "product": Product.entries.usable_by(system.organisation_id),
-            "supplier": Supplier.entries.usable_by(system.organisation_id),
-        },
+        # A proposed entry the viewer may not see (another organisation's) stays unnamed.
+        related={"product": Product.entries.visible_to(viewer), "supplier": Supplier.entries.visible_to(viewer)},
     )
 
 

@@ -383,3 +383,16 @@ def test_accepting_is_refused_when_the_catalogue_gained_the_name_meanwhile(world
         catalogue.accept(proposal, actor=world.user("admin"))
     proposal.refresh_from_db()
     assert proposal.status == "pending"
+
+
+def test_history_does_not_name_a_proposed_entry_to_others_once_the_record_is_public(world, client_for):
+    product = propose(world, kind="product", name="Acme Repairs", manufacturer="civica").product
+    editor = world.user("editor")
+    system = services.create_system(organisation=world.own, product=product, service_areas=["repairs"], actor=editor)
+    system = services.update_system(system, version=system.version, changes={"product": "cx"}, actor=editor)
+    assert "Acme Repairs" in client_for("member").get(f"/systems/{system.pk}/history/").content.decode()
+    for role in ("public", "peer_member"):
+        page = client_for(role).get(f"/systems/{system.pk}/history/")
+        assert page.status_code == 200 and "Acme Repairs" not in page.content.decode(), role
+        assert "Not shown to you" in page.content.decode()
+        assert "Acme Repairs" not in client_for(role).get(f"/api/v1/systems/{system.pk}/history").content.decode()
