@@ -213,10 +213,13 @@ def accept(proposal: CatalogueProposal, *, actor) -> CatalogueProposal:
         maker_proposal = CatalogueProposal.objects.filter(
             kind=Kind.SUPPLIER, supplier=entry.manufacturer, status=Status.PENDING
         ).first()
-        if maker_proposal is not None:
-            accept(maker_proposal, actor=actor)
-        else:
-            Supplier.entries.filter(pk=entry.manufacturer_id).update(provisional_for=None)
+        if maker_proposal is None:
+            raise DomainError(
+                f"The product's maker, {entry.manufacturer.name}, was not accepted into the catalogue: "
+                "merge the product into an entry of the catalogue, or reject it.",
+                code="maker_not_accepted",
+            )
+        accept(maker_proposal, actor=actor)
     clash, _ = match(proposal.kind, entry.name)
     if clash is not None:
         raise DomainError(

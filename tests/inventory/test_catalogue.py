@@ -396,3 +396,13 @@ def test_history_does_not_name_a_proposed_entry_to_others_once_the_record_is_pub
         assert page.status_code == 200 and "Acme Repairs" not in page.content.decode(), role
         assert "Not shown to you" in page.content.decode()
         assert "Acme Repairs" not in client_for(role).get(f"/api/v1/systems/{system.pk}/history").content.decode()
+
+
+def test_a_product_of_a_rejected_maker_is_not_accepted(world):
+    maker = propose(world, name="Acme Digital")
+    product = propose(world, kind="product", name="Acme Repairs", manufacturer=maker.supplier)
+    catalogue.reject(maker, reason="Unknown company.", actor=world.user("admin"))
+    with pytest.raises(DomainError, match="was not accepted into the catalogue"):
+        catalogue.accept(product, actor=world.user("admin"))
+    assert not Supplier.objects.filter(pk=maker.supplier_id).exists()
+    assert not Product.objects.filter(pk=product.product_id).exists()
