@@ -406,3 +406,8 @@ def test_a_product_of_a_rejected_maker_is_not_accepted(world):
         catalogue.accept(product, actor=world.user("admin"))
     assert not Supplier.objects.filter(pk=maker.supplier_id).exists()
     assert not Product.objects.filter(pk=product.product_id).exists()
+
+
+@pytest.mark.parametrize("role, shown", [("coordinator", True), ("member", True), ("vendor", False)])
+def test_the_account_page_leads_to_the_proposals(world, client_for, role, shown):
+    assert ('href="/catalogue-proposals/"' in client_for(role).get("/accounts/me/").content.decode()) is shown
