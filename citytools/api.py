@@ -14,6 +14,7 @@ from citytools.directory.api import router as directory_router
 from citytools.freshness.api import router as freshness_router
 from citytools.inbox.api import router as inbox_router
 from citytools.inventory.api import router as inventory_router
+from citytools.inventory.catalogue_api import router as catalogue_router
 from citytools.inventory.edit_api import router as inventory_edit_router
 from citytools.market.api import router as market_router
 from citytools.opportunities.api_alerts import router as alerts_router
@@ -53,3 +54,4 @@ api.add_router("/", opportunities_router)
 api.add_router("/", freshness_router)
 api.add_router("/", spreadsheets_router)
 api.add_router("/", inbox_router)
+api.add_router("/", catalogue_router)

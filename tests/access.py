@@ -220,12 +220,14 @@ def build_world() -> World:
     from tests.opportunities_access import build_initiative
     from tests.freshness_access import build_campaigns
     from tests.satisfaction_access import build_satisfaction
+    from tests.catalogue_access import build_catalogue_proposals
 
     return World(
         people=cast, records=records, product=product, service_area=area, supplier=maker,
         extra={
             "challenges": build_challenges(cast), **build_satisfaction(cast, records, maker),
             "initiative": build_initiative(cast, records, area), **build_campaigns(cast),
+            **build_catalogue_proposals(cast),
         },
     )
 

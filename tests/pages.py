@@ -283,6 +283,17 @@ def _draft_campaign():
     return Campaign.objects.filter(status="draft").order_by("pk").first()
 
 
+def _catalogue_proposal(status):
+    """A demo proposal of a supplier or product missing from the catalogue, in `status`."""
+
+    def lookup():
+        from citytools.inventory.models import CatalogueProposal
+
+        return CatalogueProposal.objects.filter(status=status).order_by("pk").first()
+
+    return _pk(lookup)
+
+
 def _fixed(kwargs: dict):
     return lambda: kwargs
 
@@ -438,6 +449,9 @@ SAMPLES: dict[str, dict[str, Callable[[], dict | None]]] = {
     "spreadsheets:upload": {"London organisation's systems": _upload, "the same, while the worker checks it": _queued_upload},
     "spreadsheets:organisation_export": {"London organisation": _slug(_organisation)},
     "spreadsheets:network_export": {"London network": _slug(_london)},
+    # Proposals of what the catalogue lacks (citytools.inventory.catalogue_views).
+    "inventory:catalogue_propose": {"London organisation": _slug(_organisation)},
+    "inventory:catalogue_proposal": {"waiting for review": _catalogue_proposal("pending"), "rejected": _catalogue_proposal("rejected")},
 }
 
 # Addresses whose secret token is the credential: whoever holds one reads what the token's
@@ -550,6 +564,7 @@ COLLECTIONS = {
     "initiatives": "opportunities.Initiative",
     "imports": "spreadsheets.Upload",
     "campaigns": "freshness.Campaign",
+    "catalogue-proposals": "inventory.CatalogueProposal",
 }
 
 

@@ -675,3 +675,8 @@ EXPECTATIONS.update(spreadsheets_expect.build(__import__(__name__, fromlist=["EX
 from tests import freshness_expect  # noqa: E402
 
 EXPECTATIONS.update(freshness_expect.build(__import__(__name__, fromlist=["EXPECTATIONS"])))
+
+# Catalogue proposals: suppliers and products missing from the catalogue.
+from tests import catalogue_expect  # noqa: E402
+
+EXPECTATIONS.update(catalogue_expect.build(__import__(__name__, fromlist=["EXPECTATIONS"])))

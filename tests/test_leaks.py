@@ -21,6 +21,9 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from citytools.accounts.viewer import Viewer
+from citytools.contracts.services import create_contract
+from citytools.inventory import catalogue_services
+from citytools.inventory.services import create_system
 from citytools.partnering.models import State
 from citytools.satisfaction import services as satisfaction
 from tests.factories import ContractFactory, ProductFactory, ServiceAreaFactory, SupplierFactory, SystemFactory
@@ -48,7 +51,13 @@ RATING_MARKER = "Quillwhistle"
 SHARE_NOTE_MARKER = "Snorkelbanyan"
 PAIN_POINT_MARKER = "Gribblemoss"
 SATISFACTION_MARKERS = [RATING_MARKER, SHARE_NOTE_MARKER, PAIN_POINT_MARKER]
-OUTSIDER_MARKERS = VALUE_MARKERS + [NOTES_MARKER] + CONFIDENTIAL_MARKERS + RETIRED_MARKERS + SATISFACTION_MARKERS
+# A supplier and product own proposed for the catalogue (citytools.inventory.catalogue_services),
+# with own's system and contract that use them, and the proposal's note: own's staff, its
+# reviewers (the note) and admins only, until accepted.
+PROPOSAL_MARKERS = ["Thistlewhump", "Wobblecrank", "Grizzlenook"]
+OUTSIDER_MARKERS = (
+    VALUE_MARKERS + [NOTES_MARKER] + CONFIDENTIAL_MARKERS + RETIRED_MARKERS + SATISFACTION_MARKERS + PROPOSAL_MARKERS
+)
 OUTSIDERS = ["public", "vendor", "other_editor", "other_coordinator"]
 
 
@@ -85,9 +94,26 @@ def world(db):
         for record in (retired_system, retired):
             type(record).objects.filter(pk=record.pk).update(retired_at=timezone.now())
         world.hidden_product = hidden_product
+        add_proposals(world, area)
         world.peer_system = peer_system
         world.shared_point = add_satisfaction(world, peer_system=peer_system, own_system=own_system, maker=maker)
         yield world
+
+
+def add_proposals(world, area):
+    """Own's editor proposes a supplier and its product, and uses both at once."""
+    editor = world.user("editor")
+    supplier = catalogue_services.propose(
+        organisation=world.own, kind="supplier", name="Thistlewhump Systems", note="Grizzlenook invoices", actor=editor
+    ).supplier
+    product = catalogue_services.propose(
+        organisation=world.own, kind="product", name="Wobblecrank Desk", manufacturer=supplier, actor=editor
+    ).product
+    system = create_system(organisation=world.own, product=product, service_areas=[area], actor=editor)
+    create_contract(
+        organisation=world.own, supplier=supplier, systems=[system], title="Desk licences", start_date=TODAY,
+        end_date=TODAY + datetime.timedelta(days=400), actor=editor,
+    )
 
 
 def add_satisfaction(world, *, peer_system, own_system, maker):
@@ -374,3 +400,19 @@ def test_an_unpublished_challenge_is_in_no_inbox_but_its_stewards(world, role):
     bodies = [client.get("/inbox/").content.decode(), client.get("/api/v1/inbox").content.decode()]
     for body in bodies:
         assert bool(leaks(body, [INBOX_MARKER])) == (role == "coordinator"), role
+
+
+def test_a_peer_member_sees_nothing_of_what_another_organisation_proposed(world):
+    client = client_for(world, "peer_member")
+    bodies = fetch_all(client, page_urls() + api_urls(client))
+    found = {url: leaks(body, PROPOSAL_MARKERS) for url, body in bodies.items()}
+    assert {url: markers for url, markers in found.items() if markers} == {}
+
+
+@pytest.mark.parametrize("role", ["member", "editor", "admin"])
+def test_own_staff_see_and_use_what_they_proposed(world, role):
+    client = client_for(world, role)
+    page = client.get("/organisations/own/").content.decode()
+    assert "Wobblecrank Desk" in page
+    assert "Thistlewhump" in client.get("/contracts/").content.decode()
+    assert "Grizzlenook" in client.get("/api/v1/catalogue-proposals").content.decode()

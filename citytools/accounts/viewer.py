@@ -167,14 +167,33 @@ class Viewer:
         allowed = set(self.grants.staff_organisations) | self.coordinated_organisations()
         return Q(**{f"{prefix}confidential": False}) | Q(**{f"{prefix}organisation_id__in": list(allowed)})
 
+    def _proposed_q(self, prefix: str, entries: tuple[str, ...]) -> Q:
+        """Records naming a supplier or product an organisation proposed and nobody has
+        accepted yet (citytools.inventory.catalogue_services) are that organisation's own."""
+        if self.grants.is_admin:
+            return Q()
+        q = Q()
+        for entry in entries:
+            q &= Q(**{f"{prefix}{entry}__provisional_for__isnull": True})
+        return q | Q(**{f"{prefix}organisation_id__in": list(self.grants.staff_organisations)})
+
     def systems_q(self, prefix: str = "") -> Q:
-        """Systems this person may see: not someone else's confidential ones, and only where
-        who-uses-what is visible."""
-        return self._confidential_q(prefix) & self._kind_q(Kind.USAGE, f"{prefix}organisation_id")
+        """Systems this person may see: not someone else's confidential ones, only where
+        who-uses-what is visible, and not of another organisation's proposed entries."""
+        return (
+            self._confidential_q(prefix)
+            & self._kind_q(Kind.USAGE, f"{prefix}organisation_id")
+            # A proposed product's maker is in the catalogue or proposed with it (accepted together).
+            & self._proposed_q(prefix, ("product", "supplier"))
+        )
 
     def contracts_q(self, prefix: str = "") -> Q:
         """Contracts this person may see at all (their existence and end dates)."""
-        return self._confidential_q(prefix) & self._kind_q(Kind.END_DATES, f"{prefix}organisation_id")
+        return (
+            self._confidential_q(prefix)
+            & self._kind_q(Kind.END_DATES, f"{prefix}organisation_id")
+            & self._proposed_q(prefix, ("supplier",))
+        )
 
     def values_q(self, prefix: str = "") -> Q:
         """Contracts whose values this person may see: use it before summing values."""

@@ -70,7 +70,9 @@ class ContractForm(EditForm):
 
     def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["supplier"].choices = [("", "Choose a supplier"), *Supplier.objects.values_list("slug", "name")]
+        # The catalogue, and what this organisation proposed itself (citytools.inventory.catalogue_services).
+        suppliers = Supplier.entries.usable_by(organisation.pk).values_list("slug", "name")
+        self.fields["supplier"].choices = [("", "Choose a supplier"), *suppliers]
         self.fields["systems"].choices = [
             (str(system.pk), system.product.name)
             for system in System.objects.active().filter(organisation=organisation).select_related("product")

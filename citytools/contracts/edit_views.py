@@ -152,7 +152,8 @@ def contract_history_entries(contract: Contract, viewer) -> list[history.Entry]:
         hidden=hidden,
         show_people=show_people(viewer, contract.organisation_id),
         related={
-            "supplier": Supplier.objects.all(),
+            # So does a proposed supplier the viewer may not see (another organisation's).
+            "supplier": Supplier.entries.visible_to(viewer),
             # A linked system the viewer may not see (someone's confidential one) stays unnamed.
             "systems": System.objects.filter(viewer.systems_q()).select_related("product", "organisation"),
         },

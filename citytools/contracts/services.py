@@ -51,10 +51,11 @@ def _require_edit(actor, organisation_id: int) -> None:
         raise Forbidden("Only the organisation's own editors can change its contracts.")
 
 
-def _supplier(value) -> Supplier:
+def _supplier(value, organisation_id: int) -> Supplier:
+    """The catalogue's supplier, or one the organisation proposed (never another's)."""
     if isinstance(value, Supplier):
-        return value
-    supplier = Supplier.objects.filter(slug=value).first() if value else None
+        value = value.slug
+    supplier = Supplier.entries.usable_by(organisation_id).filter(slug=value).first() if value else None
     if supplier is None:
         raise DomainError(
             f"No such supplier: {value}." if value else "Choose the supplier.",
@@ -112,7 +113,7 @@ def _clean_contract(organisation_id: int, data: dict, *, exclude_pk: int | None 
     if unknown:
         raise DomainError(f"Contracts have no field {', '.join(unknown)}.", code="invalid", field=unknown[0])
     fields = {
-        "supplier": _supplier(data.get("supplier")),
+        "supplier": _supplier(data.get("supplier"), organisation_id),
         "title": rules.check_title(data.get("title")),
         "total_value": _value(data.get("total_value"), "total_value", "Total value"),
         "annual_value": _value(data.get("annual_value"), "annual_value", "Annual value"),
@@ -196,7 +197,7 @@ def restore_version(contract: Contract, *, history_id: int, actor, version: int 
     if old_version == contract.version:
         raise DomainError("This is already the current version.", code="current_version")
     wanted = {name.removesuffix("_id"): value for name, value in fields.items() if name != "retired_at"}
-    wanted["supplier"] = Supplier.objects.filter(pk=fields["supplier_id"]).first()
+    wanted["supplier"] = Supplier.entries.filter(pk=fields["supplier_id"]).first()
     cleaned, links = _clean_contract(contract.organisation_id, {**wanted, **links}, exclude_pk=contract.pk)
     cleaned["retired_at"] = fields["retired_at"]
     return history.save_edit(

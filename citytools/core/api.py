@@ -10,8 +10,8 @@ from ninja.pagination import LimitOffsetPagination
 from citytools.core.errors import DomainError
 
 
-def problem(api: NinjaAPI, request: HttpRequest, *, status: int, title: str, detail, code: str) -> HttpResponse:
-    body = {"type": f"about:blank#{code}", "title": title, "status": status, "detail": detail}
+def problem(api: NinjaAPI, request: HttpRequest, *, status: int, title: str, detail, code: str, extra=None) -> HttpResponse:
+    body = {"type": f"about:blank#{code}", "title": title, "status": status, "detail": detail, **(extra or {})}
     response = api.create_response(request, body, status=status)
     response["Content-Type"] = "application/problem+json"
     return response
@@ -20,7 +20,10 @@ def problem(api: NinjaAPI, request: HttpRequest, *, status: int, title: str, det
 def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(DomainError)
     def domain_error(request, exc: DomainError):
-        return problem(api, request, status=exc.status, title="Request refused", detail=exc.message, code=exc.code)
+        return problem(
+            api, request, status=exc.status, title="Request refused", detail=exc.message, code=exc.code,
+            extra=getattr(exc, "extra", None),
+        )
 
     @api.exception_handler(Http404)
     def not_found(request, exc):

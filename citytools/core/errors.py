@@ -10,6 +10,8 @@ class DomainError(Exception):
 
     code = "domain_error"
     status = 400
+    # Further members of the API's problem+json, such as the existing entry a request repeats.
+    extra: dict | None = None
 
     def __init__(self, message: str, *, code: str | None = None, field: str | None = None):
         super().__init__(message)

@@ -102,6 +102,35 @@ class NetworkMembership(TimeStampedModel):
         return f"{self.organisation} in {self.network}"
 
 
+class CatalogueQuerySet(models.QuerySet):
+    """Suppliers and products: the catalogue, and entries an organisation has proposed.
+
+    A proposed entry (citytools.inventory.catalogue_services) is the proposing organisation's own until
+    a coordinator or platform admin accepts it: `objects` (the catalogue everyone reads) leaves
+    it out, and `entries.visible_to(viewer)` adds it for that organisation's members."""
+
+    def accepted(self):
+        return self.filter(provisional_for__isnull=True)
+
+    def usable_by(self, organisation_id):
+        """What an organisation's systems and contracts may name: the catalogue, and the
+        entries it proposed itself."""
+        return self.filter(models.Q(provisional_for__isnull=True) | models.Q(provisional_for=organisation_id))
+
+    def visible_to(self, viewer):
+        if viewer.is_admin:
+            return self.all()
+        return self.filter(
+            models.Q(provisional_for__isnull=True)
+            | models.Q(provisional_for__in=list(viewer.grants.staff_organisations))
+        )
+
+
+class AcceptedManager(models.Manager.from_queryset(CatalogueQuerySet)):
+    def get_queryset(self):
+        return super().get_queryset().accepted()
+
+
 class Supplier(TimeStampedModel):
     """A company that makes or sells technology. Products name their manufacturer; systems
     name the supplier that sells or runs them when that is a different company."""
@@ -122,9 +151,22 @@ class Supplier(TimeStampedModel):
     company_number = models.CharField(max_length=20, blank=True)
     website = models.URLField(blank=True)
     description = models.TextField(blank=True)
+    provisional_for = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text="Proposed by this organisation and not yet accepted: only its members see it.",
+    )
+
+    # The catalogue (accepted entries) by default; `entries` holds proposed ones too.
+    objects = AcceptedManager()
+    entries = CatalogueQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
+        base_manager_name = "entries"
 
     def __str__(self):
         return self.name

@@ -80,13 +80,16 @@ class SystemForm(EditForm):
     )
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)
+        # The catalogue, and what this organisation proposed itself (citytools.inventory.catalogue_services).
+        products = Product.entries.usable_by(organisation.pk).select_related("manufacturer")
         self.fields["product"].choices = [
             ("", "Choose a product"),
-            *((p.slug, f"{p.name} ({p.manufacturer.name})") for p in Product.objects.select_related("manufacturer")),
+            *((p.slug, f"{p.name} ({p.manufacturer.name})") for p in products),
         ]
-        self.fields["supplier"].choices = [("", "The maker"), *Supplier.objects.values_list("slug", "name")]
+        suppliers = Supplier.entries.usable_by(organisation.pk).values_list("slug", "name")
+        self.fields["supplier"].choices = [("", "The maker"), *suppliers]
         grouped = _service_area_choices()
         self.area_group_names = {slug: group for group, areas in grouped for slug, _ in areas}
         self.fields["service_areas"].choices = [choice for _, areas in grouped for choice in areas]

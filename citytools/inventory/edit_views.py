@@ -121,7 +121,11 @@ def _form_context(form, *, organisation, system=None, conflict: str = "") -> dic
 def system_add(request, slug):
     organisation = get_object_or_404(Organisation, slug=slug)
     forbid_unless(request.viewer.can_edit(organisation.pk))
-    form = SystemForm(request.POST) if request.method == "POST" else SystemForm(initial={"status": System.Status.LIVE})
+    form = (
+        SystemForm(request.POST, organisation=organisation)
+        if request.method == "POST"
+        else SystemForm(organisation=organisation, initial={"status": System.Status.LIVE})
+    )
     if request.method == "POST" and form.is_valid():
         try:
             system = services.create_system(organisation=organisation, actor=request.user, **form.changes())
@@ -143,7 +147,7 @@ def system_edit(request, pk):
     system = _system_for_edit(request, pk)
     conflict = ""
     if request.method == "POST":
-        form = SystemForm(request.POST)
+        form = SystemForm(request.POST, organisation=system.organisation)
         form.fields["version"].required = True
         if form.is_valid():
             try:
@@ -160,7 +164,7 @@ def system_edit(request, pk):
                     request, next_url(request) or reverse("inventory:system", args=[system.pk]), "Your changes were saved."
                 )
     else:
-        form = SystemForm(initial=SystemForm.initial_from(system))
+        form = SystemForm(organisation=system.organisation, initial=SystemForm.initial_from(system))
     status = 409 if conflict else 400 if form.is_bound else 200
     return render_form(
         request, "inventory/edit/system_form.html", "inventory/edit/_system_form.html",
@@ -246,7 +250,8 @@ def system_history_entries(system: System, viewer) -> list[history.Entry]:
         system,
         hidden=hidden,
         show_people=show_people(viewer, system.organisation_id),
-        related={"product": Product.objects.all(), "supplier": Supplier.objects.all()},
+        # A proposed entry the viewer may not see (another organisation's) stays unnamed.
+        related={"product": Product.entries.visible_to(viewer), "supplier": Supplier.entries.visible_to(viewer)},
     )
 
 

@@ -6,6 +6,7 @@ from citytools.core and citytools.directory only.
 
 import datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -13,6 +14,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from citytools.core.models import EditableRecord, TimeStampedModel
+from citytools.directory.models import AcceptedManager, CatalogueQuerySet
 
 
 class ServiceAreaQuerySet(models.QuerySet):
@@ -73,9 +75,22 @@ class Product(TimeStampedModel):
     )
     description = models.TextField(blank=True)
     website = models.URLField(blank=True)
+    provisional_for = models.ForeignKey(
+        "directory.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text="Proposed by this organisation and not yet accepted: only its members see it.",
+    )
+
+    # The catalogue (accepted entries) by default; `entries` holds proposed ones too.
+    objects = AcceptedManager()
+    entries = CatalogueQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
+        base_manager_name = "entries"
 
     def __str__(self):
         return self.name
@@ -164,3 +179,60 @@ class System(EditableRecord):
     def provider(self):
         """Who the organisation deals with: the supplier if there is one, else the maker."""
         return self.supplier or self.product.manufacturer
+
+
+class CatalogueProposal(TimeStampedModel):
+    """An editor's proposal to add a supplier or product missing from the catalogue.
+
+    Its entry exists at once, provisional for the proposing organisation (which uses it in its
+    own systems and contracts, unseen by others), until a coordinator of one of that
+    organisation's networks or a platform admin accepts it into the catalogue, merges it into
+    an entry already there, or rejects it with a reason. Proposals are never public."""
+
+    class Kind(models.TextChoices):
+        SUPPLIER = "supplier", "Supplier"
+        PRODUCT = "product", "Product"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for review"
+        ACCEPTED = "accepted", "Accepted"
+        MERGED = "merged", "Merged into an existing entry"
+        REJECTED = "rejected", "Rejected"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    name = models.CharField(max_length=200)
+    normalised_name = models.CharField(max_length=200, db_index=True)
+    organisation = models.ForeignKey(
+        "directory.Organisation", on_delete=models.CASCADE, related_name="catalogue_proposals"
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The entry: the provisional one while pending, the catalogue's once accepted or merged.
+    supplier = models.ForeignKey(
+        "directory.Supplier", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    product = models.ForeignKey(Product, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    website = models.URLField(blank=True)
+    note = models.TextField(blank=True, help_text="Why it is needed, or how to tell it apart.")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    reason = models.TextField(blank=True, help_text="Why it was rejected, for the proposer.")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.name} proposed by {self.organisation}"
+
+    @property
+    def entry(self):
+        return self.product if self.kind == self.Kind.PRODUCT else self.supplier
+
+    def get_absolute_url(self):
+        return reverse("inventory:catalogue_proposal", args=[self.pk])

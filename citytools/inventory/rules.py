@@ -8,6 +8,7 @@ citytools.scss (`.citytools-fill--<key>`), and a test checks the two lists agree
 
 import calendar
 import datetime
+import unicodedata
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
@@ -166,3 +167,32 @@ def check_system_service_areas(requested: Collection[str], parents: Mapping[str,
             code="invalid",
             field="service_areas",
         )
+
+
+# The catalogue: one name, however it is written ------------------------------------------
+# Editors propose a supplier or product missing from the catalogue
+# (citytools.inventory.catalogue_services). Two names are the same entry when they normalise alike:
+# case, accents, punctuation, spacing, "&" for "and", and a company-form suffix aside.
+
+COMPANY_SUFFIXES = ("ltd", "limited", "plc")
+
+
+def normalise_name(name: str) -> str:
+    """The form two names of one entry share: "Civica UK Ltd." and "civica  uk limited" are
+    both "civica uk"; "Smith & Jones plc" is "smith and jones"."""
+    text = unicodedata.normalize("NFKD", name or "")
+    text = "".join(c for c in text if not unicodedata.combining(c)).casefold().replace("&", " and ")
+    words = "".join(c if c.isalnum() else " " for c in text).split()
+    while len(words) > 1 and words[-1] in COMPANY_SUFFIXES:
+        words.pop()
+    return " ".join(words)
+
+
+def check_proposed_name(name: str, *, what: str) -> str:
+    """The name a proposal keeps (trimmed), refusing one that has nothing to compare."""
+    name = " ".join((name or "").split())
+    if not normalise_name(name):
+        raise DomainError(f"Give the {what}'s name.", code="required", field="name")
+    if len(name) > 200:
+        raise DomainError(f"A {what}'s name is at most 200 characters.", code="invalid", field="name")
+    return name

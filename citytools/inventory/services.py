@@ -92,10 +92,11 @@ def _require_edit(actor, organisation_id: int) -> None:
         raise Forbidden("Only the organisation's own editors can change its systems.")
 
 
-def _product(value) -> Product:
+def _product(value, organisation_id: int) -> Product:
+    """The catalogue's product, or one the organisation proposed (never another's)."""
     if isinstance(value, Product):
-        return value
-    product = Product.objects.filter(slug=value).first() if value else None
+        value = value.slug
+    product = Product.entries.usable_by(organisation_id).filter(slug=value).first() if value else None
     if product is None:
         raise DomainError(
             "Choose the product." if not value else f"No such product: {value}.",
@@ -105,10 +106,12 @@ def _product(value) -> Product:
     return product
 
 
-def _supplier(value) -> Supplier | None:
-    if value is None or value == "" or isinstance(value, Supplier):
-        return value or None
-    supplier = Supplier.objects.filter(slug=value).first()
+def _supplier(value, organisation_id: int) -> Supplier | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, Supplier):
+        value = value.slug
+    supplier = Supplier.entries.usable_by(organisation_id).filter(slug=value).first()
     if supplier is None:
         raise DomainError(f"No such supplier: {value}.", code="invalid", field="supplier")
     return supplier
@@ -128,7 +131,7 @@ def _service_areas(values) -> list[int]:
     return list(dict.fromkeys(found[v][1] for v in values))
 
 
-def _clean_system(data: dict) -> tuple[dict, dict]:
+def _clean_system(organisation_id: int, data: dict) -> tuple[dict, dict]:
     """Scalar fields and links for a system, from the wanted state; raises DomainError."""
     unknown = sorted(set(data) - set(SYSTEM_FIELDS))
     if unknown:
@@ -142,8 +145,8 @@ def _clean_system(data: dict) -> tuple[dict, dict]:
         status_choices=System.Status.values,
     )
     fields = {
-        "product": _product(data.get("product")),
-        "supplier": _supplier(data.get("supplier")),
+        "product": _product(data.get("product"), organisation_id),
+        "supplier": _supplier(data.get("supplier"), organisation_id),
         "hosting": hosting,
         "status": status,
         "go_live": data.get("go_live"),
@@ -185,6 +188,7 @@ def create_system(
     """Add a system to `organisation`'s inventory. Only its editors (and admins) may."""
     _require_edit(actor, organisation.pk)
     fields, links = _clean_system(
+        organisation.pk,
         {
             "product": product,
             "supplier": supplier,
@@ -206,7 +210,7 @@ def update_system(system: System, *, version: int, changes: dict, actor) -> Syst
     _require_edit(actor, system.organisation_id)
     if system.retired_at is not None:
         raise DomainError(RETIRED_MESSAGE, code="retired")
-    fields, links = _clean_system({**system_state(system), **changes})
+    fields, links = _clean_system(system.organisation_id, {**system_state(system), **changes})
     return history.save_edit(system, version=version, fields=fields, links=links, actor=actor)
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from citytools.inventory import edit_views, views
+from citytools.inventory import catalogue_views, edit_views, views
 
 app_name = "inventory"
 urlpatterns = [
@@ -10,6 +10,10 @@ urlpatterns = [
     path("products/<slug:slug>/", views.product_detail, name="product"),
     path("service-areas/", views.service_area_list, name="service_areas"),
     path("service-areas/<slug:slug>/", views.service_area_detail, name="service_area"),
+    # Proposing what the catalogue lacks (citytools.inventory.catalogue_views)
+    path("organisations/<slug:slug>/catalogue/propose/", catalogue_views.propose, name="catalogue_propose"),
+    path("catalogue-proposals/", catalogue_views.proposal_list, name="catalogue_proposals"),
+    path("catalogue-proposals/<int:pk>/", catalogue_views.proposal_detail, name="catalogue_proposal"),
     # Editing systems (citytools.inventory.edit_views)
     path("organisations/<slug:slug>/systems/add/", edit_views.system_add, name="system_add"),
     path("systems/<int:pk>/", edit_views.system_detail, name="system"),

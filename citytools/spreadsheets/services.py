@@ -68,6 +68,8 @@ class PlannedRow:
     errors: list[str] = field(default_factory=list)
     note: str = ""
     values: dict = field(default_factory=dict)
+    # What the row names that the catalogue lacks, [kind, name]: the preview offers to propose it.
+    unknown: list = field(default_factory=list)
 
 
 @dataclass
@@ -86,6 +88,11 @@ class Preview:
         return {action: self.count(action) for action in ("new", "changed", "unchanged", "duplicate", "error")}
 
     @property
+    def unknown_entries(self) -> list[tuple[str, str]]:
+        """Suppliers and products the file names that the catalogue lacks, each once."""
+        return list(dict.fromkeys(tuple(entry) for row in self.rows for entry in row.unknown))
+
+    @property
     def has_errors(self) -> bool:
         return any(row.action == "error" for row in self.rows)
 
@@ -95,6 +102,16 @@ class Preview:
         return [c.label for c in rules.columns(self.upload.kind) if c.required and c.name not in mapped]
 
 
+class UnknownEntry(DomainError):
+    """A supplier or product the catalogue lacks: the preview offers to propose it."""
+
+    code = "unknown_entry"
+
+    def __init__(self, message: str, *, kind: str, name: str):
+        super().__init__(message)
+        self.kind, self.name = kind, name
+
+
 class Lookup:
     """Products, suppliers and service areas by slug or name (any case), and the
     organisation's records, each loaded once for the whole file."""
@@ -102,8 +119,9 @@ class Lookup:
     def __init__(self, organisation: Organisation, kind: str):
         self.organisation = organisation
         self.kind = kind
-        self.products = self._index(Product.objects.all())
-        self.suppliers = self._index(Supplier.objects.all())
+        # The catalogue, and what the organisation proposed itself (citytools.inventory.catalogue_services).
+        self.products = self._index(Product.entries.usable_by(organisation.pk))
+        self.suppliers = self._index(Supplier.entries.usable_by(organisation.pk))
         self.areas = self._index(ServiceArea.objects.all())
         systems = list(
             System.objects.filter(organisation=organisation).select_related("product", "supplier").prefetch_related("service_areas")
@@ -139,7 +157,9 @@ class Lookup:
             return next(iter(found.values()))
         if found:
             raise DomainError(f"{len(found)} {what}s are called {text!r}: use the slug from the {what}'s page instead.")
-        raise DomainError(f"No {what} is called {text!r}. Check the spelling against {where}, or ask a platform admin to add it.")
+        if what in ("product", "supplier"):
+            raise UnknownEntry(f"No {what} is called {text!r}. Check the spelling against {where}, or propose it for the catalogue.", kind=what, name=text.strip())
+        raise DomainError(f"No {what} is called {text!r}. Check the spelling against {where}.")
 
     def system_ids(self, values: list[str]) -> list[int]:
         ids = []
@@ -364,6 +384,8 @@ def plan_rows(organisation: Organisation, kind: str, table: list[list], header_i
             record = _match(row, wanted, lookup)
         except DomainError as error:
             plan.errors.append(error.message)
+            if isinstance(error, UnknownEntry):
+                plan.unknown.append([error.kind, error.name])
             continue
         if record is not None:
             first = claimed.setdefault(record.pk, row.number)
@@ -614,7 +636,8 @@ def _report(preview: Preview) -> dict:
         "header": preview.header, "header_row": preview.header_row, "mapping": preview.mapping,
         "rows": [
             {"number": r.number, "action": r.action, "record_id": r.record_id, "version": r.version, "title": r.title,
-             "changes": [[c.field, c.label, c.old, c.new] for c in r.changes], "errors": r.errors, "note": r.note}
+             "changes": [[c.field, c.label, c.old, c.new] for c in r.changes], "errors": r.errors, "note": r.note,
+             "unknown": r.unknown}
             for r in preview.rows
         ],
     }
@@ -630,6 +653,7 @@ def shown_preview(upload: Upload) -> Preview | None:
         PlannedRow(
             number=r["number"], action=r["action"], record_id=r["record_id"], version=r["version"], title=r["title"],
             changes=[Change(*c) for c in r["changes"]], errors=list(r["errors"]), note=r["note"],
+            unknown=list(r.get("unknown", [])),
         )
         for r in report["rows"]
     ]

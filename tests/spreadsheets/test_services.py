@@ -250,9 +250,11 @@ def test_unknown_product_supplier_or_area_says_what_to_do(world):
     text = "product,service_areas,supplier\nNo Such Thing,Housing management,\nLedger,Nowhere,\nKeystone,Homelessness,Nobody Ltd\n"
     rows = preview_of(world, start(world, text, kind="systems")).rows
     assert [r.action for r in rows] == ["error"] * 3
-    assert "No product is called 'No Such Thing'" in rows[0].errors[0] and "ask a platform admin" in rows[0].errors[0]
+    assert "No product is called 'No Such Thing'" in rows[0].errors[0] and "propose it" in rows[0].errors[0]
     assert "No service area is called 'Nowhere'" in rows[1].errors[0]
     assert "No supplier is called 'Nobody Ltd'" in rows[2].errors[0]
+    # The preview offers to propose the product and the supplier, not the service area.
+    assert [r.unknown for r in rows] == [[["product", "No Such Thing"]], [], [["supplier", "Nobody Ltd"]]]
 
 
 def test_names_and_slugs_resolve_in_any_case(world):

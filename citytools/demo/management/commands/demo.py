@@ -9,6 +9,7 @@ from citytools.demo.catalogue import DEFAULT_SEED, NETWORK_NAME
 from citytools.demo.freshness import build_freshness
 from citytools.demo.opportunities import subscribe_demo_member
 from citytools.demo.people import DEMO_PASSWORD, create_demo_people
+from citytools.demo.proposals import build_proposals
 
 
 def iso_date(value: str) -> datetime.date:
@@ -55,6 +56,8 @@ class Command(DomainCommand):
         accounts = create_demo_people()
         subscribe_demo_member()
         confirmed = build_freshness(as_of=summary.as_of, seed=seed)
+        if build_proposals():
+            self.stdout.write("Camden's editor proposed a supplier and a product the catalogue lacks, waiting for the coordinator's review.")
         if confirmed:
             self.stdout.write(f"Confirmation dates given to {confirmed} records; a campaign runs on {NETWORK_NAME}.")
         self.stdout.write(f"\nDemo accounts, all with the password {DEMO_PASSWORD} (sign in at /accounts/login/):")
