@@ -47,7 +47,7 @@ def test_the_awarded_value_is_the_partners_price_unless_the_owners_give_one(c):
 
 @pytest.mark.parametrize(
     ("value", "message"),
-    [("lots", "awarded value as a number"), ("-1", "cannot be negative"), ("50000.01", "above the budget cap")],
+    [("lots", r"awarded value .*number"), ("-1", "awarded value cannot be negative"), ("50000.01", "above the budget cap")],
 )
 def test_a_wrong_awarded_value_is_refused_and_nothing_is_written(c, value, message):
     with pytest.raises(DomainError, match=message) as error:
