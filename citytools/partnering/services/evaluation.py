@@ -25,6 +25,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from citytools.core.errors import Conflict, DomainError, Forbidden, NotFound
+from citytools.core.money import parse_money
 from citytools.partnering import lifecycle, rules, scoring
 from citytools.partnering.access import roles_for
 from citytools.partnering.models import (
@@ -37,7 +38,7 @@ from citytools.partnering.models import (
     State,
 )
 from citytools.partnering.services import notices
-from citytools.partnering.services.proposals import _price, is_unsealed, may_read, visible_challenge
+from citytools.partnering.services.proposals import is_unsealed, may_read, visible_challenge
 
 Status = Proposal.Status
 # Conflicts are declared once the applicants are known, and before the scores are locked.
@@ -504,10 +505,7 @@ def select_proposal(
 def _awarded_value(challenge: Challenge, proposal: Proposal, given) -> Decimal:
     """The value of the award: the one given, or else the partner's price; never negative,
     never above the budget cap."""
-    try:
-        value = _price(given)
-    except DomainError as error:  # the proposal's money rule, worded for this field
-        raise DomainError(error.message.replace("price", "awarded value"), field="awarded_value") from None
+    value = parse_money(given, label="The awarded value", field="awarded_value", limit=Decimal("1e10"))
     if value is None:
         value = proposal.price
     if value is None:
