@@ -93,6 +93,13 @@ def test_the_steward_is_asked_to_review_and_the_owners_hear_the_decision(cast, d
     assert Notification.objects.filter(challenge=draft, kind="review_requested").count() == 2
 
 
+def test_a_challenge_cancelled_in_review_is_not_reported_as_returned_to_draft(cast, django_capture_on_commit_callbacks):
+    review = make_challenge(owners=[cast.own], steward=cast.coordinator, state=State.IN_REVIEW)
+    with django_capture_on_commit_callbacks(execute=True):
+        authoring.move_challenge(review, State.CANCELLED, reason="The service is being merged.", **as_(cast.coordinator))
+    assert not Notification.objects.filter(challenge=review, kind__in=["review_returned", "review_approved"]).exists()
+
+
 # Questions -----------------------------------------------------------------------------------
 
 

@@ -83,7 +83,7 @@ def on_challenge_moved(sender, *, challenge, from_state, to_state, actor=None, *
     from_state, to_state = State(from_state), State(to_state)
     if to_state == State.IN_REVIEW:
         notices.review_requested(challenge)
-    elif from_state == State.IN_REVIEW:
+    elif from_state == State.IN_REVIEW and to_state in (State.PUBLISHED, State.DRAFT):
         reason = challenge.transitions.order_by("-at", "-pk").values_list("reason", flat=True).first() or ""
         notices.review_decided(challenge, approved=to_state == State.PUBLISHED, reason=reason)
     elif to_state == State.EVALUATION:
