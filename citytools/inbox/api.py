@@ -19,7 +19,7 @@ class TaskOut(Schema):
     subject: str = Field(description="The title of the challenge, initiative or campaign it is about.")
     url: str = Field(description="The page where it is done (a path on this site).")
     role: str = Field(
-        description="Why it is yours: steward, owner, evaluator, applicant, invited, lead, editor or coordinator."
+        description="Why it is yours: steward, owner, evaluator, applicant, invited, lead, editor, coordinator or admin."
     )
     due: datetime.date | None = Field(description="The day it is due, if it has one.")
     due_at: datetime.datetime | None = Field(description="The exact deadline, where it has one (challenge deadlines).")

@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from citytools.freshness.models import Campaign
+from citytools.inventory.catalogue_services import review_queue
 from citytools.freshness.queries import campaign_rows
 from citytools.freshness.rules import CampaignStatus
 from citytools.opportunities.models import Answer, Initiative, InitiativeStatus, Invitation
@@ -35,6 +36,7 @@ AREAS = {
     "challenges": "Invitations to Partner",
     "initiatives": "Joint procurement initiatives",
     "campaigns": "Data-quality campaigns",
+    "reviews": "Review queues",
 }
 # An initiative's decision is listed from this many days before its date.
 DECISION_NOTICE_DAYS = 14
@@ -47,7 +49,7 @@ class Task:
     action: str  # what is to be done, in words
     subject: str  # the record it is about
     url: str  # the page where it is done
-    role: str  # why it is this person's: steward, owner, evaluator, applicant, invited, lead, editor, coordinator
+    role: str  # why it is this person's: steward, owner, evaluator, applicant, invited, lead, editor, coordinator, admin
     due: datetime.date | None = None
     due_at: datetime.datetime | None = None  # the exact moment, where the deadline has one
     overdue: bool = False
@@ -225,6 +227,26 @@ def _campaign_tasks(viewer, now) -> list[Task]:
     return tasks
 
 
+# Review queues ------------------------------------------------------------------------------
+
+
+def _review_tasks(viewer, now) -> list[Task]:
+    """Suppliers and products an organisation proposed for the catalogue, waiting for a network
+    coordinator or a platform admin to accept, merge or reject them."""
+    if not (viewer.is_admin or viewer.grants.coordinator_networks):
+        return []
+    role = "admin" if viewer.is_admin else "coordinator"
+    return [
+        Task(
+            area="reviews", kind="catalogue.review",
+            action=f"Accept, merge or reject the proposed {proposal.get_kind_display().lower()}",
+            subject=f"{proposal.name} (proposed by {proposal.organisation})", role=role,
+            url=reverse("inventory:catalogue_proposal", kwargs={"pk": proposal.pk}),
+        )
+        for proposal in review_queue(viewer).select_related("organisation").order_by("created_at", "pk")
+    ]
+
+
 # Everything ----------------------------------------------------------------------------------
 
 
@@ -237,6 +259,7 @@ def tasks_for(viewer, *, now=None) -> list[Task]:
         *_challenge_tasks(viewer, now),
         *_initiative_tasks(viewer, now),
         *_campaign_tasks(viewer, now),
+        *_review_tasks(viewer, now),
     ]
     areas = list(AREAS)
     return sorted(

@@ -17,6 +17,7 @@ from django.utils import timezone
 from citytools.accounts.viewer import Viewer
 from citytools.freshness import services as freshness
 from citytools.inbox.queries import tasks_for
+from citytools.inventory import catalogue_services as catalogue
 from citytools.inventory import services as inventory
 from citytools.opportunities import services as opportunities
 from citytools.partnering.models import Evaluator, Question, State
@@ -150,6 +151,18 @@ def test_editors_are_asked_to_confirm_their_records_and_coordinators_to_close_a_
     with time_machine.travel(datetime.datetime.combine(deadline + datetime.timedelta(days=1), datetime.time(12), datetime.UTC)):
         assert ("campaign.close", "Winter check") in kinds(world, "coordinator")
         assert [t.overdue for t in tasks_for(Viewer.for_user(world.user("editor")))] == [True]
+
+
+def test_coordinators_and_admins_are_asked_to_review_a_proposed_catalogue_entry(world):
+    proposal = catalogue.propose(organisation=world.own, kind="supplier", name="Quillbright Systems",
+                                 actor=world.user("editor"))
+    expected = ("catalogue.review", "Quillbright Systems (proposed by Own)")
+    for role in ROLES:
+        assert (expected in kinds(world, role)) == (role in ("coordinator", "admin")), role
+    [task] = [t for t in tasks_for(Viewer.for_user(world.user("coordinator"))) if t.kind == "catalogue.review"]
+    assert task.url == f"/catalogue-proposals/{proposal.pk}/" and task.area_label == "Review queues"
+    catalogue.reject(proposal, reason="A duplicate of another entry.", actor=world.user("coordinator"))
+    assert not [t for t in tasks_for(Viewer.for_user(world.user("admin"))) if t.kind == "catalogue.review"]
 
 
 # The doors ----------------------------------------------------------------------------------
