@@ -411,3 +411,12 @@ def test_a_product_of_a_rejected_maker_is_not_accepted(world):
 @pytest.mark.parametrize("role, shown", [("coordinator", True), ("member", True), ("vendor", False)])
 def test_the_account_page_leads_to_the_proposals(world, client_for, role, shown):
     assert ('href="/catalogue-proposals/"' in client_for(role).get("/accounts/me/").content.decode()) is shown
+
+
+def test_a_product_cannot_name_another_organisations_proposed_maker(world):
+    maker = propose(world, name="Acme Digital").supplier
+    for role in ("other_editor", "admin"):
+        with pytest.raises(DomainError, match="No such supplier") as error:
+            propose(world, role=role, organisation=world.stranger, kind="product", name="Acme Repairs", manufacturer=maker.slug)
+        assert error.value.field == "manufacturer"
+    assert not Product.entries.filter(name="Acme Repairs").exists()
