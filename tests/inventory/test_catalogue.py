@@ -320,10 +320,10 @@ def test_the_api_proposes_offers_the_existing_entry_and_decides(world, client_fo
     assert created["status"] == "pending" and created["manufacturer"]["slug"] == "civica"
     # Nobody else reads it; the coordinator finds it in their queue and decides.
     assert client_for("peer_member").get(f"/api/v1/catalogue-proposals/{created['id']}").status_code == 404
-    assert client_for("peer_member").get("/api/v1/catalogue-proposals").json() == []
+    assert client_for("peer_member").get("/api/v1/catalogue-proposals").json() == {"items": [], "count": 0}
     assert client_for("public").get("/api/v1/catalogue-proposals").status_code == 401
     coordinator = client_for("coordinator")
-    assert [p["id"] for p in coordinator.get("/api/v1/catalogue-proposals?queue=true").json()] == [created["id"]]
+    assert [p["id"] for p in coordinator.get("/api/v1/catalogue-proposals?queue=true").json()["items"]] == [created["id"]]
     decision = f"/api/v1/catalogue-proposals/{created['id']}/decision"
     assert editor.post(decision, {"decision": "accept"}, content_type="application/json").status_code == 403
     assert coordinator.post(decision, {"decision": "maybe"}, content_type="application/json").status_code == 400
