@@ -227,6 +227,12 @@ def test_the_system_form_links_to_proposing_and_then_offers_the_proposed_entry(w
     assert "Acme Repairs" not in other
 
 
+def test_the_organisation_page_offers_its_editors_to_propose(world, client_for):
+    link = f'href="/organisations/{world.own.slug}/catalogue/propose/"'
+    assert link in client_for("editor").get(f"/organisations/{world.own.slug}/").content.decode()
+    assert link not in client_for("member").get(f"/organisations/{world.own.slug}/").content.decode()
+
+
 def test_the_contract_form_offers_the_proposed_supplier(world, client_for):
     editor = client_for("editor")
     assert "kind=supplier" in editor.get(f"/organisations/{world.own.slug}/contracts/add/").content.decode()
