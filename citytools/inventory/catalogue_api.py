@@ -7,8 +7,10 @@ import datetime
 
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
+from ninja.pagination import paginate
 from ninja.security import django_auth
 
+from citytools.core.api import Pagination
 from citytools.core.errors import DomainError
 from citytools.directory.models import Organisation
 from citytools.inventory import catalogue_services as catalogue
@@ -80,11 +82,12 @@ def _out(proposal: CatalogueProposal) -> dict:
     url_name="catalogue_proposals",
     summary="The catalogue proposals you may read: your organisations' and those you review",
 )
+@paginate(Pagination)
 def list_proposals(request, status: str | None = None, queue: bool = False):
     proposals = catalogue.review_queue(request.viewer) if queue else catalogue.proposals_visible_to(request.viewer)
     if status:
         proposals = proposals.filter(status=status)
-    return [_out(p) for p in proposals[:500]]
+    return [_out(p) for p in proposals]
 
 
 @router.post(

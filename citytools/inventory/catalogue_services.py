@@ -112,10 +112,11 @@ def _unique_slug(model, name: str) -> str:
     return slug
 
 
-def _manufacturer(value, viewer: Viewer) -> Supplier:
+def _manufacturer(value, organisation_id: int) -> Supplier:
+    """A product's maker: in the catalogue, or proposed by the same organisation."""
     if isinstance(value, Supplier):
         value = value.slug
-    found = Supplier.entries.visible_to(viewer).filter(slug=value).first() if value else None
+    found = Supplier.entries.usable_by(organisation_id).filter(slug=value).first() if value else None
     if found is None:
         raise DomainError(
             "Choose the product's maker, or propose it first." if not value else f"No such supplier: {value}.",
@@ -150,9 +151,7 @@ def propose(
         URLValidator(schemes=["http", "https"])(website) if website else None
     except ValidationError:
         raise DomainError("Give the website as a web address, like https://example.com.", code="invalid", field="website") from None
-    maker = _manufacturer(manufacturer, viewer) if kind == Kind.PRODUCT else None
-    if maker is not None and maker.provisional_for_id not in (None, organisation.pk):
-        raise DomainError("The maker was proposed by another organisation.", code="invalid", field="manufacturer")
+    maker = _manufacturer(manufacturer, organisation.pk) if kind == Kind.PRODUCT else None
     entry, pending = match(kind, name, organisation_id=organisation.pk)
     if entry is not None:
         raise AlreadyThere(entry, pending=pending)

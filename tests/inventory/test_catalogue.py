@@ -227,6 +227,12 @@ def test_the_system_form_links_to_proposing_and_then_offers_the_proposed_entry(w
     assert "Acme Repairs" not in other
 
 
+def test_the_organisation_page_offers_its_editors_to_propose(world, client_for):
+    link = f'href="/organisations/{world.own.slug}/catalogue/propose/"'
+    assert link in client_for("editor").get(f"/organisations/{world.own.slug}/").content.decode()
+    assert link not in client_for("member").get(f"/organisations/{world.own.slug}/").content.decode()
+
+
 def test_the_contract_form_offers_the_proposed_supplier(world, client_for):
     editor = client_for("editor")
     assert "kind=supplier" in editor.get(f"/organisations/{world.own.slug}/contracts/add/").content.decode()
@@ -320,10 +326,10 @@ def test_the_api_proposes_offers_the_existing_entry_and_decides(world, client_fo
     assert created["status"] == "pending" and created["manufacturer"]["slug"] == "civica"
     # Nobody else reads it; the coordinator finds it in their queue and decides.
     assert client_for("peer_member").get(f"/api/v1/catalogue-proposals/{created['id']}").status_code == 404
-    assert client_for("peer_member").get("/api/v1/catalogue-proposals").json() == []
+    assert client_for("peer_member").get("/api/v1/catalogue-proposals").json() == {"items": [], "count": 0}
     assert client_for("public").get("/api/v1/catalogue-proposals").status_code == 401
     coordinator = client_for("coordinator")
-    assert [p["id"] for p in coordinator.get("/api/v1/catalogue-proposals?queue=true").json()] == [created["id"]]
+    assert [p["id"] for p in coordinator.get("/api/v1/catalogue-proposals?queue=true").json()["items"]] == [created["id"]]
     decision = f"/api/v1/catalogue-proposals/{created['id']}/decision"
     assert editor.post(decision, {"decision": "accept"}, content_type="application/json").status_code == 403
     assert coordinator.post(decision, {"decision": "maybe"}, content_type="application/json").status_code == 400
@@ -411,3 +417,12 @@ def test_a_product_of_a_rejected_maker_is_not_accepted(world):
 @pytest.mark.parametrize("role, shown", [("coordinator", True), ("member", True), ("vendor", False)])
 def test_the_account_page_leads_to_the_proposals(world, client_for, role, shown):
     assert ('href="/catalogue-proposals/"' in client_for(role).get("/accounts/me/").content.decode()) is shown
+
+
+def test_a_product_cannot_name_another_organisations_proposed_maker(world):
+    maker = propose(world, name="Acme Digital").supplier
+    for role in ("other_editor", "admin"):
+        with pytest.raises(DomainError, match="No such supplier") as error:
+            propose(world, role=role, organisation=world.stranger, kind="product", name="Acme Repairs", manufacturer=maker.slug)
+        assert error.value.field == "manufacturer"
+    assert not Product.entries.filter(name="Acme Repairs").exists()
