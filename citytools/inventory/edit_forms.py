@@ -64,8 +64,8 @@ class SystemForm(EditForm):
     )
     go_live = DateField(
         required=False,
-        label="Live since",
-        help_text="The date it went live, if known.",
+        label="Go-live date",
+        help_text="The day it went live, or for a planned system the day it is planned to, if known.",
         error_messages={"invalid": "Enter a real date, like 2024-04-01."},
     )
     notes = forms.CharField(

@@ -271,7 +271,6 @@ def test_the_system_page_shows_notes_only_to_those_who_may_see_them(world):
 
 def test_a_planned_system_is_planned_to_go_live_not_live_since(world):
     """Issue 13, item 19: "Live since 1 August 2027" on a planned system."""
-    import datetime
 
     url = reverse("inventory:system", args=[world.system.pk])
     System.objects.filter(pk=world.system.pk).update(status="planned", go_live=datetime.date(2099, 8, 1))
@@ -283,6 +282,9 @@ def test_a_planned_system_is_planned_to_go_live_not_live_since(world):
     assert "Live since" in Client().get(url).content.decode()
     System.objects.filter(pk=world.system.pk).update(status="live", go_live=datetime.date(2099, 8, 1))
     assert "Goes live on" in Client().get(url).content.decode()
+    # The edit form asks for the go-live date, which may be ahead, rather than "Live since".
+    form = signed_in(world, "editor").get(reverse("inventory:system_edit", args=[world.system.pk])).content.decode()
+    assert "Go-live date" in form and "Live since" not in form
 
 
 def test_pages_use_a_bounded_number_of_queries(world, django_assert_max_num_queries):
