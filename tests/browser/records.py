@@ -170,9 +170,28 @@ def prepare_campaign_correct() -> dict:
     return {"key": system["key"], "url": f"/campaigns/{campaign.pk}/organisations/{_editable_organisation().slug}/"}
 
 
+def prepare_proposal() -> dict:
+    """The demo vendor's draft proposal to a published challenge, every answer given."""
+    from citytools.accounts.models import Role
+    from citytools.partnering.models import Challenge, Proposal, Scale, State
+    from citytools.partnering.services import proposals
+
+    supplier_id = Role.objects.get(user=_user("vendor"), kind=Role.Kind.VENDOR).supplier_id
+    challenge = Challenge.objects.filter(state=State.PUBLISHED).order_by("pk").first()
+    current = Proposal.objects.filter(challenge=challenge, supplier_id=supplier_id).first()
+    proposal = proposals.save_proposal(
+        challenge, actor=_user("vendor"), viewer=_viewer("vendor"), version=current.version if current else 0,
+        supplier=supplier_id, scale=Scale.SMALL, summary="A shared status page for every request.",
+        approach="Weekly sessions with residents.\nA prototype every fortnight.", team="Two designers and a developer.",
+        plan="Discover.\nPrototype.\nTest.", price=Decimal("42000.50"),
+    )
+    return {"key": proposal.pk, "url": f"/challenges/{challenge.slug}/proposal/"}
+
+
 PREPARE = {
     "system": prepare_system, "contract": prepare_contract, "challenge": prepare_challenge, "rules": prepare_rules,
     "campaign": prepare_campaign, "initiative": prepare_initiative, "campaign_correct": prepare_campaign_correct,
+    "proposal": prepare_proposal,
 }
 
 
@@ -188,12 +207,13 @@ def snapshot(case: str, key) -> dict:
     from citytools.freshness.models import Campaign
     from citytools.inventory.models import System
     from citytools.opportunities.models import Initiative
-    from citytools.partnering.models import Challenge, PublicationRules
+    from citytools.partnering.models import Challenge, Proposal, PublicationRules
 
     model, links = {
         "system": (System, ["service_areas"]), "campaign_correct": (System, ["service_areas"]),
         "contract": (Contract, ["systems"]), "challenge": (Challenge, ["owners"]),
         "rules": (PublicationRules, []), "campaign": (Campaign, ["service_areas"]), "initiative": (Initiative, []),
+        "proposal": (Proposal, []),
     }[case]
     record = model.objects.get(pk=key)
     state = {"row": model.objects.filter(pk=key).values().get(), "links": _links(record, links)}

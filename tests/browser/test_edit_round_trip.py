@@ -56,6 +56,9 @@ CASES = {
             Form("Record the outcome", "Evidence of the savings", "Audit report 9.", "evidence"),
         ),
     ),
+    "partnering:my_proposal": Case(
+        "proposal", "vendor", (Form("Save draft", "Your team", "Three designers.", "team"),)
+    ),
     "freshness:campaign_organisation": Case(
         "campaign_correct", "editor", (Form("Save changes", "Notes", "Corrected in the campaign.", "notes"),), inline=True
     ),
@@ -63,7 +66,9 @@ CASES = {
 
 # Pages that hold an edit form of a stored record, though their URL's name does not end in
 # "_edit".
-EDIT_FORMS_BY_OTHER_NAMES = {"opportunities:initiative", "freshness:campaign_organisation", "satisfaction:rate"}
+EDIT_FORMS_BY_OTHER_NAMES = {
+    "opportunities:initiative", "freshness:campaign_organisation", "satisfaction:rate", "partnering:my_proposal",
+}
 
 NOT_ROUND_TRIPPED = {
     "satisfaction:rate": "saving a rating is rating again: it renews the rating (rated_at moves on) on purpose",

@@ -13,6 +13,7 @@ from django.urls import reverse
 from citytools.partnering import lifecycle
 from citytools.partnering.models import Attachment, EligibilityDecision, Proposal, State
 from citytools.partnering.services import proposals as services
+from tests.browser_form import form_data as as_sent
 from tests.partnering.evaluation_world import FORM, PDF, PE, cast, challenge_in, open_challenge, upload
 from tests.partnering_world import OWNER
 
@@ -228,3 +229,21 @@ def test_a_price_that_is_not_an_amount_is_refused_against_its_field(c, typed, sa
     assert response.status_code == 400
     assert says in response.content.decode() and b'href="#id_price"' in response.content
     assert not Proposal.objects.exists()
+
+
+def test_saving_a_submitted_proposal_unchanged_keeps_it_submitted(c):
+    """Issue 13, item 2: a form saved unchanged writes nothing, so it does not turn a
+    submitted proposal back into a draft."""
+    client = client_for(c.applicants[0][1])
+    saved = client.post(url("my_proposal", c.challenge), {**FORM, "plan": "Discover.\r\nPrototype.\r\nTest.", "price": "£45,000", "version": 0})
+    assert saved.status_code == 303
+    assert client.post(url("attachment_add", c.challenge), {"file": upload("plan.pdf", PDF)}).status_code == 303
+    assert client.post(url("proposal_submit", c.challenge)).status_code == 303
+    before = Proposal.objects.filter(challenge=c.challenge).values().get()
+    assert before["status"] == Proposal.Status.SUBMITTED
+    sent = as_sent(client.get(url("my_proposal", c.challenge)).content.decode(), containing="scale")
+    assert client.post(url("my_proposal", c.challenge), sent).status_code == 303
+    assert Proposal.objects.filter(challenge=c.challenge).values().get() == before
+    assert client.post(url("my_proposal", c.challenge), {**sent, "team": "Three designers."}).status_code == 303
+    after = Proposal.objects.get(challenge=c.challenge)
+    assert after.status == Proposal.Status.DRAFT and after.team == "Three designers." and after.version == before["version"] + 1

@@ -24,6 +24,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from citytools.core import history
 from citytools.core.errors import Conflict, DomainError, Forbidden, NotFound
 from citytools.core.money import parse_money
 from citytools.directory.models import Supplier
@@ -252,6 +253,9 @@ def save_proposal(
             return Proposal.objects.create(challenge=locked, supplier_id=supplier_id, created_by=actor, **fields)
         if version is not None and version != proposal.version:
             raise Conflict("Your proposal changed since you opened it. Reload the page and try again.")
+        if history.unchanged(proposal, fields):
+            # Saved unchanged: a submitted proposal stays submitted, its receipt still true.
+            return proposal
         for name, value in fields.items():
             setattr(proposal, name, value)
         _back_to_draft(proposal)
