@@ -131,7 +131,31 @@ class AcceptedManager(models.Manager.from_queryset(CatalogueQuerySet)):
         return super().get_queryset().accepted()
 
 
-class Supplier(TimeStampedModel):
+class CatalogueEntry(TimeStampedModel):
+    """A supplier or product of the catalogue, or one an organisation proposed that nobody has
+    accepted yet (citytools.inventory's CatalogueProposal): the proposing organisation uses it
+    at once, and nobody else sees it until a coordinator or admin accepts it."""
+
+    provisional_for = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text="Proposed by this organisation and not yet accepted: only its members see it.",
+    )
+
+    # The catalogue (accepted entries) by default; `entries` holds proposed ones too.
+    objects = AcceptedManager()
+    entries = CatalogueQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        ordering = ["name"]
+        base_manager_name = "entries"
+
+
+class Supplier(CatalogueEntry):
     """A company that makes or sells technology. Products name their manufacturer; systems
     name the supplier that sells or runs them when that is a different company."""
 
@@ -151,22 +175,6 @@ class Supplier(TimeStampedModel):
     company_number = models.CharField(max_length=20, blank=True)
     website = models.URLField(blank=True)
     description = models.TextField(blank=True)
-    provisional_for = models.ForeignKey(
-        Organisation,
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="+",
-        help_text="Proposed by this organisation and not yet accepted: only its members see it.",
-    )
-
-    # The catalogue (accepted entries) by default; `entries` holds proposed ones too.
-    objects = AcceptedManager()
-    entries = CatalogueQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["name"]
-        base_manager_name = "entries"
 
     def __str__(self):
         return self.name

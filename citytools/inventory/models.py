@@ -14,7 +14,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from citytools.core.models import EditableRecord, TimeStampedModel
-from citytools.directory.models import AcceptedManager, CatalogueQuerySet
+from citytools.directory.models import CatalogueEntry
 
 
 class ServiceAreaQuerySet(models.QuerySet):
@@ -67,7 +67,7 @@ class ServiceArea(TimeStampedModel):
         return reverse("inventory:service_area", args=[self.slug])
 
 
-class Product(TimeStampedModel):
+class Product(CatalogueEntry):
     slug = models.SlugField(unique=True, max_length=100)
     name = models.CharField(max_length=200)
     manufacturer = models.ForeignKey(
@@ -75,22 +75,6 @@ class Product(TimeStampedModel):
     )
     description = models.TextField(blank=True)
     website = models.URLField(blank=True)
-    provisional_for = models.ForeignKey(
-        "directory.Organisation",
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="+",
-        help_text="Proposed by this organisation and not yet accepted: only its members see it.",
-    )
-
-    # The catalogue (accepted entries) by default; `entries` holds proposed ones too.
-    objects = AcceptedManager()
-    entries = CatalogueQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["name"]
-        base_manager_name = "entries"
 
     def __str__(self):
         return self.name

@@ -202,10 +202,11 @@ def _show(value) -> str:
     return str(value)
 
 
-def _resolve(row: rules.Row, lookup: Lookup) -> tuple[dict, list[str]]:
-    """The row's values as the services take them (objects and ids), and a message for each
-    value that names nothing known (every one of them, not only the first)."""
-    wanted, errors = {}, []
+def _resolve(row: rules.Row, lookup: Lookup) -> tuple[dict, list[str], list[list[str]]]:
+    """The row's values as the services take them (objects and ids), a message for each
+    value that names nothing known (every one of them, not only the first), and the
+    [kind, name] of each supplier or product among them, which the preview offers to propose."""
+    wanted, errors, unknown = {}, [], []
     for name, value in row.values.items():
         if name == "service_areas":
             areas = {}
@@ -222,7 +223,9 @@ def _resolve(row: rules.Row, lookup: Lookup) -> tuple[dict, list[str]]:
             _resolve_one(name, value, wanted, lookup)
         except DomainError as error:
             errors.append(error.message)
-    return wanted, errors
+            if isinstance(error, UnknownEntry):
+                unknown.append([error.kind, error.name])
+    return wanted, errors, unknown
 
 
 def _resolve_one(name: str, value, wanted: dict, lookup: Lookup) -> None:
@@ -375,8 +378,8 @@ def plan_rows(organisation: Organisation, kind: str, table: list[list], header_i
             plan.errors.append(f"Organisation: this row is for {row.values['organisation']!r}, not {organisation}. Import it from that organisation's page.")
         # Every fault of the row at once: cells that cannot be read, names that match nothing
         # and dates out of order, so one round of corrections fixes the file.
-        wanted, unknown = _resolve(row, lookup)
-        plan.errors.extend(unknown)
+        wanted, faults, plan.unknown = _resolve(row, lookup)
+        plan.errors.extend(faults)
         plan.errors.extend(_pure_checks(kind, row.values))
         if plan.errors:
             continue
