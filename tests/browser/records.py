@@ -188,10 +188,28 @@ def prepare_proposal() -> dict:
     return {"key": proposal.pk, "url": f"/challenges/{challenge.slug}/proposal/"}
 
 
+def prepare_consensus() -> dict:
+    """A consensus score of the demo's challenge in selection, moved off the mean with a
+    rationale and feedback, by its owner."""
+    from citytools.partnering.models import ConsensusScore, State
+    from citytools.partnering.services import evaluation
+
+    row = ConsensusScore.objects.filter(proposal__challenge__state=State.SELECTION).select_related(
+        "proposal__challenge", "criterion"
+    ).order_by("pk").first()
+    score = row.mean - 1 if row.mean >= 1 else row.mean + 1
+    row = evaluation.set_consensus(
+        row.proposal, row.criterion, actor=_user("owner"), viewer=_viewer("owner"), score=score,
+        rationale="Agreed after the panel's discussion.\nThe evidence was thin.", feedback="Say more about residents.",
+    )
+    challenge = row.proposal.challenge
+    return {"key": row.pk, "url": f"/challenges/{challenge.slug}/consensus/{row.proposal_id}/criteria/{row.criterion_id}/"}
+
+
 PREPARE = {
     "system": prepare_system, "contract": prepare_contract, "challenge": prepare_challenge, "rules": prepare_rules,
     "campaign": prepare_campaign, "initiative": prepare_initiative, "campaign_correct": prepare_campaign_correct,
-    "proposal": prepare_proposal,
+    "proposal": prepare_proposal, "consensus": prepare_consensus,
 }
 
 
@@ -207,13 +225,13 @@ def snapshot(case: str, key) -> dict:
     from citytools.freshness.models import Campaign
     from citytools.inventory.models import System
     from citytools.opportunities.models import Initiative
-    from citytools.partnering.models import Challenge, Proposal, PublicationRules
+    from citytools.partnering.models import Challenge, ConsensusScore, Proposal, PublicationRules
 
     model, links = {
         "system": (System, ["service_areas"]), "campaign_correct": (System, ["service_areas"]),
         "contract": (Contract, ["systems"]), "challenge": (Challenge, ["owners"]),
         "rules": (PublicationRules, []), "campaign": (Campaign, ["service_areas"]), "initiative": (Initiative, []),
-        "proposal": (Proposal, []),
+        "proposal": (Proposal, []), "consensus": (ConsensusScore, []),
     }[case]
     record = model.objects.get(pk=key)
     state = {"row": model.objects.filter(pk=key).values().get(), "links": _links(record, links)}

@@ -136,6 +136,11 @@ def test_consensus_table_chart_and_an_override():
     assert owner.post(edit, {"score": "1", "rationale": "Agreed lower.", "feedback": "Say more about residents."}).status_code == 303
     row = ConsensusScore.objects.get(proposal=first, criterion=criterion)
     assert row.overridden and row.rationale == "Agreed lower."
+    # Saving it again unchanged agrees nothing new (issue 13, item 2): no history row, same decision.
+    history, decided_at = row.history.count(), row.decided_at
+    assert owner.post(edit, {"score": "1", "rationale": "Agreed lower.", "feedback": "Say more about residents."}).status_code == 303
+    row.refresh_from_db()
+    assert (row.history.count(), row.decided_at) == (history, decided_at)
     page = owner.get(url("consensus", challenge))
     assert b"Agreed lower." in page.content and b"Overridden" in page.content
     # Evaluators see the table once locked but cannot change it; outsiders see nothing.

@@ -439,10 +439,14 @@ def set_consensus(
         overridden = number != row.mean
         if overridden and not rationale:
             raise DomainError("Give the rationale for moving away from the mean; it is recorded.", field="rationale")
+        feedback = (feedback or "").strip()
+        if row.decided_at is not None and (row.score, row.rationale, row.feedback) == (number, rationale, feedback):
+            # Saving the agreed score unchanged agrees nothing new: no history, no new decider.
+            return row
         row.score = number
         row.overridden = overridden
         row.rationale = rationale
-        row.feedback = (feedback or "").strip()
+        row.feedback = feedback
         row.decided_by = actor
         row.decided_at = now
         row._change_reason = rationale or "Consensus at the mean"
