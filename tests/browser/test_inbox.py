@@ -46,7 +46,7 @@ def test_the_inbox_works_without_javascript(page_without_js):
 
 
 def test_someone_with_nothing_to_do_is_told_so(page, axe):
-    sign_in(page, "admin@demo.citytools.invalid")
+    sign_in(page, "member@demo.citytools.invalid")
     page.goto("/inbox/")
     expect(page.locator("main")).to_contain_text("Nothing needs you now.")
     axe(page, context="an empty inbox")
