@@ -20,7 +20,6 @@ from citytools.core import history
 from citytools.core.errors import Conflict, DomainError
 from citytools.core.views import next_url
 from citytools.directory.models import Organisation, Supplier
-from citytools.inventory.edit_forms import ConfirmForm
 from citytools.inventory.edit_views import (
     restore_page,
     confirm_page,
@@ -101,28 +100,13 @@ def contract_edit(request, pk):
 @require_http_methods(["GET", "POST"])
 def contract_retire(request, pk):
     contract = _contract_for_edit(request, pk)
-    conflict = ""
-    if request.method == "POST":
-        form = ConfirmForm(request.POST)
-        if form.is_valid():
-            try:
-                services.retire_contract(contract, version=form.cleaned_data["version"], actor=request.user)
-            except Conflict as error:
-                conflict = error.message
-            except DomainError as error:
-                refuse(error)
-                form.add_error(None, error.message)
-            else:
-                return finished(
-                    request, contract.organisation.get_absolute_url(), f"{contract.title} was retired. Its history is kept."
-                )
-    else:
-        form = ConfirmForm(initial={"version": contract.version})
     return confirm_page(
         request,
-        {
-            "form": form,
-            "conflict": conflict,
+        version=contract.version,
+        act=lambda version: services.retire_contract(contract, version=version, actor=request.user),
+        done_url=contract.organisation.get_absolute_url(),
+        done_message=f"{contract.title} was retired. Its history is kept.",
+        context={
             "title": f"Retire the contract “{contract.title}”?",
             "caption": f"Retire a contract of {contract.organisation}",
             "explanation": (
@@ -134,7 +118,6 @@ def contract_retire(request, pk):
             "back_url": contract.get_absolute_url(),
             "reload_url": reverse("contracts:contract_retire", args=[contract.pk]),
         },
-        status=409 if conflict else 400 if form.is_bound else 200,
     )
 
 

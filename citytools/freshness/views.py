@@ -29,7 +29,6 @@ from citytools.freshness import queries, rules, services
 from citytools.freshness.forms import CampaignEditForm, CampaignForm, ConfirmForm, ResponsibleForm, ReviewPeriodForm
 from citytools.freshness.models import Campaign
 from citytools.freshness.rules import CampaignStatus
-from citytools.inventory.edit_forms import ConfirmForm as ConfirmVersionForm
 from citytools.inventory.edit_views import confirm_page, finished, refuse
 
 
@@ -322,25 +321,14 @@ def campaign_delete(request, pk):
     campaign, refused = _draft_for_runner(request, pk)
     if refused:
         return refused
-    conflict = ""
-    if request.method == "POST":
-        form = ConfirmVersionForm(request.POST)
-        if form.is_valid():
-            try:
-                services.delete_campaign(campaign, version=form.cleaned_data["version"], actor=request.user)
-            except Conflict as error:
-                conflict = error.message
-            except DomainError as error:
-                refuse(error)
-                form.add_error(None, error.message)
-            else:
-                return finished(request, reverse("freshness:campaigns"), f"The draft campaign “{campaign.title}” was deleted.")
-    else:
-        form = ConfirmVersionForm(initial={"version": campaign.version})
     return confirm_page(
         request,
-        {
-            "form": form, "conflict": conflict, "thing": "campaign",
+        version=campaign.version,
+        act=lambda version: services.delete_campaign(campaign, version=version, actor=request.user),
+        done_url=reverse("freshness:campaigns"),
+        done_message=f"The draft campaign “{campaign.title}” was deleted.",
+        context={
+            "thing": "campaign",
             "title": f"Delete the draft campaign “{campaign.title}”?",
             "caption": f"Campaign of {campaign.network}",
             "explanation": (
@@ -350,7 +338,6 @@ def campaign_delete(request, pk):
             "button": "Delete the draft", "warning": True,
             "back_url": campaign.get_absolute_url(), "reload_url": reverse("freshness:campaign_delete", args=[campaign.pk]),
         },
-        status=409 if conflict else 400 if form.is_bound else 200,
     )
 
 

@@ -93,8 +93,30 @@ def history_page(request, *, record, entries, title: str, caption: str, record_u
     )
 
 
-def confirm_page(request, context: dict, *, status: int = 200):
-    return render(request, "inventory/edit/confirm.html", context, status=status)
+def confirm_page(request, *, version: int, act, done_url: str, done_message: str, context: dict):
+    """The confirmation page of one action on a versioned record (retire, restore, delete):
+    a POST runs `act(version=...)` with the version the person saw and goes to `done_url`; a
+    record changed meanwhile shows the page again with the conflict (409), and a refusal as
+    a form error (400)."""
+    conflict = ""
+    if request.method == "POST":
+        form = ConfirmForm(request.POST)
+        if form.is_valid():
+            try:
+                act(version=form.cleaned_data["version"])
+            except Conflict as error:
+                conflict = error.message
+            except DomainError as error:
+                refuse(error)
+                form.add_error(None, error.message)
+            else:
+                return finished(request, done_url, done_message)
+    else:
+        form = ConfirmForm(initial={"version": version})
+    return render(
+        request, "inventory/edit/confirm.html", {**context, "form": form, "conflict": conflict},
+        status=409 if conflict else 400 if form.is_bound else 200,
+    )
 
 
 # Systems ----------------------------------------------------------------------------------
@@ -177,28 +199,13 @@ def system_edit(request, pk):
 @require_http_methods(["GET", "POST"])
 def system_retire(request, pk):
     system = _system_for_edit(request, pk)
-    conflict = ""
-    if request.method == "POST":
-        form = ConfirmForm(request.POST)
-        if form.is_valid():
-            try:
-                services.retire_system(system, version=form.cleaned_data["version"], actor=request.user)
-            except Conflict as error:
-                conflict = error.message
-            except DomainError as error:
-                refuse(error)
-                form.add_error(None, error.message)
-            else:
-                return finished(
-                    request, system.organisation.get_absolute_url(), f"{system.product.name} was retired. Its history is kept."
-                )
-    else:
-        form = ConfirmForm(initial={"version": system.version})
     return confirm_page(
         request,
-        {
-            "form": form,
-            "conflict": conflict,
+        version=system.version,
+        act=lambda version: services.retire_system(system, version=version, actor=request.user),
+        done_url=system.organisation.get_absolute_url(),
+        done_message=f"{system.product.name} was retired. Its history is kept.",
+        context={
             "title": f"Retire {system.product.name} at {system.organisation}?",
             "caption": "Retire a system",
             "explanation": (
@@ -210,7 +217,6 @@ def system_retire(request, pk):
             "back_url": reverse("inventory:system", args=[system.pk]),
             "reload_url": reverse("inventory:system_retire", args=[system.pk]),
         },
-        status=409 if conflict else 400 if form.is_bound else 200,
     )
 
 
@@ -278,26 +284,13 @@ def restore_page(request, record, history_id, *, restore, label: str, history_ur
     old = record.history.filter(history_id=history_id).first()
     if old is None:
         raise Http404("No such version.")
-    conflict = ""
-    if request.method == "POST":
-        form = ConfirmForm(request.POST)
-        if form.is_valid():
-            try:
-                restore(version=form.cleaned_data["version"])
-            except Conflict as error:
-                conflict = error.message
-            except DomainError as error:
-                refuse(error)
-                form.add_error(None, error.message)
-            else:
-                return finished(request, history_url, f"Version {old.version} was restored as a new version.")
-    else:
-        form = ConfirmForm(initial={"version": record.version})
     return confirm_page(
         request,
-        {
-            "form": form,
-            "conflict": conflict,
+        version=record.version,
+        act=restore,
+        done_url=history_url,
+        done_message=f"Version {old.version} was restored as a new version.",
+        context={
             "title": f"Restore version {old.version} of {label}?",
             "caption": "Restore a version",
             "explanation": (
@@ -311,7 +304,6 @@ def restore_page(request, record, history_id, *, restore, label: str, history_ur
             "back_url": history_url,
             "reload_url": request.path,
         },
-        status=409 if conflict else 400 if form.is_bound else 200,
     )
 
 
