@@ -256,6 +256,22 @@ def bar_chart(
     )
 
 
+def _series_channels(label, series, value, label_title, series_title, value_title, series_order, rule) -> dict:
+    """The colour (one per part of `series`, legend below) and tooltip of a chart of bars in parts."""
+    return {
+        "color": alt.Color(
+            f"{series}:N", title=series_title, sort=series_order,
+            scale=alt.Scale(domain=series_order, range=PALETTE[: len(series_order)]),
+            legend=alt.Legend(orient="bottom"),
+        ),
+        "tooltip": [
+            alt.Tooltip(f"{label}:N", title=label_title),
+            alt.Tooltip(f"{series}:N", title=series_title),
+            alt.Tooltip(f"{value}:Q", title=value_title, format=rule.tooltip_format),
+        ],
+    }
+
+
 @remembered
 def stacked_bar_chart(
     chart_id: str,
@@ -292,17 +308,8 @@ def stacked_bar_chart(
         .encode(
             y=alt.Y(f"{label}:N", sort=order, title=label_title, axis=alt.Axis(labelLimit=220)),
             x=alt.X(f"{value}:Q", title=value_title, stack="zero", axis=rule.axis(), scale=rule.scale()),
-            color=alt.Color(
-                f"{series}:N", title=series_title, sort=series_order,
-                scale=alt.Scale(domain=series_order, range=PALETTE[: len(series_order)]),
-                legend=alt.Legend(orient="bottom"),
-            ),
             order=alt.Order("part_order:Q"),
-            tooltip=[
-                alt.Tooltip(f"{label}:N", title=label_title),
-                alt.Tooltip(f"{series}:N", title=series_title),
-                alt.Tooltip(f"{value}:Q", title=value_title, format=rule.tooltip_format),
-            ],
+            **_series_channels(label, series, value, label_title, series_title, value_title, series_order, rule),
         )
         .properties(height=max(120, 26 * len(order)))
     )
@@ -349,16 +356,7 @@ def grouped_bar_chart(
             y=alt.Y(f"{label}:N", sort=order, title=label_title, axis=alt.Axis(labelLimit=220)),
             yOffset=alt.YOffset(f"{series}:N", sort=series_order, scale=alt.Scale(domain=series_order)),
             x=alt.X(f"{value}:Q", title=value_title, axis=rule.axis(), scale=rule.scale()),
-            color=alt.Color(
-                f"{series}:N", title=series_title, sort=series_order,
-                scale=alt.Scale(domain=series_order, range=PALETTE[: len(series_order)]),
-                legend=alt.Legend(orient="bottom"),
-            ),
-            tooltip=[
-                alt.Tooltip(f"{label}:N", title=label_title),
-                alt.Tooltip(f"{series}:N", title=series_title),
-                alt.Tooltip(f"{value}:Q", title=value_title, format=rule.tooltip_format),
-            ],
+            **_series_channels(label, series, value, label_title, series_title, value_title, series_order, rule),
         )
         .properties(height=alt.Step(11))  # one bar: with an offset channel the step is the inner band
     )
