@@ -93,6 +93,7 @@ DateTimeIn = Annotated[
     datetime.datetime,
     AfterValidator(_checked),
     WithJsonSchema({"type": "string", "format": "date-time",
+                    "formatMinimum": f"{EARLIEST.isoformat()}T00:00:00Z", "formatMaximum": f"{LATEST.isoformat()}T23:59:59Z",
                     "description": f"A date and time (RFC 3339), on a day {RANGE_TEXT}."}),
 ]
 
