@@ -63,7 +63,7 @@ def parse_iso_date(text: str, *, label: str = "The date", field: str | None = No
     try:
         day = datetime.date.fromisoformat(text.strip())
     except ValueError:
-        raise DateOutOfRange(f"{label} must be a date written like 2027-03-31, not {text!r}.", field=field) from None
+        raise DateOutOfRange(f"{label} must be a date written YYYY-MM-DD, like 2027-03-31, not {text!r}.", field=field) from None
     return check_date(day, label=label, field=field)
 
 
