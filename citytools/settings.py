@@ -25,14 +25,25 @@ def env_flag(name: str, default: bool = False) -> bool:
 DEBUG = env_flag("CITYTOOLS_DEBUG")
 DEMO_MODE = env_flag("CITYTOOLS_DEMO_MODE")
 DATA_DIR = Path(os.environ.get("CITYTOOLS_DATA_DIR", PROJECT_DIR / "var"))
+HTTPS = env_flag("CITYTOOLS_HTTPS")
 
 # A development key is only acceptable while DEBUG or demo mode is on; production must set one.
+# Everyone can read this key in the source, so whoever runs on it can be sent forged session
+# cookies, password-reset links and signed values.
+DEVELOPMENT_SECRET_KEY = "citytools-insecure-development-key-never-use-in-production"
 SECRET_KEY = os.environ.get("CITYTOOLS_SECRET_KEY", "")
 if not SECRET_KEY:
     if DEBUG or DEMO_MODE or os.environ.get("CITYTOOLS_TESTING"):
-        SECRET_KEY = "citytools-insecure-development-key-never-use-in-production"
+        SECRET_KEY = DEVELOPMENT_SECRET_KEY
     else:
         raise ImproperlyConfigured("Set CITYTOOLS_SECRET_KEY (see docs/configuration.md).")
+if HTTPS and SECRET_KEY == DEVELOPMENT_SECRET_KEY:
+    # HTTPS means a real deployment: refuse to start rather than serve it on a public key.
+    # (`citytools check --deploy` says the same of the key, and of demo mode, without HTTPS.)
+    raise ImproperlyConfigured(
+        "CITYTOOLS_HTTPS is on but the site would run on the public development key: set "
+        "CITYTOOLS_SECRET_KEY (see docs/configuration.md)."
+    )
 
 ALLOWED_HOSTS = [
     host.strip()
@@ -201,7 +212,6 @@ if OIDC_ENABLED:
     AUTHENTICATION_BACKENDS.append("citytools.accounts.oidc.CityToolsOIDCBackend")
 
 # Production hardening, on with CITYTOOLS_HTTPS=1 (see docs/configuration.md) -------------
-HTTPS = env_flag("CITYTOOLS_HTTPS")
 SECURE_SSL_REDIRECT = HTTPS
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS

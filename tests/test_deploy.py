@@ -102,6 +102,46 @@ def test_hsts_preload_is_checked_once_chosen(tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+def test_demo_mode_fails_the_deploy_check(tmp_path):
+    result = deploy_check(production_environment(tmp_path, CITYTOOLS_DEMO_MODE="1"))
+    assert result.returncode != 0
+    assert "citytools.E001" in result.stderr and "citytools.E002" not in result.stderr, result.stderr
+
+
+def test_demo_mode_without_a_secret_key_fails_the_deploy_check(tmp_path):
+    """Demo mode alone lets the site start on the development key; the check names both."""
+    env = production_environment(tmp_path, CITYTOOLS_DEMO_MODE="1", CITYTOOLS_SECRET_KEY=None, CITYTOOLS_HTTPS=None)
+    result = deploy_check(env)
+    assert result.returncode != 0
+    assert "citytools.E001" in result.stderr and "citytools.E002" in result.stderr, result.stderr
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"CITYTOOLS_DEMO_MODE": "1", "CITYTOOLS_SECRET_KEY": None},
+        {"CITYTOOLS_DEBUG": "1", "CITYTOOLS_SECRET_KEY": None},
+        {"CITYTOOLS_SECRET_KEY": citytools.settings.DEVELOPMENT_SECRET_KEY},
+    ],
+    ids=["demo-mode", "debug", "key-given"],
+)
+def test_the_server_refuses_to_start_with_https_on_the_development_key(tmp_path, changes):
+    env = production_environment(tmp_path, **changes)
+    for command in ([str(CITYTOOLS), "check"], [sys.executable, "-c", "import citytools.wsgi"]):
+        result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+        assert result.returncode != 0, command
+        assert "CITYTOOLS_SECRET_KEY" in result.stderr and "CITYTOOLS_HTTPS" in result.stderr, result.stderr
+
+
+def test_make_run_still_starts_in_demo_mode_without_a_key(tmp_path):
+    """`make run`: demo mode, no key, no HTTPS. It starts (the plain check passes); only the
+    deploy check objects."""
+    env = production_environment(tmp_path, CITYTOOLS_DEMO_MODE="1", CITYTOOLS_SECRET_KEY=None, CITYTOOLS_HTTPS=None)
+    result = subprocess.run([str(CITYTOOLS), "check"], env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
 # Headers ---------------------------------------------------------------------------------
 
 
