@@ -183,6 +183,8 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
+# The client's address, behind a proxy too: see citytools.accounts.addresses and TRUSTED_PROXIES.
+AXES_CLIENT_IP_CALLABLE = "citytools.accounts.addresses.client_address"
 
 # E-mail: the console by default; SMTP when CITYTOOLS_EMAIL_HOST is set.
 EMAIL_HOST = os.environ.get("CITYTOOLS_EMAIL_HOST", "")
@@ -223,8 +225,22 @@ SECURE_HSTS_PRELOAD = HTTPS and env_flag("CITYTOOLS_HSTS_PRELOAD")
 # which a council's shared domain may not be able to promise. Django's deploy check warns
 # whenever preload is off, so that one warning is silenced, and only while it is off.
 SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
-if env_flag("CITYTOOLS_BEHIND_PROXY"):
+BEHIND_PROXY = env_flag("CITYTOOLS_BEHIND_PROXY")
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# How many proxies of the site's own stand in front of it, each appending to X-Forwarded-For:
+# the client's address is the one before theirs (citytools.accounts.addresses). Without a
+# proxy the header is ignored and the address is REMOTE_ADDR.
+TRUSTED_PROXIES = 0
+if BEHIND_PROXY:
+    try:
+        TRUSTED_PROXIES = int(os.environ.get("CITYTOOLS_TRUSTED_PROXIES", "1"))
+    except ValueError:
+        TRUSTED_PROXIES = 0
+    if TRUSTED_PROXIES < 1:
+        raise ImproperlyConfigured(
+            "CITYTOOLS_TRUSTED_PROXIES must be a whole number of proxies, 1 or more (see docs/configuration.md)."
+        )
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"

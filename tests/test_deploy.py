@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 from django.test import Client, override_settings
 from django.urls import reverse
 
@@ -140,6 +141,31 @@ def test_make_run_still_starts_in_demo_mode_without_a_key(tmp_path):
     result = subprocess.run([str(CITYTOOLS), "check"], env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def settings_under(monkeypatch, env) -> dict:
+    """citytools/settings.py evaluated afresh under `env`."""
+    for key in [k for k in os.environ if k.startswith("CITYTOOLS_")]:
+        monkeypatch.delenv(key)
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    return runpy.run_path(citytools.settings.__file__)
+
+
+@pytest.mark.parametrize("changes, proxies", [({}, 0), ({"CITYTOOLS_BEHIND_PROXY": "1"}, 1),
+                                              ({"CITYTOOLS_BEHIND_PROXY": "1", "CITYTOOLS_TRUSTED_PROXIES": "2"}, 2),
+                                              ({"CITYTOOLS_TRUSTED_PROXIES": "2"}, 0)])
+def test_behind_a_proxy_the_client_address_trusts_that_many_proxies(tmp_path, monkeypatch, changes, proxies):
+    values = settings_under(monkeypatch, production_environment(tmp_path, **changes))
+    assert values["TRUSTED_PROXIES"] == proxies
+    assert values["AXES_CLIENT_IP_CALLABLE"] == "citytools.accounts.addresses.client_address"
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "two"])
+def test_a_wrong_number_of_trusted_proxies_is_refused(tmp_path, monkeypatch, value):
+    env = production_environment(tmp_path, CITYTOOLS_BEHIND_PROXY="1", CITYTOOLS_TRUSTED_PROXIES=value)
+    with pytest.raises(ImproperlyConfigured, match="CITYTOOLS_TRUSTED_PROXIES"):
+        settings_under(monkeypatch, env)
 
 
 # Headers ---------------------------------------------------------------------------------
