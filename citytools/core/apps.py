@@ -1,4 +1,7 @@
 from django.apps import AppConfig
+from django.core.checks import Tags, register
+
+from citytools.core.checks import check_production_settings
 
 
 class CoreConfig(AppConfig):
@@ -7,4 +10,4 @@ class CoreConfig(AppConfig):
     verbose_name = "City Tools core"
 
     def ready(self):
-        from citytools.core import checks  # noqa: F401  (registers the system checks)
+        register(check_production_settings, Tags.security, deploy=True)

@@ -1,10 +1,11 @@
 """System checks of City Tools' own settings, run by `citytools check` (Django's check
-framework). The deploy-tagged ones run with `citytools check --deploy`, beside Django's own
-security checks, and fail it with an Error: a production configuration must not run them.
+framework), registered by citytools.core.apps. The deploy-tagged ones run with `citytools
+check --deploy`, beside Django's own security checks, and fail it with an Error: a production
+configuration must not run them.
 """
 
 from django.conf import settings
-from django.core.checks import Error, Tags, register
+from django.core.checks import Error
 
 DEMO_MODE_ON = Error(
     "Demo mode is on (CITYTOOLS_DEMO_MODE): every page says its data is invented, and the "
@@ -20,7 +21,6 @@ DEVELOPMENT_KEY = Error(
 )
 
 
-@register(Tags.security, deploy=True)
 def check_production_settings(app_configs, **kwargs):
     """Demo mode and the development key belong to `make run` and the tests, never to a
     deployment."""
