@@ -37,7 +37,9 @@ IF_MATCH = 'The ETag of the version your change is based on, as returned by GET:
 class ChangeOut(Schema):
     field: str
     label: str
-    old: str = Field(description="Empty for a version that created the record.")
+    old: str = Field(
+        description="Empty for a version that created the record, or the first version shown to you."
+    )
     new: str
 
 
@@ -48,6 +50,13 @@ class HistoryEntryOut(Schema):
     who: str = Field(description="The person's name for those who may see it, otherwise their role.")
     action: str = Field(description="Created, Changed, Retired or Restored version N.")
     current: bool
+    after_hidden: bool = Field(
+        description=(
+            "The versions just before this one are not shown to you (you could not see the record as "
+            "it was then, e.g. confidential); its changes compare with the last version you may see, "
+            "or, if there is none, give its values."
+        )
+    )
     changes: list[ChangeOut] = Field(description="Fields whose values you may not see are left out.")
 
 
@@ -60,6 +69,7 @@ def history_out(entries: list[history.Entry]) -> list[dict]:
             "who": e.who,
             "action": e.action,
             "current": e.is_current,
+            "after_hidden": e.after_hidden,
             "changes": [c.__dict__ for c in e.changes],
         }
         for e in entries
