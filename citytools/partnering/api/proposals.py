@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from ninja import Field, File, Router, Schema, Status, UploadedFile
 from ninja.security import django_auth
+from pydantic import StrictBool
 
 from citytools.core import history
 from citytools.core.errors import Conflict, Forbidden, NotFound
@@ -337,7 +338,7 @@ def get_proposal(request, slug: str, proposal_id: int):
 
 class DecisionIn(Schema):
     criterion_id: int = Field(description="An eligibility criterion of this challenge.")
-    passed: bool
+    passed: StrictBool
     note: str = Field("", description="Required when it fails: the applicant is told.")
 
 
