@@ -11,8 +11,8 @@ start their servers here.
 Run as a module, inside the server's environment, it prepares what the clients need and
 prints it as JSON on its last line:
 
-    python -m tests.served sessions EMAIL COUNT     COUNT signed-in sessions of one person
     python -m tests.served race-world EDITORS       tests/test_concurrent_writes.py's world
+    python -m tests.served load-world EDITORS READERS    the load test's people, records and pages
 """
 
 import contextlib
@@ -28,6 +28,8 @@ from pathlib import Path
 from urllib.error import URLError
 from urllib.request import urlopen
 
+ROOT = Path(__file__).resolve().parents[1]
+CITYTOOLS = Path(sys.executable).with_name("citytools")
 # Within the busy timeout (30 s) and gunicorn's own worker timeout (30 s).
 READY_SECONDS = 60
 
@@ -56,24 +58,19 @@ def environment(data_dir: str, database_url: str | None = None, **extra: str) ->
     return env
 
 
-def manage(env: dict[str, str], *args: str) -> str:
-    """Run a `citytools` command in the server's environment; its output, or an error naming it."""
-    done = subprocess.run(
-        [sys.executable, "-m", "citytools.cli", *args], env=env, capture_output=True, text=True, check=False
-    )
-    if done.returncode:
-        raise RuntimeError(f"citytools {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
-    return done.stdout
+def run(args: list[str], env: dict[str, str]) -> str:
+    """Run a command in a server's environment, from the project folder; its output, or an
+    error naming the command with everything it printed."""
+    result = subprocess.run(args, env=env, cwd=ROOT, capture_output=True, text=True, timeout=600)
+    if result.returncode != 0:
+        raise RuntimeError(f"{' '.join(args[1:] if args[0] == str(CITYTOOLS) else args)} failed:\n{result.stdout}\n{result.stderr}")
+    return result.stdout
 
 
 def prepare(env: dict[str, str], command: str, *args: str):
     """Run one of this module's commands in the server's environment; the JSON it printed."""
-    done = subprocess.run(
-        [sys.executable, "-m", "tests.served", command, *args], env=env, capture_output=True, text=True, check=False
-    )
-    if done.returncode:
-        raise RuntimeError(f"tests.served {command} failed:\n{done.stdout}\n{done.stderr}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    output = run([sys.executable, "-m", "tests.served", command, *args], env)
+    return json.loads(output.strip().splitlines()[-1])
 
 
 @contextlib.contextmanager
@@ -130,7 +127,7 @@ def serve(env: dict[str, str], *, workers: int):
                 "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--worker-class", "sync",
                 "--timeout", "60", "--graceful-timeout", "5",
             ],
-            env=env, stdout=log, stderr=subprocess.STDOUT,
+            env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
         )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -171,12 +168,6 @@ def signed_in_sessions(user, count: int) -> list[str]:
     return keys
 
 
-def sessions(email: str, count: str) -> dict:
-    from citytools.accounts.models import User
-
-    return {"sessions": signed_in_sessions(User.objects.get(email=email), int(count))}
-
-
 def race_world(editors: str) -> dict:
     """The contracts world of the editing tests, with one contract per editor (each editor of
     the same organisation, each signed in), and an invitation for a new account."""
@@ -207,7 +198,44 @@ def race_world(editors: str) -> dict:
     return {"sessions": people, "contracts": contracts, "invitation": token}
 
 
-COMMANDS = {"sessions": sessions, "race-world": race_world}
+def load_world(editors: str, readers: str) -> dict:
+    """For the load test, on the demo: `editors` sessions of Camden's demo editor, each with a
+    record of its own to edit (Camden's contracts, then its systems), `readers` sessions of
+    Camden's demo member, and the pages and API reads they ask for."""
+    from django.conf import settings
+    from django.urls import reverse
+
+    from citytools.accounts.models import User
+    from citytools.contracts.models import Contract
+    from citytools.directory.models import Organisation
+    from citytools.inventory.models import System
+
+    editor = User.objects.get(email="editor@demo.citytools.invalid")
+    member = User.objects.get(email="member@demo.citytools.invalid")
+    camden = Organisation.objects.get(slug="camden")
+    records = [("contracts", pk) for pk in Contract.objects.active().filter(organisation=camden).order_by("pk").values_list("pk", flat=True)]
+    records += [("systems", pk) for pk in System.objects.active().filter(organisation=camden).order_by("pk").values_list("pk", flat=True)]
+    if len(records) < int(editors):
+        raise RuntimeError(f"Camden has {len(records)} records to edit, fewer than {editors} editors")
+    contract = records[0][1]
+    pages = [
+        reverse("market:overview"),
+        reverse("directory:organisation", args=["camden"]),
+        reverse("contracts:contracts"),
+        reverse("contracts:contract", args=[contract]),
+        f"/api/v1/contracts/{contract}",
+        "/api/v1/organisations/camden",
+    ]
+    return {
+        "editors": signed_in_sessions(editor, int(editors)),
+        "records": records[: int(editors)],
+        "readers": signed_in_sessions(member, int(readers)),
+        "pages": pages,
+        "cookies": {"session": settings.SESSION_COOKIE_NAME, "csrf": settings.CSRF_COOKIE_NAME},
+    }
+
+
+COMMANDS = {"race-world": race_world, "load-world": load_world}
 
 
 def main(argv: list[str]) -> int:

@@ -11,6 +11,7 @@ clear 412s, and nothing is lost (each record's version and history count every a
 import os
 import re
 import secrets
+import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
@@ -42,7 +43,7 @@ def server(tmp_path_factory):
         context = served.postgres_database(admin, name)
         database = served.environment(data_dir, context.__enter__())
     try:
-        served.manage(database, "migrate", "--no-input")
+        served.run([sys.executable, "-m", "citytools.cli", "migrate", "--no-input"], database)
         world = served.prepare(database, "race-world", str(EDITORS))
         with served.serve(database, workers=WORKERS) as running:
             running.world = world
