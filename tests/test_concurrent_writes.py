@@ -183,3 +183,25 @@ def test_people_accepting_one_invitation_at_once_make_one_account(server):
     me = winner.get(f"{server.url}/api/v1/me", timeout=60).json()
     assert me["email"] == "newcomer@example.org"
     assert [(role["kind"], role["organisation"]) for role in me["roles"]] == [("editor", "own")]
+
+
+def test_one_person_changing_and_stopping_their_alerts_in_several_tabs_at_once(server):
+    """Each request reads the subscription and then writes it: schemathesis's parallel
+    workers once met 'database is locked' here on SQLite."""
+    address = f"{server.url}/api/v1/alerts"
+    tabs = [browser(server, server.world["sessions"][1]) for _ in range(INVITEES)]
+
+    def change(n):
+        def job(barrier):
+            barrier.wait()
+            if n % 2:
+                return tabs[n].delete(address, timeout=60).status_code
+            return tabs[n].put(address, json={"frequency": "daily", "horizon_days": 90 + n}, timeout=60).status_code
+
+        return job
+
+    statuses = together([change(n) for n in range(INVITEES)])
+    assert_no_server_error(server, statuses)
+    assert set(statuses) <= {200, 201, 204}, statuses
+    after = tabs[0].put(address, json={"frequency": "weekly", "horizon_days": 120}, timeout=60)
+    assert after.status_code in {200, 201} and after.json()["horizon_days"] == 120
