@@ -16,6 +16,7 @@ measures and always exits 0, as the rest of the bench does.
 """
 
 import argparse
+import contextlib
 import os
 import secrets
 import sys
@@ -156,17 +157,16 @@ def main(argv: list[str]) -> int:
         with tempfile.TemporaryDirectory(prefix="citytools-load-") as data_dir:
             load(served.environment(data_dir, CITYTOOLS_DEMO_MODE="1"), args.seconds, "sqlite")
     if args.database in {"postgres", "both"}:
-        try:
-            database = served.postgres_database(POSTGRES_SERVER, BENCH_DATABASE)
-            url = database.__enter__()
-        except Exception as error:  # noqa: BLE001  (any failure to connect means: not measured)
-            print(f"\npostgresql: load not measured, no server answers at {POSTGRES_SERVER} ({error.__class__.__name__})")
-            return 0
-        try:
-            with tempfile.TemporaryDirectory(prefix="citytools-load-") as data_dir:
-                load(served.environment(data_dir, url, CITYTOOLS_DEMO_MODE="1"), args.seconds, "postgresql")
-        finally:
-            database.__exit__(None, None, None)
+        import psycopg
+
+        with contextlib.ExitStack() as stack:
+            try:
+                url = stack.enter_context(served.postgres_database(POSTGRES_SERVER, BENCH_DATABASE))
+            except psycopg.Error as error:
+                print(f"\npostgresql: load not measured, no server answers at {POSTGRES_SERVER} ({error.__class__.__name__})")
+                return 0
+            data_dir = stack.enter_context(tempfile.TemporaryDirectory(prefix="citytools-load-"))
+            load(served.environment(data_dir, url, CITYTOOLS_DEMO_MODE="1"), args.seconds, "postgresql")
     return 0
 
 

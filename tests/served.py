@@ -30,7 +30,7 @@ from urllib.request import urlopen
 
 ROOT = Path(__file__).resolve().parents[1]
 CITYTOOLS = Path(sys.executable).with_name("citytools")
-# Within the busy timeout (30 s) and gunicorn's own worker timeout (30 s).
+# How long gunicorn may take to start answering.
 READY_SECONDS = 60
 
 
@@ -125,6 +125,8 @@ def serve(env: dict[str, str], *, workers: int):
             [
                 sys.executable, "-m", "gunicorn", "citytools.wsgi:application",
                 "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--worker-class", "sync",
+                # Longer than SQLite's busy timeout (30 s), so that a request waiting for the
+                # write lock is answered by Django, not killed by gunicorn.
                 "--timeout", "60", "--graceful-timeout", "5",
             ],
             env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,

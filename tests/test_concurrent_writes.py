@@ -8,12 +8,14 @@ writes to different records all succeed, writes to the same version leave one wi
 clear 412s, and nothing is lost (each record's version and history count every accepted write).
 """
 
+import contextlib
 import os
 import re
 import secrets
 import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from urllib.parse import quote
 
 import pytest
 import requests
@@ -30,27 +32,22 @@ WORKERS = 4
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    vendor = connection.vendor
     data_dir = str(tmp_path_factory.mktemp("served"))
-    if vendor == "sqlite":
-        database = served.environment(data_dir)
-        context = None
-    else:
-        own = settings.DATABASES["default"]
-        # Each xdist worker that runs a test of this module starts its own server.
-        name = f"{own['NAME']}_served_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
-        admin = f"postgres://{own['USER']}:{own['PASSWORD']}@{own['HOST']}:{own['PORT'] or 5432}/postgres"
-        context = served.postgres_database(admin, name)
-        database = served.environment(data_dir, context.__enter__())
-    try:
-        served.run([sys.executable, "-m", "citytools.cli", "migrate", "--no-input"], database)
-        world = served.prepare(database, "race-world", str(EDITORS))
-        with served.serve(database, workers=WORKERS) as running:
-            running.world = world
-            yield running
-    finally:
-        if context is not None:
-            context.__exit__(None, None, None)
+    with contextlib.ExitStack() as stack:
+        if connection.vendor == "sqlite":
+            env = served.environment(data_dir)
+        else:
+            own = settings.DATABASES["default"]
+            # Each xdist worker that runs a test of this module starts its own server.
+            name = f"{own['NAME']}_served_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+            password = quote(own["PASSWORD"] or "", safe="")
+            admin = f"postgres://{own['USER']}:{password}@{own['HOST'] or 'localhost'}:{own['PORT'] or 5432}/postgres"
+            env = served.environment(data_dir, stack.enter_context(served.postgres_database(admin, name)))
+        served.run([sys.executable, "-m", "citytools.cli", "migrate", "--no-input"], env)
+        world = served.prepare(env, "race-world", str(EDITORS))
+        running = stack.enter_context(served.serve(env, workers=WORKERS))
+        running.world = world
+        yield running
 
 
 @pytest.fixture(autouse=True)
@@ -205,3 +202,21 @@ def test_one_person_changing_and_stopping_their_alerts_in_several_tabs_at_once(s
     assert set(statuses) <= {200, 201, 204}, statuses
     after = tabs[0].put(address, json={"frequency": "weekly", "horizon_days": 120}, timeout=60)
     assert after.status_code in {200, 201} and after.json()["horizon_days"] == 120
+
+
+def test_editors_setting_up_their_organisations_calendar_at_once(server):
+    """The first address is made by whichever request comes first, and the others replace it."""
+    address = f"{server.url}/organisations/own/calendar/"
+    people = [browser(server, key) for key in server.world["sessions"][:INVITEES]]
+
+    def set_up(n):
+        def job(barrier):
+            barrier.wait()
+            return people[n].post(address, allow_redirects=False, timeout=60).status_code
+
+        return job
+
+    statuses = together([set_up(n) for n in range(INVITEES)])
+    assert_no_server_error(server, statuses)
+    assert statuses == [303] * INVITEES
+    assert people[0].get(address, timeout=60).text.count(".ics") >= 1
