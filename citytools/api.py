@@ -9,6 +9,7 @@ from citytools.accounts.api import router as accounts_router
 from citytools.contracts.api import router as contracts_router
 from citytools.contracts.edit_api import router as contracts_edit_router
 from citytools.core.api import install_error_handlers
+from citytools.core.api_input import BodyParser
 from citytools.core.api_docs import SwaggerDocs
 from citytools.directory.api import router as directory_router
 from citytools.freshness.api import router as freshness_router
@@ -33,6 +34,7 @@ api = NinjaAPI(
     ),
     urls_namespace="api",
     docs=SwaggerDocs(),
+    parser=BodyParser(),
 )
 install_error_handlers(api)
 

@@ -12,7 +12,6 @@ import datetime
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
-from ninja.security import django_auth
 
 from citytools.contracts import services
 from citytools.contracts.api import ContractOut
@@ -20,6 +19,7 @@ from citytools.contracts.api import router as contracts_router
 from citytools.contracts.edit_views import contract_history_entries, contracts_for_history
 from citytools.contracts.models import Contract
 from citytools.core.api import MONEY_IN, MoneyIn
+from citytools.core.api_input import django_auth
 from citytools.directory.models import Organisation
 from citytools.inventory.edit_api import IF_MATCH, HistoryEntryOut, based_on, history_out, precondition, require, tag
 from citytools.inventory.edit_views import history_record

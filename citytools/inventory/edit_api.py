@@ -16,9 +16,9 @@ import datetime
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
-from ninja.security import django_auth
 
 from citytools.core import history
+from citytools.core.api_input import django_auth
 from citytools.core.errors import Conflict, Forbidden
 from citytools.directory.models import Organisation
 from citytools.inventory import services

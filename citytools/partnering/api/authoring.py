@@ -15,11 +15,11 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
-from ninja.security import django_auth
 
 from citytools.accounts.models import User
 from citytools.core import history
 from citytools.core.api import MONEY_IN, MoneyIn, Pagination
+from citytools.core.api_input import django_auth
 from citytools.core.errors import Conflict, DomainError
 from citytools.directory.models import Organisation
 from citytools.partnering import documents, rules

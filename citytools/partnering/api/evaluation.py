@@ -10,9 +10,9 @@ import datetime
 from decimal import Decimal
 
 from ninja import Field, Router, Schema
-from ninja.security import django_auth
 
 from citytools.core import history
+from citytools.core.api_input import django_auth
 from citytools.core.errors import Conflict, NotFound
 from citytools.partnering.api.proposals import challenge_for
 from citytools.partnering.services import evaluation as services

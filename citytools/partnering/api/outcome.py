@@ -8,8 +8,8 @@ from decimal import Decimal
 
 from django.http import HttpResponse
 from ninja import Field, Router, Schema, Status
-from ninja.security import django_auth
 
+from citytools.core.api_input import django_auth
 from citytools.core.errors import NotFound
 from citytools.partnering import metrics as process_metrics
 from citytools.partnering import ocds

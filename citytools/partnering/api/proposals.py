@@ -14,9 +14,9 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from ninja import Field, File, Router, Schema, Status, UploadedFile
-from ninja.security import django_auth
 
 from citytools.core import history
+from citytools.core.api_input import django_auth
 from citytools.core.errors import Conflict, Forbidden, NotFound
 from citytools.partnering.access import roles_for
 from citytools.partnering.models import Attachment, Challenge, Proposal
