@@ -55,7 +55,7 @@ def test_a_file_over_the_limit_is_refused_with_its_real_size(world, settings):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     settings.IMPORT_MAX_BYTES = 1024 * 1024
-    big = SimpleUploadedFile("big.csv", b"reference,title\n" + b"CON-1,A\n" * (50 * 1024 * 1024 // 8))
+    big = SimpleUploadedFile("big.csv", b"reference,title\n" + b"CON-1,A\n" * (3 * 1024 * 1024 // 8))
     client = client_for(world, "editor")
     before = checksum()
     response = client.post("/organisations/own/import/", {"kind": "contracts", "file": big})
