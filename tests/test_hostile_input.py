@@ -154,6 +154,9 @@ def if_match(world):
         ('{"systems": [9223372036854775808]}', "“systems[0]” is out of range"),
         ('{"systems": [1e20]}', "“systems[0]” is out of range"),
         ('{"title": NaN}', "not valid JSON"),
+        # Issue 14 saw 12.345 stored as 12.34; the one money parser refuses it at every door.
+        ('{"annual_value": 12.345}', "Annual value can have at most two decimals"),
+        ('{"annual_value": "12.345"}', "Annual value can have at most two decimals"),
     ],
 )
 def test_a_contract_patch_refuses_with_a_problem_naming_the_field(body, names, world, editor, db):
