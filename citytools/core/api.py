@@ -10,10 +10,11 @@ reached (in a middleware) are answered as problem+json too, by the site's error 
 
 import logging
 from decimal import Decimal
+from http import HTTPStatus
 
 from django.conf import settings
 from django.core import signals
-from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -64,11 +65,21 @@ def install_error_handlers(api: NinjaAPI) -> None:
             return domain_error(request, exc.__cause__)
         if isinstance(exc, AuthenticationError):
             return problem(api, request, status=401, title="Not signed in", detail=SIGN_IN, code="unauthorized")
-        return problem(api, request, status=exc.status_code, title="Request refused", detail=str(exc), code="refused")
+        phrase = HTTPStatus(exc.status_code).phrase
+        return problem(api, request, status=exc.status_code, title=phrase, detail=str(exc), code=phrase.lower().replace(" ", "_"))
 
     @api.exception_handler(RequestDataTooBig)
     def too_large(request, exc):
         return problem(api, request, status=413, title="Request too large", detail=too_large_detail(), code="too_large")
+
+    # As Django answers them outside the API (django.core.handlers.exception), in this form.
+    @api.exception_handler(PermissionDenied)
+    def permission_denied(request, exc):
+        return problem(api, request, status=403, title="Forbidden", detail="You may not do this.", code="forbidden")
+
+    @api.exception_handler(SuspiciousOperation)
+    def suspicious(request, exc):
+        return problem(api, request, status=400, title="Bad request", detail="The request could not be read.", code="bad_request")
 
     @api.exception_handler(Exception)
     def server_error(request, exc: Exception):
