@@ -169,6 +169,16 @@ def test_a_contract_patch_refuses_with_a_problem_naming_the_field(body, names, w
     assert Contract.objects.filter(pk=world.contract("own").pk).values().get() == before
 
 
+@pytest.mark.parametrize("depth", [1024, 1025])
+def test_deeply_nested_bodies_are_refused_not_a_server_error(depth, world, editor, db):
+    """orjson reads nesting 1,024 deep, deeper than Python's recursion limit: the walk over the
+    body must not recurse (a RecursionError would be a 500)."""
+    body = '{"systems": ' + "[" * depth + "]" * depth + "}"
+    response, written = refused_and_unwritten(editor, "PATCH", contract_url(world), body, if_match(world))
+    assert 400 <= response.status_code < 500 and response["Content-Type"] == PROBLEM
+    assert not written
+
+
 def test_ordinary_text_passes(world, editor, db):
     body = json.dumps({"title": "Tabs\tand\nlines, “quotes”, émoji 🚲, and ＦＵＬＬ width"})
     with transaction.atomic():

@@ -26,22 +26,26 @@ class BodyRefused(DomainError):
     code = "invalid_body"
 
 
-def check_json(value, path: str = "") -> None:
-    """Raise TextRefused or NumberRefused for the first string or number the rules refuse."""
-    if isinstance(value, str):
-        check_text(value, field=path or None)
-    elif isinstance(value, bool) or value is None:
-        pass
-    elif isinstance(value, int | float):
-        check_whole_number(value, field=path or None)
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            where = f"{path}.{key}" if path else key
-            check_text(key, field=f"{path}.(a key)" if path else "(a key)")
-            check_json(item, where)
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            check_json(item, f"{path}[{index}]")
+def check_json(value) -> None:
+    """Raise TextRefused or NumberRefused for the first string or number the rules refuse.
+
+    Walked with a list rather than by recursion: orjson accepts nesting 1,024 deep, deeper
+    than Python's recursion limit allows."""
+    pending = [(value, "")]
+    while pending:
+        value, path = pending.pop()
+        if isinstance(value, str):
+            check_text(value, field=path or None)
+        elif isinstance(value, bool) or value is None:
+            continue
+        elif isinstance(value, int | float):
+            check_whole_number(value, field=path or None)
+        elif isinstance(value, dict):
+            for key in value:
+                check_text(key, field=f"{path}.(a key)" if path else "(a key)")
+            pending.extend((item, f"{path}.{key}" if path else key) for key, item in reversed(value.items()))
+        elif isinstance(value, list):
+            pending.extend((item, f"{path}[{index}]") for index, item in reversed(list(enumerate(value))))
 
 
 class BodyParser(Parser):
