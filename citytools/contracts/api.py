@@ -9,6 +9,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
 from citytools.core.api import Pagination
+from citytools.core.dates import DateIn
 from citytools.contracts import queries
 from citytools.core.errors import DomainError
 from citytools.core.history import etag
@@ -33,8 +34,8 @@ class ContractQuery(Schema):
         None, description="Slug of a service area, or of a group for all its areas: contracts covering a system there."
     )
     ending_within: int | None = Field(None, ge=0, le=36500, description="Ending between today and this many days ahead.")
-    end_from: datetime.date | None = Field(None, description="Ending on or after this date.")
-    end_to: datetime.date | None = Field(None, description="Ending on or before this date.")
+    end_from: DateIn | None = Field(None, description="Ending on or after this date.")
+    end_to: DateIn | None = Field(None, description="Ending on or before this date.")
     sort: Literal[tuple(queries.CONTRACT_SORTS) + tuple(f"-{k}" for k in queries.CONTRACT_SORTS)] = Field(
         "end_date", description="end_date, value or organisation; a leading '-' reverses. Unknown values sort last."
     )

@@ -7,7 +7,6 @@ records 403. `GET /contracts/{id}` belongs to citytools.contracts.api; the write
 path are added to that router here, because one path is one URL and so one router.
 """
 
-import datetime
 
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
@@ -20,6 +19,7 @@ from citytools.contracts.edit_views import contract_history_entries, contracts_f
 from citytools.contracts.models import Contract
 from citytools.core.api import MONEY_IN, MoneyIn
 from citytools.core.api_input import django_auth
+from citytools.core.dates import DateIn
 from citytools.directory.models import Organisation
 from citytools.inventory.edit_api import IF_MATCH, HistoryEntryOut, based_on, history_out, precondition, require, tag
 from citytools.inventory.edit_views import history_record
@@ -40,9 +40,9 @@ class ContractIn(Schema):
     total_value: MoneyIn | None = Field(None, description=MONEY_IN)
     annual_value: MoneyIn | None = Field(None, description=MONEY_IN)
     currency: str = Field("GBP", description="ISO 4217 code.")
-    start_date: datetime.date
-    end_date: datetime.date
-    extension_end_date: datetime.date | None = None
+    start_date: DateIn
+    end_date: DateIn
+    extension_end_date: DateIn | None = None
     route: str = Contract.Route.UNKNOWN
     framework: str = ""
     source: str = Contract.Source.ORGANISATION
@@ -58,9 +58,9 @@ class ContractPatch(Schema):
     total_value: MoneyIn | None = Field(None, description=MONEY_IN)
     annual_value: MoneyIn | None = Field(None, description=MONEY_IN)
     currency: str | None = None
-    start_date: datetime.date | None = None
-    end_date: datetime.date | None = None
-    extension_end_date: datetime.date | None = None
+    start_date: DateIn | None = None
+    end_date: DateIn | None = None
+    extension_end_date: DateIn | None = None
     route: str | None = None
     framework: str | None = None
     source: str | None = None

@@ -11,6 +11,7 @@ from django.db.models import Case, F, Prefetch, Q, QuerySet, When
 from django.shortcuts import get_object_or_404
 
 from citytools.contracts.models import Contract
+from citytools.core.dates import add_months
 from citytools.directory.models import Network, NetworkMembership, Organisation, Supplier
 from citytools.inventory.models import ServiceArea, System
 from citytools.market.queries import ending_soon_window, values_visible
@@ -142,15 +143,6 @@ def service_area_tree() -> list[tuple[ServiceArea, list[ServiceArea]]]:
 # The expiry timeline -----------------------------------------------------------------------
 
 TIMELINE_MONTHS = (3, 6, 12, 24)
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    """The same day `months` later, or the month's last day when it is shorter."""
-    import calendar
-
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    return datetime.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
 
 
 def timeline(filters: ContractFilters, *, months: int, viewer, today: datetime.date | None = None) -> list[Contract]:

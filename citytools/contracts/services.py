@@ -18,6 +18,7 @@ from citytools.accounts.viewer import Viewer
 from citytools.contracts import rules
 from citytools.contracts.models import Contract
 from citytools.core import history
+from citytools.core.dates import check_date
 from citytools.core.errors import DomainError, Forbidden
 from citytools.core.money import parse_money
 from citytools.directory.models import Organisation, Supplier
@@ -86,12 +87,15 @@ def _value(value, field: str, label: str) -> Decimal | None:
 
 
 def _date(value, field: str) -> datetime.date | None:
-    if value is None or value == "" or isinstance(value, datetime.date):
-        return value or None
-    try:
-        return datetime.date.fromisoformat(str(value))
-    except ValueError:
-        raise DomainError("Enter a real date, like 2027-03-31.", code="invalid", field=field) from None
+    if value is None or value == "":
+        return None
+    if not isinstance(value, datetime.date):
+        try:
+            value = datetime.date.fromisoformat(str(value))
+        except ValueError:
+            raise DomainError("Enter a real date, like 2027-03-31.", code="invalid", field=field) from None
+    # The doors bound dates already; a caller passing a date object straight in is held to the same range.
+    return check_date(value, label="The " + field.replace("_", " "), field=field)
 
 
 def _check_text(data: dict) -> None:

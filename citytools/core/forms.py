@@ -5,6 +5,7 @@ from decimal import Decimal
 from django import forms
 from django.core.exceptions import ValidationError
 
+from citytools.core.dates import EARLIEST, LATEST, in_range, out_of_range_message
 from citytools.core.money import DEFAULT_LIMIT, MoneyError, parse_money
 from citytools.core.text import refusal_message, text_problem
 
@@ -49,20 +50,46 @@ class DateInput(forms.DateInput):
     """The one date widget of every form: `<input type="date">`, whose value a browser only
     accepts as an ISO date (YYYY-MM-DD). Django's own DateInput writes the first of the
     locale's input formats ("01/04/2020" in en-GB), which a browser shows as an empty field,
-    so saving the form unchanged would wipe the date."""
+    so saving the form unchanged would wipe the date. Its picker offers only the days every
+    door accepts (citytools.core.dates)."""
 
     input_type = "date"
 
     def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format=ISO_DATE)
+        super().__init__(attrs={"min": EARLIEST.isoformat(), "max": LATEST.isoformat(), **(attrs or {})}, format=ISO_DATE)
 
 
-class DateField(forms.DateField):
+class _InRange:
+    """Refuses a date (or a date and time) outside the range every door accepts."""
+
+    def validate(self, value):
+        super().validate(value)
+        if value is not None and not in_range(value):
+            raise ValidationError(out_of_range_message(), code="out_of_range")
+
+
+class DateField(_InRange, forms.DateField):
     """A date typed or picked as YYYY-MM-DD, shown back in the same form. The locale's day-first
-    forms ("31/03/2027") are still read, for someone typing into a browser with no date picker."""
+    forms ("31/03/2027") are still read, for someone typing into a browser with no date picker.
+    Only days from citytools.core.dates.EARLIEST to LATEST are accepted."""
 
     widget = DateInput
     input_formats = [ISO_DATE, "%d/%m/%Y"]
+
+
+DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+class DateTimeField(_InRange, forms.DateTimeField):
+    """A date and time, picked in `<input type="datetime-local">` (its value is
+    YYYY-MM-DDTHH:MM) or typed like 2026-03-31 17:00, on a day the doors accept."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", forms.DateTimeInput(
+            attrs={"type": "datetime-local", "min": f"{EARLIEST.isoformat()}T00:00", "max": f"{LATEST.isoformat()}T23:59"},
+            format=DATETIME_FORMAT,
+        ))
+        super().__init__(**kwargs)
 
 
 class MoneyField(forms.CharField):

@@ -15,6 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.text import slugify
 
+from citytools.core.dates import add_months
 from citytools.core.prose import mid_sentence
 from citytools.demo import catalogue as cat
 
@@ -96,12 +97,6 @@ class DemoPlan:
     products: list[ProductPlan]
     systems: list[SystemPlan]
     contracts: list[ContractPlan]
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    month_index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(month_index, 12)
-    return datetime.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
 
 
 def end_of_month(day: datetime.date) -> datetime.date:

@@ -15,6 +15,7 @@ from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
 from citytools.core.api_input import django_auth
+from citytools.core.dates import DateIn
 from citytools.directory.models import Network, Organisation
 from citytools.freshness import queries, services
 from citytools.freshness.models import Campaign
@@ -212,7 +213,7 @@ def list_campaigns(request):
 
 class CampaignIn(Schema):
     title: str = Field(max_length=200)
-    deadline: datetime.date
+    deadline: DateIn
     message: str = Field("", max_length=10000)
     kinds: Literal["both", "systems", "contracts"] = "both"
     service_areas: list[str] = Field(default_factory=list, max_length=500)
@@ -242,7 +243,7 @@ def get_campaign(request, campaign_id: int, response: HttpResponse):
 
 class CampaignPatch(Schema):
     title: str | None = Field(None, max_length=200)
-    deadline: datetime.date | None = None
+    deadline: DateIn | None = None
     message: str | None = Field(None, max_length=10000)
     kinds: Literal["both", "systems", "contracts"] | None = None
     service_areas: list[str] | None = Field(None, max_length=500)

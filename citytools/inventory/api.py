@@ -13,6 +13,7 @@ from ninja.pagination import paginate
 from pydantic import BaseModel, ConfigDict
 
 from citytools.core.api import Pagination
+from citytools.core.dates import DateIn
 from citytools.core.errors import DomainError
 from citytools.inventory import queries
 from citytools.inventory.forms import MatrixForm, ProductListForm
@@ -200,8 +201,8 @@ class MatrixFiltersIn(Schema):
     group: str = Field("", description="Slug of a service-area group: only its columns.")
     supplier: str = Field("", description="Slug of a supplier: who sells it or who makes it.")
     product: str = Field("", description="Slug of a product.")
-    ends_from: datetime.date | None = Field(None, description="Latest contract ends on or after.")
-    ends_to: datetime.date | None = Field(None, description="Latest contract ends on or before.")
+    ends_from: DateIn | None = Field(None, description="Latest contract ends on or after.")
+    ends_to: DateIn | None = Field(None, description="Latest contract ends on or before.")
     search: str = Field("", max_length=100, description="Organisation name or GSS code.")
     sort: str = Field(
         "name",

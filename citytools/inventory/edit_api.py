@@ -19,6 +19,7 @@ from ninja import Field, Router, Schema, Status
 
 from citytools.core import history
 from citytools.core.api_input import django_auth
+from citytools.core.dates import DateIn
 from citytools.core.errors import Conflict, Forbidden
 from citytools.directory.models import Organisation
 from citytools.inventory import services
@@ -125,7 +126,7 @@ class SystemIn(Schema):
     service_areas: list[str] = Field(description="Slugs of service areas (not groups).")
     hosting: str = Field("", description="on_premises, hosted, saas, or empty when not known.")
     status: str = Field(System.Status.LIVE, description="live, being_replaced or planned.")
-    go_live: datetime.date | None = None
+    go_live: DateIn | None = None
     notes: str = ""
     confidential: bool = False
 
@@ -136,7 +137,7 @@ class SystemPatch(Schema):
     service_areas: list[str] | None = None
     hosting: str | None = None
     status: str | None = None
-    go_live: datetime.date | None = None
+    go_live: DateIn | None = None
     notes: str | None = None
     confidential: bool | None = None
 

@@ -6,12 +6,12 @@ Each colour is a light background under dark text; the matching CSS classes live
 citytools.scss (`.citytools-fill--<key>`), and a test checks the two lists agree.
 """
 
-import calendar
 import datetime
 import unicodedata
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
+from citytools.core.dates import add_months
 from citytools.core.errors import DomainError
 
 # Text colours used on top of every fill: body text and the small "meta" line in a cell.
@@ -53,13 +53,6 @@ SUPPLIER_FILLS = (
     "#f6c9cb",
 )
 OTHER_SUPPLIER = Swatch("other", "Other suppliers", "#f3f2f1")
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    """The same day `months` later, clamped to the month's last day (31 Aug + 6 = 28 Feb)."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def end_band(end_date: datetime.date | None, today: datetime.date) -> Swatch:

@@ -24,6 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from citytools.contracts.models import Contract
+from citytools.core.dates import add_months
 from citytools.directory.models import Network, Organisation, Supplier
 from citytools.inventory.models import ServiceArea, System
 from citytools.market.rules import Decision, decision
@@ -522,7 +523,6 @@ class PipelineArea:
 def pipeline(*, start: datetime.date | None = None) -> list[PipelineArea]:
     """Service areas with public contracts ending in the next 24 months, busiest first."""
     from citytools.accounts.viewer import Viewer
-    from citytools.contracts.queries import add_months
 
     start = start or today()
     bounds = [add_months(start, months) for months, _ in PIPELINE_HORIZONS]

@@ -15,6 +15,7 @@ procurement initiatives' rules are in citytools.opportunities.rules).
 import datetime
 
 from citytools.accounts.rules import Grants
+from citytools.core.dates import add_days
 from citytools.core.errors import DomainError
 
 MIN_HORIZON_DAYS = 1
@@ -67,4 +68,4 @@ def lead_days(months: int) -> int:
 def decision_date(end: datetime.date, lead_months: int) -> datetime.date:
     """The last day to decide how to replace a contract and still have a new one in place
     when it ends: its end less the procurement lead time of its service area."""
-    return end - datetime.timedelta(days=lead_days(lead_months))
+    return add_days(end, -lead_days(lead_months))

@@ -17,6 +17,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from citytools.core.api import MONEY_IN, MoneyIn
 from citytools.core.api_input import django_auth
+from citytools.core.dates import DateIn
 from citytools.directory.models import Network, Organisation, Supplier
 from citytools.inventory.edit_api import based_on, precondition, tag
 from citytools.inventory.models import Product, ServiceArea
@@ -166,8 +167,8 @@ def _initiative_out(request, initiative) -> dict:
 class InitiativeIn(Schema):
     service_area: str
     contracts: list[int] = Field(min_length=2, max_length=500)
-    window_start: datetime.date
-    window_end: datetime.date
+    window_start: DateIn
+    window_end: DateIn
     title: str = Field("", max_length=200)
     product: str | None = Field(None, description="The product the opportunity was narrowed to, by slug.")
     supplier: str | None = Field(None, description="The supplier the opportunity was narrowed to, by slug.")
@@ -240,8 +241,8 @@ def post_invitation(request, initiative_id: int, payload: InviteIn):
 
 
 class PlanIn(Schema):
-    decision_date: datetime.date | None = None
-    target_date: datetime.date | None = None
+    decision_date: DateIn | None = None
+    target_date: DateIn | None = None
 
 
 @router.put("/initiatives/{initiative_id}/plan", response=InitiativeOut, auth=django_auth, url_name="initiative_plan", summary="Set the target dates (If-Match)")

@@ -61,7 +61,10 @@ def _event(uid: str, day: datetime.date, summary: str, description: str, kind: s
     event.add("uid", uid)
     event.add("dtstamp", stamp)
     event.add("dtstart", day)
-    event.add("dtend", day + datetime.timedelta(days=1))
+    if day < datetime.date.max:
+        event.add("dtend", day + datetime.timedelta(days=1))
+    # else: a row from before dates had bounds (citytools.core.dates); an all-day event with
+    # no DTEND lasts its one day (RFC 5545, 3.6.1), so the feed still answers.
     event.add("summary", summary)
     event.add("description", description)
     event.add("categories", [CATEGORIES[kind]])

@@ -5,7 +5,6 @@ request's Viewer. Every form is a plain POST that works without JavaScript; a Do
 shows against the field it names, a refusal is 403 or 404.
 """
 
-import datetime
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -13,6 +12,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
+from citytools.core.dates import DateOutOfRange, parse_iso_date
 from citytools.core.prose import possessive
 from citytools.core.charts import bar_chart, score
 from citytools.core.errors import Conflict, DomainError
@@ -90,10 +90,10 @@ def initiative_start(request):
     if area is None:
         raise PermissionDenied("Start an initiative from an opportunity.")
     try:
-        window_start = datetime.date.fromisoformat(request.POST.get("window_start", ""))
-        window_end = datetime.date.fromisoformat(request.POST.get("window_end", ""))
+        window_start = parse_iso_date(request.POST.get("window_start", ""))
+        window_end = parse_iso_date(request.POST.get("window_end", ""))
         contracts = [int(c) for c in request.POST.getlist("contracts")]
-    except ValueError:
+    except (ValueError, DateOutOfRange):
         return render(request, "opportunities/start_error.html",
                       {"error": "The opportunity's dates or contracts were not understood: start again from the list."}, status=400)
     try:

@@ -10,18 +10,16 @@ from decimal import Decimal
 
 from django import forms
 
-from citytools.core.forms import DateField, GovukForm, MoneyField
+from citytools.core.forms import DateField, DateTimeField, GovukForm, MoneyField
 from citytools.partnering.scoring import DEFAULT_TIE_BREAK, TIE_BREAKS
 
-DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
 
-def datetime_field(label: str, help_text: str = "", required: bool = False) -> forms.DateTimeField:
-    return forms.DateTimeField(
+def datetime_field(label: str, help_text: str = "", required: bool = False) -> DateTimeField:
+    return DateTimeField(
         required=required,
         label=label,
         help_text=help_text or "Date and time, like 2026-03-31 17:00.",
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_FORMAT),
         error_messages={"invalid": "Enter a real date and time, like 2026-03-31 17:00."},
     )
 

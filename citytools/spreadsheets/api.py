@@ -16,6 +16,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from citytools.contracts.queries import ContractFilters
 from citytools.core.api_input import django_auth
+from citytools.core.dates import DateIn
 from citytools.core.errors import DomainError
 from citytools.directory.models import Network, Organisation
 from citytools.spreadsheets import queries, services
@@ -40,8 +41,8 @@ class ContractExportQuery(Schema):
     supplier: str | None = None
     service_area: str | None = None
     ending_within: int | None = Field(None, ge=0, le=36500)
-    end_from: datetime.date | None = None
-    end_to: datetime.date | None = None
+    end_from: DateIn | None = None
+    end_to: DateIn | None = None
 
 
 class SystemExportQuery(Schema):

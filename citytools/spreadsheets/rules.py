@@ -12,6 +12,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from citytools.core.dates import RANGE_TEXT, in_range
 from citytools.core.errors import DomainError
 from citytools.core.money import MoneyError, parse_money
 from citytools.core.text import refusal_message, text_problem
@@ -254,6 +255,15 @@ def record_count(table: list[list], header_index: int) -> int:
 
 
 def parse_date(value) -> datetime.date | None:
+    """A cell's date, or None when it is blank; raises CellError for anything that is not a
+    date, and for a date outside the range every door accepts (citytools.core.dates)."""
+    day = _read_date(value)
+    if day is not None and not in_range(day):
+        raise CellError(f"{day.isoformat()} is too far in the past or future: write a date {RANGE_TEXT}.")
+    return day
+
+
+def _read_date(value) -> datetime.date | None:
     if isinstance(value, datetime.datetime):
         return value.date()
     if isinstance(value, datetime.date):
@@ -279,7 +289,8 @@ def parse_date(value) -> datetime.date | None:
 
 
 def _serial(number: float) -> datetime.date:
-    # 1 (1900) to 2958465 (9999) are Excel's dates; sensible contract dates lie well inside.
+    # 1 (1900) to 2958465 (9999) are Excel's dates; parse_date then refuses those outside
+    # the accepted range with a sentence naming it.
     if not 1 <= number <= 2958465:
         raise CellError(f"{number:g} is not a date: write it as 31/03/2027 or 2027-03-31.")
     return EXCEL_EPOCH + datetime.timedelta(days=int(number))

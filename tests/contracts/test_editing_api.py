@@ -8,6 +8,7 @@ from django.test import Client
 
 from citytools.contracts import services
 from citytools.contracts.models import Contract
+from citytools.core.errors import DomainError
 from tests.contracts.test_editing_services import contract_world
 from tests.factories import ContractFactory
 
@@ -133,3 +134,33 @@ def test_amounts_are_read_by_the_same_parser_as_the_forms(world):
         assert refused.status_code == 400 and refused["Content-Type"] == "application/problem+json"
         assert says in refused.json()["detail"]
     assert row(world.contract) == before
+
+
+@pytest.mark.parametrize("field, value", [
+    ("end_date", "9999-12-31"), ("start_date", "1899-12-31"), ("extension_end_date", "2201-01-01"),
+])
+def test_a_date_outside_the_one_range_is_refused_naming_its_field(world, field, value):
+    """Issue 14, item 4: an end date of 9999-12-31 was accepted and broke the calendar feed."""
+    client = signed_in(world, "editor")
+    before = row(world.contract)
+    for method, path, body, headers in (
+        ("patch", url(world.contract), {field: value}, {"if_match": '"1"'}),
+        ("put", url(world.contract), {**NEW, field: value}, {"if_match": '"1"'}),
+        ("post", "/api/v1/organisations/own/contracts", {**NEW, field: value}, {}),
+    ):
+        refused = send(client, method, path, body, **headers)
+        assert refused.status_code == 422 and refused["Content-Type"] == "application/problem+json", (method, refused.content)
+        (error,) = refused.json()["detail"]
+        assert error["loc"][-1] == field and "between 1 January 1900 and 31 December 2200" in error["msg"]
+    assert row(world.contract) == before and Contract.objects.count() == 1
+
+
+def test_the_contract_service_holds_callers_to_the_range(world):
+    """A date object handed straight to the service (a script, the import) meets the same range."""
+    import datetime
+
+    with pytest.raises(DomainError, match="The end date must be between") as refused:
+        services.update_contract(
+            world.contract, actor=world.user("editor"), changes={"end_date": datetime.date(9999, 12, 31)}, version=1,
+        )
+    assert refused.value.field == "end_date"

@@ -77,6 +77,10 @@ def test_an_editor_adds_a_contract_without_javascript(world):
         ({"currency": "ABC"}, "currency", "ABC is not an ISO 4217 currency code"),
         ({"title": ""}, "title", "Enter the contract’s title."),
         ({"start_date": "2025-02-30"}, "start_date", "must be a real date"),
+        # Issue 14, item 4: the one range of dates (citytools.core.dates).
+        ({"end_date": "9999-12-31"}, "end_date", "must be between 1 January 1900 and 31 December 2200"),
+        ({"start_date": "1899-12-31"}, "start_date", "must be between 1 January 1900 and 31 December 2200"),
+        ({"extension_end_date": "2201-01-01"}, "extension_end_date", "must be between 1 January 1900"),
         ({"reference": "OWN-001"}, "reference", "already has this reference"),
     ],
 )

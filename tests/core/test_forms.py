@@ -6,6 +6,7 @@ import pkgutil
 
 import pytest
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import translation
 
 import citytools
@@ -63,6 +64,11 @@ def test_every_date_field_of_every_form_uses_the_one_date_widget():
             if isinstance(field, forms.DateTimeField) and not field.widget.is_hidden:
                 # A datetime-local input only takes YYYY-MM-DDTHH:MM.
                 assert field.widget.format and field.widget.format.startswith("%Y-%m-%d"), f"{form_class.__name__}.{name}"
+            if isinstance(field, forms.DateField | forms.DateTimeField):
+                # Issue 14, item 4: the one range of dates (citytools.core.dates) holds in every form.
+                for typed in ("9999-12-31", "1899-12-31"):
+                    with pytest.raises(ValidationError, match="between 1 January 1900 and 31 December 2200"):
+                        field.clean(typed if isinstance(field, DateField) else f"{typed}T09:00")
     assert len(found) >= 8  # systems, contracts, initiatives, challenges, milestones, campaigns, filters
 
 

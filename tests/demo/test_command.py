@@ -21,6 +21,8 @@ def test_demo_refuses_without_demo_mode(settings):
 def test_demo_refuses_a_date_it_cannot_read(demo_mode):
     with pytest.raises(CommandError, match="--as-of"):
         call_command("demo", "--as-of", "1/6/2025")
+    with pytest.raises(CommandError, match="--as-of must be between 1 January 1900 and 31 December 2200"):
+        call_command("demo", "--as-of", "9999-12-31")
     assert not Contract.objects.exists()
 
 

@@ -201,6 +201,8 @@ def test_the_commands(world, capsys):
     assert "0 of 2 confirmed" in out
     with pytest.raises(CommandError, match="YYYY-MM-DD"):
         call_command("campaign", "create", "--as", "coordinator@example.org", "--network", "north", "--title", "X", "--deadline", "soon")
+    with pytest.raises(CommandError, match="--deadline must be between 1 January 1900 and 31 December 2200"):
+        call_command("campaign", "create", "--as", "coordinator@example.org", "--network", "north", "--title", "X", "--deadline", "9999-12-31")
     with pytest.raises(CommandError):
         call_command("campaign", "status", str(campaign.pk), "--as", "other_editor@example.org")
     call_command("data_quality", "--as", "editor@example.org", "--organisation", "own", "--records")

@@ -207,6 +207,9 @@ def test_the_api_runs_an_initiative(world):
     planned = client.put(reverse("api:initiative_plan", args=[pk]), json.dumps({"decision_date": "2026-02-01"}),
                          content_type="application/json", headers={"If-Match": '"1"'})
     assert planned.status_code == 200 and planned.json()["decision_date"] == "2026-02-01"
+    far = client.put(reverse("api:initiative_plan", args=[pk]), json.dumps({"target_date": "9999-12-31"}),
+                     content_type="application/json", headers={"If-Match": '"2"'})
+    assert far.status_code == 422 and far.json()["detail"][0]["loc"][-1] == "target_date"
     nobody = client.post(reverse("api:initiative_challenge", args=[pk]))
     assert nobody.status_code == 400  # nobody has said they are interested yet
     outsider = Client()
@@ -253,6 +256,12 @@ def test_a_bad_initiative_is_refused_without_a_server_error(world):
     assert huge.status_code == 400
     bad_date = client.post(reverse("opportunities:initiative_start"), {"area": "waste", "window_start": "soon", "window_end": "2027-12-31"})
     assert bad_date.status_code == 400
+    # Outside the one range of dates (citytools.core.dates), as a tampered form would send it.
+    far = client.post(reverse("opportunities:initiative_start"), {
+        "area": "waste", "window_start": "2027-01-01", "window_end": "9999-12-31",
+        "contracts": [world.contracts["own"].pk, world.contracts["peer"].pk],
+    })
+    assert far.status_code == 400
     other = ServiceAreaFactory(slug="parking", name="Parking")
     wrong_area = client.post(reverse("opportunities:initiative_start"), {
         "area": other.slug, "window_start": "2027-01-01", "window_end": "2027-12-31",

@@ -76,6 +76,20 @@ def test_changes_need_if_match(cast, draft):
     assert send(client(cast.member), "PATCH", f"/{draft.slug}", {"background": "X"}, **{"If-Match": put["ETag"]}).status_code == 403
 
 
+@pytest.mark.parametrize("field, value", [
+    ("question_deadline", "9999-12-31T17:00:00Z"), ("submission_deadline", "1899-12-31T17:00:00Z"),
+    ("publication_date", "9999-12-31"), ("expected_start", "2201-01-01"),
+])
+def test_a_date_outside_the_one_range_is_refused_naming_its_field(cast, draft, field, value):
+    """Issue 14, item 4: dates and deadlines meet the range every door applies (citytools.core.dates)."""
+    before = Challenge.objects.filter(pk=draft.pk).values().get()
+    refused = send(client(cast.editor), "PATCH", f"/{draft.slug}", {field: value}, **{"If-Match": f'"{draft.version}"'})
+    assert refused.status_code == 422 and refused["Content-Type"] == "application/problem+json"
+    (error,) = refused.json()["detail"]
+    assert error["loc"][-1] == field and "between 1 January 1900 and 31 December 2200" in error["msg"]
+    assert Challenge.objects.filter(pk=draft.pk).values().get() == before
+
+
 def test_criteria_replace_and_freeze(cast, draft, published):
     body = {
         "criteria": [{"name": "Fit", "weight": 100, "scale_max": 1, "level_texts": ["No", "Yes"]}],

@@ -30,6 +30,12 @@ def test_dates(cell, expected):
     assert rules.parse_date(cell) == expected
 
 
+@pytest.mark.parametrize("cell", ["31/12/9999", "9999-12-31", datetime.date(1899, 12, 31), 2958465, "01/01/2201"])
+def test_dates_outside_the_one_range_are_refused_saying_the_range(cell):
+    with pytest.raises(CellError, match="write a date between 1 January 1900 and 31 December 2200"):
+        rules.parse_date(cell)
+
+
 @pytest.mark.parametrize("cell", ["31/13/2027", "next spring", "2027-02-30", -5])
 def test_bad_dates_say_how_to_write_one(cell):
     with pytest.raises(CellError, match="31/03/2027"):

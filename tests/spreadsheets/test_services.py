@@ -155,6 +155,26 @@ def test_a_cell_the_text_rule_refuses_is_a_row_error_and_nothing_is_imported(wor
     assert checksum() == before
 
 
+def test_a_date_outside_the_one_range_is_a_row_error(world):
+    """Issue 14, item 4: the import refuses what the forms and the API refuse (citytools.core.dates),
+    whether the cell holds text, an Excel date or an Excel serial number."""
+    upload = start(world, xlsx([
+        ["reference", "title", "supplier", "start_date", "end_date"],
+        ["CON-006", "Text", "civic-forge", "2025-01-01", "31/12/9999"],
+        ["CON-007", "Cell", "civic-forge", "31/12/1899", datetime.date(2201, 1, 1)],
+        ["CON-008", "Serial", "civic-forge", "2025-01-01", 2958465],
+    ]), filename="file.xlsx")
+    rows = preview_of(world, upload).rows
+    assert [r.action for r in rows] == ["error", "error", "error"]
+    assert [r.errors for r in rows] == [
+        ["End date: 9999-12-31 is too far in the past or future: write a date between 1 January 1900 and 31 December 2200."],
+        ["Start date: 1899-12-31 is too far in the past or future: write a date between 1 January 1900 and 31 December 2200.",
+         "End date: 2201-01-01 is too far in the past or future: write a date between 1 January 1900 and 31 December 2200."],
+        ["End date: 9999-12-31 is too far in the past or future: write a date between 1 January 1900 and 31 December 2200."],
+    ]
+    assert not Contract.objects.filter(reference__in=["CON-006", "CON-007", "CON-008"]).exists()
+
+
 def test_the_services_own_checks_are_row_errors_in_the_preview(world):
     upload = start(world, CONTRACT_HEADER + "CON-005,Backwards,civic-forge,,,,2026-01-01,2025-01-01\n")
     [row] = preview_of(world, upload).rows

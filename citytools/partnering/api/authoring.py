@@ -20,6 +20,7 @@ from citytools.accounts.models import User
 from citytools.core import history
 from citytools.core.api import MONEY_IN, MoneyIn, Pagination
 from citytools.core.api_input import django_auth
+from citytools.core.dates import DateIn, DateTimeIn
 from citytools.core.errors import Conflict, DomainError
 from citytools.directory.models import Organisation
 from citytools.partnering import documents, rules
@@ -122,11 +123,11 @@ class DocumentFields(Schema):
     terms_text: str = ""
     contact_name: str = Field("", max_length=200)
     contact_email: str = ""
-    publication_date: datetime.date | None = None
-    question_deadline: datetime.datetime | None = None
-    submission_deadline: datetime.datetime | None = None
-    evaluation_date: datetime.date | None = None
-    expected_start: datetime.date | None = None
+    publication_date: DateIn | None = None
+    question_deadline: DateTimeIn | None = None
+    submission_deadline: DateTimeIn | None = None
+    evaluation_date: DateIn | None = None
+    expected_start: DateIn | None = None
 
 
 class ChallengeIn(DocumentFields):
@@ -163,11 +164,11 @@ class ChallengePatch(Schema):
     terms_text: str | None = None
     contact_name: str | None = Field(None, max_length=200)
     contact_email: str | None = None
-    publication_date: datetime.date | None = None
-    question_deadline: datetime.datetime | None = None
-    submission_deadline: datetime.datetime | None = None
-    evaluation_date: datetime.date | None = None
-    expected_start: datetime.date | None = None
+    publication_date: DateIn | None = None
+    question_deadline: DateTimeIn | None = None
+    submission_deadline: DateTimeIn | None = None
+    evaluation_date: DateIn | None = None
+    expected_start: DateIn | None = None
 
 
 class CriteriaIn(Schema):
@@ -227,7 +228,7 @@ class AddendumIn(Schema):
     title: str = Field(min_length=1, max_length=200)
     body: str = Field(min_length=1)
     material: bool = False
-    new_submission_deadline: datetime.datetime | None = None
+    new_submission_deadline: DateTimeIn | None = None
 
 
 class InterestOut(Schema):

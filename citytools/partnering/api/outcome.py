@@ -10,6 +10,7 @@ from django.http import HttpResponse
 from ninja import Field, Router, Schema, Status
 
 from citytools.core.api_input import django_auth
+from citytools.core.dates import DateIn
 from citytools.core.errors import NotFound
 from citytools.partnering import metrics as process_metrics
 from citytools.partnering import ocds
@@ -110,7 +111,7 @@ class ProgressOut(Schema):
 
 class MilestoneIn(Schema):
     title: str = Field(min_length=1, max_length=200)
-    due_date: datetime.date
+    due_date: DateIn
 
 
 class CheckInIn(Schema):

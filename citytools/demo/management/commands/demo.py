@@ -3,6 +3,7 @@ import datetime
 
 from django.db import connection
 
+from citytools.core.dates import DateOutOfRange, parse_iso_date
 from citytools.core.management.base import DomainCommand
 from citytools.demo.builder import build_demo
 from citytools.demo.catalogue import DEFAULT_SEED, NETWORK_NAME
@@ -14,9 +15,9 @@ from citytools.demo.proposals import build_proposals
 
 def iso_date(value: str) -> datetime.date:
     try:
-        return datetime.date.fromisoformat(value)
-    except ValueError as error:
-        raise argparse.ArgumentTypeError(f"must be a date like 2025-04-01, not {value!r}") from error
+        return parse_iso_date(value, label="--as-of")
+    except DateOutOfRange as error:
+        raise argparse.ArgumentTypeError(error.message) from None
 
 
 class Command(DomainCommand):

@@ -6,6 +6,7 @@ import datetime
 
 from django.core.management.base import CommandError
 
+from citytools.core.dates import parse_iso_date
 from citytools.core.management.base import DomainCommand
 from citytools.directory.models import Network
 from citytools.freshness import queries, services
@@ -110,7 +111,5 @@ class Command(DomainCommand):
 
 
 def _deadline(text: str) -> datetime.date:
-    try:
-        return datetime.date.fromisoformat(text)
-    except ValueError:
-        raise CommandError("Give --deadline as YYYY-MM-DD.") from None
+    # A DateOutOfRange is a DomainError: DomainCommand says it and exits with 1.
+    return parse_iso_date(text, label="--deadline", field="deadline")
