@@ -3,14 +3,13 @@
 Each router reads through its app's queries, the same functions the pages call.
 """
 
-from ninja import NinjaAPI
-
 from citytools.accounts.api import router as accounts_router
 from citytools.contracts.api import router as contracts_router
 from citytools.contracts.edit_api import router as contracts_edit_router
 from citytools.core.api import install_error_handlers
 from citytools.core.api_input import BodyParser
 from citytools.core.api_docs import SwaggerDocs
+from citytools.core.openapi import DocumentedAPI
 from citytools.directory.api import router as directory_router
 from citytools.freshness.api import router as freshness_router
 from citytools.inbox.api import router as inbox_router
@@ -26,7 +25,7 @@ from citytools.satisfaction.api import router as satisfaction_router
 from citytools.search.api import router as search_router
 from citytools.spreadsheets.api import router as spreadsheets_router
 
-api = NinjaAPI(
+api = DocumentedAPI(
     title="City Tools API",
     version="1",
     description=(

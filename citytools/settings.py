@@ -25,14 +25,25 @@ def env_flag(name: str, default: bool = False) -> bool:
 DEBUG = env_flag("CITYTOOLS_DEBUG")
 DEMO_MODE = env_flag("CITYTOOLS_DEMO_MODE")
 DATA_DIR = Path(os.environ.get("CITYTOOLS_DATA_DIR", PROJECT_DIR / "var"))
+HTTPS = env_flag("CITYTOOLS_HTTPS")
 
 # A development key is only acceptable while DEBUG or demo mode is on; production must set one.
+# Everyone can read this key in the source, so whoever runs on it can be sent forged session
+# cookies, password-reset links and signed values.
+DEVELOPMENT_SECRET_KEY = "citytools-insecure-development-key-never-use-in-production"
 SECRET_KEY = os.environ.get("CITYTOOLS_SECRET_KEY", "")
 if not SECRET_KEY:
     if DEBUG or DEMO_MODE or os.environ.get("CITYTOOLS_TESTING"):
-        SECRET_KEY = "citytools-insecure-development-key-never-use-in-production"
+        SECRET_KEY = DEVELOPMENT_SECRET_KEY
     else:
         raise ImproperlyConfigured("Set CITYTOOLS_SECRET_KEY (see docs/configuration.md).")
+if HTTPS and SECRET_KEY == DEVELOPMENT_SECRET_KEY:
+    # HTTPS means a real deployment: refuse to start rather than serve it on a public key.
+    # (`citytools check --deploy` says the same of the key, and of demo mode, without HTTPS.)
+    raise ImproperlyConfigured(
+        "CITYTOOLS_HTTPS is on but the site would run on the public development key: set "
+        "CITYTOOLS_SECRET_KEY (see docs/configuration.md)."
+    )
 
 ALLOWED_HOSTS = [
     host.strip()
@@ -172,6 +183,8 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
+# The client's address, behind a proxy too: see citytools.accounts.addresses and TRUSTED_PROXIES.
+AXES_CLIENT_IP_CALLABLE = "citytools.accounts.addresses.client_address"
 
 # E-mail: the console by default; SMTP when CITYTOOLS_EMAIL_HOST is set.
 EMAIL_HOST = os.environ.get("CITYTOOLS_EMAIL_HOST", "")
@@ -201,7 +214,6 @@ if OIDC_ENABLED:
     AUTHENTICATION_BACKENDS.append("citytools.accounts.oidc.CityToolsOIDCBackend")
 
 # Production hardening, on with CITYTOOLS_HTTPS=1 (see docs/configuration.md) -------------
-HTTPS = env_flag("CITYTOOLS_HTTPS")
 SECURE_SSL_REDIRECT = HTTPS
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
@@ -213,8 +225,22 @@ SECURE_HSTS_PRELOAD = HTTPS and env_flag("CITYTOOLS_HSTS_PRELOAD")
 # which a council's shared domain may not be able to promise. Django's deploy check warns
 # whenever preload is off, so that one warning is silenced, and only while it is off.
 SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
-if env_flag("CITYTOOLS_BEHIND_PROXY"):
+BEHIND_PROXY = env_flag("CITYTOOLS_BEHIND_PROXY")
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# How many proxies of the site's own stand in front of it, each appending to X-Forwarded-For:
+# the client's address is the one before theirs (citytools.accounts.addresses). Without a
+# proxy the header is ignored and the address is REMOTE_ADDR.
+TRUSTED_PROXIES = 0
+if BEHIND_PROXY:
+    try:
+        TRUSTED_PROXIES = int(os.environ.get("CITYTOOLS_TRUSTED_PROXIES", "1"))
+    except ValueError:
+        TRUSTED_PROXIES = 0
+    if TRUSTED_PROXIES < 1:
+        raise ImproperlyConfigured(
+            "CITYTOOLS_TRUSTED_PROXIES must be a whole number of proxies, 1 or more (see docs/configuration.md)."
+        )
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"

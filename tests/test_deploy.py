@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 from django.test import Client, override_settings
 from django.urls import reverse
 
@@ -100,6 +101,71 @@ def test_hsts_preload_is_checked_once_chosen(tmp_path):
     carries it and the check stays clean."""
     result = deploy_check(production_environment(tmp_path, CITYTOOLS_HSTS_PRELOAD="1"))
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_demo_mode_fails_the_deploy_check(tmp_path):
+    result = deploy_check(production_environment(tmp_path, CITYTOOLS_DEMO_MODE="1"))
+    assert result.returncode != 0
+    assert "citytools.E001" in result.stderr and "citytools.E002" not in result.stderr, result.stderr
+
+
+def test_demo_mode_without_a_secret_key_fails_the_deploy_check(tmp_path):
+    """Demo mode alone lets the site start on the development key; the check names both."""
+    env = production_environment(tmp_path, CITYTOOLS_DEMO_MODE="1", CITYTOOLS_SECRET_KEY=None, CITYTOOLS_HTTPS=None)
+    result = deploy_check(env)
+    assert result.returncode != 0
+    assert "citytools.E001" in result.stderr and "citytools.E002" in result.stderr, result.stderr
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"CITYTOOLS_DEMO_MODE": "1", "CITYTOOLS_SECRET_KEY": None},
+        {"CITYTOOLS_DEBUG": "1", "CITYTOOLS_SECRET_KEY": None},
+        {"CITYTOOLS_SECRET_KEY": citytools.settings.DEVELOPMENT_SECRET_KEY},
+    ],
+    ids=["demo-mode", "debug", "key-given"],
+)
+def test_the_server_refuses_to_start_with_https_on_the_development_key(tmp_path, changes):
+    env = production_environment(tmp_path, **changes)
+    for command in ([str(CITYTOOLS), "check"], [sys.executable, "-c", "import citytools.wsgi"]):
+        result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+        assert result.returncode != 0, command
+        assert "CITYTOOLS_SECRET_KEY" in result.stderr and "CITYTOOLS_HTTPS" in result.stderr, result.stderr
+
+
+def test_make_run_still_starts_in_demo_mode_without_a_key(tmp_path):
+    """`make run`: demo mode, no key, no HTTPS. It starts (the plain check passes); only the
+    deploy check objects."""
+    env = production_environment(tmp_path, CITYTOOLS_DEMO_MODE="1", CITYTOOLS_SECRET_KEY=None, CITYTOOLS_HTTPS=None)
+    result = subprocess.run([str(CITYTOOLS), "check"], env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def settings_under(monkeypatch, env) -> dict:
+    """citytools/settings.py evaluated afresh under `env`."""
+    for key in [k for k in os.environ if k.startswith("CITYTOOLS_")]:
+        monkeypatch.delenv(key)
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    return runpy.run_path(citytools.settings.__file__)
+
+
+@pytest.mark.parametrize("changes, proxies", [({}, 0), ({"CITYTOOLS_BEHIND_PROXY": "1"}, 1),
+                                              ({"CITYTOOLS_BEHIND_PROXY": "1", "CITYTOOLS_TRUSTED_PROXIES": "2"}, 2),
+                                              ({"CITYTOOLS_TRUSTED_PROXIES": "2"}, 0)])
+def test_behind_a_proxy_the_client_address_trusts_that_many_proxies(tmp_path, monkeypatch, changes, proxies):
+    values = settings_under(monkeypatch, production_environment(tmp_path, **changes))
+    assert values["TRUSTED_PROXIES"] == proxies
+    assert values["AXES_CLIENT_IP_CALLABLE"] == "citytools.accounts.addresses.client_address"
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "two"])
+def test_a_wrong_number_of_trusted_proxies_is_refused(tmp_path, monkeypatch, value):
+    env = production_environment(tmp_path, CITYTOOLS_BEHIND_PROXY="1", CITYTOOLS_TRUSTED_PROXIES=value)
+    with pytest.raises(ImproperlyConfigured, match="CITYTOOLS_TRUSTED_PROXIES"):
+        settings_under(monkeypatch, env)
 
 
 # Headers ---------------------------------------------------------------------------------

@@ -21,9 +21,12 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from citytools.accounts.viewer import Viewer
-from citytools.contracts.services import create_contract
+from citytools.contracts.services import create_contract, update_contract
 from citytools.inventory import catalogue_services
-from citytools.inventory.services import create_system
+from citytools.core.errors import NotFound
+from citytools.inventory.models import System
+from citytools.inventory.services import create_system, update_system
+from citytools.inventory.services import restore_version as restore_system
 from citytools.partnering.models import State
 from citytools.satisfaction import services as satisfaction
 from tests.factories import ContractFactory, ProductFactory, ServiceAreaFactory, SupplierFactory, SystemFactory
@@ -55,8 +58,22 @@ SATISFACTION_MARKERS = [RATING_MARKER, SHARE_NOTE_MARKER, PAIN_POINT_MARKER]
 # with own's system and contract that use them, and the proposal's note: own's staff, its
 # reviewers (the note) and admins only, until accepted.
 PROPOSAL_MARKERS = ["Thistlewhump", "Wobblecrank", "Grizzlenook"]
+# History (citytools.accounts.viewer.Viewer.versions): a contract and a system of own that
+# were confidential, then public, confidential again and public again, and a contract that
+# was public and is now confidential. Every field of a confidential version holds a marker
+# (text, values, dates; the supplier, product, links and choices are checked one by one in
+# the history tests below): its staff and the network's coordinators only, whatever the
+# record says now.
+HISTORY_MARKERS = [
+    "Xanthoglimmer", "XGL-5521", "Gloopwidget", "plinkeroo", "5813907", "5,813,907", "9175320", "9,175,320",
+    "2019-11-23", "23 November 2019", "2034-08-29", "29 August 2034", "2036-08-29", "29 August 2036",
+    "Snollygoster", "SNG-7788", "Crumblewick", "4729163", "4,729,163",
+    "Fandangleaf", "Wimblequash", "2018-02-27", "27 February 2018",
+    "Frobnostication", "FRB-3141", "2642057", "2,642,057",
+]
 OUTSIDER_MARKERS = (
     VALUE_MARKERS + [NOTES_MARKER] + CONFIDENTIAL_MARKERS + RETIRED_MARKERS + SATISFACTION_MARKERS + PROPOSAL_MARKERS
+    + HISTORY_MARKERS
 )
 OUTSIDERS = ["public", "vendor", "other_editor", "other_coordinator"]
 
@@ -97,7 +114,65 @@ def world(db):
         add_proposals(world, area)
         world.peer_system = peer_system
         world.shared_point = add_satisfaction(world, peer_system=peer_system, own_system=own_system, maker=maker)
+        add_history(world, own_system=own_system, ledger=ledger, area=area, maker=maker)
         yield world
+
+
+def add_history(world, *, own_system, ledger, area, maker):
+    """Own's editor keeps a contract and a system confidential, makes them public, confidential
+    again, then public again; and makes a public contract confidential. Through the services,
+    so each change is a version."""
+    editor = world.user("editor")
+    confidential_terms = {
+        "title": "Xanthoglimmer bid", "reference": "XGL-5521", "framework": "Gloopwidget framework",
+        "source_url": "https://example.org/plinkeroo", "annual_value": Decimal("5813907"),
+        "total_value": Decimal("9175320"), "start_date": datetime.date(2019, 11, 23),
+        "end_date": datetime.date(2034, 8, 29), "extension_end_date": datetime.date(2036, 8, 29),
+        "route": "direct_award", "source": "foi", "currency": "CHF", "supplier": world.vendor_company,
+        "systems": [own_system], "confidential": True,
+    }
+    world.public_terms = {
+        "title": "Harbour ferries contract", "reference": "HFC-1", "framework": "", "source_url": "",
+        "annual_value": Decimal("120000"), "total_value": Decimal("480000"), "start_date": datetime.date(2024, 4, 1),
+        "end_date": datetime.date(2028, 3, 31), "extension_end_date": None, "route": "open",
+        "source": "organisation", "currency": "GBP", "supplier": maker, "systems": [], "confidential": False,
+    }
+    contract = create_contract(organisation=world.own, actor=editor, **confidential_terms)
+    for changes in (
+        world.public_terms,
+        {"title": "Snollygoster extension", "reference": "SNG-7788", "framework": "Crumblewick framework",
+         "annual_value": Decimal("4729163"), "supplier": world.vendor_company, "confidential": True},
+        {**world.public_terms, "title": "Harbour ferries contract 2", "reference": "HFC-2"},
+    ):
+        contract = update_contract(contract, version=contract.version, changes=changes, actor=editor)
+    world.flipped_contract = contract
+
+    system = create_system(
+        organisation=world.own, product=world.hidden_product, service_areas=[area], supplier=world.vendor_company,
+        hosting="on_premises", status="planned", go_live=datetime.date(2018, 2, 27), notes="Fandangleaf trial",
+        confidential=True, actor=editor,
+    )
+    public_system = {
+        "product": ledger, "supplier": None, "hosting": "saas", "status": "live", "go_live": datetime.date(2024, 1, 15),
+        "notes": "In service", "confidential": False,
+    }
+    for changes in (
+        public_system,
+        {"product": world.hidden_product, "notes": "Wimblequash rollout", "confidential": True},
+        {**public_system, "notes": "In service since January"},
+    ):
+        system = update_system(system, version=system.version, changes=changes, actor=editor)
+    world.flipped_system = system
+
+    hushed = create_contract(
+        organisation=world.own, actor=editor, supplier=maker, title="Harbour buses", start_date=TODAY,
+        end_date=TODAY + datetime.timedelta(days=700),
+    )
+    world.hushed_contract = update_contract(
+        hushed, version=hushed.version, actor=editor,
+        changes={"title": "Frobnostication buses", "reference": "FRB-3141", "annual_value": Decimal("2642057"),
+                 "confidential": True},
+    )
 
 
 def add_proposals(world, area):
@@ -402,10 +477,10 @@ def test_an_unpublished_challenge_is_in_no_inbox_but_its_stewards(world, role):
         assert bool(leaks(body, [INBOX_MARKER])) == (role == "coordinator"), role
 
 
-def test_a_peer_member_sees_nothing_of_what_another_organisation_proposed(world):
+def test_a_peer_member_sees_nothing_of_what_another_organisation_proposed_or_keeps_confidential(world):
     client = client_for(world, "peer_member")
     bodies = fetch_all(client, page_urls() + api_urls(client))
-    found = {url: leaks(body, PROPOSAL_MARKERS) for url, body in bodies.items()}
+    found = {url: leaks(body, PROPOSAL_MARKERS + CONFIDENTIAL_MARKERS + HISTORY_MARKERS) for url, body in bodies.items()}
     assert {url: markers for url, markers in found.items() if markers} == {}
 
 
@@ -416,3 +491,101 @@ def test_own_staff_see_and_use_what_they_proposed(world, role):
     assert "Wobblecrank Desk" in page
     assert "Thistlewhump" in client.get("/contracts/").content.decode()
     assert "Grizzlenook" in client.get("/api/v1/catalogue-proposals").content.decode()
+
+
+# History: a version is as hidden as the record was then (Viewer.versions) -------------------
+
+# Peer's member sees own's values and notes, never its confidential records.
+CONFIDENTIAL_OUTSIDERS = [*OUTSIDERS, "peer_member"]
+CONFIDENTIAL_INSIDERS = ["member", "editor", "coordinator", "admin"]
+# What the confidential versions named besides the markers: their supplier, product,
+# currency and choices. None of it is said by a public version.
+CONFIDENTIAL_NAMES = ["Vendor Company", "Vault Suite", "CHF", "Direct award", "Freedom of information", "On premises", "Planned"]
+
+
+def history_doors(client, collection: str, pk: int) -> tuple[str, list[dict]]:
+    """The history page's text and the history API's entries, both answered 200."""
+    page = client.get(f"/{collection}/{pk}/history/")
+    api = client.get(f"/api/v1/{collection}/{pk}/history")
+    assert page.status_code == 200 and api.status_code == 200, (page.status_code, api.status_code)
+    return page.content.decode(), api.json()
+
+
+def changed(entry: dict) -> dict[str, tuple[str, str]]:
+    return {change["field"]: (change["old"], change["new"]) for change in entry["changes"]}
+
+
+@pytest.mark.parametrize("role", CONFIDENTIAL_OUTSIDERS)
+def test_a_contract_made_public_shows_an_outsider_only_its_public_versions(world, role):
+    client = client_for(world, role)
+    page, entries = history_doors(client, "contracts", world.flipped_contract.pk)
+    assert "Harbour ferries contract 2" in page  # the page was read
+    assert leaks(page, HISTORY_MARKERS) == [] and leaks(str(entries), HISTORY_MARKERS + CONFIDENTIAL_NAMES) == []
+    assert [e["version"] for e in entries] == [4, 2]
+    latest, first_public = entries
+    assert latest["current"] and latest["after_hidden"] and first_public["after_hidden"]
+    # The diff compares with the last public version, never the confidential one between.
+    assert changed(latest) == {
+        "title": ("Harbour ferries contract", "Harbour ferries contract 2"), "reference": ("HFC-1", "HFC-2"),
+    }
+    # The first version shown gives its own values: nothing from before it.
+    assert {old for old, _ in changed(first_public).values()} == {""}
+    assert changed(first_public)["supplier"] == ("", "Civic Forge")
+    assert ("annual_value" in changed(first_public)) == (role == "peer_member")
+    assert "not shown to you" in page
+
+
+@pytest.mark.parametrize("role", CONFIDENTIAL_OUTSIDERS)
+def test_a_system_made_public_shows_an_outsider_only_its_public_versions(world, role):
+    client = client_for(world, role)
+    page, entries = history_doors(client, "systems", world.flipped_system.pk)
+    assert leaks(page, HISTORY_MARKERS) == [] and leaks(str(entries), HISTORY_MARKERS + CONFIDENTIAL_NAMES) == []
+    assert [e["version"] for e in entries] == [4, 2]
+    assert changed(entries[1])["product"] == ("", "Ledger")
+    # Peer's member reads the notes of own's public versions; others read no notes at all.
+    notes = ("In service", "In service since January")
+    assert changed(entries[0]) == ({"notes": notes} if role == "peer_member" else {})
+
+
+@pytest.mark.parametrize("role", CONFIDENTIAL_OUTSIDERS)
+def test_a_contract_made_confidential_has_no_history_for_an_outsider(world, role):
+    client = client_for(world, role)
+    pk = world.hushed_contract.pk
+    for url in [f"/contracts/{pk}/history/", f"/api/v1/contracts/{pk}/history"]:
+        response = client.get(url)
+        assert response.status_code == 404 and leaks(response.content.decode(), HISTORY_MARKERS + ["Harbour buses"]) == [], url
+
+
+@pytest.mark.parametrize("role", CONFIDENTIAL_INSIDERS)
+def test_own_staff_and_coordinators_read_every_version(world, role):
+    client = client_for(world, role)
+    page, entries = history_doors(client, "contracts", world.flipped_contract.pk)
+    assert [e["version"] for e in entries] == [4, 3, 2, 1]
+    assert not any(e["after_hidden"] for e in entries)
+    assert changed(entries[0])["title"] == ("Snollygoster extension", "Harbour ferries contract 2")
+    assert leaks(page, ["Xanthoglimmer", "Snollygoster", "Gloopwidget", "XGL-5521"]) == ["Xanthoglimmer", "Snollygoster", "Gloopwidget", "XGL-5521"]
+    page, entries = history_doors(client, "systems", world.flipped_system.pk)
+    assert [e["version"] for e in entries] == [4, 3, 2, 1]
+    assert "Vault Suite" in page and "Wimblequash" in page and "Fandangleaf" in page
+    page, entries = history_doors(client, "contracts", world.hushed_contract.pk)
+    assert changed(entries[0])["title"] == ("Harbour buses", "Frobnostication buses")
+
+
+def test_a_version_the_restorer_may_not_see_cannot_be_restored(world):
+    """North's coordinator may restore own's records, but not a version naming a product own
+    proposed and nobody has accepted (its system was hidden from them then)."""
+    editor, coordinator = world.user("editor"), world.user("coordinator")
+    system = System.objects.get(product__name="Wobblecrank Desk")
+    first = system.history.get().history_id
+    update_system(system, version=system.version, changes={"product": "ledger"}, actor=editor)
+    client = client_for(world, "coordinator")
+    page, entries = history_doors(client, "systems", system.pk)
+    assert [e["version"] for e in entries] == [2] and "Wobblecrank" not in page + str(entries)
+    assert client.get(f"/systems/{system.pk}/history/{first}/restore/").status_code == 404
+    assert client.post(f"/api/v1/systems/{system.pk}/history/{first}/restore").status_code == 404
+    with pytest.raises(NotFound):
+        restore_system(system, history_id=first, actor=coordinator)
+    system.refresh_from_db()
+    assert system.version == 2 and system.product.name == "Ledger"
+    # Own's editor, who may see it, can.
+    assert client_for(world, "editor").post(f"/api/v1/systems/{system.pk}/history/{first}/restore").status_code == 200

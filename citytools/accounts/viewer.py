@@ -8,7 +8,10 @@ visibility settings once, lazily, and answers from citytools.accounts.rules:
 - `systems_q()` / `contracts_q()` / `values_q()`: Q objects that keep a queryset to what may
   be shown, so lists and sums never include what the person may not see;
 - `redact_contracts()` / `redact_systems()`: blank the member-only fields of loaded rows, so
-  a template or serializer cannot show them by mistake.
+  a template or serializer cannot show them by mistake;
+- `versions(record)`: the stored versions of a record (its history) this person may read,
+  each judged as the record was then, so a version from a confidential period stays hidden
+  after the record is made public.
 """
 
 import contextlib
@@ -213,6 +216,26 @@ class Viewer:
             suppliers = list(self.grants.suppliers)
             q |= Q(**{f"{prefix}supplier_id__in": suppliers}) | Q(**{f"{prefix}product__manufacturer_id__in": suppliers})
         return q
+
+    # Versions ------------------------------------------------------------------------
+
+    def versions_q(self, model) -> Q:
+        """History rows of `model` this person may read. A version shows the record as it
+        was, so it is as hidden as the record was then: the record's own rule, asked of the
+        version's own fields (its confidential flag, its supplier and product), never of the
+        record as it is now. Making a confidential record public publishes only what it says
+        from then on; its confidential versions stay with those who could see them."""
+        rule = {"contracts.contract": self.contracts_q, "inventory.system": self.systems_q}.get(
+            model._meta.label_lower
+        )
+        if rule is None:
+            raise LookupError(f"No visibility rule for the versions of {model._meta.label}.")
+        return rule()
+
+    def versions(self, record):
+        """The versions of `record` this person may read (every door to a history uses it:
+        the history page and API, the diffs between versions, restoring one)."""
+        return record.history.filter(self.versions_q(type(record)))
 
     # Loaded rows ---------------------------------------------------------------------
 

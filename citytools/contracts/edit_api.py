@@ -21,7 +21,8 @@ from citytools.core.api import MONEY_IN, MoneyIn
 from citytools.core.api_input import django_auth
 from citytools.core.dates import DateIn
 from citytools.directory.models import Organisation
-from citytools.inventory.edit_api import IF_MATCH, HistoryEntryOut, based_on, history_out, precondition, require, tag
+from citytools.core.preconditions import IfMatch, based_on, if_match, precondition
+from citytools.inventory.edit_api import IF_MATCH, HistoryEntryOut, history_out, require, tag
 from citytools.inventory.edit_views import history_record
 
 router = Router(tags=["editing contracts"])
@@ -116,6 +117,7 @@ def _update(request, contract_id: int, changes: dict, response: HttpResponse) ->
     summary="Replace a contract's fields (If-Match required)",
     description=IF_MATCH,
 )
+@if_match(IfMatch.REQUIRED)
 def replace_contract(request, contract_id: int, payload: ContractIn, response: HttpResponse):
     return _update(request, contract_id, payload.dict(), response)
 
@@ -129,6 +131,7 @@ def replace_contract(request, contract_id: int, payload: ContractIn, response: H
     summary="Change some of a contract's fields (If-Match required)",
     description=IF_MATCH,
 )
+@if_match(IfMatch.REQUIRED)
 def patch_contract(request, contract_id: int, payload: ContractPatch, response: HttpResponse):
     return _update(request, contract_id, payload.dict(exclude_unset=True), response)
 
@@ -142,6 +145,7 @@ def patch_contract(request, contract_id: int, payload: ContractPatch, response: 
     summary="Retire a contract: it leaves the lists, its history stays (If-Match required)",
     description=IF_MATCH,
 )
+@if_match(IfMatch.REQUIRED)
 def retire_contract(request, contract_id: int):
     contract = _visible(request, contract_id)
     require(request.viewer.can_edit(contract.organisation_id))
@@ -173,13 +177,14 @@ def contract_history(request, contract_id: int):
     summary="Restore an earlier version as a new version (editors and network coordinators)",
     description="If-Match is optional here; when sent, a stale one is refused with 412.",
 )
+@if_match(IfMatch.OPTIONAL)
 def restore_contract(request, contract_id: int, history_id: int, response: HttpResponse):
     contract = _for_history(request, contract_id)
     require(
         request.viewer.can_restore(contract.organisation_id),
         "Only the organisation's editors or its network coordinators can restore a version.",
     )
-    version = based_on(request, contract, required=False)
+    version = based_on(request, contract)
     contract = precondition(
         lambda: services.restore_version(contract, history_id=history_id, actor=request.user, version=version)
     )

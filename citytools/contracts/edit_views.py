@@ -132,6 +132,7 @@ def contract_history_entries(contract: Contract, viewer) -> list[history.Entry]:
     hidden = set() if viewer.can_see(Kind.VALUES, contract.organisation_id) else {"total_value", "annual_value"}
     return history.history_entries(
         contract,
+        versions=viewer.versions(contract),
         hidden=hidden,
         show_people=show_people(viewer, contract.organisation_id),
         related={

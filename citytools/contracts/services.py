@@ -195,9 +195,12 @@ def retire_contract(contract: Contract, *, version: int, actor) -> Contract:
 def restore_version(contract: Contract, *, history_id: int, actor, version: int | None = None) -> Contract:
     """Make a new version of `contract` equal to an earlier one. Editors of the organisation
     and coordinators of its networks may."""
-    if not Viewer.for_user(actor).can_restore(contract.organisation_id):
+    viewer = Viewer.for_user(actor)
+    if not viewer.can_restore(contract.organisation_id):
         raise Forbidden("Only the organisation's editors or its network coordinators can restore a version.")
-    old_version, fields, links = history.restorable_state(contract, history_id=history_id)
+    old_version, fields, links = history.restorable_state(
+        contract, history_id=history_id, versions=viewer.versions(contract)
+    )
     if old_version == contract.version:
         raise DomainError("This is already the current version.", code="current_version")
     wanted = {name.removesuffix("_id"): value for name, value in fields.items() if name != "retired_at"}

@@ -11,6 +11,7 @@ reached (in a middleware) are answered as problem+json too, by the site's error 
 import logging
 from decimal import Decimal
 from http import HTTPStatus
+from typing import Annotated
 
 from django.conf import settings
 from django.core import signals
@@ -19,7 +20,9 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.pagination import LimitOffsetPagination
+from pydantic import WithJsonSchema
 
+from citytools.core import money
 from citytools.core.errors import DomainError
 
 logger = logging.getLogger("django.request")
@@ -103,11 +106,21 @@ def install_error_handlers(api: NinjaAPI) -> None:
 # An amount a client sends: a JSON number, or a string as a person writes it. Either way the
 # service reads it with the one money parser (citytools.core.money.parse_money), so the API
 # accepts and refuses exactly what the forms and the spreadsheet import do.
-MoneyIn = Decimal | str
 MONEY_IN = (
     'A number, or a string as people write amounts ("42,000", "£1,234.50", "CAD 50,000"). '
     "Never negative, at most two decimals; anything else is refused with a 400 naming the field."
 )
+# The schema says what parse_money accepts (a number from 0, or text matching its pattern),
+# not "any string", while the parser stays the one judge, with its 400 naming the field.
+MoneyIn = Annotated[
+    Decimal | str,
+    WithJsonSchema({
+        "anyOf": [
+            {"type": "number", "minimum": 0, "exclusiveMaximum": int(money.DEFAULT_LIMIT)},
+            {"type": "string", "pattern": money.PATTERN, "maxLength": 100},
+        ],
+    }),
+]
 
 MAX_LIMIT = 500
 # Far beyond any real list, and inside the 64-bit integers SQLite and PostgreSQL accept.

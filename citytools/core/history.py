@@ -9,8 +9,10 @@ edit, carrying who made it. An edit that changes nothing writes nothing: the ver
 the history stay as they were.
 
 `history_entries` turns the stored rows into field-by-field changes for a page or the API,
-leaving out the fields the caller says this viewer may not see; `restorable_state` gives the
-values an earlier version held, for a restore. The ETag / If-Match helpers at the end are
+from the versions the caller says this viewer may read (`Viewer.versions`: a version from a
+confidential period stays hidden after the record is made public) and leaving out the
+fields they may not see; `restorable_state` gives the values an earlier version held, for a
+restore. The ETag / If-Match helpers at the end are
 shared by the systems and contracts API doors.
 
 This module knows only Django and simple-history; the apps pass in what is theirs (which
@@ -202,6 +204,11 @@ class Entry:
     changes: list[Change] = field(default_factory=list)
     is_current: bool = False
     hidden_changes: bool = False
+    # Whether `changes` compare with an earlier version: not for the version that created the
+    # record, nor for the first version shown to someone who may not read the ones before.
+    compared: bool = True
+    # The versions just before this one are not shown to this viewer.
+    after_hidden: bool = False
 
 
 def _label(model_field) -> str:
@@ -256,13 +263,17 @@ def _display(model_field, value, names: Mapping) -> str:
 def history_entries(
     record: models.Model,
     *,
+    versions: models.QuerySet,
     hidden: Iterable[str] = (),
     show_people: bool = False,
     related: Mapping[str, models.QuerySet] | None = None,
 ) -> list[Entry]:
     """The record's versions, newest first, each with what changed from the one before.
 
-    `hidden` names fields whose values this viewer may not see: they are left out of every
+    `versions` are the record's history rows this viewer may read (`Viewer.versions`). The
+    others are left out entirely, and each version shown is compared with the version before
+    it that the viewer may read, so no diff shows a value from a hidden version, not even as
+    the "before" of a change. `hidden` names fields whose values this viewer may not see: they are left out of every
     diff, so neither old nor new values (nor the fact they changed) reach the viewer.
     `related` gives, per relation field, the queryset that names related objects; an object
     missing from it (one the viewer may not see) is shown as "Not shown to you".
@@ -273,7 +284,8 @@ def history_entries(
     related = dict(related or {})
     history_model = type(record).history.model
     scalar, m2m = _tracked(history_model, hidden)
-    rows = list(record.history.select_related("history_user").order_by("history_date", "history_id"))
+    rows = list(versions.select_related("history_user").order_by("history_date", "history_id"))
+    every_id = list(record.history.order_by("history_date", "history_id").values_list("history_id", flat=True))
     ids = [row.history_id for row in rows]
     links = {f.name: _link_rows(history_model, f, ids) for f in m2m}
 
@@ -290,9 +302,12 @@ def history_entries(
         labels = sorted(names[name].get(target, NOT_SHOWN) for target in links[name].get(history_id, []))
         return ", ".join(labels) if labels else "None"
 
+    position = {history_id: index for index, history_id in enumerate(every_id)}
     entries = []
     previous = None
     for row in rows:
+        # The versions the viewer may not read between the one shown before and this one.
+        after_hidden = position[row.history_id] != (position[previous.history_id] + 1 if previous is not None else 0)
         changes = []
         for f in scalar:
             new = getattr(row, f.attname)
@@ -332,20 +347,23 @@ def history_entries(
                 action=action,
                 changes=changes,
                 hidden_changes=not changes and previous is not None,
+                compared=previous is not None,
+                after_hidden=after_hidden,
             )
         )
         previous = row
-    if entries:
+    if entries and rows[-1].history_id == every_id[-1]:
         last = entries[-1]
         entries[-1] = Entry(**{**last.__dict__, "is_current": True})
     return list(reversed(entries))
 
 
-def restorable_state(record: models.Model, *, history_id: int) -> tuple[int, dict, dict]:
+def restorable_state(record: models.Model, *, history_id: int, versions: models.QuerySet) -> tuple[int, dict, dict]:
     """The version number, field values and many-to-many links the record had at one
-    history row. Raises NotFound for a row that is not this record's."""
+    history row, among the `versions` the restorer may read. Raises NotFound for a row that
+    is not among them (another record's, or one the restorer may not see)."""
     history_model = type(record).history.model
-    row = record.history.filter(history_id=history_id).first()
+    row = versions.filter(history_id=history_id).first()
     if row is None:
         raise NotFound("This record has no such version.")
     fields = {

@@ -29,6 +29,15 @@ _SPACES = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2009": " "})
 
 EXAMPLE = "like 42,000 or £1,234.50"
 
+# What parse_money may accept as text, for the API's schema: a number as _NUMBER reads it,
+# with a mark before or after it, or nothing at all. Written for both Python and ECMAScript
+# regular expressions (JSON Schema's), so the three-letter code is matched in either case.
+PATTERN = (
+    r"^\s*(?:(?:CA\$|US\$|A\$|[£€$]|[A-Za-z]{3})\s*)?"
+    rf"(?:{_NUMBER.pattern})"
+    r"(?:\s*(?:CA\$|US\$|A\$|[£€$]|[A-Za-z]{3}))?\s*$|^\s*$"
+)
+
 
 class MoneyError(DomainError):
     code = "invalid"

@@ -168,7 +168,7 @@ class AreaOut(Schema):
     group: str | None = Field(description="Slug of the service-area group.")
 
 
-class SystemOut(Schema):
+class OrganisationSystemOut(Schema):
     id: int
     product: Ref
     manufacturer: Ref
@@ -208,7 +208,7 @@ class OrganisationOut(Schema):
     nation: str
     population: int | None
     networks: list[Ref]
-    systems: list[SystemOut]
+    systems: list[OrganisationSystemOut]
     currency: str = Field(description="Currency of the value shares.")
     values_hidden: bool = Field(description=VALUES_HIDDEN)
     supplier_share: list[ProviderShareOut]

@@ -19,7 +19,8 @@ from citytools.core.dates import DateIn
 from citytools.directory.models import Network, Organisation
 from citytools.freshness import queries, services
 from citytools.freshness.models import Campaign
-from citytools.inventory.edit_api import based_on, precondition, tag
+from citytools.core.preconditions import IfMatch, based_on, if_match, precondition
+from citytools.inventory.edit_api import tag
 
 router = Router(tags=["data quality and campaigns"])
 
@@ -76,9 +77,13 @@ class OrganisationQualityOut(Schema):
     records: list[QualityRecordOut]
 
 
+# A column of the table, a leading "-" reversing it: the keys network_scores sorts by.
+SORT = Literal[tuple(queries.SORTS) + tuple(f"-{key}" for key in queries.SORTS)]
+
+
 @router.get("/networks/{slug}/data-quality", response=list[QualityScoreOut], auth=django_auth, url_name="network_quality",
             summary="Each organisation's freshness and completeness (coordinators)")
-def network_quality(request, slug: str, sort: str = queries.DEFAULT_SORT):
+def network_quality(request, slug: str, sort: SORT = queries.DEFAULT_SORT):
     network = get_object_or_404(Network, slug=slug)
     services.require_run(request.viewer, network.pk)
     return [_score_out(s) for s in queries.network_scores(request.viewer, network, sort=sort)]
@@ -278,12 +283,14 @@ def _change(request, campaign_id: int, fields: dict, response: HttpResponse) -> 
 @router.put("/campaigns/{campaign_id}", response=CampaignOut, auth=django_auth, url_name="campaign_replace",
             summary="Replace what a draft campaign says and whom it asks (coordinators; If-Match required)",
             description=DRAFT_IF_MATCH)
+@if_match(IfMatch.REQUIRED)
 def replace_campaign(request, campaign_id: int, payload: CampaignIn, response: HttpResponse):
     return _change(request, campaign_id, payload.dict(), response)
 
 
 @router.patch("/campaigns/{campaign_id}", response=CampaignOut, auth=django_auth, url_name="campaign_patch",
               summary="Change some of a draft campaign (coordinators; If-Match required)", description=DRAFT_IF_MATCH)
+@if_match(IfMatch.REQUIRED)
 def patch_campaign(request, campaign_id: int, payload: CampaignPatch, response: HttpResponse):
     campaign = services.readable_campaign(request.viewer, campaign_id)
     changes = {key: value for key, value in payload.dict(exclude_unset=True).items() if value is not None}
@@ -292,6 +299,7 @@ def patch_campaign(request, campaign_id: int, payload: CampaignPatch, response: 
 
 @router.delete("/campaigns/{campaign_id}", response={204: None}, auth=django_auth, url_name="campaign_delete",
                summary="Delete a draft campaign (coordinators; If-Match required)", description=DRAFT_IF_MATCH)
+@if_match(IfMatch.REQUIRED)
 def delete_campaign(request, campaign_id: int):
     campaign = services.readable_campaign(request.viewer, campaign_id)
     services.require_run(request.viewer, campaign.network_id)

@@ -7,6 +7,7 @@ filters and answer the same rows.
 
 import datetime
 from decimal import Decimal
+from typing import Literal
 
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
@@ -16,7 +17,7 @@ from citytools.core.api import Pagination
 from citytools.core.dates import DateIn
 from citytools.core.errors import DomainError
 from citytools.inventory import queries
-from citytools.inventory.forms import MatrixForm, ProductListForm
+from citytools.inventory.forms import MATRIX_SORTS, MatrixForm, ProductListForm
 from citytools.market.queries import MarketShare
 
 router = Router(tags=["inventory"])
@@ -183,7 +184,7 @@ class ProductFilters(Schema):
     service_area: str = Field("", description="Slug of a service area or group.")
     manufacturer: str = Field("", description="Slug of the manufacturer.")
     search: str = Field("", max_length=100, description="Part of the product's or manufacturer's name.")
-    sort: str = Field("name", description="name, -users (most used first) or users.")
+    sort: Literal[tuple(queries.PRODUCT_SORTS)] = Field("name", description="name, -users (most used first) or users.")
 
 
 class SystemFilters(Schema):
@@ -206,6 +207,8 @@ class MatrixFiltersIn(Schema):
     search: str = Field("", max_length=100, description="Organisation name or GSS code.")
     sort: str = Field(
         "name",
+        # The sorts MatrixForm accepts: one of MATRIX_SORTS, or a column by its service area's slug.
+        pattern=rf"^(?:{'|'.join(MATRIX_SORTS)}|-?{queries.AREA_SORT_PREFIX}[-\w]+)$",
         description="name, population, suppliers or area:<slug>; a leading '-' reverses.",
     )
     show_empty: bool = Field(False, description="Keep rows and columns with no matching system.")

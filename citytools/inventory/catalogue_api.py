@@ -25,7 +25,7 @@ class EntryRef(Schema):
     name: str
 
 
-class ProposalOut(Schema):
+class CatalogueProposalOut(Schema):
     id: int
     kind: str = Field(description="supplier or product.")
     name: str
@@ -40,7 +40,7 @@ class ProposalOut(Schema):
     decided_at: datetime.datetime | None
 
 
-class ProposalIn(Schema):
+class CatalogueProposalIn(Schema):
     kind: str = Field(description="supplier or product.")
     name: str
     manufacturer: str | None = Field(None, description="A product's maker: the slug of a supplier in the catalogue or proposed by the organisation.")
@@ -48,7 +48,7 @@ class ProposalIn(Schema):
     note: str = ""
 
 
-class DecisionIn(Schema):
+class CatalogueDecisionIn(Schema):
     decision: str = Field(description="accept, merge or reject.")
     into: str | None = Field(None, description="merge: the slug of the catalogue's entry.")
     reason: str = Field("", description="reject: why, for the proposer.")
@@ -78,7 +78,7 @@ def _out(proposal: CatalogueProposal) -> dict:
 
 @router.get(
     "/catalogue-proposals",
-    response=list[ProposalOut],
+    response=list[CatalogueProposalOut],
     url_name="catalogue_proposals",
     summary="The catalogue proposals you may read: your organisations' and those you review",
 )
@@ -92,11 +92,11 @@ def list_proposals(request, status: str | None = None, queue: bool = False):
 
 @router.post(
     "/organisations/{slug}/catalogue-proposals",
-    response={201: ProposalOut},
+    response={201: CatalogueProposalOut},
     url_name="catalogue_propose",
     summary="Propose a supplier or product missing from the catalogue (the organisation's editors)",
 )
-def propose(request, slug: str, payload: ProposalIn):
+def propose(request, slug: str, payload: CatalogueProposalIn):
     organisation = get_object_or_404(Organisation, slug=slug)
     require(catalogue.may_propose(request.viewer, organisation.pk), "Only the organisation's own editors can propose entries for it.")
     proposal = catalogue.propose(organisation=organisation, actor=request.user, **payload.dict())
@@ -105,7 +105,7 @@ def propose(request, slug: str, payload: ProposalIn):
 
 @router.get(
     "/catalogue-proposals/{proposal_id}",
-    response=ProposalOut,
+    response=CatalogueProposalOut,
     url_name="catalogue_proposal",
     summary="One catalogue proposal",
 )
@@ -115,11 +115,11 @@ def get_proposal(request, proposal_id: int):
 
 @router.post(
     "/catalogue-proposals/{proposal_id}/decision",
-    response=ProposalOut,
+    response=CatalogueProposalOut,
     url_name="catalogue_decide",
     summary="Accept, merge or reject a proposal (coordinators of the organisation's networks, platform admins)",
 )
-def decide(request, proposal_id: int, payload: DecisionIn):
+def decide(request, proposal_id: int, payload: CatalogueDecisionIn):
     proposal = catalogue.readable_proposal(request.viewer, proposal_id)
     if payload.decision == "accept":
         proposal = catalogue.accept(proposal, actor=request.user)

@@ -20,7 +20,8 @@ from ninja import Field, Router, Schema, Status
 from citytools.core import history
 from citytools.core.api_input import django_auth
 from citytools.core.dates import DateIn
-from citytools.core.errors import Conflict, Forbidden
+from citytools.core.errors import Forbidden
+from citytools.core.preconditions import IfMatch, based_on, if_match, precondition
 from citytools.directory.models import Organisation
 from citytools.inventory import services
 from citytools.inventory.edit_views import history_record, system_history_entries, systems_for_history
@@ -37,7 +38,9 @@ IF_MATCH = 'The ETag of the version your change is based on, as returned by GET:
 class ChangeOut(Schema):
     field: str
     label: str
-    old: str = Field(description="Empty for a version that created the record.")
+    old: str = Field(
+        description="Empty for a version that created the record, or the first version shown to you."
+    )
     new: str
 
 
@@ -48,6 +51,13 @@ class HistoryEntryOut(Schema):
     who: str = Field(description="The person's name for those who may see it, otherwise their role.")
     action: str = Field(description="Created, Changed, Retired or Restored version N.")
     current: bool
+    after_hidden: bool = Field(
+        description=(
+            "The versions just before this one are not shown to you (you could not see the record as "
+            "it was then, e.g. confidential); its changes compare with the last version you may see, "
+            "or, if there is none, give its values."
+        )
+    )
     changes: list[ChangeOut] = Field(description="Fields whose values you may not see are left out.")
 
 
@@ -60,6 +70,7 @@ def history_out(entries: list[history.Entry]) -> list[dict]:
             "who": e.who,
             "action": e.action,
             "current": e.is_current,
+            "after_hidden": e.after_hidden,
             "changes": [c.__dict__ for c in e.changes],
         }
         for e in entries
@@ -69,22 +80,6 @@ def history_out(entries: list[history.Entry]) -> list[dict]:
 def require(allowed: bool, message: str = "Only the organisation's own editors can change its records.") -> None:
     if not allowed:
         raise Forbidden(message)
-
-
-def based_on(request, record, *, required: bool = True) -> int | None:
-    """The version a change is based on, from If-Match; 428 without one, 412 if stale."""
-    return history.version_from_if_match(
-        request.headers.get("If-Match"), current=record.version, required=required
-    )
-
-
-def precondition(call):
-    """Run a write; a version that moved on between the If-Match check and the write is the
-    same stale precondition (412), not a different error."""
-    try:
-        return call()
-    except Conflict:
-        raise history.PreconditionFailed(history.IF_MATCH_STALE) from None
 
 
 def tag(response: HttpResponse, record) -> None:
@@ -228,6 +223,7 @@ def _update(request, system_id: int, changes: dict, response: HttpResponse) -> d
     summary="Replace a system's fields (If-Match required)",
     description=IF_MATCH,
 )
+@if_match(IfMatch.REQUIRED)
 def replace_system(request, system_id: int, payload: SystemIn, response: HttpResponse):
     return _update(request, system_id, payload.dict(), response)
 
@@ -240,6 +236,7 @@ def replace_system(request, system_id: int, payload: SystemIn, response: HttpRes
     summary="Change some of a system's fields (If-Match required)",
     description=IF_MATCH,
 )
+@if_match(IfMatch.REQUIRED)
 def patch_system(request, system_id: int, payload: SystemPatch, response: HttpResponse):
     return _update(request, system_id, payload.dict(exclude_unset=True), response)
 
@@ -252,6 +249,7 @@ def patch_system(request, system_id: int, payload: SystemPatch, response: HttpRe
     summary="Retire a system: it leaves the inventory, its history stays (If-Match required)",
     description=IF_MATCH,
 )
+@if_match(IfMatch.REQUIRED)
 def retire_system(request, system_id: int):
     system = _visible(request, system_id)
     require(request.viewer.can_edit(system.organisation_id))
@@ -283,13 +281,14 @@ def system_history(request, system_id: int):
     summary="Restore an earlier version as a new version (editors and network coordinators)",
     description="If-Match is optional here; when sent, a stale one is refused with 412.",
 )
+@if_match(IfMatch.OPTIONAL)
 def restore_system(request, system_id: int, history_id: int, response: HttpResponse):
     system = _for_history(request, system_id)
     require(
         request.viewer.can_restore(system.organisation_id),
         "Only the organisation's editors or its network coordinators can restore a version.",
     )
-    version = based_on(request, system, required=False)
+    version = based_on(request, system)
     system = precondition(
         lambda: services.restore_version(system, history_id=history_id, actor=request.user, version=version)
     )

@@ -254,6 +254,7 @@ def system_history_entries(system: System, viewer) -> list[history.Entry]:
     hidden = set() if viewer.can_see(Kind.COMMENTS, system.organisation_id) else {"notes"}
     return history.history_entries(
         system,
+        versions=viewer.versions(system),
         hidden=hidden,
         show_people=show_people(viewer, system.organisation_id),
         # A proposed entry the viewer may not see (another organisation's) stays unnamed.
@@ -281,7 +282,7 @@ def restore_page(request, record, history_id, *, restore, label: str, history_ur
     Systems and contracts share it; each passes its service's restore and how to name it.
     """
     forbid_unless(request.viewer.can_restore(record.organisation_id))
-    old = record.history.filter(history_id=history_id).first()
+    old = request.viewer.versions(record).filter(history_id=history_id).first()
     if old is None:
         raise Http404("No such version.")
     return confirm_page(

@@ -231,9 +231,12 @@ def restore_version(system: System, *, history_id: int, actor, version: int | No
     or not, with its service areas then). Editors of the organisation and coordinators of
     its networks may. `version` is the one the person saw when they asked; without it, the
     version loaded in `system`."""
-    if not _viewer(actor).can_restore(system.organisation_id):
+    viewer = _viewer(actor)
+    if not viewer.can_restore(system.organisation_id):
         raise Forbidden("Only the organisation's editors or its network coordinators can restore a version.")
-    old_version, fields, links = history.restorable_state(system, history_id=history_id)
+    old_version, fields, links = history.restorable_state(
+        system, history_id=history_id, versions=viewer.versions(system)
+    )
     if old_version == system.version:
         raise DomainError("This is already the current version.", code="current_version")
     check_system_fields(

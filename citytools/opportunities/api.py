@@ -19,7 +19,8 @@ from citytools.core.api import MONEY_IN, MoneyIn
 from citytools.core.api_input import django_auth
 from citytools.core.dates import DateIn
 from citytools.directory.models import Network, Organisation, Supplier
-from citytools.inventory.edit_api import based_on, precondition, tag
+from citytools.core.preconditions import IfMatch, based_on, if_match, precondition
+from citytools.inventory.edit_api import tag
 from citytools.inventory.models import Product, ServiceArea
 from citytools.opportunities import queries, services
 from citytools.opportunities.models import InitiativeStatus
@@ -200,7 +201,7 @@ def get_initiative(request, initiative_id: int, response: HttpResponse):
     return _initiative_out(request, initiative)
 
 
-class AnswerIn(Schema):
+class InitiativeAnswerIn(Schema):
     answer: Literal["interested", "not_now", "declined"]
     note: str = Field("", max_length=10000)
 
@@ -209,7 +210,7 @@ class AnswerIn(Schema):
     "/initiatives/{initiative_id}/answers/{slug}", response=InitiativeOut, auth=django_auth, url_name="initiative_answer",
     summary="An invited organisation's answer (its staff)",
 )
-def put_answer(request, initiative_id: int, slug: str, payload: AnswerIn):
+def put_answer(request, initiative_id: int, slug: str, payload: InitiativeAnswerIn):
     initiative = services.readable_initiative(request.viewer, initiative_id)
     organisation = get_object_or_404(Organisation, slug=slug)
     services.answer(initiative, actor=request.user, viewer=request.viewer, organisation=organisation, answer=payload.answer, note=payload.note)
@@ -246,6 +247,7 @@ class PlanIn(Schema):
 
 
 @router.put("/initiatives/{initiative_id}/plan", response=InitiativeOut, auth=django_auth, url_name="initiative_plan", summary="Set the target dates (If-Match)")
+@if_match(IfMatch.REQUIRED)
 def put_plan(request, initiative_id: int, payload: PlanIn, response: HttpResponse):
     initiative = services.readable_initiative(request.viewer, initiative_id)
     services.require_run(initiative, request.viewer)
@@ -267,6 +269,7 @@ class OutcomeIn(Schema):
 
 
 @router.put("/initiatives/{initiative_id}/outcome", response=InitiativeOut, auth=django_auth, url_name="initiative_outcome", summary="Record the outcome (If-Match)")
+@if_match(IfMatch.REQUIRED)
 def put_outcome(request, initiative_id: int, payload: OutcomeIn, response: HttpResponse):
     initiative = services.readable_initiative(request.viewer, initiative_id)
     services.require_run(initiative, request.viewer)

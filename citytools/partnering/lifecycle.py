@@ -206,8 +206,11 @@ def transition(
         if roles is None:
             if By.CLOCK not in allowed.by:
                 raise Forbidden("Only a person can make this move.")
-        elif not roles.may_move(allowed.by):
-            raise Forbidden("You may not make this move.")
+        elif not roles.may_move(allowed):
+            raise Forbidden(
+                "You may not make this move."
+                + (" You are recused from this evaluation." if allowed.judging and roles.recused else "")
+            )
         if allowed.needs_reason and not reason:
             raise DomainError("Give the reason; it is recorded and published.", field="reason")
         _guard(locked, to, now)

@@ -12,7 +12,10 @@ them: owners, the steward, and evaluators who declared no conflict of interest.
 Whoever sits on the panel declares first, whatever else they are: an owner or an admin who
 is also an evaluator reads no proposal before declaring, and one who declares a conflict is
 recused from the whole evaluation (reading, screening, consensus and nomination), not only
-from scoring.
+from scoring. That includes the moves that judge the proposals (marked `judging` in MOVES:
+locking the scores for consensus, signing off the selection, closing for want of an eligible
+proposal or a partner); the rest of the lifecycle (starting the evaluation, cancelling) is
+running the challenge, which a recused owner still does.
 """
 
 from dataclasses import dataclass, field
@@ -33,6 +36,8 @@ class Move:
     by: frozenset[By]
     needs_reason: bool = False
     label: str = ""
+    # A judgement on the proposals: nobody recused from the evaluation makes it.
+    judging: bool = False
 
     @property
     def phrase(self) -> str:
@@ -40,8 +45,8 @@ class Move:
         return state_phrase(self.to)
 
 
-def _move(to, *by, reason=False, label=""):
-    return Move(State(to), frozenset(by), reason, label)
+def _move(to, *by, reason=False, label="", judging=False):
+    return Move(State(to), frozenset(by), reason, label, judging)
 
 
 # Before partnered, a challenge can still be cancelled, with a reason that is published.
@@ -60,15 +65,22 @@ MOVES: dict[State, tuple[Move, ...]] = {
     State.QUESTIONS_CLOSED: (_move(State.SUBMISSIONS_CLOSED, By.CLOCK, label="Close submissions"),),
     State.SUBMISSIONS_CLOSED: (
         _move(State.EVALUATION, By.OWNER, By.STEWARD, label="Start evaluation"),
-        _move(State.UNSUCCESSFUL, By.OWNER, By.STEWARD, reason=True, label="Close: no eligible proposal"),
+        _move(
+            State.UNSUCCESSFUL, By.OWNER, By.STEWARD, reason=True, label="Close: no eligible proposal", judging=True
+        ),
     ),
     State.EVALUATION: (
-        _move(State.SELECTION, By.OWNER, By.STEWARD, label="Lock scores for consensus"),
-        _move(State.UNSUCCESSFUL, By.OWNER, By.STEWARD, reason=True, label="Close: no proposal to partner with"),
+        _move(State.SELECTION, By.OWNER, By.STEWARD, label="Lock scores for consensus", judging=True),
+        _move(
+            State.UNSUCCESSFUL, By.OWNER, By.STEWARD, reason=True, label="Close: no proposal to partner with",
+            judging=True,
+        ),
     ),
     State.SELECTION: (
-        _move(State.PARTNERED, By.STEWARD, label="Sign off the selection"),
-        _move(State.UNSUCCESSFUL, By.OWNER, By.STEWARD, reason=True, label="Close: no partner selected"),
+        _move(State.PARTNERED, By.STEWARD, label="Sign off the selection", judging=True),
+        _move(
+            State.UNSUCCESSFUL, By.OWNER, By.STEWARD, reason=True, label="Close: no partner selected", judging=True
+        ),
     ),
     State.PARTNERED: (_move(State.CO_DESIGN, By.OWNER, label="Start co-design"),),
     State.CO_DESIGN: (_move(State.DEMO, By.OWNER, label="Move to demo"),),
@@ -153,8 +165,12 @@ class ChallengeRoles:
         recused."""
         return (self.manages or self.is_steward or self.evaluator_may_read) and not self.recused
 
-    def may_move(self, who: frozenset[By]) -> bool:
-        return (By.OWNER in who and self.manages) or (By.STEWARD in who and self.is_steward)
+    def may_move(self, move: Move) -> bool:
+        """May this person make `move`? Its makers, and for a judging move only those not
+        recused from the evaluation (no declaration, or a declared conflict)."""
+        if move.judging and self.recused:
+            return False
+        return (By.OWNER in move.by and self.manages) or (By.STEWARD in move.by and self.is_steward)
 
 
 def can_view(roles: ChallengeRoles, *, published: bool) -> bool:

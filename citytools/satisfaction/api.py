@@ -17,7 +17,8 @@ from ninja import Field, Query, Router, Schema, Status
 from citytools.core.api_input import django_auth
 from citytools.core.errors import NotFound
 from citytools.directory.models import Organisation, Supplier
-from citytools.inventory.edit_api import based_on, precondition, tag
+from citytools.core.preconditions import IfMatch, based_on, if_match, precondition
+from citytools.inventory.edit_api import tag
 from citytools.inventory.models import Product, ServiceArea, System
 from citytools.satisfaction import pack as packs
 from citytools.satisfaction import queries, services, stats
@@ -183,6 +184,7 @@ def get_rating(request, system_id: int, response: HttpResponse):
     "/systems/{system_id}/rating", response={200: RatingOut, 201: RatingOut}, auth=django_auth, url_name="rating_put",
     summary="Rate a system, or change its rating (the organisation's staff; If-Match to change)",
 )
+@if_match(IfMatch.TO_REPLACE)
 def put_rating(request, system_id: int, payload: RatingIn, response: HttpResponse):
     system = services.rateable_system(request.viewer, system_id)
     rating = getattr(system, "rating", None)  # no rating yet: the related lookup raises an AttributeError
@@ -357,6 +359,7 @@ class StatusIn(Schema):
     "/pain-points/{point_id}/status", response=PainPointOut, auth=django_auth, url_name="pain_point_status",
     summary="Move a pain point on (If-Match)",
 )
+@if_match(IfMatch.REQUIRED)
 def move_pain_point(request, point_id: int, payload: StatusIn, response: HttpResponse):
     point = services.readable_pain_point(request.viewer, point_id)
     services.require_move(point, request.viewer)  # before If-Match: 403 rather than 428

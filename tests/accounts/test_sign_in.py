@@ -4,7 +4,9 @@ import datetime
 
 import pytest
 import time_machine
+from axes.models import AccessAttempt
 from django.conf import settings
+from django.test import Client
 from django.urls import reverse
 
 from tests.people import PASSWORD
@@ -121,6 +123,66 @@ class TestThrottling:
             client.post("/accounts/logout/")
             for _ in range(self.LIMIT - 1):
                 assert sign_in(client, "member@example.org", "wrong password 123").status_code == 200
+
+
+PROXY = "10.0.0.2"
+
+
+def sign_in_through_proxy(client, email, password=PASSWORD, *, forwarded):
+    """A sign-in that reached the site through its proxy, which appended `forwarded`'s last
+    address (what the client sent before it is the client's own)."""
+    return client.post(
+        LOGIN, {"username": email, "password": password}, REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=forwarded
+    )
+
+
+class TestThrottlingBehindAProxy:
+    """CITYTOOLS_BEHIND_PROXY: everyone arrives from the proxy's address, so the throttle
+    keys on the client's address in X-Forwarded-For (citytools.accounts.addresses)."""
+
+    LIMIT = settings.AXES_FAILURE_LIMIT
+    ATTACKER, PERSON = "203.0.113.66", "192.0.2.10"
+
+    @pytest.fixture(autouse=True)
+    def behind_one_proxy(self, settings):
+        settings.TRUSTED_PROXIES = 1
+
+    def lock_out(self, address):
+        for _ in range(self.LIMIT):
+            response = sign_in_through_proxy(Client(), "member@example.org", "wrong password 123", forwarded=address)
+        assert response.status_code == 429
+
+    def test_one_person_locked_out_leaves_another_behind_the_same_proxy_free(self, world):
+        with time_machine.travel(START, tick=False):
+            self.lock_out(self.ATTACKER)
+            assert sign_in_through_proxy(Client(), "member@example.org", forwarded=self.ATTACKER).status_code == 429
+            assert sign_in_through_proxy(Client(), "member@example.org", forwarded=self.PERSON).status_code == 302
+            # The access log names the client, not the proxy.
+            assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {self.ATTACKER}
+
+    def test_a_spoofed_header_cannot_choose_the_address(self, world):
+        with time_machine.travel(START, tick=False):
+            # The attacker writes the person's address first; the proxy appends the real one.
+            self.lock_out(f"{self.PERSON}, {self.ATTACKER}")
+            assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {self.ATTACKER}
+            assert sign_in_through_proxy(Client(), "member@example.org", forwarded=self.PERSON).status_code == 302
+            # Nor does writing other addresses first get the attacker out of the lock.
+            spoofed = f"198.51.100.1, 198.51.100.2, {self.ATTACKER}"
+            assert sign_in_through_proxy(Client(), "member@example.org", forwarded=spoofed).status_code == 429
+
+
+def test_without_a_proxy_the_header_is_ignored(world):
+    """Not behind a proxy (the default), X-Forwarded-For is anyone's to write: a locked-out
+    address stays locked whatever it claims."""
+    with time_machine.travel(START, tick=False):
+        for _ in range(settings.AXES_FAILURE_LIMIT):
+            response = sign_in(Client(), "member@example.org", "wrong password 123")
+        assert response.status_code == 429
+        response = Client().post(
+            LOGIN, {"username": "member@example.org", "password": PASSWORD},
+            REMOTE_ADDR="192.0.2.10", HTTP_X_FORWARDED_FOR="198.51.100.7",
+        )
+        assert response.status_code == 429
 
 
 def client_class_copy(client):

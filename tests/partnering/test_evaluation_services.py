@@ -353,7 +353,8 @@ def test_selection_only_during_selection(ev):
 def test_an_owner_on_the_panel_declares_first_and_a_conflict_recuses_them_from_judging(ev):
     """The owners run the challenge, but an owner who sits on the panel is an evaluator like
     any other: nothing to read before declaring, and after a conflict no reading, consensus or
-    nomination; they still move the challenge on, and another owner (here an admin) judges."""
+    nomination, nor the moves that judge (locking the scores for consensus); another owner
+    (here an admin) does those."""
     from django.utils import timezone
 
     Evaluator.objects.create(challenge=ev.challenge, user=ev.owner, assigned_at=timezone.now())
@@ -366,7 +367,10 @@ def test_an_owner_on_the_panel_declares_first_and_a_conflict_recuses_them_from_j
     for user in ev.evaluators:
         score_all(ev, user)
         evaluation.complete_evaluation(ev.challenge, **ev.as_(user))
-    evaluation.lock_for_consensus(ev.challenge, **ev.as_(ev.owner))
+    with pytest.raises(Forbidden, match="recused"):
+        evaluation.lock_for_consensus(ev.challenge, **ev.as_(ev.owner))
+    assert ev.refresh().state == State.EVALUATION
+    evaluation.lock_for_consensus(ev.challenge, **ev.as_(ev.admin))
     ev.refresh()
     criterion = criteria(ev)[0]
     with pytest.raises(Forbidden):

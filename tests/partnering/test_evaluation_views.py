@@ -203,3 +203,37 @@ def test_evaluation_links_follow_the_stage():
     ]
     assert labels(world.owner) == ["Consensus scores and ranking", "Selection"]
     assert labels(world.applicants[0][1]) == []
+
+
+def test_an_owner_who_declared_a_conflict_cannot_lock_the_scores_through_the_page_or_the_api():
+    """Locking the scores for consensus judges the proposals: an owner recused by a conflict
+    is not offered it, and is refused it on the page and through the API; another owner can."""
+    from django.utils import timezone
+
+    from citytools.partnering.models import Evaluator
+
+    world = cast(applicants=2)
+    challenge = challenge_in(world, State.EVALUATION)
+    Evaluator.objects.create(challenge=challenge, user=world.owner, assigned_at=timezone.now())
+    owner = client_for(world.owner)
+    assert owner.post(url("declaration", challenge), {"conflict": "yes", "note": "I advise Applicant 1."}).status_code == 303
+    # The rest of the panel has finished scoring: only the owner's recusal stands in the way.
+    Evaluator.objects.filter(challenge=challenge, has_conflict=False).update(completed_at=timezone.now())
+    challenge.refresh_from_db()
+    page = owner.get(challenge.get_absolute_url()).content.decode()
+    assert "Lock scores for consensus" not in page and "Start evaluation" not in page
+    assert "?to=selection" not in owner.get(url("challenge_move", challenge) + "?to=cancelled").content.decode()
+    refused = owner.post(url("challenge_move", challenge), {"to": "selection", "reason": "", "version": challenge.version})
+    assert refused.status_code == 403
+    api = owner.post(f"/api/v1/challenges/{challenge.slug}/moves", {"to": "selection"}, content_type="application/json")
+    assert api.status_code == 403 and api["Content-Type"] == "application/problem+json"
+    assert "recused" in api.json()["detail"]
+    challenge.refresh_from_db()
+    assert challenge.state == State.EVALUATION
+    # Another owner of the challenge (an admin) may.
+    done = client_for(world.admin).post(
+        url("challenge_move", challenge), {"to": "selection", "reason": "", "version": challenge.version}
+    )
+    assert done.status_code == 303
+    challenge.refresh_from_db()
+    assert challenge.state == State.SELECTION

@@ -60,7 +60,7 @@ def test_every_pair_of_states(frm, to):
     assert move.needs_reason == reason
     allowed_people = set().union(*(MAKERS[b] for b in who))
     for name, roles in PEOPLE.items():
-        assert roles.may_move(move.by) == (name in allowed_people), f"{name} making {frm} → {to}"
+        assert roles.may_move(move) == (name in allowed_people), f"{name} making {frm} → {to}"
 
 
 def test_nothing_leaves_an_ended_state():
@@ -134,5 +134,21 @@ def test_an_owner_on_the_panel_declares_first_and_a_conflict_recuses_them_from_e
     assert rules.can_see_all_scores(roles, locked=True) == judges
     assert rules.can_set_consensus(roles, state=S.SELECTION) == judges
     assert rules.can_nominate(roles, state=S.SELECTION) == judges
-    # Running the lifecycle is not judging: a recused owner still moves the challenge on.
-    assert roles.may_move(frozenset({OWNER}))
+    # Running the lifecycle is not judging: a recused owner still starts the evaluation and
+    # may cancel; locking the scores or closing for want of a partner is judging.
+    assert roles.may_move(rules.move(S.SUBMISSIONS_CLOSED, S.EVALUATION))
+    assert roles.may_move(rules.move(S.EVALUATION, S.CANCELLED))
+    for frm, to in JUDGING:
+        judging = rules.move(frm, to)
+        assert roles.may_move(judging) == (judges and OWNER in judging.by), f"{frm} → {to}"
+
+
+# The moves that judge the proposals, written out by hand (not derived from rules.MOVES).
+JUDGING = {
+    (S.SUBMISSIONS_CLOSED, S.UNSUCCESSFUL), (S.EVALUATION, S.SELECTION), (S.EVALUATION, S.UNSUCCESSFUL),
+    (S.SELECTION, S.PARTNERED), (S.SELECTION, S.UNSUCCESSFUL),
+}
+
+
+def test_the_judging_moves_are_these():
+    assert {(frm, m.to) for frm, moves in rules.MOVES.items() for m in moves if m.judging} == JUDGING

@@ -21,7 +21,8 @@ from citytools.core import history
 from citytools.core.api import MONEY_IN, MoneyIn, Pagination
 from citytools.core.api_input import django_auth
 from citytools.core.dates import DateIn, DateTimeIn
-from citytools.core.errors import Conflict, DomainError
+from citytools.core.errors import DomainError
+from citytools.core.preconditions import IfMatch, based_on, if_match, precondition
 from citytools.directory.models import Organisation
 from citytools.partnering import documents, rules
 from citytools.partnering.access import roles_for, visible_challenges
@@ -298,17 +299,6 @@ def _tag(response: HttpResponse, challenge: Challenge) -> None:
     response["ETag"] = history.etag(Challenge.objects.values_list("version", flat=True).get(pk=challenge.pk))
 
 
-def _based_on(request, challenge: Challenge) -> int:
-    return history.version_from_if_match(request.headers.get("If-Match"), current=challenge.version, required=True)
-
-
-def _precondition(call):
-    try:
-        return call()
-    except Conflict:
-        raise history.PreconditionFailed(history.IF_MATCH_STALE) from None
-
-
 def _user(email: str | None) -> User | None:
     if not email:
         return None
@@ -369,8 +359,8 @@ def _update(request, slug: str, changes: dict, response: HttpResponse) -> dict:
     challenge, _ = _challenge(request, slug)
     roles = services.visible_roles(challenge, request.viewer)
     services.require_editable(roles, challenge)
-    version = _based_on(request, challenge)
-    challenge = _precondition(
+    version = based_on(request, challenge)
+    challenge = precondition(
         lambda: services.update_challenge(challenge, actor=request.user, viewer=request.viewer, version=version, changes=changes)
     )
     _tag(response, challenge)
@@ -381,6 +371,7 @@ def _update(request, slug: str, changes: dict, response: HttpResponse) -> dict:
     "/{slug}", response=ChallengeOut, auth=django_auth, url_name="challenge_replace",
     summary="Replace a draft challenge's document (owners; If-Match required)", description=IF_MATCH,
 )
+@if_match(IfMatch.REQUIRED)
 def replace_challenge(request, slug: str, payload: ChallengeIn, response: HttpResponse):
     return _update(request, slug, payload.dict(), response)
 
@@ -389,6 +380,7 @@ def replace_challenge(request, slug: str, payload: ChallengeIn, response: HttpRe
     "/{slug}", response=ChallengeOut, auth=django_auth, url_name="challenge_patch",
     summary="Change some fields of a draft challenge (owners; If-Match required)", description=IF_MATCH,
 )
+@if_match(IfMatch.REQUIRED)
 def patch_challenge(request, slug: str, payload: ChallengePatch, response: HttpResponse):
     return _update(request, slug, payload.dict(exclude_unset=True), response)
 
@@ -398,12 +390,13 @@ def patch_challenge(request, slug: str, payload: ChallengePatch, response: HttpR
     summary="Replace the evaluation and eligibility criteria (owners, draft only; frozen once published)",
     description=IF_MATCH,
 )
+@if_match(IfMatch.REQUIRED)
 def put_criteria(request, slug: str, payload: CriteriaIn, response: HttpResponse):
     challenge, roles = _challenge(request, slug)
     if challenge.criteria_frozen_at is None:
         services.require_editable(roles, challenge)
-    version = _based_on(request, challenge)
-    challenge = _precondition(
+    version = based_on(request, challenge)
+    challenge = precondition(
         lambda: services.set_criteria(
             challenge, actor=request.user, viewer=request.viewer, version=version,
             criteria=[c.dict() for c in payload.criteria], eligibility=payload.eligibility,
@@ -418,10 +411,11 @@ def put_criteria(request, slug: str, payload: CriteriaIn, response: HttpResponse
     summary="Move the challenge through its lifecycle (who may make which move: see the docs)",
     description="If-Match is optional here; when sent, a stale one is refused with 412.",
 )
+@if_match(IfMatch.OPTIONAL)
 def post_move(request, slug: str, payload: MoveIn, response: HttpResponse):
     challenge, roles = _challenge(request, slug)
-    version = history.version_from_if_match(request.headers.get("If-Match"), current=challenge.version, required=False)
-    challenge = _precondition(
+    version = based_on(request, challenge)
+    challenge = precondition(
         lambda: services.move_challenge(
             challenge, payload.to, actor=request.user, viewer=request.viewer, reason=payload.reason, version=version
         )

@@ -14,6 +14,7 @@ from ninja import Field, Router, Schema
 from citytools.core import history
 from citytools.core.api_input import django_auth
 from citytools.core.errors import Conflict, NotFound
+from citytools.core.preconditions import IfMatch, based_on, if_match
 from citytools.partnering.api.proposals import challenge_for
 from citytools.partnering.services import evaluation as services
 from citytools.partnering.services.proposals import readable_proposal
@@ -56,7 +57,7 @@ def declare(request, slug: str, payload: DeclarationIn):
 # Scores -------------------------------------------------------------------------------------
 
 
-class ProgressOut(Schema):
+class ScoringProgressOut(Schema):
     proposal_id: int
     name: str = Field(description="The supplier, or 'Proposal A' … with blind scoring.")
     scored: int = Field(description="Criteria you scored.")
@@ -67,7 +68,7 @@ class ScoringOut(Schema):
     declared: bool
     recused: bool
     completed_at: datetime.datetime | None
-    proposals: list[ProgressOut]
+    proposals: list[ScoringProgressOut]
 
 
 @router.get(
@@ -181,7 +182,7 @@ class RowOut(Schema):
     cells: list[CellOut]
 
 
-class CriterionOut(Schema):
+class ConsensusCriterionOut(Schema):
     id: int
     name: str
     weight: int
@@ -192,7 +193,7 @@ class ConsensusOut(Schema):
     locked_at: datetime.datetime | None
     tie_break: str = Field(description="The published tie-break rules the ranking applied.")
     selected_proposal_id: int | None
-    criteria: list[CriterionOut]
+    criteria: list[ConsensusCriterionOut]
     rows: list[RowOut] = Field(description="In rank order.")
 
 
@@ -296,9 +297,10 @@ def selection_out(challenge) -> dict:
     "/{slug}/selection", response=SelectionOut, auth=django_auth, url_name="challenge_selection",
     summary="Nominate the partner (owners, during selection, every evaluation complete)",
 )
+@if_match(IfMatch.OPTIONAL)
 def select(request, slug: str, payload: SelectionIn):
     challenge = challenge_for(request, slug)
-    version = history.version_from_if_match(request.headers.get("If-Match"), current=challenge.version, required=False)
+    version = based_on(request, challenge)
     try:
         challenge = services.select_proposal(
             challenge, actor=request.user, viewer=request.viewer, proposal=payload.proposal_id,

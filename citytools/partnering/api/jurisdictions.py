@@ -13,6 +13,7 @@ from citytools.core import history
 from citytools.core.api import MONEY_IN, MoneyIn
 from citytools.core.api_input import django_auth
 from citytools.core.errors import Conflict, DomainError, Forbidden
+from citytools.core.preconditions import IfMatch, based_on, if_match
 from citytools.directory.models import Organisation
 from citytools.partnering.models import PublicationRules
 from citytools.partnering.services import authoring as services
@@ -72,6 +73,7 @@ def get_rules(request, slug: str, response: HttpResponse):
     "/{slug}", response={200: RulesOut, 201: RulesOut}, auth=django_auth, url_name="publication_rules_put",
     summary="Create a jurisdiction's rules, or replace them (platform admins; If-Match with the version to replace)",
 )
+@if_match(IfMatch.TO_REPLACE)
 def put_rules(request, slug: str, payload: RulesIn, response: HttpResponse):
     if not services.may_set_publication_rules(request.viewer):
         raise Forbidden("Only platform admins set the publication rules.")
@@ -80,7 +82,7 @@ def put_rules(request, slug: str, payload: RulesIn, response: HttpResponse):
     existing = PublicationRules.objects.filter(slug=slug).first()
     version = None
     if existing is not None:
-        version = history.version_from_if_match(request.headers.get("If-Match"), current=existing.version, required=True)
+        version = based_on(request, existing)
     data = payload.dict()
     organisations = []
     for organisation_slug in data.pop("organisations"):

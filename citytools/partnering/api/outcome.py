@@ -65,7 +65,7 @@ class DebriefLineOut(Schema):
     )
 
 
-class EligibilityOut(Schema):
+class ScreeningOut(Schema):
     criterion: str
     passed: bool
     note: str = Field(description="Why it failed, as the screener wrote it; empty when it passed.")
@@ -79,7 +79,7 @@ class DebriefOut(Schema):
     rank: int | None
     of: int = Field(description="How many proposals were ranked.")
     lines: list[DebriefLineOut]
-    eligibility: list[EligibilityOut] = Field(description="The eligibility screening, criterion by criterion.")
+    eligibility: list[ScreeningOut] = Field(description="The eligibility screening, criterion by criterion.")
     released: bool = Field(description="Whether the owners reviewed the feedback and released it to the applicant.")
 
 
@@ -102,7 +102,7 @@ class CheckInOut(Schema):
     note: str
 
 
-class ProgressOut(Schema):
+class DeliveryProgressOut(Schema):
     milestones: list[MilestoneOut]
     check_ins: list[CheckInOut] = Field(description="Newest first.")
     done: int
@@ -342,7 +342,7 @@ def _debrief_out(debrief) -> dict:
 
 
 @router.get(
-    "/{slug}/codesign", response=ProgressOut, url_name="challenge_codesign",
+    "/{slug}/codesign", response=DeliveryProgressOut, url_name="challenge_codesign",
     summary="Co-design milestones and check-ins (the panel and the partner)",
 )
 def get_codesign(request, slug: str):

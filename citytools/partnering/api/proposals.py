@@ -18,6 +18,7 @@ from ninja import Field, File, Router, Schema, Status, UploadedFile
 from citytools.core import history
 from citytools.core.api_input import django_auth
 from citytools.core.errors import Conflict, Forbidden, NotFound
+from citytools.core.preconditions import IfMatch, based_on, if_match
 from citytools.partnering.access import roles_for
 from citytools.partnering.models import Attachment, Challenge, Proposal
 from citytools.partnering.services import evaluation
@@ -148,12 +149,13 @@ def get_my_proposal(request, slug: str, response: HttpResponse, supplier: str | 
     "/{slug}/proposal", response=MyProposalOut, auth=django_auth, url_name="challenge_my_proposal_save",
     summary="Create or change your draft (until the submission deadline)",
 )
+@if_match(IfMatch.OPTIONAL)
 def put_my_proposal(request, slug: str, payload: ProposalIn, response: HttpResponse, supplier: str | None = None):
     challenge = challenge_for(request, slug)
     existing = services.my_proposal(challenge, viewer=request.viewer, supplier=supplier or None)
     version = None
     if existing is not None:
-        version = history.version_from_if_match(request.headers.get("If-Match"), current=existing.version, required=False)
+        version = based_on(request, existing)
     try:
         proposal = services.save_proposal(
             challenge, actor=request.user, viewer=request.viewer, version=version, supplier=supplier or None,

@@ -572,7 +572,7 @@ def set_panel(challenge: Challenge, *, actor, viewer, steward, evaluators, now=N
 
 def available_moves(challenge: Challenge, roles) -> list[rules.Move]:
     """The moves this person may make now, in the table's order (the clock's are not theirs)."""
-    return [m for m in rules.MOVES.get(State(challenge.state), ()) if roles.may_move(m.by)]
+    return [m for m in rules.MOVES.get(State(challenge.state), ()) if roles.may_move(m)]
 
 
 def move_challenge(challenge: Challenge, to, *, actor, viewer, reason: str = "", version: int | None = None, now=None) -> Challenge:
