@@ -130,12 +130,17 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets the live server, the worker and a shell read while one of them writes.
-    DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = (
-        "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+    # SQLite has one writer at a time; these three make concurrent writers wait their turn
+    # instead of failing with "database is locked" (docs/configuration.md#sqlite).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        # WAL: readers never wait for the writer, nor the writer for readers.
+        init_command="PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        # Every transaction takes the write lock when it begins (BEGIN IMMEDIATE). A transaction
+        # that read first and then asked for the lock could not wait for it: SQLite refuses it
+        # at once, because another writer may have changed what it read.
+        transaction_mode="IMMEDIATE",
     )
-    # SQLite has one writer at a time: a request that writes while the worker imports a large
-    # file waits for it (up to this many seconds) instead of failing at once.
+    # How long a write waits for the lock (a request behind a large import, say) before failing.
     DATABASES["default"]["OPTIONS"].setdefault("timeout", 30)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -1,6 +1,7 @@
 """`make bench`: how long the opportunity finder and each page take.
 
-    python -m tests.bench [--requests N] [--database sqlite|postgres|both] [--finder-only | --imports-only]
+    python -m tests.bench [--requests N] [--database sqlite|postgres|both] [--load-seconds S]
+                          [--finder-only | --imports-only | --load-only]
 
 First, in this process, the opportunity finder (citytools.opportunities.finder) on 1,000,000
 synthetic contracts against its target (2 s), and against the brute-force enumeration its
@@ -9,7 +10,9 @@ demo (`citytools migrate`, `citytools demo`), asks every page from tests/pages.p
 through Django's test client after one warm-up, and prints the median and 95th-percentile
 time and the SQL queries per request against the target (100 ms; 2 s for a PDF, timed cold,
 at most 5 times; 1 s for an export file), and then a spreadsheet import of 500 new contracts (preview and commit, done
-in the request, against 10 s each) and 5,000 (done by the worker, against 2 minutes). It always exits 0: it measures, it does not judge a build. Each database
+in the request, against 10 s each) and 5,000 (done by the worker, against 2 minutes). Last,
+the load test of tests/bench_load.py: 20 editors and 20 readers at once through gunicorn, for
+--load-seconds on each database, against no server error at all. It always exits 0: it measures, it does not judge a build. Each database
 runs in its own process because settings, and so the database, are fixed when Django starts.
 """
 
@@ -21,6 +24,8 @@ import subprocess
 import sys
 import tempfile
 import time
+
+from tests import bench_load
 
 TARGET_MS = 100.0
 # Documents rendered to PDF have the issue's own target, and are timed cold: the cache that
@@ -307,10 +312,15 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--database", choices=["sqlite", "postgres", "both"], default="both")
     parser.add_argument("--finder-only", action="store_true", help="measure the opportunity finder only")
     parser.add_argument("--imports-only", action="store_true", help="measure spreadsheet imports only")
+    parser.add_argument("--load-only", action="store_true", help="run the load test only (tests/bench_load.py)")
+    parser.add_argument("--load-seconds", type=float, default=60, help="how long the load test lasts on each database (60)")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
         return measure(args.requests, imports_only=args.imports_only)
+    load = ["--seconds", str(args.load_seconds), "--database", args.database]
+    if args.load_only:
+        return bench_load.main(load)
     print(f"City Tools benchmark on {os.cpu_count()} CPU core(s), Python {sys.version.split()[0]}")
     if not args.imports_only:
         bench_finder()
@@ -323,6 +333,8 @@ def main(argv: list[str]) -> int:
         if url:
             run_child(args.requests, url, imports_only=args.imports_only)
             drop_postgres_database()
+    if not args.imports_only:
+        bench_load.main(load)
     return 0
 
 

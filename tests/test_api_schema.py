@@ -8,6 +8,7 @@ invalid data refused, valid data not refused for being invalid.
 It runs in both passes of tests/run.py, so on SQLite and on PostgreSQL.
 """
 
+import datetime
 import json
 import re
 
@@ -18,6 +19,7 @@ from django.db import close_old_connections
 from django.middleware.csrf import _get_new_csrf_string
 from django.test import Client
 from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
 from schemathesis.core import NOT_SET
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -25,6 +27,7 @@ from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
 )
 
+from citytools.core.dates import EARLIEST, LATEST
 from citytools.wsgi import application
 from tests.api_world import World, document
 
@@ -63,6 +66,17 @@ schema.app = application
 # time of the file; the fuzzing phase, in both modes, keeps it within the suite's budget.
 schema.config.phases.coverage.enabled = False
 schema.location = OPENAPI
+# Every date the API takes is bounded (formatMinimum and formatMaximum, citytools.core.dates),
+# keywords hypothesis-jsonschema does not read: valid dates are drawn from the same range.
+schemathesis.openapi.format("date", st.dates(EARLIEST, LATEST).map(datetime.date.isoformat))
+schemathesis.openapi.format(
+    "date-time",
+    st.datetimes(
+        datetime.datetime.combine(EARLIEST, datetime.time()),
+        datetime.datetime.combine(LATEST, datetime.time(23, 59, 59)),
+        timezones=st.just(datetime.timezone.utc),
+    ).map(datetime.datetime.isoformat),
+)
 # Unknown query parameters are ignored, as HTTP APIs commonly do and docs/api.md does not
 # promise otherwise: no negative case is made of adding one.
 schema.config.generation.update(
@@ -102,43 +116,24 @@ def _body_not_an_object(case, response) -> bool:
     )
 
 
-def _kinds(schema: dict) -> list[dict]:
-    return [schema, *schema.get("anyOf", [])]
-
-
-def _coerced(value, schema: dict) -> bool:
-    """Whether pydantic's lax mode reads `value` as what `schema` wants though JSON Schema
-    says it is not: 0 or 1 as a boolean, a number as a date."""
-    kinds = _kinds(schema)
-    if any(k.get("type") == "boolean" for k in kinds):
-        return value in (0, 1, "0", "1") and not isinstance(value, bool)
-    if any(k.get("format") in ("date", "date-time") for k in kinds):
-        return isinstance(value, (int, float)) or str(value).lstrip("-").replace(".", "", 1).isdigit()
-    return False
-
-
-def _lax_coercion(case, response) -> bool:
-    """pydantic's lax mode accepts 0 and 1 as booleans and a number as a date (`end_to=0`
-    is 1970-01-01), where the schema says boolean and YYYY-MM-DD: the door is to read
-    JSON's types strictly (a project-wide choice of pydantic's strictness)."""
+def _query_boolean_as_digit(case, response) -> bool:
+    """By design, not a known failure: a query string has no JSON types, and the API reads a
+    boolean filter written 0 or 1 as false or true, as HTML forms and most HTTP APIs do.
+    JSON bodies take only true and false (StrictBool), and dates only as YYYY-MM-DD."""
     if response.status_code >= 300 or case.meta is None or not case.meta.generation.mode.is_negative:
         return False
-    raw = case.operation.definition.raw
-    sent = []
-    for parameter in raw.get("parameters", []):
-        where = {"query": case.query, "path": case.path_parameters, "header": case.headers}.get(parameter["in"]) or {}
-        if parameter["name"] in where:
-            sent.append((where[parameter["name"]], parameter.get("schema", {})))
-    schema = raw.get("requestBody", {}).get("content", {}).get("application/json", {}).get("schema", {})
-    if "$ref" in schema and isinstance(case.body, dict):
-        properties = DOCUMENT["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]].get("properties", {})
-        sent += [(value, properties[name]) for name, value in case.body.items() if name in properties]
-    return any(_coerced(value, schema) for value, schema in sent)
+    for parameter in case.operation.definition.raw.get("parameters", []):
+        schema = parameter.get("schema", {})
+        kinds = [schema, *schema.get("anyOf", [])]
+        value = (case.query or {}).get(parameter["name"]) if parameter["in"] == "query" else None
+        if any(k.get("type") == "boolean" for k in kinds) and value in (0, 1, "0", "1") and not isinstance(value, bool):
+            return True
+    return False
 
 
 KNOWN = [
     (_ninja_http_error, [content_type_conformance, response_schema_conformance]),
-    (_lax_coercion, [negative_data_rejection]),
+    (_query_boolean_as_digit, [negative_data_rejection]),
     (_body_not_an_object, [negative_data_rejection]),
 ]
 

@@ -1,8 +1,10 @@
 """Two people save the same version at the same moment: one wins, the other is refused.
 
 Real concurrency needs real concurrent transactions, so these tests run on PostgreSQL only:
-SQLite serialises every write on one file lock, which would prove nothing about the
-conditional update. Each thread has its own database connection (Django's are per thread).
+the suite's SQLite database is in memory, and SQLite serialises every write on one lock, which
+would prove nothing about the conditional update. Each thread has its own database connection
+(Django's are per thread). tests/test_concurrent_writes.py races people through a real server
+on both databases, a SQLite file included.
 """
 
 import json

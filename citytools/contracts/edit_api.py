@@ -11,6 +11,7 @@ path are added to that router here, because one path is one URL and so one route
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
+from pydantic import StrictBool
 
 from citytools.contracts import services
 from citytools.contracts.api import ContractOut
@@ -49,7 +50,7 @@ class ContractIn(Schema):
     source: str = Contract.Source.ORGANISATION
     reference: str = ""
     source_url: str = ""
-    confidential: bool = False
+    confidential: StrictBool = False
 
 
 class ContractPatch(Schema):
@@ -67,7 +68,7 @@ class ContractPatch(Schema):
     source: str | None = None
     reference: str | None = None
     source_url: str | None = None
-    confidential: bool | None = None
+    confidential: StrictBool | None = None
 
 
 def _loaded(queryset):

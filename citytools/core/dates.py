@@ -22,11 +22,12 @@ decision point months before an end, the day after a calendar event) use `add_da
 so such a row shows as it is and can be corrected through any door.
 """
 
-import calendar
 import datetime
+import re
 from typing import Annotated
 
-from pydantic import AfterValidator, WithJsonSchema
+from dateutil.relativedelta import relativedelta
+from pydantic import AfterValidator, BeforeValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 from citytools.core.errors import DomainError
@@ -70,6 +71,19 @@ def parse_iso_date(text: str, *, label: str = "The date", field: str | None = No
 # The API's date types ------------------------------------------------------------------
 
 
+# pydantic's lax mode would read a number as seconds since 1970 (`end_to=0` is 1 January
+# 1970) and "20270331" as a timestamp: the API takes a date only as the schema writes it.
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _iso_text(value):
+    if isinstance(value, datetime.date):
+        return value
+    if not isinstance(value, str) or not _ISO_DAY.match(value.strip()):
+        raise PydanticCustomError("date_format", "A date must be written YYYY-MM-DD, like 2027-03-31.")
+    return value
+
+
 def _checked(value):
     if not in_range(value):
         raise PydanticCustomError("date_out_of_range", out_of_range_message())
@@ -85,12 +99,14 @@ _RANGE_SCHEMA = {
 
 DateIn = Annotated[
     datetime.date,
+    BeforeValidator(_iso_text),
     AfterValidator(_checked),
     WithJsonSchema({"type": "string", "format": "date", **_RANGE_SCHEMA,
                     "description": f"A date, YYYY-MM-DD, {RANGE_TEXT}."}),
 ]
 DateTimeIn = Annotated[
     datetime.datetime,
+    BeforeValidator(_iso_text),
     AfterValidator(_checked),
     WithJsonSchema({"type": "string", "format": "date-time",
                     "formatMinimum": f"{EARLIEST.isoformat()}T00:00:00Z", "formatMaximum": f"{LATEST.isoformat()}T23:59:59Z",
@@ -112,11 +128,7 @@ def add_days(day: datetime.date, days: int) -> datetime.date:
 def add_months(day: datetime.date, months: int) -> datetime.date:
     """The same day `months` later (or earlier), or the month's last day when it is shorter
     (31 January + 1 month is 28 or 29 February); stops at the ends of Python's calendar."""
-    month = day.month - 1 + months
-    year = day.year + month // 12
-    if year > datetime.MAXYEAR:
-        return datetime.date.max
-    if year < datetime.MINYEAR:
-        return datetime.date.min
-    month = month % 12 + 1
-    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+    try:
+        return day + relativedelta(months=months)
+    except (OverflowError, ValueError):
+        return datetime.date.max if months > 0 else datetime.date.min

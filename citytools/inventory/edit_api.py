@@ -16,6 +16,7 @@ import datetime
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
+from pydantic import StrictBool
 
 from citytools.core import history
 from citytools.core.api_input import django_auth
@@ -123,7 +124,7 @@ class SystemIn(Schema):
     status: str = Field(System.Status.LIVE, description="live, being_replaced or planned.")
     go_live: DateIn | None = None
     notes: str = ""
-    confidential: bool = False
+    confidential: StrictBool = False
 
 
 class SystemPatch(Schema):
@@ -134,7 +135,7 @@ class SystemPatch(Schema):
     status: str | None = None
     go_live: DateIn | None = None
     notes: str | None = None
-    confidential: bool | None = None
+    confidential: StrictBool | None = None
 
 
 def _system_out(request, system: System) -> dict:

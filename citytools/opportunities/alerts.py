@@ -9,9 +9,11 @@ own subscription: there is no argument naming someone else's.
 
 import datetime
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from citytools.core.errors import DomainError, Forbidden
+from citytools.directory.models import Organisation
 from citytools.inventory.models import ServiceArea
 from citytools.opportunities import alert_rules
 from citytools.opportunities.models import CalendarFeed, Frequency, Subscription, new_calendar_token
@@ -64,6 +66,14 @@ def _areas(values) -> list[ServiceArea]:
     return list({slug: found[slug] for slug in slugs}.values())
 
 
+def _lock_subscriptions_of(person) -> None:
+    """Make every other save or cancelling of `person`'s subscription wait until this
+    transaction ends. The person's row is locked, as the partnering services lock the
+    challenge before its proposals: someone without a subscription has no row to lock, and two
+    saves at once would both create one (a unique violation on PostgreSQL)."""
+    get_user_model().objects.select_for_update().filter(pk=person.pk).first()
+
+
 @transaction.atomic
 def save_subscription(
     *, actor, viewer, frequency=Frequency.WEEKLY, own_contracts=True, peer_areas=(), opportunities=True,
@@ -86,7 +96,8 @@ def save_subscription(
         raise DomainError(
             "Choose at least one kind of alert, or stop your alerts instead.", field="own_contracts"
         )
-    subscription = Subscription.objects.select_for_update().filter(user=actor).first()
+    _lock_subscriptions_of(actor)
+    subscription = Subscription.objects.filter(user=actor).first()
     if subscription is None:
         subscription = Subscription.objects.create(user=actor, **fields)
     else:
@@ -105,6 +116,7 @@ def cancel_subscription(*, actor, viewer) -> bool:
     in may stop their own, even after losing the role that let them subscribe."""
     if viewer.user is None or viewer.user.pk != actor.pk:
         raise Forbidden("A person changes only their own alerts.")
+    _lock_subscriptions_of(actor)
     deleted, _ = Subscription.objects.filter(user=actor).delete()
     return bool(deleted)
 
@@ -151,7 +163,10 @@ def replace_calendar_token(organisation, *, actor, viewer) -> CalendarFeed:
     at once (for when it was shared too widely)."""
     if not alert_rules.may_manage_calendar(viewer.grants, organisation=organisation.pk):
         raise Forbidden("Only the organisation's own staff set up its calendar address.")
-    feed = CalendarFeed.objects.select_for_update().filter(organisation=organisation).first()
+    # Lock the organisation: one without a feed has no feed row to lock (see
+    # _lock_subscriptions_of).
+    Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
+    feed = CalendarFeed.objects.filter(organisation=organisation).first()
     if feed is None:
         return CalendarFeed.objects.create(organisation=organisation)
     feed.token = new_calendar_token()

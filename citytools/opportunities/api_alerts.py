@@ -10,6 +10,7 @@ here.
 import datetime
 
 from ninja import Field, Router, Schema, Status
+from pydantic import StrictBool
 
 from citytools.core.api_input import django_auth
 from citytools.core.errors import Forbidden
@@ -33,8 +34,8 @@ class AlertSubscriptionOut(Schema):
 
 class AlertSubscriptionIn(Schema):
     frequency: str = Field(Frequency.WEEKLY, description="daily or weekly.")
-    own_contracts: bool = True
-    opportunities: bool = True
+    own_contracts: StrictBool = True
+    opportunities: StrictBool = True
     peer_areas: list[str] = Field(default_factory=list, max_length=alerts.MAX_PEER_AREAS, description="Service-area slugs (areas, not groups).")
     horizon_days: int = Field(180, description=f"{alert_rules.MIN_HORIZON_DAYS} to {alert_rules.MAX_HORIZON_DAYS}.")
 

@@ -9,7 +9,6 @@ from the finders without a collectstatic step.
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -17,8 +16,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-CITYTOOLS = Path(sys.executable).with_name("citytools")
+from tests.served import CITYTOOLS, ROOT, free_port, run
+
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -41,19 +40,6 @@ def server_environment(data_dir: Path) -> dict[str, str]:
         PYTHONUNBUFFERED="1",
     )
     return env
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def run(args: list[str], env: dict[str, str]) -> str:
-    result = subprocess.run(args, env=env, cwd=ROOT, capture_output=True, text=True, timeout=600)
-    if result.returncode != 0:
-        raise RuntimeError(f"{' '.join(args[1:] if args[0] == str(CITYTOOLS) else args)} failed:\n{result.stdout}\n{result.stderr}")
-    return result.stdout
 
 
 def build_demo(data_dir: Path) -> None:

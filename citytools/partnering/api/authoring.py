@@ -15,6 +15,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
+from pydantic import StrictBool
 
 from citytools.accounts.models import User
 from citytools.core import history
@@ -117,9 +118,9 @@ class DocumentFields(Schema):
     budget_cap: MoneyIn | None = Field(None, description=MONEY_IN)
     currency: str = Field("CAD", min_length=3, max_length=3)
     codesign_weeks: int | None = Field(None, ge=1, le=520)
-    blind_scoring: bool = False
-    terms_non_binding: bool = False
-    terms_vendor_owns_prototype: bool = False
+    blind_scoring: StrictBool = False
+    terms_non_binding: StrictBool = False
+    terms_vendor_owns_prototype: StrictBool = False
     terms_separate_purchase: bool = False
     terms_text: str = ""
     contact_name: str = Field("", max_length=200)
@@ -158,10 +159,10 @@ class ChallengePatch(Schema):
     budget_cap: MoneyIn | None = Field(None, description=MONEY_IN)
     currency: str | None = Field(None, min_length=3, max_length=3)
     codesign_weeks: int | None = Field(None, ge=1, le=520)
-    blind_scoring: bool | None = None
-    terms_non_binding: bool | None = None
-    terms_vendor_owns_prototype: bool | None = None
-    terms_separate_purchase: bool | None = None
+    blind_scoring: StrictBool | None = None
+    terms_non_binding: StrictBool | None = None
+    terms_vendor_owns_prototype: StrictBool | None = None
+    terms_separate_purchase: StrictBool | None = None
     terms_text: str | None = None
     contact_name: str | None = Field(None, max_length=200)
     contact_email: str | None = None
@@ -228,7 +229,7 @@ class AddendumOut(Schema):
 class AddendumIn(Schema):
     title: str = Field(min_length=1, max_length=200)
     body: str = Field(min_length=1)
-    material: bool = False
+    material: StrictBool = False
     new_submission_deadline: DateTimeIn | None = None
 
 

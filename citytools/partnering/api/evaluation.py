@@ -10,6 +10,7 @@ import datetime
 from decimal import Decimal
 
 from ninja import Field, Router, Schema
+from pydantic import StrictBool
 
 from citytools.core import history
 from citytools.core.api_input import django_auth
@@ -26,7 +27,7 @@ router = Router(tags=["invitations to partner: evaluation"])
 
 
 class DeclarationIn(Schema):
-    has_conflict: bool
+    has_conflict: StrictBool
     note: str = Field("", description="With a conflict: which applicant and why (required then).")
 
 

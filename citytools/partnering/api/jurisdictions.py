@@ -8,6 +8,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.text import slugify
 from ninja import Field, Router, Schema, Status
+from pydantic import StrictBool
 
 from citytools.core import history
 from citytools.core.api import MONEY_IN, MoneyIn
@@ -28,8 +29,8 @@ class RulesIn(Schema):
     min_weeks: int = Field(12, ge=1, le=520)
     max_weeks: int = Field(16, ge=1, le=520)
     weights_total: int = Field(100, ge=1, le=1000)
-    require_scale_texts: bool = True
-    require_terms: bool = True
+    require_scale_texts: StrictBool = True
+    require_terms: StrictBool = True
     min_eligibility_criteria: int = Field(0, ge=0, le=50)
     addendum_notice_days: int = Field(7, ge=0, le=365)
     min_submission_days: int = Field(

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.http import HttpResponse
 from ninja import Field, Router, Schema, Status
+from pydantic import StrictBool
 
 from citytools.core.api_input import django_auth
 from citytools.core.dates import DateIn
@@ -123,7 +124,7 @@ class SurveyIn(Schema):
     satisfaction: int = Field(ge=1, le=5, description="Satisfaction with the process, 1–5.")
     clarity: int = Field(ge=1, le=5, description="Clarity of the challenge document, 1–5.")
     effort_hours: int | None = Field(None, ge=0, le=10000)
-    would_apply_again: bool | None = None
+    would_apply_again: StrictBool | None = None
     keep: str = Field("", max_length=5000)
     change: str = Field("", max_length=5000)
 

@@ -14,6 +14,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from ninja import Field, File, Router, Schema, Status, UploadedFile
+from pydantic import StrictBool
 
 from citytools.core import history
 from citytools.core.api_input import django_auth
@@ -337,7 +338,7 @@ def get_proposal(request, slug: str, proposal_id: int):
 
 class DecisionIn(Schema):
     criterion_id: int = Field(description="An eligibility criterion of this challenge.")
-    passed: bool
+    passed: StrictBool
     note: str = Field("", description="Required when it fails: the applicant is told.")
 
 
