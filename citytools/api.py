@@ -7,6 +7,7 @@ from citytools.accounts.api import router as accounts_router
 from citytools.contracts.api import router as contracts_router
 from citytools.contracts.edit_api import router as contracts_edit_router
 from citytools.core.api import install_error_handlers
+from citytools.core.api_input import BodyParser
 from citytools.core.api_docs import SwaggerDocs
 from citytools.core.openapi import DocumentedAPI
 from citytools.directory.api import router as directory_router
@@ -32,6 +33,7 @@ api = DocumentedAPI(
     ),
     urls_namespace="api",
     docs=SwaggerDocs(),
+    parser=BodyParser(),
 )
 install_error_handlers(api)
 

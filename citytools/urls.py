@@ -23,6 +23,7 @@ urlpatterns = [
 if settings.OIDC_ENABLED:
     urlpatterns.append(path("oidc/", include("mozilla_django_oidc.urls")))
 
+handler400 = "citytools.core.views.bad_request"
 handler403 = "citytools.core.views.permission_denied"
 handler404 = "citytools.core.views.not_found"
 handler500 = "citytools.core.views.server_error"

@@ -3,9 +3,10 @@ token, and changes nothing; the same request with a valid token gets past the ch
 
 The doors are discovered, not listed: every page URL in the resolver (Django checks the token
 before any view runs, so even a page that only reads must refuse an unsafe method without one)
-and every API operation with POST, PUT, PATCH or DELETE in the OpenAPI schema (django-ninja
-checks it in `django_auth`, so an operation without that authentication would slip through,
-and fail here).
+and every API operation with POST, PUT, PATCH or DELETE in the OpenAPI schema (checked in
+`citytools.core.api_input.django_auth` for a signed-in person, so an operation without that
+authentication would slip through, and fail here). Without a session, an API write answers
+401, token or not: there is no session to borrow.
 
 A CSRF refusal is told apart from a refusal by role through the log record Django writes for
 it (logger "django.security.csrf"), so a 403 for another reason does not pass for one.
@@ -153,10 +154,25 @@ def test_api_refuses_changes_without_a_token(method, path, role, world, db, capl
     assert response.status_code == 403 and refused_for_csrf, (
         f"{method} {url} without a token: {response.status_code} {response.content[:200]!r}, not a CSRF refusal"
     )
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["type"] == "about:blank#csrf_failed"
     assert not changed, f"{method} {url} without a token wrote to {', '.join(changed)}"
 
     response, refused_for_csrf, _ = attempt(client, method, url, api=True, token=token, caplog=caplog)
     assert not refused_for_csrf, f"{method} {url} with a valid token was refused for CSRF ({response.status_code})"
+
+
+@pytest.mark.parametrize(("method", "path"), OPERATIONS, ids=[f"{m} {p}" for m, p in OPERATIONS])
+def test_api_answers_an_anonymous_change_with_401(method, path, world, db, caplog):
+    """Without a session, a write is refused as unauthenticated, token or not (docs/api.md):
+    there is no session for another site to borrow, so no CSRF refusal either."""
+    client = Client(enforce_csrf_checks=True)
+    url = fill_path(world, path)
+    response, refused_for_csrf, changed = attempt(client, method, url, api=True, token=None, caplog=caplog)
+    assert response.status_code == 401, f"{method} {url} anonymously: {response.status_code} {response.content[:200]!r}"
+    assert response["Content-Type"] == "application/problem+json"
+    assert not refused_for_csrf
+    assert not changed, f"{method} {url} anonymously wrote to {', '.join(changed)}"
 
 
 def test_every_state_changing_api_operation_is_found():

@@ -11,11 +11,11 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema
-from ninja.security import django_auth
 
 from citytools.accounts import queries, services
 from citytools.accounts.invitations import NotAllowed, may_manage
 from citytools.accounts.models import Invitation
+from citytools.core.api_input import django_auth
 from citytools.core.errors import DomainError, NotFound
 from citytools.directory.models import Network, Organisation
 

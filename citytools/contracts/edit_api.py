@@ -11,7 +11,6 @@ path are added to that router here, because one path is one URL and so one route
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
-from ninja.security import django_auth
 from pydantic import StrictBool
 
 from citytools.contracts import services
@@ -20,6 +19,7 @@ from citytools.contracts.api import router as contracts_router
 from citytools.contracts.edit_views import contract_history_entries, contracts_for_history
 from citytools.contracts.models import Contract
 from citytools.core.api import MONEY_IN, MoneyIn
+from citytools.core.api_input import django_auth
 from citytools.core.dates import DateIn
 from citytools.directory.models import Organisation
 from citytools.core.preconditions import IfMatch, based_on, if_match, precondition

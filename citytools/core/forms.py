@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 
 from citytools.core.dates import EARLIEST, LATEST, in_range, out_of_range_message
 from citytools.core.money import DEFAULT_LIMIT, MoneyError, parse_money
+from citytools.core.text import refusal_message, text_problem
 
 
 class GovukForm(forms.Form):
@@ -23,6 +24,12 @@ class GovukForm(forms.Form):
 
     def full_clean(self):
         super().full_clean()
+        # The site's one text rule (citytools.core.text), as for the API and the imports.
+        for name, value in list(getattr(self, "cleaned_data", {}).items()):
+            texts = value if isinstance(value, list | tuple) else [value]
+            problem = next((p for text in texts if isinstance(text, str) and (p := text_problem(text))), None)
+            if problem:
+                self.add_error(name, refusal_message(problem, subject="This field"))
         # Browsers send a textarea's line breaks as CRLF (the HTML standard says so), so text
         # saved with "\n" would come back different from a form submitted unchanged.
         for name, value in getattr(self, "cleaned_data", {}).items():

@@ -1,31 +1,38 @@
-"""Refuse query strings carrying NUL characters before any view sees them.
+"""Refuse a path or query string that breaks the site's text rule before any view sees it.
 
-PostgreSQL cannot store or compare a string holding NUL, so a filter such as
-`?organisation=%00` would otherwise become a database error (a 500) on PostgreSQL while
-SQLite merely found nothing. One refusal here keeps every door, page or API, consistent.
+The rule is citytools.core.text's, the same that JSON bodies, forms, spreadsheet imports and
+the command line apply. PostgreSQL cannot store or compare a string holding NUL, so a filter
+such as `?organisation=%00` would otherwise become a database error (a 500) on PostgreSQL
+while SQLite merely found nothing. One refusal here keeps every door, page or API, consistent.
 """
-
-import json
 
 from django.http import HttpResponse
 
+from citytools.core.api import plain_problem
+from citytools.core.text import refusal_message, text_problem
 
-class RejectNulCharactersMiddleware:
+
+class RefuseBadTextMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if "\x00" in request.path or any(
-            "\x00" in key or any("\x00" in value for value in values)
-            for key, values in request.GET.lists()
-        ):
-            return refusal(request)
+        for field, subject, text in _texts(request):
+            problem = text_problem(text)
+            if problem:
+                return refusal(request, refusal_message(problem, field=field, subject=subject))
         return self.get_response(request)
 
 
-def refusal(request) -> HttpResponse:
-    detail = "The request contains a NUL character, which no field accepts."
+def _texts(request):
+    yield None, "The address", request.path
+    for key, values in request.GET.lists():
+        yield None, "The query string", key
+        for value in values:
+            yield key, "", value
+
+
+def refusal(request, detail: str) -> HttpResponse:
     if request.path.startswith("/api/"):
-        body = {"type": "about:blank#invalid", "title": "Invalid request", "status": 400, "detail": detail}
-        return HttpResponse(json.dumps(body), status=400, content_type="application/problem+json")
+        return plain_problem(status=400, title="Invalid request", detail=detail, code="invalid_text")
     return HttpResponse(detail, status=400, content_type="text/plain; charset=utf-8")

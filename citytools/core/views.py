@@ -1,8 +1,17 @@
 """Error pages: generic on purpose, so that nothing about the data or the code leaks; and
-where a form may send the person afterwards."""
+where a form may send the person afterwards.
 
+Under /api/ the same errors are problem+json documents, never HTML: the API's own handlers
+(citytools.core.api) answer what an operation raises, and these answer what is raised before
+the API is reached, such as a body over the size limit read by a middleware.
+"""
+
+from django.core.exceptions import RequestDataTooBig
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.defaults import bad_request as django_bad_request
+
+from citytools.core.api import SERVER_ERROR, plain_problem, too_large_detail
 
 
 def next_url(request) -> str:
@@ -14,13 +23,31 @@ def next_url(request) -> str:
     return ""
 
 
+def for_api(request) -> bool:
+    return request.path.startswith("/api/")
+
+
+def bad_request(request, exception=None):
+    if for_api(request):
+        if isinstance(exception, RequestDataTooBig):
+            return plain_problem(status=413, title="Request too large", detail=too_large_detail(), code="too_large")
+        return plain_problem(status=400, title="Bad request", detail="The request could not be read.", code="bad_request")
+    return django_bad_request(request, exception)
+
+
 def not_found(request, exception=None):
+    if for_api(request):
+        return plain_problem(status=404, title="Not found", detail="No such record.", code="not_found")
     return render(request, "core/404.html", status=404)
 
 
 def permission_denied(request, exception=None):
+    if for_api(request):
+        return plain_problem(status=403, title="Forbidden", detail="You may not do this.", code="forbidden")
     return render(request, "core/403.html", status=403)
 
 
 def server_error(request):
+    if for_api(request):
+        return plain_problem(status=500, title="Server error", detail=SERVER_ERROR, code="server_error")
     return render(request, "core/500.html", status=500)

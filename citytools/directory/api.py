@@ -6,11 +6,11 @@ from typing import Literal
 
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
-from ninja.security import django_auth
 from pydantic import ConfigDict
 
 from citytools.accounts.rules import DEFAULTS, LABELS, Kind
 from citytools.core.api import Pagination
+from citytools.core.api_input import django_auth
 from citytools.directory import queries, services
 
 router = Router(tags=["directory"])

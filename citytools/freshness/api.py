@@ -13,8 +13,8 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
-from ninja.security import django_auth
 
+from citytools.core.api_input import django_auth
 from citytools.core.dates import DateIn
 from citytools.directory.models import Network, Organisation
 from citytools.freshness import queries, services

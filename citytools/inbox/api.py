@@ -4,8 +4,8 @@ and the `citytools inbox` command (citytools.inbox.queries.tasks_for)."""
 import datetime
 
 from ninja import Field, Router, Schema
-from ninja.security import django_auth
 
+from citytools.core.api_input import django_auth
 from citytools.inbox import queries
 
 router = Router(tags=["inbox"], auth=django_auth)

@@ -8,9 +8,9 @@ import datetime
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
-from ninja.security import django_auth
 
 from citytools.core.api import Pagination
+from citytools.core.api_input import django_auth
 from citytools.core.errors import DomainError
 from citytools.directory.models import Organisation
 from citytools.inventory import catalogue_services as catalogue

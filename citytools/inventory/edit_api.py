@@ -16,10 +16,10 @@ import datetime
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
-from ninja.security import django_auth
 from pydantic import StrictBool
 
 from citytools.core import history
+from citytools.core.api_input import django_auth
 from citytools.core.dates import DateIn
 from citytools.core.errors import Forbidden
 from citytools.core.preconditions import IfMatch, based_on, if_match, precondition

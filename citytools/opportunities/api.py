@@ -14,9 +14,9 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from ninja import Field, Query, Router, Schema, Status
-from ninja.security import django_auth
 
 from citytools.core.api import MONEY_IN, MoneyIn
+from citytools.core.api_input import django_auth
 from citytools.core.dates import DateIn
 from citytools.directory.models import Network, Organisation, Supplier
 from citytools.core.preconditions import IfMatch, based_on, if_match, precondition

@@ -10,9 +10,9 @@ here.
 import datetime
 
 from ninja import Field, Router, Schema, Status
-from ninja.security import django_auth
 from pydantic import StrictBool
 
+from citytools.core.api_input import django_auth
 from citytools.core.errors import Forbidden
 from citytools.opportunities import alert_rules, alerts
 from citytools.opportunities.models import Frequency, Subscription

@@ -13,8 +13,8 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from ninja import Field, Query, Router, Schema, Status
-from ninja.security import django_auth
 
+from citytools.core.api_input import django_auth
 from citytools.core.errors import NotFound
 from citytools.directory.models import Organisation, Supplier
 from citytools.core.preconditions import IfMatch, based_on, if_match, precondition

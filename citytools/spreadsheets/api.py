@@ -13,9 +13,9 @@ from typing import Literal
 
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
-from ninja.security import django_auth
 
 from citytools.contracts.queries import ContractFilters
+from citytools.core.api_input import django_auth
 from citytools.core.dates import DateIn
 from citytools.core.errors import DomainError
 from citytools.directory.models import Network, Organisation

@@ -2,8 +2,10 @@
 
 from django import forms
 
+from django.conf import settings
+
 from citytools.core.forms import GovukForm
-from citytools.spreadsheets import rules
+from citytools.spreadsheets import rules, sheets
 from citytools.spreadsheets.models import Kind
 
 
@@ -15,6 +17,14 @@ class UploadForm(GovukForm):
         help_text="Rows copied from a spreadsheet, with the header row first.",
     )
 
+    def clean_file(self):
+        # Refused here, from the size the upload declares: upload() reads no further than one
+        # byte past the limit, so the import would only know that many bytes.
+        file = self.cleaned_data.get("file")
+        if file and file.size > settings.IMPORT_MAX_BYTES:
+            raise forms.ValidationError(sheets.too_large_message(file.size, settings.IMPORT_MAX_BYTES))
+        return file
+
     def clean(self):
         data = super().clean()
         if not data.get("file") and not (data.get("text") or "").strip():
@@ -23,8 +33,6 @@ class UploadForm(GovukForm):
 
     def upload(self) -> tuple[str, bytes]:
         """The file's name and bytes, read no further than one byte past the limit."""
-        from django.conf import settings
-
         file = self.cleaned_data.get("file")
         if file:
             return file.name, file.read(settings.IMPORT_MAX_BYTES + 1)

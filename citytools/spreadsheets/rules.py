@@ -15,6 +15,7 @@ from decimal import Decimal
 from citytools.core.dates import RANGE_TEXT, in_range
 from citytools.core.errors import DomainError
 from citytools.core.money import MoneyError, parse_money
+from citytools.core.text import refusal_message, text_problem
 
 
 @dataclass(frozen=True)
@@ -337,6 +338,8 @@ def parse_list(value) -> list[str]:
 
 def parse_cell(col: Column, value):
     """A cell's value for its column's field; raises CellError."""
+    if isinstance(value, str) and (problem := text_problem(value)):
+        raise CellError(refusal_message(problem, subject="The cell"))
     if col.kind == "date":
         return parse_date(value)
     if col.kind == "amount":

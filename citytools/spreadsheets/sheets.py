@@ -51,10 +51,23 @@ def file_format(filename: str, content: bytes) -> str:
     return "csv"
 
 
+def size_text(size: int) -> str:
+    """A file's size as people read it: 812 bytes, 40 KB, 1 MB, 52.4 MB."""
+    for unit, scale in (("MB", 1024 * 1024), ("KB", 1024)):
+        if size >= scale:
+            return f"{size / scale:,.1f}".removesuffix(".0") + f" {unit}"
+    return f"{size:,} bytes"
+
+
+def too_large_message(size: int, max_bytes: int) -> str:
+    """The refusal of a file over the limit, from its real size (not from the part read)."""
+    return f"The file is {size_text(size)}; the largest accepted is {size_text(max_bytes)}. Split it into smaller files."
+
+
 def read_table(filename: str, content: bytes, *, max_bytes: int, max_rows: int, max_unzipped_bytes: int) -> list[list]:
     """The first sheet's cells, row by row. Raises FileRefused for anything unreadable."""
     if len(content) > max_bytes:
-        raise FileRefused(f"The file is {len(content):,} bytes; the largest accepted is {max_bytes:,}. Split it into smaller files.")
+        raise FileRefused(too_large_message(len(content), max_bytes))
     fmt = file_format(filename, content)
     table = _read_xlsx(content, max_unzipped_bytes=max_unzipped_bytes, max_rows=max_rows) if fmt == "xlsx" else _read_csv(content, max_rows)
     while table and all(_blank(c) for c in table[-1]):

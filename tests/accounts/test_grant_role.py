@@ -36,3 +36,12 @@ def test_wrong_roles_are_refused_and_nothing_is_created(args, message):
     with pytest.raises(CommandError, match=message):
         call_command("grant_role", *args)
     assert not User.objects.exists() and not Role.objects.exists()
+
+
+@pytest.mark.parametrize("email", ["nul\x00@b.example", "bell\x07@b.example", "\udcff@b.example"])
+def test_arguments_the_text_rule_refuses_are_refused_and_nothing_is_created(email):
+    """Every command's arguments pass the site's one text rule (citytools.core.text); bytes
+    that are not UTF-8 arrive from the shell as unpaired surrogates such as U+DCFF."""
+    with pytest.raises(CommandError, match="“email” contains"):
+        call_command("grant_role", email, "admin")
+    assert not User.objects.exists() and not Role.objects.exists()

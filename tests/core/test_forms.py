@@ -80,3 +80,27 @@ def test_a_textarea_sent_with_a_browsers_crlf_line_breaks_is_read_with_plain_one
     """Text saved with "\\n" and sent back unchanged by a browser (as "\\r\\n") is the same text."""
     form = Noted(data={"notes": "First line\r\nSecond line\rThird"})
     assert form.is_valid() and form.cleaned_data["notes"] == "First line\nSecond line\nThird"
+
+
+class Named(GovukForm):
+    name = forms.CharField(label="Name")
+    tags = forms.MultipleChoiceField(choices=[("a", "a")], required=False)
+
+
+@pytest.mark.parametrize(("typed", "problem"), [("bell\x07", "a control character (U+0007)"), ("esc\x1b", "a control character (U+001B)")])
+def test_a_form_refuses_what_the_text_rule_refuses(typed, problem):
+    """The same rule as the API's and the imports' (citytools.core.text), as a field error."""
+    form = Named(data={"name": typed})
+    assert not form.is_valid()
+    assert form.errors["name"] == [f"This field contains {problem}, which no field accepts. Remove it and try again."]
+
+
+def test_a_form_refuses_nul_characters():
+    form = Named(data={"name": "nul\x00byte"})
+    assert not form.is_valid() and "name" in form.errors
+
+
+def test_a_form_keeps_line_breaks_and_tabs():
+    form = Named(data={"name": "one\ttwo\r\nthree"})
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["name"] == "one\ttwo\nthree"

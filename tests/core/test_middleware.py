@@ -19,3 +19,15 @@ def test_pages_refuse_nul_characters_with_a_clear_message(client):
 
 def test_ordinary_requests_pass(client):
     assert client.get("/api/v1/systems?organisation=camden").status_code == 200
+
+
+@pytest.mark.parametrize("query", ["q=bell%07", "q=%1B%5B31m", "na%07me=1"])
+def test_query_strings_follow_the_one_text_rule(client, query):
+    response = client.get(f"/api/v1/systems?{query}")
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/problem+json"
+    assert "control character" in response.json()["detail"]
+
+
+def test_tabs_in_a_query_string_pass(client):
+    assert client.get("/api/v1/search?q=camden%09council").status_code == 200

@@ -141,6 +141,20 @@ def test_the_commit_is_refused_while_any_row_has_an_error(world):
     assert checksum() == before
 
 
+@pytest.mark.parametrize("title", ["Bell\x07ringing", "Escape\x1b[31m"])
+def test_a_cell_the_text_rule_refuses_is_a_row_error_and_nothing_is_imported(world, title):
+    """The same rule as the API's and the forms' (citytools.core.text), cell by cell (a file
+    holding NUL is refused whole, as binary)."""
+    upload = start(world, f"title,supplier,start_date,end_date\n{title},civic-forge,2025-01-01,2026-01-01\n")
+    rows = preview_of(world, upload).rows
+    assert [r.action for r in rows] == ["error"]
+    assert "Title: The cell contains a control character" in rows[0].errors[0]
+    before = checksum()
+    with pytest.raises(DomainError, match="1 row has errors"):
+        services.commit_import(upload, actor=world.editor)
+    assert checksum() == before
+
+
 def test_a_date_outside_the_one_range_is_a_row_error(world):
     """Issue 14, item 4: the import refuses what the forms and the API refuse (citytools.core.dates),
     whether the cell holds text, an Excel date or an Excel serial number."""

@@ -49,6 +49,22 @@ def test_a_malformed_file_is_a_form_error_and_writes_nothing(world):
     assert checksum() == before
 
 
+def test_a_file_over_the_limit_is_refused_with_its_real_size(world, settings):
+    """The page reads no further than the limit; the refusal still gives the file's own size
+    and the limit as people read them, not the number of bytes read."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.IMPORT_MAX_BYTES = 1024 * 1024
+    big = SimpleUploadedFile("big.csv", b"reference,title\n" + b"CON-1,A\n" * (3 * 1024 * 1024 // 8))
+    client = client_for(world, "editor")
+    before = checksum()
+    response = client.post("/organisations/own/import/", {"kind": "contracts", "file": big})
+    assert response.status_code == 400
+    assert "The file is 3 MB; the largest accepted is 1 MB." in response.content.decode()
+    assert "1,048,577" not in response.content.decode()
+    assert checksum() == before and not Upload.objects.exists()
+
+
 def test_rows_with_errors_show_their_row_number_and_the_commit_is_refused(world):
     client = client_for(world, "editor")
     response = upload_text(client, "reference,end_date\nCON-001,soon\n")

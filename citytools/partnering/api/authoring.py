@@ -15,12 +15,12 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
-from ninja.security import django_auth
 from pydantic import StrictBool
 
 from citytools.accounts.models import User
 from citytools.core import history
 from citytools.core.api import MONEY_IN, MoneyIn, Pagination
+from citytools.core.api_input import django_auth
 from citytools.core.dates import DateIn, DateTimeIn
 from citytools.core.errors import DomainError
 from citytools.core.preconditions import IfMatch, based_on, if_match, precondition

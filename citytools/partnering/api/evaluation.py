@@ -10,10 +10,10 @@ import datetime
 from decimal import Decimal
 
 from ninja import Field, Router, Schema
-from ninja.security import django_auth
 from pydantic import StrictBool
 
 from citytools.core import history
+from citytools.core.api_input import django_auth
 from citytools.core.errors import Conflict, NotFound
 from citytools.core.preconditions import IfMatch, based_on, if_match
 from citytools.partnering.api.proposals import challenge_for

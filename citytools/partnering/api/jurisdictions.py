@@ -8,11 +8,11 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.text import slugify
 from ninja import Field, Router, Schema, Status
-from ninja.security import django_auth
 from pydantic import StrictBool
 
 from citytools.core import history
 from citytools.core.api import MONEY_IN, MoneyIn
+from citytools.core.api_input import django_auth
 from citytools.core.errors import Conflict, DomainError, Forbidden
 from citytools.core.preconditions import IfMatch, based_on, if_match
 from citytools.directory.models import Organisation

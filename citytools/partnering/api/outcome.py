@@ -8,9 +8,9 @@ from decimal import Decimal
 
 from django.http import HttpResponse
 from ninja import Field, Router, Schema, Status
-from ninja.security import django_auth
 from pydantic import StrictBool
 
+from citytools.core.api_input import django_auth
 from citytools.core.dates import DateIn
 from citytools.core.errors import NotFound
 from citytools.partnering import metrics as process_metrics

@@ -14,10 +14,10 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from ninja import Field, File, Router, Schema, Status, UploadedFile
-from ninja.security import django_auth
 from pydantic import StrictBool
 
 from citytools.core import history
+from citytools.core.api_input import django_auth
 from citytools.core.errors import Conflict, Forbidden, NotFound
 from citytools.core.preconditions import IfMatch, based_on, if_match
 from citytools.partnering.access import roles_for
