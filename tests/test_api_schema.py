@@ -20,7 +20,6 @@ from django.middleware.csrf import _get_new_csrf_string
 from django.test import Client
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
-from schemathesis.core import NOT_SET
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     negative_data_rejection,
@@ -90,32 +89,7 @@ schema.config.checks.positive_data_acceptance.expected_statuses = [
 ]
 
 
-# Known failures, each owned by a fix in progress elsewhere; remove an entry with its fix.
-# Each is a predicate on one exchange, and only that exchange escapes the checks it names.
-def _content_type(response) -> str:
-    return next((v[0] for k, v in response.headers.items() if k.lower() == "content-type"), "")
-
-
-def _ninja_http_error(case, response) -> bool:
-    """ninja answers its own HttpError (400 a body that is not JSON, 401 not signed in, 403
-    CSRF) as application/json {"detail": ...}, not problem+json: the API's error handlers
-    (citytools.core.api) do not translate it yet."""
-    return response.status_code in (400, 401, 403) and _content_type(response).startswith("application/json")
-
-
-def _body_not_an_object(case, response) -> bool:
-    """A JSON array, scalar or null where the body schema is an object whose fields all have
-    defaults is read as the empty object (PUT /alerts with `[null, null]` subscribes): the
-    JSON body parser is to refuse a body that is not an object."""
-    return (
-        response.status_code < 300
-        and case.meta is not None
-        and case.meta.generation.mode.is_negative
-        and case.body is not NOT_SET
-        and not isinstance(case.body, dict)
-    )
-
-
+# The one exception to the checks, by design.
 def _query_boolean_as_digit(case, response) -> bool:
     """By design, not a known failure: a query string has no JSON types, and the API reads a
     boolean filter written 0 or 1 as false or true, as HTML forms and most HTTP APIs do.
@@ -131,15 +105,13 @@ def _query_boolean_as_digit(case, response) -> bool:
     return False
 
 
-KNOWN = [
-    (_ninja_http_error, [content_type_conformance, response_schema_conformance]),
+BY_DESIGN = [
     (_query_boolean_as_digit, [negative_data_rejection]),
-    (_body_not_an_object, [negative_data_rejection]),
 ]
 
 
 def _excluded(case, response) -> list:
-    return [check for known, checks in KNOWN if known(case, response) for check in checks]
+    return [check for exempt, checks in BY_DESIGN if exempt(case, response) for check in checks]
 
 
 @pytest.fixture

@@ -56,6 +56,10 @@ class BodyParser(Parser):
             data = orjson.loads(request.body)
         except orjson.JSONDecodeError as error:
             raise BodyRefused(f"The body is not valid JSON: {error}.") from None
+        if not isinstance(data, dict):
+            # Every operation's body is an object; pydantic would read `null` or `[]` as an
+            # empty one, and a PUT of defaults would then be made from nothing.
+            raise BodyRefused("The body must be a JSON object: {...}.")
         check_json(data)
         return data
 
