@@ -20,11 +20,7 @@ from django.middleware.csrf import _get_new_csrf_string
 from django.test import Client
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
-from schemathesis.specs.openapi.checks import (
-    content_type_conformance,
-    negative_data_rejection,
-    response_schema_conformance,
-)
+from schemathesis.specs.openapi.checks import negative_data_rejection
 
 from citytools.core.dates import EARLIEST, LATEST
 from citytools.wsgi import application
