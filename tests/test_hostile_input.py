@@ -169,6 +169,17 @@ def test_a_contract_patch_refuses_with_a_problem_naming_the_field(body, names, w
     assert Contract.objects.filter(pk=world.contract("own").pk).values().get() == before
 
 
+@pytest.mark.parametrize("body", ["null", "[]", "[null, null]", "1", '"text"'])
+def test_a_body_that_is_not_an_object_is_refused(body, world, editor, db):
+    """pydantic read `null` or `[null, null]` as an empty object, so PUT /alerts with one
+    subscribed its sender to the defaults; every operation's body is an object."""
+    response, written = refused_and_unwritten(editor, "PUT", "/api/v1/alerts", body, {})
+    assert response.status_code == 400, response.content
+    assert response["Content-Type"] == PROBLEM
+    assert "must be a JSON object" in response.json()["detail"]
+    assert not written
+
+
 @pytest.mark.parametrize("depth", [1024, 1025])
 def test_deeply_nested_bodies_are_refused_not_a_server_error(depth, world, editor, db):
     """orjson reads nesting 1,024 deep, deeper than Python's recursion limit: the walk over the
@@ -232,6 +243,21 @@ def test_unknown_paths_answer_404_problem_json(path, client, db):
     response = client.get(path)
     assert response.status_code == 404
     assert response["Content-Type"] == PROBLEM
+
+
+def test_a_method_a_path_does_not_offer_answers_405_problem_json(client, db):
+    """django-ninja answers 405 itself, in plain text; the API's last net makes it a problem."""
+    response = client.delete("/api/v1/organisations")
+    assert response.status_code == 405
+    assert response["Content-Type"] == PROBLEM
+    assert "GET" in response["Allow"]
+    assert response.json()["status"] == 405
+
+
+def test_pages_keep_their_own_error_pages(client, db):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/html")
 
 
 def test_errors_raised_before_the_api_answer_problem_json(rf):

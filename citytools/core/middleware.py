@@ -6,6 +6,8 @@ such as `?organisation=%00` would otherwise become a database error (a 500) on P
 while SQLite merely found nothing. One refusal here keeps every door, page or API, consistent.
 """
 
+from http import HTTPStatus
+
 from django.http import HttpResponse
 
 from citytools.core.api import plain_problem
@@ -36,3 +38,31 @@ def refusal(request, detail: str) -> HttpResponse:
     if request.path.startswith("/api/"):
         return plain_problem(status=400, title="Invalid request", detail=detail, code="invalid_text")
     return HttpResponse(detail, status=400, content_type="text/plain; charset=utf-8")
+
+
+class ApiProblemMiddleware:
+    """The last net under /api/: an error answered in anything but JSON becomes problem+json.
+
+    The API's handlers (citytools.core.api) and the site's error views (citytools.core.views)
+    already answer problem+json for what they see; a few answers are made by the framework
+    itself, such as django-ninja's 405 for a method a path does not offer, in plain text."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            request.path.startswith("/api/")
+            and response.status_code >= 400
+            and not response.get("Content-Type", "").startswith(("application/json", "application/problem+json"))
+        ):
+            status = HTTPStatus(response.status_code)
+            problem = plain_problem(
+                status=status.value, title=status.phrase, detail=status.description + ".",
+                code=status.phrase.lower().replace(" ", "_"),
+            )
+            if response.has_header("Allow"):
+                problem["Allow"] = response["Allow"]
+            return problem
+        return response
