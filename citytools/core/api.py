@@ -42,6 +42,17 @@ def problem(api: NinjaAPI, request: HttpRequest, *, status: int, title: str, det
     return response
 
 
+def for_api(request) -> bool:
+    """Whether a request is the API's, which answers every error in problem+json."""
+    return request.path.startswith("/api/")
+
+
+def status_problem(status: int, *, detail: str | None = None) -> tuple[str, str, str]:
+    """The title, detail and code of a refusal known only by its status (`method_not_allowed`)."""
+    phrase = HTTPStatus(status).phrase
+    return phrase, detail or HTTPStatus(status).description + ".", phrase.lower().replace(" ", "_")
+
+
 def plain_problem(*, status: int, title: str, detail: str, code: str) -> HttpResponse:
     """The same document without a NinjaAPI, for errors raised before the API is reached."""
     body = problem_body(status=status, title=title, detail=detail, code=code)
@@ -68,8 +79,8 @@ def install_error_handlers(api: NinjaAPI) -> None:
             return domain_error(request, exc.__cause__)
         if isinstance(exc, AuthenticationError):
             return problem(api, request, status=401, title="Not signed in", detail=SIGN_IN, code="unauthorized")
-        phrase = HTTPStatus(exc.status_code).phrase
-        return problem(api, request, status=exc.status_code, title=phrase, detail=str(exc), code=phrase.lower().replace(" ", "_"))
+        title, detail, code = status_problem(exc.status_code, detail=str(exc))
+        return problem(api, request, status=exc.status_code, title=title, detail=detail, code=code)
 
     @api.exception_handler(RequestDataTooBig)
     def too_large(request, exc):

@@ -6,11 +6,9 @@ such as `?organisation=%00` would otherwise become a database error (a 500) on P
 while SQLite merely found nothing. One refusal here keeps every door, page or API, consistent.
 """
 
-from http import HTTPStatus
-
 from django.http import HttpResponse
 
-from citytools.core.api import plain_problem
+from citytools.core.api import for_api, plain_problem, status_problem
 from citytools.core.text import refusal_message, text_problem
 
 
@@ -35,7 +33,7 @@ def _texts(request):
 
 
 def refusal(request, detail: str) -> HttpResponse:
-    if request.path.startswith("/api/"):
+    if for_api(request):
         return plain_problem(status=400, title="Invalid request", detail=detail, code="invalid_text")
     return HttpResponse(detail, status=400, content_type="text/plain; charset=utf-8")
 
@@ -53,15 +51,12 @@ class ApiProblemMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         if (
-            request.path.startswith("/api/")
+            for_api(request)
             and response.status_code >= 400
             and not response.get("Content-Type", "").startswith(("application/json", "application/problem+json"))
         ):
-            status = HTTPStatus(response.status_code)
-            problem = plain_problem(
-                status=status.value, title=status.phrase, detail=status.description + ".",
-                code=status.phrase.lower().replace(" ", "_"),
-            )
+            title, detail, code = status_problem(response.status_code)
+            problem = plain_problem(status=response.status_code, title=title, detail=detail, code=code)
             if response.has_header("Allow"):
                 problem["Allow"] = response["Allow"]
             return problem

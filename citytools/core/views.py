@@ -11,7 +11,7 @@ from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.defaults import bad_request as django_bad_request
 
-from citytools.core.api import SERVER_ERROR, plain_problem, too_large_detail
+from citytools.core.api import SERVER_ERROR, for_api, plain_problem, too_large_detail
 
 
 def next_url(request) -> str:
@@ -21,10 +21,6 @@ def next_url(request) -> str:
     if url and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         return url
     return ""
-
-
-def for_api(request) -> bool:
-    return request.path.startswith("/api/")
 
 
 def bad_request(request, exception=None):
