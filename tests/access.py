@@ -4,8 +4,9 @@ of every table so that a refused request can be shown to have changed nothing.
 
 The world extends tests.people.people(): each of `own`, `peer` and `stranger` gets a public
 system and contract, a confidential system and contract, a pending invitation and a member
-whose role can be revoked; `extra` holds Invitations to Partner (tests/partnering_access.py)
-and ratings and pain points (tests/satisfaction_access.py). Targets name whose records a
+whose role can be revoked; `extra` holds what each app's part of the world adds
+(tests/<app>/access.py: Invitations to Partner, ratings and pain points, an initiative,
+campaigns, catalogue proposals). Targets name whose records a
 request is aimed at: "own", "peer", "stranger", with "_confidential" for the confidential
 record.
 """
@@ -26,8 +27,14 @@ from django.utils import timezone
 
 from citytools.contracts.services import create_contract, update_contract
 from citytools.inventory.services import create_system, update_system
+from tests.expect import is_confidential, organisation_of
 from tests.factories import ProductFactory, RoleFactory, ServiceAreaFactory, SupplierFactory, UserFactory
+from tests.freshness.access import build_campaigns
+from tests.inventory.catalogue_access import build_catalogue_proposals
+from tests.opportunities.access import build_initiative
+from tests.partnering.access import build_challenges
 from tests.people import ROLES, People, people
+from tests.satisfaction.access import build_satisfaction
 
 METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 UNSAFE = ("POST", "PUT", "PATCH", "DELETE")
@@ -150,16 +157,8 @@ class World:
         return self.people.user(role)
 
     def challenge(self, target: str):
-        """A challenge of tests/partnering_access.py by its target name."""
+        """A challenge of tests/partnering/access.py by its target name."""
         return self.extra["challenges"][target]
-
-
-def organisation_of(target: str) -> str:
-    return target.removesuffix("_confidential")
-
-
-def is_confidential(target: str) -> bool:
-    return target.endswith("_confidential")
 
 
 def _invitation(organisation, inviter):
@@ -216,12 +215,6 @@ def build_world() -> World:
         colleague = UserFactory(email=f"colleague-at-{name}@example.org")
         role = RoleFactory(user=colleague, kind="member", organisation=organisation)
         records[name] = Records(system, contract, secret_system, secret_contract, invitation, token, role)
-    from tests.partnering_access import build_challenges
-    from tests.opportunities_access import build_initiative
-    from tests.freshness_access import build_campaigns
-    from tests.satisfaction_access import build_satisfaction
-    from tests.catalogue_access import build_catalogue_proposals
-
     return World(
         people=cast, records=records, product=product, service_area=area, supplier=maker,
         extra={

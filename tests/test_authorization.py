@@ -29,159 +29,56 @@ that is rolled back, so an allowed write does not disturb the next request.
 
 import copy
 import json
-from collections.abc import Callable
-from dataclasses import dataclass
 from urllib.parse import urlencode, urlsplit
 
 import pytest
 from django.db import transaction
 from django.test import Client
-from django.urls import reverse
 
-from citytools.accounts.rules import DEFAULTS
 from tests.access import (
     METHODS,
     UNSAFE,
     World,
     build_world,
-    is_confidential,
     login_path,
-    organisation_of,
     route_groups,
     route_names,
     routes,
     writes,
 )
-from tests.people import ROLES
-
-# Who may ------------------------------------------------------------------------------------
-# Each is a predicate of (role, target). A target names whose record the request is aimed at
-# ("own", "peer", "stranger", "…_confidential"), or is None for a URL about no one record.
-
-# The organisations each role works in, as staff (member or editor), as editor, and as a
-# coordinator of their network (tests/people.py: "north" holds own and peer, "south" stranger).
-STAFF = {"member": {"own"}, "editor": {"own"}, "peer_member": {"peer"}, "other_editor": {"stranger"}}
-EDITS = {"editor": {"own"}, "other_editor": {"stranger"}}
-COORDINATES = {"coordinator": {"own", "peer"}, "other_coordinator": {"stranger"}}
-
-
-@dataclass(frozen=True)
-class Who:
-    label: str
-    test: Callable[[str, str | None], bool]
-
-    def __call__(self, role: str, target: str | None) -> bool:
-        return self.test(role, target)
-
-    def __or__(self, other: "Who") -> "Who":
-        return Who(f"{self.label} or {other.label}", lambda r, t: self(r, t) or other(r, t))
-
-
-def _in(table: dict[str, set[str]]):
-    return lambda role, target: role == "admin" or (
-        target is not None and organisation_of(target) in table.get(role, set())
-    )
-
-
-EVERYONE = Who("everyone", lambda role, target: True)
-NOBODY = Who("nobody", lambda role, target: False)
-SIGNED_IN = Who("anyone signed in", lambda role, target: role != "public")
-EDITOR = Who("the target organisation's editors and admins", _in(EDITS))
-STAFF_OF = Who("the target organisation's staff and admins", _in(STAFF))
-COORDINATOR = Who("coordinators of the target's network and admins", _in(COORDINATES))
-# citytools.accounts.rules.can_restore and citytools.accounts.invitations.may_manage.
-EDITOR_OR_COORDINATOR = EDITOR | COORDINATOR
-# A confidential record is seen by its organisation's staff, its networks' coordinators and
-# admins; any other record by everyone.
-SEES = Who(
-    "everyone, or for a confidential record its staff, coordinators and admins",
-    lambda role, target: not is_confidential(target) or STAFF_OF(role, target) or COORDINATOR(role, target),
+from tests.expect import (
+    COORDINATOR,
+    DEFAULT_POLICY,
+    EDITOR,
+    EDITOR_OR_COORDINATOR,
+    EVERYONE,
+    NOBODY,
+    ORGANISATIONS,
+    SEES,
+    SIGNED_IN,
+    WITH_CONFIDENTIAL,
+    Expect,
+    Who,
+    action,
+    api,
+    contract_pk,
+    fixed,
+    network_slug,
+    organisation_slug,
+    page,
+    system_pk,
+    targeted,
 )
+from tests.freshness import expect as freshness
+from tests.inventory import expect_catalogue as catalogue
+from tests.opportunities import expect as opportunities
+from tests.opportunities import expect_alerts as alerts
+from tests.partnering import expect_authoring, expect_evaluation, expect_outcome, expect_proposals
+from tests.people import ROLES
+from tests.satisfaction import expect as satisfaction
+from tests.spreadsheets import expect as spreadsheets
 
-
-# What each URL expects ----------------------------------------------------------------------
-
-ORGANISATIONS = ("own", "stranger")
-# Every kind of information at its default level: a valid answer to a visibility form.
-DEFAULT_POLICY = {kind.value: level.value for kind, level in DEFAULTS.items()}
-WITH_CONFIDENTIAL = ("own", "stranger", "own_confidential", "stranger_confidential")
-
-Args = Callable[[World, str | None], dict]
-
-
-@dataclass(frozen=True)
-class Expect:
-    """Who may use each method of one URL. A method not named is not offered (see above)."""
-
-    allow: dict[str, Who]
-    args: Args | None = None  # fills the URL's parameters for a target
-    targets: tuple = (None,)
-    data: Callable[[World, str | None, str], dict] | None = None  # (world, target, method) → body
-    headers: Callable[[World, str | None, str], dict] | None = None
-    # For names that share a path (see merged): the parameters each method's own name fills,
-    # when they aim at different records (a campaign's GET at a running one, its PUT at a draft).
-    method_args: Callable[[str], Args | None] | None = None
-
-    def url(self, name: str, world: World, target: str | None, method: str) -> str:
-        args = self.method_args(method) if self.method_args else self.args
-        return reverse(name, kwargs=args(world, target) if args else None)
-
-    def may(self, method: str, role: str, target: str | None) -> bool:
-        who = self.allow.get(method)
-        return bool(who and who(role, target))
-
-    def may_use(self, role: str, target: str | None) -> bool:
-        return any(who(role, target) for who in self.allow.values())
-
-
-def page(read: Who | None = EVERYONE, *, write: Who | None = None, methods=("POST",), **options) -> Expect:
-    """An HTML page: GET for `read`; `methods` (POST by default) for `write`."""
-    allow = {"GET": read} if read is not None else {}
-    if write is not None:
-        allow.update(dict.fromkeys(methods, write))
-    return Expect(allow=allow, **options)
-
-
-def action(who: Who, *, methods=("POST",), **options) -> Expect:
-    """A page that only acts (a form's target): `methods` for `who`, nothing to GET."""
-    return Expect(allow=dict.fromkeys(methods, who), **options)
-
-
-def api(get: Who | None = EVERYONE, **methods: Who) -> Callable[..., Expect]:
-    """An API path: GET for `get`, and e.g. put=EDITOR for other methods.
-
-    django-ninja answers only the methods a path declares (HEAD and OPTIONS are 405)."""
-    allow = {"GET": get} if get is not None else {}
-    allow.update({method.upper(): who for method, who in methods.items()})
-
-    def build(**options) -> Expect:
-        return Expect(allow=allow, **options)
-
-    return build
-
-
-def targeted(fill: Callable[[World, str], dict], targets=ORGANISATIONS) -> dict:
-    return {"args": fill, "targets": targets}
-
-
-def fixed(fill: Callable[[World], dict]) -> dict:
-    return {"args": lambda world, target: fill(world)}
-
-
-def organisation_slug(world, target):
-    return {"slug": world.organisation(target).slug}
-
-
-def network_slug(world, target):
-    return {"slug": world.network(target).slug}
-
-
-def contract_pk(name="pk"):
-    return lambda world, target: {name: world.contract(target).pk}
-
-
-def system_pk(name="pk"):
-    return lambda world, target: {name: world.system(target).pk}
+# The core tables' helpers ------------------------------------------------------------------
 
 
 def system_form(world, system) -> dict:
@@ -393,27 +290,22 @@ EXPECTATIONS: dict[str, Expect] = {
 }
 
 
-# The Invitation to Partner's URLs are described part by part, each in its own module,
-# from the helpers above and the predicates of tests/partnering_access.py.
-from tests import partnering_expect_authoring, partnering_expect_evaluation, partnering_expect_outcome, partnering_expect_proposals  # noqa: E402,I001
-
-for _part in (partnering_expect_authoring, partnering_expect_proposals, partnering_expect_evaluation, partnering_expect_outcome):
-    EXPECTATIONS.update(_part.build(__import__(__name__, fromlist=["EXPECTATIONS"])))
-
-# Ratings, shared pain points and the conversation pack, likewise (tests/satisfaction_access.py).
-from tests import satisfaction_expect  # noqa: E402
-
-EXPECTATIONS.update(satisfaction_expect.build(__import__(__name__, fromlist=["EXPECTATIONS"])))
-
-# Alerts and calendar feeds, likewise.
-from tests import opportunities_expect_alerts  # noqa: E402
-
-EXPECTATIONS.update(opportunities_expect_alerts.build(__import__(__name__, fromlist=["EXPECTATIONS"])))
-
-# The opportunity finder and joint procurement initiatives (tests/opportunities_access.py).
-from tests import opportunities_expect  # noqa: E402
-
-EXPECTATIONS.update(opportunities_expect.build(__import__(__name__, fromlist=["EXPECTATIONS"])))
+# Each app's URLs are described in its own module (tests/<app>/expect*.py), in the language of
+# tests/expect.py and with the predicates of the app's part of the world (tests/<app>/access.py).
+APPS = (
+    expect_authoring, expect_proposals, expect_evaluation, expect_outcome,  # the Invitation to Partner
+    satisfaction,  # ratings, shared pain points and the conversation pack
+    alerts,  # alerts and calendar feeds
+    opportunities,  # the opportunity finder and joint procurement initiatives
+    spreadsheets,  # spreadsheet import and export
+    freshness,  # data quality, confirmations and attestation campaigns
+    catalogue,  # catalogue proposals: suppliers and products missing from the catalogue
+)
+for _app in APPS:
+    _repeated = sorted(EXPECTATIONS.keys() & _app.EXPECTATIONS.keys())
+    if _repeated:
+        raise ValueError(f"{_app.__name__} describes URLs already described: {_repeated}")
+    EXPECTATIONS.update(_app.EXPECTATIONS)
 
 
 # The world, once per module -----------------------------------------------------------------
@@ -665,18 +557,3 @@ def test_the_matrix_notices_a_refused_request_that_writes(world, db):
         with connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {connection.ops.quote_name(Supplier._meta.db_table)} WHERE 1 = 0")
     assert written == [Supplier._meta.db_table]
-
-# Spreadsheet import and export.
-from tests import spreadsheets_expect  # noqa: E402
-
-EXPECTATIONS.update(spreadsheets_expect.build(__import__(__name__, fromlist=["EXPECTATIONS"])))
-
-# Data quality, confirmations and attestation campaigns.
-from tests import freshness_expect  # noqa: E402
-
-EXPECTATIONS.update(freshness_expect.build(__import__(__name__, fromlist=["EXPECTATIONS"])))
-
-# Catalogue proposals: suppliers and products missing from the catalogue.
-from tests import catalogue_expect  # noqa: E402
-
-EXPECTATIONS.update(catalogue_expect.build(__import__(__name__, fromlist=["EXPECTATIONS"])))

@@ -22,7 +22,7 @@ from citytools.inventory.models import System
 from citytools.opportunities.feeds import feed_ics
 from citytools.opportunities.models import Initiative
 from citytools.partnering.models import Challenge, Milestone, State
-from tests.partnering_world import make_challenge
+from tests.partnering.world import make_challenge
 from tests import test_leaks
 from tests.test_leaks import api_urls, client_for, fetch_all, page_urls
 

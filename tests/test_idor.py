@@ -14,9 +14,9 @@ import pytest
 from django.db import transaction
 from django.urls import reverse
 
-from tests.access import UNSAFE, changed_tables, fingerprint, is_confidential, routes
+from tests.access import UNSAFE, changed_tables, fingerprint, routes
+from tests.expect import EVERYONE, is_confidential
 from tests.test_authorization import (  # noqa: F401  (world is a fixture)
-    EVERYONE,
     EXPECTATIONS,
     client_for,
     contract_body,

@@ -10,7 +10,6 @@ cannot fail proves nothing).
 """
 
 import datetime
-import io
 import re
 from decimal import Decimal
 
@@ -18,7 +17,6 @@ import pytest
 import time_machine
 from django.test import Client
 from django.utils import timezone
-from pypdf import PdfReader
 
 from citytools.accounts.viewer import Viewer
 from citytools.contracts.services import create_contract, update_contract
@@ -29,9 +27,10 @@ from citytools.inventory.services import create_system, update_system
 from citytools.inventory.services import restore_version as restore_system
 from citytools.partnering.models import State
 from citytools.satisfaction import services as satisfaction
+from tests.documents import pdf_text, xlsx_text
 from tests.factories import ContractFactory, ProductFactory, ServiceAreaFactory, SupplierFactory, SystemFactory
 from tests.pages import every_page, parameter_values
-from tests.partnering_world import make_challenge
+from tests.partnering.world import make_challenge
 from tests.people import people
 
 pytestmark = pytest.mark.django_db
@@ -279,19 +278,6 @@ def api_urls(client) -> list[str]:
 
 def leaks(body: str, markers: list[str]) -> list[str]:
     return [marker for marker in markers if re.search(re.escape(marker), body, re.IGNORECASE)]
-
-
-def pdf_text(content: bytes) -> str:
-    return re.sub(r"\s+", " ", " ".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages))
-
-
-def xlsx_text(content: bytes) -> str:
-    import openpyxl
-
-    workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True)
-    return "\n".join(
-        " ".join("" if cell is None else str(cell) for cell in row) for sheet in workbook.worksheets for row in sheet.iter_rows(values_only=True)
-    )
 
 
 def body_of(response) -> str:

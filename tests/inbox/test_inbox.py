@@ -22,7 +22,7 @@ from citytools.inventory import services as inventory
 from citytools.opportunities import services as opportunities
 from citytools.partnering.models import Evaluator, Question, State
 from tests.factories import ContractFactory, ProductFactory, ServiceAreaFactory, SupplierFactory, SystemFactory
-from tests.partnering_world import make_challenge
+from tests.partnering.world import make_challenge
 from tests.people import ROLES, people
 
 pytestmark = pytest.mark.django_db

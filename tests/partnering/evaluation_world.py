@@ -1,6 +1,6 @@
 """A small cast for the proposals and evaluation tests: an owning organisation's editor, a
 steward, three evaluators, four applicants (vendor users of their suppliers) and an admin,
-around one challenge built by tests.partnering_world.make_challenge.
+around one challenge built by tests.partnering.world.make_challenge.
 """
 
 import datetime
@@ -14,7 +14,7 @@ from django.utils import timezone
 from citytools.accounts.viewer import Viewer
 from citytools.partnering.models import Evaluator, Proposal, State
 from tests.factories import OrganisationFactory, RoleFactory, SupplierFactory, UserFactory
-from tests.partnering_world import make_challenge
+from tests.partnering.world import make_challenge
 
 
 @dataclass

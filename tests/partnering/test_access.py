@@ -6,7 +6,7 @@ from citytools.accounts.viewer import Viewer
 from citytools.partnering.access import roles_for, visible_challenges
 from citytools.partnering.models import State
 from tests.factories import NetworkFactory, OrganisationFactory, RoleFactory, UserFactory
-from tests.partnering_world import make_challenge
+from tests.partnering.world import make_challenge
 
 pytestmark = pytest.mark.django_db
 

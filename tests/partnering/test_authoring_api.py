@@ -7,7 +7,7 @@ from django.test import Client
 
 from citytools.partnering.models import Addendum, Challenge, Interest, Question, State
 from tests.partnering.test_authoring_services import cast  # noqa: F401 (fixture)
-from tests.partnering_world import LEVELS, make_challenge
+from tests.partnering.world import LEVELS, make_challenge
 
 pytestmark = pytest.mark.django_db
 BASE = "/api/v1/challenges"

@@ -14,7 +14,7 @@ from citytools.partnering.models import Addendum, Challenge, Criterion, Evaluato
 from citytools.partnering.scoring import TIE_BREAK_RULES
 from citytools.partnering.services import authoring as services
 from tests.factories import NetworkFactory, OrganisationFactory, RoleFactory, SupplierFactory
-from tests.partnering_world import make_challenge, make_rules
+from tests.partnering.world import make_challenge, make_rules
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,7 @@ from pypdf import PdfReader
 from citytools.partnering.models import Addendum, Challenge, Interest, Question, State
 from tests.browser_form import form_data as as_sent
 from tests.partnering.test_authoring_services import cast  # noqa: F401 (fixture)
-from tests.partnering_world import make_challenge
+from tests.partnering.world import make_challenge
 
 pytestmark = pytest.mark.django_db
 

@@ -20,7 +20,7 @@ from citytools.partnering import lifecycle
 from citytools.partnering.models import Proposal, Question, State, Transition
 from citytools.partnering.services import authoring, proposals
 from tests.factories import OrganisationFactory, RoleFactory, SupplierFactory, UserFactory
-from tests.partnering_world import make_challenge
+from tests.partnering.world import make_challenge
 
 pytestmark = pytest.mark.django_db
 

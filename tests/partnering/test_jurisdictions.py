@@ -20,7 +20,7 @@ from citytools.partnering import lifecycle
 from citytools.partnering.models import Challenge, Jurisdiction, PublicationRules, State
 from citytools.partnering.services import authoring as services
 from tests.partnering.test_authoring_services import cast  # noqa: F401 (fixture)
-from tests.partnering_world import OWNER, make_challenge
+from tests.partnering.world import OWNER, make_challenge
 
 pytestmark = pytest.mark.django_db
 

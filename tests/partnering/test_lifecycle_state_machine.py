@@ -47,7 +47,7 @@ from citytools.partnering.models import (
 )
 from tests.factories import NetworkFactory, OrganisationFactory, SupplierFactory
 from tests.partnering import doors
-from tests.partnering_world import make_challenge
+from tests.partnering.world import make_challenge
 
 pytestmark = pytest.mark.django_db
 

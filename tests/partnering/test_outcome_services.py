@@ -22,7 +22,7 @@ from citytools.partnering.models import (
 from citytools.partnering.services import outcome
 from tests.factories import ContractFactory, OrganisationFactory, UserFactory
 from tests.partnering.evaluation_world import cast, challenge_in
-from tests.partnering_world import OWNER, STEWARD
+from tests.partnering.world import OWNER, STEWARD
 
 pytestmark = pytest.mark.django_db
 

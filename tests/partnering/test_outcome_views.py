@@ -176,7 +176,7 @@ def test_the_ocds_file_is_public_for_published_challenges_only(c):
 
 def test_notifications_and_lessons_pages(c, django_capture_on_commit_callbacks):
     from citytools.partnering import lifecycle
-    from tests.partnering_world import STEWARD
+    from tests.partnering.world import STEWARD
 
     challenge = challenge_in(c, State.SELECTION)
     challenge.selected_proposal = c.proposal_of(0)

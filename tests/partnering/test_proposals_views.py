@@ -15,7 +15,7 @@ from citytools.partnering.models import Attachment, EligibilityDecision, Proposa
 from citytools.partnering.services import proposals as services
 from tests.browser_form import form_data as as_sent
 from tests.partnering.evaluation_world import FORM, PDF, PE, cast, challenge_in, open_challenge, upload
-from tests.partnering_world import OWNER
+from tests.partnering.world import OWNER
 
 pytestmark = pytest.mark.django_db
 

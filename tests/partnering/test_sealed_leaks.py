@@ -30,7 +30,7 @@ from citytools.partnering.models import Attachment, Evaluator, Proposal, Score, 
 from tests.access import routes
 from tests.factories import SupplierFactory, UserFactory
 from tests.pages import ACTIONS
-from tests.partnering_world import make_challenge
+from tests.partnering.world import make_challenge
 from tests.people import ROLES, people
 
 pytestmark = pytest.mark.django_db

@@ -18,7 +18,7 @@ from citytools.partnering.models import Challenge, Evaluator, Notification, Stat
 from citytools.partnering.services import authoring, evaluation
 from tests.factories import RoleFactory
 from tests.partnering.test_authoring_services import cast  # noqa: F401 (fixture)
-from tests.partnering_world import OWNER, STEWARD, make_challenge
+from tests.partnering.world import OWNER, STEWARD, make_challenge
 
 pytestmark = pytest.mark.django_db
 

@@ -4,6 +4,7 @@ stale previews, all-or-nothing, messy files and malformed ones."""
 import datetime
 import io
 from decimal import Decimal
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -471,7 +472,7 @@ def test_an_expired_upload_is_refused(world):
         services.commit_import(Upload.objects.get(pk=upload.pk), actor=world.editor)
 
 
-SHARED_DATA = __import__("pathlib").Path(__file__).resolve().parents[2].parent / "shared" / "data"
+SHARED_DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
 
 
 @pytest.mark.skipif(not SHARED_DATA.is_dir(), reason="the shared reference data is not beside the project")

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from citytools.partnering.models import State
 from tests.factories import SupplierFactory, UserFactory
-from tests.partnering_world import make_challenge
+from tests.partnering.world import make_challenge
 
 STATES = {
     "draft": State.DRAFT,

@@ -23,7 +23,7 @@ for saying "we have this too", where it names the organisation that says so (SHA
 from citytools.accounts.viewer import Viewer
 from citytools.satisfaction import services
 from citytools.satisfaction.models import Rating
-from tests.access import is_confidential, organisation_of
+from tests.expect import is_confidential, organisation_of
 from tests.factories import ProductFactory, SystemFactory
 
 NORTH = frozenset({"own", "peer"})
