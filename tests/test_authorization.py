@@ -77,6 +77,7 @@ from tests.partnering import expect_authoring, expect_evaluation, expect_outcome
 from tests.people import ROLES
 from tests.satisfaction import expect as satisfaction
 from tests.spreadsheets import expect as spreadsheets
+from tests.worlds import rolled_back_at_the_end
 
 # The core tables' helpers ------------------------------------------------------------------
 
@@ -315,14 +316,8 @@ for _app in APPS:
 def world(django_db_setup, django_db_blocker):
     """Built once, inside a transaction rolled back when the module ends; each test runs in a
     savepoint within it (pytest-django's `db`), so no test sees another's changes."""
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            yield build_world()
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
+    with rolled_back_at_the_end(django_db_blocker):
+        yield build_world()
 
 
 # Sending and judging ---------------------------------------------------------------------------

@@ -32,6 +32,7 @@ from tests.factories import ContractFactory, ProductFactory, ServiceAreaFactory,
 from tests.pages import every_page, parameter_values
 from tests.partnering.world import make_challenge
 from tests.people import people
+from tests.worlds import rolled_back_at_the_end
 
 pytestmark = pytest.mark.django_db
 
@@ -77,44 +78,58 @@ OUTSIDER_MARKERS = (
 OUTSIDERS = ["public", "vendor", "other_editor", "other_coordinator"]
 
 
-@pytest.fixture
-def world(db):
-    with time_machine.travel(f"{TODAY.isoformat()} 12:00", tick=False):
-        world = people()
-        maker = SupplierFactory(slug="civic-forge", name="Civic Forge")
-        area = ServiceAreaFactory(slug="housing-management", name="Housing management")
-        ledger = ProductFactory(slug="ledger", name="Ledger", manufacturer=maker)
-        hidden_product = ProductFactory(slug="vault", name="Vault Suite", manufacturer=world.vendor_company)
-        soon = TODAY + datetime.timedelta(days=60)
-
-        peer_system = SystemFactory(organisation=world.peer, product=ledger, service_areas=[area], notes=f"{NOTES_MARKER} migration planned")
-        ContractFactory(
-            organisation=world.peer, supplier=maker, title="Peer housing contract", systems=[peer_system],
-            annual_value=Decimal("918273.00"), total_value=Decimal("7364519.00"), end_date=soon,
-        )
-        own_system = SystemFactory(organisation=world.own, product=ledger, service_areas=[area])
-        ContractFactory(organisation=world.own, supplier=maker, title="Own housing contract", systems=[own_system], end_date=soon)
-        secret_system = SystemFactory(
-            organisation=world.own, product=hidden_product, service_areas=[area], confidential=True,
-            notes="Quokkaflan pilot, not yet announced",
-        )
-        world.secret_contract = ContractFactory(
-            organisation=world.own, supplier=world.vendor_company, title="Zephyrquartz renewal", confidential=True,
-            systems=[secret_system, own_system], annual_value=Decimal("6418302.00"), end_date=soon,
-        )
-        stranger_system = SystemFactory(organisation=world.stranger, product=ledger, service_areas=[area])
-        ContractFactory(organisation=world.stranger, supplier=maker, title="Stranger housing contract", systems=[stranger_system], end_date=soon)
-
-        retired_system = SystemFactory(organisation=world.peer, product=ledger, service_areas=[area], notes="Brumbleshank legacy")
-        retired = ContractFactory(organisation=world.peer, supplier=maker, title="Vellichor archive", systems=[retired_system], end_date=soon)
-        for record in (retired_system, retired):
-            type(record).objects.filter(pk=record.pk).update(retired_at=timezone.now())
-        world.hidden_product = hidden_product
-        add_proposals(world, area)
-        world.peer_system = peer_system
-        world.shared_point = add_satisfaction(world, peer_system=peer_system, own_system=own_system, maker=maker)
-        add_history(world, own_system=own_system, ledger=ledger, area=area, maker=maker)
+@pytest.fixture(scope="module")
+def leak_world(django_db_setup, django_db_blocker):
+    """Built once for the module (tests/worlds.py); each test reads it in a savepoint of its own."""
+    with rolled_back_at_the_end(django_db_blocker):
+        with time_machine.travel(f"{TODAY.isoformat()} 12:00", tick=False):
+            world = build_world()
         yield world
+
+
+@pytest.fixture
+def world(leak_world, db):
+    with time_machine.travel(f"{TODAY.isoformat()} 12:00", tick=False):
+        yield leak_world
+
+
+def build_world():
+    """people() and the records whose member-only fields hold the markers, as of TODAY."""
+    world = people()
+    maker = SupplierFactory(slug="civic-forge", name="Civic Forge")
+    area = ServiceAreaFactory(slug="housing-management", name="Housing management")
+    ledger = ProductFactory(slug="ledger", name="Ledger", manufacturer=maker)
+    hidden_product = ProductFactory(slug="vault", name="Vault Suite", manufacturer=world.vendor_company)
+    soon = TODAY + datetime.timedelta(days=60)
+
+    peer_system = SystemFactory(organisation=world.peer, product=ledger, service_areas=[area], notes=f"{NOTES_MARKER} migration planned")
+    ContractFactory(
+        organisation=world.peer, supplier=maker, title="Peer housing contract", systems=[peer_system],
+        annual_value=Decimal("918273.00"), total_value=Decimal("7364519.00"), end_date=soon,
+    )
+    own_system = SystemFactory(organisation=world.own, product=ledger, service_areas=[area])
+    ContractFactory(organisation=world.own, supplier=maker, title="Own housing contract", systems=[own_system], end_date=soon)
+    secret_system = SystemFactory(
+        organisation=world.own, product=hidden_product, service_areas=[area], confidential=True,
+        notes="Quokkaflan pilot, not yet announced",
+    )
+    world.secret_contract = ContractFactory(
+        organisation=world.own, supplier=world.vendor_company, title="Zephyrquartz renewal", confidential=True,
+        systems=[secret_system, own_system], annual_value=Decimal("6418302.00"), end_date=soon,
+    )
+    stranger_system = SystemFactory(organisation=world.stranger, product=ledger, service_areas=[area])
+    ContractFactory(organisation=world.stranger, supplier=maker, title="Stranger housing contract", systems=[stranger_system], end_date=soon)
+
+    retired_system = SystemFactory(organisation=world.peer, product=ledger, service_areas=[area], notes="Brumbleshank legacy")
+    retired = ContractFactory(organisation=world.peer, supplier=maker, title="Vellichor archive", systems=[retired_system], end_date=soon)
+    for record in (retired_system, retired):
+        type(record).objects.filter(pk=record.pk).update(retired_at=timezone.now())
+    world.hidden_product = hidden_product
+    add_proposals(world, area)
+    world.peer_system = peer_system
+    world.shared_point = add_satisfaction(world, peer_system=peer_system, own_system=own_system, maker=maker)
+    add_history(world, own_system=own_system, ledger=ledger, area=area, maker=maker)
+    return world
 
 
 def add_history(world, *, own_system, ledger, area, maker):
