@@ -2,9 +2,12 @@
 resolver) × every HTTP method × every role in tests.people × records of the person's own
 organisation and of others.
 
-What each role may do is written down once, in EXPECTATIONS below, keyed by URL name. A URL
-that is not listed fails with "URL <name> has no authorization expectation", so a new page
-or endpoint cannot ship without someone deciding who may use it.
+What each role may do is written down once, keyed by URL name: in EXPECTATIONS below for the
+core apps' URLs (accounts, directory, systems, contracts, the market's pages, search, the
+inbox) and in tests/<app>/expect*.py for each feature app's, all written with tests/expect.py
+and gathered into EXPECTATIONS here. A URL that is not listed fails with "URL <name> has no
+authorization expectation", so a new page or endpoint cannot ship without someone deciding
+who may use it.
 
 For each combination the answer must fall in the expected class:
 
@@ -419,7 +422,7 @@ def merged(names: tuple[str, ...]) -> Expect:
     missing = [name for name in names if name not in EXPECTATIONS]
     if missing:
         pytest.fail(
-            "\n".join(f"URL {name} has no authorization expectation: add it to EXPECTATIONS in {__name__}" for name in missing),
+            "\n".join(f"URL {name} has no authorization expectation: add it to EXPECTATIONS in {__name__} or its app's tests/<app>/expect*.py" for name in missing),
             pytrace=False,
         )
     entries = [EXPECTATIONS[name] for name in names]
