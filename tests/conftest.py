@@ -19,3 +19,47 @@ def needs_shared(path: Path) -> pytest.MarkDecorator:
 def demo_mode(settings):
     settings.DEMO_MODE = True
     return settings
+
+
+# pytest-django's own fixtures that give a test the database. A fixture of the suite's that
+# takes django_db_blocker (a world built once per module) reaches it too.
+DATABASE_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback", "live_server"}
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--database-tests-only",
+        action="store_true",
+        help="Run only the tests that reach the database (the suite's second pass, on PostgreSQL: "
+        "the others cannot answer differently there).",
+    )
+
+
+def reaches_database(item) -> bool:
+    """Whether a test reaches the database: marked django_db, asking for one of pytest-django's
+    database fixtures or for a fixture of the suite's that unblocks it, or marked `database`
+    (it starts a process that reaches the suite's database through DATABASE_URL). Any other
+    test is refused the database by pytest-django, so it passes or fails alike on both."""
+    if item.get_closest_marker("django_db") or item.get_closest_marker("database"):
+        return True
+    fixtures = getattr(item, "_fixtureinfo", None)
+    if fixtures is None:
+        return True
+    if DATABASE_FIXTURES & set(fixtures.names_closure):
+        return True
+    return any(
+        "django_db_blocker" in definition.argnames and not definition.func.__module__.startswith("pytest_django")
+        for definitions in fixtures.name2fixturedefs.values()
+        for definition in definitions
+    )
+
+
+def pytest_collection_modifyitems(config, items):
+    if not config.getoption("--database-tests-only"):
+        return
+    kept, skipped = [], []
+    for item in items:
+        (kept if reaches_database(item) else skipped).append(item)
+    if skipped:
+        items[:] = kept
+        config.hook.pytest_deselected(items=skipped)
