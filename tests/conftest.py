@@ -54,7 +54,15 @@ def reaches_database(item) -> bool:
     )
 
 
+BROWSER_TESTS = Path(__file__).resolve().parent / "browser"
+
+
 def pytest_collection_modifyitems(config, items):
+    # tests/run.py collects the browser tests from tests/browser/ alone, so that its workers
+    # do not import the whole suite: a browser test anywhere else would never run.
+    strays = [item.nodeid for item in items if item.get_closest_marker("browser") and BROWSER_TESTS not in item.path.parents]
+    if strays:
+        raise pytest.UsageError(f"browser tests belong in tests/browser/, where `make test` runs them: {strays}")
     if not config.getoption("--database-tests-only"):
         return
     kept, skipped = [], []
