@@ -2,6 +2,7 @@ import os
 from pathlib import Path
 
 import pytest
+from django.test import TransactionTestCase
 
 SHARED_DATA = Path(__file__).resolve().parents[1] / ".." / "shared" / "data"
 
@@ -36,12 +37,15 @@ def pytest_addoption(parser):
 
 
 def reaches_database(item) -> bool:
-    """Whether a test reaches the database: marked django_db, asking for one of pytest-django's
-    database fixtures or for a fixture of the suite's that unblocks it, or marked `database`
-    (it starts a process that reaches the suite's database through DATABASE_URL). Any other
-    test is refused the database by pytest-django, so it passes or fails alike on both."""
+    """Whether a test reaches the database: marked django_db, a Django TestCase, asking for one
+    of pytest-django's database fixtures or for a fixture of the suite's that unblocks it, or
+    marked `database` (it starts a process that reaches the suite's database through
+    DATABASE_URL). pytest-django refuses the database to any other test, so it passes or
+    fails alike on both."""
     if item.get_closest_marker("django_db") or item.get_closest_marker("database"):
         return True
+    if isinstance(getattr(item, "cls", None), type) and issubclass(item.cls, TransactionTestCase):
+        return True  # Django's own test cases (TestCase included) open the database themselves
     fixtures = getattr(item, "_fixtureinfo", None)
     if fixtures is None:
         return True
