@@ -20,8 +20,3 @@ import tempfile  # noqa: E402
 
 # Uploads go to a throw-away directory, never the developer's data directory.
 MEDIA_ROOT = tempfile.mkdtemp(prefix="citytools-test-media-")
-
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
-    # The test databases are thrown away after the run, so a commit need not wait for the
-    # disk: what other connections see is unchanged, only a crash could lose the last commits.
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c synchronous_commit=off"  # noqa: F405
