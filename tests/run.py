@@ -46,7 +46,7 @@ def run_postgres() -> int:
     if not postgres_reachable():
         return unavailable("Suite on PostgreSQL", f"no server answers at {POSTGRES_URL}")
     # Only the tests that reach the database (tests/conftest.py): pytest-django refuses the
-    # database to every other test, so those answered the same on SQLite a moment ago.
+    # database to every other test, so those answer alike on both and the SQLite pass has them.
     return pytest(
         "Suite on PostgreSQL", "-m", "not browser", "-n", "2", "-q", "--database-tests-only",
         env={"DATABASE_URL": POSTGRES_URL},
