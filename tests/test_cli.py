@@ -5,6 +5,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+# The script runs with the suite's environment, DATABASE_URL included: in both passes (tests/conftest.py).
+pytestmark = pytest.mark.database
+
 CITYTOOLS = Path(sys.executable).with_name("citytools")
 
 

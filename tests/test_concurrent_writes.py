@@ -24,6 +24,9 @@ from django.db import connection
 
 from tests import served
 
+# Its server reaches the suite's database server: run in both passes (tests/conftest.py).
+pytestmark = pytest.mark.database
+
 EDITORS = 20
 ROUNDS = 5
 INVITEES = 10

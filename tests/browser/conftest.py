@@ -25,7 +25,7 @@ VIEWPORT = {"width": 1280, "height": 900}
 
 def pytest_collection_modifyitems(items):
     """The end-to-end Invitation to Partner waits minutes for its deadlines; starting it first
-    lets the other worker check pages meanwhile (tests/run.py runs this suite with xdist)."""
+    lets the other workers check pages meanwhile (tests/run.py runs this suite with xdist)."""
     items.sort(key=lambda item: item.path.name != "test_partnering.py" or item.get_closest_marker("browser") is None)
 
 
