@@ -7,7 +7,14 @@ whatever the text in a document contains.
 Every PDF also gets PRINT_RULES, the page-break rules of every document: a table row is never
 split across two pages (its header row is repeated on the next page instead), and a heading
 stays with what follows it.
+
+The same HTML always makes the same document, so the last few are kept in memory, keyed by
+their whole HTML: a challenge's document or a supplier pack asked for again, by the same
+person or by anyone shown exactly the same text, is not laid out again. A viewer who may see
+more or less gets different HTML, hence a different key.
 """
+
+import functools
 
 PRINT_RULES = """
 tr, th, td { break-inside: avoid; page-break-inside: avoid; }
@@ -31,7 +38,16 @@ def offline_fetcher():
     return LocalOnly(allowed_protocols=["data"])
 
 
+# How many rendered documents each process keeps (a challenge document is tens of kilobytes).
+KEPT = 32
+
+
 def write_pdf(html: str, *, base_url: str | None = None) -> bytes:
+    return _render(html, base_url)
+
+
+@functools.lru_cache(maxsize=KEPT)
+def _render(html: str, base_url: str | None) -> bytes:
     from weasyprint import CSS, HTML
 
     fetcher = offline_fetcher()

@@ -38,3 +38,14 @@ def test_no_table_row_is_split_across_pages():
     assert split == {}
     # The header row starts every page the table runs over.
     assert all("Lines" in page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def test_the_same_text_is_laid_out_once_and_other_text_anew():
+    from citytools.core import pdf
+
+    html = "<html><body><h1>Once only</h1><p>Laid out the first time it is asked for.</p></body></html>"
+    first = write_pdf(html)
+    hits = pdf._render.cache_info().hits
+    assert write_pdf(html) == first
+    assert pdf._render.cache_info().hits == hits + 1
+    assert write_pdf(html.replace("Once only", "Something else")) != first
