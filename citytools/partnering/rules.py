@@ -177,6 +177,25 @@ def can_view(roles: ChallengeRoles, *, published: bool) -> bool:
     return published or roles.is_panel
 
 
+BY_CLOCK = "The clock (deadline)"
+BY_TEAM = "The challenge’s team"
+
+
+def made_by(roles: ChallengeRoles, *, from_state: State, to_state: State, actor) -> str:
+    """Who made one move of a challenge, as its log says it to this reader, on the page and in
+    the API alike. A move that only the clock makes (a deadline closing) and that no person
+    made is the clock's. Every other move is a person's: the challenge's panel reads their
+    name; everyone else, and the panel too when the person's account has since been deleted
+    (the move keeps no actor), reads that the challenge's team made it, since only its owners
+    and steward make moves."""
+    allowed = move(from_state, to_state)
+    if actor is None and allowed is not None and By.CLOCK in allowed.by:
+        return BY_CLOCK
+    if actor is not None and roles.is_panel:
+        return str(actor)
+    return BY_TEAM
+
+
 def can_edit(roles: ChallengeRoles, *, state: State) -> bool:
     """The challenge document and its criteria change only in draft. After publication,
     changes are addenda, and the criteria are frozen."""

@@ -104,6 +104,24 @@ def test_who_sees_a_challenge(name, published, sees):
     assert rules.can_view(PEOPLE[name], published=published) == sees
 
 
+@pytest.mark.parametrize(
+    "reader, frm, to, actor, by",
+    [
+        ("public", State.PUBLISHED, State.QUESTIONS_CLOSED, None, "The clock (deadline)"),
+        ("owner", State.QUESTIONS_CLOSED, State.SUBMISSIONS_CLOSED, None, "The clock (deadline)"),
+        ("public", State.DRAFT, State.IN_REVIEW, "Ada Editor", "The challenge’s team"),
+        ("vendor", State.IN_REVIEW, State.PUBLISHED, "Ada Editor", "The challenge’s team"),
+        ("owner staff", State.DRAFT, State.IN_REVIEW, "Ada Editor", "Ada Editor"),
+        ("evaluator", State.EVALUATION, State.SELECTION, "Ada Editor", "Ada Editor"),
+        # A person's move whose account was deleted since: still the team's, never the clock's.
+        ("owner", State.EVALUATION, State.CANCELLED, None, "The challenge’s team"),
+        ("public", State.EVALUATION, State.CANCELLED, None, "The challenge’s team"),
+    ],
+)
+def test_who_made_a_move_as_the_log_says_it(reader, frm, to, actor, by):
+    assert rules.made_by(PEOPLE[reader], from_state=frm, to_state=to, actor=actor) == by
+
+
 def test_only_vendor_users_outside_the_panel_apply_and_only_owners_answer():
     assert {n for n, r in PEOPLE.items() if rules.can_apply(r)} == {"vendor"}
     assert not rules.can_apply(ChallengeRoles(is_owner_staff=True, suppliers=frozenset({7})))

@@ -41,6 +41,7 @@ from citytools.partnering.models import (
     Question,
     Score,
     State,
+    Transition,
 )
 from citytools.partnering.notify import notify
 from citytools.partnering.services import notices
@@ -787,6 +788,23 @@ def _shown(field, value) -> str:
     if isinstance(value, datetime.date):
         return format_date(value, "j F Y")
     return str(value)
+
+
+def challenge_moves(challenge: Challenge, roles: rules.ChallengeRoles) -> list[dict]:
+    """Every move of the challenge, oldest first, as its log shows them to a reader with
+    `roles`, on the page and in the API: who made each is decided by rules.made_by."""
+    return [
+        {
+            "from_state": t.from_state,
+            "from_label": t.get_from_state_display(),
+            "to_state": t.to_state,
+            "to_label": t.get_to_state_display(),
+            "at": t.at,
+            "by": rules.made_by(roles, from_state=t.from_state, to_state=t.to_state, actor=t.actor),
+            "reason": t.reason,
+        }
+        for t in Transition.objects.filter(challenge=challenge).select_related("actor")
+    ]
 
 
 def challenge_history(challenge: Challenge) -> list[dict]:
