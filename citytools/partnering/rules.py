@@ -110,6 +110,33 @@ OPEN_FOR_QUESTIONS = (State.PUBLISHED,)
 AWARDED = (State.PARTNERED, State.CO_DESIGN, State.DEMO, State.CLOSED_OUT)
 
 
+# A criterion's weight and scale (docs/partnering-authoring.md): a whole-number weight of 1
+# or more, and scores from 0 to a top score of 1 to 10. The one check, for the form, the API
+# (through the service) and the publication checks alike.
+MAX_WEIGHT = 1000  # a weight above this cannot be right: the weights add up to 100 by default
+MAX_SCALE = 10
+# The top score a criterion gets when none is given: the API's documented default, the
+# model's default, and the form's first value.
+DEFAULT_SCALE_MAX = 5
+
+
+def weight_problem(weight) -> str | None:
+    """What is wrong with a criterion's weight, to follow the criterion's name ("Criterion 1
+    needs ..."), or None when it is right."""
+    if isinstance(weight, bool) or not isinstance(weight, int) or weight < 1:
+        return "needs a whole-number weight of 1 or more"
+    if weight > MAX_WEIGHT:
+        return f"has a weight above {MAX_WEIGHT}, which cannot be right"
+    return None
+
+
+def scale_problem(scale_max) -> str | None:
+    """What is wrong with a criterion's top score, as weight_problem says it, or None."""
+    if isinstance(scale_max, bool) or not isinstance(scale_max, int) or not 1 <= scale_max <= MAX_SCALE:
+        return f"needs a scale from 0 to a whole number between 1 and {MAX_SCALE}"
+    return None
+
+
 def move(from_state: State, to_state: State) -> Move | None:
     """The allowed move from one state to another, or None."""
     for candidate in MOVES.get(State(from_state), ()):

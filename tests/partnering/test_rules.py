@@ -170,3 +170,26 @@ JUDGING = {
 
 def test_the_judging_moves_are_these():
     assert {(frm, m.to) for frm, moves in rules.MOVES.items() for m in moves if m.judging} == JUDGING
+
+
+@pytest.mark.parametrize(
+    "weight, problem",
+    [(1, None), (100, None), (1000, None), (0, "weight of 1 or more"), (-3, "weight of 1 or more"),
+     (2.5, "whole-number weight"), (True, "whole-number weight"), ("40", "whole-number weight"), (None, "whole-number weight"),
+     (1001, "above 1000")],
+)
+def test_a_criterion_s_weight_is_a_whole_number_from_1_to_1000(weight, problem):
+    found = rules.weight_problem(weight)
+    assert found is None if problem is None else problem in found
+
+
+@pytest.mark.parametrize(
+    "scale_max, right", [(1, True), (5, True), (10, True), (0, False), (11, False), (4.0, False), (False, False), (None, False)]
+)
+def test_a_criterion_s_top_score_is_1_to_10(scale_max, right):
+    assert (rules.scale_problem(scale_max) is None) == right
+
+
+def test_the_default_top_score_is_itself_a_right_one():
+    assert rules.scale_problem(rules.DEFAULT_SCALE_MAX) is None and rules.DEFAULT_SCALE_MAX == 5
+

@@ -52,7 +52,9 @@ class CriterionIO(Schema):
     name: str = Field(max_length=200)
     description: str = ""
     weight: int = Field(description="A whole number of 1 or more; the weights add up to 100 by default.")
-    scale_max: int = Field(5, description="Scores run from 0 to this (1 to 10).")
+    scale_max: int = Field(
+        rules.DEFAULT_SCALE_MAX, description=f"Scores run from 0 to this (1 to {rules.MAX_SCALE})."
+    )
     level_texts: list[str] = Field(description="What each score from 0 to scale_max means: scale_max + 1 texts.")
 
 

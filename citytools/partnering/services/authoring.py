@@ -62,7 +62,6 @@ FIELDS = (
 BOOLEANS = ("blind_scoring", "terms_non_binding", "terms_vendor_owns_prototype", "terms_separate_purchase")
 DATES = ("publication_date", "evaluation_date", "expected_start")
 INSTANTS = ("question_deadline", "submission_deadline")
-MAX_SCALE = 10
 # Addresses the pages use under /challenges/.
 RESERVED_SLUGS = {"new", "all"}
 
@@ -395,13 +394,10 @@ def _clean_criteria(criteria) -> list[dict]:
             raise DomainError(f"{label} needs a name.", field="criteria")
         if len(name) > 200:
             raise DomainError(f"{label}: keep the name to 200 characters.", field="criteria")
-        weight, scale_max = row.get("weight"), row.get("scale_max", 5)
-        if isinstance(weight, bool) or not isinstance(weight, int) or weight < 1:
-            raise DomainError(f"{label} needs a whole-number weight of 1 or more.", field="criteria")
-        if weight > 1000:
-            raise DomainError(f"{label}: a weight above 1000 cannot be right.", field="criteria")
-        if isinstance(scale_max, bool) or not isinstance(scale_max, int) or not 1 <= scale_max <= MAX_SCALE:
-            raise DomainError(f"{label} needs a scale from 0 to a whole number between 1 and {MAX_SCALE}.", field="criteria")
+        weight, scale_max = row.get("weight"), row.get("scale_max", rules.DEFAULT_SCALE_MAX)
+        problem = rules.weight_problem(weight) or rules.scale_problem(scale_max)
+        if problem:
+            raise DomainError(f"{label} {problem}.", field="criteria")
         texts = [str(t).strip() for t in (row.get("level_texts") or [])]
         if len(texts) != scale_max + 1:
             raise DomainError(
