@@ -11,7 +11,11 @@ from citytools.core.errors import DomainError, Forbidden
 from citytools.directory.models import Organisation, Supplier
 from citytools.directory.services import LoadResult, read_csv, upsert
 from citytools.inventory.models import Product, ServiceArea, System
-from citytools.inventory.rules import check_lead_months, check_system_fields, check_system_service_areas
+from citytools.inventory.rules import (
+    check_lead_months,
+    check_system_fields,
+    check_system_service_areas,
+)
 
 SERVICE_AREAS_CSV = Path(__file__).resolve().parent / "data" / "service_areas.csv"
 SERVICE_AREA_COLUMNS = {"group", "area", "kind", "position", "description"}

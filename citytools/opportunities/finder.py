@@ -211,17 +211,18 @@ def _points(organisations, annual_value, dissatisfaction, share, months_left) ->
     """The score's parts in the order of Points: the one place the formula is written. `find`
     scores every maximal set with it as it sweeps (summed as Points.total sums them), and
     points_for the opportunities it returns, from their exact figures."""
-    # Conditional expressions rather than min(): this runs for every maximal set of a sweep.
+    # Conditional expressions rather than min(), about twice as fast here: this runs for every
+    # maximal set of a sweep.
     value = 0.0
     if annual_value is not None and annual_value > 10_000:
         value = 10 * _log10(annual_value / 10_000)
-        value = value if value < 30.0 else 30.0
+        value = value if value < 30.0 else 30.0  # noqa: FURB136 (see above)
     return (
         50.0 if organisations > 5 else 10.0 * (organisations - 1),
         value,
         0.0 if dissatisfaction is None else 5 * dissatisfaction,
         15 * share,
-        10 * (1 - (months_left if months_left < 24 else 24) / 24),
+        10 * (1 - (months_left if months_left < 24 else 24) / 24),  # noqa: FURB136 (see above)
     )
 
 

@@ -16,8 +16,13 @@ import threading
 from django.core.management.base import BaseCommand, CommandError
 from django.db import close_old_connections, connection
 from django.utils.crypto import get_random_string
-from django_tasks_db.compat import DEFAULT_TASK_BACKEND_ALIAS, DEFAULT_TASK_QUEUE_NAME, TASKS_LOGGER, task_backends
 from django_tasks_db.backend import DatabaseBackend
+from django_tasks_db.compat import (
+    DEFAULT_TASK_BACKEND_ALIAS,
+    DEFAULT_TASK_QUEUE_NAME,
+    TASKS_LOGGER,
+    task_backends,
+)
 from django_tasks_db.management.commands.db_worker import Worker, valid_interval
 
 from citytools.core.schedule import scheduled
