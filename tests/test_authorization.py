@@ -179,6 +179,9 @@ EXPECTATIONS: dict[str, Expect] = {
     ),
     "api:network": api()(**targeted(network_slug)),
     "api:network_visibility": api(None, put=COORDINATOR)(**targeted(network_slug), data=lambda w, t, m: DEFAULT_POLICY),
+    "api:network_visibility_patch": api(None, patch=COORDINATOR)(
+        **targeted(network_slug), data=lambda w, t, m: DEFAULT_POLICY
+    ),
     # Accounts. Signing in, out and resetting a password are for everyone; a wrong password
     # is an answer (the form again), not a refusal.
     "accounts:login": page(

@@ -71,6 +71,27 @@ def clean_policy(policy: dict) -> dict[str, str]:
     return cleaned
 
 
+def next_policy(current: dict, changes: dict, *, replace: bool) -> dict[str, str]:
+    """A network's visibility settings after `changes`, as they are stored: only the kinds
+    that differ from the defaults, in the order of Kind.
+
+    `changes` maps kinds to a level, or to None for the default. With `replace` the settings
+    become exactly `changes`: a kind it leaves out goes back to its default (the API's PUT,
+    the network's form, `citytools set_visibility --replace`). Without, a kind it leaves out
+    keeps its current setting (the API's PATCH, `citytools set_visibility`)."""
+    if not isinstance(changes, dict):
+        raise DomainError("Visibility settings must map each kind of information to a level.")
+    clean_policy({kind: level for kind, level in changes.items() if level is not None})
+    clean_policy({kind: Level.PUBLIC for kind, level in changes.items() if level is None})  # known kinds only
+    merged = {} if replace else dict(current or {})
+    for kind, level in changes.items():
+        if level is None:
+            merged.pop(kind, None)
+        else:
+            merged[kind] = level
+    return {kind.value: merged[kind] for kind in Kind if kind in merged and merged[kind] != DEFAULTS[kind]}
+
+
 def effective_level(kind: Kind, policies: list[dict]) -> Level:
     """The level for one organisation: the strictest of its networks' settings."""
     if not policies:

@@ -94,7 +94,8 @@ VisibilityIn = type(
     "VisibilityIn",
     (Schema,),
     {
-        "__doc__": "A level for each kind of information; a kind left out or null returns to its default.",
+        "__doc__": "A level for each kind of information; null returns a kind to its default. A kind left out "
+        "returns to its default too with PUT, and keeps its setting with PATCH.",
         "model_config": ConfigDict(extra="forbid"),
         "__annotations__": {kind.value: Level | None for kind in Kind},
         **{
@@ -114,10 +115,29 @@ VisibilityIn = type(
 )
 def set_network_visibility(request, slug: str, policy: VisibilityIn):
     """For the network's coordinators and platform admins, signed in (session cookie and
-    CSRF token); anyone else gets a 403 problem. The body replaces the network's settings."""
+    CSRF token); anyone else gets a 403 problem. The body replaces the network's settings: a
+    kind left out or null returns to its default (PATCH changes only the kinds it names)."""
     network = queries.network(slug)
-    chosen = {kind: level for kind, level in policy.dict().items() if level is not None}
-    services.set_network_visibility(network=network, policy=chosen, actor=request.user)
+    services.set_network_visibility(network=network, policy=policy.model_dump(), actor=request.user, replace=True)
+    network.refresh_from_db()
+    return _network(network)
+
+
+@router.patch(
+    "/networks/{slug}/visibility",
+    response=NetworkDetailOut,
+    url_name="network_visibility_patch",
+    auth=django_auth,
+    summary="Change who may see some kinds of information about a network's members",
+)
+def change_network_visibility(request, slug: str, policy: VisibilityIn):
+    """As PUT, for the same people, but only the kinds the body names change: a kind left out
+    keeps its setting, and null returns a kind to its default. `citytools set_visibility`
+    does the same."""
+    network = queries.network(slug)
+    services.set_network_visibility(
+        network=network, policy=policy.model_dump(exclude_unset=True), actor=request.user, replace=False
+    )
     network.refresh_from_db()
     return _network(network)
 

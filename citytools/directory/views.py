@@ -282,7 +282,7 @@ def network_visibility(request, slug):
     form = VisibilityForm(request.POST or None, initial=current)
     if request.method == "POST" and form.is_valid():
         try:
-            services.set_network_visibility(network=network, policy=form.cleaned_data, actor=request.user)
+            services.set_network_visibility(network=network, policy=form.cleaned_data, actor=request.user, replace=True)
         except DomainError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
         else:

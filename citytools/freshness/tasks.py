@@ -1,7 +1,7 @@
 """Background work of campaigns, on the database-backed queue (django-tasks).
 
 `citytools worker` queues `send_campaign_reminders` every minute beside the deadline and
-digest tasks. It is cheap when no campaign runs (one query) and idempotent: each reminder is
+digest tasks (registered in citytools.freshness.apps). It is cheap when no campaign runs (one query) and idempotent: each reminder is
 a row with a unique key, so running it again sends nothing twice.
 """
 

@@ -46,6 +46,9 @@ class ServiceArea(TimeStampedModel):
     procurement_lead_months = models.PositiveSmallIntegerField(
         default=9, help_text="Months from the decision to procure to a new contract in place."
     )
+    # Who changed a lead time, when and from what (citytools.inventory.services.set_lead_time).
+    # Loading the taxonomy writes in bulk and records no history.
+    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
 
     objects = ServiceAreaQuerySet.as_manager()
 

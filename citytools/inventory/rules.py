@@ -167,6 +167,21 @@ def check_system_service_areas(requested: Collection[str], parents: Mapping[str,
 # (citytools.inventory.catalogue_services). Two names are the same entry when they normalise alike:
 # case, accents, punctuation, spacing, "&" for "and", and a company-form suffix aside.
 
+# How long a procurement in a service area takes, in whole months: the opportunity finder
+# and the decision dates count back by it (ServiceArea.procurement_lead_months).
+MAX_LEAD_MONTHS = 36
+
+
+def check_lead_months(months) -> int:
+    """A service area's procurement lead time, checked: whole months, 1 to MAX_LEAD_MONTHS."""
+    if isinstance(months, bool) or not isinstance(months, int) or not 1 <= months <= MAX_LEAD_MONTHS:
+        raise DomainError(
+            f"The lead time must be 1 to {MAX_LEAD_MONTHS} months, not {months}.", code="invalid",
+            field="procurement_lead_months",
+        )
+    return months
+
+
 COMPANY_SUFFIXES = ("ltd", "limited", "plc")
 
 

@@ -11,7 +11,11 @@ from citytools.core.errors import DomainError, Forbidden
 from citytools.directory.models import Organisation, Supplier
 from citytools.directory.services import LoadResult, read_csv, upsert
 from citytools.inventory.models import Product, ServiceArea, System
-from citytools.inventory.rules import check_system_fields, check_system_service_areas
+from citytools.inventory.rules import (
+    check_lead_months,
+    check_system_fields,
+    check_system_service_areas,
+)
 
 SERVICE_AREAS_CSV = Path(__file__).resolve().parent / "data" / "service_areas.csv"
 SERVICE_AREA_COLUMNS = {"group", "area", "kind", "position", "description"}
@@ -70,6 +74,30 @@ def load_service_areas(*, path: Path | None = None, actor=None) -> LoadResult:
         updated=group_result.updated + area_result.updated,
         unchanged=group_result.unchanged + area_result.unchanged,
     )
+
+
+@transaction.atomic
+def set_lead_time(area: ServiceArea, *, months, actor, viewer) -> list[ServiceArea]:
+    """Set how long a procurement takes in `area`, or in every area of a group, in whole
+    months (rules.check_lead_months). Only platform admins may: `viewer` is whose rights are
+    checked, and `actor` the User recorded in each changed area's history (None for a command
+    run on the server with no --as, which acts with an operator's powers). Returns the areas
+    set, changed or not."""
+    if not viewer.is_admin:
+        raise Forbidden("Only platform admins may change a service area's procurement lead time.")
+    months = check_lead_months(months)
+    areas = list(
+        ServiceArea.objects.select_for_update().filter(**({"parent": area} if area.is_group else {"pk": area.pk}))
+    )
+    for each in areas:
+        before = each.procurement_lead_months
+        if before == months:
+            continue
+        each.procurement_lead_months = months
+        each._history_user = actor
+        each._change_reason = f"Procurement lead time {before} → {months} months"
+        each.save(update_fields=["procurement_lead_months", "updated_at"])
+    return areas
 
 
 # Systems: add, change, retire, restore ----------------------------------------------------

@@ -9,6 +9,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
+from citytools.partnering.rules import weight_problem
 from citytools.partnering.scoring import TIE_BREAKS
 
 
@@ -103,7 +104,8 @@ def publication_problems(
             f"The criteria's weights add up to {total}; they must add up to {thresholds.weights_total}.",
         )
         for c in criteria:
-            need(c.weight > 0, "criteria", f"Criterion '{c.name}' needs a weight above 0.")
+            problem = weight_problem(c.weight)
+            need(problem is None, "criteria", f"Criterion '{c.name}' {problem}.")
             if thresholds.require_scale_texts:
                 texts = list(c.level_texts or [])
                 missing = [

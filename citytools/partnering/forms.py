@@ -11,6 +11,7 @@ from decimal import Decimal
 from django import forms
 
 from citytools.core.forms import DateField, DateTimeField, GovukForm, MoneyField
+from citytools.partnering import rules
 from citytools.partnering.scoring import DEFAULT_TIE_BREAK, TIE_BREAKS
 
 
@@ -155,14 +156,18 @@ class CriterionForm(PartneringForm):
 
     name = forms.CharField(required=False, max_length=200, label="Name")
     description = forms.CharField(required=False, label="What it looks for", widget=forms.Textarea(attrs={"rows": 2}))
+    # The limits are checked by rules.weight_problem and rules.scale_problem, as the service
+    # checks them; the widget only tells the browser.
     weight = forms.IntegerField(
-        required=False, min_value=1, max_value=1000, label="Weight",
-        error_messages={"invalid": "Enter the weight as a whole number.", "min_value": "A weight is 1 or more."},
+        required=False, label="Weight",
+        widget=forms.NumberInput(attrs={"min": 1, "max": rules.MAX_WEIGHT}),
+        error_messages={"invalid": "Enter the weight as a whole number."},
     )
     scale_max = forms.IntegerField(
-        required=False, min_value=1, max_value=10, label="Top score", initial=4,
-        help_text="Scores run from 0 to this (at most 10).",
-        error_messages={"invalid": "Enter a whole number from 1 to 10."},
+        required=False, label="Top score", initial=rules.DEFAULT_SCALE_MAX,
+        widget=forms.NumberInput(attrs={"min": 1, "max": rules.MAX_SCALE}),
+        help_text=f"Scores run from 0 to this (at most {rules.MAX_SCALE}).",
+        error_messages={"invalid": f"Enter a whole number from 1 to {rules.MAX_SCALE}."},
     )
     level_texts = forms.CharField(
         required=False,
@@ -178,6 +183,9 @@ class CriterionForm(PartneringForm):
                 self.add_error("weight", "Give this criterion a weight.")
             if data.get("scale_max") is None and "scale_max" not in self.errors:
                 self.add_error("scale_max", "Give this criterion its top score.")
+        for name, problem in (("weight", rules.weight_problem), ("scale_max", rules.scale_problem)):
+            if data.get(name) is not None and problem(data[name]):
+                self.add_error(name, f"This criterion {problem(data[name])}.")
         return data
 
     def row(self) -> dict | None:

@@ -110,6 +110,33 @@ OPEN_FOR_QUESTIONS = (State.PUBLISHED,)
 AWARDED = (State.PARTNERED, State.CO_DESIGN, State.DEMO, State.CLOSED_OUT)
 
 
+# A criterion's weight and scale (docs/partnering-authoring.md): a whole-number weight of 1
+# or more, and scores from 0 to a top score of 1 to 10. The one check, for the form, the API
+# (through the service) and the publication checks alike.
+MAX_WEIGHT = 1000  # a weight above this cannot be right: the weights add up to 100 by default
+MAX_SCALE = 10
+# The top score a criterion gets when none is given: the API's documented default, the
+# model's default, and the form's first value.
+DEFAULT_SCALE_MAX = 5
+
+
+def weight_problem(weight) -> str | None:
+    """What is wrong with a criterion's weight, to follow the criterion's name ("Criterion 1
+    needs ..."), or None when it is right."""
+    if isinstance(weight, bool) or not isinstance(weight, int) or weight < 1:
+        return "needs a whole-number weight of 1 or more"
+    if weight > MAX_WEIGHT:
+        return f"has a weight above {MAX_WEIGHT}, which cannot be right"
+    return None
+
+
+def scale_problem(scale_max) -> str | None:
+    """What is wrong with a criterion's top score, as weight_problem says it, or None."""
+    if isinstance(scale_max, bool) or not isinstance(scale_max, int) or not 1 <= scale_max <= MAX_SCALE:
+        return f"needs a scale from 0 to a whole number between 1 and {MAX_SCALE}"
+    return None
+
+
 def move(from_state: State, to_state: State) -> Move | None:
     """The allowed move from one state to another, or None."""
     for candidate in MOVES.get(State(from_state), ()):
@@ -175,6 +202,25 @@ class ChallengeRoles:
 
 def can_view(roles: ChallengeRoles, *, published: bool) -> bool:
     return published or roles.is_panel
+
+
+BY_CLOCK = "The clock (deadline)"
+BY_TEAM = "The challenge’s team"
+
+
+def made_by(roles: ChallengeRoles, *, from_state: State, to_state: State, actor) -> str:
+    """Who made one move of a challenge, as its log says it to this reader, on the page and in
+    the API alike. A move that only the clock makes (a deadline closing) and that no person
+    made is the clock's. Every other move is a person's: the challenge's panel reads their
+    name; everyone else, and the panel too when the person's account has since been deleted
+    (the move keeps no actor), reads that the challenge's team made it, since only its owners
+    and steward make moves."""
+    allowed = move(from_state, to_state)
+    if actor is None and allowed is not None and By.CLOCK in allowed.by:
+        return BY_CLOCK
+    if actor is not None and roles.is_panel:
+        return str(actor)
+    return BY_TEAM
 
 
 def can_edit(roles: ChallengeRoles, *, state: State) -> bool:

@@ -1,7 +1,8 @@
 """Background work of the Invitation to Partner, on the database-backed queue (django-tasks).
 
-`citytools worker` runs the queue and queues `advance_deadlines` every minute (see
-citytools/partnering/management/commands/worker.py and docs/operations-worker.md); without a
+`citytools worker` runs the queue and queues `advance_deadlines` every minute (registered in
+citytools.partnering.apps; see citytools/core/management/commands/worker.py and
+docs/operations-worker.md); without a
 worker, e-mails wait in it and deadlines still close on every request
 (citytools.partnering.middleware).
 """

@@ -103,3 +103,28 @@ def test_clean_policy_refuses_unknown_kinds_and_levels():
         rules.clean_policy({"salaries": "public"})
     with pytest.raises(DomainError, match="must be 'public' or 'members'"):
         rules.clean_policy({"values": "everyone"})
+
+
+@pytest.mark.parametrize(
+    "current, changes, replace, expected",
+    [
+        ({"values": "public"}, {"comments": "public"}, False, {"values": "public", "comments": "public"}),
+        ({"values": "public"}, {"comments": "public"}, True, {"comments": "public"}),
+        ({"values": "public"}, {"values": None}, False, {}),
+        ({"values": "public"}, {}, False, {"values": "public"}),
+        ({"values": "public"}, {}, True, {}),
+        # A level equal to the default is not stored, and the order is Kind's.
+        ({}, {"comments": "public", "end_dates": "members", "values": "members"}, True, {"end_dates": "members", "comments": "public"}),
+        # A kind that no longer exists is dropped.
+        ({"salaries": "public"}, {}, False, {}),
+    ],
+)
+def test_next_policy_replaces_or_merges(current, changes, replace, expected):
+    after = rules.next_policy(current, changes, replace=replace)
+    assert after == expected and list(after) == list(expected)
+
+
+def test_next_policy_refuses_unknown_kinds_even_when_set_to_the_default():
+    for changes in ({"salaries": None}, {"salaries": "public"}, {"values": "everyone"}):
+        with pytest.raises(DomainError):
+            rules.next_policy({}, changes, replace=False)

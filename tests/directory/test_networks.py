@@ -1,6 +1,7 @@
 """A network's page and its visibility settings: the service, the form, the API and the CLI."""
 
 import io
+import json
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -39,7 +40,9 @@ def visibility(network) -> dict:
 
 @pytest.mark.parametrize("role", ["coordinator", "admin"])
 def test_coordinators_and_admins_change_the_defaults(world, role):
-    set_network_visibility(network=world.north, policy={"values": "public", "usage": "public"}, actor=world.user(role))
+    set_network_visibility(
+        network=world.north, policy={"values": "public", "usage": "public"}, actor=world.user(role), replace=True
+    )
     # Only what differs from the defaults is kept.
     assert visibility(world.north) == {"values": "public"}
     assert Viewer.public().can_see("values", world.peer.pk)
@@ -48,15 +51,29 @@ def test_coordinators_and_admins_change_the_defaults(world, role):
 @pytest.mark.parametrize("role", ["member", "editor", "vendor", "other_coordinator", "peer_member"])
 def test_everyone_else_is_refused(world, role):
     with pytest.raises(Forbidden):
-        set_network_visibility(network=world.north, policy={"values": "public"}, actor=world.user(role))
+        set_network_visibility(network=world.north, policy={"values": "public"}, actor=world.user(role), replace=False)
     assert visibility(world.north) == {}
 
 
 def test_unknown_kinds_and_levels_are_refused(world):
     for policy in ({"colour": "public"}, {"values": "everyone"}):
         with pytest.raises(DomainError):
-            set_network_visibility(network=world.north, policy=policy, actor=world.user("coordinator"))
+            set_network_visibility(network=world.north, policy=policy, actor=world.user("coordinator"), replace=True)
     assert visibility(world.north) == {}
+
+
+def test_replacing_resets_what_is_left_out_and_merging_keeps_it(world):
+    coordinator = world.user("coordinator")
+    set_network_visibility(network=world.north, policy={"values": "public", "comments": "public"}, actor=coordinator, replace=True)
+    set_network_visibility(network=world.north, policy={"usage": "members"}, actor=coordinator, replace=False)
+    assert visibility(world.north) == {"usage": "members", "values": "public", "comments": "public"}
+    set_network_visibility(network=world.north, policy={"comments": None}, actor=coordinator, replace=False)
+    assert visibility(world.north) == {"usage": "members", "values": "public"}
+    set_network_visibility(network=world.north, policy={"satisfaction": "public"}, actor=coordinator, replace=True)
+    assert visibility(world.north) == {"satisfaction": "public"}
+    with pytest.raises(DomainError):
+        set_network_visibility(network=world.north, policy={"colour": None}, actor=coordinator, replace=False)
+    assert visibility(world.north) == {"satisfaction": "public"}
 
 
 # The pages -----------------------------------------------------------------------------
@@ -184,3 +201,58 @@ def test_the_command_refuses_bad_input(world, args):
     with pytest.raises(CommandError):
         call_command("set_visibility", *args, stdout=io.StringIO())
     assert visibility(world.north) == {}
+
+
+# Every door means the same -------------------------------------------------------------
+
+# Each step: the settings before, and one change sent by each door.
+STEPS = [
+    {"values": "public", "comments": "public"},
+    {"usage": "members"},
+    {"comments": None, "pain_points": "public"},
+    {},
+]
+
+
+def _by_command(world, changes, *, replace):
+    settings = [f"{kind}={'default' if level is None else level}" for kind, level in changes.items()]
+    call_command("set_visibility", "north", *settings, *(["--replace"] if replace else []), stdout=io.StringIO())
+
+
+def _by_api(world, changes, *, replace):
+    response = as_role(world, "coordinator").generic(
+        "PUT" if replace else "PATCH", "/api/v1/networks/north/visibility", json.dumps(changes),
+        content_type="application/json",
+    )
+    assert response.status_code == 200, response.content
+
+
+@pytest.mark.parametrize("replace", [False, True], ids=["merge: PATCH and the command", "replace: PUT and --replace"])
+def test_the_command_and_the_api_mean_the_same(world, replace):
+    """The same changes, one after another, through the command and through the API, leave
+    the same settings after every step."""
+    start = {"satisfaction": "public"}
+    by_door = {}
+    for door in (_by_command, _by_api):
+        Network.objects.filter(pk=world.north.pk).update(visibility=start)
+        after = []
+        for changes in STEPS:
+            door(world, changes, replace=replace)
+            after.append(visibility(world.north))
+        by_door[door.__name__] = after
+    assert by_door["_by_command"] == by_door["_by_api"]
+    if replace:
+        assert by_door["_by_api"] == [{"values": "public", "comments": "public"}, {"usage": "members"}, {"pain_points": "public"}, {}]
+    else:
+        assert by_door["_by_api"][2] == {"usage": "members", "values": "public", "satisfaction": "public", "pain_points": "public"}
+        assert by_door["_by_api"][3] == by_door["_by_api"][2]
+
+
+def test_the_api_patch_is_refused_as_put_is(world):
+    assert Client().patch("/api/v1/networks/north/visibility", {"values": "public"}, content_type="application/json").status_code == 401
+    member = as_role(world, "member").patch("/api/v1/networks/north/visibility", {"values": "public"}, content_type="application/json")
+    assert member.status_code == 403
+    bad = as_role(world, "coordinator").patch("/api/v1/networks/north/visibility", {"colour": "public"}, content_type="application/json")
+    assert bad.status_code == 422
+    assert visibility(world.north) == {}
+

@@ -1,6 +1,8 @@
 """The API for writing a challenge: the same services as the pages, with ETags and If-Match."""
 
+import datetime
 import json
+import re
 
 import pytest
 from django.test import Client
@@ -119,7 +121,7 @@ def test_moves_transitions_and_checks(cast):
     assert send(client(cast.coordinator), "POST", f"/{challenge.slug}/moves", {"to": "published"}).status_code == 200
     public = client().get(f"{BASE}/{challenge.slug}/transitions").json()
     assert [(t["from_state"], t["to_state"]) for t in public] == [("draft", "in_review"), ("in_review", "published")]
-    assert all(t["by"] == "the team" for t in public)
+    assert all(t["by"] == "The challenge’s team" for t in public)
     assert client(cast.member).get(f"{BASE}/{challenge.slug}/transitions").json()[1]["by"] == str(cast.coordinator)
     assert client().get(f"{BASE}/{challenge.slug}/publication-checks").status_code == 404
 
@@ -162,3 +164,31 @@ def test_the_panel(cast, draft):
 def test_the_document_as_pdf(cast, published):
     response = client().get(f"{BASE}/{published.slug}/document.pdf")
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
+
+
+def test_the_log_page_and_the_api_say_the_same_of_who_made_each_move(cast, published):
+    """The clock's move, a person's, and a person's whose account is gone since, each read
+    the same on the log page as in the API, for the public and for the panel."""
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from citytools.partnering import lifecycle
+
+    Challenge.objects.filter(pk=published.pk).update(question_deadline=timezone.now() - datetime.timedelta(minutes=1))
+    assert lifecycle.advance_due() == 1
+    challenge = Challenge.objects.get(pk=published.pk)
+    moved = send(client(cast.editor), "POST", f"/{challenge.slug}/moves", {"to": "cancelled", "reason": "Merged."},
+                 **{"If-Match": f'"{challenge.version}"'})
+    assert moved.status_code == 200
+    for reader, named in ((None, False), (cast.member, True)):
+        api = client(reader).get(f"{BASE}/{challenge.slug}/transitions").json()
+        page = client(reader).get(reverse("partnering:challenge_log", args=[challenge.slug])).content.decode()
+        page = page[page.index('id="transitions"'):]
+        page = page[:page.index("</table>")]
+        cells = re.findall(r'<th scope="row" class="govuk-table__header">([^<]*)</th>\s*<td class="govuk-table__cell">([^<]*)</td>', page)
+        assert [by for _, by in cells] == [t["by"] for t in api]
+        assert [t["by"] for t in api][-2:] == ["The clock (deadline)", str(cast.editor) if named else "The challenge’s team"]
+    cast.editor.delete()
+    api = client(cast.member).get(f"{BASE}/{challenge.slug}/transitions").json()
+    page = client(cast.member).get(reverse("partnering:challenge_log", args=[challenge.slug])).content.decode()
+    assert api[-1]["by"] == "The challenge’s team" and f'<td class="govuk-table__cell">{api[-1]["by"]}</td>' in page

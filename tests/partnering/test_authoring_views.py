@@ -181,6 +181,42 @@ def test_criteria_errors_are_summarised_and_nothing_is_saved(cast, draft):
     assert missing_weight.status_code == 400 and "Give this criterion a weight" in text(missing_weight)
 
 
+@pytest.mark.parametrize(
+    "field, value, words",
+    [("weight", "0", "needs a whole-number weight of 1 or more"), ("weight", "1001", "has a weight above 1000, which cannot be right"),
+     ("scale_max", "11", "needs a scale from 0 to a whole number between 1 and 10")],
+)
+def test_the_form_and_the_api_refuse_a_criterion_s_weight_and_scale_alike(cast, draft, field, value, words):
+    """One rule (partnering.rules) for both doors, with one default top score."""
+    import json
+
+    page = client(cast.editor).post(url("challenge_criteria", draft), criteria_data(draft, **{f"criteria-0-{field}": value}))
+    assert page.status_code == 400 and f"This criterion {words}." in text(page)
+    row = {"name": "Fit", "weight": 100, "scale_max": 1, "level_texts": ["No", "Yes"], field: int(value)}
+    api = client(cast.editor).put(
+        f"/api/v1/challenges/{draft.slug}/criteria", json.dumps({"criteria": [row], "eligibility": []}),
+        content_type="application/json", headers={"If-Match": f'"{draft.version}"'},
+    )
+    assert api.status_code == 400 and f"Criterion 1 ('Fit') {words}." == api.json()["detail"]
+    assert draft.criteria.count() == 3
+
+
+def test_the_form_and_the_api_give_a_criterion_the_same_top_score_by_default(cast, draft):
+    import json
+
+    from citytools.partnering.rules import DEFAULT_SCALE_MAX
+
+    page = client(cast.editor).get(url("challenge_criteria", draft)).content.decode()
+    blank_row = re.search(r'<input type="number" name="criteria-3-scale_max"[^>]*>', page).group(0)
+    assert f'value="{DEFAULT_SCALE_MAX}"' in blank_row
+    api = client(cast.editor).put(
+        f"/api/v1/challenges/{draft.slug}/criteria",
+        json.dumps({"criteria": [{"name": "Fit", "weight": 100, "level_texts": list("012345")}], "eligibility": []}),
+        content_type="application/json", headers={"If-Match": f'"{draft.version}"'},
+    )
+    assert api.status_code == 200 and api.json()["criteria"][0]["scale_max"] == DEFAULT_SCALE_MAX
+
+
 def test_criteria_are_frozen_on_the_page_once_published(cast, published):
     assert client(cast.editor).get(url("challenge_criteria", published)).status_code == 403
     assert client(cast.editor).post(url("challenge_criteria", published), criteria_data(published)).status_code == 403

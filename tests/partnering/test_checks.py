@@ -76,7 +76,7 @@ def test_passes_at_the_limits(changes):
         ({"criteria": weights(40, 35, 24)}, "criteria", "add up to 99; they must add up to 100"),
         ({"criteria": weights(40, 35, 26)}, "criteria", "add up to 101; they must add up to 100"),
         ({"criteria": []}, "criteria", "Add the evaluation criteria"),
-        ({"criteria": weights(100, 0)}, "criteria", "needs a weight above 0"),
+        ({"criteria": weights(100, 0)}, "criteria", "needs a whole-number weight of 1 or more"),
         ({"criteria": weights(100, texts=LEVELS[:4])}, "criteria", "needs a text for score 4 of its 0–4 scale"),
         ({"criteria": weights(100, texts=["None", "", "Fair", "Good", "Best"])}, "criteria", "needs a text for score 1"),
         ({"terms_non_binding": False}, "terms_non_binding", "non-binding"),

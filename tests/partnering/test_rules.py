@@ -104,6 +104,24 @@ def test_who_sees_a_challenge(name, published, sees):
     assert rules.can_view(PEOPLE[name], published=published) == sees
 
 
+@pytest.mark.parametrize(
+    "reader, frm, to, actor, by",
+    [
+        ("public", State.PUBLISHED, State.QUESTIONS_CLOSED, None, "The clock (deadline)"),
+        ("owner", State.QUESTIONS_CLOSED, State.SUBMISSIONS_CLOSED, None, "The clock (deadline)"),
+        ("public", State.DRAFT, State.IN_REVIEW, "Ada Editor", "The challenge’s team"),
+        ("vendor", State.IN_REVIEW, State.PUBLISHED, "Ada Editor", "The challenge’s team"),
+        ("owner staff", State.DRAFT, State.IN_REVIEW, "Ada Editor", "Ada Editor"),
+        ("evaluator", State.EVALUATION, State.SELECTION, "Ada Editor", "Ada Editor"),
+        # A person's move whose account was deleted since: still the team's, never the clock's.
+        ("owner", State.EVALUATION, State.CANCELLED, None, "The challenge’s team"),
+        ("public", State.EVALUATION, State.CANCELLED, None, "The challenge’s team"),
+    ],
+)
+def test_who_made_a_move_as_the_log_says_it(reader, frm, to, actor, by):
+    assert rules.made_by(PEOPLE[reader], from_state=frm, to_state=to, actor=actor) == by
+
+
 def test_only_vendor_users_outside_the_panel_apply_and_only_owners_answer():
     assert {n for n, r in PEOPLE.items() if rules.can_apply(r)} == {"vendor"}
     assert not rules.can_apply(ChallengeRoles(is_owner_staff=True, suppliers=frozenset({7})))
@@ -152,3 +170,26 @@ JUDGING = {
 
 def test_the_judging_moves_are_these():
     assert {(frm, m.to) for frm, moves in rules.MOVES.items() for m in moves if m.judging} == JUDGING
+
+
+@pytest.mark.parametrize(
+    "weight, problem",
+    [(1, None), (100, None), (1000, None), (0, "weight of 1 or more"), (-3, "weight of 1 or more"),
+     (2.5, "whole-number weight"), (True, "whole-number weight"), ("40", "whole-number weight"), (None, "whole-number weight"),
+     (1001, "above 1000")],
+)
+def test_a_criterion_s_weight_is_a_whole_number_from_1_to_1000(weight, problem):
+    found = rules.weight_problem(weight)
+    assert found is None if problem is None else problem in found
+
+
+@pytest.mark.parametrize(
+    "scale_max, right", [(1, True), (5, True), (10, True), (0, False), (11, False), (4.0, False), (False, False), (None, False)]
+)
+def test_a_criterion_s_top_score_is_1_to_10(scale_max, right):
+    assert (rules.scale_problem(scale_max) is None) == right
+
+
+def test_the_default_top_score_is_itself_a_right_one():
+    assert rules.scale_problem(rules.DEFAULT_SCALE_MAX) is None and rules.DEFAULT_SCALE_MAX == 5
+

@@ -12,7 +12,7 @@ from django.test import override_settings
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from citytools.partnering.management.commands.worker import Scheduler
+from citytools.core.management.commands.worker import Scheduler
 from citytools.partnering.models import Notification, State
 from citytools.partnering.notify import notify
 from tests.partnering.evaluation_world import cast, challenge_in

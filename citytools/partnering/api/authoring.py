@@ -27,7 +27,7 @@ from citytools.core.preconditions import IfMatch, based_on, if_match, preconditi
 from citytools.directory.models import Organisation
 from citytools.partnering import documents, rules
 from citytools.partnering.access import roles_for, visible_challenges
-from citytools.partnering.models import Challenge, Question, Transition
+from citytools.partnering.models import Challenge, Question
 from citytools.partnering.scoring import DEFAULT_TIE_BREAK, TIE_BREAKS
 from citytools.partnering.services import authoring as services
 
@@ -52,7 +52,9 @@ class CriterionIO(Schema):
     name: str = Field(max_length=200)
     description: str = ""
     weight: int = Field(description="A whole number of 1 or more; the weights add up to 100 by default.")
-    scale_max: int = Field(5, description="Scores run from 0 to this (1 to 10).")
+    scale_max: int = Field(
+        rules.DEFAULT_SCALE_MAX, description=f"Scores run from 0 to this (1 to {rules.MAX_SCALE})."
+    )
     level_texts: list[str] = Field(description="What each score from 0 to scale_max means: scale_max + 1 texts.")
 
 
@@ -187,7 +189,10 @@ class TransitionOut(Schema):
     from_state: str
     to_state: str
     at: datetime.datetime
-    by: str = Field(description="The person's name for the challenge's panel; otherwise 'the clock' or 'the team'.")
+    by: str = Field(
+        description=f"Who made the move, as the challenge's log page says it: '{rules.BY_CLOCK}' for a deadline "
+        f"closing; the person's name for the challenge's panel; otherwise '{rules.BY_TEAM}'."
+    )
     reason: str
 
 
@@ -431,16 +436,7 @@ def post_move(request, slug: str, payload: MoveIn, response: HttpResponse):
 )
 def get_transitions(request, slug: str):
     challenge, roles = _challenge(request, slug)
-    out = []
-    for t in Transition.objects.filter(challenge=challenge).select_related("actor"):
-        if t.actor is None:
-            by = "the clock"
-        elif roles.is_panel:
-            by = str(t.actor)
-        else:
-            by = "the team"
-        out.append({"from_state": t.from_state, "to_state": t.to_state, "at": t.at, "by": by, "reason": t.reason})
-    return out
+    return services.challenge_moves(challenge, roles)
 
 
 @router.get(

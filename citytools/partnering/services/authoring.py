@@ -41,6 +41,7 @@ from citytools.partnering.models import (
     Question,
     Score,
     State,
+    Transition,
 )
 from citytools.partnering.notify import notify
 from citytools.partnering.services import notices
@@ -61,7 +62,6 @@ FIELDS = (
 BOOLEANS = ("blind_scoring", "terms_non_binding", "terms_vendor_owns_prototype", "terms_separate_purchase")
 DATES = ("publication_date", "evaluation_date", "expected_start")
 INSTANTS = ("question_deadline", "submission_deadline")
-MAX_SCALE = 10
 # Addresses the pages use under /challenges/.
 RESERVED_SLUGS = {"new", "all"}
 
@@ -394,13 +394,10 @@ def _clean_criteria(criteria) -> list[dict]:
             raise DomainError(f"{label} needs a name.", field="criteria")
         if len(name) > 200:
             raise DomainError(f"{label}: keep the name to 200 characters.", field="criteria")
-        weight, scale_max = row.get("weight"), row.get("scale_max", 5)
-        if isinstance(weight, bool) or not isinstance(weight, int) or weight < 1:
-            raise DomainError(f"{label} needs a whole-number weight of 1 or more.", field="criteria")
-        if weight > 1000:
-            raise DomainError(f"{label}: a weight above 1000 cannot be right.", field="criteria")
-        if isinstance(scale_max, bool) or not isinstance(scale_max, int) or not 1 <= scale_max <= MAX_SCALE:
-            raise DomainError(f"{label} needs a scale from 0 to a whole number between 1 and {MAX_SCALE}.", field="criteria")
+        weight, scale_max = row.get("weight"), row.get("scale_max", rules.DEFAULT_SCALE_MAX)
+        problem = rules.weight_problem(weight) or rules.scale_problem(scale_max)
+        if problem:
+            raise DomainError(f"{label} {problem}.", field="criteria")
         texts = [str(t).strip() for t in (row.get("level_texts") or [])]
         if len(texts) != scale_max + 1:
             raise DomainError(
@@ -787,6 +784,23 @@ def _shown(field, value) -> str:
     if isinstance(value, datetime.date):
         return format_date(value, "j F Y")
     return str(value)
+
+
+def challenge_moves(challenge: Challenge, roles: rules.ChallengeRoles) -> list[dict]:
+    """Every move of the challenge, oldest first, as its log shows them to a reader with
+    `roles`, on the page and in the API: who made each is decided by rules.made_by."""
+    return [
+        {
+            "from_state": t.from_state,
+            "from_label": t.get_from_state_display(),
+            "to_state": t.to_state,
+            "to_label": t.get_to_state_display(),
+            "at": t.at,
+            "by": rules.made_by(roles, from_state=t.from_state, to_state=t.to_state, actor=t.actor),
+            "reason": t.reason,
+        }
+        for t in Transition.objects.filter(challenge=challenge).select_related("actor")
+    ]
 
 
 def challenge_history(challenge: Challenge) -> list[dict]:

@@ -33,7 +33,7 @@ from citytools.partnering.forms import (
     PanelForm,
     QuestionForm,
 )
-from citytools.partnering.models import Challenge, Interest, Question, State, Transition
+from citytools.partnering.models import Challenge, Interest, Question, State
 from citytools.partnering.scoring import DEFAULT_TIE_BREAK
 from citytools.partnering.services import authoring as services
 from citytools.partnering.services import outcome as outcome_services
@@ -425,7 +425,7 @@ def challenge_move(request, slug):
 @require_safe
 def challenge_log(request, slug):
     challenge, roles = challenge_for(request, slug)
-    transitions = list(Transition.objects.filter(challenge=challenge).select_related("actor"))
+    transitions = services.challenge_moves(challenge, roles)
     history = services.challenge_history(challenge) if roles.is_panel else []
     return render(
         request, "partnering/challenge_log.html",

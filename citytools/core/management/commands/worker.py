@@ -1,11 +1,13 @@
 """`citytools worker`: the background worker of City Tools.
 
 It runs the database task queue with django-tasks-db's own worker (the e-mails that
-citytools.partnering.notify queues) and, on a small scheduler thread, queues
-citytools.partnering.tasks.advance_deadlines, citytools.opportunities.tasks.send_digests and
-citytools.freshness.tasks.send_campaign_reminders every `--interval` seconds (a minute by default), so deadlines close on time even when nobody
-visits the site, and alert digests go out on the day they are due. Without a worker the
-site still works: deadlines close on every request, and e-mails wait in the queue.
+citytools.partnering.notify queues, the large imports of citytools.spreadsheets) and, on a
+small scheduler thread, queues every task the apps registered in citytools.core.schedule
+every `--interval` seconds (a minute by default): today the deadlines of
+citytools.partnering.tasks, the alert digests of citytools.opportunities.tasks and the
+campaign reminders of citytools.freshness.tasks, so deadlines close on time even when nobody
+visits the site, and digests and reminders go out on the day they are due. Without a worker
+the site still works: deadlines close on every request, and e-mails wait in the queue.
 """
 
 import logging
@@ -14,22 +16,21 @@ import threading
 from django.core.management.base import BaseCommand, CommandError
 from django.db import close_old_connections, connection
 from django.utils.crypto import get_random_string
-from django_tasks_db.compat import DEFAULT_TASK_BACKEND_ALIAS, DEFAULT_TASK_QUEUE_NAME, TASKS_LOGGER, task_backends
 from django_tasks_db.backend import DatabaseBackend
+from django_tasks_db.compat import (
+    DEFAULT_TASK_BACKEND_ALIAS,
+    DEFAULT_TASK_QUEUE_NAME,
+    TASKS_LOGGER,
+    task_backends,
+)
 from django_tasks_db.management.commands.db_worker import Worker, valid_interval
 
-from citytools.freshness.tasks import send_campaign_reminders
-from citytools.opportunities.tasks import send_digests
-from citytools.partnering.tasks import advance_deadlines
+from citytools.core.schedule import scheduled
 
 logger = logging.getLogger("citytools.worker")
 
 # How often the queue is polled for new work when it is empty, in seconds.
 POLL_SECONDS = 1.0
-
-# What the scheduler queues on every tick. Each is cheap when there is nothing to do (one
-# query), so a minute apart costs little.
-SCHEDULED = (advance_deadlines, send_digests, send_campaign_reminders)
 
 
 class Scheduler(threading.Thread):
@@ -42,11 +43,11 @@ class Scheduler(threading.Thread):
 
     def tick(self) -> None:
         try:
-            for scheduled in SCHEDULED:
+            for task in scheduled():
                 try:
-                    scheduled.enqueue()
+                    task.enqueue()
                 except Exception:  # a database hiccup must not end the scheduler; the next tick retries
-                    logger.exception("Could not queue the task %s.", scheduled.name)
+                    logger.exception("Could not queue the task %s.", task.name)
         finally:
             connection.close()
 
@@ -61,15 +62,15 @@ class Scheduler(threading.Thread):
 
 class Command(BaseCommand):
     help = (
-        "Run the background worker: the database task queue (e-mails) and, every --interval "
-        "seconds, the task that closes questions and submissions whose deadlines have passed and "
-        "the ones that send due alert digests and campaign reminders. With --once, queue those, run everything "
-        "queued and exit."
+        "Run the background worker: the database task queue (e-mails, large imports) and, every "
+        "--interval seconds, the scheduled tasks the apps register: closing questions and submissions "
+        "whose deadlines have passed, sending due alert digests and campaign reminders. With --once, "
+        "queue those, run everything queued and exit."
     )
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--once", action="store_true", help="Queue the deadline, digest and reminder tasks, run what is queued, then exit."
+            "--once", action="store_true", help="Queue the scheduled tasks (deadlines, digests, reminders), run what is queued, then exit."
         )
         parser.add_argument(
             "--interval", type=valid_interval, default=60.0,
@@ -102,8 +103,8 @@ class Command(BaseCommand):
             excluded_queue_names=[],
         )
         if once:
-            for scheduled in SCHEDULED:
-                scheduled.enqueue()
+            for task in scheduled():
+                task.enqueue()
             worker.run()
             self.stdout.write("The queue is empty.")
             return
