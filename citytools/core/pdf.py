@@ -7,6 +7,9 @@ whatever the text in a document contains.
 Every PDF also gets PRINT_RULES, the page-break rules of every document: a table row is never
 split across two pages (its header row is repeated on the next page instead), and a heading
 stays with what follows it.
+
+WeasyPrint is imported inside the functions that use it, on purpose: it loads Pango and
+its fonts (a second or more), and only the few requests that print a PDF need it.
 """
 
 PRINT_RULES = """

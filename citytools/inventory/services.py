@@ -12,6 +12,7 @@ from citytools.directory.models import Organisation, Supplier
 from citytools.directory.services import LoadResult, read_csv, upsert
 from citytools.inventory.models import Product, ServiceArea, System
 from citytools.inventory.rules import check_system_fields, check_system_service_areas
+from citytools.accounts.viewer import Viewer
 
 SERVICE_AREAS_CSV = Path(__file__).resolve().parent / "data" / "service_areas.csv"
 SERVICE_AREA_COLUMNS = {"group", "area", "kind", "position", "description"}
@@ -82,8 +83,6 @@ RETIRED_MESSAGE = "This system has been retired. Restore an earlier version from
 
 
 def _viewer(actor):
-    from citytools.accounts.viewer import Viewer
-
     return Viewer.for_user(actor)
 
 

@@ -24,6 +24,7 @@ from citytools.satisfaction.models import (
     Rating,
     Severity,
 )
+from citytools.partnering.services import authoring
 
 MAX_COMMENT = 5000
 MAX_TITLE = 200
@@ -361,8 +362,6 @@ def reply_to_pain_point(pain_point: PainPoint, *, actor, viewer, body) -> PainPo
 
 
 def may_start_joint_challenge(pain_point: PainPoint, viewer) -> bool:
-    from citytools.partnering.services import authoring
-
     affected = counted_organisations(pain_point)
     return (
         not pain_point.challenge_id
@@ -374,8 +373,6 @@ def may_start_joint_challenge(pain_point: PainPoint, viewer) -> bool:
 def start_joint_challenge(pain_point: PainPoint, *, actor, viewer, now=None):
     """Open a draft joint Invitation to Partner from a pain point several organisations have,
     owned by those of them the person may open a challenge for."""
-    from citytools.partnering.services import authoring
-
     # Who may is asked first: someone who may not start one is refused, not told why it
     # cannot start yet. Only organisations that use what it is about count, and own it.
     affected = counted_organisations(pain_point)

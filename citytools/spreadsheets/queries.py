@@ -17,6 +17,7 @@ from citytools.directory.models import Network, NetworkMembership, Organisation
 from citytools.inventory.models import System
 from citytools.spreadsheets import rules, sheets
 from citytools.spreadsheets.models import Kind
+from citytools.inventory.models import ServiceArea
 
 
 @dataclass(frozen=True)
@@ -136,8 +137,6 @@ def template(kind: str, fmt: str) -> bytes:
 def filtered_systems_export(viewer, *, product=None, area=None, network=None) -> Export:
     """The systems behind the product, service-area and matrix pages: of one product, one
     service area (a group means each of its areas), one network's organisations, or all."""
-    from citytools.inventory.models import ServiceArea
-
     areas = None
     if area is not None:
         areas = list(ServiceArea.objects.filter(parent=area)) if area.is_group else [area]

@@ -17,6 +17,7 @@ from citytools.partnering import metrics as process_metrics
 from citytools.partnering import ocds
 from citytools.partnering.access import visible_challenges
 from citytools.partnering.services import outcome as services
+from citytools.contracts.models import Contract
 
 router = Router(tags=["invitations to partner"])
 
@@ -406,8 +407,6 @@ def get_survey_results(request, slug: str):
     summary="Link a follow-on purchase: a contract of an owner with the partner (the owners)",
 )
 def post_purchase(request, slug: str, payload: PurchaseIn):
-    from citytools.contracts.models import Contract
-
     challenge = _challenge(request, slug)
     contract = Contract.objects.visible_to(request.viewer).filter(pk=payload.contract_id).select_related("organisation").first()
     p = services.record_purchase(challenge, actor=request.user, viewer=request.viewer, contract=contract, note=payload.note)

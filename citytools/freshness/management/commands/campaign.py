@@ -10,7 +10,8 @@ from citytools.core.dates import parse_iso_date
 from citytools.core.management.base import DomainCommand
 from citytools.directory.models import Network
 from citytools.freshness import queries, services
-from citytools.freshness.management.commands.data_quality import percent, viewer_for
+from citytools.accounts.management.acting import viewer_for
+from citytools.freshness.management.commands.data_quality import percent
 
 
 class Command(DomainCommand):

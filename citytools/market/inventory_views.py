@@ -15,8 +15,8 @@ from django.views.decorators.http import require_safe
 from citytools.core.charts import COUNT, MONEY, bar_chart
 from citytools.core.regions import render_region
 from citytools.core.templatetags.citytools import money, percent
-from citytools.inventory import queries
-from citytools.inventory.forms import MatrixForm, ProductListForm
+from citytools.market import inventory_queries as queries
+from citytools.market.inventory_forms import MatrixForm, ProductListForm
 from citytools.market.queries import MarketShare
 
 # The quick sort links above the matrix; column headers add "by product in this area".

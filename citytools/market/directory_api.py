@@ -11,7 +11,9 @@ from pydantic import ConfigDict
 from citytools.accounts.rules import DEFAULTS, LABELS, Kind
 from citytools.core.api import Pagination
 from citytools.core.api_input import django_auth
-from citytools.directory import queries, services
+from citytools.accounts import queries as accounts_queries
+from citytools.accounts import services as accounts_services
+from citytools.market import directory_queries as queries
 
 router = Router(tags=["directory"])
 
@@ -74,7 +76,7 @@ def _network(network) -> dict:
         "organisations": [_ref(o) for o in queries.network_organisations(network)],
         "visibility": [
             {"kind": v.kind.value, "label": v.label, "level": v.level.value, "is_default": v.is_default}
-            for v in queries.network_visibility(network)
+            for v in accounts_queries.network_visibility(network)
         ],
     }
 
@@ -117,7 +119,7 @@ def set_network_visibility(request, slug: str, policy: VisibilityIn):
     CSRF token); anyone else gets a 403 problem. The body replaces the network's settings."""
     network = queries.network(slug)
     chosen = {kind: level for kind, level in policy.dict().items() if level is not None}
-    services.set_network_visibility(network=network, policy=chosen, actor=request.user)
+    accounts_services.set_network_visibility(network=network, policy=chosen, actor=request.user)
     network.refresh_from_db()
     return _network(network)
 

@@ -27,8 +27,9 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
-from citytools.accounts.rules import DEFAULTS, LABELS, Kind, Level
+from citytools.accounts.viewer import redacted
 from citytools.contracts.models import Contract
+from citytools.core.dates import today
 from citytools.directory.models import Network, NetworkMembership, Organisation, Supplier
 from citytools.inventory.models import Product, ServiceArea, System
 from citytools.market.queries import (
@@ -38,8 +39,6 @@ from citytools.market.queries import (
     live,
     market_share,
     market_share_by_service_area,
-    redacted,
-    today,
 )
 
 
@@ -94,24 +93,6 @@ def network(slug: str) -> Network:
 
 def network_organisations(net: Network) -> list[Organisation]:
     return list(Organisation.objects.in_network(net).order_by("short_name", "pk"))
-
-
-@dataclass(frozen=True)
-class VisibilitySetting:
-    kind: Kind
-    label: str
-    level: Level
-    is_default: bool
-
-
-def network_visibility(net: Network) -> list[VisibilitySetting]:
-    """Who may see each kind of information about the network's members, by its own settings
-    (an organisation in several networks gets the strictest of them)."""
-    chosen = net.visibility or {}
-    return [
-        VisibilitySetting(kind, LABELS[kind], Level(chosen.get(kind, DEFAULTS[kind])), kind not in chosen)
-        for kind in Kind
-    ]
 
 
 # Organisations ------------------------------------------------------------------------

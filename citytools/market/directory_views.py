@@ -15,8 +15,12 @@ from citytools.core.tables import sort_columns
 from citytools.core.templatetags.citytools import money, percent
 from citytools.accounts.rules import DEFAULTS, LABELS, Kind, Level
 from citytools.core.errors import DomainError
-from citytools.directory import queries, services
+from citytools.accounts import queries as accounts_queries
+from citytools.accounts import services as accounts_services
+from citytools.market import directory_queries as queries
 from citytools.directory.models import Network
+from citytools.freshness.queries import campaigns_visible_to
+from citytools.freshness.services import may_run
 
 
 class OrganisationFilterForm(GovukForm):
@@ -232,14 +236,12 @@ def supplier_detail(request, slug):
 @require_safe
 def network_detail(request, slug):
     # The data quality pages and campaigns build on the directory, so they are imported here.
-    from citytools.freshness.queries import campaigns_visible_to
-    from citytools.freshness.services import may_run
 
     network = queries.network(slug)
     context = {
         "network": network,
         "organisations": queries.network_organisations(network),
-        "settings": queries.network_visibility(network),
+        "settings": accounts_queries.network_visibility(network),
         "can_coordinate": request.viewer.can_coordinate(network.pk),
         # Its data quality and campaigns, for those who run them (and the campaigns that
         # asked a person's own organisation).
@@ -278,11 +280,11 @@ def network_visibility(request, slug):
     network = queries.network(slug)
     if not request.viewer.can_coordinate(network.pk):
         raise PermissionDenied
-    current = {setting.kind.value: setting.level.value for setting in queries.network_visibility(network)}
+    current = {setting.kind.value: setting.level.value for setting in accounts_queries.network_visibility(network)}
     form = VisibilityForm(request.POST or None, initial=current)
     if request.method == "POST" and form.is_valid():
         try:
-            services.set_network_visibility(network=network, policy=form.cleaned_data, actor=request.user)
+            accounts_services.set_network_visibility(network=network, policy=form.cleaned_data, actor=request.user)
         except DomainError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
