@@ -1,6 +1,6 @@
 """Contracts: what an organisation pays a supplier for which systems, and until when.
 
-Imports from citytools.core, citytools.directory and citytools.inventory only.
+It may import from core, directory, accounts and inventory only.
 """
 
 from django.db import models

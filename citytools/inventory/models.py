@@ -1,7 +1,7 @@
 """The inventory owns what is used for what: the service-area taxonomy, products and systems.
 
-A system is one organisation's use of one product for one or more service areas. It imports
-from citytools.core and citytools.directory only.
+A system is one organisation's use of one product for one or more service areas. It may
+import from core, directory and accounts only.
 """
 
 import datetime

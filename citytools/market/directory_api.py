@@ -1,4 +1,4 @@
-"""Networks, organisations and suppliers, read through directory.queries like the pages."""
+"""Networks, organisations and suppliers, read through market.directory_queries like the pages."""
 
 import datetime
 from decimal import Decimal

@@ -1,7 +1,8 @@
 """Reads behind the organisation and supplier pages and their API endpoints.
 
-The directory's models import nothing from other domain apps; these reads do, because an
-organisation's page is about the systems and contracts that point at it. Every function
+They live in market, the read side of the map, not in directory: an organisation's page is
+about the systems and contracts that point at it, and the directory app imports nothing
+above it (docs/architecture.md). Every function
 runs a fixed number of queries, however many organisations, systems or contracts exist.
 
 Every read that touches systems or contracts takes the viewer and counts only what the
@@ -237,7 +238,7 @@ def provider_shares(
 
 def contracts_ending_for(contracts: QuerySet[Contract], *, viewer) -> QuerySet[Contract]:
     """Contracts the viewer may see ending soon, with the systems they may see; pass the
-    loaded rows through `market.queries.redacted`."""
+    loaded rows through `citytools.accounts.viewer.redacted`."""
     return contracts_ending(contracts, viewer=viewer).prefetch_related(
         Prefetch("systems", queryset=System.objects.visible_to(viewer).select_related("product"))
     )

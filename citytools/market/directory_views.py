@@ -1,4 +1,4 @@
-"""Organisation and supplier pages. Each view parses the request and calls directory.queries."""
+"""Organisation, supplier and network pages (URL names "directory:..."). Each view parses the request and calls market.directory_queries."""
 
 from django import forms
 from django.contrib import messages

@@ -1,6 +1,6 @@
 """The inventory API: products, service areas, systems and the matrix.
 
-Every endpoint reads through citytools.inventory.queries, the functions the pages call, and the
+Every endpoint reads through citytools.market.inventory_queries, the functions the pages call, and the
 matrix endpoint validates its query string with the page's own form, so both accept the same
 filters and answer the same rows.
 """

@@ -1,6 +1,8 @@
 """Pages for the inventory: the matrix (and its CSV), products and service areas.
 
-Each view parses the query string with a form, calls one function in queries.py and renders.
+They live in market, the read side of the map, because they combine inventory with contracts
+and market shares; their URL names stay "inventory:..." (citytools.urls). Each view parses
+the query string with a form, calls one function in market.inventory_queries and renders.
 With HTMX the filter forms swap only their results region; without it they are plain GETs.
 """
 
