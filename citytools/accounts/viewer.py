@@ -21,8 +21,8 @@ from functools import cached_property
 from django.db.models import Q, QuerySet
 
 from citytools.accounts import rules
-from citytools.accounts.rules import Grants, Kind, Level
 from citytools.accounts.models import Role
+from citytools.accounts.rules import Grants, Kind, Level
 from citytools.directory.models import Network, NetworkMembership
 
 

@@ -6,7 +6,6 @@ It may import from core, directory, accounts and inventory only.
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
-
 from simple_history.models import HistoricalRecords
 
 from citytools.core.models import EditableRecord

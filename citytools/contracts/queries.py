@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from django.db.models import Case, F, Prefetch, Q, QuerySet, When
 from django.shortcuts import get_object_or_404
 
-from citytools.contracts.models import Contract
 from citytools.accounts.viewer import values_visible
+from citytools.contracts.models import Contract
 from citytools.core.dates import add_months, ending_soon_window
 from citytools.core.dates import today as local_today
 from citytools.directory.models import Network, NetworkMembership, Organisation, Supplier

@@ -20,6 +20,7 @@ keep one of them, and the document would then describe the other operation's ans
 """
 
 from http import HTTPStatus
+from typing import ClassVar
 
 from ninja import NinjaAPI
 from ninja.openapi.schema import OpenAPISchema
@@ -145,7 +146,7 @@ class DocumentedAPI(NinjaAPI):
     # An operation's id is published (clients generate method names from it) and ninja builds
     # it from the module of the function. The cross-app reads moved into market when it became
     # the read side of the map (docs/architecture.md); their ids stay the ones first published.
-    PUBLISHED_MODULES = {
+    PUBLISHED_MODULES: ClassVar[dict[str, str]] = {
         "citytools.market.directory_api": "citytools.directory.api",
         "citytools.market.inventory_api": "citytools.inventory.api",
     }

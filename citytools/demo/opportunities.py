@@ -7,16 +7,15 @@ import datetime
 
 from django.utils import timezone
 
+from citytools.accounts.models import User
 from citytools.accounts.rules import Grants
 from citytools.accounts.viewer import Viewer
 from citytools.demo import catalogue as cat
-from citytools.opportunities import services
-from citytools.opportunities.models import Initiative, Note
-from citytools.opportunities.queries import find_opportunities
-from citytools.accounts.models import User
 from citytools.inventory.models import ServiceArea
+from citytools.opportunities import services
 from citytools.opportunities.alerts import save_subscription
-from citytools.opportunities.models import Subscription
+from citytools.opportunities.models import Initiative, Note, Subscription
+from citytools.opportunities.queries import find_opportunities
 
 ANSWERS = ("interested", "interested", "not_now", "declined")
 

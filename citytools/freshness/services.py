@@ -14,9 +14,9 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.dispatch import Signal
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.dispatch import Signal
 
 from citytools.accounts.queries import organisation_editors
 from citytools.accounts.viewer import Viewer

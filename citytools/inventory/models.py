@@ -10,7 +10,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
-
 from simple_history.models import HistoricalRecords
 
 from citytools.core.models import EditableRecord, TimeStampedModel

@@ -6,13 +6,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from citytools.accounts.viewer import Viewer
 from citytools.core import history
 from citytools.core.errors import DomainError, Forbidden
 from citytools.directory.models import Organisation, Supplier
 from citytools.directory.services import LoadResult, read_csv, upsert
 from citytools.inventory.models import Product, ServiceArea, System
 from citytools.inventory.rules import check_system_fields, check_system_service_areas
-from citytools.accounts.viewer import Viewer
 
 SERVICE_AREAS_CSV = Path(__file__).resolve().parent / "data" / "service_areas.csv"
 SERVICE_AREA_COLUMNS = {"group", "area", "kind", "position", "description"}

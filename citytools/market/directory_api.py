@@ -8,11 +8,11 @@ from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 from pydantic import ConfigDict
 
+from citytools.accounts import queries as accounts_queries
+from citytools.accounts import services as accounts_services
 from citytools.accounts.rules import DEFAULTS, LABELS, Kind
 from citytools.core.api import Pagination
 from citytools.core.api_input import django_auth
-from citytools.accounts import queries as accounts_queries
-from citytools.accounts import services as accounts_services
 from citytools.market import directory_queries as queries
 
 router = Router(tags=["directory"])

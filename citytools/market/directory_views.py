@@ -7,20 +7,20 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
-from citytools.core.prose import possessive
+from citytools.accounts import queries as accounts_queries
+from citytools.accounts import services as accounts_services
+from citytools.accounts.rules import DEFAULTS, LABELS, Kind, Level
 from citytools.core.charts import SHARE, bar_chart
+from citytools.core.errors import DomainError
 from citytools.core.forms import GovukForm
+from citytools.core.prose import possessive
 from citytools.core.regions import render_region
 from citytools.core.tables import sort_columns
 from citytools.core.templatetags.citytools import money, percent
-from citytools.accounts.rules import DEFAULTS, LABELS, Kind, Level
-from citytools.core.errors import DomainError
-from citytools.accounts import queries as accounts_queries
-from citytools.accounts import services as accounts_services
-from citytools.market import directory_queries as queries
 from citytools.directory.models import Network
 from citytools.freshness.queries import campaigns_visible_to
 from citytools.freshness.services import may_run
+from citytools.market import directory_queries as queries
 
 
 class OrganisationFilterForm(GovukForm):

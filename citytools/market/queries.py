@@ -17,17 +17,27 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Case, Count, DecimalField, F, OuterRef, Q, QuerySet, Subquery, Sum, When
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    When,
+)
 from django.db.models.functions import Cast, Coalesce
 from django.urls import reverse
 
-from citytools.accounts.viewer import values_visible, visible_contracts, visible_systems
+from citytools.accounts.viewer import Viewer, values_visible, visible_contracts, visible_systems
 from citytools.contracts.models import Contract
 from citytools.core.dates import add_months, ending_soon_window, today
 from citytools.directory.models import Network, Organisation, Supplier
 from citytools.inventory.models import ServiceArea, System
 from citytools.market.rules import Decision, decision
-from citytools.accounts.viewer import Viewer
 
 SHARE_DIMENSIONS = ("provider", "manufacturer", "product")
 

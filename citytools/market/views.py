@@ -8,8 +8,8 @@ from django.views.decorators.http import require_safe
 from citytools.accounts.viewer import redacted
 from citytools.core.charts import COUNT, SHARE, bar_chart, column_chart, stacked_bar_chart
 from citytools.core.templatetags.citytools import percent
-from citytools.market.directory_queries import contracts_ending_for, network_or_none
 from citytools.market import queries
+from citytools.market.directory_queries import contracts_ending_for, network_or_none
 
 ENDING_SHOWN = 20
 

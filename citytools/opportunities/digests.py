@@ -33,11 +33,10 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from citytools.accounts.viewer import Viewer
+from citytools.accounts.viewer import Viewer, values_visible
 from citytools.contracts.models import Contract
 from citytools.directory.models import Organisation
 from citytools.inventory.models import System
-from citytools.accounts.viewer import values_visible
 from citytools.opportunities import alert_rules, alerts
 from citytools.opportunities.models import Frequency, Subscription
 from citytools.opportunities.queries import find_opportunities

@@ -11,11 +11,11 @@ from dataclasses import dataclass
 
 from django.db.models import Case, F, When
 
+from citytools.accounts.viewer import values_visible
 from citytools.contracts.models import Contract
+from citytools.core.dates import today as local_today
 from citytools.directory.models import NetworkMembership, Organisation, Supplier
 from citytools.inventory.models import Product, ServiceArea, System
-from citytools.core.dates import today as local_today
-from citytools.accounts.viewer import values_visible
 from citytools.opportunities import finder
 from citytools.satisfaction.queries import sees_ratings_of, visible_ratings
 

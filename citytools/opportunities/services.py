@@ -9,10 +9,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from citytools.contracts.models import Contract
-from citytools.core.prose import mid_sentence
 from citytools.core import history
 from citytools.core.errors import DomainError, Forbidden, NotFound
 from citytools.core.money import parse_money
+from citytools.core.prose import mid_sentence
 from citytools.directory.models import Organisation
 from citytools.inventory.models import ServiceArea, System
 from citytools.opportunities import rules

@@ -7,6 +7,7 @@ or week once worked out, so running it again sends nothing twice.
 """
 
 from django_tasks import task
+
 from citytools.opportunities.digests import send_due
 
 

@@ -23,8 +23,8 @@ from statistics import mean, median
 
 from django.db.models import Count, Q
 
-from citytools.partnering.models import SME_SCALES, Challenge, Proposal, Question, SurveyResponse
 from citytools.contracts.models import Contract
+from citytools.partnering.models import SME_SCALES, Challenge, Proposal, Question, SurveyResponse
 
 SME = frozenset(str(s) for s in SME_SCALES)
 

@@ -11,8 +11,8 @@ from django.core.mail import send_mail
 from django.utils import timezone
 from django_tasks import task
 
-from citytools.partnering.models import Notification
 from citytools.partnering.lifecycle import advance_due
+from citytools.partnering.models import Notification
 
 
 @task()

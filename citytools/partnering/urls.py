@@ -1,4 +1,11 @@
-from citytools.partnering.views import authoring, challenge, evaluation, jurisdictions, outcome, proposals
+from citytools.partnering.views import (
+    authoring,
+    challenge,
+    evaluation,
+    jurisdictions,
+    outcome,
+    proposals,
+)
 
 app_name = "partnering"
 

@@ -14,6 +14,7 @@ from citytools.core import history
 from citytools.core.errors import Conflict, DomainError, Forbidden, NotFound
 from citytools.directory.models import Organisation, Supplier
 from citytools.inventory.models import Product, System
+from citytools.partnering.services import authoring
 from citytools.satisfaction import queries, rules
 from citytools.satisfaction.models import (
     DIMENSION_NAMES,
@@ -24,7 +25,6 @@ from citytools.satisfaction.models import (
     Rating,
     Severity,
 )
-from citytools.partnering.services import authoring
 
 MAX_COMMENT = 5000
 MAX_TITLE = 200

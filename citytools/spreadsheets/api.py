@@ -17,13 +17,12 @@ from ninja import Field, Query, Router, Schema, Status
 from citytools.contracts.queries import ContractFilters
 from citytools.core.api_input import django_auth
 from citytools.core.dates import DateIn
-from citytools.core.errors import DomainError
+from citytools.core.errors import DomainError, Forbidden
 from citytools.directory.models import Network, Organisation
+from citytools.inventory.models import Product, ServiceArea
 from citytools.spreadsheets import queries, services
 from citytools.spreadsheets.models import Upload
 from citytools.spreadsheets.views import download
-from citytools.inventory.models import Product, ServiceArea
-from citytools.core.errors import Forbidden
 
 router = Router(tags=["spreadsheet import and export"])
 

@@ -14,10 +14,9 @@ from django.db.models import Prefetch, QuerySet
 from citytools.contracts.models import Contract
 from citytools.contracts.queries import ContractFilters, filter_contracts
 from citytools.directory.models import Network, NetworkMembership, Organisation
-from citytools.inventory.models import System
+from citytools.inventory.models import ServiceArea, System
 from citytools.spreadsheets import rules, sheets
 from citytools.spreadsheets.models import Kind
-from citytools.inventory.models import ServiceArea
 
 
 @dataclass(frozen=True)

@@ -18,16 +18,18 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
 from django.dispatch import Signal
+from django.utils import timezone
 
 from citytools.accounts.viewer import Viewer
 from citytools.contracts import rules as contract_rules
 from citytools.contracts import services as contract_services
 from citytools.contracts.models import Contract
 from citytools.core import history
-from citytools.core.history import Change  # a field's old and new value, as a record's history shows them
 from citytools.core.errors import Conflict, DomainError, Forbidden, NotFound
+from citytools.core.history import (
+    Change,  # a field's old and new value, as a record's history shows them
+)
 from citytools.directory.models import Organisation, Supplier
 from citytools.inventory import services as system_services
 from citytools.inventory.models import Product, ServiceArea, System

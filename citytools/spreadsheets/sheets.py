@@ -11,6 +11,7 @@ be compared with the next one.
 import csv
 import datetime
 import io
+import re
 import zipfile
 from decimal import Decimal
 
@@ -19,7 +20,6 @@ import orjson
 
 from citytools.core.errors import DomainError
 from citytools.spreadsheets.rules import guard_formula
-import re
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "xlsx": XLSX_TYPE, "json": "application/json"}

@@ -10,6 +10,7 @@ from django.http import HttpResponse
 from ninja import Field, Router, Schema, Status
 from pydantic import StrictBool
 
+from citytools.contracts.models import Contract
 from citytools.core.api_input import django_auth
 from citytools.core.dates import DateIn
 from citytools.core.errors import NotFound
@@ -17,7 +18,6 @@ from citytools.partnering import metrics as process_metrics
 from citytools.partnering import ocds
 from citytools.partnering.access import visible_challenges
 from citytools.partnering.services import outcome as services
-from citytools.contracts.models import Contract
 
 router = Router(tags=["invitations to partner"])
 

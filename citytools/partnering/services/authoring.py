@@ -26,7 +26,7 @@ from citytools.core.errors import Conflict, DomainError, Forbidden, NotFound
 from citytools.core.money import parse_money
 from citytools.directory.models import NetworkMembership, Organisation, Supplier
 from citytools.partnering import lifecycle, rules
-from citytools.partnering.access import roles_for
+from citytools.partnering.access import roles_for, visible_challenges
 from citytools.partnering.models import (
     Addendum,
     Challenge,
@@ -43,9 +43,8 @@ from citytools.partnering.models import (
     State,
 )
 from citytools.partnering.notify import notify
-from citytools.partnering.services import notices
 from citytools.partnering.scoring import TIE_BREAKS
-from citytools.partnering.access import visible_challenges
+from citytools.partnering.services import notices
 
 STALE = "The challenge changed since you opened it. Nothing was saved. Reload it, then make your change again."
 

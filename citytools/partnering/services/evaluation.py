@@ -38,8 +38,12 @@ from citytools.partnering.models import (
     State,
 )
 from citytools.partnering.services import notices
-from citytools.partnering.services.proposals import is_unsealed, may_read, visible_challenge
-from citytools.partnering.services.proposals import screen_proposal
+from citytools.partnering.services.proposals import (
+    is_unsealed,
+    may_read,
+    screen_proposal,
+    visible_challenge,
+)
 
 Status = Proposal.Status
 # Conflicts are declared once the applicants are known, and before the scores are locked.

@@ -21,6 +21,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from citytools.accounts.models import Role
+from citytools.contracts.models import Contract
 from citytools.core.errors import Conflict, DomainError, Forbidden, NotFound
 from citytools.partnering import rules, scoring
 from citytools.partnering.access import roles_for, visible_challenges
@@ -39,7 +40,6 @@ from citytools.partnering.models import (
 )
 from citytools.partnering.notify import notify, site_url
 from citytools.partnering.services import notices
-from citytools.contracts.models import Contract
 
 # Reading a challenge -----------------------------------------------------------------------
 
