@@ -19,7 +19,7 @@ from citytools.core.tables import sort_columns
 from citytools.core.templatetags.citytools import money, percent
 from citytools.directory.models import Network
 from citytools.freshness.queries import campaigns_visible_to
-from citytools.freshness.services import may_run
+from citytools.freshness.access import may_run
 from citytools.market import directory_queries as queries
 
 

@@ -16,12 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from citytools.core.charts import bar_chart, score
 from citytools.core.errors import Conflict, DomainError
 from citytools.partnering import rules
-from citytools.partnering.forms_evaluation import (
-    ConsensusForm,
-    DeclarationForm,
-    ScoreForm,
-    SelectionForm,
-)
+from citytools.partnering.forms_evaluation import ConsensusForm, DeclarationForm, ScoreForm, SelectionForm
 from citytools.partnering.models import Criterion, Proposal, State
 from citytools.partnering.services import evaluation as services
 from citytools.partnering.services.proposals import is_unsealed, readable_proposal

@@ -22,13 +22,7 @@ from citytools.core.errors import Conflict, DomainError
 from citytools.partnering import metrics as process_metrics
 from citytools.partnering import ocds, rules
 from citytools.partnering.access import visible_challenges
-from citytools.partnering.forms_outcome import (
-    CheckInForm,
-    DebriefFeedbackForm,
-    MilestoneForm,
-    PurchaseForm,
-    SurveyForm,
-)
+from citytools.partnering.forms_outcome import CheckInForm, DebriefFeedbackForm, MilestoneForm, PurchaseForm, SurveyForm
 from citytools.partnering.models import State
 from citytools.partnering.services import outcome as services
 from citytools.partnering.views.doors import challenge_for, finished, refuse
