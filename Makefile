@@ -59,6 +59,7 @@ screenshot: setup
 
 lint: setup
 	$(BIN)/python -m compileall -q citytools tests
+	$(BIN)/lint-imports
 
 clean:
 	rm -rf $(VENV) node_modules var staticfiles .stamp-* citytools/core/static/citytools/build

@@ -10,13 +10,13 @@ from citytools.core.api import install_error_handlers
 from citytools.core.api_input import BodyParser
 from citytools.core.api_docs import SwaggerDocs
 from citytools.core.openapi import DocumentedAPI
-from citytools.directory.api import router as directory_router
 from citytools.freshness.api import router as freshness_router
 from citytools.inbox.api import router as inbox_router
-from citytools.inventory.api import router as inventory_router
 from citytools.inventory.catalogue_api import router as catalogue_router
 from citytools.inventory.edit_api import router as inventory_edit_router
 from citytools.market.api import router as market_router
+from citytools.market.directory_api import router as directory_router
+from citytools.market.inventory_api import router as inventory_router
 from citytools.opportunities.api_alerts import router as alerts_router
 from citytools.partnering.api import router as partnering_router
 from citytools.partnering.api.jurisdictions import router as publication_rules_router

@@ -6,6 +6,7 @@ import sys
 
 def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "citytools.settings")
+    # Django is imported once the settings module is named (no import cycle is involved).
     from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
 

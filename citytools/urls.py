@@ -2,11 +2,17 @@ from django.conf import settings
 from django.urls import include, path
 
 from citytools.api import api
+from citytools.inventory import urls as inventory_urls
+from citytools.market import inventory_urls as inventory_pages
+
+# The "inventory" URL namespace holds inventory's editing pages and the matrix, product and
+# service-area pages that market (the read side of the map) serves.
+inventory = (inventory_pages.urlpatterns + inventory_urls.urlpatterns, inventory_urls.app_name)
 
 urlpatterns = [
     path("", include("citytools.market.urls")),
-    path("", include("citytools.directory.urls")),
-    path("", include("citytools.inventory.urls")),
+    path("", include("citytools.market.directory_urls")),
+    path("", include(inventory)),
     path("", include("citytools.contracts.urls")),
     path("search/", include("citytools.search.urls")),
     path("", include("citytools.accounts.urls")),

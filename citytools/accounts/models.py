@@ -3,7 +3,7 @@
 A role ties a user to an organisation (member, editor), a network (coordinator), a supplier
 (vendor user) or the whole platform (admin). One person may hold many roles. What a role
 lets its holder see is decided in one place, citytools.accounts.rules, read through the
-Viewer (citytools.accounts.viewer). Imports from core and directory only.
+Viewer (citytools.accounts.viewer). It may import from core and directory only.
 """
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager

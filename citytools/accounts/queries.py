@@ -7,13 +7,13 @@ from django.utils import timezone
 
 from citytools.accounts.invitations import InvitationUnusable, Scope, hash_token
 from citytools.accounts.models import Invitation, Role, User
+from citytools.accounts.rules import DEFAULTS, LABELS, Kind, Level
+from citytools.directory.models import Network, NetworkMembership
 
 
 def scope_of(*, organisation=None, network=None, supplier=None) -> Scope:
     """The Scope the rules need: an organisation with the networks it belongs to, or a network."""
     if organisation is not None:
-        from citytools.directory.models import NetworkMembership
-
         networks = frozenset(
             NetworkMembership.objects.filter(organisation=organisation).values_list("network_id", flat=True)
         )
@@ -100,3 +100,24 @@ def usable_invitation(token: str) -> Invitation:
 
 def account_exists(email: str) -> bool:
     return User.objects.filter(email__iexact=email).exists()
+
+
+# Who sees what in a network ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class VisibilitySetting:
+    kind: Kind
+    label: str
+    level: Level
+    is_default: bool
+
+
+def network_visibility(net: Network) -> list[VisibilitySetting]:
+    """Who may see each kind of information about the network's members, by its own settings
+    (an organisation in several networks gets the strictest of them)."""
+    chosen = net.visibility or {}
+    return [
+        VisibilitySetting(kind, LABELS[kind], Level(chosen.get(kind, DEFAULTS[kind])), kind not in chosen)
+        for kind in Kind
+    ]

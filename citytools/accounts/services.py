@@ -25,8 +25,10 @@ from citytools.accounts.invitations import (
 )
 from citytools.accounts.models import Invitation, Role, User
 from citytools.accounts.queries import role_scope, scope_of, usable_invitation
+from citytools.accounts.rules import next_policy
 from citytools.accounts.viewer import Viewer
-from citytools.core.errors import DomainError
+from citytools.core.errors import DomainError, Forbidden
+from citytools.directory.models import Network
 
 
 def _grants(actor):
@@ -201,3 +203,27 @@ def grant_role(*, email: str, kind: str, organisation=None, network=None, suppli
         user = User.objects.create_user(email=email.strip())
     role, _ = Role.objects.get_or_create(user=user, kind=kind, **scopes)
     return role
+
+
+@transaction.atomic
+def set_network_visibility(*, network, policy: dict, actor, replace: bool) -> dict[str, str]:
+    """Set who may see each kind of information about `network`'s organisations; every door
+    (the form, the API's PUT and PATCH, `citytools set_visibility`) comes here.
+
+    `policy` maps kinds (citytools.accounts.rules.Kind) to "public" or "members", or to None
+    for the default. With `replace` (the form, the API's PUT, the command with --replace) the
+    settings become exactly `policy`, and a kind it leaves out goes back to the default;
+    without (the API's PATCH, the command without --replace) a kind it leaves out keeps its
+    setting (citytools.accounts.rules.next_policy). Only the network's coordinators and
+    platform admins may change it. `actor` is a User, or a Viewer for a door that has already
+    built one (the command line acts with an operator's powers). Only settings that differ
+    from the defaults are stored, so a kind left at its default follows any later change of
+    the defaults.
+    """
+    viewer = actor if isinstance(actor, Viewer) else Viewer.for_user(actor)
+    if not viewer.can_coordinate(network.pk):
+        raise Forbidden(f"Only coordinators of {network.name} may change who sees its information.")
+    network = Network.objects.select_for_update().get(pk=network.pk)
+    network.visibility = next_policy(network.visibility, policy, replace=replace)
+    network.save(update_fields=["visibility", "updated_at"])
+    return network.visibility

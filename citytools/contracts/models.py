@@ -1,12 +1,11 @@
 """Contracts: what an organisation pays a supplier for which systems, and until when.
 
-Imports from citytools.core, citytools.directory and citytools.inventory only.
+It may import from core, directory, accounts and inventory only.
 """
 
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
-
 from simple_history.models import HistoricalRecords
 
 from citytools.core.models import EditableRecord

@@ -10,11 +10,12 @@ from dataclasses import dataclass
 from django.db.models import Case, F, Prefetch, Q, QuerySet, When
 from django.shortcuts import get_object_or_404
 
+from citytools.accounts.viewer import values_visible
 from citytools.contracts.models import Contract
-from citytools.core.dates import add_months
+from citytools.core.dates import add_months, ending_soon_window
+from citytools.core.dates import today as local_today
 from citytools.directory.models import Network, NetworkMembership, Organisation, Supplier
 from citytools.inventory.models import ServiceArea, System
-from citytools.market.queries import ending_soon_window, values_visible
 
 # "value" sorts by the value the viewer may see, so the order of hidden values is not given away.
 CONTRACT_SORTS = {"end_date": "end_date", "value": "visible_value", "organisation": "organisation__short_name"}
@@ -149,8 +150,6 @@ def timeline(filters: ContractFilters, *, months: int, viewer, today: datetime.d
     """Contracts the viewer may see that end from today up to `months` ahead, soonest first,
     with their systems' service areas, values redacted. The filters' own date bounds are
     replaced by the range."""
-    from citytools.market.queries import today as local_today
-
     start = today or local_today()
     ranged = ContractFilters(
         network=filters.network, organisation=filters.organisation, supplier=filters.supplier,

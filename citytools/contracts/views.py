@@ -6,9 +6,12 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from citytools.contracts import queries
+from citytools.core.charts import gantt_chart
+from citytools.core.dates import today
 from citytools.core.forms import DateField, GovukForm
 from citytools.core.regions import render_region
 from citytools.core.tables import sort_columns
+from citytools.core.widgets import QuickSelect
 
 PAGE_SIZE = 25
 
@@ -109,8 +112,6 @@ class TimelineForm(ContractFilterForm):
         for name in ("ending_within", "end_from", "end_to", "sort"):
             del self.fields[name]
         # Selects written in Python: Django's per-option templates cost tens of milliseconds.
-        from citytools.inventory.forms import QuickSelect
-
         for name in ("network", "organisation", "supplier", "service_area"):
             field = self.fields[name]
             field.widget = QuickSelect(attrs=field.widget.attrs, choices=field.choices)
@@ -129,9 +130,6 @@ TIMELINE_CHART_ROWS = 80
 
 @require_safe
 def contract_timeline(request):
-    from citytools.core.charts import gantt_chart
-    from citytools.market.queries import today
-
     viewer = request.viewer
     form = TimelineForm(request.GET or None, options=queries.filter_options(viewer=viewer))
     valid = form.is_valid()

@@ -27,6 +27,8 @@ import re
 from typing import Annotated
 
 from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.utils import timezone
 from pydantic import AfterValidator, BeforeValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
@@ -132,3 +134,17 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
         return day + relativedelta(months=months)
     except (OverflowError, ValueError):
         return datetime.date.max if months > 0 else datetime.date.min
+
+
+def today() -> datetime.date:
+    """Today in the project's time zone (settings.TIME_ZONE), not the server's."""
+    return timezone.localdate()
+
+
+def ending_soon_window(days: int | None = None) -> tuple[datetime.date, datetime.date]:
+    """From today to `days` ahead (settings.CITYTOOLS_ENDING_SOON_DAYS when None): what
+    "ending soon" means on every page, export and API answer."""
+    start = today()
+    if days is None:
+        days = settings.CITYTOOLS_ENDING_SOON_DAYS
+    return start, start + datetime.timedelta(days=days)

@@ -1,7 +1,6 @@
 """Shared base pieces only: abstract models every domain app builds on.
 
-This app owns no tables of its own and imports from no other City Tools app.
-"""
+This app owns no tables of its own. It may import from no other City Tools app."""
 
 from django.conf import settings
 from django.db import models

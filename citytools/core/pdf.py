@@ -12,6 +12,9 @@ The same HTML always makes the same document, so the last few are kept in memory
 their whole HTML: a challenge's document or a supplier pack asked for again, by the same
 person or by anyone shown exactly the same text, is not laid out again. A viewer who may see
 more or less gets different HTML, hence a different key.
+
+WeasyPrint is imported inside the functions that use it, on purpose: it loads Pango and
+its fonts (a second or more), and only the few requests that print a PDF need it.
 """
 
 import functools

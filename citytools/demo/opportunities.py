@@ -7,11 +7,14 @@ import datetime
 
 from django.utils import timezone
 
+from citytools.accounts.models import User
 from citytools.accounts.rules import Grants
 from citytools.accounts.viewer import Viewer
 from citytools.demo import catalogue as cat
+from citytools.inventory.models import ServiceArea
 from citytools.opportunities import services
-from citytools.opportunities.models import Initiative, Note
+from citytools.opportunities.alerts import save_subscription
+from citytools.opportunities.models import Initiative, Note, Subscription
 from citytools.opportunities.queries import find_opportunities
 
 ANSWERS = ("interested", "interested", "not_now", "declined")
@@ -51,11 +54,6 @@ def subscribe_demo_member() -> None:
     """The demo member (Camden) gets weekly alerts of its own contracts, housing contracts at
     its peers and new opportunities, so `citytools send_digests` has someone to write to.
     Left alone once it exists, so a person's own changes to it are kept."""
-    from citytools.accounts.models import User
-    from citytools.inventory.models import ServiceArea
-    from citytools.opportunities.alerts import save_subscription
-    from citytools.opportunities.models import Subscription
-
     member = User.objects.filter(email="member@demo.citytools.invalid").first()
     if member is None or Subscription.objects.filter(user=member).exists():
         return

@@ -15,6 +15,7 @@ from django.db.models import Count
 from citytools.accounts.models import Role, User
 from citytools.core.errors import DomainError
 from citytools.demo import catalogue as cat
+from citytools.demo.toronto import ACCOUNT_SUPPLIERS, TORONTO_IDENTIFIER
 from citytools.directory.models import Network, Organisation, Supplier
 
 DEMO_PASSWORD = "town-hall-demo-map-2031"
@@ -44,8 +45,6 @@ def _partnering_specs() -> list:
     """The people of the demo's Invitations to Partner (citytools.demo.partnering): the City of
     Toronto's challenge owner, procurement steward and three evaluators, and four applicants,
     each a vendor user of a different invented small firm. None until Toronto is in the demo."""
-    from citytools.demo.partnering import ACCOUNT_SUPPLIERS, TORONTO_IDENTIFIER
-
     toronto = Organisation.objects.filter(identifier=TORONTO_IDENTIFIER).first()
     if toronto is None:
         return []

@@ -1,7 +1,6 @@
 """The directory owns who is who: networks, the public bodies in them, and suppliers.
 
-It imports only from citytools.core. Every other domain app may import from it.
-"""
+It may import from core only. Every other domain app may import from it."""
 
 from django.db import models
 from django.urls import reverse

@@ -10,6 +10,7 @@ from citytools.freshness.models import Campaign
 from citytools.freshness.rules import REVIEW_MONTHS_RANGE
 from citytools.inventory.edit_forms import EditForm
 from citytools.inventory.models import ServiceArea
+from citytools.directory.models import Organisation
 
 
 class ReviewPeriodForm(EditForm):
@@ -62,7 +63,6 @@ class CampaignForm(EditForm):
 
     def __init__(self, *args, network=None, **kwargs):
         super().__init__(*args, **kwargs)
-        from citytools.directory.models import Organisation
 
         members = Organisation.objects.current().in_network(network) if network is not None else Organisation.objects.none()
         self.fields["organisations"].choices = list(members.order_by("short_name").values_list("slug", "short_name"))

@@ -2,8 +2,7 @@
 make (in a campaign or not), and the reminders sent. The quality seal itself lives on each
 record (citytools.core.models.EditableRecord), the review period on the network.
 
-It imports from citytools.core, citytools.accounts, citytools.directory, citytools.inventory
-and citytools.contracts.
+It may import from core, directory, accounts, inventory and contracts only.
 """
 
 from django.conf import settings

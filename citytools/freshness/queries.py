@@ -18,6 +18,8 @@ from citytools.accounts.rules import Kind
 from citytools.contracts.models import Contract
 from citytools.directory.models import NetworkMembership, Organisation
 from citytools.freshness import rules
+from citytools.freshness.access import everything, may_run
+from citytools.freshness.models import Campaign
 from citytools.inventory.models import System
 
 
@@ -308,8 +310,6 @@ def network_scores(viewer, network, *, sort: str = DEFAULT_SORT, now=None) -> li
 def campaigns_visible_to(viewer):
     """Campaigns of the networks this person coordinates (drafts too), and those that have
     asked their organisations; every campaign for admins."""
-    from citytools.freshness.models import Campaign
-
     if viewer.is_admin:
         return Campaign.objects.all()
     asked = Q(
@@ -398,8 +398,6 @@ class Progress:
 def campaign_progress(campaign, *, now=None) -> Progress:
     """Each participant's records, confirmed unchanged, corrected and left. Counted over every
     record (the campaign's runners coordinate the network, so they see them all)."""
-    from citytools.freshness.services import everything
-
     now = now or timezone.now()
     participants = list(campaign.participants.select_related("organisation"))
     by_organisation = {
@@ -427,8 +425,6 @@ def campaign_progress(campaign, *, now=None) -> Progress:
 def progress_for(viewer, campaign) -> Progress:
     """A campaign's progress as this person may see it: every organisation for those who run
     it, otherwise only the organisations the person works for (and the totals of those)."""
-    from citytools.freshness.services import may_run
-
     progress = campaign_progress(campaign)
     if may_run(viewer, campaign.network_id):
         return progress

@@ -14,17 +14,24 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.dispatch import Signal
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from citytools.accounts.queries import organisation_editors
-from citytools.accounts.rules import Grants, Kind
 from citytools.accounts.viewer import Viewer
 from citytools.contracts.models import Contract
 from citytools.core import history
 from citytools.core.errors import Conflict, DomainError, Forbidden, NotFound
 from citytools.directory.models import Network, Organisation
 from citytools.freshness import queries, rules
+from citytools.freshness.access import (  # noqa: F401  (the doors ask services who may)
+    everything,
+    may_read_quality,
+    may_run,
+    require_read_quality,
+    require_run,
+)
 from citytools.freshness.models import Attestation, Campaign, Participant, Reminder
 from citytools.freshness.rules import CampaignStatus
 from citytools.inventory.models import ServiceArea, System
@@ -32,36 +39,6 @@ from citytools.inventory.models import ServiceArea, System
 MODELS = {"system": System, "contract": Contract}
 logger = logging.getLogger(__name__)
 MAX_KEYS = 5000
-
-
-def everything() -> Viewer:
-    """A Viewer that sees every record: for counts that go only to the records' own editors
-    (reminders) or to those who run a campaign, never to a page as such."""
-    return Viewer(Grants(is_admin=True))
-
-
-# Who may ------------------------------------------------------------------------------
-
-
-def may_run(viewer, network_id: int) -> bool:
-    """Run a network's campaigns and see its data quality: its coordinators and admins."""
-    return viewer.is_admin or viewer.can_coordinate(network_id)
-
-
-def require_run(viewer, network_id: int) -> None:
-    if not may_run(viewer, network_id):
-        raise Forbidden("Only the network's coordinators can see its data quality and run its campaigns.")
-
-
-def may_read_quality(viewer, organisation_id: int) -> bool:
-    """See an organisation's data quality, record by record: those who may see all its
-    records (its staff, its networks' coordinators, admins)."""
-    return viewer.can_see(Kind.USAGE, organisation_id, confidential=True)
-
-
-def require_read_quality(viewer, organisation_id: int) -> None:
-    if not may_read_quality(viewer, organisation_id):
-        raise Forbidden("Only the organisation's staff and its networks' coordinators can see its data quality.")
 
 
 def require_campaign_organisation(viewer, campaign: Campaign, organisation: Organisation) -> None:
@@ -412,10 +389,14 @@ def launch_campaign(campaign: Campaign, *, actor, now: datetime.datetime | None 
     return campaign
 
 
-def _queue_reminders():
-    from citytools.freshness.tasks import send_campaign_reminders
+# Sent once a campaign's launch commits. citytools.freshness.tasks answers it by queueing
+# the reminder task, so the first e-mails go now rather than at the worker's next round
+# (the task runs these services, so they cannot import it).
+campaign_launched = Signal()
 
-    send_campaign_reminders.enqueue()
+
+def _queue_reminders():
+    campaign_launched.send(sender=Campaign)
 
 
 @transaction.atomic

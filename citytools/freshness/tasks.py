@@ -7,10 +7,16 @@ a row with a unique key, so running it again sends nothing twice.
 
 from django_tasks import task
 
+from citytools.freshness.services import send_due_reminders
+
 
 @task()
 def send_campaign_reminders() -> int:
     """Send every due campaign e-mail and close campaigns past their deadline."""
-    from citytools.freshness.services import send_due_reminders
-
     return send_due_reminders().sent
+
+
+def on_campaign_launched(**kwargs) -> None:
+    """A campaign has just launched: send its first e-mails now (citytools.freshness.apps
+    connects this to services.campaign_launched)."""
+    send_campaign_reminders.enqueue()

@@ -3,7 +3,6 @@ me?", by reading the other apps' records: challenges (citytools.partnering), ini
 (citytools.opportunities) and attestation campaigns (citytools.freshness). It never writes;
 each task links to the page where the work is done, through that app's own services.
 
-It imports from citytools.core, citytools.accounts, citytools.partnering,
-citytools.opportunities and citytools.freshness, and nothing imports it but the site's URLs,
-API and header.
+It may import from core, directory, accounts, inventory, contracts, freshness, market,
+partnering, satisfaction, opportunities, spreadsheets and search only.
 """

@@ -1,7 +1,7 @@
 """The inventory owns what is used for what: the service-area taxonomy, products and systems.
 
-A system is one organisation's use of one product for one or more service areas. It imports
-from citytools.core and citytools.directory only.
+A system is one organisation's use of one product for one or more service areas. It may
+import from core, directory and accounts only.
 """
 
 import datetime
@@ -10,7 +10,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
-
 from simple_history.models import HistoricalRecords
 
 from citytools.core.models import EditableRecord, TimeStampedModel

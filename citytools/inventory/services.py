@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from citytools.accounts.viewer import Viewer
 from citytools.core import history
 from citytools.core.errors import DomainError, Forbidden
 from citytools.directory.models import Organisation, Supplier
@@ -110,8 +111,6 @@ RETIRED_MESSAGE = "This system has been retired. Restore an earlier version from
 
 
 def _viewer(actor):
-    from citytools.accounts.viewer import Viewer
-
     return Viewer.for_user(actor)
 
 

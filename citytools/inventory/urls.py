@@ -1,15 +1,9 @@
 from django.urls import path
 
-from citytools.inventory import catalogue_views, edit_views, views
+from citytools.inventory import catalogue_views, edit_views
 
 app_name = "inventory"
 urlpatterns = [
-    path("matrix/", views.matrix, name="matrix"),
-    path("matrix.csv", views.matrix_csv, name="matrix_csv"),
-    path("products/", views.product_list, name="products"),
-    path("products/<slug:slug>/", views.product_detail, name="product"),
-    path("service-areas/", views.service_area_list, name="service_areas"),
-    path("service-areas/<slug:slug>/", views.service_area_detail, name="service_area"),
     # Proposing what the catalogue lacks (citytools.inventory.catalogue_views)
     path("organisations/<slug:slug>/catalogue/propose/", catalogue_views.propose, name="catalogue_propose"),
     path("catalogue-proposals/", catalogue_views.proposal_list, name="catalogue_proposals"),

@@ -7,8 +7,8 @@ from django.conf import settings
 from django.http import Http404
 from ninja import Field, Router, Schema
 
-from citytools.directory.queries import network_or_none
 from citytools.market import queries
+from citytools.market.directory_queries import network_or_none
 from citytools.market.rules import DecisionDue
 
 router = Router(tags=["market"])

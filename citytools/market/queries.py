@@ -17,14 +17,24 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.conf import settings
-from django.db.models import Case, Count, DecimalField, F, OuterRef, Q, QuerySet, Subquery, Sum, When
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    When,
+)
 from django.db.models.functions import Cast, Coalesce
 from django.urls import reverse
-from django.utils import timezone
 
+from citytools.accounts.viewer import Viewer, values_visible, visible_contracts, visible_systems
 from citytools.contracts.models import Contract
-from citytools.core.dates import add_months
+from citytools.core.dates import add_months, ending_soon_window, today
 from citytools.directory.models import Network, Organisation, Supplier
 from citytools.inventory.models import ServiceArea, System
 from citytools.market.rules import Decision, decision
@@ -89,37 +99,6 @@ class MarketShare(ValueCoverage):
     currency: str
     values_shown: int = 0
     values_hidden: int = 0
-
-
-def today() -> datetime.date:
-    return timezone.localdate()
-
-
-def ending_soon_window(days: int | None = None) -> tuple[datetime.date, datetime.date]:
-    start = today()
-    if days is None:
-        days = settings.CITYTOOLS_ENDING_SOON_DAYS
-    return start, start + datetime.timedelta(days=days)
-
-
-def values_visible(viewer, prefix: str = "") -> Q:
-    """`viewer.values_q()`, never empty, so it can be a CASE condition for an admin too."""
-    return viewer.values_q(prefix) & Q(**{f"{prefix}pk__isnull": False})
-
-
-def visible_systems(systems: QuerySet[System], *, viewer) -> QuerySet[System]:
-    """`systems` kept to the current ones the viewer may see."""
-    return systems.filter(retired_at__isnull=True).filter(viewer.systems_q())
-
-
-def visible_contracts(contracts: QuerySet[Contract], *, viewer) -> QuerySet[Contract]:
-    """`contracts` kept to the current ones the viewer may see."""
-    return contracts.filter(retired_at__isnull=True).filter(viewer.contracts_q())
-
-
-def redacted(contracts, *, viewer) -> list[Contract]:
-    """Loaded contracts with the values the viewer may not see blanked."""
-    return viewer.redact_contracts(list(contracts))
 
 
 def _system_facts(systems: QuerySet[System], *, by: str, viewer) -> dict[int, _SystemFacts]:
@@ -522,8 +501,6 @@ class PipelineArea:
 
 def pipeline(*, start: datetime.date | None = None) -> list[PipelineArea]:
     """Service areas with public contracts ending in the next 24 months, busiest first."""
-    from citytools.accounts.viewer import Viewer
-
     start = start or today()
     bounds = [add_months(start, months) for months, _ in PIPELINE_HORIZONS]
     public = Viewer.public()

@@ -5,10 +5,11 @@ from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from citytools.accounts.viewer import redacted
 from citytools.core.charts import COUNT, SHARE, bar_chart, column_chart, stacked_bar_chart
 from citytools.core.templatetags.citytools import percent
-from citytools.directory.queries import contracts_ending_for, network_or_none
 from citytools.market import queries
+from citytools.market.directory_queries import contracts_ending_for, network_or_none
 
 ENDING_SHOWN = 20
 
@@ -63,7 +64,7 @@ def overview(request):
             measure=COUNT,
             empty="No contract ends in the next 12 months.",
         ),
-        "ending": queries.redacted(contracts_ending_for(where.contracts, viewer=viewer)[:ENDING_SHOWN], viewer=viewer),
+        "ending": redacted(contracts_ending_for(where.contracts, viewer=viewer)[:ENDING_SHOWN], viewer=viewer),
     }
     return render(request, "market/overview.html", context)
 

@@ -24,6 +24,7 @@ from citytools.inventory.edit_api import tag
 from citytools.inventory.models import Product, ServiceArea
 from citytools.opportunities import queries, services
 from citytools.opportunities.models import InitiativeStatus
+from citytools.contracts.models import Contract
 
 router = Router(tags=["joint procurement opportunities"])
 
@@ -143,8 +144,6 @@ class InitiativeOut(Schema):
 
 
 def _initiative_out(request, initiative) -> dict:
-    from citytools.contracts.models import Contract
-
     return {
         "id": initiative.pk, "title": initiative.title, "service_area": initiative.service_area.slug,
         "lead": initiative.lead.slug, "window_start": initiative.window_start, "window_end": initiative.window_end,

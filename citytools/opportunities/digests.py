@@ -33,13 +33,13 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from citytools.accounts.viewer import Viewer
+from citytools.accounts.viewer import Viewer, values_visible
 from citytools.contracts.models import Contract
 from citytools.directory.models import Organisation
 from citytools.inventory.models import System
-from citytools.market.queries import values_visible
 from citytools.opportunities import alert_rules, alerts
 from citytools.opportunities.models import Frequency, Subscription
+from citytools.opportunities.queries import find_opportunities
 
 logger = logging.getLogger("citytools.alerts")
 
@@ -148,8 +148,6 @@ def _contract_lines(contracts, viewer, *, areas: list | None) -> list[ContractLi
 
 
 def _opportunity_lines(viewer, organisations, *, today) -> list[OpportunityLine]:
-    from citytools.opportunities.queries import find_opportunities
-
     finder_url = reverse("opportunities:finder")
     lines: dict[str, OpportunityLine] = {}
     for organisation in organisations:

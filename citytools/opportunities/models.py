@@ -3,9 +3,9 @@
 subscriptions, and each organisation's private calendar feed token.
 
 The opportunity finder itself (citytools.opportunities.finder) is pure and stores nothing:
-an opportunity is worked out from contracts whenever it is asked for. It imports from
-citytools.core, citytools.directory, citytools.inventory, citytools.contracts and
-citytools.partnering's models only.
+an opportunity is worked out from contracts whenever it is asked for. It may import from
+core, directory, accounts, inventory, contracts, freshness, market, partnering and
+satisfaction only.
 """
 
 import secrets

@@ -11,12 +11,13 @@ from dataclasses import dataclass
 
 from django.db.models import Case, F, When
 
+from citytools.accounts.viewer import values_visible
 from citytools.contracts.models import Contract
+from citytools.core.dates import today as local_today
 from citytools.directory.models import NetworkMembership, Organisation, Supplier
 from citytools.inventory.models import Product, ServiceArea, System
-from citytools.market.queries import today as local_today
-from citytools.market.queries import values_visible
 from citytools.opportunities import finder
+from citytools.satisfaction.queries import sees_ratings_of, visible_ratings
 
 DAYS_PER_MONTH = 30.44
 WINDOW_MONTHS = (6, 12, 18, 24)
@@ -84,8 +85,6 @@ def endings(
 def _dissatisfaction(viewer, systems: set[int]) -> dict[int, float]:
     """0 (very satisfied) to 4 (very dissatisfied) for each rated system whose score this
     person may count."""
-    from citytools.satisfaction.queries import sees_ratings_of, visible_ratings
-
     # An opportunity's mean dissatisfaction can rest on one organisation's rating, so it counts
     # only ratings the person may see one by one (members), whatever a network publishes.
     return {

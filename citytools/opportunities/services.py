@@ -9,14 +9,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from citytools.contracts.models import Contract
-from citytools.core.prose import mid_sentence
 from citytools.core import history
 from citytools.core.errors import DomainError, Forbidden, NotFound
 from citytools.core.money import parse_money
+from citytools.core.prose import mid_sentence
 from citytools.directory.models import Organisation
 from citytools.inventory.models import ServiceArea, System
 from citytools.opportunities import rules
 from citytools.opportunities.models import Answer, Initiative, InitiativeStatus, Invitation, Note
+from citytools.partnering.services import authoring
 
 MAX_TEXT = 10000
 
@@ -214,8 +215,6 @@ def record_outcome(
 def launch_challenge(initiative: Initiative, *, actor, viewer, now=None):
     """Open a draft joint Invitation to Partner owned by the interested organisations this
     person may open a challenge for."""
-    from citytools.partnering.services import authoring
-
     require_run(initiative, viewer)
     require_open(initiative)
     if initiative.challenge_id:

@@ -9,10 +9,10 @@ or week once worked out, so running it again sends nothing twice.
 
 from django_tasks import task
 
+from citytools.opportunities.digests import send_due
+
 
 @task()
 def send_digests() -> int:
     """Send every due alert digest; returns how many went."""
-    from citytools.opportunities.digests import send_due
-
     return send_due().sent

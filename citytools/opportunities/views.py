@@ -22,6 +22,7 @@ from citytools.inventory.models import Product, ServiceArea
 from citytools.opportunities import queries, rules, services
 from citytools.opportunities.forms import AnswerForm, FinderFilters, InviteForm, NoteForm, OutcomeForm, PlanForm
 from citytools.opportunities.models import Answer
+from citytools.contracts.models import Contract
 
 # The first SHOWN opportunities, and SHOWN more for each "show more" (up to MAX_SHOWN).
 SHOWN = 10
@@ -131,7 +132,6 @@ def _context(request, initiative, **forms) -> dict:
     invitations = list(initiative.invitations.select_related("organisation", "answered_by"))
     for invitation in invitations:
         invitation.may_answer = rules.can_answer(viewer.grants, organisation=invitation.organisation_id)
-    from citytools.contracts.models import Contract
 
     contracts = viewer.redact_contracts(list(
         Contract.objects.visible_to(viewer).filter(initiatives=initiative).select_related("organisation", "supplier").order_by("end_date")

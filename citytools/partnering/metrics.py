@@ -23,6 +23,7 @@ from statistics import mean, median
 
 from django.db.models import Count, Q
 
+from citytools.contracts.models import Contract
 from citytools.partnering.models import SME_SCALES, Challenge, Proposal, Question, SurveyResponse
 
 SME = frozenset(str(s) for s in SME_SCALES)
@@ -213,8 +214,6 @@ def benchmarks(summary: Across) -> list[tuple[str, str]]:
 def load_facts(challenges) -> list[ChallengeFacts]:
     """Facts of the published challenges among `challenges` (a queryset or list), in a fixed
     number of queries."""
-    from citytools.contracts.models import Contract
-
     challenges = [c for c in Challenge.objects.filter(pk__in=[c.pk for c in challenges]).public().prefetch_related("ownerships")]
     if not challenges:
         return []

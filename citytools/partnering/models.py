@@ -1,11 +1,12 @@
 """Partnering owns Invitations to Partner: lean, challenge-based procurement.
 
 A **challenge** here is the problem statement a public body publishes to find a partner (the
-Invitation to Partner, after the City of Toronto's model). It is not a difficulty a borough has
-with a supplier: that is a pain point, which another app owns. The app owns the challenge and
-its criteria, every move of its lifecycle, questions and addenda, sealed proposals, the
-evaluation panel and its scores, the outcome (award, debriefs, co-design milestones, surveys)
-and the link to any later purchase. Imports from core, accounts, directory and contracts only.
+Invitation to Partner, after the City of Toronto's model). It is not a difficulty a borough
+has with a supplier: that is a pain point, which another app owns. The app owns the
+challenge and its criteria, every move of its lifecycle, questions and addenda, sealed
+proposals, the evaluation panel and its scores, the outcome (award, debriefs, co-design
+milestones, surveys) and the link to any later purchase. It may import from core, directory,
+accounts, inventory, contracts, freshness and market only.
 
 Writes go through citytools.partnering.services; every change of state goes through
 citytools.partnering.lifecycle.transition, which records who moved it, when and why.

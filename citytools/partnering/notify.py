@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from citytools.partnering.models import Notification
+from citytools.partnering.tasks import send_notifications
 
 
 def site_url(name: str, **kwargs) -> str:
@@ -36,8 +37,6 @@ def notify(challenge, users, *, kind: str, subject: str, body: str, now=None) ->
         )
 
     def enqueue():
-        from citytools.partnering.tasks import send_notifications
-
         send_notifications.enqueue(ids)
 
     transaction.on_commit(enqueue)

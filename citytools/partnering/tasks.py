@@ -12,6 +12,7 @@ from django.core.mail import send_mail
 from django.utils import timezone
 from django_tasks import task
 
+from citytools.partnering.lifecycle import advance_due
 from citytools.partnering.models import Notification
 
 
@@ -30,6 +31,4 @@ def send_notifications(notification_ids: list[int]) -> int:
 @task()
 def advance_deadlines() -> int:
     """Close questions and submissions whose deadlines have passed."""
-    from citytools.partnering.lifecycle import advance_due
-
     return advance_due()

@@ -4,8 +4,8 @@ organisation and system (with its history), and shared pain points with supplier
 
 A pain point is a problem a borough has with a supplier; it is not an Invitation to Partner
 challenge, though one shared by several organisations can start a joint one (the link is
-kept here). It imports from citytools.core, citytools.directory, citytools.inventory and
-citytools.partnering's models only.
+kept here). It may import from core, directory, accounts, inventory, contracts, freshness,
+market and partnering only.
 """
 
 from django.conf import settings

@@ -21,8 +21,8 @@ from django.utils import timezone
 
 from citytools.contracts.models import Contract
 from citytools.core.pdf import write_pdf
-from citytools.directory import queries as directory
 from citytools.directory.models import Supplier
+from citytools.market import directory_queries as directory
 from citytools.satisfaction import queries, stats
 
 TOP_PAIN_POINTS = 5

@@ -14,6 +14,7 @@ from citytools.core import history
 from citytools.core.errors import Conflict, DomainError, Forbidden, NotFound
 from citytools.directory.models import Organisation, Supplier
 from citytools.inventory.models import Product, System
+from citytools.partnering.services import authoring
 from citytools.satisfaction import queries, rules
 from citytools.satisfaction.models import (
     DIMENSION_NAMES,
@@ -361,8 +362,6 @@ def reply_to_pain_point(pain_point: PainPoint, *, actor, viewer, body) -> PainPo
 
 
 def may_start_joint_challenge(pain_point: PainPoint, viewer) -> bool:
-    from citytools.partnering.services import authoring
-
     affected = counted_organisations(pain_point)
     return (
         not pain_point.challenge_id
@@ -374,8 +373,6 @@ def may_start_joint_challenge(pain_point: PainPoint, viewer) -> bool:
 def start_joint_challenge(pain_point: PainPoint, *, actor, viewer, now=None):
     """Open a draft joint Invitation to Partner from a pain point several organisations have,
     owned by those of them the person may open a challenge for."""
-    from citytools.partnering.services import authoring
-
     # Who may is asked first: someone who may not start one is refused, not told why it
     # cannot start yet. Only organisations that use what it is about count, and own it.
     affected = counted_organisations(pain_point)

@@ -31,6 +31,7 @@ from citytools.satisfaction.forms import (
     StatusForm,
 )
 from citytools.satisfaction.models import DIMENSIONS, PainPointStatus
+from django.urls import reverse
 
 
 def _one(model, slug):
@@ -191,8 +192,6 @@ def rate(request, pk):
 
 
 def _ratings_url(organisation):
-    from django.urls import reverse
-
     return reverse("satisfaction:organisation_ratings", args=[organisation.slug])
 
 
@@ -288,8 +287,6 @@ def _detail_context(request, point, **extra) -> dict:
 
 
 def _challenge_url(challenge):
-    from django.urls import reverse
-
     return reverse("partnering:challenge", args=[challenge.slug])
 
 
@@ -388,7 +385,6 @@ def pain_point_challenge(request, pk):
         refuse(error)
         context = _detail_context(request, point, start_error=error.message)
         return render(request, "satisfaction/pain_point.html", context, status=400)
-    from django.urls import reverse
 
     return finished(
         request, reverse("partnering:challenge_edit", args=[challenge.slug]),

@@ -17,8 +17,9 @@ from ninja import Field, Query, Router, Schema, Status
 from citytools.contracts.queries import ContractFilters
 from citytools.core.api_input import django_auth
 from citytools.core.dates import DateIn
-from citytools.core.errors import DomainError
+from citytools.core.errors import DomainError, Forbidden
 from citytools.directory.models import Network, Organisation
+from citytools.inventory.models import Product, ServiceArea
 from citytools.spreadsheets import queries, services
 from citytools.spreadsheets.models import Upload
 from citytools.spreadsheets.views import download
@@ -75,8 +76,6 @@ def export_contracts(request, query: Query[ContractExportQuery]):
 @router.get("/exports/systems", url_name="systems_export", summary="Export the systems of a product, a service area or a network",
             description=EXPORT_DESCRIPTION, response=EXPORT_RESPONSES)
 def export_systems(request, query: Query[SystemExportQuery]):
-    from citytools.inventory.models import Product, ServiceArea
-
     chosen = {
         name: get_object_or_404(model, slug=getattr(query, name))
         for name, model in (("product", Product), ("service_area", ServiceArea), ("network", Network))
@@ -195,8 +194,6 @@ def _preview_out(upload: Upload, preview: services.Preview | None) -> dict:
 def create_import(request, slug: str, payload: ImportStartIn):
     organisation = get_object_or_404(Organisation, slug=slug)
     if not request.viewer.can_edit(organisation.pk):
-        from citytools.core.errors import Forbidden
-
         raise Forbidden("Only the organisation's own editors can import its records.")
     try:
         content = base64.b64decode(payload.content_base64, validate=True)

@@ -2,8 +2,9 @@
 and the column choices each organisation made last time. The records themselves are written
 only through citytools.inventory.services and citytools.contracts.services.
 
-Uploaded files are kept in the database, not on disk, until they expire. It imports from
-citytools.core, citytools.directory, citytools.inventory and citytools.contracts.
+Uploaded files are kept in the database, not on disk, until they expire. It may import from
+core, directory, accounts, inventory, contracts, freshness, market, partnering, satisfaction
+and opportunities only.
 """
 
 from django.conf import settings

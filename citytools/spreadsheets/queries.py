@@ -14,7 +14,7 @@ from django.db.models import Prefetch, QuerySet
 from citytools.contracts.models import Contract
 from citytools.contracts.queries import ContractFilters, filter_contracts
 from citytools.directory.models import Network, NetworkMembership, Organisation
-from citytools.inventory.models import System
+from citytools.inventory.models import ServiceArea, System
 from citytools.spreadsheets import rules, sheets
 from citytools.spreadsheets.models import Kind
 
@@ -136,8 +136,6 @@ def template(kind: str, fmt: str) -> bytes:
 def filtered_systems_export(viewer, *, product=None, area=None, network=None) -> Export:
     """The systems behind the product, service-area and matrix pages: of one product, one
     service area (a group means each of its areas), one network's organisations, or all."""
-    from citytools.inventory.models import ServiceArea
-
     areas = None
     if area is not None:
         areas = list(ServiceArea.objects.filter(parent=area)) if area.is_group else [area]

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils import timezone
 
 from citytools.accounts.viewer import Viewer
@@ -25,8 +26,10 @@ from citytools.contracts import rules as contract_rules
 from citytools.contracts import services as contract_services
 from citytools.contracts.models import Contract
 from citytools.core import history
-from citytools.core.history import Change  # a field's old and new value, as a record's history shows them
 from citytools.core.errors import Conflict, DomainError, Forbidden, NotFound
+from citytools.core.history import (
+    Change,  # a field's old and new value, as a record's history shows them
+)
 from citytools.directory.models import Organisation, Supplier
 from citytools.inventory import services as system_services
 from citytools.inventory.models import Product, ServiceArea, System
@@ -561,15 +564,19 @@ def in_background(records: int) -> bool:
     return records > settings.IMPORT_BACKGROUND_ROWS
 
 
+# Sent when an upload's long job is recorded, with its `upload_id`. citytools.spreadsheets.tasks
+# answers it by queueing run_upload_job for the worker (the task runs these services, so
+# they cannot import it).
+job_queued = Signal()
+
+
 def _queue(upload: Upload, job: str, *, actor, total: int) -> None:
     """Hand a long job to the worker (citytools.spreadsheets.tasks.run_upload_job)."""
-    from citytools.spreadsheets.tasks import run_upload_job
-
     fields = {"job": job, "job_done": 0, "job_total": total, "job_error": "", "job_actor": actor, "job_started_at": timezone.now()}
     Upload.objects.filter(pk=upload.pk).update(**fields)
     for name, value in fields.items():
         setattr(upload, name, value)
-    run_upload_job.enqueue(upload.pk)
+    job_queued.send(sender=Upload, upload_id=upload.pk)
 
 
 @transaction.atomic

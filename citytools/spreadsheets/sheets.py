@@ -11,6 +11,7 @@ be compared with the next one.
 import csv
 import datetime
 import io
+import re
 import zipfile
 from decimal import Decimal
 
@@ -121,6 +122,8 @@ def _read_csv(content: bytes, max_rows: int) -> list[list]:
 
 
 def _read_xlsx(content: bytes, *, max_unzipped_bytes: int, max_rows: int) -> list[list]:
+    # openpyxl is imported here, not at the top, on purpose: it is heavy to load, and only
+    # the requests that read or write a workbook need it. No import cycle is involved.
     import openpyxl
 
     try:
@@ -178,6 +181,7 @@ def write_csv(header: list[str], rows: list[list]) -> bytes:
 def write_xlsx(header: list[str], rows: list[list], *, sheet_title: str, notes: list[tuple[str, str]] | None = None) -> bytes:
     """One sheet of records (text written as text, never as a formula), and with `notes` a
     second sheet explaining each column."""
+    # Imported here for the same reason as in _read_xlsx: openpyxl is heavy to load.
     import openpyxl
     from openpyxl.styles import Font
 
@@ -235,8 +239,6 @@ def _fixed_zip(content: bytes) -> bytes:
 
 
 def _fixed_core(data: bytes) -> bytes:
-    import re
-
     return re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)", rb"\g<1>2000-01-01T00:00:00Z\g<2>", data)
 
 

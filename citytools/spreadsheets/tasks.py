@@ -4,9 +4,15 @@ got (citytools.spreadsheets.services.run_job)."""
 
 from django_tasks import task
 
+from citytools.spreadsheets.services import run_job
+
 
 @task()
 def run_upload_job(upload_id: int) -> None:
-    from citytools.spreadsheets.services import run_job
-
     run_job(upload_id)
+
+
+def on_job_queued(*, upload_id: int, **kwargs) -> None:
+    """An upload's long job is recorded: hand it to the worker (citytools.spreadsheets.apps
+    connects this to services.job_queued)."""
+    run_upload_job.enqueue(upload_id)

@@ -16,6 +16,8 @@ from citytools.inventory.edit_views import forbid_unless, refuse
 from citytools.spreadsheets import queries, rules, services, sheets
 from citytools.spreadsheets.forms import MappingForm, UploadForm, column_letter
 from citytools.spreadsheets.models import Kind, Upload
+from citytools.inventory.models import Product, ServiceArea
+from django.conf import settings
 
 
 def download(content: bytes, fmt: str, filename: str) -> HttpResponse:
@@ -61,8 +63,6 @@ def contracts_export(request):
 @require_safe
 def systems_export(request):
     """The systems behind a product's, a service area's or the matrix's page, as a file."""
-    from citytools.inventory.models import Product, ServiceArea
-
     fmt = _choice(request, "format", sheets.FORMATS, "csv")
     chosen = {}
     for name, model in (("product", Product), ("service_area", ServiceArea), ("network", Network)):
@@ -105,8 +105,6 @@ def template(request):
 
 @require_safe
 def instructions(request):
-    from django.conf import settings
-
     kinds = [(label, value, rules.columns(value)) for value, label in Kind.choices]
     return render(request, "spreadsheets/instructions.html", {
         "kinds": kinds, "max_bytes": settings.IMPORT_MAX_BYTES, "max_rows": settings.IMPORT_MAX_ROWS,

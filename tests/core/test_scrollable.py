@@ -9,7 +9,7 @@ from django.template import Context, Template, TemplateSyntaxError
 
 ROOT = Path(__file__).resolve().parents[2]
 # The matrix has a region of its own (sticky headers, its own height), made the same way.
-OWN_REGION = {"inventory/templates/inventory/_matrix_table.html"}
+OWN_REGION = {"market/templates/inventory/_matrix_table.html"}
 
 
 def render(source: str, **context) -> str:

@@ -9,7 +9,7 @@ from django.db.models import Count
 
 from citytools.contracts.models import Contract
 from citytools.demo.catalogue import DEFAULT_SEED, DEMO_MARKER, REFERENCE_PREFIX
-from citytools.demo.partnering import APPLICANT_SLUGS
+from citytools.demo.toronto import APPLICANT_SLUGS
 from citytools.directory.models import Network, Organisation, Supplier
 from citytools.inventory.models import Product, System
 from tests.demo.conftest import AS_OF, dump, rebuild

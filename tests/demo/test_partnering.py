@@ -9,7 +9,8 @@ from django.test import override_settings
 from citytools.accounts.models import Role, User
 from citytools.demo.builder import build_demo
 from citytools.demo.catalogue import DEFAULT_SEED
-from citytools.demo.partnering import REFERENCE_PREFIX, TORONTO_IDENTIFIER
+from citytools.demo.partnering import REFERENCE_PREFIX
+from citytools.demo.toronto import TORONTO_IDENTIFIER
 from citytools.demo.people import DEMO_PASSWORD
 from citytools.directory.models import Organisation
 from citytools.partnering import lifecycle, rules

@@ -10,7 +10,7 @@ from django.test import Client
 from citytools.accounts.viewer import Viewer
 from citytools.core.errors import DomainError, Forbidden
 from citytools.directory.models import Network
-from citytools.directory.services import set_network_visibility
+from citytools.accounts.services import set_network_visibility
 from tests.factories import ContractFactory
 from tests.people import people
 

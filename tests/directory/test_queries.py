@@ -5,7 +5,7 @@ import pytest
 
 from citytools.accounts.rules import Grants
 from citytools.accounts.viewer import Viewer
-from citytools.directory import queries
+from citytools.market import directory_queries as queries
 from tests.factories import ContractFactory, NetworkFactory, OrganisationFactory, SupplierFactory, SystemFactory
 from tests.market.world import TODAY
 

@@ -5,7 +5,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from citytools.market.queries import today
+from citytools.core.dates import today
 from tests.factories import (
     ContractFactory,
     NetworkFactory,

@@ -5,8 +5,8 @@ import datetime
 import pytest
 
 from citytools.accounts.viewer import Viewer
-from citytools.inventory.queries import MatrixFilters, build_matrix
-from citytools.market.queries import today
+from citytools.market.inventory_queries import MatrixFilters, build_matrix
+from citytools.core.dates import today
 
 
 def get(client, url, status=200):
@@ -156,7 +156,7 @@ def test_matrix_refuses_bad_filters_as_problem_json(client, inventory, query, st
 
 
 def test_every_operation_has_a_name_and_summary():
-    from citytools.inventory.api import router
+    from citytools.market.inventory_api import router
 
     operations = [op for view in router.path_operations.values() for op in view.operations]
     assert len(operations) == 6

@@ -6,8 +6,9 @@ import pytest
 from django.http import Http404
 
 from citytools.accounts.viewer import Viewer
-from citytools.inventory import queries, rules
-from citytools.inventory.queries import MatrixFilters, build_matrix
+from citytools.inventory import rules
+from citytools.market import inventory_queries as queries
+from citytools.market.inventory_queries import MatrixFilters, build_matrix
 from tests.factories import ContractFactory, SystemFactory
 
 

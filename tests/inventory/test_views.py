@@ -12,11 +12,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from citytools.directory.models import Supplier
-from citytools.inventory.forms import MatrixForm
+from citytools.market.inventory_forms import MatrixForm
 from citytools.inventory.models import Product, ServiceArea
 from citytools.accounts.viewer import Viewer
-from citytools.inventory.queries import build_matrix
-from citytools.market.queries import today
+from citytools.market.inventory_queries import build_matrix
+from citytools.core.dates import today
 from tests.factories import (
     ContractFactory,
     NetworkFactory,

@@ -4,6 +4,7 @@ from django import template
 from django.urls import reverse
 
 from citytools.freshness import queries
+from citytools.inventory.edit_views import show_people
 
 register = template.Library()
 
@@ -12,7 +13,6 @@ register = template.Library()
 def record_seal(context, record, kind: str):
     """The seal of a system or contract (`kind`), with a confirm button for its editors."""
     viewer = context["request"].viewer
-    from citytools.inventory.edit_views import show_people
 
     return {
         "seal": queries.record_seal(record), "record": record, "people": show_people(viewer, record.organisation_id),
@@ -25,7 +25,6 @@ def record_seal(context, record, kind: str):
 @register.inclusion_tag("freshness/_scores.html", takes_context=True)
 def organisation_scores(context, organisation):
     viewer = context["request"].viewer
-    from citytools.inventory.edit_views import show_people
 
     link = reverse("freshness:organisation", args=[organisation.slug]) if show_people(viewer, organisation.pk) else ""
     return {"score": queries.organisation_score(viewer, organisation), "link": link}

@@ -10,6 +10,7 @@ from django.http import HttpResponse
 from ninja import Field, Router, Schema, Status
 from pydantic import StrictBool
 
+from citytools.contracts.models import Contract
 from citytools.core.api_input import django_auth
 from citytools.core.dates import DateIn
 from citytools.core.errors import NotFound
@@ -406,8 +407,6 @@ def get_survey_results(request, slug: str):
     summary="Link a follow-on purchase: a contract of an owner with the partner (the owners)",
 )
 def post_purchase(request, slug: str, payload: PurchaseIn):
-    from citytools.contracts.models import Contract
-
     challenge = _challenge(request, slug)
     contract = Contract.objects.visible_to(request.viewer).filter(pk=payload.contract_id).select_related("organisation").first()
     p = services.record_purchase(challenge, actor=request.user, viewer=request.viewer, contract=contract, note=payload.note)

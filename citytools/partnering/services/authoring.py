@@ -26,7 +26,7 @@ from citytools.core.errors import Conflict, DomainError, Forbidden, NotFound
 from citytools.core.money import parse_money
 from citytools.directory.models import NetworkMembership, Organisation, Supplier
 from citytools.partnering import lifecycle, rules
-from citytools.partnering.access import roles_for
+from citytools.partnering.access import roles_for, visible_challenges
 from citytools.partnering.models import (
     Addendum,
     Challenge,
@@ -44,8 +44,8 @@ from citytools.partnering.models import (
     Transition,
 )
 from citytools.partnering.notify import notify
-from citytools.partnering.services import notices
 from citytools.partnering.scoring import TIE_BREAKS
+from citytools.partnering.services import notices
 
 STALE = "The challenge changed since you opened it. Nothing was saved. Reload it, then make your change again."
 
@@ -282,8 +282,6 @@ def template_fields(template: Challenge) -> dict:
 def templates_for(viewer, limit: int = 10) -> list[Challenge]:
     """Earlier challenges this person runs, to start a new one from: closed-out ones first
     (their surveys are in), then the newest."""
-    from citytools.partnering.access import visible_challenges
-
     mine = [c for c in visible_challenges(viewer).prefetch_related("owners", "evaluators") if roles_for(viewer, c).manages]
     mine.sort(key=lambda c: (c.state != State.CLOSED_OUT, -(c.created_at.timestamp())))
     return mine[:limit]

@@ -38,7 +38,12 @@ from citytools.partnering.models import (
     State,
 )
 from citytools.partnering.services import notices
-from citytools.partnering.services.proposals import is_unsealed, may_read, visible_challenge
+from citytools.partnering.services.proposals import (
+    is_unsealed,
+    may_read,
+    screen_proposal,
+    visible_challenge,
+)
 
 Status = Proposal.Status
 # Conflicts are declared once the applicants are known, and before the scores are locked.
@@ -547,8 +552,6 @@ def complete_scoring(*, challenge, actor, viewer, now=None) -> Evaluator:
 
 def decide_eligibility(*, proposal, actor, viewer, eligible: bool, now=None) -> Proposal:
     """Pass or fail a proposal on every eligibility criterion at once."""
-    from citytools.partnering.services.proposals import screen_proposal
-
     note = "" if eligible else "Does not meet the eligibility criteria."
     decisions = {c.pk: (eligible, note) for c in proposal.challenge.eligibility_criteria.all()}
     return screen_proposal(proposal, actor=actor, viewer=viewer, decisions=decisions, now=now)

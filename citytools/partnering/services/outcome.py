@@ -21,6 +21,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from citytools.accounts.models import Role
+from citytools.contracts.models import Contract
 from citytools.core.errors import Conflict, DomainError, Forbidden, NotFound
 from citytools.partnering import rules, scoring
 from citytools.partnering.access import roles_for, visible_challenges
@@ -709,8 +710,6 @@ def lessons(organisation=None, *, viewer) -> Lessons:
 
 def purchases(challenge: Challenge, *, viewer) -> list[FollowOnPurchase]:
     """Later purchases linked to the challenge, whose contracts this person may see."""
-    from citytools.contracts.models import Contract
-
     visible = Contract.objects.visible_to(viewer).values("pk")
     return list(
         challenge.purchases.filter(contract__in=visible).select_related("contract", "contract__organisation", "contract__supplier")
@@ -719,8 +718,6 @@ def purchases(challenge: Challenge, *, viewer) -> list[FollowOnPurchase]:
 
 def purchasable_contracts(challenge: Challenge, *, viewer):
     """Contracts the owners could link: an owning organisation's, with the partner."""
-    from citytools.contracts.models import Contract
-
     partner = partner_supplier_id(challenge)
     if partner is None:
         return Contract.objects.none()
@@ -742,7 +739,6 @@ def record_purchase(challenge: Challenge, *, actor, viewer, contract, note: str 
         raise NotFound("No award has been made for this challenge.")
     if not roles.manages:
         raise Forbidden("Only the challenge's owners record a follow-on purchase.")
-    from citytools.contracts.models import Contract
 
     if contract is None or not Contract.objects.visible_to(viewer).filter(pk=contract.pk).exists():
         raise DomainError("Choose a contract.", field="contract")

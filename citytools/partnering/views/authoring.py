@@ -33,7 +33,7 @@ from citytools.partnering.forms import (
     PanelForm,
     QuestionForm,
 )
-from citytools.partnering.models import Challenge, Interest, Question, State
+from citytools.partnering.models import Challenge, Question, State
 from citytools.partnering.scoring import DEFAULT_TIE_BREAK
 from citytools.partnering.services import authoring as services
 from citytools.partnering.services import outcome as outcome_services
@@ -48,7 +48,7 @@ def _status(form_or_forms, conflict: str = "") -> int:
 
 
 def nav_links(challenge, roles, viewer) -> list[tuple[str, str]]:
-    """This part's pages that this person may use now (see citytools.partnering.navigation)."""
+    """This part's pages that this person may use now (see citytools.partnering.views.challenge)."""
     slug = challenge.slug
     links = []
     if rules.can_edit(roles, state=challenge.state):
@@ -112,54 +112,6 @@ def challenge_list(request):
 
 
 # The challenge and its document -----------------------------------------------------------
-
-
-def _timeline(challenge: Challenge) -> list[dict]:
-    reached = {t.to_state: t.at for t in challenge.transitions.all()}
-    current = State(challenge.state)
-    steps = []
-    index = rules.SEQUENCE.index(current) if current in rules.SEQUENCE else None
-    for position, state in enumerate(rules.SEQUENCE):
-        if state == current:
-            status = "current"
-        elif index is not None and position < index or state in reached and index is None:
-            status = "done"
-        else:
-            status = "to come"
-        steps.append({"state": state, "status": status, "at": reached.get(state)})
-    if current not in rules.SEQUENCE:
-        steps.append({"state": current, "status": "current", "at": reached.get(current)})
-    return steps
-
-
-@require_safe
-def challenge_detail(request, slug):
-    from citytools.partnering.navigation import links_for
-
-    challenge, roles = challenge_for(request, slug)
-    viewer = request.viewer
-    problems = []
-    if roles.is_panel and challenge.state in (State.DRAFT, State.IN_REVIEW):
-        problems = services.publication_report(challenge)
-    context = documents.document_context(challenge)
-    applicant = rules.can_apply(roles)
-    context.update(
-        {
-            "roles": roles,
-            "moves": services.available_moves(challenge, roles) if viewer.user else [],
-            "problems": problems,
-            "questions": services.public_questions(challenge, viewer, roles).filter(answered_at__isnull=False),
-            "addenda": challenge.addenda.all(),
-            "timeline": _timeline(challenge),
-            "links": links_for(challenge, roles, viewer),
-            "may_register": applicant and challenge.state in rules.OPEN_FOR_SUBMISSIONS,
-            "registered": applicant
-            and viewer.user is not None
-            and Interest.objects.filter(challenge=challenge, user=viewer.user).exists(),
-            "questions_open": services.questions_open(challenge),
-        }
-    )
-    return render(request, "partnering/challenge_detail.html", context)
 
 
 @require_safe
@@ -553,7 +505,6 @@ def interest(request, slug):
 urlpatterns = [
     path("", challenge_list, name="challenges"),
     path("new/", challenge_new, name="challenge_new"),
-    path("<slug:slug>/", challenge_detail, name="challenge"),
     path("<slug:slug>/document.pdf", challenge_pdf, name="challenge_pdf"),
     path("<slug:slug>/edit/", challenge_edit, name="challenge_edit"),
     path("<slug:slug>/criteria/", challenge_criteria, name="challenge_criteria"),

@@ -28,7 +28,7 @@ def _locked(challenge) -> bool:
 
 
 def nav_links(challenge, roles, viewer) -> list[tuple[str, str]]:
-    """This part's pages that this person may use now (see citytools.partnering.navigation)."""
+    """This part's pages that this person may use now (see citytools.partnering.views.challenge)."""
     slug = challenge.slug
     state = State(challenge.state)
     links = []

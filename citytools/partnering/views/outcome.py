@@ -40,7 +40,7 @@ def _call(call):
 
 
 def nav_links(challenge, roles, viewer) -> list[tuple[str, str]]:
-    """This part's pages that this person may use now (see citytools.partnering.navigation)."""
+    """This part's pages that this person may use now (see citytools.partnering.views.challenge)."""
     slug = challenge.slug
     links = []
     state = State(challenge.state)

@@ -28,7 +28,7 @@ from citytools.partnering.views.doors import bounced, challenge_for, finished, r
 
 
 def nav_links(challenge, roles, viewer) -> list[tuple[str, str]]:
-    """This part's pages that this person may use now (see citytools.partnering.navigation)."""
+    """This part's pages that this person may use now (see citytools.partnering.views.challenge)."""
     slug = challenge.slug
     links = []
     if rules.can_apply(roles) and challenge.is_published:

@@ -6,11 +6,12 @@ import datetime
 
 from django.core.management.base import CommandError
 
+from citytools.accounts.management.acting import viewer_for
 from citytools.core.dates import parse_iso_date
 from citytools.core.management.base import DomainCommand
 from citytools.directory.models import Network
 from citytools.freshness import queries, services
-from citytools.freshness.management.commands.data_quality import percent, viewer_for
+from citytools.freshness.management.commands.data_quality import percent
 
 
 class Command(DomainCommand):

@@ -2,20 +2,12 @@
 and with --records every record that needs a check. The batch door to
 citytools.freshness.queries, read as one person (`--as`)."""
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError
 
-from citytools.accounts.viewer import Viewer
+from citytools.accounts.management.acting import viewer_for
 from citytools.core.management.base import DomainCommand
 from citytools.directory.models import Network, Organisation
 from citytools.freshness import queries, services
-
-
-def viewer_for(email: str) -> tuple[object, Viewer]:
-    user = get_user_model().objects.filter(email__iexact=email, is_active=True).first()
-    if user is None:
-        raise CommandError(f"No active user with the e-mail address {email!r}.")
-    return user, Viewer.for_user(user)
 
 
 def percent(value) -> str:

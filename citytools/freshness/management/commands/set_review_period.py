@@ -3,10 +3,10 @@ network's records must be confirmed before they count as stale (citytools.freshn
 
 from django.core.management.base import CommandError
 
+from citytools.accounts.management.acting import viewer_for
 from citytools.core.management.base import DomainCommand
 from citytools.directory.models import Network
 from citytools.freshness import services
-from citytools.freshness.management.commands.data_quality import viewer_for
 
 
 class Command(DomainCommand):

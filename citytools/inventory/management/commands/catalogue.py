@@ -4,9 +4,9 @@ person (`--as`), who may do here exactly what the pages and the API let them do.
 
 from django.core.management.base import CommandError
 
+from citytools.accounts.management.acting import viewer_for
 from citytools.core.management.base import DomainCommand
 from citytools.directory.models import Organisation
-from citytools.freshness.management.commands.data_quality import viewer_for
 from citytools.inventory import catalogue_services as catalogue
 
 

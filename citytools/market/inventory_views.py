@@ -1,6 +1,8 @@
 """Pages for the inventory: the matrix (and its CSV), products and service areas.
 
-Each view parses the query string with a form, calls one function in queries.py and renders.
+They live in market, the read side of the map, because they combine inventory with contracts
+and market shares; their URL names stay "inventory:..." (citytools.urls). Each view parses
+the query string with a form, calls one function in market.inventory_queries and renders.
 With HTMX the filter forms swap only their results region; without it they are plain GETs.
 """
 
@@ -15,8 +17,8 @@ from django.views.decorators.http import require_safe
 from citytools.core.charts import COUNT, MONEY, bar_chart
 from citytools.core.regions import render_region
 from citytools.core.templatetags.citytools import money, percent
-from citytools.inventory import queries
-from citytools.inventory.forms import MatrixForm, ProductListForm
+from citytools.market import inventory_queries as queries
+from citytools.market.inventory_forms import MatrixForm, ProductListForm
 from citytools.market.queries import MarketShare
 
 # The quick sort links above the matrix; column headers add "by product in this area".

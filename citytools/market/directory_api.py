@@ -1,4 +1,4 @@
-"""Networks, organisations and suppliers, read through directory.queries like the pages."""
+"""Networks, organisations and suppliers, read through market.directory_queries like the pages."""
 
 import datetime
 from decimal import Decimal
@@ -8,10 +8,12 @@ from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 from pydantic import ConfigDict
 
+from citytools.accounts import queries as accounts_queries
+from citytools.accounts import services as accounts_services
 from citytools.accounts.rules import DEFAULTS, LABELS, Kind
 from citytools.core.api import Pagination
 from citytools.core.api_input import django_auth
-from citytools.directory import queries, services
+from citytools.market import directory_queries as queries
 
 router = Router(tags=["directory"])
 
@@ -74,7 +76,7 @@ def _network(network) -> dict:
         "organisations": [_ref(o) for o in queries.network_organisations(network)],
         "visibility": [
             {"kind": v.kind.value, "label": v.label, "level": v.level.value, "is_default": v.is_default}
-            for v in queries.network_visibility(network)
+            for v in accounts_queries.network_visibility(network)
         ],
     }
 
@@ -118,7 +120,7 @@ def set_network_visibility(request, slug: str, policy: VisibilityIn):
     CSRF token); anyone else gets a 403 problem. The body replaces the network's settings: a
     kind left out or null returns to its default (PATCH changes only the kinds it names)."""
     network = queries.network(slug)
-    services.set_network_visibility(network=network, policy=policy.model_dump(), actor=request.user, replace=True)
+    accounts_services.set_network_visibility(network=network, policy=policy.model_dump(), actor=request.user, replace=True)
     network.refresh_from_db()
     return _network(network)
 
@@ -135,7 +137,7 @@ def change_network_visibility(request, slug: str, policy: VisibilityIn):
     keeps its setting, and null returns a kind to its default. `citytools set_visibility`
     does the same."""
     network = queries.network(slug)
-    services.set_network_visibility(
+    accounts_services.set_network_visibility(
         network=network, policy=policy.model_dump(exclude_unset=True), actor=request.user, replace=False
     )
     network.refresh_from_db()

@@ -1,7 +1,8 @@
 """Reads behind the organisation and supplier pages and their API endpoints.
 
-The directory's models import nothing from other domain apps; these reads do, because an
-organisation's page is about the systems and contracts that point at it. Every function
+They live in market, the read side of the map, not in directory: an organisation's page is
+about the systems and contracts that point at it, and the directory app imports nothing
+above it (docs/architecture.md). Every function
 runs a fixed number of queries, however many organisations, systems or contracts exist.
 
 Every read that touches systems or contracts takes the viewer and counts only what the
@@ -27,8 +28,9 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
-from citytools.accounts.rules import DEFAULTS, LABELS, Kind, Level
+from citytools.accounts.viewer import redacted
 from citytools.contracts.models import Contract
+from citytools.core.dates import today
 from citytools.directory.models import Network, NetworkMembership, Organisation, Supplier
 from citytools.inventory.models import Product, ServiceArea, System
 from citytools.market.queries import (
@@ -38,8 +40,6 @@ from citytools.market.queries import (
     live,
     market_share,
     market_share_by_service_area,
-    redacted,
-    today,
 )
 
 
@@ -94,24 +94,6 @@ def network(slug: str) -> Network:
 
 def network_organisations(net: Network) -> list[Organisation]:
     return list(Organisation.objects.in_network(net).order_by("short_name", "pk"))
-
-
-@dataclass(frozen=True)
-class VisibilitySetting:
-    kind: Kind
-    label: str
-    level: Level
-    is_default: bool
-
-
-def network_visibility(net: Network) -> list[VisibilitySetting]:
-    """Who may see each kind of information about the network's members, by its own settings
-    (an organisation in several networks gets the strictest of them)."""
-    chosen = net.visibility or {}
-    return [
-        VisibilitySetting(kind, LABELS[kind], Level(chosen.get(kind, DEFAULTS[kind])), kind not in chosen)
-        for kind in Kind
-    ]
 
 
 # Organisations ------------------------------------------------------------------------
@@ -256,7 +238,7 @@ def provider_shares(
 
 def contracts_ending_for(contracts: QuerySet[Contract], *, viewer) -> QuerySet[Contract]:
     """Contracts the viewer may see ending soon, with the systems they may see; pass the
-    loaded rows through `market.queries.redacted`."""
+    loaded rows through `citytools.accounts.viewer.redacted`."""
     return contracts_ending(contracts, viewer=viewer).prefetch_related(
         Prefetch("systems", queryset=System.objects.visible_to(viewer).select_related("product"))
     )

@@ -1,6 +1,6 @@
 """The inventory API: products, service areas, systems and the matrix.
 
-Every endpoint reads through citytools.inventory.queries, the functions the pages call, and the
+Every endpoint reads through citytools.market.inventory_queries, the functions the pages call, and the
 matrix endpoint validates its query string with the page's own form, so both accept the same
 filters and answer the same rows.
 """
@@ -16,8 +16,8 @@ from pydantic import BaseModel, ConfigDict
 from citytools.core.api import Pagination
 from citytools.core.dates import DateIn
 from citytools.core.errors import DomainError
-from citytools.inventory import queries
-from citytools.inventory.forms import MATRIX_SORTS, MatrixForm, ProductListForm
+from citytools.market import inventory_queries as queries
+from citytools.market.inventory_forms import MATRIX_SORTS, MatrixForm, ProductListForm
 from citytools.market.queries import MarketShare
 
 router = Router(tags=["inventory"])

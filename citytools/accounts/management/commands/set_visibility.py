@@ -1,11 +1,11 @@
 from django.core.management.base import CommandError
 
+from citytools.accounts import queries
 from citytools.accounts.rules import Grants, Kind
+from citytools.accounts.services import set_network_visibility
 from citytools.accounts.viewer import Viewer
 from citytools.core.management.base import DomainCommand
-from citytools.directory import queries
 from citytools.directory.models import Network
-from citytools.directory.services import set_network_visibility
 
 
 class Command(DomainCommand):

@@ -1,6 +1,9 @@
+"""The organisation, supplier and network pages, under the URL names they have always had
+("directory:organisation" and so on): the pages moved into market, their addresses did not."""
+
 from django.urls import path
 
-from citytools.directory import views
+from citytools.market import directory_views as views
 
 app_name = "directory"
 urlpatterns = [

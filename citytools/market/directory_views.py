@@ -1,4 +1,4 @@
-"""Organisation and supplier pages. Each view parses the request and calls directory.queries."""
+"""Organisation, supplier and network pages (URL names "directory:..."). Each view parses the request and calls market.directory_queries."""
 
 from django import forms
 from django.contrib import messages
@@ -7,16 +7,20 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
-from citytools.core.prose import possessive
+from citytools.accounts import queries as accounts_queries
+from citytools.accounts import services as accounts_services
+from citytools.accounts.rules import DEFAULTS, LABELS, Kind, Level
 from citytools.core.charts import SHARE, bar_chart
+from citytools.core.errors import DomainError
 from citytools.core.forms import GovukForm
+from citytools.core.prose import possessive
 from citytools.core.regions import render_region
 from citytools.core.tables import sort_columns
 from citytools.core.templatetags.citytools import money, percent
-from citytools.accounts.rules import DEFAULTS, LABELS, Kind, Level
-from citytools.core.errors import DomainError
-from citytools.directory import queries, services
 from citytools.directory.models import Network
+from citytools.freshness.queries import campaigns_visible_to
+from citytools.freshness.access import may_run
+from citytools.market import directory_queries as queries
 
 
 class OrganisationFilterForm(GovukForm):
@@ -232,14 +236,12 @@ def supplier_detail(request, slug):
 @require_safe
 def network_detail(request, slug):
     # The data quality pages and campaigns build on the directory, so they are imported here.
-    from citytools.freshness.queries import campaigns_visible_to
-    from citytools.freshness.services import may_run
 
     network = queries.network(slug)
     context = {
         "network": network,
         "organisations": queries.network_organisations(network),
-        "settings": queries.network_visibility(network),
+        "settings": accounts_queries.network_visibility(network),
         "can_coordinate": request.viewer.can_coordinate(network.pk),
         # Its data quality and campaigns, for those who run them (and the campaigns that
         # asked a person's own organisation).
@@ -278,11 +280,11 @@ def network_visibility(request, slug):
     network = queries.network(slug)
     if not request.viewer.can_coordinate(network.pk):
         raise PermissionDenied
-    current = {setting.kind.value: setting.level.value for setting in queries.network_visibility(network)}
+    current = {setting.kind.value: setting.level.value for setting in accounts_queries.network_visibility(network)}
     form = VisibilityForm(request.POST or None, initial=current)
     if request.method == "POST" and form.is_valid():
         try:
-            services.set_network_visibility(network=network, policy=form.cleaned_data, actor=request.user, replace=True)
+            accounts_services.set_network_visibility(network=network, policy=form.cleaned_data, actor=request.user, replace=True)
         except DomainError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
         else:

@@ -11,7 +11,7 @@ from django import template
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils.safestring import SafeString
 
-from citytools.inventory.queries import Matrix, MatrixRow
+from citytools.market.inventory_queries import Matrix, MatrixRow
 
 register = template.Library()
 

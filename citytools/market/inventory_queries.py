@@ -17,11 +17,13 @@ from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.urls import reverse
 
+from citytools.accounts.viewer import redacted
 from citytools.contracts.models import Contract
+from citytools.core.dates import today
 from citytools.directory.models import Organisation
 from citytools.inventory import rules
 from citytools.inventory.models import Product, ServiceArea, System
-from citytools.market.queries import MarketShare, contracts_ending, market_share, redacted, today
+from citytools.market.queries import MarketShare, contracts_ending, market_share
 
 COLOUR_MODES = {"supplier": "Supplier", "end": "Time to contract end"}
 SORT_KEYS = ("name", "population", "suppliers")
