@@ -6,7 +6,7 @@ from django import forms
 from citytools.contracts.models import Contract
 from citytools.core.forms import DateField, MoneyField
 from citytools.directory.models import Supplier
-from citytools.inventory.edit_forms import EditForm
+from citytools.core.forms import EditForm
 from citytools.inventory.models import System
 
 

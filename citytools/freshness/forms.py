@@ -8,7 +8,7 @@ from django import forms
 from citytools.core.forms import DateField
 from citytools.freshness.models import Campaign
 from citytools.freshness.rules import REVIEW_MONTHS_RANGE
-from citytools.inventory.edit_forms import EditForm
+from citytools.core.forms import EditForm
 from citytools.inventory.models import ServiceArea
 
 

@@ -29,7 +29,7 @@ from citytools.freshness import queries, rules, services
 from citytools.freshness.forms import CampaignEditForm, CampaignForm, ConfirmForm, ResponsibleForm, ReviewPeriodForm
 from citytools.freshness.models import Campaign
 from citytools.freshness.rules import CampaignStatus
-from citytools.inventory.edit_views import confirm_page, finished, refuse
+from citytools.core.doors import confirm_page, finished, refuse
 
 
 may_run = services.may_run

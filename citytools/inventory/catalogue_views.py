@@ -18,7 +18,7 @@ from citytools.core.views import next_url
 from citytools.directory.models import Organisation
 from citytools.inventory import catalogue_services as catalogue
 from citytools.inventory.catalogue_forms import DecideForm, ProposeForm
-from citytools.inventory.edit_views import finished, forbid_unless, refuse
+from citytools.core.doors import finished, forbid_unless, refuse
 
 
 def propose_url(organisation, *, kind: str = "", name: str = "", next: str = "") -> str:

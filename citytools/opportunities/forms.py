@@ -5,7 +5,7 @@ from django import forms
 
 from citytools.core.forms import DateField, GovukForm, MoneyField
 from citytools.directory.models import Network, Supplier
-from citytools.inventory.edit_forms import EditForm
+from citytools.core.forms import EditForm
 from citytools.inventory.forms import QuickSelect
 from citytools.inventory.models import Product, ServiceArea
 from citytools.opportunities.models import Answer, InitiativeStatus

@@ -17,7 +17,7 @@ from citytools.core.prose import possessive
 from citytools.core.charts import bar_chart, score
 from citytools.core.errors import Conflict, DomainError
 from citytools.directory.models import Network, Organisation, Supplier
-from citytools.inventory.edit_views import finished, refuse
+from citytools.core.doors import finished, refuse
 from citytools.inventory.models import Product, ServiceArea
 from citytools.opportunities import queries, rules, services
 from citytools.opportunities.forms import AnswerForm, FinderFilters, InviteForm, NoteForm, OutcomeForm, PlanForm

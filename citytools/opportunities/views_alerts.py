@@ -3,7 +3,7 @@ feed itself.
 
 Thin doors: each view reads or writes through citytools.opportunities.alerts with the
 request's Viewer. A DomainError becomes an error against the field it names; a refusal
-becomes 403 or 404 (citytools.inventory.edit_views.refuse). Every form is a plain POST that
+becomes 403 or 404 (citytools.core.doors.refuse). Every form is a plain POST that
 works without JavaScript and answers 303 on success. The feed needs no sign-in: its token is
 the credential, so a wrong or replaced one is 404, as if there were no such address.
 """
@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from citytools.core.errors import DomainError
 from citytools.directory.models import Organisation
-from citytools.inventory.edit_views import finished, refuse
+from citytools.core.doors import finished, refuse
 from citytools.opportunities import alert_rules, alerts, feeds
 from citytools.opportunities.forms_alerts import SubscriptionForm
 from citytools.opportunities.models import CalendarFeed

@@ -6,7 +6,7 @@ from django import forms
 
 from citytools.core.forms import GovukForm
 from citytools.directory.models import Supplier
-from citytools.inventory.edit_forms import EditForm
+from citytools.core.forms import EditForm
 from citytools.inventory.forms import QuickSelect
 from citytools.inventory.models import Product, ServiceArea
 from citytools.satisfaction.models import DIMENSIONS, PainPointStatus, Severity

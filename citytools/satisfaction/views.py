@@ -3,7 +3,7 @@ points, and the supplier conversation pack (page and PDF).
 
 Thin doors: each view reads through citytools.satisfaction.queries or writes through
 .services, with the request's Viewer. A DomainError becomes an error against the field it
-names; a refusal becomes 403 or 404 (citytools.inventory.edit_views.refuse). Every form is a
+names; a refusal becomes 403 or 404 (citytools.core.doors.refuse). Every form is a
 plain POST that works without JavaScript, and answers 303 on success.
 """
 
@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from citytools.core.charts import COUNT, bar_chart, interval_chart, scatter_chart, score
 from citytools.core.errors import Conflict, DomainError
 from citytools.directory.models import Organisation, Supplier
-from citytools.inventory.edit_views import finished, refuse
+from citytools.core.doors import finished, refuse
 from citytools.inventory.models import Product, ServiceArea
 from citytools.satisfaction import pack as packs
 from citytools.satisfaction import queries, rules, services, stats

@@ -12,7 +12,7 @@ from citytools.contracts import queries as contract_queries
 from citytools.contracts.views import ContractFilterForm
 from citytools.core.errors import Conflict, DomainError
 from citytools.directory.models import Network, Organisation
-from citytools.inventory.edit_views import forbid_unless, refuse
+from citytools.core.doors import forbid_unless, refuse
 from citytools.spreadsheets import queries, rules, services, sheets
 from citytools.spreadsheets.forms import MappingForm, UploadForm, column_letter
 from citytools.spreadsheets.models import Kind, Upload

@@ -1,7 +1,7 @@
 """What every page of the Invitation to Partner does at its door: find the challenge the
 person may see with their roles, and turn refusals into 403, 404 or a message.
 
-`refuse` and `finished` are the site's own (citytools.inventory.edit_views).
+`refuse` and `finished` are the site's own (citytools.core.doors).
 """
 
 from django.contrib import messages
@@ -10,7 +10,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 
 from citytools.core.errors import DomainError
-from citytools.inventory.edit_views import finished, refuse
+from citytools.core.doors import finished, refuse
 from citytools.partnering import rules
 from citytools.partnering.access import roles_for
 from citytools.partnering.models import Challenge
