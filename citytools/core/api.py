@@ -155,11 +155,10 @@ class Pagination(LimitOffsetPagination):
 
 
 class Ref(BaseModel):
-    """A named thing by its slug: an organisation, a product, a supplier.
-
-    A plain pydantic model, not a ninja Schema: ninja wraps every nested value for attribute
-    access, which made the matrix (a thousand-odd references) answer three times slower."""
-
+    # A named thing by its slug: an organisation, a product, a supplier. (A comment, not a
+    # docstring, which the schema would publish.) A plain pydantic model, not a ninja Schema:
+    # ninja wraps every nested value for attribute access, which made the matrix (a
+    # thousand-odd references) answer three times slower.
     model_config = ConfigDict(from_attributes=True)
 
     slug: str

@@ -7,7 +7,8 @@ The pieces here say how, once for the site:
   A refusal about who may act (403, 404) becomes the site's error page (`refuse`); any other
   is caught and shown against the field it names, and the view renders the form again.
 - `refusals()`: the same for a read that can only be refused (no form to show an error on).
-- `finished`: after a successful POST, a 303 to the result (an HTMX redirect with HTMX).
+- `finished`: after a successful POST, a 303 to the result (an HTMX redirect with HTMX);
+  `bounced`: after a button that could not act, a 303 back with the reason.
 - `render_form`: the whole page, or with HTMX only the form.
 - `confirm_page`, `history_page`, `restore_page`: the confirmation, history and restore pages
   of any versioned record (citytools.core.history).
@@ -87,6 +88,12 @@ def refusals() -> Iterator[None]:
     except DomainError as error:
         refuse(error)
         raise
+
+
+def bounced(request, url: str, message: str):
+    """A button that could not act: back to its page (`url`) with the reason as an error message."""
+    messages.error(request, message)
+    return HttpResponseRedirect(url, status=303)
 
 
 def form_status(form, conflict: str = "") -> int:

@@ -14,7 +14,7 @@ from citytools.core.regions import render_region
 from citytools.core.tables import sort_columns
 from citytools.core.templatetags.citytools import money, percent
 from citytools.accounts.rules import DEFAULTS, LABELS, Kind, Level
-from citytools.core.errors import DomainError
+from citytools.core.doors import domain_errors
 from citytools.directory import queries, services
 from citytools.directory.models import Network
 
@@ -281,11 +281,8 @@ def network_visibility(request, slug):
     current = {setting.kind.value: setting.level.value for setting in queries.network_visibility(network)}
     form = VisibilityForm(request.POST or None, initial=current)
     if request.method == "POST" and form.is_valid():
-        try:
+        with domain_errors(form):
             services.set_network_visibility(network=network, policy=form.cleaned_data, actor=request.user)
-        except DomainError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
-        else:
             messages.success(request, f"Saved who may see information about {possessive(network.name)} members.")
             return redirect("directory:network", slug=network.slug)
     return render(request, "directory/network_visibility.html", {"network": network, "form": form})
