@@ -6,8 +6,7 @@ from django import forms
 
 from citytools.core.forms import DateField, EditForm
 from citytools.directory.models import Supplier
-from citytools.inventory.forms import service_area_choices
-from citytools.inventory.models import Product, System
+from citytools.inventory.models import Product, ServiceArea, System
 
 
 class SystemForm(EditForm):
@@ -55,7 +54,7 @@ class SystemForm(EditForm):
         ]
         suppliers = Supplier.entries.usable_by(organisation.pk).values_list("slug", "name")
         self.fields["supplier"].choices = [("", "The maker"), *suppliers]
-        grouped = service_area_choices()
+        grouped = ServiceArea.objects.choices_by_group()
         self.area_group_names = {slug: group for group, areas in grouped for slug, _ in areas}
         self.fields["service_areas"].choices = [choice for _, areas in grouped for choice in areas]
 

@@ -16,17 +16,6 @@ from citytools.inventory.queries import (
     MatrixFilters,
 )
 
-def service_area_choices() -> list[tuple[str, list[tuple[str, str]]]]:
-    """Areas grouped by their group, in taxonomy order: [(group name, [(slug, name)])], for
-    the forms that offer a checkbox per area (a system's, an alert's)."""
-    areas = ServiceArea.objects.select_related("parent").order_by("parent__position", "parent__name", "position", "name")
-    groups: dict[str, list] = {}
-    for area in areas:
-        if area.parent_id:
-            groups.setdefault(area.parent.name, []).append((area.slug, area.name))
-    return list(groups.items())
-
-
 MATRIX_SORTS = {
     "name": "Organisation name (A to Z)",
     "-name": "Organisation name (Z to A)",
