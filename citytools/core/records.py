@@ -67,6 +67,9 @@ class RecordKind:
     add_initial: dict = field(default_factory=dict)
     change_heading: Callable | None = None  # record -> the change page's heading, if not "Change <title>"
 
+    def change_title(self, record) -> str:
+        return self.change_heading(record) if self.change_heading else f"Change {self.title(record)}"
+
     def url_name(self, action: str) -> str:
         return f"{self.app}:{self.name}_{action}"
 
@@ -80,7 +83,7 @@ def _form_page(request, kind: RecordKind, form, *, organisation, record=None, co
         "kind": kind, "fields_template": kind.fields_template(),
         "record_url": kind.url(record) if record else "",
         "record_title": kind.title(record) if record else "",
-        "change_heading": (kind.change_heading or (lambda r: f"Change {kind.title(r)}"))(record) if record else "",
+        "change_heading": kind.change_title(record) if record else "",
         **extra,
     }
     return render_form(request, PAGE, PARTIAL, context, status=form_status(form, conflict))
