@@ -21,6 +21,7 @@ from django.db import transaction
 from django.test import Client
 
 from citytools.api import api
+from citytools.contracts.edit_views import CONTRACT
 from citytools.contracts.models import Contract
 from citytools.core.api_input import SessionAuth
 from tests.access import UNSAFE, routes, writes
@@ -216,7 +217,7 @@ def test_an_exception_in_an_operation_answers_500_problem_json_and_is_logged(wor
     def broken(*args, **kwargs):
         raise RuntimeError("secret internals: /srv/citytools/settings.py")
 
-    monkeypatch.setattr("citytools.contracts.edit_api.services.update_contract", broken)
+    monkeypatch.setattr(CONTRACT, "update", broken)
     client = Client(raise_request_exception=False)
     client.force_login(world.user("editor"))
     caplog.set_level(logging.ERROR, logger="django.request")
@@ -232,7 +233,7 @@ def test_an_exception_in_an_operation_answers_500_problem_json_and_is_logged(wor
 
 def test_the_test_client_still_sees_the_exception(world, db, monkeypatch):
     """As for any server error in Django, the exception is signalled, so tests see it."""
-    monkeypatch.setattr("citytools.contracts.edit_api.services.update_contract", lambda *a, **k: 1 / 0)
+    monkeypatch.setattr(CONTRACT, "update", lambda *a, **k: 1 / 0)
     client = client_for(world, "editor")
     with pytest.raises(ZeroDivisionError):
         send_raw(client, "PATCH", contract_url(world), '{"title": "New"}', if_match(world))

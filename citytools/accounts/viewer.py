@@ -135,6 +135,11 @@ class Viewer:
     def can_restore(self, organisation: int) -> bool:
         return rules.can_restore(self.grants, organisation=organisation, networks=self.networks_of(organisation))
 
+    def sees_people(self, organisation: int) -> bool:
+        """Names in a record's history or seal reach those who could see the organisation's
+        confidential records: its own staff, its networks' coordinators and admins. Others see a role."""
+        return self.can_see(Kind.USAGE, organisation, confidential=True)
+
     def coordinated_organisations(self) -> set[int]:
         """The organisations in the networks this person coordinates."""
         networks = self.grants.coordinator_networks

@@ -25,12 +25,13 @@ from citytools.accounts.forms import (
 )
 from citytools.accounts.invitations import (
     InvitationUnusable,
-    NotAllowed,
     may_manage,
     may_manage_organisation,
 )
 from citytools.accounts.models import Invitation, Role
+from citytools.core.doors import domain_errors
 from citytools.core.errors import DomainError
+from citytools.core.forms import add_domain_error
 from citytools.core.views import next_url
 from citytools.directory.models import Network, Organisation
 
@@ -136,9 +137,10 @@ def invitation(request, token):
                 token=token, full_name=form.cleaned_data["full_name"], password=form.cleaned_data["password1"]
             )
         except InvitationUnusable as error:
+            # Not domain_errors: this refusal (a 404 by status) is a page of its own, not the 404 page.
             return render(request, "accounts/invitation_unusable.html", {"message": error.message})
         except DomainError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            add_domain_error(form, error)
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, f"Your account is ready. You are {offer.get_kind_display().lower()} of {offer.scope}.")
@@ -153,17 +155,13 @@ def _invite(request, form, *, organisation=None, network=None):
     if kind in ("member", "editor"):
         organisation = organisation or form.cleaned_data.get("organisation")
         network = None
-    try:
+    with domain_errors(form):
         sent, _ = services.invite(
             email=form.cleaned_data["email"], kind=kind, organisation=organisation, network=network, actor=request.user
         )
-    except NotAllowed as error:
-        raise PermissionDenied from error
-    except DomainError as error:
-        form.add_error(error.field if error.field in form.fields else None, error.message)
-        return None
-    messages.success(request, f"Invitation sent to {sent.email}.")
-    return redirect(request.path)
+        messages.success(request, f"Invitation sent to {sent.email}.")
+        return redirect(request.path)
+    return None
 
 
 @form_page
@@ -238,10 +236,9 @@ def revoke_invitation(request, pk):
     scope = queries.scope_of(organisation=offer.organisation, network=offer.network)
     if not may_manage(request.viewer.grants, offer.kind, scope):
         raise Http404
-    try:
+    with domain_errors() as refusal:
         services.revoke_invitation(invitation=offer, actor=request.user)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
         messages.success(request, f"The invitation to {offer.email} has been withdrawn.")
+    if refusal:
+        messages.error(request, refusal.message)
     return _back(request, reverse("accounts:me"))

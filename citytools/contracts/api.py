@@ -8,7 +8,7 @@ from django.http import HttpResponse
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
-from citytools.core.api import Pagination
+from citytools.core.api import VALUES_HIDDEN_RECORD, Pagination, Ref, money_description
 from citytools.core.dates import DateIn
 from citytools.contracts import queries
 from citytools.core.errors import DomainError
@@ -16,14 +16,7 @@ from citytools.core.history import etag
 
 router = Router(tags=["contracts"])
 
-MONEY = (
-    "Decimal amounts are JSON strings, e.g. \"125000.00\", so no precision is lost; null when not "
-    "known or when `values_hidden` is true."
-)
-VALUES_HIDDEN = (
-    "True when you may not see this contract's values: they are shared with members of the "
-    "organisation's networks by default, and its network may keep them so. The values are then null."
-)
+MONEY = money_description("not known or when `values_hidden` is true")
 
 
 class ContractQuery(Schema):
@@ -39,11 +32,6 @@ class ContractQuery(Schema):
     sort: Literal[tuple(queries.CONTRACT_SORTS) + tuple(f"-{k}" for k in queries.CONTRACT_SORTS)] = Field(
         "end_date", description="end_date, value or organisation; a leading '-' reverses. Unknown values sort last."
     )
-
-
-class Ref(Schema):
-    slug: str
-    name: str
 
 
 class SystemRef(Schema):
@@ -62,7 +50,7 @@ class ContractOut(Schema):
     extension_end_date: datetime.date | None = Field(description="Latest end if every extension option is taken.")
     annual_value: Decimal | None = Field(description=MONEY)
     total_value: Decimal | None = Field(description=MONEY)
-    values_hidden: bool = Field(description=VALUES_HIDDEN)
+    values_hidden: bool = Field(description=VALUES_HIDDEN_RECORD)
     currency: str = Field(description="ISO 4217 code.")
     route: str
     framework: str

@@ -4,9 +4,8 @@ contract must follow live in citytools.contracts.rules and are applied by the se
 from django import forms
 
 from citytools.contracts.models import Contract
-from citytools.core.forms import DateField, MoneyField
+from citytools.core.forms import DateField, EditForm, MoneyField
 from citytools.directory.models import Supplier
-from citytools.inventory.edit_forms import EditForm
 from citytools.inventory.models import System
 
 

@@ -8,6 +8,7 @@ reached (in a middleware) are answered as problem+json too, by the site's error 
 (citytools.core.views) for paths under /api/.
 """
 
+import datetime
 import logging
 from decimal import Decimal
 from http import HTTPStatus
@@ -20,10 +21,10 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.pagination import LimitOffsetPagination
-from pydantic import WithJsonSchema
+from pydantic import BaseModel, ConfigDict, WithJsonSchema
 
-from citytools.core import money
-from citytools.core.errors import DomainError
+from citytools.core import history, money
+from citytools.core.errors import DomainError, Forbidden
 
 logger = logging.getLogger("django.request")
 
@@ -148,3 +149,99 @@ class Pagination(LimitOffsetPagination):
 
     def __init__(self, **kwargs):
         super().__init__(max_limit=MAX_LIMIT, **kwargs)
+
+
+# The schemas and descriptions every app's API shares ------------------------------------------
+
+
+class Ref(BaseModel):
+    # A named thing by its slug: an organisation, a product, a supplier. (A comment, not a
+    # docstring, which the schema would publish.) A plain pydantic model, not a ninja Schema:
+    # ninja wraps every nested value for attribute access, which made the matrix (a
+    # thousand-odd references) answer three times slower.
+    model_config = ConfigDict(from_attributes=True)
+
+    slug: str
+    name: str
+
+
+MONEY = 'Decimal amounts are JSON strings, e.g. "125000.00", so no precision is lost.'
+
+
+def money_description(null_when: str = "") -> str:
+    """The description of an amount in answers, saying when it is null, if it may be."""
+    return f"{MONEY.removesuffix('.')}; null when {null_when}." if null_when else MONEY
+
+
+def values_hidden_description(contracts: str, figures: str) -> str:
+    """What `values_hidden` means on figures summed over `contracts`, for the `figures` named."""
+    return (
+        f"True when {contracts} have values you may not see (contract values "
+        f"are shared with members of the network by default): {figures} then cover only the "
+        "contracts whose values you can see, and are null when you can see none."
+    )
+
+
+# What `values_hidden` means on one contract rather than on figures summed over many.
+VALUES_HIDDEN_RECORD = (
+    "True when you may not see this contract's values: they are shared with members of the "
+    "organisation's networks by default, and its network may keep them so. The values are then null."
+)
+
+
+# Versioned records: ETags, refusals and history ------------------------------------------------
+
+IF_MATCH = 'The ETag of the version your change is based on, as returned by GET: `"3"`.'
+FORBIDDEN = "Only the organisation's own editors can change its records."
+
+
+def require(allowed: bool, message: str = FORBIDDEN) -> None:
+    if not allowed:
+        raise Forbidden(message)
+
+
+def tag(response: HttpResponse, record) -> None:
+    """Send a versioned record's version as the response's ETag (what If-Match repeats)."""
+    response["ETag"] = history.etag(record.version)
+
+
+class ChangeOut(Schema):
+    field: str
+    label: str
+    old: str = Field(
+        description="Empty for a version that created the record, or the first version shown to you."
+    )
+    new: str
+
+
+class HistoryEntryOut(Schema):
+    history_id: int = Field(description="Pass it to the restore operation.")
+    version: int
+    when: datetime.datetime
+    who: str = Field(description="The person's name for those who may see it, otherwise their role.")
+    action: str = Field(description="Created, Changed, Retired or Restored version N.")
+    current: bool
+    after_hidden: bool = Field(
+        description=(
+            "The versions just before this one are not shown to you (you could not see the record as "
+            "it was then, e.g. confidential); its changes compare with the last version you may see, "
+            "or, if there is none, give its values."
+        )
+    )
+    changes: list[ChangeOut] = Field(description="Fields whose values you may not see are left out.")
+
+
+def history_out(entries: list[history.Entry]) -> list[dict]:
+    return [
+        {
+            "history_id": e.history_id,
+            "version": e.version,
+            "when": e.when,
+            "who": e.who,
+            "action": e.action,
+            "current": e.is_current,
+            "after_hidden": e.after_hidden,
+            "changes": [c.__dict__ for c in e.changes],
+        }
+        for e in entries
+    ]

@@ -43,6 +43,42 @@ class GovukForm(forms.Form):
                     widget.attrs["class"] += f" {base}--error"
 
 
+def add_domain_error(form, error) -> None:
+    """Show a DomainError from a service against the field it names, or the whole form."""
+    form.add_error(error.field if error.field in form.fields else None, error.message)
+
+
+class EditForm(GovukForm):
+    """GOV.UK markup for edit forms: textareas, checkboxes and error descriptions."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field.widget, forms.Textarea):
+                field.widget.attrs["class"] = "govuk-textarea"
+            elif isinstance(field.widget, forms.CheckboxInput):
+                field.widget.attrs["class"] = "govuk-checkboxes__input"
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                bound = self[name]
+                described = [f"{bound.auto_id}-error"]
+                if self.fields[name].help_text:
+                    described.insert(0, f"{bound.auto_id}_helptext")
+                self.fields[name].widget.attrs["aria-describedby"] = " ".join(described)
+
+    def add_domain_error(self, error) -> None:
+        add_domain_error(self, error)
+
+
+class ConfirmForm(forms.Form):
+    """The confirmation of an action on a versioned record (retire, restore): the version the person saw."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
 ISO_DATE = "%Y-%m-%d"
 
 

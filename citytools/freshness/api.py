@@ -20,7 +20,7 @@ from citytools.directory.models import Network, Organisation
 from citytools.freshness import queries, services
 from citytools.freshness.models import Campaign
 from citytools.core.preconditions import IfMatch, based_on, if_match, precondition
-from citytools.inventory.edit_api import tag
+from citytools.core.api import tag
 
 router = Router(tags=["data quality and campaigns"])
 

@@ -5,10 +5,9 @@ import datetime
 
 from django import forms
 
-from citytools.core.forms import DateField
+from citytools.core.forms import DateField, EditForm
 from citytools.freshness.models import Campaign
 from citytools.freshness.rules import REVIEW_MONTHS_RANGE
-from citytools.inventory.edit_forms import EditForm
 from citytools.inventory.models import ServiceArea
 from citytools.directory.models import Organisation
 

@@ -21,7 +21,6 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from citytools.accounts.queries import organisation_editors
 from citytools.core.charts import COUNT, PERCENT, bar_chart, grouped_bar_chart, stacked_bar_chart
-from citytools.core.errors import Conflict, DomainError
 from citytools.core.tables import sort_columns
 from citytools.core.views import next_url
 from citytools.directory.models import Network, Organisation
@@ -29,7 +28,7 @@ from citytools.freshness import queries, rules, services
 from citytools.freshness.forms import CampaignEditForm, CampaignForm, ConfirmForm, ResponsibleForm, ReviewPeriodForm
 from citytools.freshness.models import Campaign
 from citytools.freshness.rules import CampaignStatus
-from citytools.inventory.edit_views import confirm_page, finished, refuse
+from citytools.core.doors import confirm_page, domain_errors, finished, form_status, refusals
 
 
 may_run = services.may_run
@@ -115,12 +114,8 @@ def review_period(request, slug):
     network = _network_for_coordinator(request, slug)
     form = ReviewPeriodForm(request.POST)
     if form.is_valid():
-        try:
+        with domain_errors(form):
             services.set_review_period(network, months=form.cleaned_data["review_months"], actor=request.user)
-        except DomainError as error:
-            refuse(error)
-            form.add_domain_error(error)
-        else:
             return finished(request, reverse("freshness:network", args=[network.slug]), "The review period was saved.")
     return _network_page(request, network, form=form, status=400)
 
@@ -170,14 +165,12 @@ def confirm(request, slug):
         messages.error(request, "The confirmation was not understood, so nothing was confirmed. Reload the page and try again.")
         return HttpResponseRedirect(back, status=303)
     data = form.cleaned_data
-    try:
+    with domain_errors() as refusal:
         campaign = services.readable_campaign(request.viewer, data["campaign"]) if data.get("campaign") else None
         result = services.confirm_records(organisation=organisation, keys=data.get("records") or [], actor=request.user, campaign=campaign)
-    except DomainError as error:
-        refuse(error)
-        messages.error(request, error.message)
-        return HttpResponseRedirect(back, status=303)
-    (messages.warning if result.skipped else messages.success)(request, result.message)
+        (messages.warning if result.skipped else messages.success)(request, result.message)
+    if refusal:
+        messages.error(request, refusal.message)
     return HttpResponseRedirect(back, status=303)
 
 
@@ -189,15 +182,13 @@ def responsible(request, slug):
     if not form.is_valid():
         messages.error(request, "Choose a record and an editor.")
         return HttpResponseRedirect(back, status=303)
-    try:
+    with domain_errors() as refusal:
         record = services.record_by_key(request.viewer, organisation, form.cleaned_data["record"])
         user = services.editor_named(organisation.pk, form.cleaned_data["responsible"])
         services.set_responsible(record, user=user, actor=request.user)
-    except DomainError as error:
-        refuse(error)
-        messages.error(request, error.message)
-    else:
         messages.success(request, f"{user.email} now answers for this record." if user else "Nobody answers for this record now.")
+    if refusal:
+        messages.error(request, refusal.message)
     return HttpResponseRedirect(back, status=303)
 
 
@@ -205,10 +196,8 @@ def responsible(request, slug):
 
 
 def _campaign(request, pk) -> Campaign:
-    try:
+    with refusals():
         return services.readable_campaign(request.viewer, pk)
-    except DomainError as error:
-        refuse(error)
 
 
 @login_required
@@ -226,16 +215,12 @@ def campaign_new(request, slug):
     form = CampaignForm(request.POST or None, network=network)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with domain_errors(form):
             campaign = services.create_campaign(
                 network=network, title=data["title"], message=data["message"], deadline=data["deadline"],
                 kinds=data["kinds"], service_areas=data["service_areas"], organisations=data["organisations"],
                 reminder_days=data["reminder_days"], actor=request.user,
             )
-        except DomainError as error:
-            refuse(error)
-            form.add_domain_error(error)
-        else:
             return finished(request, campaign.get_absolute_url(), "The campaign was saved as a draft. Launch it when ready.")
     return render(request, "freshness/campaign_form.html", {"network": network, "form": form}, status=400 if form.is_bound else 200)
 
@@ -270,12 +255,11 @@ def _draft_for_runner(request, pk):
     campaign = _campaign(request, pk)
     if not may_run(request.viewer, campaign.network_id):
         raise PermissionDenied("Only the network's coordinators can change its campaigns.")
-    try:
+    with domain_errors() as refusal:
         rules.check_draft(campaign.status)
-    except DomainError as error:
-        messages.error(request, error.message)
-        return campaign, HttpResponseRedirect(campaign.get_absolute_url(), status=303)
-    return campaign, None
+        return campaign, None
+    messages.error(request, refusal.message)
+    return campaign, HttpResponseRedirect(campaign.get_absolute_url(), status=303)
 
 
 def _campaign_data(data) -> dict:
@@ -295,23 +279,18 @@ def campaign_edit(request, pk):
     if request.method == "POST":
         form = CampaignEditForm(request.POST, network=campaign.network)
         if form.is_valid():
-            try:
+            with domain_errors(form, conflicts=True) as refusal:
                 services.update_campaign(
                     campaign, version=form.cleaned_data["version"], actor=request.user, **_campaign_data(form.cleaned_data)
                 )
-            except Conflict as error:
-                conflict = error.message
-            except DomainError as error:
-                refuse(error)
-                form.add_domain_error(error)
-            else:
                 return finished(request, campaign.get_absolute_url(), "The draft was saved.")
+            conflict = refusal.conflict
     else:
         form = CampaignEditForm(initial=CampaignEditForm.initial_from(campaign), network=campaign.network)
     return render(
         request, "freshness/campaign_form.html",
         {"network": campaign.network, "form": form, "campaign": campaign, "conflict": conflict},
-        status=409 if conflict else 400 if form.is_bound else 200,
+        status=form_status(form, conflict),
     )
 
 
@@ -345,13 +324,11 @@ def _move(request, pk, service, message):
     campaign = _campaign(request, pk)
     if not may_run(request.viewer, campaign.network_id):
         raise PermissionDenied("Only the network's coordinators can run its campaigns.")
-    try:
+    with domain_errors() as refusal:
         service(campaign, actor=request.user)
-    except DomainError as error:
-        refuse(error)
-        messages.error(request, error.message)
-        return HttpResponseRedirect(campaign.get_absolute_url(), status=303)
-    return finished(request, campaign.get_absolute_url(), message)
+        return finished(request, campaign.get_absolute_url(), message)
+    messages.error(request, refusal.message)
+    return HttpResponseRedirect(campaign.get_absolute_url(), status=303)
 
 
 @login_required
@@ -371,10 +348,8 @@ def campaign_close(request, pk):
 def campaign_organisation(request, pk, slug):
     campaign = _campaign(request, pk)
     organisation = get_object_or_404(Organisation, slug=slug)
-    try:
+    with refusals():
         services.require_campaign_organisation(request.viewer, campaign, organisation)
-    except DomainError as error:
-        refuse(error)
     rows = queries.campaign_rows(campaign, request.viewer, [organisation.pk], now=timezone.now())
     rows.sort(key=lambda r: (r.done, r.kind != "system", r.title.lower()))
     left = [r for r in rows if not r.done]

@@ -14,7 +14,7 @@ from citytools.core.api_input import django_auth
 from citytools.core.errors import DomainError
 from citytools.directory.models import Organisation
 from citytools.inventory import catalogue_services as catalogue
-from citytools.inventory.edit_api import require
+from citytools.core.api import require
 from citytools.inventory.models import CatalogueProposal
 
 router = Router(tags=["catalogue proposals"], auth=django_auth)

@@ -3,7 +3,7 @@
 from django import forms
 
 from citytools.directory.models import Supplier
-from citytools.inventory.edit_forms import EditForm
+from citytools.core.forms import EditForm
 from citytools.inventory.models import CatalogueProposal
 
 

@@ -13,12 +13,11 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
-from citytools.core.errors import DomainError
 from citytools.core.views import next_url
 from citytools.directory.models import Organisation
 from citytools.inventory import catalogue_services as catalogue
 from citytools.inventory.catalogue_forms import DecideForm, ProposeForm
-from citytools.inventory.edit_views import finished, forbid_unless, refuse
+from citytools.core.doors import domain_errors, finished, forbid_unless, refusals
 
 
 def propose_url(organisation, *, kind: str = "", name: str = "", next: str = "") -> str:
@@ -37,17 +36,12 @@ def propose(request, slug):
     if request.method == "POST":
         form = ProposeForm(request.POST, organisation=organisation)
         if form.is_valid():
-            try:
+            with domain_errors(form) as refusal:
                 proposal = catalogue.propose(organisation=organisation, actor=request.user, **form.fields_for_service())
-            except catalogue.AlreadyThere as error:
-                offered = error.entry
-                form.add_domain_error(error)
-            except DomainError as error:
-                refuse(error)
-                form.add_domain_error(error)
-            else:
                 message = f"{proposal.name} is proposed. {organisation} can use it now; others will see it once it is accepted."
                 return finished(request, next_url(request) or proposal.get_absolute_url(), message)
+            if isinstance(refusal.error, catalogue.AlreadyThere):
+                offered = refusal.error.entry
     else:
         form = ProposeForm(
             organisation=organisation,
@@ -81,28 +75,21 @@ def proposal_list(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def proposal_detail(request, pk):
-    try:
+    with refusals():
         proposal = catalogue.readable_proposal(request.viewer, pk)
-    except DomainError as error:
-        refuse(error)
-        raise
     may_review = catalogue.may_review(request.viewer, proposal) and proposal.status == catalogue.Status.PENDING
     form = DecideForm(request.POST or None, proposal=proposal) if may_review else None
     if request.method == "POST":
         forbid_unless(may_review)
         if form.is_valid():
             data = form.cleaned_data
-            try:
+            with domain_errors(form):
                 if data["decision"] == "accept":
                     catalogue.accept(proposal, actor=request.user)
                 elif data["decision"] == "merge":
                     catalogue.merge(proposal, into=data["into"], actor=request.user)
                 else:
                     catalogue.reject(proposal, reason=data["reason"], actor=request.user)
-            except DomainError as error:
-                refuse(error)
-                form.add_domain_error(error)
-            else:
                 proposal.refresh_from_db()
                 message = f"{proposal.name}: {proposal.get_status_display().lower()}. The proposer is told by e-mail."
                 return finished(request, reverse("inventory:catalogue_proposals"), message)

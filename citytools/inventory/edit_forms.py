@@ -4,45 +4,9 @@ DomainError the view shows against the field it names."""
 
 from django import forms
 
-from citytools.core.forms import DateField, GovukForm
+from citytools.core.forms import DateField, EditForm
 from citytools.directory.models import Supplier
 from citytools.inventory.models import Product, ServiceArea, System
-
-
-class EditForm(GovukForm):
-    """GOV.UK markup for edit forms: textareas, checkboxes and error descriptions."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            if isinstance(field.widget, forms.Textarea):
-                field.widget.attrs["class"] = "govuk-textarea"
-            elif isinstance(field.widget, forms.CheckboxInput):
-                field.widget.attrs["class"] = "govuk-checkboxes__input"
-
-    def full_clean(self):
-        super().full_clean()
-        for name in self.errors:
-            if name in self.fields:
-                bound = self[name]
-                described = [f"{bound.auto_id}-error"]
-                if self.fields[name].help_text:
-                    described.insert(0, f"{bound.auto_id}_helptext")
-                self.fields[name].widget.attrs["aria-describedby"] = " ".join(described)
-
-    def add_domain_error(self, error) -> None:
-        """Show a DomainError from a service against the field it names, or the whole form."""
-        self.add_error(error.field if error.field in self.fields else None, error.message)
-
-
-def _service_area_choices():
-    """Areas grouped by their group, in taxonomy order: [(group name, [(slug, name)])]."""
-    areas = ServiceArea.objects.select_related("parent").order_by("parent__position", "parent__name", "position", "name")
-    groups: dict[str, list] = {}
-    for area in areas:
-        if area.parent_id:
-            groups.setdefault(area.parent.name, []).append((area.slug, area.name))
-    return list(groups.items())
 
 
 class SystemForm(EditForm):
@@ -90,7 +54,7 @@ class SystemForm(EditForm):
         ]
         suppliers = Supplier.entries.usable_by(organisation.pk).values_list("slug", "name")
         self.fields["supplier"].choices = [("", "The maker"), *suppliers]
-        grouped = _service_area_choices()
+        grouped = ServiceArea.objects.choices_by_group()
         self.area_group_names = {slug: group for group, areas in grouped for slug, _ in areas}
         self.fields["service_areas"].choices = [choice for _, areas in grouped for choice in areas]
 
@@ -118,9 +82,3 @@ class SystemForm(EditForm):
     def changes(self) -> dict:
         """What the service takes, from the cleaned data."""
         return {name: self.cleaned_data[name] for name in self.fields if name != "version"}
-
-
-class ConfirmForm(forms.Form):
-    """The confirmation of a retire or restore: the version the person saw."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput)

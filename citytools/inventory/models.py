@@ -23,6 +23,16 @@ class ServiceAreaQuerySet(models.QuerySet):
     def leaves(self):
         return self.filter(parent__isnull=False)
 
+    def choices_by_group(self) -> list[tuple[str, list[tuple[str, str]]]]:
+        """The areas grouped by their group, in taxonomy order: [(group name, [(slug, name)])],
+        for the forms that offer a checkbox per area (a system's, an alert's)."""
+        areas = self.select_related("parent").order_by("parent__position", "parent__name", "position", "name")
+        groups: dict[str, list] = {}
+        for area in areas:
+            if area.parent_id:
+                groups.setdefault(area.parent.name, []).append((area.slug, area.name))
+        return list(groups.items())
+
 
 class ServiceArea(TimeStampedModel):
     """Two levels: a group (Housing) and its areas (Housing management). Systems are

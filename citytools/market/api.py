@@ -7,18 +7,14 @@ from django.conf import settings
 from django.http import Http404
 from ninja import Field, Router, Schema
 
+from citytools.core.api import MONEY, values_hidden_description
 from citytools.market import queries
 from citytools.market.directory_queries import network_or_none
 from citytools.market.rules import DecisionDue
 
 router = Router(tags=["market"])
 
-MONEY = "Decimal amounts are JSON strings, e.g. \"125000.00\", so no precision is lost."
-VALUES_HIDDEN = (
-    "True when some contracts in scope have values you may not see (contract values are shared "
-    "with members of the network by default): sums then cover only the contracts whose values "
-    "you can see, and are null when you can see none."
-)
+VALUES_HIDDEN = values_hidden_description("some contracts in scope", "sums")
 
 
 class MoneyOut(Schema):

@@ -11,26 +11,14 @@ from pydantic import ConfigDict
 from citytools.accounts import queries as accounts_queries
 from citytools.accounts import services as accounts_services
 from citytools.accounts.rules import DEFAULTS, LABELS, Kind
-from citytools.core.api import Pagination
+from citytools.core.api import Pagination, Ref, money_description, values_hidden_description
 from citytools.core.api_input import django_auth
 from citytools.market import directory_queries as queries
 
 router = Router(tags=["directory"])
 
-MONEY = (
-    "Decimal amounts are JSON strings, e.g. \"125000.00\", so no precision is lost; null when "
-    "`values_hidden` says you may see none of the values."
-)
-VALUES_HIDDEN = (
-    "True when some contracts behind these figures have values you may not see (contract values "
-    "are shared with members of the network by default): sums and value shares then cover only "
-    "the contracts whose values you can see, and are null when you can see none."
-)
-
-
-class Ref(Schema):
-    slug: str
-    name: str
+MONEY = money_description("`values_hidden` says you may see none of the values")
+VALUES_HIDDEN = values_hidden_description("some contracts behind these figures", "sums and value shares")
 
 
 class NetworkOut(Schema):

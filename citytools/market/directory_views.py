@@ -17,6 +17,7 @@ from citytools.core.prose import possessive
 from citytools.core.regions import render_region
 from citytools.core.tables import sort_columns
 from citytools.core.templatetags.citytools import money, percent
+from citytools.core.doors import domain_errors
 from citytools.directory.models import Network
 from citytools.freshness.queries import campaigns_visible_to
 from citytools.freshness.access import may_run
@@ -283,11 +284,8 @@ def network_visibility(request, slug):
     current = {setting.kind.value: setting.level.value for setting in accounts_queries.network_visibility(network)}
     form = VisibilityForm(request.POST or None, initial=current)
     if request.method == "POST" and form.is_valid():
-        try:
+        with domain_errors(form):
             accounts_services.set_network_visibility(network=network, policy=form.cleaned_data, actor=request.user, replace=True)
-        except DomainError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
-        else:
             messages.success(request, f"Saved who may see information about {possessive(network.name)} members.")
             return redirect("directory:network", slug=network.slug)
     return render(request, "directory/network_visibility.html", {"network": network, "form": form})

@@ -11,9 +11,9 @@ from typing import Literal
 
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel
 
-from citytools.core.api import Pagination
+from citytools.core.api import Pagination, Ref, values_hidden_description
 from citytools.core.dates import DateIn
 from citytools.core.errors import DomainError
 from citytools.market import inventory_queries as queries
@@ -21,15 +21,6 @@ from citytools.market.inventory_forms import MATRIX_SORTS, MatrixForm, ProductLi
 from citytools.market.queries import MarketShare
 
 router = Router(tags=["inventory"])
-
-class Ref(BaseModel):
-    # Plain pydantic models for the matrix's thousand-odd nested items: ninja's Schema wraps
-    # every nested value for attribute access, which made the matrix answer three times slower.
-    model_config = ConfigDict(from_attributes=True)
-
-    slug: str
-    name: str
-
 
 class AreaRefOut(Schema):
     slug: str
@@ -45,11 +36,7 @@ class ProductOut(Schema):
     service_areas: list[AreaRefOut]
 
 
-VALUES_HIDDEN = (
-    "True when some contracts behind these figures have values you may not see (contract values "
-    "are shared with members of the network by default): value figures then cover only the "
-    "contracts whose values you can see, and are null when you can see none."
-)
+VALUES_HIDDEN = values_hidden_description("some contracts behind these figures", "value figures")
 
 
 class ShareRowOut(Schema):

@@ -20,7 +20,7 @@ from citytools.core.api_input import django_auth
 from citytools.core.dates import DateIn
 from citytools.directory.models import Network, Organisation, Supplier
 from citytools.core.preconditions import IfMatch, based_on, if_match, precondition
-from citytools.inventory.edit_api import tag
+from citytools.core.api import tag
 from citytools.inventory.models import Product, ServiceArea
 from citytools.opportunities import queries, services
 from citytools.opportunities.models import InitiativeStatus

@@ -3,9 +3,8 @@ the rules are in citytools.opportunities.rules and .services."""
 
 from django import forms
 
-from citytools.core.forms import DateField, GovukForm, MoneyField
+from citytools.core.forms import DateField, EditForm, GovukForm, MoneyField
 from citytools.directory.models import Network, Supplier
-from citytools.inventory.edit_forms import EditForm
 from citytools.core.widgets import QuickSelect
 from citytools.inventory.models import Product, ServiceArea
 from citytools.opportunities.models import Answer, InitiativeStatus

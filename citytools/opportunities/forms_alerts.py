@@ -4,7 +4,8 @@ field it names."""
 
 from django import forms
 
-from citytools.inventory.edit_forms import EditForm, _service_area_choices
+from citytools.core.forms import EditForm
+from citytools.inventory.models import ServiceArea
 from citytools.opportunities.alert_rules import MAX_HORIZON_DAYS, MIN_HORIZON_DAYS
 from citytools.opportunities.models import Frequency
 
@@ -40,7 +41,7 @@ class SubscriptionForm(EditForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        grouped = _service_area_choices()
+        grouped = ServiceArea.objects.choices_by_group()
         self.area_group_names = {slug: group for group, areas in grouped for slug, _ in areas}
         self.fields["peer_areas"].choices = [choice for _, areas in grouped for choice in areas]
 

@@ -15,9 +15,9 @@ from django.views.decorators.http import require_POST, require_safe
 from citytools.core.dates import DateOutOfRange, parse_iso_date
 from citytools.core.prose import possessive
 from citytools.core.charts import bar_chart, score
-from citytools.core.errors import Conflict, DomainError
+from citytools.core.errors import Conflict
 from citytools.directory.models import Network, Organisation, Supplier
-from citytools.inventory.edit_views import finished, refuse
+from citytools.core.doors import domain_errors, finished, refusals
 from citytools.inventory.models import Product, ServiceArea
 from citytools.opportunities import queries, rules, services
 from citytools.opportunities.forms import AnswerForm, FinderFilters, InviteForm, NoteForm, OutcomeForm, PlanForm
@@ -97,16 +97,14 @@ def initiative_start(request):
     except (ValueError, DateOutOfRange):
         return render(request, "opportunities/start_error.html",
                       {"error": "The opportunity's dates or contracts were not understood: start again from the list."}, status=400)
-    try:
+    with domain_errors() as refusal:
         initiative = services.start_initiative(
             actor=request.user, viewer=request.viewer, area=area, contracts=contracts,
             window_start=window_start, window_end=window_end,
             product=_one(Product, request.POST.get("product")), supplier=_one(Supplier, request.POST.get("supplier")),
         )
-    except DomainError as error:
-        refuse(error)
-        return render(request, "opportunities/start_error.html", {"error": error.message}, status=400)
-    return finished(request, initiative.get_absolute_url(), "The initiative is open: the organisations are invited.")
+        return finished(request, initiative.get_absolute_url(), "The initiative is open: the organisations are invited.")
+    return render(request, "opportunities/start_error.html", {"error": refusal.message}, status=400)
 
 
 @login_required
@@ -119,11 +117,8 @@ def initiatives(request):
 
 
 def _initiative(request, pk):
-    try:
+    with refusals():
         return services.readable_initiative(request.viewer, pk)
-    except DomainError as error:
-        refuse(error)
-        raise
 
 
 def _context(request, initiative, **forms) -> dict:
@@ -161,16 +156,11 @@ def initiative(request, pk):
 def _act(request, item, form, call, message, form_name):
     if not form.is_valid():
         return render(request, "opportunities/initiative.html", _context(request, item, **{form_name: form}), status=400)
-    try:
+    with domain_errors(form) as refusal:
         call(form.cleaned_data)
-    except Conflict as error:
-        form.add_domain_error(error)
-        return render(request, "opportunities/initiative.html", _context(request, item, **{form_name: form}), status=409)
-    except DomainError as error:
-        refuse(error)
-        form.add_domain_error(error)
-        return render(request, "opportunities/initiative.html", _context(request, item, **{form_name: form}), status=400)
-    return finished(request, item.get_absolute_url(), message)
+        return finished(request, item.get_absolute_url(), message)
+    status = 409 if isinstance(refusal.error, Conflict) else 400
+    return render(request, "opportunities/initiative.html", _context(request, item, **{form_name: form}), status=status)
 
 
 @login_required
@@ -199,10 +189,8 @@ def initiative_note(request, pk):
 
 
 def _require_run(request, item):
-    try:
+    with refusals():
         services.require_run(item, request.viewer)
-    except DomainError as error:
-        refuse(error)
 
 
 @login_required
@@ -250,10 +238,8 @@ def initiative_outcome(request, pk):
 @require_POST
 def initiative_challenge(request, pk):
     item = _initiative(request, pk)
-    try:
+    with domain_errors() as refusal:
         challenge = services.launch_challenge(item, actor=request.user, viewer=request.viewer)
-    except DomainError as error:
-        refuse(error)
-        return render(request, "opportunities/initiative.html", _context(request, item, launch_error=error.message), status=400)
-    return finished(request, reverse("partnering:challenge_edit", args=[challenge.slug]),
-                    "A draft joint Invitation to Partner is open. Complete it, then send it for review.")
+        return finished(request, reverse("partnering:challenge_edit", args=[challenge.slug]),
+                        "A draft joint Invitation to Partner is open. Complete it, then send it for review.")
+    return render(request, "opportunities/initiative.html", _context(request, item, launch_error=refusal.message), status=400)

@@ -3,7 +3,7 @@ feed itself.
 
 Thin doors: each view reads or writes through citytools.opportunities.alerts with the
 request's Viewer. A DomainError becomes an error against the field it names; a refusal
-becomes 403 or 404 (citytools.inventory.edit_views.refuse). Every form is a plain POST that
+becomes 403 or 404 (citytools.core.doors.refuse). Every form is a plain POST that
 works without JavaScript and answers 303 on success. The feed needs no sign-in: its token is
 the credential, so a wrong or replaced one is 404, as if there were no such address.
 """
@@ -16,9 +16,8 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
-from citytools.core.errors import DomainError
 from citytools.directory.models import Organisation
-from citytools.inventory.edit_views import finished, refuse
+from citytools.core.doors import domain_errors, finished, refusals
 from citytools.opportunities import alert_rules, alerts, feeds
 from citytools.opportunities.forms_alerts import SubscriptionForm
 from citytools.opportunities.models import CalendarFeed
@@ -43,15 +42,11 @@ def subscription(request):
         form = SubscriptionForm(request.POST)
         if form.is_valid():
             data = form.cleaned_data
-            try:
+            with domain_errors(form):
                 alerts.save_subscription(
                     actor=request.user, viewer=viewer, frequency=data["frequency"], own_contracts=data["own_contracts"],
                     opportunities=data["opportunities"], peer_areas=data["peer_areas"], horizon_days=data["horizon_days"],
                 )
-            except DomainError as error:
-                refuse(error)
-                form.add_domain_error(error)
-            else:
                 return finished(request, reverse("alerts:subscription"), "Your alerts are saved.")
     else:
         form = SubscriptionForm(initial=SubscriptionForm.initial_from(current))
@@ -71,7 +66,7 @@ def subscription(request):
 @require_http_methods(["GET", "POST"])
 def organisation_calendar(request, slug):
     organisation = get_object_or_404(Organisation, slug=slug)
-    try:
+    with refusals():
         if request.method == "POST":
             alerts.replace_calendar_token(organisation, actor=request.user, viewer=request.viewer)
             return finished(
@@ -79,9 +74,6 @@ def organisation_calendar(request, slug):
                 "The calendar has a new address. The old one no longer works.",
             )
         feed = alerts.calendar_feed_of(organisation, viewer=request.viewer)
-    except DomainError as error:
-        refuse(error)
-        raise
     return render(request, "opportunities/calendar.html", {"organisation": organisation, "feed": feed, "url": feed_url(feed)})
 
 

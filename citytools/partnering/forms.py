@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from django import forms
 
-from citytools.core.forms import DateField, DateTimeField, GovukForm, MoneyField
+from citytools.core.forms import DateField, DateTimeField, EditForm, MoneyField
 from citytools.partnering import rules
 from citytools.partnering.scoring import DEFAULT_TIE_BREAK, TIE_BREAKS
 
@@ -40,35 +40,17 @@ def text_field(label: str, help_text: str = "", *, required: bool = False, rows:
     )
 
 
-class PartneringForm(GovukForm):
-    """GOV.UK markup: textareas, checkboxes, date-times, and error descriptions."""
+class PartneringForm(EditForm):
+    """The site's edit form (textareas, checkboxes, error descriptions), with date-times and e-mail addresses too."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             widget = field.widget
-            if isinstance(widget, forms.Textarea):
-                widget.attrs["class"] = "govuk-textarea"
-            elif isinstance(widget, forms.CheckboxInput):
-                widget.attrs["class"] = "govuk-checkboxes__input"
-            elif getattr(widget, "input_type", "") == "datetime-local":
+            if getattr(widget, "input_type", "") == "datetime-local":
                 widget.attrs["class"] = "govuk-input govuk-input--width-20"
             elif getattr(widget, "input_type", "") == "email":
                 widget.attrs["class"] = "govuk-input"
-
-    def full_clean(self):
-        super().full_clean()
-        for name in self.errors:
-            if name in self.fields:
-                bound = self[name]
-                described = [f"{bound.auto_id}-error"]
-                if self.fields[name].help_text:
-                    described.insert(0, f"{bound.auto_id}_helptext")
-                self.fields[name].widget.attrs["aria-describedby"] = " ".join(described)
-
-    def add_domain_error(self, error) -> None:
-        """Show a DomainError from a service against the field it names, or the whole form."""
-        self.add_error(error.field if error.field in self.fields else None, error.message)
 
 
 class ChallengeForm(PartneringForm):

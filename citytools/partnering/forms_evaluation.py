@@ -3,7 +3,7 @@ consensus score and the nomination. The services apply the rules."""
 
 from django import forms
 
-from citytools.inventory.edit_forms import EditForm
+from citytools.core.forms import EditForm
 
 CONFLICT = [("no", "I have no conflict of interest with any of these applicants"), ("yes", "I have a conflict of interest")]
 

@@ -5,8 +5,7 @@ from decimal import Decimal
 
 from django import forms
 
-from citytools.core.forms import MoneyField
-from citytools.inventory.edit_forms import EditForm
+from citytools.core.forms import EditForm, MoneyField
 from citytools.partnering.models import Scale
 
 

@@ -4,9 +4,8 @@ DomainError the view shows against the field it names."""
 
 from django import forms
 
-from citytools.core.forms import GovukForm
+from citytools.core.forms import EditForm, GovukForm
 from citytools.directory.models import Supplier
-from citytools.inventory.edit_forms import EditForm
 from citytools.core.widgets import QuickSelect
 from citytools.inventory.models import Product, ServiceArea
 from citytools.satisfaction.models import DIMENSIONS, PainPointStatus, Severity

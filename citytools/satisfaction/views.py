@@ -3,7 +3,7 @@ points, and the supplier conversation pack (page and PDF).
 
 Thin doors: each view reads through citytools.satisfaction.queries or writes through
 .services, with the request's Viewer. A DomainError becomes an error against the field it
-names; a refusal becomes 403 or 404 (citytools.inventory.edit_views.refuse). Every form is a
+names; a refusal becomes 403 or 404 (citytools.core.doors.refuse). Every form is a
 plain POST that works without JavaScript, and answers 303 on success.
 """
 
@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from citytools.core.charts import COUNT, bar_chart, interval_chart, scatter_chart, score
 from citytools.core.errors import Conflict, DomainError
 from citytools.directory.models import Organisation, Supplier
-from citytools.inventory.edit_views import finished, refuse
+from citytools.core.doors import domain_errors, finished, refusals
 from citytools.inventory.models import Product, ServiceArea
 from citytools.satisfaction import pack as packs
 from citytools.satisfaction import queries, rules, services, stats
@@ -141,19 +141,16 @@ def _rating_initial(rating) -> dict:
 @login_required
 @require_http_methods(["GET", "POST"])
 def rate(request, pk):
-    try:
+    with refusals():
         system = services.rating_target(request.viewer, pk)
-    except DomainError as error:
-        refuse(error)
-        raise
-    try:
+    with domain_errors() as refusal:
         services.require_in_use(system)
-    except DomainError as error:
+    if refusal:
         # A planned or retired system: the page says why and offers no form; a rating posted
         # anyway is refused.
         posted = request.method == "POST"
         return render(
-            request, "satisfaction/rate.html", {"system": system, "refused": error.message, "posted": posted},
+            request, "satisfaction/rate.html", {"system": system, "refused": refusal.message, "posted": posted},
             status=400 if posted else 200,
         )
     rating = getattr(system, "rating", None)  # no rating yet: the related lookup raises an AttributeError
@@ -162,22 +159,17 @@ def rate(request, pk):
         form = RatingForm(request.POST)
         if form.is_valid():
             data = form.cleaned_data
-            try:
+            with domain_errors(form, conflicts=True) as refusal:
                 services.rate_system(
                     system, actor=request.user, viewer=request.viewer, overall=data["overall"],
                     dimensions={name: data[name] or None for name, _ in DIMENSIONS}, comment=data["comment"],
                     version=data["version"],
                 )
-            except Conflict as error:
-                conflict = error.message
-            except DomainError as error:
-                refuse(error)
-                form.add_domain_error(error)
-            else:
                 return finished(
                     request, f"{_ratings_url(system.organisation)}#system-{system.pk}",
                     f"Your rating of {system.product.name} is saved.",
                 )
+            conflict = refusal.conflict
     else:
         form = RatingForm(initial=_rating_initial(rating))
     status = 409 if conflict else (400 if form.errors else 200)
@@ -237,16 +229,12 @@ def pain_point_new(request):
     form = PainPointForm(request.POST or None, organisations=organisations, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with domain_errors(form):
             point = services.raise_pain_point(
                 actor=request.user, viewer=request.viewer, organisation=data["organisation"], supplier=data["supplier"],
                 product=data["product"] or None, title=data["title"], description=data["description"],
                 severity=data["severity"], tags=data["tags"],
             )
-        except DomainError as error:
-            refuse(error)
-            form.add_domain_error(error)
-        else:
             return finished(request, point.get_absolute_url(), "Your pain point is shared with members.")
     return render(request, "satisfaction/pain_point_form.html", {"form": form}, status=400 if form.errors else 200)
 
@@ -291,11 +279,8 @@ def _challenge_url(challenge):
 
 
 def _point(request, pk):
-    try:
+    with refusals():
         return services.readable_pain_point(request.viewer, pk)
-    except DomainError as error:
-        refuse(error)
-        raise
 
 
 @require_safe
@@ -327,15 +312,13 @@ def pain_point_share(request, pk):
     form = ShareForm(request.POST, organisations=organisations)
     if not form.is_valid():
         return render(request, "satisfaction/pain_point.html", _detail_context(request, point, share_form=form), status=400)
-    try:
+    with domain_errors() as refusal:
         services.share_pain_point(
             point, actor=request.user, viewer=request.viewer, organisation=form.cleaned_data["organisation"],
             note=form.cleaned_data["note"],
         )
-    except DomainError as error:
-        refuse(error)
-        return _again(request, point, error, share_form=form)
-    return finished(request, point.get_absolute_url(), "Your organisation is counted as having this pain point too.")
+        return finished(request, point.get_absolute_url(), "Your organisation is counted as having this pain point too.")
+    return _again(request, point, refusal.error, share_form=form)
 
 
 @login_required
@@ -347,15 +330,13 @@ def pain_point_status(request, pk):
         if not services.may_move(point, request.viewer):
             raise PermissionDenied("Only the organisations that have this pain point move it on.")
         return render(request, "satisfaction/pain_point.html", _detail_context(request, point, status_form=form), status=400)
-    try:
+    with domain_errors() as refusal:
         moved = services.move_pain_point(
             point, actor=request.user, viewer=request.viewer, status=form.cleaned_data["status"],
             version=form.cleaned_data["version"],
         )
-    except DomainError as error:
-        refuse(error)
-        return _again(request, point, error, status_form=form)
-    return finished(request, point.get_absolute_url(), f"The pain point is now “{moved.get_status_display()}”.")
+        return finished(request, point.get_absolute_url(), f"The pain point is now “{moved.get_status_display()}”.")
+    return _again(request, point, refusal.error, status_form=form)
 
 
 @login_required
@@ -367,29 +348,25 @@ def pain_point_reply(request, pk):
     form = ReplyForm(request.POST)
     if not form.is_valid():
         return render(request, "satisfaction/pain_point.html", _detail_context(request, point, reply_form=form), status=400)
-    try:
+    with domain_errors() as refusal:
         services.reply_to_pain_point(point, actor=request.user, viewer=request.viewer, body=form.cleaned_data["body"])
-    except DomainError as error:
-        refuse(error)
-        return _again(request, point, error, reply_form=form)
-    return finished(request, point.get_absolute_url(), "Your reply is published.")
+        return finished(request, point.get_absolute_url(), "Your reply is published.")
+    return _again(request, point, refusal.error, reply_form=form)
 
 
 @login_required
 @require_POST
 def pain_point_challenge(request, pk):
     point = _point(request, pk)
-    try:
+    with domain_errors() as refusal:
         challenge = services.start_joint_challenge(point, actor=request.user, viewer=request.viewer)
-    except DomainError as error:
-        refuse(error)
-        context = _detail_context(request, point, start_error=error.message)
-        return render(request, "satisfaction/pain_point.html", context, status=400)
 
-    return finished(
-        request, reverse("partnering:challenge_edit", args=[challenge.slug]),
-        "A draft joint Invitation to Partner is open. Complete it, then send it for review.",
-    )
+        return finished(
+            request, reverse("partnering:challenge_edit", args=[challenge.slug]),
+            "A draft joint Invitation to Partner is open. Complete it, then send it for review.",
+        )
+    context = _detail_context(request, point, start_error=refusal.message)
+    return render(request, "satisfaction/pain_point.html", context, status=400)
 
 
 # The conversation pack ----------------------------------------------------------------------

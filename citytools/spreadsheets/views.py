@@ -10,9 +10,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from citytools.contracts import queries as contract_queries
 from citytools.contracts.views import ContractFilterForm
-from citytools.core.errors import Conflict, DomainError
 from citytools.directory.models import Network, Organisation
-from citytools.inventory.edit_views import forbid_unless, refuse
+from citytools.core.doors import domain_errors, forbid_unless, refusals
 from citytools.spreadsheets import queries, rules, services, sheets
 from citytools.spreadsheets.forms import MappingForm, UploadForm, column_letter
 from citytools.spreadsheets.models import Kind, Upload
@@ -123,26 +122,20 @@ def import_start(request, slug):
     form = UploadForm(request.POST or None, request.FILES or None, initial={"kind": request.GET.get("kind") or Kind.SYSTEMS})
     if request.method == "POST" and form.is_valid():
         filename, content = form.upload()
-        try:
+        with domain_errors() as refusal:
             upload = services.start_import(
                 organisation=organisation, kind=form.cleaned_data["kind"], filename=filename, content=content, actor=request.user
             )
-        except DomainError as error:
-            refuse(error)
-            form.add_error("file", error.message)
-        else:
             return HttpResponseRedirect(reverse("spreadsheets:upload", args=[upload.pk]), status=303)
+        form.add_error("file", refusal.message)  # whatever is wrong, it is wrong with the file
     recent = Upload.objects.filter(organisation=organisation).order_by("-created_at", "-pk")[:5]
     status = 400 if form.is_bound else 200
     return render(request, "spreadsheets/import_start.html", {"form": form, "organisation": organisation, "recent": recent}, status=status)
 
 
 def _upload(request, pk) -> Upload:
-    try:
+    with refusals():
         return services.upload_for(pk, viewer=request.viewer)
-    except DomainError as error:
-        refuse(error)
-        raise
 
 
 def _preview_page(request, upload: Upload, *, error: str = "", status: int = 200, form: MappingForm | None = None):
@@ -152,10 +145,9 @@ def _preview_page(request, upload: Upload, *, error: str = "", status: int = 200
     error = error or upload.job_error
     preview = services.shown_preview(upload) if not upload.job else None
     if preview is None and upload.status == Upload.Status.PREVIEWED and not error and not upload.job:
-        try:
+        with domain_errors() as refusal:
             preview = services.preview_import(upload, actor=request.user)
-        except DomainError as problem:
-            error = problem.message
+        error = refusal.message or error
     if preview is not None and form is None:
         form = MappingForm(kind=upload.kind, header=preview.header, mapping=preview.mapping)
     columns = []
@@ -177,18 +169,17 @@ def upload(request, pk):
         return HttpResponse(headers={"HX-Refresh": "true"})  # done: the whole page changes
     if request.method == "GET":
         return _preview_page(request, upload)
-    try:
+    with domain_errors() as refusal:
         table = services._table(upload)
         _, header = rules.find_header(upload.kind, table)
-    except DomainError as error:
-        return _preview_page(request, upload, error=error.message, status=400)
+    if refusal:
+        return _preview_page(request, upload, error=refusal.message, status=400)
     form = MappingForm(request.POST, kind=upload.kind, header=header, mapping=upload.mapping)
     if form.is_valid():
-        try:
+        with domain_errors() as refusal:
             preview = services.set_mapping(upload, mapping=form.mapping(), actor=request.user)
-        except DomainError as error:
-            refuse(error)
-            return _preview_page(request, upload, error=error.message, status=400, form=form)
+        if refusal:
+            return _preview_page(request, upload, error=refusal.message, status=400, form=form)
         messages.success(
             request,
             "Your column choices were saved, and the preview below uses them." if preview is not None
@@ -202,19 +193,18 @@ def upload(request, pk):
 @require_POST
 def commit(request, pk):
     upload = _upload(request, pk)
-    try:
+    with domain_errors(conflicts=True) as refusal:
         result = services.request_commit(upload, actor=request.user)
-    except Conflict as error:
+    if refusal.conflict:
         # Show what importing would do now, not the preview that went stale.
-        try:
+        with domain_errors() as again:
             services.preview_again(upload, actor=request.user)
-        except DomainError:
-            return _preview_page(request, upload, error=error.message, status=409)
+        if again:
+            return _preview_page(request, upload, error=refusal.conflict, status=409)
         upload.refresh_from_db()
         return _preview_page(request, upload, error=services.PREVIEWED_AGAIN, status=409)
-    except DomainError as error:
-        refuse(error)
-        return _preview_page(request, upload, error=error.message, status=400)
+    if refusal:
+        return _preview_page(request, upload, error=refusal.message, status=400)
     if result is None:
         messages.success(request, f"Importing {upload.filename}: this page shows how far it has got.")
         return HttpResponseRedirect(reverse("spreadsheets:upload", args=[upload.pk]), status=303)

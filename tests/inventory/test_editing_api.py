@@ -6,7 +6,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from citytools.inventory import edit_api, services
+from citytools.core import records_api
+from citytools.inventory import services
 from citytools.inventory.models import System
 from tests.factories import SystemFactory
 from tests.inventory.test_editing_services import editing_world
@@ -86,7 +87,7 @@ def test_patch_and_put_with_the_current_etag(world):
 
 def test_a_version_that_moves_on_after_the_check_is_still_a_412(world, monkeypatch):
     services.update_system(world.system, version=1, changes={"status": "planned"}, actor=world.user("editor"))
-    monkeypatch.setattr(edit_api, "based_on", lambda request, record, required=True: 1)
+    monkeypatch.setattr(records_api, "based_on", lambda request, record, required=True: 1)
     response = send(signed_in(world, "editor"), "patch", url(world.system), {"status": "live"}, if_match='"2"')
     assert response.status_code == 412
     assert System.objects.get(pk=world.system.pk).status == "planned"

@@ -17,6 +17,7 @@ from ninja import Field, File, Router, Schema, Status, UploadedFile
 from pydantic import StrictBool
 
 from citytools.core import history
+from citytools.core.api import tag
 from citytools.core.api_input import django_auth
 from citytools.core.errors import Conflict, Forbidden, NotFound
 from citytools.core.preconditions import IfMatch, based_on, if_match
@@ -134,7 +135,7 @@ def _reloaded(proposal: Proposal) -> Proposal:
 
 
 def _tagged(response: HttpResponse, proposal: Proposal) -> dict:
-    response["ETag"] = history.etag(proposal.version)
+    tag(response, proposal)
     return my_out(proposal)
 
 

@@ -10,7 +10,6 @@ Every form works without JavaScript.
 
 from collections import Counter
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
@@ -19,7 +18,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from citytools.core.charts import COUNT, bar_chart
-from citytools.core.errors import Conflict, DomainError
 from citytools.directory.models import Organisation
 from citytools.partnering import documents, rules
 from citytools.partnering.access import roles_for, visible_challenges
@@ -37,7 +35,7 @@ from citytools.partnering.models import Challenge, Question, State
 from citytools.partnering.scoring import DEFAULT_TIE_BREAK
 from citytools.partnering.services import authoring as services
 from citytools.partnering.services import outcome as outcome_services
-from citytools.partnering.views.doors import challenge_for, finished, forbid_unless, refuse
+from citytools.partnering.views.doors import bounced, challenge_for, domain_errors, finished, forbid_unless
 
 # Door helpers ----------------------------------------------------------------------------
 
@@ -144,7 +142,7 @@ def challenge_new(request):
         if form.is_valid():
             by_slug = {o.slug: o for o in organisations}
             owners = [by_slug[s] for s in form.cleaned_data["owners"]]
-            try:
+            with domain_errors(form):
                 challenge = services.create_challenge(
                     actor=request.user,
                     viewer=viewer,
@@ -152,10 +150,6 @@ def challenge_new(request):
                     template=template,
                     **form.changes(),
                 )
-            except DomainError as error:
-                refuse(error)
-                form.add_domain_error(error)
-            else:
                 return finished(request, challenge.get_absolute_url(), "The challenge was created as a draft.")
     else:
         initial = {
@@ -207,18 +201,13 @@ def challenge_edit(request, slug):
         form = ChallengeForm(request.POST)
         form.fields["version"].required = True
         if form.is_valid():
-            try:
+            with domain_errors(form, conflicts=True) as refusal:
                 services.update_challenge(
                     challenge, actor=request.user, viewer=request.viewer,
                     version=form.cleaned_data["version"], changes=form.changes(),
                 )
-            except Conflict as error:
-                conflict = error.message
-            except DomainError as error:
-                refuse(error)
-                form.add_domain_error(error)
-            else:
                 return finished(request, challenge.get_absolute_url(), "Your changes were saved.")
+            conflict = refusal.conflict
     else:
         form = ChallengeForm(initial=ChallengeForm.initial_from(challenge))
     return render(
@@ -267,18 +256,16 @@ def challenge_criteria(request, slug):
         eligibility = EligibilityForm(data)
         if formset.is_valid() and eligibility.is_valid():
             rows = [row for row in (form.row() for form in formset.forms) if row]
-            try:
+            with domain_errors(conflicts=True) as refusal:
                 services.set_criteria(
                     challenge, actor=request.user, viewer=request.viewer,
                     version=eligibility.cleaned_data["version"], criteria=rows, eligibility=eligibility.lines(),
                 )
-            except Conflict as error:
-                conflict = error.message
-            except DomainError as error:
-                refuse(error)
-                eligibility.add_error(None, error.message)
-            else:
                 return finished(request, challenge.get_absolute_url(), "The criteria were saved.")
+            conflict = refusal.conflict
+            if not conflict:
+                # The criteria are rows of a formset: a refusal is shown once, above them.
+                eligibility.add_error(None, refusal.message)
         status = 409 if conflict else 400
     else:
         formset = CriterionFormSet(initial=_criteria_initial(challenge), prefix="criteria")
@@ -314,12 +301,8 @@ def challenge_panel(request, slug):
             by_pk = {str(u.pk): u for u in candidates}
             steward = by_pk.get(form.cleaned_data["steward"] or "")
             chosen = [by_pk[pk] for pk in form.cleaned_data["evaluators"]]
-            try:
+            with domain_errors(form):
                 services.set_panel(challenge, actor=request.user, viewer=request.viewer, steward=steward, evaluators=chosen)
-            except DomainError as error:
-                refuse(error)
-                form.add_domain_error(error)
-            else:
                 return finished(request, reverse("partnering:challenge_panel", args=[slug]), "The panel was saved.")
     else:
         form = PanelForm(
@@ -349,20 +332,16 @@ def challenge_move(request, slug):
         forbid_unless(chosen is not None, "You may not make this move now.")
         form = MoveForm(request.POST)
         if form.is_valid():
-            try:
+            with domain_errors(form, conflicts=True) as refusal:
                 services.move_challenge(
                     challenge, chosen.to, actor=request.user, viewer=request.viewer,
                     reason=form.cleaned_data["reason"], version=form.cleaned_data["version"],
                 )
-            except Conflict as error:
-                conflict = error.message
-            except DomainError as error:
-                refuse(error)
-                form.add_domain_error(error)
-                for problem in getattr(error, "problems", [])[1:]:
-                    form.add_error(None, problem.message)
-            else:
                 return finished(request, challenge.get_absolute_url(), f"The challenge is now {chosen.phrase}.")
+            conflict = refusal.conflict
+            # A move refused for several reasons names the first on the form, the others beside it.
+            for problem in getattr(refusal.error, "problems", [])[1:]:
+                form.add_error(None, problem.message)
         status = 409 if conflict else 400
     else:
         form = MoveForm(initial={"to": chosen.to.value if chosen else "", "version": challenge.version})
@@ -401,12 +380,8 @@ def questions(request, slug):
         forbid_unless(services.questions_open(challenge), "Questions are closed.")
         form = QuestionForm(request.POST)
         if form.is_valid():
-            try:
+            with domain_errors(form):
                 services.ask_question(challenge, actor=request.user, viewer=viewer, text=form.cleaned_data["text"])
-            except DomainError as error:
-                refuse(error)
-                form.add_domain_error(error)
-            else:
                 return finished(
                     request, reverse("partnering:questions", args=[slug]),
                     "Your question was sent. Its answer will be published here, without your name.",
@@ -441,12 +416,8 @@ def question_answer(request, slug, pk):
     forbid_unless(challenge.state in rules.OPEN_FOR_SUBMISSIONS, "Questions are answered only while the challenge is open.")
     form = AnswerForm(request.POST, prefix=f"q{question.pk}")
     if form.is_valid():
-        try:
+        with domain_errors(form):
             services.answer_question(challenge, question, actor=request.user, viewer=request.viewer, answer=form.cleaned_data["answer"])
-        except DomainError as error:
-            refuse(error)
-            form.add_domain_error(error)
-        else:
             return finished(request, reverse("partnering:questions", args=[slug]), "The answer is published.")
     question.form = form
     return render(
@@ -466,17 +437,13 @@ def addenda(request, slug):
         forbid_unless(may_issue, "Only the owners issue addenda, while the challenge is open.")
         form = AddendumForm(request.POST)
         if form.is_valid():
-            try:
+            with domain_errors(form):
                 addendum = services.issue_addendum(
                     challenge, actor=request.user, viewer=request.viewer,
                     title=form.cleaned_data["title"], body=form.cleaned_data["body"],
                     material=form.cleaned_data["material"],
                     new_submission_deadline=form.cleaned_data["new_submission_deadline"],
                 )
-            except DomainError as error:
-                refuse(error)
-                form.add_domain_error(error)
-            else:
                 return finished(
                     request, reverse("partnering:addenda", args=[slug]),
                     f"Addendum {addendum.number} is published; every engaged applicant was told.",
@@ -493,13 +460,10 @@ def addenda(request, slug):
 @require_POST
 def interest(request, slug):
     challenge, roles = challenge_for(request, slug)
-    try:
+    with domain_errors() as refusal:
         services.register_interest(challenge, actor=request.user, viewer=request.viewer)
-    except DomainError as error:
-        refuse(error)
-        messages.error(request, error.message)
-        return HttpResponseRedirect(challenge.get_absolute_url(), status=303)
-    return finished(request, challenge.get_absolute_url(), "Your interest is registered: you will hear of every addendum.")
+        return finished(request, challenge.get_absolute_url(), "Your interest is registered: you will hear of every addendum.")
+    return bounced(request, challenge.get_absolute_url(), refusal.message)
 
 
 urlpatterns = [

@@ -1,21 +1,19 @@
 """What every page of the Invitation to Partner does at its door: find the challenge the
 person may see with their roles, and turn refusals into 403, 404 or a message.
 
-`refuse` and `finished` are the site's own (citytools.inventory.edit_views).
+`refuse`, `refusals`, `domain_errors`, `finished` and `bounced` are the site's own (citytools.core.doors).
 """
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from citytools.core.errors import DomainError
-from citytools.inventory.edit_views import finished, refuse
+from citytools.core.doors import bounced, domain_errors, finished, refusals, refuse
 from citytools.partnering import rules
 from citytools.partnering.access import roles_for
 from citytools.partnering.models import Challenge
 
-__all__ = ["bounced", "challenge_for", "finished", "forbid_unless", "refuse", "status_of"]
+__all__ = ["bounced", "challenge_for", "domain_errors", "finished", "forbid_unless", "refusals", "refuse", "status_of"]
 
 
 def challenge_for(request, slug: str) -> tuple[Challenge, rules.ChallengeRoles]:
@@ -27,13 +25,6 @@ def challenge_for(request, slug: str) -> tuple[Challenge, rules.ChallengeRoles]:
     if not rules.can_view(roles, published=challenge.is_published):
         raise Http404("No such challenge.")
     return challenge, roles
-
-
-def bounced(request, url: str, error: DomainError):
-    """A button that could not act: back to its page with the reason (403/404 stay refusals)."""
-    refuse(error)
-    messages.error(request, error.message)
-    return HttpResponseRedirect(url, status=303)
 
 
 def forbid_unless(allowed: bool, message: str = "You may not do this with this challenge now.") -> None:

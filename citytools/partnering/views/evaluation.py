@@ -14,13 +14,12 @@ from django.urls import path, reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from citytools.core.charts import bar_chart, score
-from citytools.core.errors import Conflict, DomainError
 from citytools.partnering import rules
 from citytools.partnering.forms_evaluation import ConsensusForm, DeclarationForm, ScoreForm, SelectionForm
 from citytools.partnering.models import Criterion, Proposal, State
 from citytools.partnering.services import evaluation as services
 from citytools.partnering.services.proposals import is_unsealed, readable_proposal
-from citytools.partnering.views.doors import bounced, challenge_for, finished, refuse, status_of
+from citytools.partnering.views.doors import bounced, challenge_for, domain_errors, finished, refusals, status_of
 
 
 def _locked(challenge) -> bool:
@@ -44,11 +43,8 @@ def nav_links(challenge, roles, viewer) -> list[tuple[str, str]]:
 
 
 def _call(function, *args, **kwargs):
-    try:
+    with refusals():
         return function(*args, **kwargs)
-    except DomainError as error:
-        refuse(error)
-        raise
 
 
 # Declaration ----------------------------------------------------------------------------------
@@ -64,15 +60,11 @@ def declaration(request, slug):
     if request.method == "POST":
         form = DeclarationForm(request.POST)
         if form.is_valid():
-            try:
+            with domain_errors(form):
                 services.declare_interests(
                     challenge, actor=request.user, viewer=request.viewer,
                     has_conflict=form.cleaned_data["conflict"] == "yes", note=form.cleaned_data["note"],
                 )
-            except DomainError as error:
-                refuse(error)
-                form.add_domain_error(error)
-            else:
                 done = (
                     "You declared a conflict of interest and are recused from this evaluation."
                     if form.cleaned_data["conflict"] == "yes"
@@ -137,12 +129,8 @@ def score_proposal(request, slug, pk):
             raise PermissionDenied("The scores are locked, or evaluation has not started.")
         form = ScoreForm(request.POST, criteria=criteria, mine=mine)
         if form.is_valid():
-            try:
+            with domain_errors(form):
                 services.score_proposal(proposal, actor=request.user, viewer=request.viewer, scores=form.scores())
-            except DomainError as error:
-                refuse(error)
-                form.add_domain_error(error)
-            else:
                 return finished(request, reverse("partnering:scoring", args=[challenge.slug]), "Your scores are saved.")
     else:
         form = ScoreForm(criteria=criteria, mine=mine)
@@ -161,11 +149,10 @@ def score_proposal(request, slug, pk):
 def scoring_complete(request, slug):
     challenge, roles = challenge_for(request, slug)
     back = reverse("partnering:scoring", args=[challenge.slug])
-    try:
+    with domain_errors() as refusal:
         services.complete_evaluation(challenge, actor=request.user, viewer=request.viewer)
-    except DomainError as error:
-        return bounced(request, back, error)
-    return finished(request, back, "Your evaluation is complete. Thank you.")
+        return finished(request, back, "Your evaluation is complete. Thank you.")
+    return bounced(request, back, refusal.message)
 
 
 # Consensus ------------------------------------------------------------------------------------
@@ -221,14 +208,10 @@ def consensus_edit(request, slug, proposal_pk, criterion_pk):
     if request.method == "POST":
         form = ConsensusForm(request.POST)
         if form.is_valid():
-            try:
+            with domain_errors(form):
                 services.set_consensus(
                     row.proposal, criterion, actor=request.user, viewer=request.viewer, **form.cleaned_data
                 )
-            except DomainError as error:
-                refuse(error)
-                form.add_domain_error(error)
-            else:
                 return finished(request, reverse("partnering:consensus", args=[challenge.slug]), "Consensus score saved.")
     else:
         form = ConsensusForm(initial={"score": f"{row.score.normalize():f}", "rationale": row.rationale, "feedback": row.feedback})
@@ -264,22 +247,17 @@ def selection(request, slug):
             raise PermissionDenied("The owners nominate the partner, during selection.")
         form = SelectionForm(request.POST, choices=choices, currency=challenge.currency)
         if form.is_valid():
-            try:
+            with domain_errors(form, conflicts=True) as refusal:
                 services.select_proposal(
                     challenge, actor=request.user, viewer=request.viewer, proposal=int(form.cleaned_data["proposal"]),
                     rationale=form.cleaned_data["rationale"], awarded_value=form.cleaned_data["awarded_value"],
                     version=form.cleaned_data["version"],
                 )
-            except Conflict as error:
-                conflict = error.message
-            except DomainError as error:
-                refuse(error)
-                form.add_domain_error(error)
-            else:
                 return finished(
                     request, reverse("partnering:selection", args=[challenge.slug]),
                     "Nomination recorded. The steward signs it off.",
                 )
+            conflict = refusal.conflict
     else:
         suggested = challenge.selected_proposal_id or (rows[0].proposal.pk if rows else None)
         form = SelectionForm(
@@ -307,11 +285,10 @@ def selection(request, slug):
 def selection_sign_off(request, slug):
     challenge, roles = challenge_for(request, slug)
     back = reverse("partnering:selection", args=[challenge.slug])
-    try:
+    with domain_errors() as refusal:
         services.sign_off(challenge, actor=request.user, viewer=request.viewer)
-    except DomainError as error:
-        return bounced(request, back, error)
-    return finished(request, challenge.get_absolute_url(), "Selection signed off: the challenge is partnered.")
+        return finished(request, challenge.get_absolute_url(), "Selection signed off: the challenge is partnered.")
+    return bounced(request, back, refusal.message)
 
 
 urlpatterns = [

@@ -7,12 +7,11 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
-from citytools.core.errors import Conflict, DomainError
 from citytools.directory.models import Organisation
 from citytools.partnering.forms_jurisdictions import PublicationRulesForm
 from citytools.partnering.models import PublicationRules
 from citytools.partnering.services import authoring as services
-from citytools.partnering.views.doors import finished, forbid_unless, refuse, status_of
+from citytools.partnering.views.doors import domain_errors, finished, forbid_unless, status_of
 
 
 def _choosable_organisations():
@@ -36,18 +35,13 @@ def rules_list(request):
 
 def _save(request, form, *, slug, create: bool, version=None):
     by_slug = {o.slug: o for o in _choosable_organisations()}
-    try:
+    with domain_errors(form, conflicts=True) as refusal:
         rules_, _ = services.save_publication_rules(
             actor=request.user, viewer=request.viewer, slug=slug, create=create, version=version,
             organisations=[by_slug[s] for s in form.cleaned_data["organisations"]], **form.values(),
         )
-    except Conflict as error:
-        return None, error.message
-    except DomainError as error:
-        refuse(error)
-        form.add_domain_error(error)
-        return None, ""
-    return rules_, ""
+        return rules_, ""
+    return None, refusal.conflict
 
 
 @login_required

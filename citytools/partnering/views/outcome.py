@@ -18,25 +18,21 @@ from django.urls import path, reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from citytools.core.charts import COUNT, bar_chart, column_chart, stacked_bar_chart
-from citytools.core.errors import Conflict, DomainError
 from citytools.partnering import metrics as process_metrics
 from citytools.partnering import ocds, rules
 from citytools.partnering.access import visible_challenges
 from citytools.partnering.forms_outcome import CheckInForm, DebriefFeedbackForm, MilestoneForm, PurchaseForm, SurveyForm
 from citytools.partnering.models import State
 from citytools.partnering.services import outcome as services
-from citytools.partnering.views.doors import challenge_for, finished, refuse
+from citytools.partnering.views.doors import challenge_for, domain_errors, finished, refusals
 
 # Door helpers ----------------------------------------------------------------------------------
 
 
 def _call(call):
     """Run a read of the services; refusals become 403 or 404."""
-    try:
+    with refusals():
         return call()
-    except DomainError as error:
-        refuse(error)
-        raise
 
 
 def nav_links(challenge, roles, viewer) -> list[tuple[str, str]]:
@@ -90,15 +86,11 @@ def purchase_add(request, slug):
     contracts = list(services.purchasable_contracts(challenge, viewer=request.viewer))
     form = PurchaseForm(request.POST if request.method == "POST" else None, contracts=contracts)
     if request.method == "POST" and form.is_valid():
-        try:
+        with domain_errors(form):
             services.record_purchase(
                 challenge, actor=request.user, viewer=request.viewer, contract=form.chosen(),
                 note=form.cleaned_data["note"],
             )
-        except DomainError as error:
-            refuse(error)
-            form.add_domain_error(error)
-        else:
             return finished(request, reverse("partnering:award", kwargs={"slug": slug}), "The purchase is linked to the challenge.")
     return render(
         request, "partnering/purchase_form.html",
@@ -144,14 +136,10 @@ def debrief_release(request, slug, pk):
     drafts = {line.criterion_id: services.draft_feedback(line) for line in debrief.lines}
     form = DebriefFeedbackForm(request.POST or None, lines=debrief.lines, drafts=drafts)
     if request.method == "POST" and form.is_valid():
-        try:
+        with domain_errors(form):
             services.release_debrief(
                 challenge, actor=request.user, viewer=request.viewer, proposal_id=pk, feedback=form.feedback()
             )
-        except DomainError as error:
-            refuse(error)
-            form.add_domain_error(error)
-        else:
             return finished(
                 request, reverse("partnering:debrief_proposal", kwargs={"slug": slug, "pk": pk}),
                 f"The feedback was released to {debrief.supplier_name}, who has been told.",
@@ -192,12 +180,8 @@ def _codesign_form(request, slug, *, form_class, template, save, done_message):
         raise PermissionDenied("Only the owners and the partner record the co-design.")
     form = form_class(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with domain_errors(form):
             save(challenge, form.cleaned_data)
-        except DomainError as error:
-            refuse(error)
-            form.add_domain_error(error)
-        else:
             return finished(request, reverse("partnering:codesign", kwargs={"slug": slug}), done_message)
     return render(request, template, {"challenge": challenge, "form": form}, status=400 if form.is_bound else 200)
 
@@ -218,11 +202,8 @@ def milestone_add(request, slug):
 @require_POST
 def milestone_done(request, slug, pk):
     challenge, roles, can_run = _codesign(request, slug)
-    try:
+    with refusals():
         milestone = services.mark_milestone_done(challenge, actor=request.user, viewer=request.viewer, milestone_id=pk)
-    except DomainError as error:
-        refuse(error)
-        raise
     return finished(request, reverse("partnering:codesign", kwargs={"slug": slug}), f"“{milestone.title}” is done.")
 
 
@@ -255,18 +236,13 @@ def survey(request, slug):
     form = SurveyForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        # An answer already given (a Conflict) is an error of the whole form, as it names no field.
+        with domain_errors(form):
             services.respond_to_survey(
                 challenge, actor=request.user, viewer=request.viewer,
                 satisfaction=data["satisfaction"], clarity=data["clarity"], effort_hours=data["effort_hours"],
                 would_apply_again=data["would_apply_again"], keep=data["keep"], change=data["change"],
             )
-        except Conflict as error:
-            form.add_error(None, error.message)
-        except DomainError as error:
-            refuse(error)
-            form.add_domain_error(error)
-        else:
             return finished(request, reverse("partnering:challenge", kwargs={"slug": slug}), "Thank you: your answers were recorded.")
     return render(request, "partnering/survey.html", {
         "challenge": challenge, "form": form, "answered": answered, "is_open": is_open, "kind": kind,

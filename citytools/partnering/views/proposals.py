@@ -18,13 +18,12 @@ from django.shortcuts import render
 from django.urls import path, reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from citytools.core.errors import Conflict, DomainError
 from citytools.partnering import rules
 from citytools.partnering.forms_proposals import AttachmentForm, ProposalForm, ScreeningForm
 from citytools.partnering.models import EligibilityCriterion, Proposal, State
 from citytools.partnering.services import evaluation
 from citytools.partnering.services import proposals as services
-from citytools.partnering.views.doors import bounced, challenge_for, finished, refuse, status_of
+from citytools.partnering.views.doors import bounced, challenge_for, domain_errors, finished, refusals, status_of
 
 
 def nav_links(challenge, roles, viewer) -> list[tuple[str, str]]:
@@ -48,11 +47,8 @@ def _supplier_param(request) -> str:
 def _mine(request, challenge) -> tuple[Proposal | None, str]:
     """The applicant's proposal and the supplier chosen; 403 for those who may not apply."""
     supplier = _supplier_param(request)
-    try:
+    with refusals():
         return services.my_proposal(challenge, viewer=request.viewer, supplier=supplier or None), supplier
-    except DomainError as error:
-        refuse(error)
-        raise
 
 
 def _my_url(challenge, supplier: str = "") -> str:
@@ -75,18 +71,13 @@ def my_proposal(request, slug):
     if request.method == "POST":
         form = ProposalForm(request.POST, currency=challenge.currency)
         if form.is_valid():
-            try:
+            with domain_errors(form, conflicts=True) as refusal:
                 proposal = services.save_proposal(
                     challenge, actor=request.user, viewer=request.viewer, version=form.cleaned_data["version"],
                     supplier=supplier or None, **form.changes(),
                 )
-            except Conflict as error:
-                conflict = error.message
-            except DomainError as error:
-                refuse(error)
-                form.add_domain_error(error)
-            else:
                 return finished(request, _my_url(challenge, supplier), "Your draft is saved. Submit it before the deadline.")
+            conflict = refusal.conflict
     elif proposal is not None:
         form = ProposalForm(
             initial={
@@ -119,14 +110,13 @@ def _act(request, slug, act, done: str, *, to_receipt: bool = False):
     if proposal is None:
         raise Http404("You have not started a proposal.")
     back = _my_url(challenge, supplier)
-    try:
+    with domain_errors() as refusal:
         act(proposal, actor=request.user, viewer=request.viewer)
-    except DomainError as error:
-        return bounced(request, back, error)
-    if to_receipt:
-        url = reverse("partnering:proposal_receipt", args=[challenge.slug])
-        back = f"{url}?supplier={supplier}" if supplier else url
-    return finished(request, back, done)
+        if to_receipt:
+            url = reverse("partnering:proposal_receipt", args=[challenge.slug])
+            back = f"{url}?supplier={supplier}" if supplier else url
+        return finished(request, back, done)
+    return bounced(request, back, refusal.message)
 
 
 @login_required
@@ -159,13 +149,12 @@ def attachment_add(request, slug):
         raise Http404("Save your draft before attaching files.")
     form = AttachmentForm(request.POST, request.FILES)
     form.is_valid()
-    try:
+    with domain_errors() as refusal:
         attachment = services.add_attachment(
             proposal, actor=request.user, viewer=request.viewer, upload=form.cleaned_data.get("file")
         )
-    except DomainError as error:
-        return bounced(request, _my_url(challenge, supplier), error)
-    return finished(request, _my_url(challenge, supplier), f"{attachment.name} is attached.")
+        return finished(request, _my_url(challenge, supplier), f"{attachment.name} is attached.")
+    return bounced(request, _my_url(challenge, supplier), refusal.message)
 
 
 @login_required
@@ -175,12 +164,11 @@ def attachment_remove(request, slug, pk):
     proposal, supplier = _mine(request, challenge)
     if proposal is None:
         raise Http404("No such file.")
-    try:
+    with domain_errors() as refusal:
         attachment = services.own_attachment(proposal, pk, viewer=request.viewer)
         services.remove_attachment(attachment, actor=request.user, viewer=request.viewer)
-    except DomainError as error:
-        return bounced(request, _my_url(challenge, supplier), error)
-    return finished(request, _my_url(challenge, supplier), f"{attachment.name} is removed.")
+        return finished(request, _my_url(challenge, supplier), f"{attachment.name} is removed.")
+    return bounced(request, _my_url(challenge, supplier), refusal.message)
 
 
 def _receipt(request, slug):
@@ -188,11 +176,8 @@ def _receipt(request, slug):
     proposal, supplier = _mine(request, challenge)
     if proposal is None:
         raise Http404("You have not started a proposal.")
-    try:
+    with refusals():
         return challenge, proposal, supplier, services.receipt(proposal, viewer=request.viewer)
-    except DomainError as error:
-        refuse(error)
-        raise
 
 
 @login_required
@@ -229,11 +214,8 @@ def proposal_receipt_download(request, slug):
 @require_safe
 def attachment_download(request, slug, pk):
     challenge, roles = challenge_for(request, slug)
-    try:
+    with refusals():
         attachment = services.readable_attachment(request.viewer, pk)
-    except DomainError as error:
-        refuse(error)
-        raise
     if attachment.proposal.challenge_id != challenge.pk:
         raise Http404("No such file.")
     name = attachment.name
@@ -274,11 +256,8 @@ def proposals(request, slug):
 
 
 def _readable(request, challenge, pk) -> Proposal:
-    try:
+    with refusals():
         return services.readable_proposal(request.viewer, challenge, pk)
-    except DomainError as error:
-        refuse(error)
-        raise
 
 
 @login_required
@@ -327,12 +306,8 @@ def proposal_screen(request, slug, pk):
     if request.method == "POST":
         form = ScreeningForm(request.POST, criteria=criteria)
         if form.is_valid():
-            try:
+            with domain_errors(form):
                 services.screen_proposal(proposal, actor=request.user, viewer=request.viewer, decisions=form.decisions())
-            except DomainError as error:
-                refuse(error)
-                form.add_domain_error(error)
-            else:
                 verdict = "eligible" if proposal.eligible else "not eligible"
                 return finished(request, reverse("partnering:proposals", args=[challenge.slug]), f"Screened: {proposal.supplier.name} is {verdict}.")
     else:
