@@ -57,8 +57,11 @@ bench: setup
 screenshot: setup
 	$(BIN)/python -m tests.browser.screenshot docs/screenshots
 
+# Syntax, ruff's rules (pyproject.toml says which, and why each ignored one is), and the
+# layers contract (import-linter; docs/architecture.md).
 lint: setup
 	$(BIN)/python -m compileall -q citytools tests
+	$(BIN)/ruff check citytools tests
 	$(BIN)/lint-imports
 
 clean:

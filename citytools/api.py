@@ -7,8 +7,8 @@ from citytools.accounts.api import router as accounts_router
 from citytools.contracts.api import router as contracts_router
 from citytools.contracts.edit_api import router as contracts_edit_router
 from citytools.core.api import install_error_handlers
-from citytools.core.api_input import BodyParser
 from citytools.core.api_docs import SwaggerDocs
+from citytools.core.api_input import BodyParser
 from citytools.core.openapi import DocumentedAPI
 from citytools.freshness.api import router as freshness_router
 from citytools.inbox.api import router as inbox_router
@@ -17,10 +17,10 @@ from citytools.inventory.edit_api import router as inventory_edit_router
 from citytools.market.api import router as market_router
 from citytools.market.directory_api import router as directory_router
 from citytools.market.inventory_api import router as inventory_router
+from citytools.opportunities.api import router as opportunities_router
 from citytools.opportunities.api_alerts import router as alerts_router
 from citytools.partnering.api import router as partnering_router
 from citytools.partnering.api.jurisdictions import router as publication_rules_router
-from citytools.opportunities.api import router as opportunities_router
 from citytools.satisfaction.api import router as satisfaction_router
 from citytools.search.api import router as search_router
 from citytools.spreadsheets.api import router as spreadsheets_router

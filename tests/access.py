@@ -28,7 +28,13 @@ from django.utils import timezone
 from citytools.contracts.services import create_contract, update_contract
 from citytools.inventory.services import create_system, update_system
 from tests.expect import is_confidential, organisation_of
-from tests.factories import ProductFactory, RoleFactory, ServiceAreaFactory, SupplierFactory, UserFactory
+from tests.factories import (
+    ProductFactory,
+    RoleFactory,
+    ServiceAreaFactory,
+    SupplierFactory,
+    UserFactory,
+)
 from tests.freshness.access import build_campaigns
 from tests.inventory.catalogue_access import build_catalogue_proposals
 from tests.opportunities.access import build_initiative

@@ -69,11 +69,10 @@ def bench_imports() -> None:
     from django.db import connection
 
     from citytools.accounts.models import User
+    from citytools.accounts.viewer import Viewer
     from citytools.directory.models import Organisation
     from citytools.spreadsheets import services
     from citytools.spreadsheets.queries import organisation_export
-
-    from citytools.accounts.viewer import Viewer
 
     editor = User.objects.get(email="editor@demo.citytools.invalid")
     camden = Organisation.objects.get(slug="camden")

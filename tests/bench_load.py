@@ -88,8 +88,10 @@ def editor(url: str, browser: requests.Session, record: tuple[str, int], n: int,
             continue
         edit += 1
         body = {field: f"Load test: editor {n}, edit {edit}"}
+        etag = answer.headers["ETag"]
         tally.timed(
-            "write", lambda: browser.patch(address, json=body, headers={"If-Match": answer.headers["ETag"]}, timeout=TIMEOUT)
+            "write",
+            lambda body=body, etag=etag: browser.patch(address, json=body, headers={"If-Match": etag}, timeout=TIMEOUT),
         )
 
 
@@ -97,7 +99,7 @@ def reader(url: str, browser: requests.Session, pages: list[str], n: int, tally:
     turn = n
     while time.monotonic() < until:
         page = pages[turn % len(pages)]
-        tally.timed("reader read", lambda: browser.get(url + page, timeout=TIMEOUT))
+        tally.timed("reader read", lambda page=page: browser.get(url + page, timeout=TIMEOUT))
         turn += 1
 
 

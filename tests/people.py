@@ -16,7 +16,13 @@ with `stranger`; a supplier `vendor_company`; and a user per role:
 
 from dataclasses import dataclass
 
-from tests.factories import NetworkFactory, OrganisationFactory, RoleFactory, SupplierFactory, UserFactory
+from tests.factories import (
+    NetworkFactory,
+    OrganisationFactory,
+    RoleFactory,
+    SupplierFactory,
+    UserFactory,
+)
 
 PASSWORD = "correct horse battery staple"
 

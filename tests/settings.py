@@ -4,7 +4,7 @@ import os
 
 os.environ.setdefault("CITYTOOLS_TESTING", "1")
 
-from citytools.settings import *  # noqa: E402,F403  (the test settings extend the real ones)
+from citytools.settings import *  # noqa: F403  (the test settings extend the real ones)
 
 DEMO_MODE = False
 # Test runs use the finders directly instead of a collected, hashed manifest.

@@ -69,7 +69,7 @@ schemathesis.openapi.format(
     st.datetimes(
         datetime.datetime.combine(EARLIEST, datetime.time()),
         datetime.datetime.combine(LATEST, datetime.time(23, 59, 59)),
-        timezones=st.just(datetime.timezone.utc),
+        timezones=st.just(datetime.UTC),
     ).map(datetime.datetime.isoformat),
 )
 # Unknown query parameters are ignored, as HTTP APIs commonly do and docs/api.md does not

@@ -22,8 +22,8 @@ from citytools.inventory.models import System
 from citytools.opportunities.feeds import feed_ics
 from citytools.opportunities.models import Initiative
 from citytools.partnering.models import Challenge, Milestone, State
-from tests.partnering.world import make_challenge
 from tests import test_leaks
+from tests.partnering.world import make_challenge
 from tests.test_leaks import api_urls, client_for, fetch_all, page_urls
 
 pytestmark = pytest.mark.django_db
@@ -98,8 +98,8 @@ def test_the_calendar_feed_answers_with_dates_at_the_extremes(world, day):
 
 def test_the_calendar_feed_of_a_contract_ending_in_9999_answers_through_its_address(world):
     """Issue 14, item 4: one such contract broke the feed for every subscriber."""
-    from citytools.opportunities.alerts import replace_calendar_token
     from citytools.accounts.viewer import Viewer
+    from citytools.opportunities.alerts import replace_calendar_token
 
     editor = world.user("editor")
     feed = replace_calendar_token(world.own, actor=editor, viewer=Viewer.for_user(editor))

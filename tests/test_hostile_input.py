@@ -221,7 +221,7 @@ def test_an_exception_in_an_operation_answers_500_problem_json_and_is_logged(wor
     client = Client(raise_request_exception=False)
     client.force_login(world.user("editor"))
     caplog.set_level(logging.ERROR, logger="django.request")
-    response, written = refused_and_unwritten(client, "PATCH", contract_url(world), '{"title": "New"}', if_match(world))
+    response, _written = refused_and_unwritten(client, "PATCH", contract_url(world), '{"title": "New"}', if_match(world))
     assert response.status_code == 500
     assert response["Content-Type"] == PROBLEM
     body = response.json()

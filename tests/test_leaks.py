@@ -20,15 +20,21 @@ from django.utils import timezone
 
 from citytools.accounts.viewer import Viewer
 from citytools.contracts.services import create_contract, update_contract
-from citytools.inventory import catalogue_services
 from citytools.core.errors import NotFound
+from citytools.inventory import catalogue_services
 from citytools.inventory.models import System
 from citytools.inventory.services import create_system, update_system
 from citytools.inventory.services import restore_version as restore_system
 from citytools.partnering.models import State
 from citytools.satisfaction import services as satisfaction
 from tests.documents import pdf_text, xlsx_text
-from tests.factories import ContractFactory, ProductFactory, ServiceAreaFactory, SupplierFactory, SystemFactory
+from tests.factories import (
+    ContractFactory,
+    ProductFactory,
+    ServiceAreaFactory,
+    SupplierFactory,
+    SystemFactory,
+)
 from tests.pages import every_page, parameter_values
 from tests.partnering.world import make_challenge
 from tests.people import people
@@ -72,8 +78,7 @@ HISTORY_MARKERS = [
     "Frobnostication", "FRB-3141", "2642057", "2,642,057",
 ]
 OUTSIDER_MARKERS = (
-    VALUE_MARKERS + [NOTES_MARKER] + CONFIDENTIAL_MARKERS + RETIRED_MARKERS + SATISFACTION_MARKERS + PROPOSAL_MARKERS
-    + HISTORY_MARKERS
+    [*VALUE_MARKERS, NOTES_MARKER, *CONFIDENTIAL_MARKERS, *RETIRED_MARKERS, *SATISFACTION_MARKERS, *PROPOSAL_MARKERS, *HISTORY_MARKERS]
 )
 OUTSIDERS = ["public", "vendor", "other_editor", "other_coordinator"]
 
@@ -554,7 +559,7 @@ def test_a_contract_made_confidential_has_no_history_for_an_outsider(world, role
     pk = world.hushed_contract.pk
     for url in [f"/contracts/{pk}/history/", f"/api/v1/contracts/{pk}/history"]:
         response = client.get(url)
-        assert response.status_code == 404 and leaks(response.content.decode(), HISTORY_MARKERS + ["Harbour buses"]) == [], url
+        assert response.status_code == 404 and leaks(response.content.decode(), [*HISTORY_MARKERS, "Harbour buses"]) == [], url
 
 
 @pytest.mark.parametrize("role", CONFIDENTIAL_INSIDERS)

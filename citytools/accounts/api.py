@@ -116,4 +116,4 @@ def delete_invitation(request, invitation_id: int):
         services.revoke_invitation(invitation=invitation, actor=request.user)
     except NotAllowed as error:
         raise NotFound("No such invitation.") from error
-    return None
+    return

@@ -6,7 +6,8 @@ live in citytools.accounts.invitations. A NotAllowed refusal becomes the generic
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login, views as auth_views
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -34,7 +35,6 @@ from citytools.core.errors import DomainError
 from citytools.core.forms import add_domain_error
 from citytools.core.views import next_url
 from citytools.directory.models import Network, Organisation
-
 
 # Form pages answer GET and POST only; Django's form views would also treat PUT as POST.
 FORM_METHODS = ["get", "head", "post", "options"]

@@ -8,9 +8,9 @@ from django.http import HttpResponse
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
+from citytools.contracts import queries
 from citytools.core.api import VALUES_HIDDEN_RECORD, Pagination, Ref, money_description
 from citytools.core.dates import DateIn
-from citytools.contracts import queries
 from citytools.core.errors import DomainError
 from citytools.core.history import etag
 

@@ -295,7 +295,7 @@ def stacked_bar_chart(
     long form: one per label and part), with a legend. Only for figures whose parts add up
     to a whole (counts); measures that do not add up go side by side (`grouped_bar_chart`)."""
     order = list(dict.fromkeys(row[label] for row in rows))
-    totals = {name: 0.0 for name in order}
+    totals = dict.fromkeys(order, 0.0)
     for row in rows:
         totals[row[label]] += float(row[value] or 0)
     rule = axis_rule(measure, totals.values())

@@ -29,6 +29,7 @@ from citytools.core.api import FORBIDDEN
 from citytools.core.errors import Conflict, DomainError
 from citytools.core.forms import ConfirmForm, add_domain_error
 
+
 def refuse(error: DomainError) -> None:
     """A DomainError that is about who may act, not about what they typed."""
     if error.status == 403:

@@ -17,7 +17,7 @@ class GovukForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name, field in self.fields.items():
+        for field in self.fields.values():
             css = self.classes.get(getattr(field.widget, "input_type", "select"))
             if css and not field.widget.is_hidden:
                 field.widget.attrs["class"] = css

@@ -8,7 +8,7 @@ door that reads If-Match without declaring it fails loudly, so the schema cannot
 """
 
 import functools
-from enum import Enum
+from enum import StrEnum
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -16,7 +16,7 @@ from citytools.core import history
 from citytools.core.errors import Conflict
 
 
-class IfMatch(str, Enum):
+class IfMatch(StrEnum):
     REQUIRED = "required"  # 428 without it, 412 when stale
     OPTIONAL = "optional"  # when sent, 412 when stale
     TO_REPLACE = "to_replace"  # optional to create, required (428) to change what exists

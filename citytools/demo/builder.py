@@ -20,9 +20,9 @@ from django.utils import timezone
 from citytools.contracts.models import Contract
 from citytools.core.errors import DomainError
 from citytools.demo import catalogue as cat
+from citytools.demo.opportunities import build_initiatives
 from citytools.demo.partnering import build_partnering
 from citytools.demo.plan import AreaInfo, OrganisationInfo, plan_demo
-from citytools.demo.opportunities import build_initiatives
 from citytools.demo.satisfaction import build_satisfaction
 from citytools.directory.models import Network, NetworkMembership, Organisation, Supplier
 from citytools.directory.services import load_local_authorities, upsert

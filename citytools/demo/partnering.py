@@ -449,7 +449,7 @@ class Story:
 
     def score(self, *, evaluators=None, partial_last=False):
         chosen = self.evaluators if evaluators is None else evaluators
-        scorable = [p for p in Proposal.objects.filter(challenge=self.challenge, eligible=True).order_by("pk")]
+        scorable = list(Proposal.objects.filter(challenge=self.challenge, eligible=True).order_by("pk"))
         criteria = list(self.challenge.criteria.all())
         for e_index, user in enumerate(chosen):
             evaluation.declare_interests(self.fresh(), has_conflict=False, now=self.at(37, 2 + e_index), **self.as_(user))

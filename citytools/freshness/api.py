@@ -14,13 +14,13 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
+from citytools.core.api import tag
 from citytools.core.api_input import django_auth
 from citytools.core.dates import DateIn
+from citytools.core.preconditions import IfMatch, based_on, if_match, precondition
 from citytools.directory.models import Network, Organisation
 from citytools.freshness import queries, services
 from citytools.freshness.models import Campaign
-from citytools.core.preconditions import IfMatch, based_on, if_match, precondition
-from citytools.core.api import tag
 
 router = Router(tags=["data quality and campaigns"])
 

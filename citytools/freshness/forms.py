@@ -6,10 +6,10 @@ import datetime
 from django import forms
 
 from citytools.core.forms import DateField, EditForm
+from citytools.directory.models import Organisation
 from citytools.freshness.models import Campaign
 from citytools.freshness.rules import REVIEW_MONTHS_RANGE
 from citytools.inventory.models import ServiceArea
-from citytools.directory.models import Organisation
 
 
 class ReviewPeriodForm(EditForm):

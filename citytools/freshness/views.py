@@ -21,15 +21,20 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from citytools.accounts.queries import organisation_editors
 from citytools.core.charts import COUNT, PERCENT, bar_chart, grouped_bar_chart, stacked_bar_chart
+from citytools.core.doors import confirm_page, domain_errors, finished, form_status, refusals
 from citytools.core.tables import sort_columns
 from citytools.core.views import next_url
 from citytools.directory.models import Network, Organisation
 from citytools.freshness import queries, rules, services
-from citytools.freshness.forms import CampaignEditForm, CampaignForm, ConfirmForm, ResponsibleForm, ReviewPeriodForm
+from citytools.freshness.forms import (
+    CampaignEditForm,
+    CampaignForm,
+    ConfirmForm,
+    ResponsibleForm,
+    ReviewPeriodForm,
+)
 from citytools.freshness.models import Campaign
 from citytools.freshness.rules import CampaignStatus
-from citytools.core.doors import confirm_page, domain_errors, finished, form_status, refusals
-
 
 may_run = services.may_run
 

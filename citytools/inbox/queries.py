@@ -22,10 +22,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from citytools.freshness.models import Campaign
-from citytools.inventory.catalogue_services import review_queue
 from citytools.freshness.queries import campaign_rows
 from citytools.freshness.rules import CampaignStatus
-from citytools.opportunities.models import Answer, Initiative, InitiativeStatus, Invitation
+from citytools.inventory.catalogue_services import review_queue
+from citytools.opportunities.models import Answer, InitiativeStatus, Invitation
 from citytools.opportunities.services import visible_initiatives
 from citytools.partnering import rules as itp
 from citytools.partnering.access import roles_for, visible_challenges
@@ -97,10 +97,11 @@ def _challenge_tasks(viewer, now) -> list[Task]:
         roles = roles_for(viewer, c)
         state = State(c.state)
 
+        # Called within this iteration only, so it reads this iteration's challenge.
         def task(kind, action, url_name, role, due=None):
             tasks.append(Task(
-                area="challenges", kind=kind, action=action, subject=c.title, role=role,
-                url=reverse(f"partnering:{url_name}", kwargs={"slug": c.slug}), **_due(due, now),
+                area="challenges", kind=kind, action=action, subject=c.title, role=role,  # noqa: B023
+                url=reverse(f"partnering:{url_name}", kwargs={"slug": c.slug}), **_due(due, now),  # noqa: B023
             ))
 
         if roles.is_steward and state == State.IN_REVIEW:

@@ -9,12 +9,11 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
-from citytools.core.api import Pagination
+from citytools.core.api import Pagination, require
 from citytools.core.api_input import django_auth
 from citytools.core.errors import DomainError
 from citytools.directory.models import Organisation
 from citytools.inventory import catalogue_services as catalogue
-from citytools.core.api import require
 from citytools.inventory.models import CatalogueProposal
 
 router = Router(tags=["catalogue proposals"], auth=django_auth)

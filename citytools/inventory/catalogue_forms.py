@@ -2,8 +2,8 @@
 
 from django import forms
 
-from citytools.directory.models import Supplier
 from citytools.core.forms import EditForm
+from citytools.directory.models import Supplier
 from citytools.inventory.models import CatalogueProposal
 
 

@@ -15,8 +15,8 @@ Pages, the API and `citytools catalogue` all come here.
 from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
 from django.core.mail import send_mail
+from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify

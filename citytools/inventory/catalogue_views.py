@@ -13,11 +13,11 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
+from citytools.core.doors import domain_errors, finished, forbid_unless, refusals
 from citytools.core.views import next_url
 from citytools.directory.models import Organisation
 from citytools.inventory import catalogue_services as catalogue
 from citytools.inventory.catalogue_forms import DecideForm, ProposeForm
-from citytools.core.doors import domain_errors, finished, forbid_unless, refusals
 
 
 def propose_url(organisation, *, kind: str = "", name: str = "", next: str = "") -> str:
@@ -65,9 +65,7 @@ def proposal_list(request):
         {
             "queue": list(catalogue.review_queue(viewer)),
             "proposals": list(catalogue.proposals_visible_to(viewer)[:200]),
-            "organisations": [
-                o for o in Organisation.objects.filter(pk__in=viewer.grants.editor_organisations)
-            ],
+            "organisations": list(Organisation.objects.filter(pk__in=viewer.grants.editor_organisations)),
         },
     )
 

@@ -18,7 +18,6 @@ from django.db.models import (
     F,
     Func,
     IntegerField,
-    Min,
     OuterRef,
     Prefetch,
     Q,

@@ -11,16 +11,15 @@ from citytools.accounts import queries as accounts_queries
 from citytools.accounts import services as accounts_services
 from citytools.accounts.rules import DEFAULTS, LABELS, Kind, Level
 from citytools.core.charts import SHARE, bar_chart
-from citytools.core.errors import DomainError
+from citytools.core.doors import domain_errors
 from citytools.core.forms import GovukForm
 from citytools.core.prose import possessive
 from citytools.core.regions import render_region
 from citytools.core.tables import sort_columns
 from citytools.core.templatetags.citytools import money, percent
-from citytools.core.doors import domain_errors
 from citytools.directory.models import Network
-from citytools.freshness.queries import campaigns_visible_to
 from citytools.freshness.access import may_run
+from citytools.freshness.queries import campaigns_visible_to
 from citytools.market import directory_queries as queries
 
 

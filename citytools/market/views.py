@@ -75,7 +75,7 @@ def pipeline(request):
     areas = queries.pipeline()
     rows = []
     for entry in areas[:15]:
-        for (months, label), count in zip(queries.PIPELINE_HORIZONS, entry.counts):
+        for (_months, label), count in zip(queries.PIPELINE_HORIZONS, entry.counts):
             if count:
                 rows.append({"area": entry.area.name, "horizon": label, "contracts": count})
     chart = stacked_bar_chart(

@@ -15,16 +15,15 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from ninja import Field, Query, Router, Schema, Status
 
-from citytools.core.api import MONEY_IN, MoneyIn
+from citytools.contracts.models import Contract
+from citytools.core.api import MONEY_IN, MoneyIn, tag
 from citytools.core.api_input import django_auth
 from citytools.core.dates import DateIn
-from citytools.directory.models import Network, Organisation, Supplier
 from citytools.core.preconditions import IfMatch, based_on, if_match, precondition
-from citytools.core.api import tag
+from citytools.directory.models import Network, Organisation, Supplier
 from citytools.inventory.models import Product, ServiceArea
 from citytools.opportunities import queries, services
 from citytools.opportunities.models import InitiativeStatus
-from citytools.contracts.models import Contract
 
 router = Router(tags=["joint procurement opportunities"])
 

@@ -24,10 +24,10 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from citytools.core.prose import possessive
 from citytools.accounts.rules import Grants
 from citytools.accounts.viewer import Viewer
 from citytools.contracts.models import Contract
+from citytools.core.prose import possessive
 from citytools.directory.models import NetworkMembership
 from citytools.inventory.models import ServiceArea, System
 from citytools.opportunities.alert_rules import decision_date

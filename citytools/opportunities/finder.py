@@ -216,13 +216,13 @@ def _points(organisations, annual_value, dissatisfaction, share, months_left) ->
     value = 0.0
     if annual_value is not None and annual_value > 10_000:
         value = 10 * _log10(annual_value / 10_000)
-        value = value if value < 30.0 else 30.0  # noqa: FURB136 (see above)
+        value = value if value < 30.0 else 30.0
     return (
         50.0 if organisations > 5 else 10.0 * (organisations - 1),
         value,
         0.0 if dissatisfaction is None else 5 * dissatisfaction,
         15 * share,
-        10 * (1 - (months_left if months_left < 24 else 24) / 24),  # noqa: FURB136 (see above)
+        10 * (1 - (months_left if months_left < 24 else 24) / 24),
     )
 
 

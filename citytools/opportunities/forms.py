@@ -4,8 +4,8 @@ the rules are in citytools.opportunities.rules and .services."""
 from django import forms
 
 from citytools.core.forms import DateField, EditForm, GovukForm, MoneyField
-from citytools.directory.models import Network, Supplier
 from citytools.core.widgets import QuickSelect
+from citytools.directory.models import Network, Supplier
 from citytools.inventory.models import Product, ServiceArea
 from citytools.opportunities.models import Answer, InitiativeStatus
 from citytools.opportunities.queries import WINDOW_MONTHS
@@ -23,13 +23,13 @@ class FinderFilters(GovukForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["network"].choices = [("", "Any network")] + list(Network.objects.order_by("name").values_list("slug", "name"))
+        self.fields["network"].choices = [("", "Any network"), *Network.objects.order_by("name").values_list("slug", "name")]
         areas = ServiceArea.objects.select_related("parent").order_by("parent__position", "position")
         self.fields["area"].choices = [("", "Every service area")] + [
             (a.slug, a.name if a.is_group else f"{a.parent.name}: {a.name}") for a in areas
         ]
-        self.fields["product"].choices = [("", "Any product")] + list(Product.objects.order_by("name").values_list("slug", "name"))
-        self.fields["supplier"].choices = [("", "Any supplier")] + list(Supplier.objects.order_by("name").values_list("slug", "name"))
+        self.fields["product"].choices = [("", "Any product"), *Product.objects.order_by("name").values_list("slug", "name")]
+        self.fields["supplier"].choices = [("", "Any supplier"), *Supplier.objects.order_by("name").values_list("slug", "name")]
 
 
 class AnswerForm(EditForm):

@@ -12,17 +12,24 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
-from citytools.core.dates import DateOutOfRange, parse_iso_date
-from citytools.core.prose import possessive
+from citytools.contracts.models import Contract
 from citytools.core.charts import bar_chart, score
-from citytools.core.errors import Conflict
-from citytools.directory.models import Network, Organisation, Supplier
+from citytools.core.dates import DateOutOfRange, parse_iso_date
 from citytools.core.doors import domain_errors, finished, refusals
+from citytools.core.errors import Conflict
+from citytools.core.prose import possessive
+from citytools.directory.models import Network, Organisation, Supplier
 from citytools.inventory.models import Product, ServiceArea
 from citytools.opportunities import queries, rules, services
-from citytools.opportunities.forms import AnswerForm, FinderFilters, InviteForm, NoteForm, OutcomeForm, PlanForm
+from citytools.opportunities.forms import (
+    AnswerForm,
+    FinderFilters,
+    InviteForm,
+    NoteForm,
+    OutcomeForm,
+    PlanForm,
+)
 from citytools.opportunities.models import Answer
-from citytools.contracts.models import Contract
 
 # The first SHOWN opportunities, and SHOWN more for each "show more" (up to MAX_SHOWN).
 SHOWN = 10

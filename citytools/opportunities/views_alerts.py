@@ -16,8 +16,8 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
-from citytools.directory.models import Organisation
 from citytools.core.doors import domain_errors, finished, refusals
+from citytools.directory.models import Organisation
 from citytools.opportunities import alert_rules, alerts, feeds
 from citytools.opportunities.forms_alerts import SubscriptionForm
 from citytools.opportunities.models import CalendarFeed

@@ -15,7 +15,6 @@ from citytools.partnering import rules
 from citytools.partnering.scoring import DEFAULT_TIE_BREAK, TIE_BREAKS
 
 
-
 def datetime_field(label: str, help_text: str = "", required: bool = False) -> DateTimeField:
     return DateTimeField(
         required=required,

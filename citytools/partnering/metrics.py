@@ -214,7 +214,7 @@ def benchmarks(summary: Across) -> list[tuple[str, str]]:
 def load_facts(challenges) -> list[ChallengeFacts]:
     """Facts of the published challenges among `challenges` (a queryset or list), in a fixed
     number of queries."""
-    challenges = [c for c in Challenge.objects.filter(pk__in=[c.pk for c in challenges]).public().prefetch_related("ownerships")]
+    challenges = list(Challenge.objects.filter(pk__in=[c.pk for c in challenges]).public().prefetch_related("ownerships"))
     if not challenges:
         return []
     ids = [c.pk for c in challenges]

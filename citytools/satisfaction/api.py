@@ -14,11 +14,11 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from ninja import Field, Query, Router, Schema, Status
 
+from citytools.core.api import tag
 from citytools.core.api_input import django_auth
 from citytools.core.errors import NotFound
-from citytools.directory.models import Organisation, Supplier
 from citytools.core.preconditions import IfMatch, based_on, if_match, precondition
-from citytools.core.api import tag
+from citytools.directory.models import Organisation, Supplier
 from citytools.inventory.models import Product, ServiceArea, System
 from citytools.satisfaction import pack as packs
 from citytools.satisfaction import queries, services, stats

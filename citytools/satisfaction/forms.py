@@ -5,8 +5,8 @@ DomainError the view shows against the field it names."""
 from django import forms
 
 from citytools.core.forms import EditForm, GovukForm
-from citytools.directory.models import Supplier
 from citytools.core.widgets import QuickSelect
+from citytools.directory.models import Supplier
 from citytools.inventory.models import Product, ServiceArea
 from citytools.satisfaction.models import DIMENSIONS, PainPointStatus, Severity
 
@@ -57,12 +57,8 @@ class PainPointForm(EditForm):
     def __init__(self, *args, organisations=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].choices = [(o.slug, o.name) for o in organisations]
-        self.fields["supplier"].choices = [("", "Choose a supplier")] + list(
-            Supplier.objects.order_by("name").values_list("slug", "name")
-        )
-        self.fields["product"].choices = [("", "No one product")] + list(
-            Product.objects.order_by("name").values_list("slug", "name")
-        )
+        self.fields["supplier"].choices = [("", "Choose a supplier"), *Supplier.objects.order_by("name").values_list("slug", "name")]
+        self.fields["product"].choices = [("", "No one product"), *Product.objects.order_by("name").values_list("slug", "name")]
 
 
 class ShareForm(EditForm):
@@ -97,8 +93,8 @@ class ReportFilters(GovukForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["supplier"].choices = [("", "All suppliers")] + list(Supplier.objects.order_by("name").values_list("slug", "name"))
-        self.fields["product"].choices = [("", "All products")] + list(Product.objects.order_by("name").values_list("slug", "name"))
+        self.fields["supplier"].choices = [("", "All suppliers"), *Supplier.objects.order_by("name").values_list("slug", "name")]
+        self.fields["product"].choices = [("", "All products"), *Product.objects.order_by("name").values_list("slug", "name")]
         areas = ServiceArea.objects.select_related("parent").order_by("parent__position", "position")
         self.fields["area"].choices = [("", "All service areas")] + [
             (a.slug, a.name if a.is_group else f"{a.parent.name}: {a.name}") for a in areas
@@ -112,4 +108,4 @@ class PainPointFilters(GovukForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["supplier"].choices = [("", "All suppliers")] + list(Supplier.objects.order_by("name").values_list("slug", "name"))
+        self.fields["supplier"].choices = [("", "All suppliers"), *Supplier.objects.order_by("name").values_list("slug", "name")]

@@ -7,7 +7,19 @@ import datetime
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -15,8 +27,13 @@ from citytools.accounts.rules import Kind
 from citytools.directory.models import Organisation, Supplier
 from citytools.inventory.models import Product, ServiceArea, System
 from citytools.satisfaction import rules, stats
-from citytools.satisfaction.models import DIMENSIONS, PainPoint, PainPointShare, PainPointStatus, Rating
-
+from citytools.satisfaction.models import (
+    DIMENSIONS,
+    PainPoint,
+    PainPointShare,
+    PainPointStatus,
+    Rating,
+)
 
 # Outside the members who may see each organisation's own ratings, a figure must come from at
 # least this many organisations.

@@ -12,12 +12,13 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from citytools.core.charts import COUNT, bar_chart, interval_chart, scatter_chart, score
+from citytools.core.doors import domain_errors, finished, refusals
 from citytools.core.errors import Conflict, DomainError
 from citytools.directory.models import Organisation, Supplier
-from citytools.core.doors import domain_errors, finished, refusals
 from citytools.inventory.models import Product, ServiceArea
 from citytools.satisfaction import pack as packs
 from citytools.satisfaction import queries, rules, services, stats
@@ -31,7 +32,6 @@ from citytools.satisfaction.forms import (
     StatusForm,
 )
 from citytools.satisfaction.models import DIMENSIONS, PainPointStatus
-from django.urls import reverse
 
 
 def _one(model, slug):

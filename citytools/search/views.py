@@ -1,7 +1,8 @@
 from django.views.decorators.http import require_safe
 
 from citytools.core.regions import render_region
-from citytools.search.queries import MAX_QUERY_LENGTH, search as run_search
+from citytools.search.queries import MAX_QUERY_LENGTH
+from citytools.search.queries import search as run_search
 
 
 @require_safe

@@ -1,7 +1,6 @@
 """Forms of the import pages: the upload (a file, or text pasted in) and the column mapping."""
 
 from django import forms
-
 from django.conf import settings
 
 from citytools.core.forms import GovukForm

@@ -63,7 +63,7 @@ def systems_export(viewer, *, organisations=None, product=None, areas=None, file
         }
         for s in systems
     ]
-    hidden = {"notes"} if systems and all(s.notes_hidden for s in systems) or not systems else set()
+    hidden = {"notes"} if (systems and all(s.notes_hidden for s in systems)) or not systems else set()
     header, rows = _table(Kind.SYSTEMS, records, hidden)
     return Export(Kind.SYSTEMS, header, rows, filename)
 

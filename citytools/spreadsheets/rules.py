@@ -124,8 +124,7 @@ HEADER_SEARCH_ROWS = 10
 def normalise(text) -> str:
     """Header text as compared: lower case, accents and punctuation gone, spaces single."""
     text = unicodedata.normalize("NFKD", str(text or "")).encode("ascii", "ignore").decode()
-    text = re.sub(r"[^a-z0-9?]+", " ", text.lower().replace("_", " ")).strip()
-    return text
+    return re.sub(r"[^a-z0-9?]+", " ", text.lower().replace("_", " ")).strip()
 
 
 def _singular(word: str) -> str:
@@ -244,7 +243,7 @@ def text_of(value) -> str:
     if isinstance(value, datetime.datetime):
         value = value.date()
     text = str(value).strip()
-    if len(text) > 1 and text[0] == "'" and text[1] in FORMULA_START + ("'",):
+    if len(text) > 1 and text[0] == "'" and text[1] in (*FORMULA_START, "'"):
         text = text[1:]
     return text
 
@@ -408,4 +407,4 @@ def read_rows(kind: str, table: list[list], header_index: int, mapping: list[str
 def guard_formula(text: str) -> str:
     """A value a spreadsheet program would run as a formula, made plain text."""
     # A leading apostrophe is guarded too, so that reading back removes exactly one.
-    return "'" + text if text.startswith(FORMULA_START + ("'",)) else text
+    return "'" + text if text.startswith((*FORMULA_START, "'")) else text

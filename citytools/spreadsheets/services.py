@@ -260,8 +260,7 @@ def _current(record, kind: str, name: str):
         return sorted(s.pk for s in record.systems.all())
     if name in ("product", "supplier"):
         return getattr(record, f"{name}_id")
-    value = getattr(record, name)
-    return value
+    return getattr(record, name)
 
 
 def _comparable(kind: str, name: str, value):

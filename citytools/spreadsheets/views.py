@@ -1,6 +1,7 @@
 """Pages for spreadsheet import (upload, columns and preview, commit), the template and its
 instructions, and the exports. Thin doors over citytools.spreadsheets.services and .queries."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
@@ -10,13 +11,12 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from citytools.contracts import queries as contract_queries
 from citytools.contracts.views import ContractFilterForm
-from citytools.directory.models import Network, Organisation
 from citytools.core.doors import domain_errors, forbid_unless, refusals
+from citytools.directory.models import Network, Organisation
+from citytools.inventory.models import Product, ServiceArea
 from citytools.spreadsheets import queries, rules, services, sheets
 from citytools.spreadsheets.forms import MappingForm, UploadForm, column_letter
 from citytools.spreadsheets.models import Kind, Upload
-from citytools.inventory.models import Product, ServiceArea
-from django.conf import settings
 
 
 def download(content: bytes, fmt: str, filename: str) -> HttpResponse:

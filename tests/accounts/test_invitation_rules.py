@@ -2,7 +2,14 @@
 
 import pytest
 
-from citytools.accounts.invitations import InvitationUnusable, Scope, check_scope, hash_token, may_manage, new_token
+from citytools.accounts.invitations import (
+    InvitationUnusable,
+    Scope,
+    check_scope,
+    hash_token,
+    may_manage,
+    new_token,
+)
 from citytools.accounts.rules import PUBLIC, Grants
 from citytools.core.errors import DomainError
 

@@ -12,7 +12,6 @@ from citytools.accounts.invitations import InvitationUnusable, NotAllowed
 from citytools.accounts.models import Invitation, Role, User
 from citytools.core.errors import DomainError
 from tests.accounts.conftest import invitation_link
-from tests.people import PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=False)
 NEW_PASSWORD = "lantern-orchard-vellum-42"

@@ -14,8 +14,8 @@ import responses
 from cryptography.hazmat.primitives.asymmetric import rsa
 from django.contrib.auth import SESSION_KEY
 
-from citytools.accounts.models import Invitation, Role, User
 from citytools.accounts import services
+from citytools.accounts.models import Invitation, Role, User
 
 pytestmark = pytest.mark.django_db
 

@@ -49,7 +49,7 @@ class TestYourAccount:
 class TestPeoplePages:
     def test_a_coordinator_sees_everyone_in_the_network_with_their_roles(self, client, world, django_assert_max_num_queries):
         client.force_login(world.user("coordinator"))
-        for n in range(5):
+        for _ in range(5):
             RoleFactory(user=UserFactory(), kind="member", organisation=world.peer)
         with django_assert_max_num_queries(15):
             response = client.get("/networks/north/people/")

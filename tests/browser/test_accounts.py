@@ -22,7 +22,7 @@ def test_a_coordinator_invites_someone_and_signs_out(request, browser_page, axe)
     tab = request.getfixturevalue(browser_page)
     if browser_page == "page_without_js":
         # axe needs JavaScript; without it this run checks that every step still works.
-        axe = lambda page, context: None  # noqa: E731,F811
+        axe = lambda page, context: None  # noqa: E731
     sign_in(tab, "coordinator@demo.citytools.invalid")
     tab.goto("/accounts/me/")
     axe(tab, context="your account")

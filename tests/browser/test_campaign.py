@@ -34,7 +34,7 @@ def signed_in(browser, server, person, *, js: bool):
 @pytest.mark.parametrize("js", [True, False], ids=["with-js", "without-js"])
 def test_a_campaign_from_launch_to_report(browser, server, axe, js):
     if not js:
-        axe = lambda page, context: None  # noqa: E731,F811  (axe needs JavaScript)
+        axe = lambda page, context: None  # noqa: E731  (axe needs JavaScript)
     title = f"Browser check {'with' if js else 'without'} JavaScript"
     coordinator_context, coordinator = signed_in(browser, server, "coordinator", js=js)
     coordinator.goto("/networks/london/data-quality/")
@@ -109,7 +109,7 @@ def test_a_draft_is_changed_then_deleted(browser, server, axe, js):
     """The coordinator's draft opens filled in (its deadline too), takes a change, and is
     deleted after a question; it never reaches an editor."""
     if not js:
-        axe = lambda page, context: None  # noqa: E731,F811  (axe needs JavaScript)
+        axe = lambda page, context: None  # noqa: E731  (axe needs JavaScript)
     title = f"Draft to change {'with' if js else 'without'} JavaScript"
     deadline = datetime.date.today() + datetime.timedelta(days=20)
     context, coordinator = signed_in(browser, server, "coordinator", js=js)

@@ -37,9 +37,9 @@ def strict_page(browser, server):
 
 def test_the_policy_forbids_inline_scripts_and_eval(server, strict_page):
     policy = strict_page.goto("/").headers["content-security-policy"]
-    directives = dict(
-        (part.split()[0], part.split()[1:]) for part in policy.split(";") if part.strip()
-    )
+    directives = {
+        part.split()[0]: part.split()[1:] for part in policy.split(";") if part.strip()
+    }
     assert directives["script-src"] == ["'self'"]
     assert directives["object-src"] == ["'none'"]
     assert directives["frame-ancestors"] == ["'none'"]

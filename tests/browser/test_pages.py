@@ -16,7 +16,14 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests.browser.charts import axis_problems
-from tests.browser.conftest import VIEWPORT, csp_violations, new_page, offsite_requests, settle, watch_console
+from tests.browser.conftest import (
+    VIEWPORT,
+    csp_violations,
+    new_page,
+    offsite_requests,
+    settle,
+    watch_console,
+)
 from tests.pages import signed_in_as, url_names
 
 pytestmark = pytest.mark.browser

@@ -47,7 +47,7 @@ def links_to_follow(page) -> list[str]:
     hrefs = page.locator("main a[href]").evaluate_all("(links) => links.map((link) => link.getAttribute('href'))")
     chosen = []
     for href in hrefs:
-        if href.startswith("#") or href.startswith("mailto:") or any(part in href for part in DOWNLOADS):
+        if href.startswith(("#", "mailto:")) or any(part in href for part in DOWNLOADS):
             continue
         if href not in chosen:
             chosen.append(href)

@@ -9,8 +9,8 @@ from django.urls import reverse
 
 from citytools.contracts import services
 from citytools.contracts.models import Contract
-from tests.contracts.test_editing_services import END, contract_world
 from tests.browser_form import form_data as as_sent
+from tests.contracts.test_editing_services import END, contract_world
 from tests.factories import ContractFactory
 
 pytestmark = pytest.mark.django_db

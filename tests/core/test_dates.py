@@ -9,7 +9,15 @@ from hypothesis import strategies as st
 from pydantic import TypeAdapter, ValidationError
 
 from citytools.core.dates import (
-    EARLIEST, LATEST, DateIn, DateOutOfRange, DateTimeIn, add_days, add_months, check_date, parse_iso_date,
+    EARLIEST,
+    LATEST,
+    DateIn,
+    DateOutOfRange,
+    DateTimeIn,
+    add_days,
+    add_months,
+    check_date,
+    parse_iso_date,
 )
 from citytools.core.forms import DateField, DateTimeField, GovukForm
 

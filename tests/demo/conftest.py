@@ -74,9 +74,8 @@ def rebuild(**options):
 def clear_demo_tables():
     """Delete every row the demo writes, dependants first."""
     from citytools.accounts.models import Role, User
-    from citytools.partnering.models import Challenge, ConsensusScore, PublicationRules, Score
-
     from citytools.opportunities.models import Initiative
+    from citytools.partnering.models import Challenge, ConsensusScore, PublicationRules, Score
 
     # Initiatives protect their service area, and pain points the suppliers and products they
     # are about, so they go first.

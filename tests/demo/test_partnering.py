@@ -10,8 +10,8 @@ from citytools.accounts.models import Role, User
 from citytools.demo.builder import build_demo
 from citytools.demo.catalogue import DEFAULT_SEED
 from citytools.demo.partnering import REFERENCE_PREFIX
-from citytools.demo.toronto import TORONTO_IDENTIFIER
 from citytools.demo.people import DEMO_PASSWORD
+from citytools.demo.toronto import TORONTO_IDENTIFIER
 from citytools.directory.models import Organisation
 from citytools.partnering import lifecycle, rules
 from citytools.partnering.models import (
@@ -64,7 +64,7 @@ def test_the_311_itp_is_closed_out_with_its_whole_story(demo):
     assert "1.5 million calls" in challenge.background
     assert challenge.terms_non_binding and challenge.terms_vendor_owns_prototype and challenge.terms_separate_purchase
     path = list(Transition.objects.filter(challenge=challenge).values_list("to_state", flat=True))
-    assert path == [s for s in rules.SEQUENCE[1:]]
+    assert path == list(rules.SEQUENCE[1:])
     assert all(
         (actor is None) == (to in (State.QUESTIONS_CLOSED, State.SUBMISSIONS_CLOSED))
         for to, actor in Transition.objects.filter(challenge=challenge).values_list("to_state", "actor")

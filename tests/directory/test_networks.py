@@ -7,10 +7,10 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
 
+from citytools.accounts.services import set_network_visibility
 from citytools.accounts.viewer import Viewer
 from citytools.core.errors import DomainError, Forbidden
 from citytools.directory.models import Network
-from citytools.accounts.services import set_network_visibility
 from tests.factories import ContractFactory
 from tests.people import people
 
@@ -94,7 +94,7 @@ def test_a_coordinator_changes_the_settings_with_the_form(world):
     client = as_role(world, "coordinator")
     form = client.get("/networks/north/visibility/").content.decode()
     assert 'name="values" type="radio" value="members" checked' in form
-    levels = {kind: "members" for kind in ["usage", "end_dates", "values", "satisfaction", "comments", "pain_points"]}
+    levels = dict.fromkeys(["usage", "end_dates", "values", "satisfaction", "comments", "pain_points"], "members")
     response = client.post("/networks/north/visibility/", {**levels, "values": "public"})
     assert response.status_code == 302 and response["Location"] == "/networks/north/"
     assert visibility(world.north) == {"usage": "members", "end_dates": "members", "values": "public"}
@@ -105,7 +105,7 @@ def test_a_coordinator_changes_the_settings_with_the_form(world):
 def test_the_saved_message_names_a_plural_network_with_an_apostrophe_only(world):
     Network.objects.filter(pk=world.north.pk).update(name="London boroughs")
     client = as_role(world, "coordinator")
-    levels = {kind: "members" for kind in ["usage", "end_dates", "values", "satisfaction", "comments", "pain_points"]}
+    levels = dict.fromkeys(["usage", "end_dates", "values", "satisfaction", "comments", "pain_points"], "members")
     page = client.post("/networks/north/visibility/", levels, follow=True).content.decode()
     assert "Saved who may see information about London boroughs’ members." in page
     assert "boroughs's" not in page

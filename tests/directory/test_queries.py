@@ -6,7 +6,12 @@ import pytest
 from citytools.accounts.rules import Grants
 from citytools.accounts.viewer import Viewer
 from citytools.market import directory_queries as queries
-from tests.factories import ContractFactory, NetworkFactory, OrganisationFactory, SupplierFactory, SystemFactory
+from tests.factories import (
+    ContractFactory,
+    NetworkFactory,
+    OrganisationFactory,
+    SystemFactory,
+)
 from tests.market.world import TODAY
 
 pytestmark = pytest.mark.django_db

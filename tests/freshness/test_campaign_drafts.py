@@ -14,7 +14,6 @@ from citytools.core.errors import Conflict, DomainError, Forbidden
 from citytools.freshness import services
 from citytools.freshness.models import Campaign, Participant
 from tests.browser_form import form_data as as_sent
-from tests.factories import ServiceAreaFactory
 from tests.freshness.test_doors import client_for, world  # noqa: F401 (the fixture)
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +24,7 @@ def soon(days=10) -> datetime.date:
 
 
 @pytest.fixture
-def draft(world):  # noqa: F811
+def draft(world):
     return services.create_campaign(
         network=world.north, title="Spring check", deadline=soon(), message="Please check.", actor=world.user("coordinator")
     )
@@ -46,7 +45,7 @@ def state(campaign) -> tuple:
 # Services ----------------------------------------------------------------------------------------
 
 
-def test_a_draft_is_changed_whole_and_its_version_moves_on(world, draft):  # noqa: F811
+def test_a_draft_is_changed_whole_and_its_version_moves_on(world, draft):
     waste = world.area
     changed = services.update_campaign(
         draft, version=draft.version, title="Autumn check", deadline=soon(20), message="", kinds="systems",
@@ -55,7 +54,7 @@ def test_a_draft_is_changed_whole_and_its_version_moves_on(world, draft):  # noq
     assert state(changed) == ("Autumn check", soon(20), "", "systems", [3], draft.version + 1, ["waste"], ["own"])
 
 
-def test_a_stale_change_is_refused_and_writes_nothing(world, draft):  # noqa: F811
+def test_a_stale_change_is_refused_and_writes_nothing(world, draft):
     before = state(draft)
     services.update_campaign(draft, version=draft.version, title="First", deadline=soon(), actor=world.user("admin"))
     with pytest.raises(Conflict):
@@ -73,7 +72,7 @@ def test_a_stale_change_is_refused_and_writes_nothing(world, draft):  # noqa: F8
         ({"reminder_days": "soon"}, "reminder_days"),
     ],
 )
-def test_a_bad_change_names_its_field_and_writes_nothing(world, draft, changes, field):  # noqa: F811
+def test_a_bad_change_names_its_field_and_writes_nothing(world, draft, changes, field):
     before = state(draft)
     with pytest.raises(DomainError) as refused:
         services.update_campaign(
@@ -83,7 +82,7 @@ def test_a_bad_change_names_its_field_and_writes_nothing(world, draft, changes, 
     assert state(draft) == before
 
 
-def test_only_a_draft_is_changed_or_deleted(world, draft):  # noqa: F811
+def test_only_a_draft_is_changed_or_deleted(world, draft):
     coordinator = world.user("coordinator")
     read = draft.version
     launched = services.launch_campaign(draft, actor=coordinator)
@@ -97,7 +96,7 @@ def test_only_a_draft_is_changed_or_deleted(world, draft):  # noqa: F811
 
 
 @pytest.mark.parametrize("role", ["other_coordinator", "editor", "member"])
-def test_only_those_who_run_it_change_or_delete_a_draft(world, draft, role):  # noqa: F811
+def test_only_those_who_run_it_change_or_delete_a_draft(world, draft, role):
     before = state(draft)
     with pytest.raises(Forbidden):
         services.update_campaign(draft, version=draft.version, title="New", deadline=soon(), actor=world.user(role))
@@ -106,7 +105,7 @@ def test_only_those_who_run_it_change_or_delete_a_draft(world, draft, role):  # 
     assert state(draft) == before
 
 
-def test_deleting_a_draft_removes_it_and_whom_it_asked(world, draft):  # noqa: F811
+def test_deleting_a_draft_removes_it_and_whom_it_asked(world, draft):
     with pytest.raises(Conflict):
         services.delete_campaign(draft, version=draft.version + 1, actor=world.user("coordinator"))
     assert Campaign.objects.filter(pk=draft.pk).exists()
@@ -117,7 +116,7 @@ def test_deleting_a_draft_removes_it_and_whom_it_asked(world, draft):  # noqa: F
 # Pages ---------------------------------------------------------------------------------------------
 
 
-def test_the_pages_change_a_draft_without_javascript(world, draft):  # noqa: F811
+def test_the_pages_change_a_draft_without_javascript(world, draft):
     coordinator = client_for(world, "coordinator")
     page = coordinator.get(draft.get_absolute_url()).content.decode()
     edit_url = reverse("freshness:campaign_edit", args=[draft.pk])
@@ -139,7 +138,7 @@ def test_the_pages_change_a_draft_without_javascript(world, draft):  # noqa: F81
     assert bad.status_code == 400 and "Enter a title." in bad.content.decode() and state(draft)[0] == "Autumn check"
 
 
-def test_the_pages_delete_a_draft_after_asking(world, draft):  # noqa: F811
+def test_the_pages_delete_a_draft_after_asking(world, draft):
     coordinator = client_for(world, "coordinator")
     delete_url = reverse("freshness:campaign_delete", args=[draft.pk])
     page = coordinator.get(delete_url).content.decode()
@@ -152,7 +151,7 @@ def test_the_pages_delete_a_draft_after_asking(world, draft):  # noqa: F811
     assert not Campaign.objects.filter(pk=draft.pk).exists()
 
 
-def test_a_running_campaign_has_no_edit_or_delete_page(world, draft):  # noqa: F811
+def test_a_running_campaign_has_no_edit_or_delete_page(world, draft):
     coordinator = client_for(world, "coordinator")
     services.launch_campaign(draft, actor=world.user("coordinator"))
     page = coordinator.get(draft.get_absolute_url()).content.decode()
@@ -167,7 +166,7 @@ def test_a_running_campaign_has_no_edit_or_delete_page(world, draft):  # noqa: F
 # API ------------------------------------------------------------------------------------------------
 
 
-def test_the_api_changes_and_deletes_a_draft_with_if_match(world, draft):  # noqa: F811
+def test_the_api_changes_and_deletes_a_draft_with_if_match(world, draft):
     coordinator = client_for(world, "coordinator")
     url = f"/api/v1/campaigns/{draft.pk}"
     read = coordinator.get(url)
@@ -192,7 +191,7 @@ def test_the_api_changes_and_deletes_a_draft_with_if_match(world, draft):  # noq
     assert not Campaign.objects.filter(pk=draft.pk).exists()
 
 
-def test_the_api_refuses_a_running_campaign_and_outsiders(world, draft):  # noqa: F811
+def test_the_api_refuses_a_running_campaign_and_outsiders(world, draft):
     url = f"/api/v1/campaigns/{draft.pk}"
     body = json.dumps({"title": "X", "deadline": soon().isoformat()})
     outsider = client_for(world, "other_coordinator")
@@ -209,7 +208,7 @@ def test_the_api_refuses_a_running_campaign_and_outsiders(world, draft):  # noqa
 # Command -------------------------------------------------------------------------------------------
 
 
-def test_the_command_changes_and_deletes_a_draft(world, draft, capsys):  # noqa: F811
+def test_the_command_changes_and_deletes_a_draft(world, draft, capsys):
     call_command("campaign", "edit", str(draft.pk), "--as", "coordinator@example.org", "--title", "CLI check", "--remind", "4")
     assert state(draft)[:5] == ("CLI check", soon(), "Please check.", "both", [4]), "what is not given is kept"
     assert "Campaign" in capsys.readouterr().out
@@ -225,7 +224,7 @@ def test_the_command_changes_and_deletes_a_draft(world, draft, capsys):  # noqa:
         call_command("campaign", "delete", str(running.pk), "--as", "coordinator@example.org")
 
 
-def test_saving_a_draft_unchanged_writes_nothing_and_one_change_changes_only_that(world, draft):  # noqa: F811
+def test_saving_a_draft_unchanged_writes_nothing_and_one_change_changes_only_that(world, draft):
     coordinator = client_for(world, "coordinator")
     edit_url = reverse("freshness:campaign_edit", args=[draft.pk])
     before = state(draft)

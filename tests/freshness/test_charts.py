@@ -18,7 +18,7 @@ def chart_spec(page: str, chart_id: str) -> dict:
     return json.loads(found.group(1))
 
 
-def test_the_network_chart_shows_freshness_and_completeness_side_by_side_each_out_of_100(world):  # noqa: F811
+def test_the_network_chart_shows_freshness_and_completeness_side_by_side_each_out_of_100(world):
     page = client_for(world, "coordinator").get(reverse("freshness:network", args=["north"])).content.decode()
     spec = chart_spec(page, "quality-chart")
     (axis,) = value_axes(drawn_axes([spec], 640)[0])

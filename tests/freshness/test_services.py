@@ -15,7 +15,13 @@ from citytools.freshness import queries, services
 from citytools.freshness.models import Attestation, Campaign, Reminder
 from citytools.inventory import services as system_services
 from citytools.inventory.models import System
-from tests.factories import ProductFactory, RoleFactory, ServiceAreaFactory, SupplierFactory, UserFactory
+from tests.factories import (
+    ProductFactory,
+    RoleFactory,
+    ServiceAreaFactory,
+    SupplierFactory,
+    UserFactory,
+)
 from tests.people import people
 
 pytestmark = pytest.mark.django_db

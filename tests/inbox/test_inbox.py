@@ -21,7 +21,13 @@ from citytools.inventory import catalogue_services as catalogue
 from citytools.inventory import services as inventory
 from citytools.opportunities import services as opportunities
 from citytools.partnering.models import Evaluator, Question, State
-from tests.factories import ContractFactory, ProductFactory, ServiceAreaFactory, SupplierFactory, SystemFactory
+from tests.factories import (
+    ContractFactory,
+    ProductFactory,
+    ServiceAreaFactory,
+    SupplierFactory,
+    SystemFactory,
+)
 from tests.partnering.world import make_challenge
 from tests.people import ROLES, people
 
@@ -63,7 +69,7 @@ def test_the_owners_editors_are_asked_to_answer_questions_until_answered(world):
     )
     Question.objects.create(challenge=challenge, asked_by=world.user("vendor"), supplier=world.vendor_company,
                             text="Is the budget fixed?", asked_at=timezone.now())
-    [task] = [t for t in tasks_for(Viewer.for_user(world.user("editor")))]
+    [task] = list(tasks_for(Viewer.for_user(world.user("editor"))))
     assert (task.kind, task.action, task.role) == ("challenge.answer", "Answer 1 question from applicants", "owner")
     assert task.due_at == challenge.submission_deadline and not task.overdue
     assert task.url == f"/challenges/{challenge.slug}/questions/"

@@ -5,8 +5,8 @@ import datetime
 import pytest
 
 from citytools.accounts.viewer import Viewer
-from citytools.market.inventory_queries import MatrixFilters, build_matrix
 from citytools.core.dates import today
+from citytools.market.inventory_queries import MatrixFilters, build_matrix
 
 
 def get(client, url, status=200):

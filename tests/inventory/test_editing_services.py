@@ -7,7 +7,13 @@ import pytest
 from citytools.core.errors import Conflict, DomainError, Forbidden, NotFound
 from citytools.inventory import rules, services
 from citytools.inventory.models import System
-from tests.factories import ProductFactory, ServiceAreaFactory, ServiceAreaGroupFactory, SupplierFactory, SystemFactory
+from tests.factories import (
+    ProductFactory,
+    ServiceAreaFactory,
+    ServiceAreaGroupFactory,
+    SupplierFactory,
+    SystemFactory,
+)
 from tests.people import people
 
 pytestmark = pytest.mark.django_db

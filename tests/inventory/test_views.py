@@ -9,20 +9,19 @@ from html.parser import HTMLParser
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
 
-from citytools.directory.models import Supplier
-from citytools.market.inventory_forms import MatrixForm
-from citytools.inventory.models import Product, ServiceArea
 from citytools.accounts.viewer import Viewer
-from citytools.market.inventory_queries import build_matrix
 from citytools.core.dates import today
+from citytools.directory.models import Supplier
+from citytools.inventory.models import Product, ServiceArea
+from citytools.market.inventory_forms import MatrixForm
+from citytools.market.inventory_queries import build_matrix
 from tests.factories import (
     ContractFactory,
     NetworkFactory,
     OrganisationFactory,
-    RoleFactory,
     ProductFactory,
+    RoleFactory,
     ServiceAreaFactory,
     ServiceAreaGroupFactory,
     SupplierFactory,

@@ -10,7 +10,6 @@ import pytest
 from django.urls import reverse
 
 from citytools.directory.models import NetworkMembership
-
 from tests.factories import (
     ContractFactory,
     NetworkFactory,

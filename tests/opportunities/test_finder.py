@@ -179,7 +179,7 @@ def scenarios(draw):
 @given(scenarios())
 def test_the_sweep_finds_exactly_the_maximal_sets_the_enumeration_finds(scenario):
     entries, today, window, leads, default_lead = scenario
-    options = dict(today=today, window_days=window, lead_days=leads, default_lead_days=default_lead)
+    options = {"today": today, "window_days": window, "lead_days": leads, "default_lead_days": default_lead}
     found = find(entries, **options)
     expected = brute_force(entries, **options)
     assert keyed(as_records(found)) == keyed(expected)
@@ -213,7 +213,7 @@ def test_a_contract_ending_on_the_first_or_the_last_day_of_the_window_is_in_it_o
 
 def test_an_extension_lets_a_contract_that_ends_early_join_a_later_cohort():
     cohort = [ending(1, 1, 300), ending(2, 2, 320)]
-    options = dict(today=TODAY, window_days=100, lead_days={"area": 0})
+    options = {"today": TODAY, "window_days": 100, "lead_days": {"area": 0}}
     # Ends on day 100, but its options run to day 250, when windows from day 220 hold all three.
     extended = find([*cohort, ending(3, 3, 100, 250)], **options)
     assert member_sets(extended) == {("area", (1, 2, 3))}
@@ -249,13 +249,13 @@ def test_the_same_contracts_found_in_several_groups_are_one_opportunity_naming_e
         for area in (areas if key <= 3 else ("revenues", "benefits"))
     ]
     # Council tax holds contracts 1-3 only; revenues and benefits hold 1-5, so theirs are alike.
-    found = find(entries, today=TODAY, lead_days={area: 0 for area in areas})
+    found = find(entries, today=TODAY, lead_days=dict.fromkeys(areas, 0))
     assert sorted(o.members for o in found) == [(1, 2, 3), (1, 2, 3, 4, 5)], "each set of contracts once"
     assert sorted((o.members, o.groups) for o in found) == [
         ((1, 2, 3), ("council tax",)),
         ((1, 2, 3, 4, 5), ("benefits", "revenues")),
     ]
-    assert [(o.members, o.groups) for o in find(entries, today=TODAY, lead_days={a: 0 for a in areas}, limit=1)] == [
+    assert [(o.members, o.groups) for o in find(entries, today=TODAY, lead_days=dict.fromkeys(areas, 0), limit=1)] == [
         ((1, 2, 3, 4, 5), ("benefits", "revenues"))
     ]
     # With a longer lead time, benefits must act sooner: its figures (the more urgent) are shown.
@@ -264,7 +264,7 @@ def test_the_same_contracts_found_in_several_groups_are_one_opportunity_naming_e
     # A rating in one group only (the ratings of the contract's systems there) makes that
     # group's figures the better ones.
     rated = [dataclasses.replace(e, dissatisfaction=4.0) if (e.group, e.key) == ("revenues", 1) else e for e in entries]
-    [best] = [o for o in find(rated, today=TODAY, lead_days={a: 0 for a in areas}) if len(o.members) == 5]
+    [best] = [o for o in find(rated, today=TODAY, lead_days=dict.fromkeys(areas, 0)) if len(o.members) == 5]
     assert (best.group, best.dissatisfaction, best.groups) == ("revenues", 4.0, ("benefits", "revenues"))
 
 

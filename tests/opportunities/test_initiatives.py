@@ -16,7 +16,13 @@ from citytools.core.errors import Conflict, DomainError, Forbidden, NotFound
 from citytools.opportunities import queries, services
 from citytools.opportunities.models import Answer, Initiative, Invitation
 from tests.browser_form import form_data as as_sent
-from tests.factories import ContractFactory, ProductFactory, ServiceAreaFactory, SupplierFactory, SystemFactory
+from tests.factories import (
+    ContractFactory,
+    ProductFactory,
+    ServiceAreaFactory,
+    SupplierFactory,
+    SystemFactory,
+)
 from tests.people import people
 
 pytestmark = pytest.mark.django_db
@@ -37,7 +43,7 @@ def world(db):
         system = SystemFactory(organisation=organisation, product=product, service_areas=[area])
         contracts[name] = ContractFactory(
             organisation=organisation, supplier=maker, systems=[system], title=f"Waste at {name}",
-            end_date=datetime.date(2027, 1 + 2 * n, 31 if n != 1 else 31), annual_value=Decimal("100000") * (n + 1),
+            end_date=datetime.date(2027, 1 + 2 * n, 31), annual_value=Decimal("100000") * (n + 1),
         )
     cast.area, cast.contracts = area, contracts
     return cast

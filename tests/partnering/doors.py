@@ -9,14 +9,14 @@ from citytools.core.errors import DomainError
 from citytools.partnering.models import Proposal
 from citytools.partnering.services import authoring, evaluation, proposals
 
-FIELDS = dict(
-    scale="small",
-    summary="We would show residents where their request stands.",
-    approach="Weekly sessions with residents and call-centre staff.",
-    team="Two designers and a developer.",
-    plan="Discover, prototype, test.",
-    price="45000",
-)
+FIELDS = {
+    "scale": "small",
+    "summary": "We would show residents where their request stands.",
+    "approach": "Weekly sessions with residents and call-centre staff.",
+    "team": "Two designers and a developer.",
+    "plan": "Discover, prototype, test.",
+    "price": "45000",
+}
 
 
 def move(challenge, to, *, viewer, actor, reason=""):

@@ -48,7 +48,7 @@ def test_one_challenge_with_its_etag(cast, draft, published):
     response = client().get(f"{BASE}/{published.slug}")
     assert response.status_code == 200 and response["ETag"] == f'"{published.version}"'
     body = response.json()
-    assert [(c["name"], c["weight"]) for c in body["criteria"]][0] == ("Understanding of the challenge", 40)
+    assert next((c["name"], c["weight"]) for c in body["criteria"]) == ("Understanding of the challenge", 40)
     assert body["criteria"][0]["level_texts"] == LEVELS
     assert client().get(f"{BASE}/{draft.slug}").status_code == 404
     assert client(cast.vendor).get(f"{BASE}/{draft.slug}").status_code == 404

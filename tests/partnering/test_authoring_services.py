@@ -10,7 +10,17 @@ from django.utils import timezone
 
 from citytools.accounts.viewer import Viewer
 from citytools.core.errors import Conflict, DomainError, Forbidden, NotFound
-from citytools.partnering.models import Addendum, Challenge, Criterion, Evaluator, Notification, Proposal, Question, Score, State
+from citytools.partnering.models import (
+    Addendum,
+    Challenge,
+    Criterion,
+    Evaluator,
+    Notification,
+    Proposal,
+    Question,
+    Score,
+    State,
+)
 from citytools.partnering.scoring import TIE_BREAK_RULES
 from citytools.partnering.services import authoring as services
 from tests.factories import NetworkFactory, OrganisationFactory, RoleFactory, SupplierFactory

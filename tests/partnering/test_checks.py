@@ -13,25 +13,25 @@ LEVELS = ["None", "Weak", "Adequate", "Good", "Excellent"]
 
 
 def facts(**changes) -> dict:
-    base = dict(
-        title="Faster answers for 311",
-        problem_statement="Residents wait too long.",
-        budget_cap=Decimal("50000"),
-        currency="CAD",
-        codesign_weeks=14,
-        criteria=[CriterionFacts("Understanding", 40, 4, LEVELS), CriterionFacts("Approach", 35, 4, LEVELS),
+    base = {
+        "title": "Faster answers for 311",
+        "problem_statement": "Residents wait too long.",
+        "budget_cap": Decimal("50000"),
+        "currency": "CAD",
+        "codesign_weeks": 14,
+        "criteria": [CriterionFacts("Understanding", 40, 4, LEVELS), CriterionFacts("Approach", 35, 4, LEVELS),
                   CriterionFacts("Team", 25, 4, LEVELS)],
-        eligibility_count=1,
-        terms_non_binding=True,
-        terms_vendor_owns_prototype=True,
-        terms_separate_purchase=True,
-        tie_break="criteria-price-time",
-        contact_email="itp@example.org",
-        question_deadline=NOW + datetime.timedelta(days=14),
-        submission_deadline=NOW + datetime.timedelta(days=28),
-        now=NOW,
-        thresholds=Thresholds(),
-    )
+        "eligibility_count": 1,
+        "terms_non_binding": True,
+        "terms_vendor_owns_prototype": True,
+        "terms_separate_purchase": True,
+        "tie_break": "criteria-price-time",
+        "contact_email": "itp@example.org",
+        "question_deadline": NOW + datetime.timedelta(days=14),
+        "submission_deadline": NOW + datetime.timedelta(days=28),
+        "now": NOW,
+        "thresholds": Thresholds(),
+    }
     base.update(changes)
     return base
 

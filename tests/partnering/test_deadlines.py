@@ -27,14 +27,14 @@ pytestmark = pytest.mark.django_db
 START = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC)
 SECOND = datetime.timedelta(seconds=1)
 OFFSETS = {"1 s before": -1, "exactly at": 0, "1 s after": 1}
-FIELDS = dict(
-    scale="micro",
-    summary="A text message at each step of a 311 request.",
-    approach="Shadow call-takers, then test with residents every fortnight.",
-    team="A designer and two developers who built a similar tool.",
-    plan="Discover, prototype, pilot.",
-    price="42000",
-)
+FIELDS = {
+    "scale": "micro",
+    "summary": "A text message at each step of a 311 request.",
+    "approach": "Shadow call-takers, then test with residents every fortnight.",
+    "team": "A designer and two developers who built a similar tool.",
+    "plan": "Discover, prototype, pilot.",
+    "price": "42000",
+}
 
 
 @pytest.fixture

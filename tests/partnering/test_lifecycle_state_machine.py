@@ -29,7 +29,13 @@ import time_machine
 from django.db import transaction
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule, run_state_machine_as_test
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    rule,
+    run_state_machine_as_test,
+)
 
 from citytools.accounts.models import Role, User
 from citytools.accounts.viewer import Viewer
@@ -375,7 +381,7 @@ class LifecycleMachine(RuleBasedStateMachine):
                     pick = Proposal.objects.filter(challenge=challenge, status=Proposal.Status.SUBMITTED, eligible=True).first()
                     if pick is not None:
                         doors.nominate(challenge, pick, viewer=owner, actor=self.users["owner"])
-                    return
+                    return None
                 doors.move(challenge, State.PARTNERED, viewer=steward, actor=self.users["steward"])
         except DomainError:
             pass

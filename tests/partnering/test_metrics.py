@@ -12,7 +12,7 @@ from citytools.partnering.models import Proposal, Question, State, SurveyRespons
 from tests.factories import ContractFactory
 from tests.partnering.evaluation_world import cast, challenge_in
 
-UTC = datetime.timezone.utc
+UTC = datetime.UTC
 
 
 def facts(slug, *, applicants=(), questions=0, satisfaction=(), published=(2026, 1, 1), partnered=None, sealed=False):

@@ -288,7 +288,7 @@ def test_no_codesign_before_the_award(c):
 
 
 def answer(c, challenge, user, **overrides):
-    values = dict(satisfaction=4, clarity=5, effort_hours=12, would_apply_again=True, keep="Short form.", change="")
+    values = {"satisfaction": 4, "clarity": 5, "effort_hours": 12, "would_apply_again": True, "keep": "Short form.", "change": ""}
     values.update(overrides)
     return outcome.respond_to_survey(challenge, **c.as_(user), **values)
 

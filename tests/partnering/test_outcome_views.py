@@ -8,9 +8,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from citytools.partnering.access import roles_for
 from citytools.partnering.models import CheckIn, FollowOnPurchase, Milestone, State, SurveyResponse
 from citytools.partnering.views.outcome import nav_links
-from citytools.partnering.access import roles_for
 from tests.factories import ContractFactory
 from tests.partnering.evaluation_world import cast, challenge_in
 
@@ -211,7 +211,7 @@ def test_lessons_include_for_the_new_challenge_page(c):
     challenge = challenge_in(c, State.CLOSED_OUT)
     SurveyResponse.objects.create(
         challenge=challenge, user=c.applicants[1][1], respondent="applicant", satisfaction=3, clarity=4,
-        change="Say who scores.", submitted_at=datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc),
+        change="Say who scores.", submitted_at=datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC),
     )
     html = render_to_string("partnering/_lessons.html", {"lessons": lessons(c.organisation, viewer=c.viewer(c.owner))})
     assert "satisfaction 3 out of 5" in html and "Say who scores." in html

@@ -9,7 +9,15 @@ from django.test import Client
 
 from citytools.partnering.models import Attachment, Proposal, State
 from citytools.partnering.services import proposals as services
-from tests.partnering.evaluation_world import FORM, PDF, PE, cast, challenge_in, open_challenge, upload
+from tests.partnering.evaluation_world import (
+    FORM,
+    PDF,
+    PE,
+    cast,
+    challenge_in,
+    open_challenge,
+    upload,
+)
 
 pytestmark = pytest.mark.django_db
 

@@ -14,8 +14,25 @@ from citytools.partnering.models import Addendum, Attachment, EligibilityDecisio
 from citytools.partnering.services import proposals as services
 from tests.factories import RoleFactory, SupplierFactory
 from tests.partnering.evaluation_world import (
-    DOCX, ELF, FORM, JPEG, MACHO, ODP, ODS, ODT, PDF, PE, PNG, PPTX, SCRIPT, XLSX, ZIP, cast, challenge_in,
-    open_challenge, upload,
+    DOCX,
+    ELF,
+    FORM,
+    JPEG,
+    MACHO,
+    ODP,
+    ODS,
+    ODT,
+    PDF,
+    PE,
+    PNG,
+    PPTX,
+    SCRIPT,
+    XLSX,
+    ZIP,
+    cast,
+    challenge_in,
+    open_challenge,
+    upload,
 )
 
 pytestmark = pytest.mark.django_db
@@ -29,7 +46,7 @@ def c():
 
 
 def draft(c, index=0, **changes):
-    supplier, user = c.applicants[index]
+    _supplier, user = c.applicants[index]
     return services.save_proposal(c.challenge, **c.as_(user), **{**FORM, **changes})
 
 
@@ -56,14 +73,14 @@ def test_only_vendor_users_apply(c, who):
 
 
 def test_a_vendor_user_who_is_also_staff_of_an_owner_may_not_apply(c):
-    supplier, user = c.applicants[0]
+    _supplier, user = c.applicants[0]
     RoleFactory(user=user, kind="member", organisation=c.organisation)
     with pytest.raises(Forbidden):
         services.save_proposal(c.challenge, **c.as_(user), **FORM)
 
 
 def test_a_vendor_user_of_several_suppliers_chooses_one(c):
-    supplier, user = c.applicants[0]
+    _supplier, user = c.applicants[0]
     second = SupplierFactory(slug="second-firm", name="Second Firm")
     RoleFactory(user=user, kind="vendor", supplier=second)
     with pytest.raises(DomainError) as error:
@@ -91,7 +108,7 @@ def test_a_price_must_be_a_sum_of_money(c, price):
 
 def test_a_stale_version_is_a_conflict(c):
     proposal = draft(c)
-    supplier, user = c.applicants[0]
+    _supplier, user = c.applicants[0]
     with pytest.raises(Conflict):
         services.save_proposal(c.challenge, **c.as_(user), version=proposal.version - 1, **FORM)
 
@@ -99,7 +116,7 @@ def test_a_stale_version_is_a_conflict(c):
 def test_an_unpublished_challenge_does_not_exist_for_applicants():
     world = cast()
     challenge_in(world, State.DRAFT, applicants=[])
-    supplier, user = world.applicants[0]
+    _supplier, user = world.applicants[0]
     with pytest.raises(NotFound):
         services.save_proposal(world.challenge, **world.as_(user), **FORM)
 
@@ -109,7 +126,7 @@ def test_an_unpublished_challenge_does_not_exist_for_applicants():
 
 def test_submitting_one_second_before_the_deadline_works_and_at_it_does_not(c):
     proposal = draft(c)
-    supplier, user = c.applicants[0]
+    _supplier, user = c.applicants[0]
     deadline = c.challenge.submission_deadline
     with time_machine.travel(deadline - datetime.timedelta(seconds=1), tick=False):
         submitted = services.submit_proposal(proposal, **c.as_(user))
@@ -123,9 +140,8 @@ def test_submitting_one_second_before_the_deadline_works_and_at_it_does_not(c):
             services.submit_proposal(proposal, **c.as_(user))
         with pytest.raises(Forbidden):
             draft(c)
-    with time_machine.travel(deadline + datetime.timedelta(seconds=1), tick=False):
-        with pytest.raises(Forbidden):
-            services.submit_proposal(proposal, **c.as_(user))
+    with time_machine.travel(deadline + datetime.timedelta(seconds=1), tick=False), pytest.raises(Forbidden):
+        services.submit_proposal(proposal, **c.as_(user))
     assert Proposal.objects.get(pk=proposal.pk).status == Proposal.Status.WITHDRAWN
 
 

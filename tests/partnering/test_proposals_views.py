@@ -14,7 +14,15 @@ from citytools.partnering import lifecycle
 from citytools.partnering.models import Attachment, EligibilityDecision, Proposal, State
 from citytools.partnering.services import proposals as services
 from tests.browser_form import form_data as as_sent
-from tests.partnering.evaluation_world import FORM, PDF, PE, cast, challenge_in, open_challenge, upload
+from tests.partnering.evaluation_world import (
+    FORM,
+    PDF,
+    PE,
+    cast,
+    challenge_in,
+    open_challenge,
+    upload,
+)
 from tests.partnering.world import OWNER
 
 pytestmark = pytest.mark.django_db

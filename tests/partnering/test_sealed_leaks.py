@@ -62,7 +62,7 @@ def world(db):
     other_vendor = UserFactory(email="other-firm@example.org")
     second = UserFactory(email="second-evaluator@example.org")
     vendor = cast.user("vendor")
-    common = dict(owners=[cast.own], steward=cast.user("coordinator"), evaluators=[cast.user("member"), second])
+    common = {"owners": [cast.own], "steward": cast.user("coordinator"), "evaluators": [cast.user("member"), second]}
 
     sealed = make_challenge(
         state=State.PUBLISHED, applicants=[(cast.vendor_company, vendor), (other_supplier, other_vendor)],

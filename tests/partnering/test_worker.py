@@ -39,7 +39,7 @@ def run(*args) -> str:
 
 
 def test_advance_deadlines_moves_what_is_due_and_says_so():
-    c, challenge = due_challenge()
+    _c, challenge = due_challenge()
     out = run("advance_deadlines")
     assert f"{challenge.reference} {challenge.slug}: Open for questions → Questions closed" in out
     challenge.refresh_from_db()

@@ -73,31 +73,31 @@ def make_challenge(
     past = state in SEQUENCE and SEQUENCE.index(state) >= SEQUENCE.index(State.QUESTIONS_CLOSED)
     ended_after_close = state in (State.CANCELLED, State.UNSUCCESSFUL)
     start = now - datetime.timedelta(days=60) if past else now
-    defaults = dict(
-        slug=slug,
-        reference=f"ITP-TEST-{index:03d}",
-        title=f"Test challenge {index}",
-        rules=make_rules(),
-        steward=steward,
-        problem_statement="Residents wait too long to hear back about the problems they report.",
-        background="Thousands of calls a year.",
-        affected="Residents and call-centre staff.",
-        outcomes="Residents know where their request stands.",
-        out_of_scope="Replacing the telephone system.",
-        how_to_apply="Answer the short form and attach up to five files.",
-        budget_cap=Decimal("50000"),
-        currency="CAD",
-        codesign_weeks=14,
-        terms_non_binding=True,
-        terms_vendor_owns_prototype=True,
-        terms_separate_purchase=True,
-        contact_email="partner@example.org",
-        question_deadline=start + datetime.timedelta(days=14),
-        submission_deadline=start + datetime.timedelta(days=28),
-        evaluation_date=(start + datetime.timedelta(days=35)).date(),
-        expected_start=(start + datetime.timedelta(days=49)).date(),
-        blind_scoring=blind_scoring,
-    )
+    defaults = {
+        "slug": slug,
+        "reference": f"ITP-TEST-{index:03d}",
+        "title": f"Test challenge {index}",
+        "rules": make_rules(),
+        "steward": steward,
+        "problem_statement": "Residents wait too long to hear back about the problems they report.",
+        "background": "Thousands of calls a year.",
+        "affected": "Residents and call-centre staff.",
+        "outcomes": "Residents know where their request stands.",
+        "out_of_scope": "Replacing the telephone system.",
+        "how_to_apply": "Answer the short form and attach up to five files.",
+        "budget_cap": Decimal("50000"),
+        "currency": "CAD",
+        "codesign_weeks": 14,
+        "terms_non_binding": True,
+        "terms_vendor_owns_prototype": True,
+        "terms_separate_purchase": True,
+        "contact_email": "partner@example.org",
+        "question_deadline": start + datetime.timedelta(days=14),
+        "submission_deadline": start + datetime.timedelta(days=28),
+        "evaluation_date": (start + datetime.timedelta(days=35)).date(),
+        "expected_start": (start + datetime.timedelta(days=49)).date(),
+        "blind_scoring": blind_scoring,
+    }
     defaults.update(fields)
     challenge = Challenge.objects.create(**defaults)
     for position, organisation in enumerate(owners):

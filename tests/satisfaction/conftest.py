@@ -7,7 +7,13 @@ from dataclasses import dataclass
 import pytest
 
 from citytools.accounts.viewer import Viewer
-from tests.factories import ContractFactory, ProductFactory, ServiceAreaFactory, SupplierFactory, SystemFactory
+from tests.factories import (
+    ContractFactory,
+    ProductFactory,
+    ServiceAreaFactory,
+    SupplierFactory,
+    SystemFactory,
+)
 from tests.people import people
 
 MARKER = "ZQX-SECRET-COMMENT"

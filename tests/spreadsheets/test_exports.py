@@ -9,7 +9,8 @@ from decimal import Decimal
 import orjson
 import pytest
 from django.db import transaction
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from citytools.accounts.viewer import Viewer
 from citytools.contracts.models import Contract

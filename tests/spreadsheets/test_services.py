@@ -78,7 +78,7 @@ def test_a_blank_cell_clears_an_optional_field(world):
 
 
 def test_an_unchanged_row_does_not_touch_the_record(world):
-    upload = start(world, "id,reference,title,annual_value\n%d,CON-001,Housing system,\"100,000.00\"\n" % world.contract.pk)
+    upload = start(world, f"id,reference,title,annual_value\n{world.contract.pk},CON-001,Housing system,\"100,000.00\"\n")
     assert [r.action for r in preview_of(world, upload).rows] == ["unchanged"]
     before = checksum()
     services.commit_import(upload, actor=world.editor)

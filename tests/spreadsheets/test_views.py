@@ -145,7 +145,7 @@ def test_the_instructions_explain_every_column(world):
 def test_pages_use_a_bounded_number_of_queries(world, django_assert_max_num_queries):
     from tests.factories import ContractFactory
 
-    for n in range(30):
+    for _ in range(30):
         ContractFactory(organisation=world.own, supplier=world.maker, systems=[world.system])
     client = client_for(world, "editor")
     with django_assert_max_num_queries(25):

@@ -8,7 +8,12 @@ from decimal import Decimal
 from citytools.contracts.services import create_contract
 from citytools.inventory.services import create_system
 from tests.access import fingerprint
-from tests.factories import ProductFactory, ServiceAreaFactory, ServiceAreaGroupFactory, SupplierFactory
+from tests.factories import (
+    ProductFactory,
+    ServiceAreaFactory,
+    ServiceAreaGroupFactory,
+    SupplierFactory,
+)
 from tests.people import people
 
 

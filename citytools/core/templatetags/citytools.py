@@ -3,9 +3,9 @@ from decimal import Decimal
 from html import unescape
 
 from django import template
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils.html import format_html, strip_tags
 from django.utils.safestring import mark_safe
-from django.contrib.humanize.templatetags.humanize import intcomma
 
 from citytools.core import prose
 

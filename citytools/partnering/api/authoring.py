@@ -419,7 +419,7 @@ def put_criteria(request, slug: str, payload: CriteriaIn, response: HttpResponse
 )
 @if_match(IfMatch.OPTIONAL)
 def post_move(request, slug: str, payload: MoveIn, response: HttpResponse):
-    challenge, roles = _challenge(request, slug)
+    challenge, _roles = _challenge(request, slug)
     version = based_on(request, challenge)
     challenge = precondition(
         lambda: services.move_challenge(

@@ -310,7 +310,7 @@ def debrief(challenge: Challenge, *, viewer, proposal_id: int) -> Debrief:
         raise NotFound("No such debrief.")
     if not debriefs_open(challenge):
         raise NotFound("Debriefs are published once the selection is signed off.")
-    criteria, specs, proposals, consensus, ranked = _ranking(challenge)
+    criteria, _specs, _proposals, consensus, ranked = _ranking(challenge)
     eligibility = [
         (d.criterion.text, d.passed, d.note)
         for d in proposal.eligibility.select_related("criterion").order_by("criterion__position", "criterion_id")
@@ -398,7 +398,7 @@ def release_debrief(
     if missing:
         raise DomainError(
             f"Write the feedback on every criterion before releasing it; missing: {', '.join(missing)}.",
-            field=f"feedback_{next(l.criterion_id for l in current.lines if not clean.get(l.criterion_id))}",
+            field=f"feedback_{next(line.criterion_id for line in current.lines if not clean.get(line.criterion_id))}",
         )
     now = now or timezone.now()
     proposal = current.proposal

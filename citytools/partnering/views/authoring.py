@@ -35,7 +35,13 @@ from citytools.partnering.models import Challenge, Question, State
 from citytools.partnering.scoring import DEFAULT_TIE_BREAK
 from citytools.partnering.services import authoring as services
 from citytools.partnering.services import outcome as outcome_services
-from citytools.partnering.views.doors import bounced, challenge_for, domain_errors, finished, forbid_unless
+from citytools.partnering.views.doors import (
+    bounced,
+    challenge_for,
+    domain_errors,
+    finished,
+    forbid_unless,
+)
 
 # Door helpers ----------------------------------------------------------------------------
 
@@ -114,7 +120,7 @@ def challenge_list(request):
 
 @require_safe
 def challenge_pdf(request, slug):
-    challenge, roles = challenge_for(request, slug)
+    challenge, _roles = challenge_for(request, slug)
     pdf = documents.challenge_pdf(challenge, base_url=request.build_absolute_uri("/"))
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{challenge.reference or challenge.slug}.pdf"'
@@ -459,7 +465,7 @@ def addenda(request, slug):
 @login_required
 @require_POST
 def interest(request, slug):
-    challenge, roles = challenge_for(request, slug)
+    challenge, _roles = challenge_for(request, slug)
     with domain_errors() as refusal:
         services.register_interest(challenge, actor=request.user, viewer=request.viewer)
         return finished(request, challenge.get_absolute_url(), "Your interest is registered: you will hear of every addendum.")

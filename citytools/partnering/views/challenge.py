@@ -37,7 +37,7 @@ def _timeline(challenge: Challenge) -> list[dict]:
     for position, state in enumerate(rules.SEQUENCE):
         if state == current:
             status = "current"
-        elif index is not None and position < index or state in reached and index is None:
+        elif (index is not None and position < index) or (state in reached and index is None):
             status = "done"
         else:
             status = "to come"

@@ -15,11 +15,23 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from citytools.core.charts import bar_chart, score
 from citytools.partnering import rules
-from citytools.partnering.forms_evaluation import ConsensusForm, DeclarationForm, ScoreForm, SelectionForm
+from citytools.partnering.forms_evaluation import (
+    ConsensusForm,
+    DeclarationForm,
+    ScoreForm,
+    SelectionForm,
+)
 from citytools.partnering.models import Criterion, Proposal, State
 from citytools.partnering.services import evaluation as services
 from citytools.partnering.services.proposals import is_unsealed, readable_proposal
-from citytools.partnering.views.doors import bounced, challenge_for, domain_errors, finished, refusals, status_of
+from citytools.partnering.views.doors import (
+    bounced,
+    challenge_for,
+    domain_errors,
+    finished,
+    refusals,
+    status_of,
+)
 
 
 def _locked(challenge) -> bool:
@@ -53,7 +65,7 @@ def _call(function, *args, **kwargs):
 @login_required
 @require_http_methods(["GET", "POST"])
 def declaration(request, slug):
-    challenge, roles = challenge_for(request, slug)
+    challenge, _roles = challenge_for(request, slug)
     evaluator = _call(services.evaluator_for, challenge, actor=request.user, viewer=request.viewer)
     names = services.applicant_names(challenge, actor=request.user, viewer=request.viewer)
     open_now = State(challenge.state) in services.DECLARATION_STATES and not _locked(challenge)
@@ -147,7 +159,7 @@ def score_proposal(request, slug, pk):
 @login_required
 @require_POST
 def scoring_complete(request, slug):
-    challenge, roles = challenge_for(request, slug)
+    challenge, _roles = challenge_for(request, slug)
     back = reverse("partnering:scoring", args=[challenge.slug])
     with domain_errors() as refusal:
         services.complete_evaluation(challenge, actor=request.user, viewer=request.viewer)
@@ -283,7 +295,7 @@ def selection(request, slug):
 @login_required
 @require_POST
 def selection_sign_off(request, slug):
-    challenge, roles = challenge_for(request, slug)
+    challenge, _roles = challenge_for(request, slug)
     back = reverse("partnering:selection", args=[challenge.slug])
     with domain_errors() as refusal:
         services.sign_off(challenge, actor=request.user, viewer=request.viewer)

@@ -21,7 +21,13 @@ from citytools.core.charts import COUNT, bar_chart, column_chart, stacked_bar_ch
 from citytools.partnering import metrics as process_metrics
 from citytools.partnering import ocds, rules
 from citytools.partnering.access import visible_challenges
-from citytools.partnering.forms_outcome import CheckInForm, DebriefFeedbackForm, MilestoneForm, PurchaseForm, SurveyForm
+from citytools.partnering.forms_outcome import (
+    CheckInForm,
+    DebriefFeedbackForm,
+    MilestoneForm,
+    PurchaseForm,
+    SurveyForm,
+)
 from citytools.partnering.models import State
 from citytools.partnering.services import outcome as services
 from citytools.partnering.views.doors import challenge_for, domain_errors, finished, refusals
@@ -117,7 +123,7 @@ def debriefs(request, slug):
 @login_required
 @require_safe
 def debrief_proposal(request, slug, pk):
-    challenge, roles = challenge_for(request, slug)
+    challenge, _roles = challenge_for(request, slug)
     debrief = _call(lambda: services.debrief(challenge, viewer=request.viewer, proposal_id=pk))
     return render(request, "partnering/debrief.html", {"challenge": challenge, "debrief": debrief})
 
@@ -166,7 +172,7 @@ def _codesign(request, slug):
 @login_required
 @require_safe
 def codesign(request, slug):
-    challenge, roles, can_run = _codesign(request, slug)
+    challenge, _roles, can_run = _codesign(request, slug)
     progress = _call(lambda: services.progress(challenge, viewer=request.viewer))
     return render(request, "partnering/codesign.html", {
         "challenge": challenge, "progress": progress, "can_run": can_run,
@@ -175,7 +181,7 @@ def codesign(request, slug):
 
 
 def _codesign_form(request, slug, *, form_class, template, save, done_message):
-    challenge, roles, can_run = _codesign(request, slug)
+    challenge, _roles, can_run = _codesign(request, slug)
     if not can_run:
         raise PermissionDenied("Only the owners and the partner record the co-design.")
     form = form_class(request.POST if request.method == "POST" else None)
@@ -201,7 +207,7 @@ def milestone_add(request, slug):
 @login_required
 @require_POST
 def milestone_done(request, slug, pk):
-    challenge, roles, can_run = _codesign(request, slug)
+    challenge, _roles, _can_run = _codesign(request, slug)
     with refusals():
         milestone = services.mark_milestone_done(challenge, actor=request.user, viewer=request.viewer, milestone_id=pk)
     return finished(request, reverse("partnering:codesign", kwargs={"slug": slug}), f"“{milestone.title}” is done.")
@@ -252,7 +258,7 @@ def survey(request, slug):
 @login_required
 @require_safe
 def survey_results(request, slug):
-    challenge, roles = challenge_for(request, slug)
+    challenge, _roles = challenge_for(request, slug)
     if challenge.state not in rules.AWARDED:
         raise Http404("No survey for this challenge yet.")
     summary = _call(lambda: services.survey_summary(challenge, viewer=request.viewer))
@@ -281,7 +287,7 @@ def _pct(value):
 
 @require_safe
 def challenge_metrics(request, slug):
-    challenge, roles = challenge_for(request, slug)
+    challenge, _roles = challenge_for(request, slug)
     if not challenge.is_published:
         raise Http404("Only published challenges are measured.")
     facts = process_metrics.load_facts([challenge])
@@ -364,7 +370,7 @@ def ocds_every_release(request):
 
 @require_safe
 def ocds_release_package(request, slug):
-    challenge, roles = challenge_for(request, slug)
+    challenge, _roles = challenge_for(request, slug)
     package = _call(lambda: ocds.release_package(challenge))
     response = JsonResponse(package, json_dumps_params={"ensure_ascii": False, "indent": 2})
     response["Content-Disposition"] = f'inline; filename="{ocds.ocid(challenge)}.json"'

@@ -23,7 +23,14 @@ from citytools.partnering.forms_proposals import AttachmentForm, ProposalForm, S
 from citytools.partnering.models import EligibilityCriterion, Proposal, State
 from citytools.partnering.services import evaluation
 from citytools.partnering.services import proposals as services
-from citytools.partnering.views.doors import bounced, challenge_for, domain_errors, finished, refusals, status_of
+from citytools.partnering.views.doors import (
+    bounced,
+    challenge_for,
+    domain_errors,
+    finished,
+    refusals,
+    status_of,
+)
 
 
 def nav_links(challenge, roles, viewer) -> list[tuple[str, str]]:
@@ -59,7 +66,7 @@ def _my_url(challenge, supplier: str = "") -> str:
 @login_required
 @require_http_methods(["GET", "POST"])
 def my_proposal(request, slug):
-    challenge, roles = challenge_for(request, slug)
+    challenge, _roles = challenge_for(request, slug)
     suppliers = services.applicant_suppliers(request.viewer, challenge)
     if not suppliers:
         raise PermissionDenied("Only vendor users apply, for their own supplier.")
@@ -105,7 +112,7 @@ def my_proposal(request, slug):
 
 
 def _act(request, slug, act, done: str, *, to_receipt: bool = False):
-    challenge, roles = challenge_for(request, slug)
+    challenge, _roles = challenge_for(request, slug)
     proposal, supplier = _mine(request, challenge)
     if proposal is None:
         raise Http404("You have not started a proposal.")
@@ -143,7 +150,7 @@ def proposal_reconfirm(request, slug):
 @login_required
 @require_POST
 def attachment_add(request, slug):
-    challenge, roles = challenge_for(request, slug)
+    challenge, _roles = challenge_for(request, slug)
     proposal, supplier = _mine(request, challenge)
     if proposal is None:
         raise Http404("Save your draft before attaching files.")
@@ -160,7 +167,7 @@ def attachment_add(request, slug):
 @login_required
 @require_POST
 def attachment_remove(request, slug, pk):
-    challenge, roles = challenge_for(request, slug)
+    challenge, _roles = challenge_for(request, slug)
     proposal, supplier = _mine(request, challenge)
     if proposal is None:
         raise Http404("No such file.")
@@ -172,7 +179,7 @@ def attachment_remove(request, slug, pk):
 
 
 def _receipt(request, slug):
-    challenge, roles = challenge_for(request, slug)
+    challenge, _roles = challenge_for(request, slug)
     proposal, supplier = _mine(request, challenge)
     if proposal is None:
         raise Http404("You have not started a proposal.")
@@ -199,7 +206,7 @@ def proposal_receipt(request, slug):
 @login_required
 @require_safe
 def proposal_receipt_download(request, slug):
-    challenge, proposal, supplier, receipt = _receipt(request, slug)
+    challenge, _proposal, _supplier, receipt = _receipt(request, slug)
     body = json.dumps(receipt, indent=2, sort_keys=True, ensure_ascii=False)
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="receipt-{challenge.slug}.json"'

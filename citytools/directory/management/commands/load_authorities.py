@@ -1,6 +1,5 @@
 from pathlib import Path
 
-
 from citytools.core.management.base import DomainCommand
 from citytools.directory.services import load_local_authorities
 

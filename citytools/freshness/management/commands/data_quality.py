@@ -30,7 +30,7 @@ class Command(DomainCommand):
         parser.add_argument("--records", action="store_true", help="With --organisation: list every record that needs a check.")
 
     def handle(self, *args, email, network=None, organisation=None, sort=queries.DEFAULT_SORT, records=False, **options):
-        user, viewer = viewer_for(email)
+        _user, viewer = viewer_for(email)
         if network:
             found = Network.objects.filter(slug=network).first()
             if found is None:

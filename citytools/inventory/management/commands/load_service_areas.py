@@ -1,6 +1,5 @@
 from pathlib import Path
 
-
 from citytools.core.management.base import DomainCommand
 from citytools.inventory.services import load_service_areas
 
