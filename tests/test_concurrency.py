@@ -12,7 +12,7 @@ import threading
 import time
 
 import pytest
-from django.db import connections
+from django.db import connection, connections  # noqa: F401  (connection is read by the skipif condition)
 from django.test import Client
 
 from citytools.core import history

@@ -28,7 +28,9 @@ from tests.test_leaks import api_urls, client_for, fetch_all, page_urls
 
 pytestmark = pytest.mark.django_db
 
-world = test_leaks.world  # the fixture
+# The fixtures: the leak suite's world, built once per module, and each test's rolled-back view of it.
+leak_world = test_leaks.leak_world
+world = test_leaks.world
 
 EXTREMES = {
     "earliest accepted": EARLIEST,
