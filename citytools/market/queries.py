@@ -259,15 +259,8 @@ def contracts_ending(contracts: QuerySet[Contract], *, days: int | None = None, 
 def count_by_month(dates: list[datetime.date], start: datetime.date, months: int) -> list[tuple[str, int]]:
     """How many of `dates` fall in each of `months` calendar months from `start`'s month."""
     counts = Counter((day.year, day.month) for day in dates)
-    result = []
-    year, month = start.year, start.month
-    for _ in range(months):
-        label = datetime.date(year, month, 1).strftime("%b %Y")
-        result.append((label, counts.get((year, month), 0)))
-        month += 1
-        if month > 12:
-            year, month = year + 1, 1
-    return result
+    firsts = [add_months(start.replace(day=1), step) for step in range(months)]
+    return [(first.strftime("%b %Y"), counts.get((first.year, first.month), 0)) for first in firsts]
 
 
 def months_spanned(start: datetime.date, end: datetime.date) -> int:

@@ -1,6 +1,8 @@
 import pytest
 import time_machine
 
+# `inventory` is a fixture: the hand-made inventory of the matrix, product and service-area tests.
+from tests.market.inventory_world import inventory  # noqa: F401
 from tests.market.world import TODAY, build_world
 
 

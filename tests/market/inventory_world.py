@@ -1,4 +1,4 @@
-"""A small, hand-made inventory that the inventory tests read in different ways."""
+"""A small, hand-made inventory that the matrix, product and service-area tests (citytools.market.inventory_*) read in different ways."""
 
 import datetime
 from types import SimpleNamespace
