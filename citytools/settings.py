@@ -91,7 +91,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "citytools.accounts.middleware.ViewerMiddleware",
-    "citytools.accounts.sessions.AbsoluteSessionLimitMiddleware",
+    "citytools.accounts.sessions.SessionLimitsMiddleware",
     "citytools.partnering.middleware.DeadlineMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -171,7 +171,9 @@ AUTHENTICATION_BACKENDS = [
 SESSION_IDLE_MINUTES = int(os.environ.get("CITYTOOLS_SESSION_IDLE_MINUTES", "30"))
 SESSION_MAX_HOURS = int(os.environ.get("CITYTOOLS_SESSION_MAX_HOURS", "12"))
 SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
-SESSION_SAVE_EVERY_REQUEST = True
+# A signed-in request moves the idle expiry on by saving the session, at most this often, so
+# that reading is not writing (citytools.accounts.sessions).
+SESSION_REFRESH_SECONDS = 60
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 INVITATION_DAYS = int(os.environ.get("CITYTOOLS_INVITATION_DAYS", "7"))

@@ -51,7 +51,7 @@ ORGANISATIONS = ("own", "peer", "stranger")
 EXCLUDED = {"api:openapi-view", "api:openapi-json"}
 
 # Tables left out of the fingerprint because every request may touch them without changing
-# any record: the session (saved on every request to slide its idle timeout) and the login
+# any record: the session (saved now and then to slide its idle timeout) and the login
 # throttle's log.
 UNFINGERPRINTED_APPS = {"sessions", "axes", "admin", "contenttypes", "auth"}
 

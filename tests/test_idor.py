@@ -14,7 +14,7 @@ import pytest
 from django.db import transaction
 from django.urls import reverse
 
-from tests.access import UNSAFE, changed_tables, fingerprint, routes
+from tests.access import UNSAFE, routes, writes
 from tests.expect import EVERYONE, is_confidential
 from tests.test_authorization import (  # noqa: F401  (world is a fixture)
     EXPECTATIONS,
@@ -57,11 +57,12 @@ def others_targets(expect) -> list[str]:
 
 
 def probe(client, *, api: bool, method: str, url: str, data=None, headers=None):
-    """Send in a savepoint that is rolled back: the response and the tables it changed."""
-    with transaction.atomic():
-        before = fingerprint()
+    """Send in a savepoint that is rolled back: the response and the tables it wrote to.
+
+    The witness is tests.access.writes, the authorization matrix's: a refused request must not
+    even try to write, so a write it later rolled back is reported too."""
+    with transaction.atomic(), writes() as changed:
         response = send(client, api=api, method=method, url=url, data=data, headers=headers)
-        changed = changed_tables(before, fingerprint())
         transaction.set_rollback(True)
     return response, changed
 

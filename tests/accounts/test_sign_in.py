@@ -217,6 +217,29 @@ class TestSessionLimits:
             clock.shift(datetime.timedelta(minutes=31))
             assert not signed_in(client)
 
+    def test_reading_saves_the_session_at_most_once_a_minute(self, client, world):
+        """A signed-in read writes nothing while the expiry was moved on less than a minute
+        ago (so readers do not queue for SQLite's one writer); the next one after that does."""
+        from django.contrib.sessions.models import Session
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        def session_writes() -> int:
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(ME).status_code == 200
+            return sum(1 for query in queries if query["sql"].startswith(("UPDATE", "INSERT")) and "django_session" in query["sql"])
+
+        with time_machine.travel(START, tick=False) as clock:
+            sign_in(client, "member@example.org")
+            expiry = Session.objects.get().expire_date
+            clock.shift(datetime.timedelta(seconds=59))
+            assert session_writes() == 0
+            assert Session.objects.get().expire_date == expiry
+            clock.shift(datetime.timedelta(seconds=1))
+            assert session_writes() == 1
+            assert Session.objects.get().expire_date == expiry + datetime.timedelta(minutes=1)
+            assert session_writes() == 0
+
     def test_a_session_without_a_sign_in_time_is_ended(self, client, world):
         client.force_login(world.user("member"))
         session = client.session
