@@ -77,8 +77,11 @@ def near(day: datetime.date) -> datetime.datetime:
     return datetime.datetime.combine(day - datetime.timedelta(days=30), datetime.time(12), tzinfo=datetime.UTC)
 
 
+# An editor reads every page the public reads, with every date the public is shown and more
+# (values, member-only pages), and a coordinator the network's own pages besides; so the
+# public's crawl would only repeat theirs.
 @pytest.mark.parametrize("day", EXTREMES.values(), ids=EXTREMES.keys())
-@pytest.mark.parametrize("role", ["editor", "coordinator", "public"])
+@pytest.mark.parametrize("role", ["editor", "coordinator"])
 def test_every_page_and_api_answers_with_dates_at_the_extremes(world, day, role):
     add_dated_records(world)
     move_every_date_to(day)
