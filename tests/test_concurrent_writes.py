@@ -24,9 +24,8 @@ from django.db import connection
 
 from tests import served
 
-# Its server reaches the suite's database server: run in both passes (tests/conftest.py). All
-# of it on one worker (tests/run.py distributes by group), so that one server is built, not two.
-pytestmark = [pytest.mark.database, pytest.mark.xdist_group("served")]
+# Its server reaches the suite's database server: run in both passes (tests/conftest.py).
+pytestmark = pytest.mark.database
 
 EDITORS = 20
 ROUNDS = 5
