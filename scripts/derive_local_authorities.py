@@ -1,12 +1,15 @@
-"""Derive the local-authority file City Tools ships from mySociety's register.
+"""Derive the local-authority files City Tools ships from mySociety's register.
 
-    python scripts/derive_local_authorities.py [SOURCE_CSV]
+    python scripts/derive_local_authorities.py [SOURCE_CSV] [--names NAMES_CSV]
 
 Reads mySociety's "UK Local Authorities (including future)" CSV (CC-BY-4.0) and writes
 citytools/directory/data/uk_local_authorities.csv with only the columns the product uses,
-sorted by GSS code, so the product never reads the shared data folder at run time and a
-new release of the register shows up as a readable diff. Run it again after updating the
-source, then check the diff and commit the output.
+sorted by GSS code; and reads the same package's name lookup (every way the register has
+seen an authority written, CC-BY-4.0) and writes citytools/directory/data/
+uk_local_authority_names.csv, one name and register code a line, for the organisation
+matcher (citytools/directory/matching.py). So the product never reads the shared data folder
+at run time and a new release of the register shows up as a readable diff. Run it again
+after updating the sources, then check the diff and commit the output.
 """
 
 import argparse
@@ -18,6 +21,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_SOURCE = REPO / ".." / "shared" / "data" / "uk-local-authorities" / "uk_local_authorities_future.csv"
 OUTPUT = REPO / "citytools" / "directory" / "data" / "uk_local_authorities.csv"
+DEFAULT_NAMES_SOURCE = DEFAULT_SOURCE.with_name("lookup_name_to_registry.csv")
+NAMES_OUTPUT = OUTPUT.with_name("uk_local_authority_names.csv")
 
 COLUMNS = [
     "gss_code",
@@ -86,25 +91,47 @@ def derive(rows) -> list[dict[str, str]]:
     return derived
 
 
-def write(rows: list[dict[str, str]], output) -> None:
-    writer = csv.DictWriter(output, fieldnames=COLUMNS, lineterminator="\n")
+def write(rows: list[dict[str, str]], output, columns=COLUMNS) -> None:
+    writer = csv.DictWriter(output, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
     writer.writerows(rows)
+
+
+def derive_names(rows, codes: set[str]) -> list[dict[str, str]]:
+    """The lookup's names of the authorities the product ships, each once whatever its case
+    (the first written with capitals), sorted by register code and name."""
+    chosen: dict[tuple[str, str], str] = {}
+    for row in rows:
+        name, code = " ".join(row["la-name"].split()), row["local-authority-code"].strip()
+        if not name or code not in codes:
+            continue
+        key = (code, name.casefold())
+        if key not in chosen or (chosen[key] == chosen[key].lower() and name != name.lower()):
+            chosen[key] = name
+    return [{"name": name, "register_code": code} for (code, _), name in sorted(chosen.items())]
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("source", nargs="?", type=Path, default=DEFAULT_SOURCE)
     parser.add_argument("--output", type=Path, default=OUTPUT)
+    parser.add_argument("--names", type=Path, default=DEFAULT_NAMES_SOURCE)
+    parser.add_argument("--names-output", type=Path, default=NAMES_OUTPUT)
     args = parser.parse_args(argv)
-    if not args.source.exists():
-        print(f"Source not found: {args.source}", file=sys.stderr)
-        return 1
+    for path in (args.source, args.names):
+        if not path.exists():
+            print(f"Source not found: {path}", file=sys.stderr)
+            return 1
     with args.source.open(newline="", encoding="utf-8") as source:
         rows = derive(csv.DictReader(source))
     with args.output.open("w", newline="", encoding="utf-8") as output:
         write(rows, output)
     print(f"Wrote {len(rows)} local authorities to {args.output.name}")
+    with args.names.open(newline="", encoding="utf-8") as source:
+        names = derive_names(csv.DictReader(source), {row["register_code"] for row in rows})
+    with args.names_output.open("w", newline="", encoding="utf-8") as output:
+        write(names, output, columns=["name", "register_code"])
+    print(f"Wrote {len(names)} names of local authorities to {args.names_output.name}")
     return 0
 
 

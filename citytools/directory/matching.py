@@ -1,0 +1,229 @@
+"""The organisation matcher: which organisation on the map a name or an identifier means.
+
+Every import that names organisations (public notices, network-wide surveys, registers) asks
+here, so that they all recognise a council the same way:
+
+1. by identifier first: a GSS code (`E09000007`), or a register code with its scheme
+   (`GB-LAE-CMD`; also `GB-LAS`, `GB-LAW`, `GB-NIE`);
+2. then by name: every name the organisation is known by on the map (official, short and
+   alternative names), and every way mySociety's register has seen it written
+   (data/uk_local_authority_names.csv), compared after `name_key()` has set aside what does
+   not tell councils apart (case, punctuation, "The", "&" or "and", "Council", "London
+   Borough of", a department after a dash, an abbreviation in brackets);
+3. then by an alias a person linked once (`aliases`, name key → organisation).
+
+It never guesses. A name whose key belongs to no organisation, or to several that existed on
+the day in question, is unmatched, and the candidates are given so a person can choose: a
+wrong match is worse than none. The keys are compared whole, so "Kent Fire and Rescue
+Service", "Camden and Islington NHS Foundation Trust" or "Great Shelford Parish Council" do
+not become the councils whose names they contain.
+"""
+
+import csv
+import datetime
+import functools
+import html
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from citytools.directory.models import Organisation
+
+NAMES_CSV = Path(__file__).resolve().parent / "data" / "uk_local_authority_names.csv"
+
+# Identifier schemes for UK local authorities (org-id.guide), and the GSS code's shape.
+REGISTER_SCHEMES = ("GB-LAE", "GB-LAS", "GB-LAW", "GB-NIE")
+GSS_CODE = re.compile(r"^[ENSWK]\d{8}$")
+REGISTER_CODE = re.compile(r"^[A-Z]{3,4}$")
+
+# Words a council's name is wrapped in, which never tell two councils apart. Prefixes first,
+# then suffixes, removed again and again until none is left (and never down to nothing).
+PREFIXES = (
+    "the ",
+    "mayor and burgesses of ",
+    "mayor and commonalty and citizens of ",
+    "london borough of ",
+    "royal borough of ",
+    "borough of ",
+    "city and county of ",
+    "city of ",
+    "county of ",
+    "council of the ",
+    "council of ",
+)
+SUFFIXES = (
+    " metropolitan borough council",
+    " metropolitan district council",
+    " county borough council",
+    " london borough council",
+    " borough council",
+    " district council",
+    " city council",
+    " county council",
+    " council",
+    " corporation",
+    " unitary authority",
+    " ua",
+    " city of",
+)
+# A department or service after a spaced dash or a colon: "Kent County Council – Children's
+# Services". A hyphen inside a word ("Stockton-on-Tees") is not one.
+DEPARTMENT = re.compile(r"\s+[-–—]\s+.*$|\s*:\s.*$")
+BRACKETS = re.compile(r"\([^)]*\)|\[[^\]]*\]")
+NOT_A_WORD = re.compile(r"[^\w]+")
+
+
+def name_key(name: str) -> str:
+    """The part of an organisation's name that tells it apart, in one spelling.
+
+    >>> name_key("London Borough of Hammersmith &amp; Fulham (LBHF)")
+    'hammersmith and fulham'
+    """
+    text = html.unescape(html.unescape(name or ""))
+    text = unicodedata.normalize("NFKC", text).replace("’", "'").replace("‘", "'")
+    text = BRACKETS.sub(" ", text)
+    text = DEPARTMENT.sub("", " ".join(text.split()))
+    text = text.casefold().replace("&", " and ").replace("'", "")
+    text = " ".join(NOT_A_WORD.sub(" ", text).replace("_", " ").split())
+    changed = True
+    while changed:
+        changed = False
+        for prefix in PREFIXES:
+            if text.startswith(prefix) and len(text) > len(prefix):
+                text, changed = text[len(prefix):], True
+        for suffix in SUFFIXES:
+            if text.endswith(suffix) and len(text) > len(suffix):
+                text, changed = text[: -len(suffix)], True
+    return text
+
+
+def identifier_codes(identifier: str) -> tuple[str, str] | None:
+    """("gss", code) or ("register", code) for an identifier of a local authority, else None.
+
+    Accepts a GSS code, bare or as `GB-GSS-E09000007`, and a register code with its scheme
+    (`GB-LAE-CMD` as org-id.guide writes it, or `GB-LAE:CMD`). A bare three-letter code could
+    be anything, and an identifier of another scheme (a company number) is not one."""
+    text = "".join((identifier or "").split()).upper()
+    scheme = ""
+    for known in (*REGISTER_SCHEMES, "GB-GSS"):
+        if text.startswith(known) and text[len(known) : len(known) + 1] in ("-", ":"):
+            scheme, text = known, text[len(known) + 1 :]
+            break
+    if GSS_CODE.match(text) and scheme in ("", "GB-GSS"):
+        return ("gss", text)
+    if REGISTER_CODE.match(text) and scheme in REGISTER_SCHEMES:
+        return ("register", text)
+    return None
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """An organisation a matcher can name: its key fields, as the map holds them."""
+
+    pk: int
+    name: str
+    gss_code: str = ""
+    register_code: str = ""
+    names: tuple[str, ...] = ()
+    start_date: datetime.date | None = None
+    end_date: datetime.date | None = None
+
+    def existed_on(self, day: datetime.date) -> bool:
+        return (self.start_date is None or self.start_date <= day) and (self.end_date is None or day < self.end_date)
+
+
+@dataclass(frozen=True)
+class Match:
+    organisation: int | None
+    by: str | None  # "identifier", "name", "alias", or None when unmatched
+    candidates: tuple[Candidate, ...] = ()
+
+    @property
+    def matched(self) -> bool:
+        return self.organisation is not None
+
+
+UNMATCHED = Match(None, None)
+
+
+@functools.cache
+def register_names() -> dict[str, tuple[str, ...]]:
+    """Register code → every way the register has seen that authority written."""
+    names: dict[str, list[str]] = {}
+    with NAMES_CSV.open(newline="", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            names.setdefault(row["register_code"], []).append(row["name"])
+    return {code: tuple(values) for code, values in names.items()}
+
+
+@dataclass
+class Matcher:
+    """Built once for an import from the organisations on the map, then asked per name."""
+
+    candidates: list[Candidate]
+    aliases: dict[str, int] = field(default_factory=dict)  # name key → organisation pk
+
+    def __post_init__(self):
+        self.by_pk = {candidate.pk: candidate for candidate in self.candidates}
+        self.by_gss = {c.gss_code.upper(): c for c in self.candidates if c.gss_code}
+        self.by_register = {c.register_code.upper(): c for c in self.candidates if c.register_code}
+        self.by_key: dict[str, list[Candidate]] = {}
+        for candidate in self.candidates:
+            names = (candidate.name, *candidate.names, *register_names().get(candidate.register_code, ()))
+            for key in {name_key(name) for name in names if name_key(name)}:
+                self.by_key.setdefault(key, []).append(candidate)
+
+    def match(self, name: str = "", identifiers=(), *, on: datetime.date | None = None) -> Match:
+        """The organisation `name` (or one of `identifiers`) means on the day `on` (today when
+        not given), or UNMATCHED with the candidates a person could choose from."""
+        for identifier in identifiers:
+            codes = identifier_codes(identifier)
+            found = None
+            if codes and codes[0] == "gss":
+                found = self.by_gss.get(codes[1])
+            elif codes:
+                found = self.by_register.get(codes[1])
+            if found is not None:
+                return Match(found.pk, "identifier", (found,))
+        key = name_key(name)
+        if not key:
+            return UNMATCHED
+        named = self.by_key.get(key, [])
+        if named:
+            day = on or datetime.date.today()
+            existing = [candidate for candidate in named if candidate.existed_on(day)]
+            if len(existing) == 1:
+                return Match(existing[0].pk, "name", tuple(existing))
+            return Match(None, None, tuple(existing or named))
+        if key in self.aliases and self.aliases[key] in self.by_pk:
+            return Match(self.aliases[key], "alias", (self.by_pk[self.aliases[key]],))
+        return UNMATCHED
+
+
+def candidate_from_row(pk: int, row: dict[str, str]) -> Candidate:
+    """A candidate from a row of data/uk_local_authorities.csv (for tests and previews)."""
+    return Candidate(
+        pk=pk, name=row["official_name"], gss_code=row["gss_code"], register_code=row["register_code"],
+        names=(row["short_name"], *(name for name in row["alternative_names"].split("|") if name)),
+        start_date=datetime.date.fromisoformat(row["start_date"]) if row["start_date"] else None,
+        end_date=datetime.date.fromisoformat(row["end_date"]) if row["end_date"] else None,
+    )
+
+
+def matcher_for_the_map(aliases: dict[str, int] | None = None) -> Matcher:
+    """A matcher over every organisation on the map."""
+    rows = Organisation.objects.values_list(
+        "pk", "name", "short_name", "identifier", "registry_code", "alternative_names", "start_date", "end_date"
+    )
+    return Matcher(
+        [
+            Candidate(
+                pk=pk, name=name, gss_code=identifier if GSS_CODE.match(identifier or "") else "",
+                register_code=registry_code or "", names=(short_name, *alternative_names.splitlines()),
+                start_date=start_date, end_date=end_date,
+            )
+            for pk, name, short_name, identifier, registry_code, alternative_names, start_date, end_date in rows
+        ],
+        aliases=aliases or {},
+    )
