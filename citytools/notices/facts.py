@@ -22,6 +22,7 @@ from decimal import Decimal, InvalidOperation
 from citytools.core import dates
 from citytools.core.errors import DomainError
 from citytools.core.money import DEFAULT_LIMIT
+from citytools.directory.matching import company_number
 
 # Where Contracts Finder shows a notice: its ocids (prefix ocds-b5fd17, sometimes followed by
 # "raw") end in the notice's id. Find a Tender's ocids do not name a notice, so its releases
@@ -67,13 +68,6 @@ def clean_text(value) -> str:
 def without_contacts(text: str) -> str:
     """Free text with the e-mail addresses and telephone numbers written into it taken out."""
     return _TELEPHONE.sub("(telephone number left out)", _EMAIL.sub("(e-mail address left out)", text))
-
-
-def company_number(identifier: str) -> str:
-    """A Companies House number in its one spelling: upper case, no spaces, eight characters
-    (numbers of England and Wales padded with zeros, as Companies House writes them)."""
-    text = "".join(identifier.split()).upper()
-    return text.zfill(8) if text.isdigit() else text
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from citytools.notices import compiling, reading
-from citytools.notices.facts import Unbelievable, clean_text, company_number, facts, notice_url
+from citytools.notices.facts import Unbelievable, clean_text, facts, notice_url
 from tests.conftest import SHARED_DATA, needs_shared
 
 CONTRACTS_FINDER = SHARED_DATA / "ocds" / "samples" / "uk-contracts-finder-2017-2020"
@@ -29,11 +29,6 @@ CONTRACTS_FINDER = SHARED_DATA / "ocds" / "samples" / "uk-contracts-finder-2017-
 )
 def test_text_is_read_as_a_person_would(written, read):
     assert clean_text(written) == read
-
-
-@pytest.mark.parametrize(("written", "number"), [("1234567", "01234567"), (" 0123 4567 ", "01234567"), ("sc123456", "SC123456")])
-def test_company_numbers_have_one_spelling(written, number):
-    assert company_number(written) == number
 
 
 def release(**fields) -> dict:
