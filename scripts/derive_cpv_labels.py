@@ -9,35 +9,27 @@ shared data folder at run time. Run it again for a new edition, then check the d
 commit the output.
 """
 
-import argparse
 import csv
 import sys
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-DEFAULT_SOURCE = REPO / ".." / "shared" / "data" / "cpv" / "cpv-2008-en.csv"
+from derivation import REPO, SHARED, run
+
+SOURCE = SHARED / "cpv" / "cpv-2008-en.csv"
 OUTPUT = REPO / "citytools" / "notices" / "data" / "cpv_labels.csv"
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("source", nargs="?", type=Path, default=DEFAULT_SOURCE)
-    parser.add_argument("--output", type=Path, default=OUTPUT)
-    args = parser.parse_args(argv)
-    if not args.source.exists():
-        print(f"Source not found: {args.source}", file=sys.stderr)
-        return 1
-    with args.source.open(newline="", encoding="utf-8") as source:
+def derive(source: Path, output: Path) -> str:
+    with source.open(newline="", encoding="utf-8") as handle:
         rows = sorted(
-            {row["code"].strip(): " ".join(row["label"].split()) for row in csv.DictReader(source) if row["code"].strip()}.items()
+            {row["code"].strip(): " ".join(row["label"].split()) for row in csv.DictReader(handle) if row["code"].strip()}.items()
         )
-    with args.output.open("w", newline="", encoding="utf-8") as output:
-        writer = csv.writer(output, lineterminator="\n")
+    with output.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(["code", "label"])
         writer.writerows(rows)
-    print(f"Wrote {len(rows)} CPV codes to {args.output.name}")
-    return 0
+    return f"Wrote {len(rows)} CPV codes to {output.name}"
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run(__doc__, SOURCE, OUTPUT, derive))
