@@ -1,4 +1,4 @@
-"""The organisation matcher: which organisation on the map a name or an identifier means.
+"""The matchers: which organisation (and which supplier) on the map a name or identifier means.
 
 Every import that names organisations (public notices, network-wide surveys, registers) asks
 here, so that they all recognise a council the same way:
@@ -28,7 +28,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from citytools.directory.models import Organisation
+from citytools.directory.models import Organisation, Supplier
 
 NAMES_CSV = Path(__file__).resolve().parent / "data" / "uk_local_authority_names.csv"
 
@@ -135,13 +135,13 @@ class Candidate:
 
 @dataclass(frozen=True)
 class Match:
-    organisation: int | None
+    pk: int | None  # the organisation's (or the supplier's)
     by: str | None  # "identifier", "name", "alias", or None when unmatched
     candidates: tuple[Candidate, ...] = ()
 
     @property
     def matched(self) -> bool:
-        return self.organisation is not None
+        return self.pk is not None
 
 
 UNMATCHED = Match(None, None)
@@ -226,4 +226,67 @@ def matcher_for_the_map(aliases: dict[str, int] | None = None) -> Matcher:
             for pk, name, short_name, identifier, registry_code, alternative_names, start_date, end_date in rows
         ],
         aliases=aliases or {},
+    )
+
+
+# Suppliers ------------------------------------------------------------------------------
+# One supplier per company: by Companies House number where both sides have one, else by the
+# legal name with its company form and punctuation set aside ("Civica UK Ltd" is "CIVICA UK
+# LIMITED"). A name is not a company number: two suppliers whose numbers differ are two
+# companies, whatever their names.
+
+COMPANY_FORMS = re.compile(
+    r"\b(?:limited|ltd|plc|llp|lp|incorporated|inc|corporation|corp|company|co|gmbh|bv|sa|ag|uk)\b"
+)
+
+
+def company_number(identifier: str) -> str:
+    """A Companies House number in one spelling: upper case, no spaces, eight characters
+    (numbers of England and Wales padded with zeros, as Companies House writes them)."""
+    text = "".join((identifier or "").split()).upper()
+    return text.zfill(8) if text.isdigit() else text
+
+
+def supplier_key(name: str) -> str:
+    """A company's name without its form, case or punctuation: "Civica UK Ltd." → "civica"."""
+    text = unicodedata.normalize("NFKC", html.unescape(html.unescape(name or ""))).casefold()
+    text = text.replace("&", " and ").replace("'", "").replace("’", "")
+    text = " ".join(NOT_A_WORD.sub(" ", text).replace("_", " ").split())
+    text = text.removeprefix("the ")
+    stripped = " ".join(COMPANY_FORMS.sub(" ", text).split())
+    return stripped or text
+
+
+@dataclass(frozen=True)
+class KnownSupplier:
+    pk: int
+    name: str
+    company_number: str = ""
+
+
+@dataclass
+class SupplierMatcher:
+    suppliers: list[KnownSupplier]
+
+    def __post_init__(self):
+        self.by_number = {company_number(s.company_number): s for s in self.suppliers if s.company_number}
+        self.by_key: dict[str, list[KnownSupplier]] = {}
+        for supplier in self.suppliers:
+            self.by_key.setdefault(supplier_key(supplier.name), []).append(supplier)
+
+    def match(self, name: str, number: str = "") -> Match:
+        """The supplier a company's name and number mean: by number first; by name only when
+        the named supplier has no other number; UNMATCHED (a new company) otherwise."""
+        number = company_number(number)
+        if number and number in self.by_number:
+            return Match(self.by_number[number].pk, "identifier")
+        named = [s for s in self.by_key.get(supplier_key(name), []) if not (number and s.company_number)]
+        if len(named) == 1:
+            return Match(named[0].pk, "name")
+        return UNMATCHED
+
+
+def supplier_matcher_for_the_map() -> SupplierMatcher:
+    return SupplierMatcher(
+        [KnownSupplier(pk, name, number) for pk, name, number in Supplier.objects.values_list("pk", "name", "company_number")]
     )

@@ -9,9 +9,19 @@ import json
 import pytest
 
 from citytools.directory import matching
-from citytools.directory.matching import Candidate, Matcher, identifier_codes, name_key
+from citytools.directory.matching import (
+    Candidate,
+    KnownSupplier,
+    Matcher,
+    SupplierMatcher,
+    company_number,
+    identifier_codes,
+    name_key,
+    supplier_key,
+)
 from citytools.directory.services import LOCAL_AUTHORITIES_CSV, load_local_authorities
 from tests.conftest import SHARED_DATA, needs_shared
+from tests.factories import SupplierFactory
 
 ROWS = list(csv.DictReader(LOCAL_AUTHORITIES_CSV.open(encoding="utf-8")))
 REGISTER = Matcher([matching.candidate_from_row(number, row) for number, row in enumerate(ROWS)])
@@ -30,14 +40,14 @@ def test_every_authority_is_found_under_every_name_it_is_known_by():
         names = {candidate.name, *candidate.names, *matching.register_names().get(candidate.register_code, ())}
         for name in names:
             found = REGISTER.match(name, on=a_day_it_existed(candidate))
-            if found.organisation != candidate.pk or found.by != "name":
+            if found.pk != candidate.pk or found.by != "name":
                 wrong.append(f"{name!r}: {[c.name for c in found.candidates]}, not {candidate.name}")
     assert not wrong, "\n".join(wrong)
 
 
 def named(name: str, on=datetime.date(2026, 1, 1)) -> str | None:
     found = REGISTER.match(name, on=on)
-    return ROWS[found.organisation]["gss_code"] if found.matched else None
+    return ROWS[found.pk]["gss_code"] if found.matched else None
 
 
 @pytest.mark.parametrize(
@@ -116,8 +126,8 @@ def test_the_authority_that_existed_on_the_notices_day_is_the_one():
     former = Candidate(pk=1, name="Riverside Council", start_date=datetime.date(1974, 4, 1), end_date=datetime.date(2019, 4, 1))
     current = Candidate(pk=2, name="Riverside Council", start_date=datetime.date(2019, 4, 1))
     matcher = Matcher([former, current])
-    assert matcher.match("Riverside Council", on=datetime.date(2018, 6, 1)).organisation == 1
-    assert matcher.match("Riverside Council", on=datetime.date(2020, 6, 1)).organisation == 2
+    assert matcher.match("Riverside Council", on=datetime.date(2018, 6, 1)).pk == 1
+    assert matcher.match("Riverside Council", on=datetime.date(2020, 6, 1)).pk == 2
     assert matcher.match("Riverside Council", on=datetime.date(1960, 1, 1)).candidates == (former, current)
 
 
@@ -143,16 +153,16 @@ def test_an_identifier_wins_over_the_name():
     """A notice's buyer written as one council with another's code is the code's: identifiers
     are checked first, and a name is only read when no identifier is known."""
     found = REGISTER.match("Croydon Council", ["GB-LAE-CMD"])
-    assert (ROWS[found.organisation]["gss_code"], found.by) == ("E09000007", "identifier")
+    assert (ROWS[found.pk]["gss_code"], found.by) == ("E09000007", "identifier")
     found = REGISTER.match("Croydon Council", ["GB-COH-01234567", "GB-LAE-ZZZZ"])
-    assert (ROWS[found.organisation]["gss_code"], found.by) == ("E09000008", "name")
+    assert (ROWS[found.pk]["gss_code"], found.by) == ("E09000008", "name")
 
 
 def test_an_alias_a_person_linked_is_used_after_the_names():
     croydon = next(c for c in REGISTER.candidates if c.gss_code == "E09000008")
     matcher = Matcher(REGISTER.candidates, aliases={name_key("Croydon Digital Services"): croydon.pk})
     found = matcher.match("CROYDON DIGITAL SERVICES")
-    assert (found.organisation, found.by) == (croydon.pk, "alias")
+    assert (found.pk, found.by) == (croydon.pk, "alias")
 
 
 CONTRACTS_FINDER = SHARED_DATA / "ocds" / "samples" / "uk-contracts-finder-2017-2020"
@@ -186,5 +196,65 @@ def test_the_matcher_for_the_map_reads_the_organisations_loaded_from_the_registe
     matcher = matching.matcher_for_the_map()
     camden = matcher.match("London Borough of Camden Council")
     assert camden.by == "name" and camden.candidates[0].gss_code == "E09000007"
-    assert matcher.match("", ["GB-LAE-CMD"]).organisation == camden.organisation
-    assert matcher.match("Camden and Islington NHS Foundation Trust").organisation is None
+    assert matcher.match("", ["GB-LAE-CMD"]).pk == camden.pk
+    assert matcher.match("Camden and Islington NHS Foundation Trust").pk is None
+
+
+# Suppliers ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("written", "number"), [("1234567", "01234567"), (" 0123 4567 ", "01234567"), ("sc123456", "SC123456"), ("", "")])
+def test_company_numbers_have_one_spelling(written, number):
+    assert company_number(written) == number
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ("Civica UK Ltd", "CIVICA UK LIMITED"),
+        ("Civica UK Ltd.", "civica"),
+        ("Northgate Public Services (UK) Limited", "Northgate Public Services"),
+        ("Marston &amp; Co Ltd", "Marston and Company Limited"),
+        ("The Access Group", "Access Group Ltd"),
+        ("Idox Software Ltd", "IDOX SOFTWARE LIMITED"),
+    ],
+)
+def test_a_companys_names_are_one_key(one, other):
+    assert supplier_key(one) == supplier_key(other)
+
+
+def test_different_companies_keep_different_keys():
+    assert supplier_key("Civica UK Ltd") != supplier_key("Civica Election Services")
+    assert supplier_key("Ltd") == "ltd"  # a name that is nothing but a form keeps it
+
+
+SUPPLIERS = SupplierMatcher([
+    KnownSupplier(1, "Civica UK Limited", "01628868"),
+    KnownSupplier(2, "Idox Software Ltd", ""),
+    KnownSupplier(3, "Capita Business Services Ltd", "02299747"),
+    KnownSupplier(4, "Capita plc", ""),
+])
+
+
+@pytest.mark.parametrize(
+    ("name", "number", "pk", "by"),
+    [
+        ("CIVICA UK LTD", "1628868", 1, "identifier"),  # the number wins, in any spelling
+        ("Anything at all", "01628868", 1, "identifier"),
+        ("Civica UK Ltd.", "", 1, "name"),
+        ("IDOX SOFTWARE LIMITED", "", 2, "name"),
+        ("Idox Software Ltd", "03984070", 2, "name"),  # its number is new to the map: the name links it
+        ("Civica UK Limited", "99999999", None, None),  # another company with the same name
+        ("Capita", "", 4, "name"),
+        ("Parkware Ltd", "", None, None),
+    ],
+)
+def test_a_supplier_is_found_by_its_number_first_and_then_by_its_name(name, number, pk, by):
+    found = SUPPLIERS.match(name, number)
+    assert (found.pk, found.by) == (pk, by)
+
+
+@pytest.mark.django_db
+def test_the_supplier_matcher_for_the_map_reads_the_suppliers():
+    civica = SupplierFactory(name="Civica UK Limited", company_number="01628868")
+    assert matching.supplier_matcher_for_the_map().match("Civica UK Ltd", "1628868").pk == civica.pk

@@ -1,0 +1,241 @@
+"""The facts a compiled release gives the map: who bought, from whom, what (CPV codes), for
+how much, from when until when, by which route, and where the notice is.
+
+Text is read as a person would: HTML escapes undone (`&amp;`, `&#039;`, even twice), text
+decoded in the wrong encoding repaired (`CafÃ©` is `Café`), spaces collapsed. No person's
+contact details are kept: notices carry officers' names, e-mail addresses and telephone
+numbers, in their contact points (never read) and in their free text (taken out).
+
+A contract's dates are read as the notice writes them: an `endDate` of
+`2028-01-20T23:59:59Z` ends on 20 January 2028, whatever the time zone or the season. An
+amount that is not a believable amount of money, or a date that is not a date in the
+accepted range, raises `Unbelievable`, naming the ocid and the field.
+"""
+
+import contextlib
+import datetime
+import html
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from citytools.core import dates
+from citytools.core.errors import DomainError
+from citytools.core.money import DEFAULT_LIMIT
+from citytools.directory.matching import company_number
+
+# Where Contracts Finder shows a notice: its ocids (prefix ocds-b5fd17, sometimes followed by
+# "raw") end in the notice's id. Find a Tender's ocids do not name a notice, so its releases
+# link to nothing here yet.
+NOTICE_PAGES = {"ocds-b5fd17": "https://www.contractsfinder.service.gov.uk/Notice/{id}"}
+COMPANIES_HOUSE = "GB-COH"
+# OCDS procurement methods, and the words of a method's details, to the map's routes.
+ROUTES = {"open": "open", "selective": "restricted", "limited": "direct_award", "direct": "direct_award"}
+ROUTE_WORDS = (
+    ("framework", "framework"),
+    ("call-off", "framework"),
+    ("call off", "framework"),
+    ("restricted", "restricted"),
+    ("competitive", "competitive"),
+    ("dialogue", "competitive"),
+    ("negotiated", "competitive"),
+    ("direct award", "direct_award"),
+    ("open", "open"),
+)
+_ISO_DAY = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:$|[T ])")
+# Contact details written into a notice's free text: an e-mail address, a UK telephone number.
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_TELEPHONE = re.compile(r"(?<![\w])(?:\+44\s?\(?0?\)?\s?|\(?0)\d{2,4}\)?[\s-]?\d{3,4}[\s-]?\d{3,4}(?![\w])")
+_MOJIBAKE = re.compile("[ÃÂâ][\u0080-\u00bf€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ]")
+
+
+class Unbelievable(DomainError):
+    def __init__(self, message: str, *, field: str | None = None):
+        super().__init__(message, code="unbelievable", field=field)
+
+
+def clean_text(value) -> str:
+    """Text as a person reads it (see the module's docstring); "" for anything not text."""
+    if not isinstance(value, str):
+        return ""
+    text = html.unescape(html.unescape(value))
+    if _MOJIBAKE.search(text):
+        with contextlib.suppress(UnicodeEncodeError, UnicodeDecodeError):
+            text = text.encode("cp1252").decode("utf-8")
+    return " ".join(text.split())
+
+
+def without_contacts(text: str) -> str:
+    """Free text with the e-mail addresses and telephone numbers written into it taken out."""
+    return _TELEPHONE.sub("(telephone number left out)", _EMAIL.sub("(e-mail address left out)", text))
+
+
+@dataclass(frozen=True)
+class Party:
+    name: str
+    identifiers: tuple[str, ...] = ()  # "SCHEME-ID", as org-id.guide writes them
+
+    @property
+    def company_number(self) -> str:
+        for identifier in self.identifiers:
+            if identifier.startswith(COMPANIES_HOUSE + "-"):
+                return company_number(identifier[len(COMPANIES_HOUSE) + 1 :])
+        return ""
+
+
+@dataclass(frozen=True)
+class NoticeFacts:
+    ocid: str
+    released: datetime.date | None
+    title: str
+    description: str
+    buyer: Party | None
+    suppliers: tuple[Party, ...]
+    cpv_codes: tuple[str, ...]
+    value: Decimal | None
+    currency: str
+    start_date: datetime.date | None
+    end_date: datetime.date | None
+    extension_end_date: datetime.date | None
+    route: str
+    notice_url: str
+
+
+def _dict(value) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
+def _list(value) -> list:
+    return [entry for entry in value if isinstance(entry, dict)] if isinstance(value, list) else []
+
+
+def _identifiers(party: dict) -> tuple[str, ...]:
+    found = []
+    for identifier in [_dict(party.get("identifier")), *_list(party.get("additionalIdentifiers"))]:
+        scheme, value = clean_text(identifier.get("scheme")), identifier.get("id")
+        value = clean_text(str(value)) if isinstance(value, (str, int)) and not isinstance(value, bool) else ""
+        if scheme and value:
+            found.append(f"{scheme.upper()}-{value}")
+    return tuple(dict.fromkeys(found))
+
+
+def _party(reference: dict, parties: dict[str, dict]) -> Party | None:
+    party = {**parties.get(str(reference.get("id")), {}), **reference} if reference.get("id") is not None else reference
+    name = clean_text(party.get("name")) or clean_text(_dict(party.get("identifier")).get("legalName"))
+    identifiers = _identifiers(parties.get(str(reference.get("id")), {})) + _identifiers(reference)
+    return Party(name, tuple(dict.fromkeys(identifiers))) if name else None
+
+
+def _day(ocid: str, field: str, value) -> datetime.date | None:
+    if value in (None, ""):
+        return None
+    match = _ISO_DAY.match(value.strip()) if isinstance(value, str) else None
+    try:
+        day = datetime.date.fromisoformat(match.group(1)) if match else None
+    except ValueError:
+        day = None
+    if day is None:
+        raise Unbelievable(f"{ocid}: {field} is {value!r}, not a date written as OCDS writes one (2028-01-20 or 2028-01-20T23:59:59Z).", field=field)
+    if not dates.in_range(day):
+        raise Unbelievable(f"{ocid}: {field} is {value!r}, {dates.out_of_range_message('a date that').removeprefix('a date that ')}", field=field)
+    return day
+
+
+def _amount(ocid: str, field: str, value) -> Decimal | None:
+    if value in (None, ""):
+        return None
+    try:
+        amount = Decimal(str(value)) if not isinstance(value, bool) else None
+    except InvalidOperation:
+        amount = None
+    if amount is None or not amount.is_finite() or amount < 0 or amount >= DEFAULT_LIMIT:
+        raise Unbelievable(f"{ocid}: {field} is {value!r}, not a believable amount of money.", field=field)
+    return amount.quantize(Decimal("0.01"))
+
+
+def _cpv_codes(release: dict) -> tuple[str, ...]:
+    tender = _dict(release.get("tender"))
+    items = _list(tender.get("items"))
+    for stage in ("awards", "contracts"):
+        for entry in _list(release.get(stage)):
+            items += _list(entry.get("items"))
+    classifications = [_dict(tender.get("classification"))]
+    for each in items:
+        classifications += [_dict(each.get("classification")), *_list(each.get("additionalClassifications"))]
+    codes = []
+    for classification in classifications:
+        scheme, code = str(classification.get("scheme") or "").upper(), str(classification.get("id") or "").strip()
+        digits = code.split("-")[0]
+        if scheme == "CPV" and digits.isdigit() and len(digits) == 8:
+            codes.append(digits)
+    return tuple(dict.fromkeys(codes))
+
+
+def _route(tender: dict) -> str:
+    method = str(tender.get("procurementMethod") or "").lower()
+    details = clean_text(tender.get("procurementMethodDetails")).lower()
+    for words, route in ROUTE_WORDS:
+        if words in details:
+            return route
+    return ROUTES.get(method, "unknown")
+
+
+def notice_url(ocid: str) -> str:
+    for prefix, page in NOTICE_PAGES.items():
+        if ocid.startswith(prefix):
+            return page.format(id=ocid[len(prefix) :].removeprefix("raw").lstrip("-"))
+    return ""
+
+
+def facts(release: dict) -> NoticeFacts:
+    """The facts of one compiled release (see the module's docstring)."""
+    ocid = clean_text(release.get("ocid"))
+    parties = {str(party.get("id")): party for party in _list(release.get("parties")) if party.get("id") is not None}
+    tender = _dict(release.get("tender"))
+    awards, contracts = _list(release.get("awards")), _list(release.get("contracts"))
+
+    suppliers = [_party(supplier, parties) for award in awards for supplier in _list(award.get("suppliers"))]
+    if not suppliers:
+        suppliers = [_party(party, parties) for party in parties.values() if "supplier" in (party.get("roles") or [])]
+    unique: dict[str, Party] = {}
+    for party in suppliers:
+        if party:
+            unique.setdefault(party.name.casefold(), party)
+
+    # The contract's own figures first, then the award's, then what the tender said.
+    value_field, value = "", {}
+    for field, candidate in [
+        *((f"contracts[{n}].value", _dict(c.get("value"))) for n, c in enumerate(contracts)),
+        *((f"awards[{n}].value", _dict(a.get("value"))) for n, a in enumerate(awards)),
+        ("tender.value", _dict(tender.get("value"))),
+    ]:
+        if candidate.get("amount") not in (None, ""):
+            value_field, value = field, candidate
+            break
+    period_field, period = "", {}
+    for field, candidate in [
+        *((f"contracts[{n}].period", _dict(c.get("period"))) for n, c in enumerate(contracts)),
+        *((f"awards[{n}].contractPeriod", _dict(a.get("contractPeriod"))) for n, a in enumerate(awards)),
+        ("tender.contractPeriod", _dict(tender.get("contractPeriod"))),
+    ]:
+        if candidate.get("startDate") or candidate.get("endDate"):
+            period_field, period = field, candidate
+            break
+
+    title = clean_text(tender.get("title")) or next((clean_text(c.get("title")) for c in contracts if clean_text(c.get("title"))), "")
+    return NoticeFacts(
+        ocid=ocid,
+        released=_day(ocid, "date", release.get("date")),
+        title=title or next((clean_text(a.get("title")) for a in awards if clean_text(a.get("title"))), ""),
+        description=without_contacts(clean_text(tender.get("description"))),
+        buyer=_party(_dict(release.get("buyer")), parties) if release.get("buyer") else None,
+        suppliers=tuple(unique.values()),
+        cpv_codes=_cpv_codes(release),
+        value=_amount(ocid, f"{value_field}.amount", value.get("amount")) if value else None,
+        currency=clean_text(value.get("currency")).upper()[:3] if value else "",
+        start_date=_day(ocid, f"{period_field}.startDate", period.get("startDate")),
+        end_date=_day(ocid, f"{period_field}.endDate", period.get("endDate")),
+        extension_end_date=_day(ocid, f"{period_field}.maxExtentDate", period.get("maxExtentDate")),
+        route=_route(tender),
+        notice_url=notice_url(ocid),
+    )
