@@ -12,7 +12,7 @@ import threading
 import time
 
 import pytest
-from django.db import connection, connections  # noqa: F401  (connection is read by the skipif condition)
+from django.db import connection, connections
 from django.test import Client
 
 from citytools.core import history
@@ -23,7 +23,7 @@ from tests.inventory.test_editing_services import editing_world
 
 pytestmark = [
     pytest.mark.skipif(
-        "connection.vendor != 'postgresql'",
+        connection.vendor != "postgresql",
         reason="needs concurrent transactions: run with DATABASE_URL pointing at PostgreSQL",
     ),
     pytest.mark.django_db(transaction=True),
