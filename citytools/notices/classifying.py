@@ -31,7 +31,7 @@ class Hint:
 
 
 @dataclass(frozen=True)
-class Suggestion:
+class SuggestedArea:
     area: str
     reason: str
 
@@ -71,18 +71,18 @@ def _parents(code: str) -> list[str]:
     return parents
 
 
-def suggest(title: str, description: str, cpv_codes, hints=None) -> Suggestion | None:
+def suggest(title: str, description: str, cpv_codes, hints=None) -> SuggestedArea | None:
     """The service area the notice's text and codes suggest, with the reason, or None."""
     hints = shipped_hints() if hints is None else hints
     for place, text in (("title", title), ("description", description)):
         words = _words(text or "")
         for hint in hints:
             if hint.kind == "words" and f" {hint.hint} " in words:
-                return Suggestion(hint.area, f"The {place} says '{hint.hint}'.")
+                return SuggestedArea(hint.area, f"The {place} says '{hint.hint}'.")
     by_code = {hint.hint: hint for hint in hints if hint.kind == "cpv"}
     for code in cpv_codes:
         for parent in _parents(code):
             if parent in by_code:
                 label = cpv_label(code)
-                return Suggestion(by_code[parent].area, f"CPV {code}{f' ({label})' if label else ''}.")
+                return SuggestedArea(by_code[parent].area, f"CPV {code}{f' ({label})' if label else ''}.")
     return None
