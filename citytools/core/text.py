@@ -14,9 +14,15 @@ Refused, because no field has a use for them and they break what stores or shows
 
 Whole numbers are bounded likewise (`check_whole_number`): both databases store integers in
 64 bits, and SQLite raises rather than refuses beyond that.
+
+Text another system wrote (a public notice, a register) is not refused but read as a person
+would read it (`readable`), before anything compares or stores it.
 """
 
+import contextlib
+import html
 import re
+import unicodedata
 
 from citytools.core.errors import DomainError
 
@@ -25,6 +31,25 @@ _REFUSED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 # The range of a signed 64-bit integer, the widest both databases store.
 SMALLEST_WHOLE_NUMBER = -(2**63)
 LARGEST_WHOLE_NUMBER = 2**63 - 1
+
+
+# Text decoded as Windows-1252 although it was UTF-8: "CafÃ©", "â€“".
+_MOJIBAKE = re.compile("[ÃÂâ][\u0080-\u00bf€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ]")
+
+
+def readable(value) -> str:
+    """Text another system wrote, as a person reads it: HTML escapes undone (even when escaped
+    twice, `&amp;amp;`), text decoded in the wrong encoding repaired (`CafÃ©` is `Café`),
+    compatibility characters folded (NFKC), the characters refused above dropped, and every run
+    of spaces and line breaks made one space. "" for anything that is not text."""
+    if not isinstance(value, str):
+        return ""
+    text = html.unescape(html.unescape(value))
+    if _MOJIBAKE.search(text):
+        with contextlib.suppress(UnicodeEncodeError, UnicodeDecodeError):
+            text = text.encode("cp1252").decode("utf-8")
+    text = _REFUSED.sub(" ", unicodedata.normalize("NFKC", text))
+    return " ".join(text.split())
 
 
 class TextRefused(DomainError):

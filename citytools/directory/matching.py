@@ -22,12 +22,11 @@ not become the councils whose names they contain.
 import csv
 import datetime
 import functools
-import html
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from citytools.core.text import readable
 from citytools.directory.models import Organisation, Supplier
 
 NAMES_CSV = Path(__file__).resolve().parent / "data" / "uk_local_authority_names.csv"
@@ -80,9 +79,7 @@ def name_key(name: str) -> str:
     >>> name_key("London Borough of Hammersmith &amp; Fulham (LBHF)")
     'hammersmith and fulham'
     """
-    text = html.unescape(html.unescape(name or ""))
-    text = unicodedata.normalize("NFKC", text).replace("’", "'").replace("‘", "'")
-    text = BRACKETS.sub(" ", text)
+    text = BRACKETS.sub(" ", readable(name).replace("’", "'").replace("‘", "'"))
     text = DEPARTMENT.sub("", " ".join(text.split()))
     text = text.casefold().replace("&", " and ").replace("'", "")
     text = " ".join(NOT_A_WORD.sub(" ", text).replace("_", " ").split())
@@ -171,7 +168,7 @@ class Matcher:
         self.by_key: dict[str, list[Candidate]] = {}
         for candidate in self.candidates:
             names = (candidate.name, *candidate.names, *register_names().get(candidate.register_code, ()))
-            for key in {name_key(name) for name in names if name_key(name)}:
+            for key in set(map(name_key, names)) - {""}:
                 self.by_key.setdefault(key, []).append(candidate)
 
     def match(self, name: str = "", identifiers=(), *, on: datetime.date | None = None) -> Match:
@@ -201,32 +198,23 @@ class Matcher:
         return UNMATCHED
 
 
-def candidate_from_row(pk: int, row: dict[str, str]) -> Candidate:
-    """A candidate from a row of data/uk_local_authorities.csv (for tests and previews)."""
+# An organisation's fields the matcher reads, as the map stores them.
+CANDIDATE_FIELDS = ("pk", "name", "short_name", "identifier", "registry_code", "alternative_names", "start_date", "end_date")
+
+
+def candidate(fields: dict) -> Candidate:
+    """A candidate from an organisation's CANDIDATE_FIELDS."""
+    identifier = fields["identifier"] or ""
     return Candidate(
-        pk=pk, name=row["official_name"], gss_code=row["gss_code"], register_code=row["register_code"],
-        names=(row["short_name"], *(name for name in row["alternative_names"].split("|") if name)),
-        start_date=datetime.date.fromisoformat(row["start_date"]) if row["start_date"] else None,
-        end_date=datetime.date.fromisoformat(row["end_date"]) if row["end_date"] else None,
+        pk=fields["pk"], name=fields["name"], gss_code=identifier if GSS_CODE.match(identifier) else "",
+        register_code=fields["registry_code"] or "", names=(fields["short_name"], *fields["alternative_names"].splitlines()),
+        start_date=fields["start_date"], end_date=fields["end_date"],
     )
 
 
 def matcher_for_the_map(aliases: dict[str, int] | None = None) -> Matcher:
     """A matcher over every organisation on the map."""
-    rows = Organisation.objects.values_list(
-        "pk", "name", "short_name", "identifier", "registry_code", "alternative_names", "start_date", "end_date"
-    )
-    return Matcher(
-        [
-            Candidate(
-                pk=pk, name=name, gss_code=identifier if GSS_CODE.match(identifier or "") else "",
-                register_code=registry_code or "", names=(short_name, *alternative_names.splitlines()),
-                start_date=start_date, end_date=end_date,
-            )
-            for pk, name, short_name, identifier, registry_code, alternative_names, start_date, end_date in rows
-        ],
-        aliases=aliases or {},
-    )
+    return Matcher([candidate(fields) for fields in Organisation.objects.values(*CANDIDATE_FIELDS)], aliases=aliases or {})
 
 
 # Suppliers ------------------------------------------------------------------------------
@@ -249,8 +237,7 @@ def company_number(identifier: str) -> str:
 
 def supplier_key(name: str) -> str:
     """A company's name without its form, case or punctuation: "Civica UK Ltd." → "civica"."""
-    text = unicodedata.normalize("NFKC", html.unescape(html.unescape(name or ""))).casefold()
-    text = text.replace("&", " and ").replace("'", "").replace("’", "")
+    text = readable(name).casefold().replace("&", " and ").replace("'", "").replace("’", "")
     text = " ".join(NOT_A_WORD.sub(" ", text).replace("_", " ").split())
     text = text.removeprefix("the ")
     stripped = " ".join(COMPANY_FORMS.sub(" ", text).split())

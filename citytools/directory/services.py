@@ -92,7 +92,7 @@ def local_authority_slugs(rows: list[dict[str, str]]) -> dict[str, str]:
     return slugs
 
 
-def _local_authority_fields(row: dict[str, str], slug: str) -> dict:
+def local_authority_fields(row: dict[str, str], slug: str) -> dict:
     names = [name for name in row["alternative_names"].split(ALT_NAME_SEPARATOR) if name]
     return {
         "slug": slug,
@@ -168,7 +168,7 @@ def load_local_authorities(*, path: Path | None = None, actor=None) -> LoadResul
             raise DomainError(f"GSS code {row['gss_code']} appears twice in the file.")
         seen.add(row["gss_code"])
     slugs = local_authority_slugs(rows)
-    desired = {row["gss_code"]: _local_authority_fields(row, slugs[row["gss_code"]]) for row in rows}
+    desired = {row["gss_code"]: local_authority_fields(row, slugs[row["gss_code"]]) for row in rows}
     clash = (
         Organisation.objects.filter(slug__in=slugs.values())
         .exclude(identifier__in=desired.keys())

@@ -1,8 +1,8 @@
 """The facts a compiled release gives the map: who bought, from whom, what (CPV codes), for
 how much, from when until when, by which route, and where the notice is.
 
-Text is read as a person would: HTML escapes undone (`&amp;`, `&#039;`, even twice), text
-decoded in the wrong encoding repaired (`CafÃ©` is `Café`), spaces collapsed. No person's
+Text is read as a person would (`citytools.core.text.readable`: HTML escapes undone, text
+decoded in the wrong encoding repaired, spaces collapsed). No person's
 contact details are kept: notices carry officers' names, e-mail addresses and telephone
 numbers, in their contact points (never read) and in their free text (taken out).
 
@@ -12,9 +12,7 @@ amount that is not a believable amount of money, or a date that is not a date in
 accepted range, raises `Unbelievable`, naming the ocid and the field.
 """
 
-import contextlib
 import datetime
-import html
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -22,6 +20,7 @@ from decimal import Decimal, InvalidOperation
 from citytools.core import dates
 from citytools.core.errors import DomainError
 from citytools.core.money import DEFAULT_LIMIT
+from citytools.core.text import readable
 from citytools.directory.matching import company_number
 
 # Where Contracts Finder shows a notice: its ocids (prefix ocds-b5fd17, sometimes followed by
@@ -46,23 +45,11 @@ _ISO_DAY = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:$|[T ])")
 # Contact details written into a notice's free text: an e-mail address, a UK telephone number.
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _TELEPHONE = re.compile(r"(?<![\w])(?:\+44\s?\(?0?\)?\s?|\(?0)\d{2,4}\)?[\s-]?\d{3,4}[\s-]?\d{3,4}(?![\w])")
-_MOJIBAKE = re.compile("[ÃÂâ][\u0080-\u00bf€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ]")
 
 
 class Unbelievable(DomainError):
     def __init__(self, message: str, *, field: str | None = None):
         super().__init__(message, code="unbelievable", field=field)
-
-
-def clean_text(value) -> str:
-    """Text as a person reads it (see the module's docstring); "" for anything not text."""
-    if not isinstance(value, str):
-        return ""
-    text = html.unescape(html.unescape(value))
-    if _MOJIBAKE.search(text):
-        with contextlib.suppress(UnicodeEncodeError, UnicodeDecodeError):
-            text = text.encode("cp1252").decode("utf-8")
-    return " ".join(text.split())
 
 
 def without_contacts(text: str) -> str:
@@ -112,18 +99,20 @@ def _list(value) -> list:
 def _identifiers(party: dict) -> tuple[str, ...]:
     found = []
     for identifier in [_dict(party.get("identifier")), *_list(party.get("additionalIdentifiers"))]:
-        scheme, value = clean_text(identifier.get("scheme")), identifier.get("id")
-        value = clean_text(str(value)) if isinstance(value, (str, int)) and not isinstance(value, bool) else ""
+        scheme, value = readable(identifier.get("scheme")), identifier.get("id")
+        value = readable(str(value)) if isinstance(value, (str, int)) and not isinstance(value, bool) else ""
         if scheme and value:
             found.append(f"{scheme.upper()}-{value}")
     return tuple(dict.fromkeys(found))
 
 
 def _party(reference: dict, parties: dict[str, dict]) -> Party | None:
-    party = {**parties.get(str(reference.get("id")), {}), **reference} if reference.get("id") is not None else reference
-    name = clean_text(party.get("name")) or clean_text(_dict(party.get("identifier")).get("legalName"))
-    identifiers = _identifiers(parties.get(str(reference.get("id")), {})) + _identifiers(reference)
-    return Party(name, tuple(dict.fromkeys(identifiers))) if name else None
+    """A party named in the release (a buyer, a supplier), with what its entry in `parties` adds."""
+    listed = parties.get(str(reference.get("id")), {}) if reference.get("id") is not None else {}
+    party = {**listed, **reference}
+    name = readable(party.get("name")) or readable(_dict(party.get("identifier")).get("legalName"))
+    identifiers = tuple(dict.fromkeys(_identifiers(listed) + _identifiers(reference)))
+    return Party(name, identifiers) if name else None
 
 
 def _day(ocid: str, field: str, value) -> datetime.date | None:
@@ -137,7 +126,7 @@ def _day(ocid: str, field: str, value) -> datetime.date | None:
     if day is None:
         raise Unbelievable(f"{ocid}: {field} is {value!r}, not a date written as OCDS writes one (2028-01-20 or 2028-01-20T23:59:59Z).", field=field)
     if not dates.in_range(day):
-        raise Unbelievable(f"{ocid}: {field} is {value!r}, {dates.out_of_range_message('a date that').removeprefix('a date that ')}", field=field)
+        raise Unbelievable(f"{ocid}: {field} is {value!r}; a date must be {dates.RANGE_TEXT}.", field=field)
     return day
 
 
@@ -173,11 +162,25 @@ def _cpv_codes(release: dict) -> tuple[str, ...]:
 
 def _route(tender: dict) -> str:
     method = str(tender.get("procurementMethod") or "").lower()
-    details = clean_text(tender.get("procurementMethodDetails")).lower()
+    details = readable(tender.get("procurementMethodDetails")).lower()
     for words, route in ROUTE_WORDS:
         if words in details:
             return route
     return ROUTES.get(method, "unknown")
+
+
+def _by_stage(contracts: list[dict], awards: list[dict], tender: dict, in_contract: str, in_award: str, in_tender: str):
+    """(field path, object) of one fact at each stage: each contract's, each award's, the tender's."""
+    return [
+        *((f"contracts[{n}].{in_contract}", _dict(contract.get(in_contract))) for n, contract in enumerate(contracts)),
+        *((f"awards[{n}].{in_award}", _dict(award.get(in_award))) for n, award in enumerate(awards)),
+        (f"tender.{in_tender}", _dict(tender.get(in_tender))),
+    ]
+
+
+def _first(stages, *keys: str) -> tuple[str, dict]:
+    """The first stage whose object gives any of `keys`, or ("", {})."""
+    return next(((field, found) for field, found in stages if any(found.get(key) not in (None, "") for key in keys)), ("", {}))
 
 
 def notice_url(ocid: str) -> str:
@@ -189,7 +192,7 @@ def notice_url(ocid: str) -> str:
 
 def facts(release: dict) -> NoticeFacts:
     """The facts of one compiled release (see the module's docstring)."""
-    ocid = clean_text(release.get("ocid"))
+    ocid = readable(release.get("ocid"))
     parties = {str(party.get("id")): party for party in _list(release.get("parties")) if party.get("id") is not None}
     tender = _dict(release.get("tender"))
     awards, contracts = _list(release.get("awards")), _list(release.get("contracts"))
@@ -203,36 +206,21 @@ def facts(release: dict) -> NoticeFacts:
             unique.setdefault(party.name.casefold(), party)
 
     # The contract's own figures first, then the award's, then what the tender said.
-    value_field, value = "", {}
-    for field, candidate in [
-        *((f"contracts[{n}].value", _dict(c.get("value"))) for n, c in enumerate(contracts)),
-        *((f"awards[{n}].value", _dict(a.get("value"))) for n, a in enumerate(awards)),
-        ("tender.value", _dict(tender.get("value"))),
-    ]:
-        if candidate.get("amount") not in (None, ""):
-            value_field, value = field, candidate
-            break
-    period_field, period = "", {}
-    for field, candidate in [
-        *((f"contracts[{n}].period", _dict(c.get("period"))) for n, c in enumerate(contracts)),
-        *((f"awards[{n}].contractPeriod", _dict(a.get("contractPeriod"))) for n, a in enumerate(awards)),
-        ("tender.contractPeriod", _dict(tender.get("contractPeriod"))),
-    ]:
-        if candidate.get("startDate") or candidate.get("endDate"):
-            period_field, period = field, candidate
-            break
-
-    title = clean_text(tender.get("title")) or next((clean_text(c.get("title")) for c in contracts if clean_text(c.get("title"))), "")
+    value_field, value = _first(_by_stage(contracts, awards, tender, "value", "value", "value"), "amount")
+    period_field, period = _first(
+        _by_stage(contracts, awards, tender, "period", "contractPeriod", "contractPeriod"), "startDate", "endDate"
+    )
+    title = next(filter(None, (readable(stage.get("title")) for stage in (tender, *contracts, *awards))), "")
     return NoticeFacts(
         ocid=ocid,
         released=_day(ocid, "date", release.get("date")),
-        title=title or next((clean_text(a.get("title")) for a in awards if clean_text(a.get("title"))), ""),
-        description=without_contacts(clean_text(tender.get("description"))),
+        title=title,
+        description=without_contacts(readable(tender.get("description"))),
         buyer=_party(_dict(release.get("buyer")), parties) if release.get("buyer") else None,
         suppliers=tuple(unique.values()),
         cpv_codes=_cpv_codes(release),
-        value=_amount(ocid, f"{value_field}.amount", value.get("amount")) if value else None,
-        currency=clean_text(value.get("currency")).upper()[:3] if value else "",
+        value=_amount(ocid, f"{value_field}.amount", value.get("amount")),
+        currency=readable(value.get("currency")).upper()[:3],
         start_date=_day(ocid, f"{period_field}.startDate", period.get("startDate")),
         end_date=_day(ocid, f"{period_field}.endDate", period.get("endDate")),
         extension_end_date=_day(ocid, f"{period_field}.maxExtentDate", period.get("maxExtentDate")),

@@ -1,4 +1,5 @@
-"""The one text rule of every door (citytools.core.text), table-driven, no database."""
+"""The one text rule of every door, and the reading of text other systems wrote
+(citytools.core.text), table-driven, no database."""
 
 import pytest
 
@@ -9,6 +10,7 @@ from citytools.core.text import (
     TextRefused,
     check_text,
     check_whole_number,
+    readable,
     text_problem,
 )
 
@@ -62,3 +64,21 @@ def test_numbers_within_64_bits_pass(number):
 def test_numbers_beyond_64_bits_are_refused(number):
     with pytest.raises(NumberRefused, match="“systems\\[0\\]” is out of range"):
         check_whole_number(number, field="systems[0]")
+
+
+@pytest.mark.parametrize(
+    ("written", "read"),
+    [
+        ("Telford &amp; Wrekin Council", "Telford & Wrekin Council"),
+        ("Guy&#039;s and St Thomas&#039; NHS Foundation Trust", "Guy's and St Thomas' NHS Foundation Trust"),
+        ("L&amp;amp;Q", "L&Q"),
+        ("  Caf\u00c3\u00a9   Systems\n Ltd ", "Café Systems Ltd"),
+        ("Na\u00efve Software \u2013 Ltd", "Na\u00efve Software \u2013 Ltd"),
+        ("Bar\x00net\x07 Council", "Bar net Council"),  # refused characters are dropped, not stored
+        ("\uff23amden", "Camden"),  # a full-width letter
+        (None, ""),
+        (42, ""),
+    ],
+)
+def test_text_another_system_wrote_is_read_as_a_person_would(written, read):
+    assert readable(written) == read

@@ -19,12 +19,19 @@ from citytools.directory.matching import (
     name_key,
     supplier_key,
 )
-from citytools.directory.services import LOCAL_AUTHORITIES_CSV, load_local_authorities
+from citytools.directory.services import (
+    LOCAL_AUTHORITIES_CSV,
+    load_local_authorities,
+    local_authority_fields,
+)
 from tests.conftest import SHARED_DATA, needs_shared
 from tests.factories import SupplierFactory
 
 ROWS = list(csv.DictReader(LOCAL_AUTHORITIES_CSV.open(encoding="utf-8")))
-REGISTER = Matcher([matching.candidate_from_row(number, row) for number, row in enumerate(ROWS)])
+REGISTER = Matcher([
+    matching.candidate({"pk": number, "identifier": row["gss_code"], **local_authority_fields(row, slug="")})
+    for number, row in enumerate(ROWS)
+])
 
 
 def a_day_it_existed(candidate: Candidate) -> datetime.date:

@@ -9,26 +9,10 @@ from decimal import Decimal
 import pytest
 
 from citytools.notices import compiling, reading
-from citytools.notices.facts import Unbelievable, clean_text, facts, notice_url
+from citytools.notices.facts import Unbelievable, facts, notice_url
 from tests.conftest import SHARED_DATA, needs_shared
 
 CONTRACTS_FINDER = SHARED_DATA / "ocds" / "samples" / "uk-contracts-finder-2017-2020"
-
-
-@pytest.mark.parametrize(
-    ("written", "read"),
-    [
-        ("Telford &amp; Wrekin Council", "Telford & Wrekin Council"),
-        ("Guy&#039;s and St Thomas&#039; NHS Foundation Trust", "Guy's and St Thomas' NHS Foundation Trust"),
-        ("L&amp;amp;Q", "L&Q"),
-        ("  Caf\u00c3\u00a9   Systems\n Ltd ", "Café Systems Ltd"),
-        ("Na\u00efve Software \u2013 Ltd", "Na\u00efve Software \u2013 Ltd"),
-        (None, ""),
-        (42, ""),
-    ],
-)
-def test_text_is_read_as_a_person_would(written, read):
-    assert clean_text(written) == read
 
 
 def release(**fields) -> dict:
