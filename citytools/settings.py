@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "citytools.satisfaction",
     "citytools.opportunities",
     "citytools.spreadsheets",
+    "citytools.notices",
     "citytools.freshness",
     "citytools.inbox",
     "citytools.demo",

@@ -47,8 +47,14 @@ VALUE_LIMIT = Decimal(10) ** 12
 RETIRED_MESSAGE = "This contract has been retired. Restore an earlier version from its history to bring it back."
 
 
-def _require_edit(actor, organisation_id: int) -> None:
-    if not Viewer.for_user(actor).can_edit(organisation_id):
+def _require_edit(actor, organisation_id: int, *, provenance: dict | None = None) -> None:
+    viewer = Viewer.for_user(actor)
+    # Facts from a public notice or register may also be put on the map by a coordinator of
+    # one of the organisation's networks (a source the network trusts); a person's own
+    # contracts are changed only by the organisation's editors.
+    if provenance and viewer.can_restore(organisation_id):
+        return
+    if not viewer.can_edit(organisation_id):
         raise Forbidden("Only the organisation's own editors can change its contracts.")
 
 
@@ -156,27 +162,32 @@ def contract_state(contract: Contract) -> dict:
 
 
 @transaction.atomic
-def create_contract(*, organisation: Organisation, actor, **data) -> Contract:
+def create_contract(*, organisation: Organisation, actor, provenance: dict | None = None, **data) -> Contract:
     """Add a contract to `organisation`. Only its editors (and admins) may. `data` holds the
     fields of CONTRACT_FIELDS; the supplier may be a Supplier or its slug, systems may be
-    System objects or ids."""
-    _require_edit(actor, organisation.pk)
+    System objects or ids. With `provenance` (facts from a public notice or register), its
+    network coordinators may too, and the contract starts unconfirmed."""
+    _require_edit(actor, organisation.pk, provenance=provenance)
     # Left out, the currency is the model's default, as for a row made any other way.
     data = {"currency": Contract._meta.get_field("currency").default, **data}
     fields, links = _clean_contract(organisation.pk, data)
-    return history.create_record(Contract(organisation=organisation, **fields), links=links, actor=actor)
+    contract = Contract(organisation=organisation, provenance=provenance or {}, **fields)
+    return history.create_record(contract, links=links, actor=actor, confirm=not provenance)
 
 
 @transaction.atomic
-def update_contract(contract: Contract, *, version: int, changes: dict, actor) -> Contract:
+def update_contract(contract: Contract, *, version: int, changes: dict, actor, provenance: dict | None = None) -> Contract:
     """Change some of a contract's fields, if it is still at `version`; otherwise raise
-    Conflict and write nothing. Returns the contract reloaded."""
-    _require_edit(actor, contract.organisation_id)
+    Conflict and write nothing. Returns the contract reloaded. With `provenance`, the changes
+    come from a newer notice and say so."""
+    _require_edit(actor, contract.organisation_id, provenance=provenance)
     if contract.retired_at is not None:
         raise DomainError(RETIRED_MESSAGE, code="retired")
     fields, links = _clean_contract(
         contract.organisation_id, {**contract_state(contract), **changes}, exclude_pk=contract.pk
     )
+    if provenance:
+        fields["provenance"] = provenance
     return history.save_edit(contract, version=version, fields=fields, links=links, actor=actor)
 
 

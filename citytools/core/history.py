@@ -99,11 +99,12 @@ def record_history(record: models.Model, *, actor, created: bool, reason: str | 
         del record._change_reason
 
 
-def create_record(record: models.Model, *, links: Mapping[str, Iterable] | None, actor) -> models.Model:
-    """Insert a new record with its links, and its "created" history row."""
+def create_record(record: models.Model, *, links: Mapping[str, Iterable] | None, actor, confirm: bool = True) -> models.Model:
+    """Insert a new record with its links, and its "created" history row. `confirm=False` for
+    facts taken from a notice or register: adding them is not vouching for them."""
     with transaction.atomic():
         record.version = 1
-        if hasattr(record, "SEAL_FIELDS") and getattr(actor, "pk", None) is not None:
+        if confirm and hasattr(record, "SEAL_FIELDS") and getattr(actor, "pk", None) is not None:
             # Whoever adds a record answers for it, and adding it is a confirmation.
             record.responsible_id = record.responsible_id or actor.pk
             record.confirmed_at = timezone.now()

@@ -51,5 +51,11 @@ class EditableRecord(TimeStampedModel):
 
     SEAL_FIELDS = ("responsible", "confirmed_at", "confirmed_by", "changed_by_other")
 
+    # Where the record's facts came from when nobody typed them: a public notice or a register
+    # ({"label": "a public notice (Contracts Finder)", "source": ..., "ocid": ..., "release_ids":
+    # [...], "released": "2020-01-31", "url": ...}), empty when a person entered it. It is part
+    # of what the record says, so it is kept in the record's history.
+    provenance = models.JSONField(default=dict, blank=True)
+
     class Meta:
         abstract = True

@@ -212,6 +212,18 @@ def candidate(fields: dict) -> Candidate:
     )
 
 
+COUNCIL_WORDS = re.compile(r"\b(?:council|borough|county|district|city of|unitary authority|combined authority)\b")
+NOT_A_PRINCIPAL_COUNCIL = re.compile(r"\b(?:parish|town council|community council|neighbourhood|nhs|police|fire and rescue)\b")
+
+
+def looks_like_a_council(name: str) -> bool:
+    """Whether an unrecognised name reads like a local authority's, so that a coordinator
+    should be asked which one it is. Parish, town and community councils, the NHS, police
+    and fire services are other bodies, and are not asked about."""
+    text = readable(name).casefold()
+    return bool(COUNCIL_WORDS.search(text)) and not NOT_A_PRINCIPAL_COUNCIL.search(text)
+
+
 def matcher_for_the_map(aliases: dict[str, int] | None = None) -> Matcher:
     """A matcher over every organisation on the map."""
     return Matcher([candidate(fields) for fields in Organisation.objects.values(*CANDIDATE_FIELDS)], aliases=aliases or {})

@@ -86,6 +86,21 @@ class Organisation(TimeStampedModel):
         return reverse("directory:organisation", args=[self.slug])
 
 
+class OrganisationAlias(TimeStampedModel):
+    """A name a person said means an organisation ("LB Camden Children's Services"), remembered
+    so that every later import recognises it (citytools.directory.matching)."""
+
+    key = models.CharField(max_length=300, unique=True, help_text="The name's matching key.")
+    name = models.CharField(max_length=300, help_text="The name as it was first seen.")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="aliases")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
 class NetworkMembership(TimeStampedModel):
     network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="memberships")
     organisation = models.ForeignKey(

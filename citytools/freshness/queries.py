@@ -144,6 +144,7 @@ class _Judge:
         seal = rules.seal(
             confirmed_at=get("confirmed_at"), changed_by_other=get("changed_by_other"),
             months=self.periods[organisation_id], now=self.now, since=self.since[organisation_id],
+            provenance=get("provenance"),
         )
         return (
             seal, [e.label for e, ok in flags if not ok], sum(e.weight for e, ok in flags if ok), sum(e.weight for e in fields)
@@ -176,10 +177,12 @@ def record_rows(
     return rows
 
 
-SYSTEM_FACTS = ("organisation_id", "confirmed_at", "changed_by_other", "updated_at", "hosting", "go_live", "has_contract")
+SYSTEM_FACTS = (
+    "organisation_id", "confirmed_at", "changed_by_other", "updated_at", "hosting", "go_live", "has_contract", "provenance",
+)
 CONTRACT_FACTS = (
     "organisation_id", "confirmed_at", "changed_by_other", "updated_at", "annual_value", "total_value", "has_systems",
-    "route", "reference",
+    "route", "reference", "provenance",
 )
 
 
@@ -207,7 +210,8 @@ def record_seal(record, *, now=None) -> rules.Seal:
     """One record's seal, for its own page."""
     months = review_periods([record.organisation_id])[record.organisation_id]
     return rules.seal(
-        confirmed_at=record.confirmed_at, changed_by_other=record.changed_by_other, months=months, now=now or timezone.now()
+        confirmed_at=record.confirmed_at, changed_by_other=record.changed_by_other, months=months, now=now or timezone.now(),
+        provenance=record.provenance,
     )
 
 

@@ -47,6 +47,9 @@ class Seal:
     reasons: tuple[Reason, ...]
     confirmed_at: datetime.datetime | None
     months: int
+    # Where an unconfirmed record's facts came from ("a public notice (Contracts Finder)"),
+    # or "" when a person entered it.
+    source: str = ""
 
     @property
     def due(self) -> datetime.datetime | None:
@@ -63,7 +66,10 @@ class Seal:
 
     @property
     def explanations(self) -> list[str]:
-        return [REASONS[reason] for reason in self.reasons]
+        return [
+            f"From {self.source}, not yet confirmed" if reason == Reason.NEVER_CONFIRMED and self.source else REASONS[reason]
+            for reason in self.reasons
+        ]
 
 
 def review_months(network_months: list[int]) -> int:
@@ -76,8 +82,9 @@ def fresh_since(now: datetime.datetime, months: int) -> datetime.datetime:
     return now - relativedelta(months=months)
 
 
-def seal(*, confirmed_at, changed_by_other: bool, months: int, now: datetime.datetime, since=None) -> Seal:
-    """`since` is fresh_since(now, months), when the caller has it for many records."""
+def seal(*, confirmed_at, changed_by_other: bool, months: int, now: datetime.datetime, since=None, provenance=None) -> Seal:
+    """`since` is fresh_since(now, months), when the caller has it for many records;
+    `provenance` is the record's (where its facts came from, when nobody typed them)."""
     reasons = []
     if confirmed_at is None:
         reasons.append(Reason.NEVER_CONFIRMED)
@@ -86,7 +93,7 @@ def seal(*, confirmed_at, changed_by_other: bool, months: int, now: datetime.dat
     if changed_by_other:
         reasons.append(Reason.CHANGED_BY_OTHER)
     state = SealState.CHECK_NEEDED if reasons else SealState.SEALED
-    return Seal(state, tuple(reasons), confirmed_at, months)
+    return Seal(state, tuple(reasons), confirmed_at, months, (provenance or {}).get("label", ""))
 
 
 def check_review_months(value) -> int:

@@ -23,6 +23,7 @@ from django.utils.text import slugify
 
 from citytools.accounts.viewer import Viewer
 from citytools.core.errors import DomainError, Forbidden, NotFound
+from citytools.directory import matching
 from citytools.directory.models import Organisation, Supplier
 from citytools.inventory.models import CatalogueProposal, Product
 from citytools.inventory.rules import check_proposed_name, normalise_name
@@ -124,6 +125,19 @@ def _manufacturer(value, organisation_id: int) -> Supplier:
             field="manufacturer",
         )
     return found
+
+
+@transaction.atomic
+def supplier_from_public_record(*, name: str, company_number: str = "", actor) -> Supplier:
+    """A company named in a public notice or register, added to the catalogue as a fact of
+    that record (its name and Companies House number, nothing else), or the supplier already
+    there under that number or name."""
+    name = check_proposed_name(name, what=Kind.SUPPLIER)
+    number = matching.company_number(company_number)
+    found = matching.supplier_matcher_for_the_map().match(name, number)
+    if found.matched:
+        return Supplier.objects.get(pk=found.pk)
+    return Supplier.objects.create(name=name, slug=_unique_slug(Supplier, name), company_number=number[:20])
 
 
 @transaction.atomic

@@ -114,8 +114,13 @@ def _viewer(actor):
     return Viewer.for_user(actor)
 
 
-def _require_edit(actor, organisation_id: int) -> None:
-    if not _viewer(actor).can_edit(organisation_id):
+def _require_edit(actor, organisation_id: int, *, provenance: dict | None = None) -> None:
+    viewer = _viewer(actor)
+    # As for contracts: facts from a public notice or register may also be put on the map by
+    # a coordinator of one of the organisation's networks.
+    if provenance and viewer.can_restore(organisation_id):
+        return
+    if not viewer.can_edit(organisation_id):
         raise Forbidden("Only the organisation's own editors can change its systems.")
 
 
@@ -211,9 +216,12 @@ def create_system(
     notes: str = "",
     confidential: bool = False,
     actor,
+    provenance: dict | None = None,
 ) -> System:
-    """Add a system to `organisation`'s inventory. Only its editors (and admins) may."""
-    _require_edit(actor, organisation.pk)
+    """Add a system to `organisation`'s inventory. Only its editors (and admins) may. With
+    `provenance` (a public notice or register said so), its network coordinators may too, and
+    the system starts unconfirmed."""
+    _require_edit(actor, organisation.pk, provenance=provenance)
     fields, links = _clean_system(
         organisation.pk,
         {
@@ -227,7 +235,8 @@ def create_system(
             "confidential": confidential,
         }
     )
-    return history.create_record(System(organisation=organisation, **fields), links=links, actor=actor)
+    system = System(organisation=organisation, provenance=provenance or {}, **fields)
+    return history.create_record(system, links=links, actor=actor, confirm=not provenance)
 
 
 @transaction.atomic

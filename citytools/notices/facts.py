@@ -57,6 +57,19 @@ def without_contacts(text: str) -> str:
     return _TELEPHONE.sub("(telephone number left out)", _EMAIL.sub("(e-mail address left out)", text))
 
 
+CONTACT_KEYS = frozenset({"contactPoint", "additionalContactPoints", "contactPoints"})
+
+
+def release_without_contacts(value):
+    """A release as it may be kept: without the names, e-mail addresses and telephone numbers
+    of the officers it lists as contact points (a notice names a person; the map keeps none)."""
+    if isinstance(value, dict):
+        return {key: release_without_contacts(item) for key, item in value.items() if key not in CONTACT_KEYS}
+    if isinstance(value, list):
+        return [release_without_contacts(item) for item in value]
+    return value
+
+
 @dataclass(frozen=True)
 class Party:
     name: str

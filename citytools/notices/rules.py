@@ -1,0 +1,68 @@
+"""Pure rules of public notices: what a notice must say to become a contract, when the map
+and a notice disagree, and what an upload may be. No ORM."""
+
+from decimal import Decimal, InvalidOperation
+
+from citytools.core.errors import DomainError
+
+# The fields of a contract a notice may set, and those a newer notice is compared on. The
+# title is not compared: a person's name for a contract is theirs to keep.
+CONTRACT_FIELDS = (
+    "title", "total_value", "currency", "start_date", "end_date", "extension_end_date", "route", "reference", "source_url",
+)
+COMPARED = ("total_value", "currency", "start_date", "end_date", "extension_end_date")
+NEW_SUPPLIER = "new"
+HARVEST_SOURCES = ("contracts-finder", "find-a-tender")
+UPLOAD_SUFFIXES = (".json", ".jsonl", ".ndjson", ".gz")
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+REASON_LIMIT = 500
+
+
+def _number(value) -> Decimal | None:
+    try:
+        return Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return None
+
+
+def differs(on_the_map, in_the_notice) -> bool:
+    """Whether two values (as text) say different things: 1200 and 1200.00 say the same."""
+    if on_the_map is None or in_the_notice is None:
+        return on_the_map != in_the_notice
+    left, right = _number(on_the_map), _number(in_the_notice)
+    if left is not None and right is not None:
+        return left != right
+    return str(on_the_map).strip().casefold() != str(in_the_notice).strip().casefold()
+
+
+def missing_for_a_contract(suppliers: list, start_date, end_date) -> str | None:
+    """Why a notice cannot become a contract yet (a tender names no supplier), or None."""
+    missing = [name for name, value in (("a supplier", suppliers), ("a start date", start_date), ("an end date", end_date)) if not value]
+    if missing:
+        return f"Not a contract yet: the notice gives no {' and no '.join(what.split(' ', 1)[1] for what in missing)}."
+    return None
+
+
+def check_reason(reason) -> str:
+    text = " ".join(str(reason or "").split())
+    if len(text) > REASON_LIMIT:
+        raise DomainError(f"Keep the reason to {REASON_LIMIT} characters or fewer.", code="invalid", field="reason")
+    return text
+
+
+def check_harvest_source(slug: str) -> str:
+    if slug not in HARVEST_SOURCES:
+        raise DomainError("Choose Contracts Finder or Find a Tender.", code="invalid", field="harvest")
+    return slug
+
+
+def check_upload(filename: str, content: bytes) -> None:
+    if not content:
+        raise DomainError("Choose a file of public notices (OCDS JSON or JSON Lines, gzip or not).", code="required", field="file")
+    if len(content) > MAX_UPLOAD_BYTES:
+        raise DomainError(
+            f"The file is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB; import it with `citytools import_ocds` instead.",
+            code="too_large", field="file",
+        )
+    if not str(filename or "").lower().endswith(UPLOAD_SUFFIXES):
+        raise DomainError("Upload a .json, .jsonl or .gz file of public notices.", code="invalid", field="file")

@@ -1,0 +1,754 @@
+"""Writes of public notices: importing them, and deciding what they suggest.
+
+An import reads releases (citytools.notices.reading), keeps each once (Release), compiles
+every contracting process it touched (compiling), takes its facts (facts), recognises the
+buyer and the suppliers (citytools.directory.matching) and classifies it (classifying).
+Each IT notice for an organisation on the map the importer coordinates then becomes a
+suggestion in that organisation's review queue, or, where one of its networks trusts the
+source, goes on the map at once. Either way the record keeps its provenance and starts
+unconfirmed; nothing a person entered is overwritten: a notice that disagrees with the map
+becomes a suggested change showing both values.
+
+One import is one transaction: a batch with an error writes nothing (unless `keep_going`,
+which skips the bad items and reports them), and a dry run rolls everything back.
+"""
+
+import dataclasses
+import datetime
+import decimal
+import itertools
+import tempfile
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+import django.dispatch
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from citytools.accounts.viewer import Viewer
+from citytools.contracts import services as contract_services
+from citytools.contracts.models import Contract
+from citytools.core.errors import Conflict, DomainError, Forbidden, NotFound
+from citytools.directory import matching
+from citytools.directory.models import (
+    Network,
+    NetworkMembership,
+    Organisation,
+    OrganisationAlias,
+    Supplier,
+)
+from citytools.inventory import catalogue_services
+from citytools.inventory import services as inventory_services
+from citytools.inventory.models import ServiceArea
+from citytools.notices import classifying, compiling, reading, rules
+from citytools.notices.facts import Unbelievable, facts, release_without_contacts
+from citytools.notices.models import (
+    Buyer,
+    Import,
+    Notice,
+    Release,
+    Source,
+    Suggestion,
+    TrustedSource,
+)
+from citytools.notices.staging import Staging
+
+# Sent when an import from the web is recorded (kwargs: import_id); citytools.notices.tasks
+# answers it by handing the import to the worker.
+import_queued = django.dispatch.Signal()
+
+PROGRESS_EVERY = 500
+WRITE_BATCH = 200
+
+
+class ImportFailed(DomainError):
+    """The batch had errors and was not written; `errors` says where each one was."""
+
+    def __init__(self, errors: list[str]):
+        shown = "; ".join(errors[:5]) + (f"; and {len(errors) - 5} more" if len(errors) > 5 else "")
+        super().__init__(f"Nothing was imported: {shown}", code="import_failed")
+        self.errors = errors
+
+
+@dataclasses.dataclass
+class Summary:
+    releases: int = 0
+    ocids: int = 0
+    matched: int = 0
+    unmatched: int = 0
+    it: int = 0
+    suggested: int = 0
+    applied: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+    errors: list[str] = dataclasses.field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return dataclasses.asdict(self)
+
+
+@dataclasses.dataclass
+class Line:
+    """One line of the report: what became of one ocid."""
+
+    ocid: str
+    buyer_name: str = ""
+    organisation: str | None = None
+    matched_by: str | None = None
+    suppliers: list = dataclasses.field(default_factory=list)
+    it: bool = False
+    service_area: str | None = None
+    contract_end: str | None = None
+    status: str = "skipped"
+    error: str | None = None
+
+    def as_dict(self) -> dict:
+        return dataclasses.asdict(self)
+
+
+# Who may import ---------------------------------------------------------------------------
+
+
+def scope(actor) -> set[int] | None:
+    """The organisations whose review queues an import by `actor` may fill: all (None) for an
+    admin, the organisations of the networks they coordinate otherwise."""
+    viewer = Viewer.for_user(actor)
+    if viewer.is_admin:
+        return None
+    organisations = viewer.coordinated_organisations()
+    if not organisations:
+        raise Forbidden("Only network coordinators and admins can import public notices.")
+    return organisations
+
+
+def _trusted(organisation_ids: Iterable[int] | None = None) -> dict[int, set[str]]:
+    """Each organisation's trusted sources: those trusted by any of its networks."""
+    memberships = NetworkMembership.objects.all()
+    if organisation_ids is not None:
+        memberships = memberships.filter(organisation_id__in=organisation_ids)
+    by_network: dict[int, set[str]] = {}
+    for network, source in TrustedSource.objects.values_list("network_id", "source"):
+        by_network.setdefault(network, set()).add(source)
+    trusted: dict[int, set[str]] = {}
+    for organisation, network in memberships.values_list("organisation_id", "network_id"):
+        trusted.setdefault(organisation, set()).update(by_network.get(network, ()))
+    return trusted
+
+
+# Reading, checking and writing -----------------------------------------------------------------
+# Three passes over a scratch store (citytools.notices.staging), so memory stays flat: read
+# every release; compile and check every process the batch touched (nothing written to the
+# map's database yet, so a batch with a bad item writes nothing); then write, a few hundred
+# processes per transaction, so the page of an import from the web can show how far it got.
+
+
+def _stage(paths: Iterable[str], staging: Staging, summary: Summary, progress) -> None:
+    for path in paths:
+        try:
+            for item in reading.read(path):
+                summary.releases += 1
+                error = _stage_item(item, staging)
+                if error:
+                    summary.errors.append(error)
+                if summary.releases % PROGRESS_EVERY == 0:
+                    progress("reading", summary.releases)
+        except reading.Unreadable as error:
+            summary.errors.append(error.message)
+    progress("reading", summary.releases)
+
+
+def _stage_item(item: reading.Item, staging: Staging) -> str | None:
+    ocid = item.ocid
+    if ocid is None:
+        return f"{item.where}: the release has no ocid, so it belongs to no contracting process."
+    data = release_without_contacts(item.data)
+    digest = compiling.digest(data)
+    if item.kind == "release":
+        release_id = str(item.data.get("id") or "").strip()
+        if not release_id:
+            return f"{item.where}: the release of {ocid} has no id."
+    else:
+        release_id = f"#{item.kind}-{digest[:16]}"
+    date = item.data.get("date")
+    first = staging.add_release(
+        ocid=ocid, release_id=release_id[:300], kind=item.kind, digest=digest,
+        date=date if isinstance(date, str) else "", data=data, place=item.where,
+    )
+    if first is not None:
+        return f"{item.where}: release {release_id} of {ocid} was read before with different content ({first})."
+    return None
+
+
+def _items(releases: list[dict], stored: dict[str, tuple[str, dict]]) -> tuple[list[reading.Item], list[dict]]:
+    """The process's items to compile (stored and new), and the new releases to keep."""
+    items, new = [], []
+    for number, (release_id, (_, data)) in enumerate(stored.items(), 1):
+        kind = "release" if not release_id.startswith("#") else release_id[1:].split("-")[0]
+        items.append(reading.Item(kind, data, "an earlier import", number, 0))
+    for release in releases:
+        if release["release_id"] in stored:
+            if stored[release["release_id"]][0] != release["digest"]:
+                raise compiling.Uncompilable(
+                    f"{release['place']}: release {release['release_id']} was imported before with different content; "
+                    "a published release does not change."
+                )
+            continue
+        items.append(reading.Item(release["kind"], release["data"], release["place"], len(items) + 1, 0))
+        new.append(release)
+    return items, new
+
+
+def _jsonable(value):
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    return value
+
+
+def _check(staging: Staging, context: "_Context", summary: Summary, progress) -> None:
+    """Compile and recognise every process the batch touched, into the scratch store."""
+    checked = 0
+    processes = staging.processes()
+    while chunk := list(itertools.islice(processes, 500)):
+        stored: dict[str, dict[str, tuple[str, dict]]] = {}
+        for ocid, release_id, digest, data in Release.objects.filter(ocid__in=[ocid for ocid, _ in chunk]).values_list(
+            "ocid", "release_id", "digest", "data"
+        ):
+            stored.setdefault(ocid, {})[release_id] = (digest, data)
+        for ocid, releases in chunk:
+            try:
+                items, new = _items(releases, stored.get(ocid, {}))
+                compiled = compiling.compile_ocid(items)
+                found = facts(compiled)
+            except (compiling.Uncompilable, Unbelievable) as error:
+                summary.errors.append(error.message)
+                staging.add_compiled(ocid, {"error": error.message})
+                continue
+            fields, match = _notice_fields(found, compiling.digest(compiled), items, context)
+            staging.add_compiled(ocid, {
+                "notice": {name: _jsonable(value) for name, value in fields.items()},
+                "candidates": [candidate.pk for candidate in match.candidates],
+                "releases": [{name: release[name] for name in ("release_id", "digest", "date", "data")} for release in new],
+            })
+        checked += len(chunk)
+        progress("checking", checked)
+
+
+def _write(staging: Staging, context: "_Context", summary: Summary, progress, report) -> None:
+    written = 0
+    for chunk in staging.compiled(WRITE_BATCH):
+        with transaction.atomic():
+            Release.objects.bulk_create(
+                [Release(ocid=ocid, **release) for ocid, fields in chunk for release in fields.get("releases", ())],
+                batch_size=WRITE_BATCH,
+            )
+            for ocid, fields in chunk:
+                summary.ocids += 1
+                if "error" in fields:
+                    line = Line(ocid, status="error", error=fields["error"])
+                else:
+                    line = _store(ocid, fields, context, summary)
+                    if line.status != "error":
+                        setattr(summary, line.status, getattr(summary, line.status) + 1)
+                report(line.as_dict())
+        written += len(chunk)
+        progress("writing", written)
+
+
+# From releases to a notice --------------------------------------------------------------------
+
+
+def _source(ocid: str) -> str:
+    if ocid.startswith("ocds-b5fd17"):
+        return Source.CONTRACTS_FINDER
+    if ocid.startswith("ocds-h6vhtk"):
+        return Source.FIND_A_TENDER
+    return Source.OTHER
+
+
+class _Context:
+    """What one import asks of the map, loaded once."""
+
+    def __init__(self, actor):
+        self.actor = actor
+        self.scope = scope(actor) if actor is not None else set()
+        self.trusted = _trusted()
+        aliases = dict(OrganisationAlias.objects.values_list("key", "organisation_id"))
+        self.matcher = matching.matcher_for_the_map(aliases)
+        self.suppliers = matching.supplier_matcher_for_the_map()
+        self.areas = {area.name: area.pk for area in ServiceArea.objects.all()}
+        self.gss = dict(Organisation.objects.values_list("pk", "identifier"))
+        self.hints = classifying.shipped_hints()
+
+    def in_scope(self, organisation_id: int) -> bool:
+        return self.scope is None or organisation_id in self.scope
+
+
+def _notice_fields(found, compiled_digest: str, items: list[reading.Item], context: _Context) -> tuple[dict, matching.Match]:
+    buyer = found.buyer
+    match = context.matcher.match(buyer.name, buyer.identifiers, on=found.released) if buyer else matching.UNMATCHED
+    it = classifying.is_it(found.cpv_codes)
+    area = classifying.suggest(found.title, found.description, found.cpv_codes, context.hints) if it else None
+    release_ids = sorted({str(item.data.get("id")) for item in items if item.kind == "release"})
+    return {
+        "source": _source(found.ocid),
+        "digest": compiled_digest,
+        "release_ids": release_ids,
+        "released": found.released,
+        "url": found.notice_url,
+        "title": found.title[:300],
+        "description": found.description,
+        "buyer_name": (buyer.name if buyer else "")[:300],
+        "buyer_key": matching.name_key(buyer.name)[:300] if buyer else "",
+        "buyer_identifiers": list(buyer.identifiers) if buyer else [],
+        "organisation_id": match.pk,
+        "matched_by": match.by or "",
+        "suppliers": [{"name": party.name, "identifier": party.company_number or None} for party in found.suppliers],
+        "cpv_codes": list(found.cpv_codes),
+        "it": it,
+        "service_area_id": context.areas.get(area.area) if area else None,
+        "area_reason": area.reason[:300] if area else "",
+        "value": found.value,
+        "currency": found.currency,
+        "start_date": found.start_date,
+        "end_date": found.end_date,
+        "extension_end_date": found.extension_end_date,
+        "route": found.route,
+    }, match
+
+
+def _queue_buyer(notice: Notice, candidates: list[int]) -> None:
+    """An unmatched buyer that looks like a local authority waits for a coordinator."""
+    if not notice.buyer_key or not (candidates or matching.looks_like_a_council(notice.buyer_name)):
+        return
+    buyer, created = Buyer.objects.get_or_create(key=notice.buyer_key, defaults={"name": notice.buyer_name, "notices": 1})
+    if not created:
+        Buyer.objects.filter(pk=buyer.pk).update(notices=F("notices") + 1)
+    if candidates:
+        buyer.candidates.add(*candidates)
+
+
+def _store(ocid: str, fields: dict, context: _Context, summary: Summary) -> Line:
+    # Back from the scratch store's JSON: dates and amounts as the model holds them.
+    values = {name: Notice._meta.get_field(name.removesuffix("_id")).to_python(value) for name, value in fields["notice"].items()}
+    notice = Notice.objects.filter(ocid=ocid).first()
+    if notice is None:
+        notice = Notice.objects.create(ocid=ocid, **values)
+        if notice.organisation_id is None:
+            _queue_buyer(notice, fields["candidates"])
+    elif notice.digest != values["digest"] or notice.organisation_id != values["organisation_id"]:
+        if notice.organisation_id is not None and values["organisation_id"] is None:
+            # A buyer a coordinator linked by hand stays linked.
+            values = {**values, "organisation_id": notice.organisation_id, "matched_by": notice.matched_by}
+        Notice.objects.filter(pk=notice.pk).update(**values, updated_at=timezone.now())
+        notice.refresh_from_db()
+    line = _line(notice, context)
+    summary.matched += notice.organisation_id is not None
+    summary.unmatched += notice.organisation_id is None
+    summary.it += notice.it
+    try:
+        with transaction.atomic():
+            line.status, line.error = _suggest(notice, context)
+    except DomainError as error:
+        line.status, line.error = "error", error.message
+        summary.errors.append(f"{ocid}: {error.message}")
+    return line
+
+
+def _line(notice: Notice, context: _Context) -> Line:
+    return Line(
+        notice.ocid,
+        buyer_name=notice.buyer_name,
+        organisation=context.gss.get(notice.organisation_id),
+        matched_by=notice.matched_by or None,
+        suppliers=notice.suppliers,
+        it=notice.it,
+        service_area=notice.service_area.slug if notice.service_area_id else None,
+        contract_end=notice.end_date.isoformat() if notice.end_date else None,
+    )
+
+# Suggestions ---------------------------------------------------------------------------------
+
+
+def offered(notice: Notice) -> dict:
+    """The contract a notice offers, in the contract's own field names, as plain values."""
+    first = notice.suppliers[0] if notice.suppliers else {}
+    return {
+        "title": notice.title or notice.ocid,
+        "total_value": str(notice.value) if notice.value is not None else None,
+        "currency": notice.currency or "GBP",
+        "start_date": notice.start_date.isoformat() if notice.start_date else None,
+        "end_date": notice.end_date.isoformat() if notice.end_date else None,
+        "extension_end_date": notice.extension_end_date.isoformat() if notice.extension_end_date else None,
+        "route": notice.route or Contract.Route.UNKNOWN,
+        "reference": notice.ocid[:100],
+        "source_url": notice.url,
+        "supplier_name": first.get("name", ""),
+        "supplier_number": first.get("identifier") or "",
+        "service_area": notice.service_area.slug if notice.service_area_id else None,
+        "area_reason": notice.area_reason,
+    }
+
+
+def provenance(notice: Notice) -> dict:
+    """What a record taken from this notice says of where it came from."""
+    return {
+        "label": f"a public notice ({notice.get_source_display()})",
+        "source": notice.source,
+        "ocid": notice.ocid,
+        "release_ids": notice.release_ids,
+        "released": notice.released.isoformat() if notice.released else None,
+        "url": notice.url,
+    }
+
+
+def _supplier_match(notice: Notice, context: _Context) -> Supplier | None:
+    for party in notice.suppliers:
+        found = context.suppliers.match(party["name"], party.get("identifier") or "")
+        if found.matched:
+            return Supplier.entries.filter(pk=found.pk).first()
+    return None
+
+
+def _on_the_map(contract: Contract, field: str) -> str | None:
+    value = getattr(contract, field)
+    if value is None or value == "":
+        return None
+    return value.isoformat() if isinstance(value, datetime.date) else str(value)
+
+
+def differences(contract: Contract, offer: dict) -> dict:
+    """{field: {"map": ..., "notice": ...}} where the notice says something else than the map."""
+    return {
+        field: {"map": _on_the_map(contract, field), "notice": offer[field]}
+        for field in rules.COMPARED
+        if offer[field] is not None and rules.differs(_on_the_map(contract, field), offer[field])
+    }
+
+
+def _save(notice: Notice, existing: Suggestion | None, **values) -> Suggestion:
+    values = {"notice_digest": notice.digest, "changes": {}, "contract": None, "system": None, "reason": "", **values}
+    decided = values.get("status", Suggestion.Status.PENDING) != Suggestion.Status.PENDING
+    values.setdefault("decided_by", None)
+    values["decided_at"] = timezone.now() if decided else None
+    if existing is None:
+        return Suggestion.objects.create(notice=notice, organisation_id=notice.organisation_id, **values)
+    for name, value in values.items():
+        setattr(existing, name, value)
+    existing.save()
+    return existing
+
+
+def _suggest(notice: Notice, context: _Context) -> tuple[str, str | None]:
+    """Make, refresh or (for a trusted source) apply what the notice suggests; returns the
+    report's status and, for a skipped notice, why."""
+    if notice.organisation_id is None:
+        return "skipped", "The buyer is not an organisation on the map."
+    if not notice.it:
+        return "skipped", "Not an IT notice (no CPV code in division 48 or 72)."
+    if not context.in_scope(notice.organisation_id):
+        return "skipped", "The buyer is not in a network you coordinate."
+    missing = rules.missing_for_a_contract(notice.suppliers, notice.start_date, notice.end_date)
+    if missing:
+        return "skipped", missing
+    existing = Suggestion.objects.filter(notice=notice, organisation_id=notice.organisation_id).first()
+    if existing is not None and existing.status == Suggestion.Status.REJECTED:
+        return "skipped", "Rejected before: a rejection is remembered."
+    if existing is not None and existing.notice_digest == notice.digest:
+        return "unchanged", None
+    offer = offered(notice)
+    trusted = notice.source in context.trusted.get(notice.organisation_id, set())
+    contract = (
+        existing.contract if existing is not None and existing.contract_id
+        else Contract.objects.filter(organisation_id=notice.organisation_id, reference=offer["reference"]).first()
+    )
+    if contract is None or contract.retired_at is not None:
+        suggestion = _save(notice, existing, kind=Suggestion.Kind.NEW, facts=offer, supplier=_supplier_match(notice, context))
+        if not trusted:
+            return "suggested", None
+        try:
+            with transaction.atomic():
+                _apply_new(suggestion, actor=context.actor, status=Suggestion.Status.APPLIED)
+        except DomainError as refusal:
+            return "suggested", f"Not applied, left for review: {refusal.message}"
+        return "applied", None
+    changes = differences(contract, offer)
+    if not changes:
+        if existing is not None and existing.status != Suggestion.Status.PENDING:
+            # Decided before and the map agrees: remember what this notice said, for the next.
+            Suggestion.objects.filter(pk=existing.pk).update(notice_digest=notice.digest, facts=offer)
+        elif existing is not None:
+            existing.delete()
+        return "unchanged", None
+    if trusted:
+        # Only what the map still says as the last notice said it: a value a person changed
+        # since is theirs, and the notice's new value waits for them to decide.
+        said = existing.facts if existing is not None and existing.status != Suggestion.Status.PENDING else {}
+        safe = {field: change for field, change in changes.items() if field in said and not rules.differs(said[field], change["map"])}
+        if safe:
+            contract_services.update_contract(
+                contract, version=contract.version, actor=context.actor, provenance=provenance(notice),
+                changes={field: change["notice"] for field, change in safe.items()},
+            )
+        rest = {field: change for field, change in changes.items() if field not in safe}
+        if not rest:
+            _save(notice, existing, kind=Suggestion.Kind.CHANGE, facts=offer, contract=contract, changes=safe,
+                  status=Suggestion.Status.APPLIED, decided_by=context.actor)
+            return "applied", None
+        changes = rest
+    _save(notice, existing, kind=Suggestion.Kind.CHANGE, facts=offer, contract=contract, changes=changes)
+    return "suggested", None
+
+
+# Deciding ------------------------------------------------------------------------------------
+
+
+def may_review(viewer: Viewer, organisation_id: int) -> bool:
+    """The review queue is the organisation's editors' and its networks' coordinators'."""
+    return viewer.can_restore(organisation_id)
+
+
+def _pending(suggestion: Suggestion, actor) -> Suggestion:
+    if not may_review(Viewer.for_user(actor), suggestion.organisation_id):
+        raise Forbidden("Only the organisation's editors and its network coordinators can decide on its suggestions.")
+    locked = Suggestion.objects.select_for_update().filter(pk=suggestion.pk).first()
+    if locked is None:
+        raise NotFound("No such suggestion.")
+    if locked.status != Suggestion.Status.PENDING:
+        raise Conflict(f"Someone has already decided on this suggestion: {locked.get_status_display().lower()}.")
+    return locked
+
+
+def _supplier_for(suggestion: Suggestion, value, actor) -> Supplier:
+    """The supplier chosen, or (for "new") the notice's company added to the catalogue."""
+    if value and value != rules.NEW_SUPPLIER:
+        return value
+    if suggestion.supplier is not None and not value:
+        return suggestion.supplier
+    name, number = suggestion.facts.get("supplier_name", ""), suggestion.facts.get("supplier_number", "")
+    return catalogue_services.supplier_from_public_record(name=name, company_number=number, actor=actor)
+
+
+def _apply_new(suggestion: Suggestion, *, actor, status: str, edits: dict | None = None) -> Suggestion:
+    """Put a new contract (and, with a product, a system) on the map from a suggestion."""
+    edits = dict(edits or {})
+    offer = suggestion.facts
+    notice = suggestion.notice
+    supplier = _supplier_for(suggestion, edits.pop("supplier", None), actor)
+    product = edits.pop("product", None)
+    area = edits.pop("service_area", None) or offer.get("service_area")
+    contract_fields = {name: offer.get(name) for name in rules.CONTRACT_FIELDS}
+    contract_fields.update({name: value for name, value in edits.items() if name in rules.CONTRACT_FIELDS})
+    organisation = suggestion.organisation
+    system = None
+    if product:
+        areas = [area] if area else []
+        if not areas:
+            raise DomainError("Choose the service area the new system serves.", code="required", field="service_area")
+        system = inventory_services.create_system(
+            organisation=organisation, product=product, service_areas=areas, supplier=supplier,
+            actor=actor, provenance=provenance(notice),
+        )
+    contract = contract_services.create_contract(
+        organisation=organisation, actor=actor, provenance=provenance(notice), supplier=supplier,
+        systems=[system] if system else [], source=notice.source if notice.source != Source.OTHER else Contract.Source.OTHER,
+        **contract_fields,
+    )
+    suggestion.status, suggestion.contract, suggestion.system = status, contract, system
+    suggestion.decided_by, suggestion.decided_at = actor, timezone.now()
+    suggestion.save()
+    return suggestion
+
+
+@transaction.atomic
+def accept(suggestion: Suggestion, *, actor, edits: dict | None = None) -> Suggestion:
+    """Accept a suggestion, with the editor's edits: for a new contract any of its fields,
+    the supplier (one on the map, or "new" for the notice's company), and a product (and
+    service area) for a new system; for a change, `fields` lists the changes taken (all by
+    default). The record starts unconfirmed, with the notice as its provenance."""
+    suggestion = _pending(suggestion, actor)
+    edits = dict(edits or {})
+    if suggestion.kind == Suggestion.Kind.NEW:
+        return _apply_new(suggestion, actor=actor, status=Suggestion.Status.ACCEPTED, edits=edits)
+    contract = suggestion.contract
+    if contract is None or contract.retired_at is not None:
+        raise Conflict("The contract this suggestion would change is no longer on the map.")
+    taken = edits.get("fields") or list(suggestion.changes)
+    unknown = sorted(set(taken) - set(suggestion.changes))
+    if unknown:
+        raise DomainError(f"The suggestion does not change {', '.join(unknown)}.", code="invalid", field="fields")
+    stale = [field for field in taken if rules.differs(_on_the_map(contract, field), suggestion.changes[field]["map"])]
+    if stale:
+        raise Conflict("The contract has changed since the suggestion was made; import the notice again to compare afresh.")
+    contract_services.update_contract(
+        contract, version=contract.version, actor=actor, provenance=provenance(suggestion.notice),
+        changes={field: suggestion.changes[field]["notice"] for field in taken},
+    )
+    suggestion.status, suggestion.decided_by, suggestion.decided_at = Suggestion.Status.ACCEPTED, actor, timezone.now()
+    suggestion.save()
+    return suggestion
+
+
+@transaction.atomic
+def reject(suggestion: Suggestion, *, actor, reason: str = "") -> Suggestion:
+    """Reject a suggestion; it is remembered, so importing the notice again does not repeat it."""
+    suggestion = _pending(suggestion, actor)
+    suggestion.status, suggestion.decided_by, suggestion.decided_at = Suggestion.Status.REJECTED, actor, timezone.now()
+    suggestion.reason = rules.check_reason(reason)
+    suggestion.save()
+    return suggestion
+
+
+# Buyers nobody recognised --------------------------------------------------------------------
+
+
+def may_link(viewer: Viewer) -> bool:
+    return viewer.is_admin or bool(viewer.grants.coordinator_networks)
+
+
+@transaction.atomic
+def link_buyer(buyer: Buyer, *, organisation: Organisation, actor) -> Buyer:
+    """Say which organisation a buyer name means, once: the name becomes an alias every later
+    import recognises, and the notices already read from that buyer make their suggestions."""
+    viewer = Viewer.for_user(actor)
+    if not (viewer.is_admin or organisation.pk in viewer.coordinated_organisations()):
+        raise Forbidden("Only a coordinator of one of the organisation's networks can link a name to it.")
+    buyer = Buyer.objects.select_for_update().get(pk=buyer.pk)
+    if buyer.status != Buyer.Status.OPEN:
+        raise Conflict(f"This name has already been decided: {buyer.get_status_display().lower()}.")
+    OrganisationAlias.objects.update_or_create(key=buyer.key, defaults={"name": buyer.name, "organisation": organisation})
+    buyer.status, buyer.organisation, buyer.decided_by, buyer.decided_at = Buyer.Status.LINKED, organisation, actor, timezone.now()
+    buyer.save()
+    Notice.objects.for_buyer_key(buyer.key).filter(organisation__isnull=True).update(
+        organisation=organisation, matched_by="alias", updated_at=timezone.now()
+    )
+    context = _Context(actor)
+    for notice in Notice.objects.for_buyer_key(buyer.key).filter(organisation=organisation).select_related("service_area"):
+        _suggest(notice, context)
+    return buyer
+
+
+@transaction.atomic
+def dismiss_buyer(buyer: Buyer, *, actor) -> Buyer:
+    """Say a buyer name is no organisation on the map (a parish, a trust, a company)."""
+    if not may_link(Viewer.for_user(actor)):
+        raise Forbidden("Only network coordinators and admins can decide on buyer names.")
+    buyer = Buyer.objects.select_for_update().get(pk=buyer.pk)
+    if buyer.status != Buyer.Status.OPEN:
+        raise Conflict(f"This name has already been decided: {buyer.get_status_display().lower()}.")
+    buyer.status, buyer.decided_by, buyer.decided_at = Buyer.Status.DISMISSED, actor, timezone.now()
+    buyer.save()
+    return buyer
+
+
+# Trust -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def set_trust(network: Network, *, source: str, trusted: bool, actor) -> bool:
+    """Trust a publisher for a network's members, or stop trusting it."""
+    if not Viewer.for_user(actor).can_coordinate(network.pk):
+        raise Forbidden("Only the network's coordinators can choose which sources it trusts.")
+    if source not in (Source.CONTRACTS_FINDER, Source.FIND_A_TENDER):
+        raise DomainError("Choose Contracts Finder or Find a Tender.", code="invalid", field="source")
+    if trusted:
+        TrustedSource.objects.get_or_create(network=network, source=source, defaults={"added_by": actor})
+    else:
+        TrustedSource.objects.filter(network=network, source=source).delete()
+    return trusted
+
+
+# Running an import ---------------------------------------------------------------------------
+
+
+def _quiet(*args) -> None:
+    return None
+
+
+def run_import(
+    paths: Iterable[str],
+    *,
+    actor,
+    dry_run: bool = False,
+    keep_going: bool = False,
+    progress: Callable[[str, int], None] | None = None,
+    report: Callable[[dict], None] | None = None,
+) -> Summary:
+    """Import the releases in `paths` (files, folders, or "-" for standard input) as `actor`.
+
+    A dry run needs no actor and writes nothing. Otherwise the actor must coordinate a network
+    (or be an admin), and only their networks' organisations get suggestions. When an item is
+    bad, nothing is written and ImportFailed says where each bad item was, unless `keep_going`,
+    which skips the bad items (they are in the summary's errors and the report). `progress` is
+    called with a stage ("reading", "checking", "writing") and a count; `report` with each
+    ocid's line (see Line)."""
+    if actor is None and not dry_run:
+        raise Forbidden("Say who is importing (an admin or a network coordinator), or make it a dry run.")
+    progress, report = progress or _quiet, report or _quiet
+    summary = Summary()
+    context = _Context(actor)
+    with Staging() as staging:
+        _stage(paths, staging, summary, progress)
+        _check(staging, context, summary, progress)
+        if summary.errors and not keep_going and not dry_run:
+            raise ImportFailed(summary.errors)
+        if dry_run:
+            with transaction.atomic():
+                _write(staging, context, summary, progress, report)
+                transaction.set_rollback(True)
+        else:
+            _write(staging, context, summary, progress, report)
+    return summary
+
+
+# Imports from the web ------------------------------------------------------------------------
+
+
+def may_import(viewer: Viewer, network: Network) -> bool:
+    return viewer.can_coordinate(network.pk)
+
+
+def start_import(network: Network, *, actor, filename: str = "", content: bytes = b"", harvest: str = "") -> Import:
+    """Record an import of an uploaded file (or a harvest of a publisher's API) for the worker."""
+    if not may_import(Viewer.for_user(actor), network):
+        raise Forbidden("Only the network's coordinators can import public notices for it.")
+    if harvest:
+        rules.check_harvest_source(harvest)
+    else:
+        rules.check_upload(filename, content)
+    job = Import.objects.create(
+        network=network, filename=(filename or "")[:255], content=content, harvest=harvest, created_by=actor
+    )
+    transaction.on_commit(lambda: import_queued.send(sender=Import, import_id=job.pk))
+    return job
+
+
+def run_web_import(import_id: int) -> None:
+    """The worker's side of an import from the web: run it, recording how far it has got."""
+    job = Import.objects.select_related("created_by").filter(pk=import_id, status=Import.Status.QUEUED).first()
+    if job is None:
+        return
+    Import.objects.filter(pk=job.pk).update(status=Import.Status.RUNNING, started_at=timezone.now())
+
+    def progress(stage: str, count: int) -> None:
+        Import.objects.filter(pk=job.pk).update(summary={"stage": stage, "count": count}, done=count if stage == "reading" else F("done"))
+
+    status, error, summary = Import.Status.DONE, "", None
+    try:
+        with tempfile.NamedTemporaryFile(suffix=Path(job.filename).suffix or ".json") as upload:
+            upload.write(bytes(job.content))
+            upload.flush()
+            summary = run_import([upload.name], actor=job.created_by, progress=progress)
+    except ImportFailed as failed:
+        status, error = Import.Status.FAILED, failed.message
+        errors = failed.errors
+    except DomainError as refusal:
+        status, error, errors = Import.Status.FAILED, refusal.message, []
+    else:
+        errors = summary.errors
+    Import.objects.filter(pk=job.pk).update(
+        status=status, error=error, errors=errors[:200], finished_at=timezone.now(),
+        summary=summary.as_dict() if summary else {}, content=b"",
+    )
