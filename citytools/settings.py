@@ -330,6 +330,17 @@ TASKS = {
 # The OCDS ocid prefix: register one with the Open Contracting Partnership for production.
 OCDS_OCID_PREFIX = os.environ.get("CITYTOOLS_OCID_PREFIX", "ocds-citytools")
 
+# Harvesting public notices (citytools.notices.harvesting): the root of each public OCDS API
+# it pages through, by source, so that a mirror or a test server can stand in for one (give
+# the whole dict: `{**CITYTOOLS_OCDS_HARVEST_URLS, "find-a-tender": "..."}`), and the most one
+# page of an answer may weigh, unpacked, before it is refused (100 of Contracts Finder's
+# releases weigh about 2 MB).
+CITYTOOLS_OCDS_HARVEST_URLS = {
+    "contracts-finder": "https://www.contractsfinder.service.gov.uk",
+    "find-a-tender": "https://www.find-tender.service.gov.uk",
+}
+CITYTOOLS_OCDS_HARVEST_MAX_BYTES = 50 * 1024 * 1024
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
