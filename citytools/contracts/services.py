@@ -214,10 +214,10 @@ def restore_version(contract: Contract, *, history_id: int, actor, version: int 
     )
     if old_version == contract.version:
         raise DomainError("This is already the current version.", code="current_version")
-    wanted = {name.removesuffix("_id"): value for name, value in fields.items() if name != "retired_at"}
+    wanted = {name.removesuffix("_id"): value for name, value in fields.items() if name not in ("retired_at", "provenance")}
     wanted["supplier"] = Supplier.entries.filter(pk=fields["supplier_id"]).first()
     cleaned, links = _clean_contract(contract.organisation_id, {**wanted, **links}, exclude_pk=contract.pk)
-    cleaned["retired_at"] = fields["retired_at"]
+    cleaned["retired_at"], cleaned["provenance"] = fields["retired_at"], fields["provenance"]
     return history.save_edit(
         contract,
         version=contract.version if version is None else version,

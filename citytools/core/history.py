@@ -244,8 +244,11 @@ NOT_SHOWN = "Not shown to you"
 
 
 def _display(model_field, value, names: Mapping) -> str:
-    if value is None or value == "":
+    if value is None or value == "" or value == {}:
         return NOT_RECORDED
+    if isinstance(value, dict):
+        # A record's provenance: where its facts came from, and the notice or register's id.
+        return " ".join(filter(None, (str(value.get("label", "")), str(value.get("ocid", ""))))) or NOT_RECORDED
     if model_field.is_relation:
         return names.get(value, NOT_SHOWN)
     if model_field.choices:

@@ -213,12 +213,16 @@ def read_stream(stream, source: str) -> Iterator[Item]:
         if "premature EOF" in detail:
             if not seen_a_value:
                 raise Unreadable(f"{source}: the file is empty.") from None
-            raise Unreadable(f"{source}: the file ends in the middle of a value, after item {number}.") from None
+            raise Unreadable(
+                f"{source}: the file ends in the middle of a value at byte {counted.read_so_far:,}, after item {number}."
+            ) from None
         raise Unreadable(
             f"{source}: not valid JSON near byte {counted.read_so_far:,}, after item {number}: {detail}."
         ) from None
     if top is not None or item is not None:
-        raise Unreadable(f"{source}: the file ends in the middle of a value, after item {number}.")
+        raise Unreadable(
+            f"{source}: the file ends in the middle of a value at byte {counted.read_so_far:,}, after item {number}."
+        )
     if not seen_a_value:
         raise Unreadable(f"{source}: the file is empty.")
 

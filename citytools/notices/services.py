@@ -190,7 +190,8 @@ def _items(releases: list[dict], stored: dict[str, tuple[str, dict]]) -> tuple[l
         if release["release_id"] in stored:
             if stored[release["release_id"]][0] != release["digest"]:
                 raise compiling.Uncompilable(
-                    f"{release['place']}: release {release['release_id']} was imported before with different content; "
+                    f"{release['place']}: release {release['release_id']} of {release['data'].get('ocid')} "
+                    "was imported before with different content; "
                     "a published release does not change."
                 )
             continue
@@ -273,7 +274,8 @@ class _Context:
 
     def __init__(self, actor):
         self.actor = actor
-        self.scope = scope(actor) if actor is not None else set()
+        # A dry run by nobody in particular shows what the notices would suggest to everyone.
+        self.scope = scope(actor) if actor is not None else None
         self.trusted = _trusted()
         aliases = dict(OrganisationAlias.objects.values_list("key", "organisation_id"))
         self.matcher = matching.matcher_for_the_map(aliases)
@@ -429,10 +431,11 @@ def differences(contract: Contract, offer: dict) -> dict:
 
 
 def _save(notice: Notice, existing: Suggestion | None, **values) -> Suggestion:
-    values = {"notice_digest": notice.digest, "changes": {}, "contract": None, "system": None, "reason": "", **values}
-    decided = values.get("status", Suggestion.Status.PENDING) != Suggestion.Status.PENDING
-    values.setdefault("decided_by", None)
-    values["decided_at"] = timezone.now() if decided else None
+    values = {
+        "notice_digest": notice.digest, "changes": {}, "contract": None, "system": None, "reason": "",
+        "status": Suggestion.Status.PENDING, "decided_by": None, **values,
+    }
+    values["decided_at"] = timezone.now() if values["status"] != Suggestion.Status.PENDING else None
     if existing is None:
         return Suggestion.objects.create(notice=notice, organisation_id=notice.organisation_id, **values)
     for name, value in values.items():
