@@ -4,6 +4,7 @@ Every setting a deployment may change is documented in docs/configuration.md, an
 tests/test_docs.py fails when one is missing there.
 """
 
+import json
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -340,6 +341,12 @@ CITYTOOLS_OCDS_HARVEST_URLS = {
     "find-a-tender": "https://www.find-tender.service.gov.uk",
 }
 CITYTOOLS_OCDS_HARVEST_MAX_BYTES = 50 * 1024 * 1024
+# The worker's scheduled harvests (docs/notices.md): hours between harvests of each source,
+# as JSON ({"find-a-tender": 24}); the admin or coordinator they act as; the most pages one
+# harvest reads (the next resumes).
+CITYTOOLS_OCDS_HARVEST_SCHEDULE = json.loads(os.environ.get("CITYTOOLS_OCDS_HARVEST_SCHEDULE", "{}"))
+CITYTOOLS_OCDS_HARVEST_AS = os.environ.get("CITYTOOLS_OCDS_HARVEST_AS", "")
+CITYTOOLS_OCDS_HARVEST_PAGES = int(os.environ.get("CITYTOOLS_OCDS_HARVEST_PAGES", "50"))
 
 LOGGING = {
     "version": 1,

@@ -17,11 +17,14 @@ import dataclasses
 import datetime
 import decimal
 import itertools
+import logging
 import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import django.dispatch
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -41,10 +44,11 @@ from citytools.directory.models import (
 from citytools.inventory import catalogue_services
 from citytools.inventory import services as inventory_services
 from citytools.inventory.models import ServiceArea
-from citytools.notices import classifying, compiling, reading, rules
+from citytools.notices import classifying, compiling, harvesting, reading, rules
 from citytools.notices.facts import Unbelievable, facts, release_without_contacts
 from citytools.notices.models import (
     Buyer,
+    Harvest,
     Import,
     Notice,
     Release,
@@ -52,13 +56,19 @@ from citytools.notices.models import (
     Suggestion,
     TrustedSource,
 )
-from citytools.notices.staging import Staging
+from citytools.notices.staging import Staging, dumps
+
+logger = logging.getLogger(__name__)
 
 # Sent when an import from the web is recorded (kwargs: import_id); citytools.notices.tasks
 # answers it by handing the import to the worker.
 import_queued = django.dispatch.Signal()
 
 PROGRESS_EVERY = 500
+# A first harvest asks for the last month; each later one starts a day before the last ended,
+# since the APIs' times carry no zone (a release read twice is kept once).
+HARVEST_FIRST_DAYS = 30
+HARVEST_OVERLAP_DAYS = 1
 WRITE_BATCH = 200
 
 
@@ -728,6 +738,114 @@ def start_import(network: Network, *, actor, filename: str = "", content: bytes 
     return job
 
 
+# Harvesting ----------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class Harvested:
+    pages: int = 0
+    finished: bool = False
+    summary: Summary = dataclasses.field(default_factory=Summary)
+
+
+def _add(total: Summary, part: Summary) -> None:
+    for field in dataclasses.fields(Summary):
+        if field.name == "errors":
+            total.errors.extend(part.errors)
+        else:
+            setattr(total, field.name, getattr(total, field.name) + getattr(part, field.name))
+
+
+def harvest(
+    source: str,
+    *,
+    actor,
+    since: datetime.date | None = None,
+    restart: bool = False,
+    max_pages: int | None = None,
+    progress: Callable[[str, int], None] | None = None,
+    report: Callable[[dict], None] | None = None,
+    opener=None,
+    sleep=None,
+) -> Harvested:
+    """Page through a publisher's API and import each page as it comes, remembering where it
+    stopped: the next harvest resumes there (or, after the last page, asks for what was
+    published since this one began). A page is one batch: a bad release in it is reported
+    and skipped, since a public feed cannot be corrected by the importer. Raises
+    HarvestFailed, having kept every page before the one that failed."""
+    rules.check_harvest_source(source)
+    scope(actor)
+    progress = progress or _quiet
+    state, _ = Harvest.objects.get_or_create(source=source)
+    began = timezone.now()
+    if restart or not state.next_url:
+        start = since or (state.since.date() if state.since else timezone.localdate() - datetime.timedelta(days=HARVEST_FIRST_DAYS))
+        url = harvesting.first_url(source, start - datetime.timedelta(days=HARVEST_OVERLAP_DAYS) if state.since and not since else start)
+    else:
+        url = state.next_url
+    result = Harvested()
+    options = {key: value for key, value in (("opener", opener), ("sleep", sleep)) if value is not None}
+    try:
+        for page in harvesting.pages(url, **options):
+            with tempfile.NamedTemporaryFile(suffix=".jsonl") as lines:
+                for release in page.releases:
+                    lines.write(dumps(release) + b"\n")
+                lines.flush()
+                part = run_import([lines.name], actor=actor, keep_going=True, report=report)
+            _add(result.summary, part)
+            result.pages += 1
+            Harvest.objects.filter(pk=state.pk).update(
+                next_url=page.next_url or "", pages=F("pages") + 1, releases=F("releases") + len(page.releases),
+                last_error="", updated_at=timezone.now(), **({"since": began} if page.next_url is None else {}),
+            )
+            progress("harvesting", result.summary.releases)
+            if page.next_url is None:
+                result.finished = True
+                break
+            if max_pages is not None and result.pages >= max_pages:
+                break
+    except harvesting.HarvestFailed as failed:
+        Harvest.objects.filter(pk=state.pk).update(last_error=failed.message, updated_at=timezone.now())
+        raise
+    return result
+
+
+def due_harvests(now: datetime.datetime | None = None) -> list[str]:
+    """The sources settings schedule (CITYTOOLS_OCDS_HARVEST_SCHEDULE: source → hours) whose
+    last harvest is older than that."""
+    now = now or timezone.now()
+    schedule = settings.CITYTOOLS_OCDS_HARVEST_SCHEDULE
+    if not schedule:
+        return []
+    last = dict(Harvest.objects.filter(source__in=schedule).values_list("source", "updated_at"))
+    return [
+        source for source, hours in schedule.items()
+        if last.get(source) is None or now - last[source] >= datetime.timedelta(hours=hours)
+    ]
+
+
+def harvest_when_due() -> list[str]:
+    """Harvest each source that is due, as the person settings name
+    (CITYTOOLS_OCDS_HARVEST_AS); a failure is kept on the harvest's state for its page and
+    the next tick tries again. Returns the sources harvested."""
+    due = due_harvests()
+    if not due:
+        return []
+    actor = get_user_model().objects.filter(email__iexact=settings.CITYTOOLS_OCDS_HARVEST_AS or "", is_active=True).first()
+    if actor is None:
+        logger.warning("A harvest of %s is due, but CITYTOOLS_OCDS_HARVEST_AS names no active user.", ", ".join(due))
+        return []
+    done = []
+    for source in due:
+        try:
+            harvest(source, actor=actor, max_pages=settings.CITYTOOLS_OCDS_HARVEST_PAGES)
+        except DomainError as refusal:
+            logger.warning("The harvest of %s stopped: %s", source, refusal.message)
+            Harvest.objects.filter(source=source).update(updated_at=timezone.now())
+        done.append(source)
+    return done
+
+
 def run_web_import(import_id: int) -> None:
     """The worker's side of an import from the web: run it, recording how far it has got."""
     job = Import.objects.select_related("created_by").filter(pk=import_id, status=Import.Status.QUEUED).first()
@@ -736,14 +854,17 @@ def run_web_import(import_id: int) -> None:
     Import.objects.filter(pk=job.pk).update(status=Import.Status.RUNNING, started_at=timezone.now())
 
     def progress(stage: str, count: int) -> None:
-        Import.objects.filter(pk=job.pk).update(summary={"stage": stage, "count": count}, done=count if stage == "reading" else F("done"))
+        Import.objects.filter(pk=job.pk).update(summary={"stage": stage, "count": count}, done=count if stage in ("reading", "harvesting") else F("done"))
 
     status, error, summary = Import.Status.DONE, "", None
     try:
-        with tempfile.NamedTemporaryFile(suffix=Path(job.filename).suffix or ".json") as upload:
-            upload.write(bytes(job.content))
-            upload.flush()
-            summary = run_import([upload.name], actor=job.created_by, progress=progress)
+        if job.harvest:
+            summary = harvest(job.harvest, actor=job.created_by, progress=progress).summary
+        else:
+            with tempfile.NamedTemporaryFile(suffix=Path(job.filename).suffix or ".json") as upload:
+                upload.write(bytes(job.content))
+                upload.flush()
+                summary = run_import([upload.name], actor=job.created_by, progress=progress)
     except ImportFailed as failed:
         status, error = Import.Status.FAILED, failed.message
         errors = failed.errors

@@ -37,7 +37,7 @@ class Command(DomainCommand):
         actor = viewer_for(email)[0] if email else None
         if actor is None and not dry_run:
             raise CommandError("Say who is importing with --as EMAIL (an admin or a network coordinator), or use --dry-run.")
-        bar = _Progress(disable=no_progress or not sys.stderr.isatty())
+        bar = Progress(disable=no_progress or not sys.stderr.isatty())
         out = open(report, "wb") if report else None  # noqa: SIM115 - closed below, whatever happens
         started = time.monotonic()
         try:
@@ -71,7 +71,7 @@ class Command(DomainCommand):
             self.stdout.write("Dry run: nothing was written.")
 
 
-class _Progress:
+class Progress:
     """One bar per stage, with its rate."""
 
     def __init__(self, *, disable: bool):
