@@ -23,16 +23,16 @@ def world():
 
 
 @pytest.fixture
-def local(api):  # noqa: F811 - the fixture of the same name
+def local(api):
     with override_settings(CITYTOOLS_OCDS_HARVEST_URLS={"find-a-tender": api.base, "contracts-finder": api.base}):
         yield api
 
 
-def harvest(world, timer, **options):  # noqa: F811
+def harvest(world, timer, **options):
     return services.harvest("find-a-tender", actor=world.user("coordinator"), sleep=timer.sleep, **options)
 
 
-def test_a_harvest_imports_every_page_and_remembers_that_it_finished(world, local, timer, releases):  # noqa: F811
+def test_a_harvest_imports_every_page_and_remembers_that_it_finished(world, local, timer, releases):
     result = harvest(world, timer, since=datetime.date(2017, 1, 1))
     assert result.finished and result.pages == len(local.packages)
     assert result.summary.releases == len(releases)
@@ -42,7 +42,7 @@ def test_a_harvest_imports_every_page_and_remembers_that_it_finished(world, loca
     assert "updatedFrom=2017-01-01T00:00:00" in local.asked[0]["path"]
 
 
-def test_a_failure_keeps_the_pages_before_it_and_the_next_harvest_resumes_there(world, local, timer, releases):  # noqa: F811
+def test_a_failure_keeps_the_pages_before_it_and_the_next_harvest_resumes_there(world, local, timer, releases):
     local.trouble = [None, ("status", 404, {})]
     with pytest.raises(HarvestFailed):
         harvest(world, timer, since=datetime.date(2017, 1, 1))
@@ -56,14 +56,14 @@ def test_a_failure_keeps_the_pages_before_it_and_the_next_harvest_resumes_there(
     assert Harvest.objects.get(source="find-a-tender").last_error == ""
 
 
-def test_a_harvest_stops_after_its_pages_and_the_next_resumes(world, local, timer):  # noqa: F811
+def test_a_harvest_stops_after_its_pages_and_the_next_resumes(world, local, timer):
     first = harvest(world, timer, since=datetime.date(2017, 1, 1), max_pages=1)
     assert not first.finished and first.pages == 1
     second = harvest(world, timer)
     assert second.finished and second.pages == len(local.packages) - 1
 
 
-def test_a_harvest_after_a_finished_one_asks_for_what_is_new(world, local, timer):  # noqa: F811
+def test_a_harvest_after_a_finished_one_asks_for_what_is_new(world, local, timer):
     harvest(world, timer, since=datetime.date(2017, 1, 1))
     began = Harvest.objects.get(source="find-a-tender").since
     harvest(world, timer)
@@ -71,13 +71,13 @@ def test_a_harvest_after_a_finished_one_asks_for_what_is_new(world, local, timer
     assert (began - datetime.timedelta(days=1)).strftime("%Y-%m-%d") in asked
 
 
-def test_only_coordinators_and_admins_harvest(world, local, timer):  # noqa: F811
+def test_only_coordinators_and_admins_harvest(world, local, timer):
     with pytest.raises(services.Forbidden):
         services.harvest("find-a-tender", actor=world.user("editor"), sleep=timer.sleep)
     assert not local.asked
 
 
-def test_the_worker_harvests_only_what_is_due(world, local, monkeypatch):  # noqa: F811
+def test_the_worker_harvests_only_what_is_due(world, local, monkeypatch):
     called = []
     monkeypatch.setattr(services, "harvest", lambda source, **options: called.append(source))
     with override_settings(CITYTOOLS_OCDS_HARVEST_SCHEDULE={}):
