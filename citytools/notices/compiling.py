@@ -14,10 +14,12 @@ again changes nothing; the same id with different content is an error, naming bo
 import functools
 import hashlib
 import json
+import math
 from decimal import Decimal
 from pathlib import Path
 
 import ocdsmerge
+import orjson
 from ocdsmerge.exceptions import OCDSMergeError
 
 from citytools.core.errors import DomainError
@@ -37,24 +39,26 @@ def merger() -> ocdsmerge.Merger:
     return ocdsmerge.Merger(merge_rules={tuple(path): rule for path, rule in document["rules"]})
 
 
-def _canonical(value):
-    """Numbers as one spelling (100, 100.0 and 1E+2 are one amount), everything else as is."""
-    if isinstance(value, bool) or value is None or isinstance(value, str):
-        return value
-    if isinstance(value, (int, float, Decimal)):
-        number = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
-        return f"#{number.normalize():f}" if number.is_finite() else f"#{number}"
-    if isinstance(value, dict):
-        return {key: _canonical(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_canonical(item) for item in value]
-    return str(value)
+def number(value):
+    """A number in one spelling (100, 100.0 and 1E+2 are one amount): whole numbers as
+    integers, others as floats, and one no float can hold (1e9999) as its text."""
+    if isinstance(value, Decimal):
+        if value.is_finite() and value == value.to_integral_value() and abs(value) < 2**63:
+            return int(value)
+        as_float = float(value)
+        return as_float if math.isfinite(as_float) else str(value)
+    raise TypeError(f"{type(value).__name__} is not JSON")
+
+
+def canonical(value) -> bytes:
+    """A value as JSON in one spelling: keys sorted, numbers as `number` writes them."""
+    return orjson.dumps(value, default=number, option=orjson.OPT_SORT_KEYS)
 
 
 def digest(release: dict) -> str:
     """A fingerprint of a release's content, the same however its keys were ordered or its
     numbers written."""
-    return hashlib.sha256(json.dumps(_canonical(release), sort_keys=True).encode()).hexdigest()
+    return hashlib.sha256(canonical(release)).hexdigest()
 
 
 def distinct(items: list[Item]) -> list[Item]:

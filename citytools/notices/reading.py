@@ -24,12 +24,15 @@ import codecs
 import contextlib
 import gzip
 import io
+import json
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 import ijson
+import orjson
 
 from citytools.core.errors import DomainError
 
@@ -155,10 +158,58 @@ def _classify(value) -> list[tuple[str, dict]]:
     return []
 
 
+def _one_line(line: bytes):
+    """A line of JSON Lines, read whole: by orjson, or (for a number no float can hold, such
+    as 1e9999, which orjson refuses) by the standard library with exact decimals."""
+    try:
+        return orjson.loads(line)
+    except orjson.JSONDecodeError:
+        return json.loads(line, parse_float=Decimal)
+
+
+def _json_lines(buffered: io.BufferedReader) -> bool:
+    """Whether the stream is JSON Lines of releases or records (its first line a whole one),
+    which is read line by line, far faster than event by event."""
+    head = buffered.peek(CHUNK)
+    end = head.find(b"\n")
+    if end < 0:
+        return False
+    try:
+        first = orjson.loads(head[:end])
+    except orjson.JSONDecodeError:
+        return False
+    return isinstance(first, dict) and "ocid" in first
+
+
+def _read_lines(buffered: io.BufferedReader, counted, source: str) -> Iterator[Item]:
+    number = 0
+    for line_number, line in enumerate(buffered, 1):
+        if not line.strip():
+            continue
+        try:
+            value = _one_line(line)
+        except ValueError as error:
+            ended = "" if line.endswith(b"\n") else " (the file ends in the middle of it)"
+            raise Unreadable(
+                f"{source}: line {line_number} (near byte {counted.read_so_far:,}, after item {number}) is not valid JSON{ended}: "
+                f"{str(error).splitlines()[0]}."
+            ) from None
+        found = _classify(value)
+        if not found and not _looks_like_a_package(value):
+            raise Unreadable(f"{source}: line {line_number} (near byte {counted.read_so_far:,}) is not OCDS (no release or record with an ocid).")
+        for kind, release in found:
+            number += 1
+            yield Item(kind, release, source, number, counted.read_so_far)
+
+
 def read_stream(stream, source: str) -> Iterator[Item]:
     """The releases in one binary stream (see the module's docstring)."""
     counted = _Utf8(stream)
-    events = ijson.parse(io.BufferedReader(counted, CHUNK), multiple_values=True)
+    buffered = io.BufferedReader(counted, CHUNK)
+    if _json_lines(buffered):
+        yield from _read_lines(buffered, counted, source)
+        return
+    events = ijson.parse(buffered, multiple_values=True)
     number = 0
     seen_a_value = False
     top = item = None  # builders: the top-level value, and the package item being read

@@ -69,7 +69,10 @@ PROGRESS_EVERY = 500
 # since the APIs' times carry no zone (a release read twice is kept once).
 HARVEST_FIRST_DAYS = 30
 HARVEST_OVERLAP_DAYS = 1
-WRITE_BATCH = 200
+# Processes compiled, and written, per step: enough for few queries, few enough that a step's
+# releases (a real one can be 100 KB once parsed) keep memory flat.
+CHECK_BATCH = 100
+WRITE_BATCH = 100
 
 
 class ImportFailed(DomainError):
@@ -222,7 +225,7 @@ def _check(staging: Staging, context: "_Context", summary: Summary, progress) ->
     """Compile and recognise every process the batch touched, into the scratch store."""
     checked = 0
     processes = staging.processes()
-    while chunk := list(itertools.islice(processes, 500)):
+    while chunk := list(itertools.islice(processes, CHECK_BATCH)):
         stored: dict[str, dict[str, tuple[str, dict]]] = {}
         for ocid, release_id, digest, data in Release.objects.filter(ocid__in=[ocid for ocid, _ in chunk]).values_list(
             "ocid", "release_id", "digest", "data"
@@ -255,17 +258,34 @@ def _write(staging: Staging, context: "_Context", summary: Summary, progress, re
                 [Release(ocid=ocid, **release) for ocid, fields in chunk for release in fields.get("releases", ())],
                 batch_size=WRITE_BATCH,
             )
+            notices = _notices(chunk)
             for ocid, fields in chunk:
                 summary.ocids += 1
                 if "error" in fields:
                     line = Line(ocid, status="error", error=fields["error"])
                 else:
-                    line = _store(ocid, fields, context, summary)
+                    line = _store(notices[ocid], fields, context, summary)
                     if line.status != "error":
                         setattr(summary, line.status, getattr(summary, line.status) + 1)
                 report(line.as_dict())
         written += len(chunk)
         progress("writing", written)
+
+
+def _notices(chunk: list[tuple[str, dict]]) -> dict[str, tuple[Notice, bool, dict]]:
+    """Each good process's notice, created in one statement where new, as (notice, whether
+    it is new, its values as the model holds them)."""
+    wanted = {
+        # Back from the scratch store's JSON: dates and amounts as the model holds them.
+        ocid: {name: Notice._meta.get_field(name.removesuffix("_id")).to_python(value) for name, value in fields["notice"].items()}
+        for ocid, fields in chunk if "error" not in fields
+    }
+    known = {notice.ocid: notice for notice in Notice.objects.filter(ocid__in=wanted)}
+    created = Notice.objects.bulk_create([Notice(ocid=ocid, **values) for ocid, values in wanted.items() if ocid not in known])
+    return {
+        **{notice.ocid: (notice, True, wanted[notice.ocid]) for notice in created},
+        **{ocid: (notice, False, wanted[ocid]) for ocid, notice in known.items()},
+    }
 
 
 # From releases to a notice --------------------------------------------------------------------
@@ -291,6 +311,7 @@ class _Context:
         self.matcher = matching.matcher_for_the_map(aliases)
         self.suppliers = matching.supplier_matcher_for_the_map()
         self.areas = {area.name: area.pk for area in ServiceArea.objects.all()}
+        self.area_slugs = dict(ServiceArea.objects.values_list("pk", "slug"))
         self.gss = dict(Organisation.objects.values_list("pk", "identifier"))
         self.hints = classifying.shipped_hints()
 
@@ -342,20 +363,17 @@ def _queue_buyer(notice: Notice, candidates: list[int]) -> None:
         buyer.candidates.add(*candidates)
 
 
-def _store(ocid: str, fields: dict, context: _Context, summary: Summary) -> Line:
-    # Back from the scratch store's JSON: dates and amounts as the model holds them.
-    values = {name: Notice._meta.get_field(name.removesuffix("_id")).to_python(value) for name, value in fields["notice"].items()}
-    notice = Notice.objects.filter(ocid=ocid).first()
-    if notice is None:
-        notice = Notice.objects.create(ocid=ocid, **values)
-        if notice.organisation_id is None:
-            _queue_buyer(notice, fields["candidates"])
-    elif notice.digest != values["digest"] or notice.organisation_id != values["organisation_id"]:
+def _store(found: tuple[Notice, bool, dict], fields: dict, context: _Context, summary: Summary) -> Line:
+    notice, new, values = found
+    if new and notice.organisation_id is None:
+        _queue_buyer(notice, fields["candidates"])
+    elif not new and (notice.digest != values["digest"] or notice.organisation_id != values["organisation_id"]):
         if notice.organisation_id is not None and values["organisation_id"] is None:
             # A buyer a coordinator linked by hand stays linked.
             values = {**values, "organisation_id": notice.organisation_id, "matched_by": notice.matched_by}
         Notice.objects.filter(pk=notice.pk).update(**values, updated_at=timezone.now())
-        notice.refresh_from_db()
+        for name, value in values.items():
+            setattr(notice, name, value)
     line = _line(notice, context)
     summary.matched += notice.organisation_id is not None
     summary.unmatched += notice.organisation_id is None
@@ -365,7 +383,7 @@ def _store(ocid: str, fields: dict, context: _Context, summary: Summary) -> Line
             line.status, line.error = _suggest(notice, context)
     except DomainError as error:
         line.status, line.error = "error", error.message
-        summary.errors.append(f"{ocid}: {error.message}")
+        summary.errors.append(f"{notice.ocid}: {error.message}")
     return line
 
 
@@ -377,7 +395,7 @@ def _line(notice: Notice, context: _Context) -> Line:
         matched_by=notice.matched_by or None,
         suppliers=notice.suppliers,
         it=notice.it,
-        service_area=notice.service_area.slug if notice.service_area_id else None,
+        service_area=context.area_slugs.get(notice.service_area_id),
         contract_end=notice.end_date.isoformat() if notice.end_date else None,
     )
 

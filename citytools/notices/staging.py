@@ -6,9 +6,7 @@ batch has been read and checked.
 It knows nothing of Django: rows go in and come out as plain values.
 """
 
-import decimal
 import itertools
-import math
 import sqlite3
 import tempfile
 from collections.abc import Iterator
@@ -16,23 +14,14 @@ from pathlib import Path
 
 import orjson
 
+from citytools.notices.compiling import number
+
 COMMIT_EVERY = 5000
 
 
-def _number(value):
-    """A number as the stream read it (a Decimal), kept as JSON can: whole numbers as
-    integers, others as floats, and one no float can hold (1e9999) as its text, so that the
-    facts still see an unbelievable amount rather than nothing."""
-    if isinstance(value, decimal.Decimal):
-        if value.is_finite() and value == value.to_integral_value() and abs(value) < 2**63:
-            return int(value)
-        as_float = float(value)
-        return as_float if math.isfinite(as_float) else str(value)
-    raise TypeError(f"{type(value).__name__} is not JSON")
-
-
 def dumps(value) -> bytes:
-    return orjson.dumps(value, default=_number)
+    """JSON of a value read from a stream (numbers as Decimals): see compiling.number."""
+    return orjson.dumps(value, default=number)
 
 
 class Staging:

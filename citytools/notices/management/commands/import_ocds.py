@@ -19,6 +19,9 @@ STAGES = {"reading": "releases read", "checking": "processes compiled", "writing
 
 
 class Command(DomainCommand):
+    # A batch command that may run for hours: Django's system checks (which load every page's
+    # code) are for servers, and `citytools check` runs them.
+    requires_system_checks = []
     help = (
         "Import public notices (OCDS release or record packages, JSON Lines, compiled or versioned releases, gzip or not; "
         "a folder; - for standard input): `citytools import_ocds --as coordinator@example.org notices.json.gz "
