@@ -219,3 +219,25 @@ class Harvest(TimeStampedModel):
     pages = models.PositiveIntegerField(default=0)
     releases = models.PositiveIntegerField(default=0)
     last_error = models.TextField(blank=True)
+
+
+class AreaHint(TimeStampedModel):
+    """The words or CPV code that suggest a service area, as coordinators have edited the
+    mapping that ships with the project (data/service_area_hints.csv). Empty until the first
+    edit, and the shipped mapping holds until then (citytools.notices.queries.area_hints)."""
+
+    class Kind(models.TextChoices):
+        WORDS = "words", "Words in the title or description"
+        CPV = "cpv", "A CPV code (and the codes under it)"
+
+    area = models.ForeignKey("inventory.ServiceArea", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    hint = models.CharField(max_length=200)
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["area__name", "kind", "hint"]
+        constraints = [models.UniqueConstraint(fields=["area", "kind", "hint"], name="one_hint_per_area")]
+
+    def __str__(self):
+        return self.hint

@@ -1,6 +1,7 @@
 """Pure rules of public notices: what a notice must say to become a contract, when the map
 and a notice disagree, and what an upload may be. No ORM."""
 
+import re
 from decimal import Decimal, InvalidOperation
 
 from citytools.core.errors import DomainError
@@ -66,3 +67,25 @@ def check_upload(filename: str, content: bytes) -> None:
         )
     if not str(filename or "").lower().endswith(UPLOAD_SUFFIXES):
         raise DomainError("Upload a .json, .jsonl or .gz file of public notices.", code="invalid", field="file")
+
+
+HINT_KINDS = ("words", "cpv")
+CPV_HINT = re.compile(r"^\d{2,8}$")
+
+
+def check_hint(kind: str, hint) -> tuple[str, str]:
+    """A hint as the classifier compares it: words in lower case with single spaces, or a CPV
+    code of eight digits (48 is division 48, 48300000; a check digit is left off)."""
+    if kind not in HINT_KINDS:
+        raise DomainError("Choose words or a CPV code.", code="invalid", field="kind")
+    text = " ".join(str(hint or "").casefold().split())
+    if not text:
+        raise DomainError("Enter the words or the CPV code.", code="required", field="hint")
+    if kind == "cpv":
+        text = text.split("-")[0]
+        if not CPV_HINT.match(text):
+            raise DomainError("A CPV code is digits, like 48 or 48311000.", code="invalid", field="hint")
+        text = text.ljust(8, "0")
+    elif len(text) > 200:
+        raise DomainError("Keep the words to 200 characters or fewer.", code="invalid", field="hint")
+    return kind, text

@@ -44,9 +44,10 @@ from citytools.directory.models import (
 from citytools.inventory import catalogue_services
 from citytools.inventory import services as inventory_services
 from citytools.inventory.models import ServiceArea
-from citytools.notices import classifying, compiling, harvesting, reading, rules
+from citytools.notices import classifying, compiling, harvesting, queries, reading, rules
 from citytools.notices.facts import Unbelievable, facts, release_without_contacts
 from citytools.notices.models import (
+    AreaHint,
     Buyer,
     Harvest,
     Import,
@@ -313,7 +314,7 @@ class _Context:
         self.areas = {area.name: area.pk for area in ServiceArea.objects.all()}
         self.area_slugs = dict(ServiceArea.objects.values_list("pk", "slug"))
         self.gss = dict(Organisation.objects.values_list("pk", "identifier"))
-        self.hints = classifying.shipped_hints()
+        self.hints = queries.area_hints()
 
     def in_scope(self, organisation_id: int) -> bool:
         return self.scope is None or organisation_id in self.scope
@@ -672,6 +673,44 @@ def dismiss_buyer(buyer: Buyer, *, actor) -> Buyer:
     buyer.status, buyer.decided_by, buyer.decided_at = Buyer.Status.DISMISSED, actor, timezone.now()
     buyer.save()
     return buyer
+
+
+# The service-area hints ------------------------------------------------------------------------
+
+
+def may_edit_hints(viewer: Viewer) -> bool:
+    return viewer.is_admin or bool(viewer.grants.coordinator_networks)
+
+
+def _editable_hints(actor) -> None:
+    """Refuse anyone but a coordinator or admin; on the first edit, copy the shipped mapping
+    into the table, so that the edit changes it rather than replacing it."""
+    if not may_edit_hints(Viewer.for_user(actor)):
+        raise Forbidden("Only network coordinators and admins can edit how notices suggest service areas.")
+    if not AreaHint.objects.exists():
+        areas = dict(ServiceArea.objects.values_list("name", "pk"))
+        AreaHint.objects.bulk_create(
+            [AreaHint(area_id=areas[hint.area], kind=hint.kind, hint=hint.hint) for hint in queries.shipped_hints_on_the_map()]
+        )
+
+
+@transaction.atomic
+def add_hint(*, area: ServiceArea, kind: str, hint: str, actor) -> AreaHint:
+    """Say that these words (or this CPV code and those under it) suggest `area`."""
+    _editable_hints(actor)
+    kind, hint = rules.check_hint(kind, hint)
+    found, created = AreaHint.objects.get_or_create(area=area, kind=kind, hint=hint, defaults={"added_by": actor})
+    if not created:
+        raise DomainError("This hint is already there.", code="duplicate", field="hint")
+    return found
+
+
+@transaction.atomic
+def remove_hint(*, area: ServiceArea, kind: str, hint: str, actor) -> None:
+    _editable_hints(actor)
+    deleted, _ = AreaHint.objects.filter(area=area, kind=kind, hint=str(hint or "").casefold().strip()).delete()
+    if not deleted:
+        raise NotFound("No such hint.")
 
 
 # Trust -------------------------------------------------------------------------------------
