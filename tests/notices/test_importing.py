@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 
+from citytools.accounts.viewer import Viewer
 from citytools.contracts.models import Contract
 from citytools.contracts.services import update_contract
 from citytools.core.errors import Conflict, Forbidden
@@ -16,6 +17,7 @@ from citytools.directory.models import OrganisationAlias, Supplier
 from citytools.freshness.queries import record_seal
 from citytools.notices import services
 from citytools.notices.models import Buyer, Notice, Release, Source, Suggestion
+from citytools.opportunities.queries import find_opportunities
 from tests.access import fingerprint
 from tests.factories import (
     ProductFactory,
@@ -241,3 +243,19 @@ def test_only_a_coordinator_of_the_organisations_network_links_a_name_to_it(worl
     with pytest.raises(Forbidden):
         services.link_buyer(Buyer.objects.get(), organisation=world.own, actor=world.user("other_coordinator"))
     assert not OrganisationAlias.objects.exists()
+
+
+def test_accepted_notices_of_two_councils_ending_together_are_an_opportunity(world, tmp_path):
+    """The issue's aim: confirmed facts from notices show which contracts end together."""
+    ending = (datetime.date.today() + datetime.timedelta(days=300)).isoformat()
+    path = write(
+        tmp_path, "a.json",
+        release("ocds-b5fd17-own", buyer=world.own.name, start="2024-01-01", end=ending),
+        release("ocds-b5fd17-peer", buyer=world.peer.name, start="2024-01-01", end=ending, supplier="Other Kerbs Ltd", number="07654321"),
+    )
+    run(world, path)
+    product = ProductFactory(name="Kerbside", manufacturer=SupplierFactory())
+    for suggestion in Suggestion.objects.all():
+        services.accept(suggestion, actor=world.user("coordinator"), edits={"product": product})
+    found = find_opportunities(Viewer.for_user(world.user("coordinator")), today=datetime.date.today())
+    assert any(set(opportunity.organisations) == {world.own, world.peer} for opportunity in found)
