@@ -13,6 +13,7 @@ prints it as JSON on its last line:
 
     python -m tests.served race-world EDITORS       tests/test_concurrent_writes.py's world
     python -m tests.served load-world EDITORS READERS    the load test's people, records and pages
+    python -m tests.served import-world             tests/notices/test_concurrent_imports.py's people
 """
 
 import contextlib
@@ -237,7 +238,16 @@ def load_world(editors: str, readers: str) -> dict:
     }
 
 
-COMMANDS = {"race-world": race_world, "load-world": load_world}
+def import_world() -> dict:
+    """For the concurrent imports of public notices: the access tests' people, with the names
+    of the organisations their notices name."""
+    from tests.people import people
+
+    world = people()
+    return {"coordinator": world.user("coordinator").email, "buyers": [world.own.name, world.peer.name]}
+
+
+COMMANDS = {"race-world": race_world, "load-world": load_world, "import-world": import_world}
 
 
 def main(argv: list[str]) -> int:

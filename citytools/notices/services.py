@@ -25,7 +25,7 @@ from pathlib import Path
 import django.dispatch
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -254,23 +254,43 @@ def _check(staging: Staging, context: "_Context", summary: Summary, progress) ->
 def _write(staging: Staging, context: "_Context", summary: Summary, progress, report) -> None:
     written = 0
     for chunk in staging.compiled(WRITE_BATCH):
-        with transaction.atomic():
-            Release.objects.bulk_create(
-                [Release(ocid=ocid, **release) for ocid, fields in chunk for release in fields.get("releases", ())],
-                batch_size=WRITE_BATCH,
-            )
-            notices = _notices(chunk)
-            for ocid, fields in chunk:
-                summary.ocids += 1
-                if "error" in fields:
-                    line = Line(ocid, status="error", error=fields["error"])
-                else:
-                    line = _store(notices[ocid], fields, context, summary)
-                    if line.status != "error":
-                        setattr(summary, line.status, getattr(summary, line.status) + 1)
-                report(line.as_dict())
+        try:
+            lines = _write_chunk(chunk, context)
+        except IntegrityError:
+            # Another import wrote some of these processes since this chunk was read: now
+            # they are known, and the chunk is written again against them.
+            lines = _write_chunk(chunk, context)
+        for (_, fields), line in zip(chunk, lines, strict=True):
+            _count(summary, line, counted="error" in fields)
+            report(line.as_dict())
         written += len(chunk)
         progress("writing", written)
+
+
+@transaction.atomic
+def _write_chunk(chunk: list[tuple[str, dict]], context: "_Context") -> list[Line]:
+    Release.objects.bulk_create(
+        [Release(ocid=ocid, **release) for ocid, fields in chunk for release in fields.get("releases", ())],
+        batch_size=WRITE_BATCH, ignore_conflicts=True,
+    )
+    notices = _notices(chunk)
+    return [
+        Line(ocid, status="error", error=fields["error"]) if "error" in fields else _store(notices[ocid], fields, context)
+        for ocid, fields in chunk
+    ]
+
+
+def _count(summary: Summary, line: Line, *, counted: bool) -> None:
+    """Add a line to the summary; `counted` when its error was found (and counted) in the check."""
+    summary.ocids += 1
+    if line.status == "error":
+        if not counted:
+            summary.errors.append(f"{line.ocid}: {line.error}")
+        return
+    setattr(summary, line.status, getattr(summary, line.status) + 1)
+    summary.matched += line.organisation is not None
+    summary.unmatched += line.organisation is None
+    summary.it += line.it
 
 
 def _notices(chunk: list[tuple[str, dict]]) -> dict[str, tuple[Notice, bool, dict]]:
@@ -364,7 +384,7 @@ def _queue_buyer(notice: Notice, candidates: list[int]) -> None:
         buyer.candidates.add(*candidates)
 
 
-def _store(found: tuple[Notice, bool, dict], fields: dict, context: _Context, summary: Summary) -> Line:
+def _store(found: tuple[Notice, bool, dict], fields: dict, context: _Context) -> Line:
     notice, new, values = found
     if new and notice.organisation_id is None:
         _queue_buyer(notice, fields["candidates"])
@@ -376,15 +396,11 @@ def _store(found: tuple[Notice, bool, dict], fields: dict, context: _Context, su
         for name, value in values.items():
             setattr(notice, name, value)
     line = _line(notice, context)
-    summary.matched += notice.organisation_id is not None
-    summary.unmatched += notice.organisation_id is None
-    summary.it += notice.it
     try:
         with transaction.atomic():
             line.status, line.error = _suggest(notice, context)
     except DomainError as error:
         line.status, line.error = "error", error.message
-        summary.errors.append(f"{notice.ocid}: {error.message}")
     return line
 
 
