@@ -159,12 +159,9 @@ def _classify(value) -> list[tuple[str, dict]]:
 
 
 def _one_line(line: bytes):
-    """A line of JSON Lines, read whole: by orjson, or (for a number no float can hold, such
-    as 1e9999, which orjson refuses) by the standard library with exact decimals."""
-    try:
-        return orjson.loads(line)
-    except orjson.JSONDecodeError:
-        return json.loads(line, parse_float=Decimal)
+    """A line of JSON Lines, read whole, its numbers as ijson gives them (whole numbers as
+    int, others as Decimal), so a release reads the same from either kind of file."""
+    return json.loads(line, parse_float=Decimal)
 
 
 def _json_lines(buffered: io.BufferedReader) -> bool:

@@ -111,3 +111,11 @@ def test_names_in_the_wrong_encoding_and_escaped_are_read_as_a_person_would(worl
     path.write_bytes(gzip.compress(json.dumps(package(named), ensure_ascii=False).encode("iso-8859-1")))
     services.run_import([str(path)], actor=world.user("coordinator"))
     assert Suggestion.objects.get().facts["supplier_name"] == "Café & Systèmes Ltd"
+
+
+def test_the_same_release_from_json_lines_and_from_a_package_is_one_release(world, tmp_path):
+    same = release("ocds-b5fd17-same", buyer=world.own.name, amount=100.0)
+    (tmp_path / "a.jsonl").write_text(json.dumps(same) + "\n")
+    write(tmp_path, "b.json", same)
+    summary = services.run_import([str(tmp_path)], actor=world.user("coordinator"))
+    assert summary.releases == 2 and summary.ocids == 1 and not summary.errors
