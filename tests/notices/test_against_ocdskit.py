@@ -67,7 +67,8 @@ NOT_COMPARED = {
 
 def numbers_as_written(value):
     """The value with every number as one Decimal: ocdskit keeps releases in SQLite as JSON and
-    reads them back as floats, our reader gives Decimals; 75464.96 is the same amount."""
+    reads them back as floats, our reader gives Decimals from a package and floats from JSON
+    Lines; 75464.96 is the same amount however it came."""
     if isinstance(value, bool) or value is None or isinstance(value, str):
         return value
     if isinstance(value, float):
