@@ -1,7 +1,8 @@
 """`make bench`: how long the opportunity finder and each page take.
 
     python -m tests.bench [--requests N] [--database sqlite|postgres|both] [--load-seconds S]
-                          [--finder-only | --imports-only | --load-only]
+                          [--finder-only | --imports-only | --load-only | --notices-only]
+                          [--notices-releases 20000,200000]
 
 First, in this process, the opportunity finder (citytools.opportunities.finder) on 1,000,000
 synthetic contracts against its target (2 s), and against the brute-force enumeration its
@@ -10,9 +11,12 @@ demo (`citytools migrate`, `citytools demo`), asks every page from tests/pages.p
 through Django's test client after one warm-up, and prints the median and 95th-percentile
 time and the SQL queries per request against the target (100 ms; 2 s for a PDF, timed cold,
 at most 5 times; 1 s for an export file), and then a spreadsheet import of 500 new contracts (preview and commit, done
-in the request, against 10 s each) and 5,000 (done by the worker, against 2 minutes). Last,
+in the request, against 10 s each) and 5,000 (done by the worker, against 2 minutes). Then
 the load test of tests/bench_load.py: 20 editors and 20 readers at once through gunicorn, for
---load-seconds on each database, against no server error at all. It always exits 0: it measures, it does not judge a build. Each database
+--load-seconds on each database, against no server error at all. Last, public notices (OCDS,
+tests/bench_notices.py): `ocdskit compile` and our `citytools import_ocds` on the same
+synthetic streams of 20,000 and 200,000 releases, against twice ocdskit's releases per second
+and a peak under 150 MB. It always exits 0: it measures, it does not judge a build. Each database
 runs in its own process because settings, and so the database, are fixed when Django starts.
 """
 
@@ -25,7 +29,7 @@ import sys
 import tempfile
 import time
 
-from tests import bench_load
+from tests import bench_load, bench_notices
 
 TARGET_MS = 100.0
 # Documents rendered to PDF have the issue's own target, and are timed cold: the cache that
@@ -313,13 +317,19 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--imports-only", action="store_true", help="measure spreadsheet imports only")
     parser.add_argument("--load-only", action="store_true", help="run the load test only (tests/bench_load.py)")
     parser.add_argument("--load-seconds", type=float, default=60, help="how long the load test lasts on each database (60)")
+    parser.add_argument("--notices-only", action="store_true", help="measure public notices (OCDS) only (tests/bench_notices.py)")
+    parser.add_argument("--notices-releases", default=",".join(map(str, bench_notices.SIZES)),
+                        help="sizes of the public notices' streams, comma-separated (20000,200000)")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
         return measure(args.requests, imports_only=args.imports_only)
     load = ["--seconds", str(args.load_seconds), "--database", args.database]
+    notices = ["--releases", args.notices_releases]
     if args.load_only:
         return bench_load.main(load)
+    if args.notices_only:
+        return bench_notices.main(notices)
     print(f"City Tools benchmark on {os.cpu_count()} CPU core(s), Python {sys.version.split()[0]}")
     if not args.imports_only:
         bench_finder()
@@ -334,6 +344,7 @@ def main(argv: list[str]) -> int:
             drop_postgres_database()
     if not args.imports_only:
         bench_load.main(load)
+        bench_notices.main(notices)
     return 0
 
 
