@@ -25,7 +25,7 @@ from pathlib import Path
 import django.dispatch
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -45,7 +45,12 @@ from citytools.inventory import catalogue_services
 from citytools.inventory import services as inventory_services
 from citytools.inventory.models import ServiceArea
 from citytools.notices import classifying, compiling, harvesting, queries, reading, rules
-from citytools.notices.facts import Unbelievable, facts, release_without_contacts
+from citytools.notices.facts import (
+    Unbelievable,
+    facts,
+    release_without_contacts,
+    without_contact_points,
+)
 from citytools.notices.models import (
     AreaHint,
     Buyer,
@@ -69,6 +74,9 @@ PROGRESS_EVERY = 500
 # A first harvest asks for the last month; each later one starts a day before the last ended,
 # since the APIs' times carry no zone (a release read twice is kept once).
 HARVEST_FIRST_DAYS = 30
+# Every key that holds a person's contact details ends so (release_without_contacts); a release
+# without it needs no walk through every value.
+CONTACTS = b"ontactPoint"
 HARVEST_OVERLAP_DAYS = 1
 # Processes compiled, and written, per step: enough for few queries, few enough that a step's
 # releases (a real one can be 100 KB once parsed) keep memory flat.
@@ -118,7 +126,8 @@ class Line:
     error: str | None = None
 
     def as_dict(self) -> dict:
-        return dataclasses.asdict(self)
+        # Not dataclasses.asdict, which deep-copies every value: a line is written and dropped.
+        return {field.name: getattr(self, field.name) for field in dataclasses.fields(self)}
 
 
 # Who may import ---------------------------------------------------------------------------
@@ -176,7 +185,14 @@ def _stage_item(item: reading.Item, staging: Staging) -> str | None:
     ocid = item.ocid
     if ocid is None:
         return f"{item.where}: the release has no ocid, so it belongs to no contracting process."
-    data = release_without_contacts(item.data)
+    raw = dumps(item.data)
+    data = item.data
+    if CONTACTS in raw:
+        data = without_contact_points(item.data)
+        raw = dumps(data)
+        if CONTACTS in raw:
+            data = release_without_contacts(item.data)
+            raw = dumps(data)
     digest = compiling.digest(data)
     if item.kind == "release":
         release_id = str(item.data.get("id") or "").strip()
@@ -187,7 +203,7 @@ def _stage_item(item: reading.Item, staging: Staging) -> str | None:
     date = item.data.get("date")
     first = staging.add_release(
         ocid=ocid, release_id=release_id[:300], kind=item.kind, digest=digest,
-        date=date if isinstance(date, str) else "", data=data, place=item.where,
+        date=date if isinstance(date, str) else "", data=raw, place=item.where,
     )
     if first is not None:
         return f"{item.where}: release {release_id} of {ocid} was read before with different content ({first})."
@@ -269,15 +285,32 @@ def _write(staging: Staging, context: "_Context", summary: Summary, progress, re
 
 @transaction.atomic
 def _write_chunk(chunk: list[tuple[str, dict]], context: "_Context") -> list[Line]:
-    Release.objects.bulk_create(
-        [Release(ocid=ocid, **release) for ocid, fields in chunk for release in fields.get("releases", ())],
-        batch_size=WRITE_BATCH, ignore_conflicts=True,
-    )
+    _keep_releases([(ocid, release) for ocid, fields in chunk for release in fields.get("releases", ())])
     notices = _notices(chunk)
-    return [
+    context.prefetch([found[0] for found in notices.values()])
+    lines = [
         Line(ocid, status="error", error=fields["error"]) if "error" in fields else _store(notices[ocid], fields, context)
         for ocid, fields in chunk
     ]
+    context.flush()
+    return lines
+
+
+def _keep_releases(releases: list[tuple[str, dict]]) -> None:
+    """Keep new releases, leaving any another import kept meanwhile. In one statement of
+    plain SQL, the releases' JSON written as it was read: the ORM's bulk_create, which
+    serialises each release again and builds its SQL field by field, took half the import."""
+    if not releases:
+        return
+    table = connection.ops.quote_name(Release._meta.db_table)
+    data = "CAST(%s AS jsonb)" if connection.vendor == "postgresql" else "%s"
+    ignore = ("INSERT OR IGNORE INTO", "") if connection.vendor == "sqlite" else ("INSERT INTO", " ON CONFLICT DO NOTHING")
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"{ignore[0]} {table} (ocid, release_id, digest, date, data, read_at) VALUES (%s, %s, %s, %s, {data}, %s){ignore[1]}",
+            [(ocid, r["release_id"], r["digest"], r["date"], dumps(r["data"]).decode(), now) for ocid, r in releases],
+        )
 
 
 def _count(summary: Summary, line: Line, *, counted: bool) -> None:
@@ -336,8 +369,40 @@ class _Context:
         self.gss = dict(Organisation.objects.values_list("pk", "identifier"))
         self.hints = queries.area_hints()
 
+        self.suggestions: dict[int, Suggestion] | None = None
+        self.contracts: dict[tuple[int, str], Contract] | None = None
+        self.unmatched: list[tuple[Notice, list[int]]] = []
+        self.new_suggestions: list[Suggestion] = []
+
     def in_scope(self, organisation_id: int) -> bool:
         return self.scope is None or organisation_id in self.scope
+
+    def prefetch(self, notices: list[Notice]) -> None:
+        """What a chunk's suggestions ask of the map, in two queries rather than two each."""
+        self.suggestions = {s.notice_id: s for s in Suggestion.objects.filter(notice__in=[n for n in notices if n.pk])}
+        references = {notice.ocid[:100] for notice in notices if notice.organisation_id}
+        self.contracts = {
+            (contract.organisation_id, contract.reference): contract
+            for contract in Contract.objects.filter(reference__in=references)
+        }
+
+    def existing(self, notice: Notice) -> Suggestion | None:
+        if self.suggestions is None:
+            return Suggestion.objects.filter(notice=notice, organisation_id=notice.organisation_id).first()
+        found = self.suggestions.get(notice.pk)
+        return found if found is not None and found.organisation_id == notice.organisation_id else None
+
+    def contract(self, organisation_id: int, reference: str) -> Contract | None:
+        if self.contracts is None:
+            return Contract.objects.filter(organisation_id=organisation_id, reference=reference).first()
+        return self.contracts.get((organisation_id, reference))
+
+    def flush(self) -> None:
+        """Write what a chunk left to be written together."""
+        _queue_buyers(self.unmatched)
+        Suggestion.objects.bulk_create(self.new_suggestions)
+        self.unmatched, self.new_suggestions = [], []
+        self.suggestions = self.contracts = None
 
 
 def _notice_fields(found, compiled_digest: str, items: list[reading.Item], context: _Context) -> tuple[dict, matching.Match]:
@@ -373,21 +438,33 @@ def _notice_fields(found, compiled_digest: str, items: list[reading.Item], conte
     }, match
 
 
-def _queue_buyer(notice: Notice, candidates: list[int]) -> None:
-    """An unmatched buyer that looks like a local authority waits for a coordinator."""
-    if not notice.buyer_key or not (candidates or matching.looks_like_a_council(notice.buyer_name)):
+def _queue_buyers(waiting: list[tuple[Notice, list[int]]]) -> None:
+    """Unmatched buyers that look like local authorities wait for a coordinator, once each."""
+    waiting = [(notice, candidates) for notice, candidates in waiting if notice.buyer_key
+               and (candidates or matching.looks_like_a_council(notice.buyer_name))]
+    if not waiting:
         return
-    buyer, created = Buyer.objects.get_or_create(key=notice.buyer_key, defaults={"name": notice.buyer_name, "notices": 1})
-    if not created:
-        Buyer.objects.filter(pk=buyer.pk).update(notices=F("notices") + 1)
-    if candidates:
-        buyer.candidates.add(*candidates)
+    counts: dict[str, int] = {}
+    for notice, _ in waiting:
+        counts[notice.buyer_key] = counts.get(notice.buyer_key, 0) + 1
+    known = {buyer.key: buyer for buyer in Buyer.objects.filter(key__in=counts)}
+    for key, buyer in known.items():
+        Buyer.objects.filter(pk=buyer.pk).update(notices=F("notices") + counts[key])
+    names = {notice.buyer_key: notice.buyer_name for notice, _ in waiting}
+    created = Buyer.objects.bulk_create(
+        [Buyer(key=key, name=names[key], notices=count) for key, count in counts.items() if key not in known]
+    )
+    buyers = {**known, **{buyer.key: buyer for buyer in created}}
+    links = {(buyers[notice.buyer_key].pk, pk) for notice, candidates in waiting for pk in candidates}
+    Buyer.candidates.through.objects.bulk_create(
+        [Buyer.candidates.through(buyer_id=buyer, organisation_id=pk) for buyer, pk in links], ignore_conflicts=True
+    )
 
 
 def _store(found: tuple[Notice, bool, dict], fields: dict, context: _Context) -> Line:
     notice, new, values = found
     if new and notice.organisation_id is None:
-        _queue_buyer(notice, fields["candidates"])
+        context.unmatched.append((notice, fields["candidates"]))
     elif not new and (notice.digest != values["digest"] or notice.organisation_id != values["organisation_id"]):
         if notice.organisation_id is not None and values["organisation_id"] is None:
             # A buyer a coordinator linked by hand stays linked.
@@ -396,6 +473,10 @@ def _store(found: tuple[Notice, bool, dict], fields: dict, context: _Context) ->
         for name, value in values.items():
             setattr(notice, name, value)
     line = _line(notice, context)
+    skipped = _not_suggested(notice, context)
+    if skipped:
+        line.status, line.error = "skipped", skipped
+        return line
     try:
         with transaction.atomic():
             line.status, line.error = _suggest(notice, context)
@@ -419,8 +500,9 @@ def _line(notice: Notice, context: _Context) -> Line:
 # Suggestions ---------------------------------------------------------------------------------
 
 
-def offered(notice: Notice) -> dict:
-    """The contract a notice offers, in the contract's own field names, as plain values."""
+def offered(notice: Notice, *, area: str | None = None) -> dict:
+    """The contract a notice offers, in the contract's own field names, as plain values;
+    `area` is its service area's slug, when the caller has it already."""
     first = notice.suppliers[0] if notice.suppliers else {}
     return {
         "title": notice.title or notice.ocid,
@@ -434,7 +516,7 @@ def offered(notice: Notice) -> dict:
         "source_url": notice.url,
         "supplier_name": first.get("name", ""),
         "supplier_number": first.get("identifier") or "",
-        "service_area": notice.service_area.slug if notice.service_area_id else None,
+        "service_area": area or (notice.service_area.slug if notice.service_area_id else None),
         "area_reason": notice.area_reason,
     }
 
@@ -451,11 +533,12 @@ def provenance(notice: Notice) -> dict:
     }
 
 
-def _supplier_match(notice: Notice, context: _Context) -> Supplier | None:
+def _supplier_match(notice: Notice, context: _Context) -> int | None:
+    """The supplier on the map the notice's suppliers name first, by its pk."""
     for party in notice.suppliers:
         found = context.suppliers.match(party["name"], party.get("identifier") or "")
         if found.matched:
-            return Supplier.entries.filter(pk=found.pk).first()
+            return found.pk
     return None
 
 
@@ -475,45 +558,58 @@ def differences(contract: Contract, offer: dict) -> dict:
     }
 
 
-def _save(notice: Notice, existing: Suggestion | None, **values) -> Suggestion:
+def _save(notice: Notice, existing: Suggestion | None, *, defer: list | None = None, **values) -> Suggestion:
     values = {
-        "notice_digest": notice.digest, "changes": {}, "contract": None, "system": None, "reason": "",
+        "notice_digest": notice.digest, "changes": {}, "contract": None, "system": None, "reason": "", "supplier_id": None,
         "status": Suggestion.Status.PENDING, "decided_by": None, **values,
     }
     values["decided_at"] = timezone.now() if values["status"] != Suggestion.Status.PENDING else None
     if existing is None:
-        return Suggestion.objects.create(notice=notice, organisation_id=notice.organisation_id, **values)
+        made = Suggestion(notice=notice, organisation_id=notice.organisation_id, **values)
+        if defer is not None:
+            defer.append(made)  # written with the rest of its chunk
+        else:
+            made.save()
+        return made
     for name, value in values.items():
         setattr(existing, name, value)
     existing.save()
     return existing
 
 
+def _not_suggested(notice: Notice, context: _Context) -> str | None:
+    """Why a notice makes no suggestion, or None."""
+    if notice.organisation_id is None:
+        return "The buyer is not an organisation on the map."
+    if not notice.it:
+        return "Not an IT notice (no CPV code in division 48 or 72)."
+    if not context.in_scope(notice.organisation_id):
+        return "The buyer is not in a network you coordinate."
+    return rules.missing_for_a_contract(notice.suppliers, notice.start_date, notice.end_date)
+
+
 def _suggest(notice: Notice, context: _Context) -> tuple[str, str | None]:
     """Make, refresh or (for a trusted source) apply what the notice suggests; returns the
     report's status and, for a skipped notice, why."""
-    if notice.organisation_id is None:
-        return "skipped", "The buyer is not an organisation on the map."
-    if not notice.it:
-        return "skipped", "Not an IT notice (no CPV code in division 48 or 72)."
-    if not context.in_scope(notice.organisation_id):
-        return "skipped", "The buyer is not in a network you coordinate."
-    missing = rules.missing_for_a_contract(notice.suppliers, notice.start_date, notice.end_date)
-    if missing:
-        return "skipped", missing
-    existing = Suggestion.objects.filter(notice=notice, organisation_id=notice.organisation_id).first()
+    skipped = _not_suggested(notice, context)
+    if skipped:
+        return "skipped", skipped
+    existing = context.existing(notice)
     if existing is not None and existing.status == Suggestion.Status.REJECTED:
         return "skipped", "Rejected before: a rejection is remembered."
     if existing is not None and existing.notice_digest == notice.digest:
         return "unchanged", None
-    offer = offered(notice)
+    offer = offered(notice, area=context.area_slugs.get(notice.service_area_id))
     trusted = notice.source in context.trusted.get(notice.organisation_id, set())
     contract = (
         existing.contract if existing is not None and existing.contract_id
-        else Contract.objects.filter(organisation_id=notice.organisation_id, reference=offer["reference"]).first()
+        else context.contract(notice.organisation_id, offer["reference"])
     )
     if contract is None or contract.retired_at is not None:
-        suggestion = _save(notice, existing, kind=Suggestion.Kind.NEW, facts=offer, supplier=_supplier_match(notice, context))
+        suggestion = _save(
+            notice, existing, kind=Suggestion.Kind.NEW, facts=offer, supplier_id=_supplier_match(notice, context),
+            defer=None if trusted else context.new_suggestions,
+        )
         if not trusted:
             return "suggested", None
         try:
@@ -675,6 +771,7 @@ def link_buyer(buyer: Buyer, *, organisation: Organisation, actor) -> Buyer:
     context = _Context(actor)
     for notice in Notice.objects.for_buyer_key(buyer.key).filter(organisation=organisation).select_related("service_area"):
         _suggest(notice, context)
+    context.flush()
     return buyer
 
 

@@ -48,11 +48,12 @@ class Staging:
             db.execute("COMMIT")
             db.execute("BEGIN")
 
-    def add_release(self, *, ocid: str, release_id: str, kind: str, digest: str, date: str, data: dict, place: str) -> str | None:
-        """Keep a release; None, or where the same release id was first read with other content."""
+    def add_release(self, *, ocid: str, release_id: str, kind: str, digest: str, date: str, data: bytes, place: str) -> str | None:
+        """Keep a release (`data` as JSON); None, or where the same release id was first read
+        with other content."""
         cursor = self.db.execute(
             "INSERT OR IGNORE INTO releases VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (ocid, release_id, kind, digest, date, dumps(data), place),
+            (ocid, release_id, kind, digest, date, data, place),
         )
         if cursor.rowcount:
             self._written(self.db)

@@ -70,8 +70,12 @@ def test_an_it_notice_waits_in_its_organisations_queue_with_the_right_facts(worl
     assert not Contract.objects.exists(), "nothing goes on the map before a person accepts it"
 
 
-def test_no_contact_details_of_officers_are_kept(world, tmp_path):
-    run(world, write(tmp_path, "a.json", release(CAMDEN_OCID, buyer=buyer(world))))
+@pytest.mark.parametrize("elsewhere", [False, True], ids=["where-the-standard-puts-them", "in-an-extension"])
+def test_no_contact_details_of_officers_are_kept(world, tmp_path, elsewhere):
+    notice = release(CAMDEN_OCID, buyer=buyer(world))
+    if elsewhere:
+        notice["planning"] = {"budget": {"contactPoint": {"name": "Another Person", "email": "a.person@example.org"}}}
+    run(world, write(tmp_path, "a.json", notice))
     kept = Release.objects.get().data
     assert "contactPoint" not in str(kept) and "a.person@example.org" not in str(kept)
     assert "7946" not in Notice.objects.get().description
