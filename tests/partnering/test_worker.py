@@ -84,6 +84,7 @@ def test_the_scheduler_queues_the_deadline_digest_and_reminder_tasks_each_tick()
     names = sorted(DBTaskResult.objects.values_list("task_path", flat=True))
     assert names == (
         ["citytools.freshness.tasks.send_campaign_reminders"] * 2
+        + ["citytools.notices.tasks.harvest_on_schedule"] * 2
         + ["citytools.opportunities.tasks.send_digests"] * 2
         + ["citytools.partnering.tasks.advance_deadlines"] * 2
     )
