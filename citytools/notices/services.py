@@ -719,7 +719,12 @@ def accept(suggestion: Suggestion, *, actor, edits: dict | None = None) -> Sugge
     contract = suggestion.contract
     if contract is None or contract.retired_at is not None:
         raise Conflict("The contract this suggestion would change is no longer on the map.")
-    taken = edits.get("fields") or list(suggestion.changes)
+    taken = edits.get("fields")
+    if taken is None:
+        taken = list(suggestion.changes)
+    elif not taken:
+        # An empty choice is not "all of them": a person who unticked every change meant none.
+        raise DomainError("Choose at least one change to take, or reject the suggestion.", code="required", field="fields")
     unknown = sorted(set(taken) - set(suggestion.changes))
     if unknown:
         raise DomainError(f"The suggestion does not change {', '.join(unknown)}.", code="invalid", field="fields")
