@@ -45,6 +45,7 @@ from citytools.inventory import catalogue_services
 from citytools.inventory import services as inventory_services
 from citytools.inventory.models import ServiceArea
 from citytools.notices import classifying, compiling, harvesting, queries, reading, rules
+from citytools.notices.access import may_edit_hints, may_import, may_link, may_review
 from citytools.notices.facts import (
     Unbelievable,
     facts,
@@ -649,11 +650,6 @@ def _suggest(notice: Notice, context: _Context) -> tuple[str, str | None]:
 # Deciding ------------------------------------------------------------------------------------
 
 
-def may_review(viewer: Viewer, organisation_id: int) -> bool:
-    """The review queue is the organisation's editors' and its networks' coordinators'."""
-    return viewer.can_restore(organisation_id)
-
-
 def _pending(suggestion: Suggestion, actor) -> Suggestion:
     if not may_review(Viewer.for_user(actor), suggestion.organisation_id):
         raise Forbidden("Only the organisation's editors and its network coordinators can decide on its suggestions.")
@@ -753,10 +749,6 @@ def reject(suggestion: Suggestion, *, actor, reason: str = "") -> Suggestion:
 # Buyers nobody recognised --------------------------------------------------------------------
 
 
-def may_link(viewer: Viewer) -> bool:
-    return viewer.is_admin or bool(viewer.grants.coordinator_networks)
-
-
 @transaction.atomic
 def link_buyer(buyer: Buyer, *, organisation: Organisation, actor) -> Buyer:
     """Say which organisation a buyer name means, once: the name becomes an alias every later
@@ -794,10 +786,6 @@ def dismiss_buyer(buyer: Buyer, *, actor) -> Buyer:
 
 
 # The service-area hints ------------------------------------------------------------------------
-
-
-def may_edit_hints(viewer: Viewer) -> bool:
-    return viewer.is_admin or bool(viewer.grants.coordinator_networks)
 
 
 def _editable_hints(actor) -> None:
@@ -892,10 +880,6 @@ def run_import(
 
 
 # Imports from the web ------------------------------------------------------------------------
-
-
-def may_import(viewer: Viewer, network: Network) -> bool:
-    return viewer.can_coordinate(network.pk)
 
 
 def start_import(network: Network, *, actor, filename: str = "", content: bytes = b"", harvest: str = "") -> Import:
