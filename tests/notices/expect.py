@@ -18,6 +18,7 @@ from tests.expect import (
     Multipart,
     Who,
     action,
+    api,
     network_slug,
     organisation_slug,
     page,
@@ -29,11 +30,15 @@ from tests.notices.ocds import package_bytes, release
 reviewers = EDITOR_OR_COORDINATOR
 linkers = Who("network coordinators and admins", n.links)
 on_suggestion = targeted(lambda w, t: {"pk": n.suggestion(w, t).pk})
+on_suggestion_api = targeted(lambda w, t: {"suggestion_id": n.suggestion(w, t).pk})
 on_import = targeted(lambda w, t: {"pk": n.notice_import(w, t).pk})
+on_import_api = targeted(lambda w, t: {"import_id": n.notice_import(w, t).pk})
 # Linking a buyer name aims at the organisation named in the body: its networks' coordinators
 # (and admins) may, anyone else is refused.
 on_buyer = targeted(lambda w, t: {"pk": w.extra["buyer"].pk})
+on_buyer_api = targeted(lambda w, t: {"buyer_id": w.extra["buyer"].pk})
 buyer_once = {"args": lambda w, t: {"pk": w.extra["buyer"].pk}}
+buyer_once_api = {"args": lambda w, t: {"buyer_id": w.extra["buyer"].pk}}
 link = lambda w, t, m: {"organisation": w.organisation(t).slug}  # noqa: E731
 trust = lambda w, t, m: {"source": "contracts_finder", "trusted": "1"}  # noqa: E731
 
@@ -55,4 +60,17 @@ EXPECTATIONS: dict[str, Expect] = {
     "notices:network": page(COORDINATOR, write=COORDINATOR, **targeted(network_slug), data=upload),
     "notices:trust": action(COORDINATOR, **targeted(network_slug), data=trust),
     "notices:import": page(COORDINATOR, **on_import),
+    "api:notice_suggestions": api(reviewers)(**targeted(organisation_slug)),
+    "api:notice_suggestion": api(reviewers)(**on_suggestion_api),
+    "api:notice_suggestion_accept": api(None, post=reviewers)(**on_suggestion_api, data=lambda w, t, m: {"supplier": "new"}),
+    "api:notice_suggestion_reject": api(None, post=reviewers)(**on_suggestion_api, data=lambda w, t, m: {"reason": "Not ours"}),
+    "api:notice_buyers": api(linkers)(),
+    "api:notice_buyer_link": api(None, post=COORDINATOR)(**on_buyer_api, data=link),
+    "api:notice_buyer_dismiss": api(None, post=linkers)(**buyer_once_api),
+    "api:notice_trusted_sources": api(COORDINATOR)(**targeted(network_slug)),
+    "api:notice_trusted_source": api(None, put=COORDINATOR)(
+        **targeted(lambda w, t: {"slug": w.network(t).slug, "source": "contracts_finder"}), data=lambda w, t, m: {"trusted": True},
+    ),
+    "api:notice_import_create": api(None, post=COORDINATOR)(**targeted(network_slug), data=upload),
+    "api:notice_import": api(COORDINATOR)(**on_import_api),
 }
