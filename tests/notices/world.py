@@ -9,7 +9,12 @@ from decimal import Decimal
 
 from citytools.contracts.services import create_contract
 from citytools.notices.models import Buyer, Suggestion
-from tests.factories import ProductFactory, ServiceAreaFactory, ServiceAreaGroupFactory, SupplierFactory
+from tests.factories import (
+    ProductFactory,
+    ServiceAreaFactory,
+    ServiceAreaGroupFactory,
+    SupplierFactory,
+)
 from tests.notices.ocds import CONTRACTS_FINDER, imported, release
 from tests.people import people
 
