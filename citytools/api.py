@@ -17,6 +17,7 @@ from citytools.inventory.edit_api import router as inventory_edit_router
 from citytools.market.api import router as market_router
 from citytools.market.directory_api import router as directory_router
 from citytools.market.inventory_api import router as inventory_router
+from citytools.notices.api import router as notices_router
 from citytools.opportunities.api import router as opportunities_router
 from citytools.opportunities.api_alerts import router as alerts_router
 from citytools.partnering.api import router as partnering_router
@@ -56,3 +57,4 @@ api.add_router("/", freshness_router)
 api.add_router("/", spreadsheets_router)
 api.add_router("/", inbox_router)
 api.add_router("/", catalogue_router)
+api.add_router("/", notices_router)

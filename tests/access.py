@@ -6,9 +6,9 @@ The world extends tests.people.people(): each of `own`, `peer` and `stranger` ge
 system and contract, a confidential system and contract, a pending invitation and a member
 whose role can be revoked; `extra` holds what each app's part of the world adds
 (tests/<app>/access.py: Invitations to Partner, ratings and pain points, an initiative,
-campaigns, catalogue proposals). Targets name whose records a
-request is aimed at: "own", "peer", "stranger", with "_confidential" for the confidential
-record.
+campaigns, catalogue proposals, public notices' suggestions, a buyer name and imports).
+Targets name whose records a request is aimed at: "own", "peer", "stranger", with
+"_confidential" for the confidential record.
 """
 
 import contextlib
@@ -37,6 +37,7 @@ from tests.factories import (
 )
 from tests.freshness.access import build_campaigns
 from tests.inventory.catalogue_access import build_catalogue_proposals
+from tests.notices.access import build_notices
 from tests.opportunities.access import build_initiative
 from tests.partnering.access import build_challenges
 from tests.people import ROLES, People, people
@@ -226,7 +227,7 @@ def build_world() -> World:
         extra={
             "challenges": build_challenges(cast), **build_satisfaction(cast, records, maker),
             "initiative": build_initiative(cast, records, area), **build_campaigns(cast),
-            **build_catalogue_proposals(cast),
+            **build_catalogue_proposals(cast), **build_notices(cast),
         },
     )
 

@@ -1,11 +1,15 @@
 """The API as its tests see it: the OpenAPI document it serves, and a small world whose
 records the generated requests aim at (tests/test_api_schema.py, tests/test_api_writes.py)."""
 
+import datetime
 import json
+from decimal import Decimal
 
 from ninja.responses import NinjaJSONEncoder
 
 from citytools.api import api
+from citytools.notices.models import Notice, Suggestion
+from citytools.notices.services import offered
 from tests.factories import (
     ContractFactory,
     NetworkFactory,
@@ -25,6 +29,24 @@ def document() -> dict:
     test database yet while a test module is imported. tests/test_api_schema.py checks it
     is the document served."""
     return json.loads(json.dumps(api.get_openapi_schema(path_prefix="/api/v1/"), cls=NinjaJSONEncoder))
+
+
+def suggestion_for(organisation, *, supplier, area):
+    """A new contract a public notice suggests to `organisation`, waiting for review: written
+    as the import service writes it (citytools.notices.services.offered), without running an
+    import for every operation the schema tests try."""
+    notice = Notice.objects.create(
+        ocid="ocds-b5fd17-schema", source="contracts_finder", digest="0" * 64, release_ids=["1"],
+        released=datetime.date(2025, 1, 10), title="Housing repairs system", buyer_name=organisation.name,
+        organisation=organisation, matched_by="name", suppliers=[{"name": supplier.name, "identifier": None}],
+        cpv_codes=["48000000"], it=True, service_area=area, area_reason="The title says 'housing repairs'.",
+        value=Decimal("120000"), currency="GBP", start_date=datetime.date(2025, 4, 1), end_date=datetime.date(2028, 3, 31),
+        route="open",
+    )
+    return Suggestion.objects.create(
+        notice=notice, organisation=organisation, kind=Suggestion.Kind.NEW, facts=offered(notice), supplier=supplier,
+        notice_digest=notice.digest,
+    )
 
 
 class World:
@@ -47,6 +69,7 @@ class World:
         self.editor = UserFactory(email="editor@example.org")
         RoleFactory(user=self.editor, kind="editor", organisation=self.organisation)
         RoleFactory(user=self.editor, kind="coordinator", network=self.network)
+        self.suggestion = suggestion_for(self.organisation, supplier=supplier, area=self.area)
         # (first path segment, parameter) -> a value naming a real record.
         self.targets = {
             ("organisations", "slug"): self.organisation.slug,
@@ -56,6 +79,7 @@ class World:
             ("suppliers", "slug"): supplier.slug,
             ("systems", "system_id"): self.system.pk,
             ("contracts", "contract_id"): self.contract.pk,
+            ("suggestions", "suggestion_id"): self.suggestion.pk,
         }
 
     def aim(self, case) -> None:

@@ -83,6 +83,11 @@ WITH_CONFIDENTIAL = ("own", "stranger", "own_confidential", "stranger_confidenti
 Args = Callable[["World", str | None], dict]
 
 
+class Multipart(dict):
+    """A body sent as multipart/form-data, as a browser sends a form with a file (an upload),
+    rather than as a form's fields or as JSON: `data` returns one for a door that takes a file."""
+
+
 @dataclass(frozen=True)
 class Expect:
     """Who may use each method of one URL. A method not named is not offered (the matrix

@@ -294,6 +294,54 @@ def _catalogue_proposal(status):
     return _pk(lookup)
 
 
+def _demo_notices() -> dict:
+    """The demo imports no public notices, so these are made once (in the database the pages
+    are listed for) as the London network's coordinator would: a file of notices naming
+    Camden imported through the services, leaving a new contract waiting for review, a change
+    to a contract accepted from an earlier notice, a rejected suggestion and a buyer name to
+    recognise; and two imports from the web, one finished and one waiting for the worker."""
+    from citytools.accounts.models import Role
+    from citytools.notices import services
+    from citytools.notices.models import Import, Suggestion
+    from tests.notices.ocds import CONTRACTS_FINDER, imported, package_bytes, release
+
+    camden, london = _camden(), _london()
+    if camden is None or london is None:
+        return {}
+    ocids = {name: f"{CONTRACTS_FINDER}-demo-{name}" for name in ("parking", "housing", "library")}
+    if not Import.objects.filter(network=london, filename="camden-notices.json").exists():
+        role = Role.objects.filter(kind="coordinator", network=london).select_related("user").order_by("pk").first()
+        role = role or Role.objects.filter(kind="admin").select_related("user").order_by("pk").first()
+        if role is None:
+            return {}
+        actor, buyer = role.user, camden.name
+        first = [
+            release(ocid=ocids["parking"], buyer=buyer, title="Parking permit system and civil parking enforcement"),
+            release(ocid=ocids["housing"], buyer=buyer, title="Housing repairs system", supplier="Keystone Housing Software Ltd",
+                    company_number="07654321", amount=300000, start="2024-04-01", end="2027-03-31"),
+            release(ocid=ocids["library"], buyer=buyer, title="Library management system", supplier="Shelfwise Ltd",
+                    company_number="09876543", amount=80000),
+            release(ocid=f"{CONTRACTS_FINDER}-demo-nowhere", buyer="Borough Council of Nowhere"),
+        ]
+        imported(*first, actor=actor)
+        services.accept(Suggestion.objects.get(notice__ocid=ocids["housing"]), actor=actor)
+        services.reject(Suggestion.objects.get(notice__ocid=ocids["library"]), actor=actor, reason="A framework call-off already on the map.")
+        renewed = release(ocid=ocids["housing"], release_id="2", date="2025-02-20T09:00:00Z", buyer=buyer, title="Housing repairs system",
+                          supplier="Keystone Housing Software Ltd", company_number="07654321", amount=450000, start="2024-04-01",
+                          end="2029-03-31")
+        done = services.start_import(london, actor=actor, filename="camden-notices.json", content=package_bytes(renewed))
+        services.run_web_import(done.pk)
+        services.start_import(london, actor=actor, filename="waiting-notices.json", content=package_bytes(*first))
+    suggestions = {name: Suggestion.objects.filter(notice__ocid=ocid).first() for name, ocid in ocids.items()}
+    imports = {job.filename: job for job in Import.objects.filter(network=london).order_by("pk")}
+    return {**suggestions, "done": imports.get("camden-notices.json"), "waiting": imports.get("waiting-notices.json")}
+
+
+def _notice(key: str):
+    """A suggestion or an import of _demo_notices() by its key."""
+    return lambda: _demo_notices().get(key)
+
+
 def _fixed(kwargs: dict):
     return lambda: kwargs
 
@@ -449,6 +497,14 @@ SAMPLES: dict[str, dict[str, Callable[[], dict | None]]] = {
     "spreadsheets:upload": {"London organisation's systems": _upload, "the same, while the worker checks it": _queued_upload},
     "spreadsheets:organisation_export": {"London organisation": _slug(_organisation)},
     "spreadsheets:network_export": {"London network": _slug(_london)},
+    # Public notices' review queue, buyer names and imports (citytools.notices.views).
+    "notices:queue": {"Camden, with its demo notices": lambda: _demo_notices() and _slug(_camden)()},
+    "notices:suggestion": {
+        "a new contract, waiting": _pk(_notice("parking")), "a change, waiting": _pk(_notice("housing")),
+        "rejected": _pk(_notice("library")),
+    },
+    "notices:network": {"London network": _slug(_london)},
+    "notices:import": {"finished": _pk(_notice("done")), "waiting for the worker": _pk(_notice("waiting"))},
     # Proposals of what the catalogue lacks (citytools.inventory.catalogue_views).
     "inventory:catalogue_propose": {"London organisation": _slug(_organisation)},
     "inventory:catalogue_proposal": {"waiting for review": _catalogue_proposal("pending"), "rejected": _catalogue_proposal("rejected")},
@@ -493,7 +549,8 @@ ACTIONS = {"partnering:milestone_done", "accounts:logout", "accounts:revoke_role
     "satisfaction:pain_point_challenge", "opportunities:initiative_start", "opportunities:initiative_answer",
     "opportunities:initiative_note", "opportunities:initiative_invite", "opportunities:initiative_plan",
     "opportunities:initiative_outcome", "opportunities:initiative_challenge", "spreadsheets:commit",
-    "freshness:review_period", "freshness:confirm", "freshness:responsible", "freshness:campaign_launch", "freshness:campaign_close"}
+    "freshness:review_period", "freshness:confirm", "freshness:responsible", "freshness:campaign_launch", "freshness:campaign_close",
+    "notices:accept", "notices:reject", "notices:buyer_link", "notices:buyer_dismiss", "notices:trust"}
 
 
 # URL name → {label: query string}: states of a page worth checking besides its default,
@@ -540,8 +597,9 @@ def discover() -> dict[str, list[Page] | str]:
 #
 # SAMPLES picks one typical object from the demo; a leak test needs every object, above all
 # the confidential and retired ones. The model behind a parameter is the collection named
-# just before it in the route ("systems/<pk>/"), and "history/<history_id>" means the
-# historical versions of the record before it.
+# just before it in the route ("systems/<pk>/"), or the two before it where one would name
+# another app's ("notices/imports/<pk>/"), and "history/<history_id>" means the historical
+# versions of the record before it.
 
 COLLECTIONS = {
     "organisations": "directory.Organisation",
@@ -565,6 +623,10 @@ COLLECTIONS = {
     "imports": "spreadsheets.Upload",
     "campaigns": "freshness.Campaign",
     "catalogue-proposals": "inventory.CatalogueProposal",
+    "suggestions": "notices.Suggestion",
+    "notice-imports": "notices.Import",
+    # Two segments where one names another app's collection ("imports" are spreadsheets').
+    "notices/imports": "notices.Import",
 }
 
 
@@ -601,9 +663,10 @@ def parameter_values(route: str) -> list[dict] | None:
         if before == "history" and previous_model is not None:
             choices.append((key, ("history", previous_key, previous_model)))
             continue
-        if before not in COLLECTIONS:
+        collection = COLLECTIONS.get("/".join(segments[max(index - 2, 0):index])) or COLLECTIONS.get(before)
+        if collection is None:
             return None
-        model = apps.get_model(COLLECTIONS[before])
+        model = apps.get_model(collection)
         field = "slug" if key == "slug" else "pk"
         choices.append((key, list(model._base_manager.order_by("pk").values_list(field, flat=True))))
         previous_model, previous_key = model, key

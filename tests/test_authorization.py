@@ -37,6 +37,7 @@ from urllib.parse import urlencode, urlsplit
 import pytest
 from django.db import transaction
 from django.test import Client
+from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 
 from tests.access import (
     METHODS,
@@ -61,6 +62,7 @@ from tests.expect import (
     SIGNED_IN,
     WITH_CONFIDENTIAL,
     Expect,
+    Multipart,
     Who,
     action,
     api,
@@ -74,6 +76,7 @@ from tests.expect import (
 )
 from tests.freshness import expect as freshness
 from tests.inventory import expect_catalogue as catalogue
+from tests.notices import expect as notices
 from tests.opportunities import expect as opportunities
 from tests.opportunities import expect_alerts as alerts
 from tests.partnering import expect_authoring, expect_evaluation, expect_outcome, expect_proposals
@@ -307,6 +310,7 @@ APPS = (
     spreadsheets,  # spreadsheet import and export
     freshness,  # data quality, confirmations and attestation campaigns
     catalogue,  # catalogue proposals: suppliers and products missing from the catalogue
+    notices,  # public notices: the review queue, buyer names, trusted sources, imports
 )
 for _app in APPS:
     _repeated = sorted(EXPECTATIONS.keys() & _app.EXPECTATIONS.keys())
@@ -341,6 +345,8 @@ def send(client: Client, *, api: bool, method: str, url: str, data: dict | None,
     headers = headers or {}
     if method not in UNSAFE:
         return client.generic(method, url, headers=headers)
+    if isinstance(data, Multipart):
+        return client.generic(method, url, encode_multipart(BOUNDARY, data), content_type=MULTIPART_CONTENT, headers=headers)
     if api:
         body = json.dumps(data) if data is not None else ""
         return client.generic(method, url, body, content_type="application/json", headers=headers)

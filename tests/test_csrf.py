@@ -62,8 +62,12 @@ def fill_path(world, path: str) -> str:
         "point_id": 1,
         "initiative_id": 1,
         "campaign_id": 1,
-        # And for an uploaded spreadsheet.
+        # And for an uploaded spreadsheet (or file of public notices), a suggestion from a
+        # public notice and a buyer name.
         "import_id": 1,
+        "suggestion_id": 1,
+        "buyer_id": 1,
+        "source": "contracts_finder",
     }
     if "{history_id}" in path:
         record = records.system if "/systems/" in path else records.contract

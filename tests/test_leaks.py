@@ -25,6 +25,7 @@ from citytools.inventory import catalogue_services
 from citytools.inventory.models import System
 from citytools.inventory.services import create_system, update_system
 from citytools.inventory.services import restore_version as restore_system
+from citytools.notices.models import Suggestion
 from citytools.partnering.models import State
 from citytools.satisfaction import services as satisfaction
 from tests.documents import pdf_text, xlsx_text
@@ -35,6 +36,7 @@ from tests.factories import (
     SupplierFactory,
     SystemFactory,
 )
+from tests.notices.ocds import imported, release
 from tests.pages import every_page, parameter_values
 from tests.partnering.world import make_challenge
 from tests.people import people
@@ -77,8 +79,13 @@ HISTORY_MARKERS = [
     "Fandangleaf", "Wimblequash", "2018-02-27", "27 February 2018",
     "Frobnostication", "FRB-3141", "2642057", "2,642,057",
 ]
+# Public notices (citytools.notices): a notice disagrees with own's confidential contract, so
+# the suggested change shows the map's value (the contract's total) beside the notice's, and
+# names the contract. Its reviewers only: own's editors, north's coordinators and admins.
+NOTICE_MARKERS = ["Quibblefrost", "8642097", "8,642,097"]
 OUTSIDER_MARKERS = (
-    [*VALUE_MARKERS, NOTES_MARKER, *CONFIDENTIAL_MARKERS, *RETIRED_MARKERS, *SATISFACTION_MARKERS, *PROPOSAL_MARKERS, *HISTORY_MARKERS]
+    [*VALUE_MARKERS, NOTES_MARKER, *CONFIDENTIAL_MARKERS, *RETIRED_MARKERS, *SATISFACTION_MARKERS, *PROPOSAL_MARKERS, *HISTORY_MARKERS,
+     *NOTICE_MARKERS]
 )
 OUTSIDERS = ["public", "vendor", "other_editor", "other_coordinator"]
 
@@ -134,7 +141,27 @@ def build_world():
     world.peer_system = peer_system
     world.shared_point = add_satisfaction(world, peer_system=peer_system, own_system=own_system, maker=maker)
     add_history(world, own_system=own_system, ledger=ledger, area=area, maker=maker)
+    add_notices(world, maker=maker)
     return world
+
+
+NOTICE_OCID = "ocds-b5fd17-leak-support"
+
+
+def add_notices(world, *, maker):
+    """Own's editor keeps a support contract confidential; a public notice of the same process
+    gives another value and end date, and an admin's import suggests the change."""
+    create_contract(
+        organisation=world.own, supplier=maker, title="Quibblefrost support", reference=NOTICE_OCID,
+        total_value=Decimal("8642097"), start_date=datetime.date(2024, 4, 1), end_date=datetime.date(2027, 3, 31),
+        confidential=True, actor=world.user("editor"),
+    )
+    imported(
+        release(ocid=NOTICE_OCID, buyer=world.own.name, title="Support renewal", amount=100000, start="2024-04-01", end="2028-03-31"),
+        actor=world.user("admin"),
+    )
+    world.notice_suggestion = Suggestion.objects.get(notice__ocid=NOTICE_OCID)
+    assert world.notice_suggestion.changes["total_value"]["map"] == "8642097.00"
 
 
 def add_history(world, *, own_system, ledger, area, maker):
@@ -486,7 +513,7 @@ def test_an_unpublished_challenge_is_in_no_inbox_but_its_stewards(world, role):
 def test_a_peer_member_sees_nothing_of_what_another_organisation_proposed_or_keeps_confidential(world):
     client = client_for(world, "peer_member")
     bodies = fetch_all(client, page_urls() + api_urls(client))
-    found = {url: leaks(body, PROPOSAL_MARKERS + CONFIDENTIAL_MARKERS + HISTORY_MARKERS) for url, body in bodies.items()}
+    found = {url: leaks(body, PROPOSAL_MARKERS + CONFIDENTIAL_MARKERS + HISTORY_MARKERS + NOTICE_MARKERS) for url, body in bodies.items()}
     assert {url: markers for url, markers in found.items() if markers} == {}
 
 
@@ -595,3 +622,28 @@ def test_a_version_the_restorer_may_not_see_cannot_be_restored(world):
     assert system.version == 2 and system.product.name == "Ledger"
     # Own's editor, who may see it, can.
     assert client_for(world, "editor").post(f"/api/v1/systems/{system.pk}/history/{first}/restore").status_code == 200
+
+
+# Public notices: a suggested change shows a confidential contract's value -------------------------
+
+
+@pytest.mark.parametrize("role", ["editor", "coordinator", "admin"])
+def test_a_suggested_change_to_a_confidential_contract_reaches_its_reviewers(world, role):
+    client = client_for(world, role)
+    pk = world.notice_suggestion.pk
+    page = client.get(f"/suggestions/{pk}/").content.decode()
+    assert set(leaks(page, NOTICE_MARKERS)) == {"Quibblefrost", "8,642,097"}  # the contract's title, its value as £8,642,097
+    assert "8642097.00" in client.get(f"/api/v1/suggestions/{pk}").content.decode()
+    assert "8642097.00" in client.get("/api/v1/organisations/own/suggestions").content.decode()
+
+
+@pytest.mark.parametrize("role", [*OUTSIDERS, "member", "peer_member"])
+def test_a_suggested_change_to_a_confidential_contract_reaches_nobody_else(world, role):
+    """Not the public, a vendor, another network's editor or coordinator, a peer's member, nor
+    own's member, who may see the contract but not review the queue."""
+    client = client_for(world, role)
+    pk = world.notice_suggestion.pk
+    for url in (f"/suggestions/{pk}/", f"/api/v1/suggestions/{pk}", "/organisations/own/suggestions/", "/api/v1/organisations/own/suggestions"):
+        response = client.get(url)
+        assert response.status_code in (302, 401, 403, 404), url
+        assert leaks(response.content.decode(), NOTICE_MARKERS) == [], url

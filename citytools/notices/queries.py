@@ -1,9 +1,268 @@
-"""Reads of public notices that take a viewer, or that every import asks: the service-area
-hints in force."""
+"""Reads of public notices, each for one viewer: an organisation's review queue, one
+suggestion as the page and the API show it, the buyer names waiting to be recognised, a
+network's imports and trusted sources, and one import; and what every import asks, the
+service-area hints in force. Who may read each is asked of citytools.notices.access, the
+same rules that decide who may act.
 
+An organisation's suggestions are read only by those who may decide on them (its editors,
+its networks' coordinators, admins), who are also among those who may see its confidential
+contracts: a suggested change shows the map's value beside the notice's, and the map's may
+be a confidential contract's. Buyer names are for coordinators and admins; a network's
+imports for its coordinators and admins.
+
+Refusals follow the site's convention (docs/security.md): a page about an organisation or a
+network, which anyone may see, answers 403 to those who may not read its queue or imports; a
+suggestion, a buyer name or an import they may not see answers 404, as if it did not exist.
+"""
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from django.db.models import Count
+
+from citytools.accounts.viewer import Viewer
+from citytools.contracts.models import Contract
+from citytools.core.errors import Forbidden, NotFound
+from citytools.directory.models import Network, Organisation
 from citytools.inventory.models import ServiceArea
-from citytools.notices import classifying
-from citytools.notices.models import AreaHint
+from citytools.notices import classifying, rules
+from citytools.notices.access import may_import, may_link, may_review
+from citytools.notices.models import AreaHint, Buyer, Import, Source, Suggestion, TrustedSource
+
+REVIEWERS_ONLY = "Only the organisation's editors and its networks' coordinators can see its suggestions."
+LINKERS_ONLY = "Only network coordinators and admins can see the buyer names waiting to be recognised."
+COORDINATORS_ONLY = "Only the network's coordinators can see its public notices."
+# The sources a network may trust (citytools.notices.services.set_trust), in the order shown.
+TRUSTABLE = (Source.CONTRACTS_FINDER, Source.FIND_A_TENDER)
+
+
+# Suggestions -------------------------------------------------------------------------------
+
+
+def require_review(viewer: Viewer, organisation: Organisation) -> None:
+    if not may_review(viewer, organisation.pk):
+        raise Forbidden(REVIEWERS_ONLY)
+
+
+def _suggestions():
+    return Suggestion.objects.select_related(
+        "organisation", "notice", "notice__service_area", "supplier", "contract", "system__product", "decided_by"
+    )
+
+
+def queue(viewer: Viewer, organisation: Organisation, *, status: str | None = None) -> list[Suggestion]:
+    """The organisation's suggestions, those waiting for review first (oldest notice first
+    among them, so none waits for ever), then the decided ones, latest decision first."""
+    require_review(viewer, organisation)
+    found = _suggestions().filter(organisation=organisation)
+    if status:
+        found = found.filter(status=status)
+    pending = found.filter(status=Suggestion.Status.PENDING).order_by("notice__released", "pk")
+    decided = found.exclude(status=Suggestion.Status.PENDING).order_by("-decided_at", "-pk")
+    return [*pending, *decided]
+
+
+def suggestion_for(viewer: Viewer, pk: int) -> Suggestion:
+    """One suggestion, if the viewer may review its organisation's; NotFound otherwise."""
+    suggestion = _suggestions().filter(pk=pk).first()
+    if suggestion is None or not may_review(viewer, suggestion.organisation_id):
+        raise NotFound("No such suggestion.")
+    return suggestion
+
+
+def pending_counts(organisation_ids) -> dict[int, int]:
+    rows = (
+        Suggestion.objects.pending().filter(organisation_id__in=list(organisation_ids))
+        .values_list("organisation_id").annotate(n=Count("pk"))
+    )
+    return dict(rows)
+
+
+def _day(value) -> datetime.date | None:
+    try:
+        return datetime.date.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None
+
+
+def _amount(value) -> Decimal | None:
+    try:
+        return Decimal(str(value)) if value not in (None, "") else None
+    except InvalidOperation:
+        return None
+
+
+@dataclass(frozen=True)
+class Offer:
+    """The contract a suggestion offers (its `facts`), as values rather than text."""
+
+    title: str
+    total_value: Decimal | None
+    currency: str
+    start_date: datetime.date | None
+    end_date: datetime.date | None
+    extension_end_date: datetime.date | None
+    route: str
+    route_label: str
+    reference: str
+    source_url: str
+    supplier_name: str
+    supplier_number: str
+    service_area: str | None
+    area_reason: str
+
+
+def offer(suggestion: Suggestion) -> Offer:
+    facts = suggestion.facts
+    route = facts.get("route") or Contract.Route.UNKNOWN
+    return Offer(
+        title=facts.get("title") or "",
+        total_value=_amount(facts.get("total_value")),
+        currency=facts.get("currency") or "GBP",
+        start_date=_day(facts.get("start_date")),
+        end_date=_day(facts.get("end_date")),
+        extension_end_date=_day(facts.get("extension_end_date")),
+        route=route,
+        route_label=dict(Contract.Route.choices).get(route, route),
+        reference=facts.get("reference") or "",
+        source_url=facts.get("source_url") or "",
+        supplier_name=facts.get("supplier_name") or "",
+        supplier_number=facts.get("supplier_number") or "",
+        service_area=facts.get("service_area"),
+        area_reason=facts.get("area_reason") or "",
+    )
+
+
+@dataclass(frozen=True)
+class Change:
+    """One field a suggested change would change: the map's value beside the notice's."""
+
+    field: str
+    label: str
+    kind: str  # "money", "date" or "text", for showing the values
+    map: object
+    notice: object
+
+
+def _typed(field: str, value):
+    if field in ("start_date", "end_date", "extension_end_date"):
+        return "date", _day(value)
+    if field == "total_value":
+        return "money", _amount(value)
+    return "text", value
+
+
+def changes(suggestion: Suggestion) -> list[Change]:
+    """The suggested changes, in the order of the contract's fields."""
+    found = []
+    for field in rules.COMPARED:
+        if field in suggestion.changes:
+            kind, on_the_map = _typed(field, suggestion.changes[field].get("map"))
+            _, in_the_notice = _typed(field, suggestion.changes[field].get("notice"))
+            label = str(Contract._meta.get_field(field).verbose_name)
+            found.append(Change(field, label[:1].upper() + label[1:], kind, on_the_map, in_the_notice))
+    return found
+
+
+def decided_by(viewer: Viewer, suggestion: Suggestion) -> str:
+    """Who decided, named only to those who may see the organisation's people (as in a
+    record's history); a role otherwise."""
+    if suggestion.status == Suggestion.Status.PENDING:
+        return ""
+    if suggestion.decided_by is None:
+        return "The system"
+    if viewer.sees_people(suggestion.organisation_id):
+        return str(suggestion.decided_by)
+    return "An editor"
+
+
+def cpv_codes(notice) -> list[tuple[str, str]]:
+    """The notice's CPV codes, each with its label (empty where the code is not in the list)."""
+    return [(code, classifying.cpv_label(code)) for code in notice.cpv_codes]
+
+
+# Buyer names nobody recognised ----------------------------------------------------------------
+
+
+def require_link(viewer: Viewer) -> None:
+    if not may_link(viewer):
+        raise Forbidden(LINKERS_ONLY)
+
+
+def buyers(viewer: Viewer) -> list[Buyer]:
+    """The buyer names waiting for a coordinator, most notices first."""
+    require_link(viewer)
+    return list(Buyer.objects.filter(status=Buyer.Status.OPEN).prefetch_related("candidates"))
+
+
+def buyer_for(viewer: Viewer, pk: int) -> Buyer:
+    buyer = Buyer.objects.filter(pk=pk).first() if may_link(viewer) else None
+    if buyer is None:
+        raise NotFound("No such buyer name.")
+    return buyer
+
+
+def linkable(viewer: Viewer, buyer: Buyer) -> list[tuple[str, list[Organisation]]]:
+    """The organisations the viewer may link a buyer name to, in groups: its candidates
+    first, then the organisations of the networks they coordinate (every organisation, for
+    an admin)."""
+    if viewer.is_admin:
+        allowed, rest = Organisation.objects.all(), "Every organisation"
+    else:
+        allowed, rest = Organisation.objects.filter(pk__in=viewer.coordinated_organisations()), "Your networks' organisations"
+    allowed = list(allowed.order_by("name"))
+    named = {candidate.pk for candidate in buyer.candidates.all()}
+    groups = [
+        ("Candidates for this name", [o for o in allowed if o.pk in named]),
+        (rest, [o for o in allowed if o.pk not in named]),
+    ]
+    return [(label, organisations) for label, organisations in groups if organisations]
+
+
+# A network's imports and trust ----------------------------------------------------------------
+
+
+def require_import(viewer: Viewer, network: Network) -> None:
+    if not may_import(viewer, network):
+        raise Forbidden(COORDINATORS_ONLY)
+
+
+@dataclass(frozen=True)
+class Trust:
+    source: str
+    label: str
+    trusted: bool
+
+
+def trusted_sources(viewer: Viewer, network: Network) -> list[Trust]:
+    require_import(viewer, network)
+    trusted = set(TrustedSource.objects.filter(network=network).values_list("source", flat=True))
+    return [Trust(source.value, source.label, source.value in trusted) for source in TRUSTABLE]
+
+
+def imports(viewer: Viewer, network: Network, *, limit: int = 10) -> list[Import]:
+    require_import(viewer, network)
+    return list(Import.objects.filter(network=network).select_related("created_by").defer("content")[:limit])
+
+
+def members(viewer: Viewer, network: Network) -> list[tuple[Organisation, int]]:
+    """The network's organisations, each with how many suggestions wait in its queue."""
+    require_import(viewer, network)
+    organisations = list(Organisation.objects.filter(memberships__network=network).order_by("name"))
+    counts = pending_counts(o.pk for o in organisations)
+    return [(organisation, counts.get(organisation.pk, 0)) for organisation in organisations]
+
+
+def import_for(viewer: Viewer, pk: int) -> Import:
+    """One import, if the viewer coordinates its network (or is an admin); NotFound otherwise."""
+    job = Import.objects.select_related("network", "created_by").defer("content").filter(pk=pk).first()
+    if job is None or not may_import(viewer, job.network):
+        raise NotFound("No such import.")
+    return job
+
+
+# The service-area hints ------------------------------------------------------------------------
 
 
 def area_hints() -> tuple[classifying.Hint, ...]:

@@ -45,6 +45,7 @@ from citytools.inventory import catalogue_services
 from citytools.inventory import services as inventory_services
 from citytools.inventory.models import ServiceArea
 from citytools.notices import classifying, compiling, harvesting, queries, reading, rules
+from citytools.notices.access import may_edit_hints, may_import, may_link, may_review
 from citytools.notices.facts import (
     Unbelievable,
     facts,
@@ -649,11 +650,6 @@ def _suggest(notice: Notice, context: _Context) -> tuple[str, str | None]:
 # Deciding ------------------------------------------------------------------------------------
 
 
-def may_review(viewer: Viewer, organisation_id: int) -> bool:
-    """The review queue is the organisation's editors' and its networks' coordinators'."""
-    return viewer.can_restore(organisation_id)
-
-
 def _pending(suggestion: Suggestion, actor) -> Suggestion:
     if not may_review(Viewer.for_user(actor), suggestion.organisation_id):
         raise Forbidden("Only the organisation's editors and its network coordinators can decide on its suggestions.")
@@ -719,7 +715,12 @@ def accept(suggestion: Suggestion, *, actor, edits: dict | None = None) -> Sugge
     contract = suggestion.contract
     if contract is None or contract.retired_at is not None:
         raise Conflict("The contract this suggestion would change is no longer on the map.")
-    taken = edits.get("fields") or list(suggestion.changes)
+    taken = edits.get("fields")
+    if taken is None:
+        taken = list(suggestion.changes)
+    elif not taken:
+        # An empty choice is not "all of them": a person who unticked every change meant none.
+        raise DomainError("Choose at least one change to take, or reject the suggestion.", code="required", field="fields")
     unknown = sorted(set(taken) - set(suggestion.changes))
     if unknown:
         raise DomainError(f"The suggestion does not change {', '.join(unknown)}.", code="invalid", field="fields")
@@ -746,10 +747,6 @@ def reject(suggestion: Suggestion, *, actor, reason: str = "") -> Suggestion:
 
 
 # Buyers nobody recognised --------------------------------------------------------------------
-
-
-def may_link(viewer: Viewer) -> bool:
-    return viewer.is_admin or bool(viewer.grants.coordinator_networks)
 
 
 @transaction.atomic
@@ -789,10 +786,6 @@ def dismiss_buyer(buyer: Buyer, *, actor) -> Buyer:
 
 
 # The service-area hints ------------------------------------------------------------------------
-
-
-def may_edit_hints(viewer: Viewer) -> bool:
-    return viewer.is_admin or bool(viewer.grants.coordinator_networks)
 
 
 def _editable_hints(actor) -> None:
@@ -887,10 +880,6 @@ def run_import(
 
 
 # Imports from the web ------------------------------------------------------------------------
-
-
-def may_import(viewer: Viewer, network: Network) -> bool:
-    return viewer.can_coordinate(network.pk)
 
 
 def start_import(network: Network, *, actor, filename: str = "", content: bytes = b"", harvest: str = "") -> Import:

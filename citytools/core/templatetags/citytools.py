@@ -1,3 +1,4 @@
+import datetime
 import re
 from decimal import Decimal
 from html import unescape
@@ -40,6 +41,16 @@ def money(value, currency="GBP"):
     symbol = CURRENCY_SYMBOLS.get(currency or "GBP")
     text = intcomma(int(amount))
     return f"{symbol}{text}" if symbol else f"{text} {currency}"
+
+
+@register.filter
+def iso_date(value):
+    """A date written as text (YYYY-MM-DD, as JSON fields keep it) as a date, for `|date`;
+    anything else as it is."""
+    try:
+        return datetime.date.fromisoformat(str(value)[:10]) if value else value
+    except ValueError:
+        return value
 
 
 @register.filter

@@ -1,0 +1,26 @@
+"""Who may do what with public notices, asked alike by the reads (citytools.notices.queries)
+and the writes (citytools.notices.services): review an organisation's suggestions, decide on
+buyer names, edit how notices suggest service areas, import for a network. The rules
+themselves are the accounts app's (citytools.accounts.rules, through the Viewer)."""
+
+from citytools.accounts.viewer import Viewer
+from citytools.directory.models import Network
+
+
+def may_review(viewer: Viewer, organisation_id: int) -> bool:
+    """The review queue is the organisation's editors' and its networks' coordinators'."""
+    return viewer.can_restore(organisation_id)
+
+
+def may_link(viewer: Viewer) -> bool:
+    """Buyer names nobody recognised: every network coordinator, and admins."""
+    return viewer.is_admin or bool(viewer.grants.coordinator_networks)
+
+
+def may_edit_hints(viewer: Viewer) -> bool:
+    return viewer.is_admin or bool(viewer.grants.coordinator_networks)
+
+
+def may_import(viewer: Viewer, network: Network) -> bool:
+    """A network's imports and trusted sources: its coordinators, and admins."""
+    return viewer.can_coordinate(network.pk)

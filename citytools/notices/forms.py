@@ -1,0 +1,154 @@
+"""Forms of the public notices' pages: accepting a suggestion (a new contract with the
+editor's corrections, or the changes to take), rejecting it, linking or dismissing a buyer
+name, trusting a source, and uploading a file of notices. They parse what a person sent;
+what it may be is decided by citytools.notices.services."""
+
+from django import forms
+
+from citytools.contracts.models import Contract
+from citytools.core.forms import DateField, EditForm, GovukForm, MoneyField
+from citytools.directory.models import Organisation, Supplier
+from citytools.inventory.models import Product, ServiceArea
+from citytools.notices import queries, rules
+from citytools.notices.models import Suggestion
+
+
+class UploadForm(GovukForm):
+    file = forms.FileField(
+        label="File of public notices",
+        help_text="OCDS release or record packages from Contracts Finder or Find a Tender: JSON or JSON Lines, gzip-compressed or not.",
+    )
+
+    def clean_file(self):
+        # Refused from the size the upload declares, before it is read (as the service would).
+        file = self.cleaned_data.get("file")
+        if file and file.size > rules.MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(
+                f"The file is larger than {rules.MAX_UPLOAD_BYTES // (1024 * 1024)} MB; import it with `citytools import_ocds` instead."
+            )
+        return file
+
+    def upload(self) -> tuple[str, bytes]:
+        file = self.cleaned_data["file"]
+        return file.name, file.read(rules.MAX_UPLOAD_BYTES + 1)
+
+
+def _date(label: str, required: bool = False):
+    return DateField(
+        required=required, label=label,
+        error_messages={"required": f"Enter the {label.lower()}.", "invalid": f"The {label.lower()} must be a real date, like 2027-03-31."},
+    )
+
+
+class AcceptNewForm(EditForm):
+    """A new contract from a suggestion: the notice's facts to correct, the supplier, and a
+    product (with its service area) to add a system too."""
+
+    title = forms.CharField(label="Title", max_length=300, error_messages={"required": "Enter the contract’s title."})
+    supplier = forms.ChoiceField(label="Supplier", error_messages={"required": "Choose the supplier."})
+    total_value = MoneyField(required=False, label="Total value", help_text="In the contract’s currency, for example 120,000.")
+    currency = forms.CharField(label="Currency", max_length=3, help_text="A three-letter ISO 4217 code, like GBP.")
+    start_date = _date("Start date", required=True)
+    end_date = _date("End date", required=True)
+    extension_end_date = _date("Latest end with every extension")
+    route = forms.ChoiceField(label="Procurement route", choices=Contract.Route.choices)
+    product = forms.ChoiceField(
+        required=False, label="Product (optional)",
+        help_text="Choose the product the contract is for to add it as a system of the organisation too.",
+    )
+    service_area = forms.ChoiceField(required=False, label="Service area of the new system")
+
+    def __init__(self, *args, suggestion: Suggestion, **kwargs):
+        offered = queries.offer(suggestion)
+        organisation = suggestion.organisation
+        self.suppliers = Supplier.entries.usable_by(organisation.pk)
+        self.products = Product.entries.usable_by(organisation.pk)
+        kwargs.setdefault("initial", {
+            "title": offered.title, "total_value": offered.total_value, "currency": offered.currency,
+            "start_date": offered.start_date, "end_date": offered.end_date, "extension_end_date": offered.extension_end_date,
+            "route": offered.route, "service_area": offered.service_area or "",
+            "supplier": suggestion.supplier.slug if suggestion.supplier else rules.NEW_SUPPLIER,
+        })
+        super().__init__(*args, **kwargs)
+        number = f" (company number {offered.supplier_number})" if offered.supplier_number else ""
+        new = [(rules.NEW_SUPPLIER, f"Add {offered.supplier_name or 'the notice’s supplier'}{number} to the catalogue")]
+        recognised = [(suggestion.supplier.slug, suggestion.supplier.name)] if suggestion.supplier else []
+        catalogue = list(self.suppliers.exclude(pk=suggestion.supplier_id).values_list("slug", "name"))
+        self.fields["supplier"].choices = [
+            *([("Recognised on the map", recognised)] if recognised else []),
+            ("From the notice", new),
+            ("The catalogue", catalogue),
+        ]
+        self.fields["product"].choices = [("", "No system: only the contract"), *self.products.values_list("slug", "name")]
+        self.fields["service_area"].choices = [("", "Choose a service area"), *ServiceArea.objects.choices_by_group()]
+        self.fields["currency"].widget.attrs["class"] = "govuk-input govuk-input--width-4"
+        self.fields["total_value"].widget.attrs["class"] = "govuk-input govuk-input--width-10"
+
+    def edits(self) -> dict:
+        """The edits as citytools.notices.services.accept takes them."""
+        data = self.cleaned_data
+        edits = {name: data[name] for name in ("title", "total_value", "currency", "start_date", "end_date", "extension_end_date", "route")}
+        slug = data["supplier"]
+        edits["supplier"] = slug if slug == rules.NEW_SUPPLIER else self.suppliers.get(slug=slug)
+        if data["product"]:
+            edits["product"] = self.products.get(slug=data["product"])
+        if data["service_area"]:
+            edits["service_area"] = data["service_area"]
+        return edits
+
+
+class AcceptChangeForm(EditForm):
+    """The changes of a suggestion to take, all ticked to start with."""
+
+    fields = forms.MultipleChoiceField(
+        required=False, label="Changes to take", widget=forms.CheckboxSelectMultiple,
+        help_text="Untick a change to keep the map’s value.",
+    )
+
+    def __init__(self, *args, suggestion: Suggestion, **kwargs):
+        choices = [(change.field, change.label) for change in queries.changes(suggestion)]
+        kwargs.setdefault("initial", {"fields": [field for field, _ in choices]})
+        super().__init__(*args, **kwargs)
+        self.fields["fields"].choices = choices
+
+    def edits(self) -> dict:
+        return {"fields": self.cleaned_data["fields"]}
+
+
+def accept_form(suggestion: Suggestion, data=None) -> EditForm:
+    """The accept form a suggestion's kind needs."""
+    form = AcceptChangeForm if suggestion.kind == Suggestion.Kind.CHANGE else AcceptNewForm
+    return form(data, suggestion=suggestion)
+
+
+class RejectForm(EditForm):
+    reason = forms.CharField(
+        required=False, max_length=rules.REASON_LIMIT, label="Why (optional)",
+        help_text="Kept with the decision: importing the notice again will not suggest it again.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class LinkBuyerForm(GovukForm):
+    """Which organisation a buyer name means. Any organisation on the map is read here; the
+    service says whether this person may link to it."""
+
+    organisation = forms.CharField(label="Organisation", widget=forms.Select, error_messages={"required": "Choose the organisation."})
+
+    def __init__(self, *args, groups: list[tuple[str, list[Organisation]]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].widget.choices = [
+            ("", "Choose the organisation"),
+            *((label, [(o.slug, o.name) for o in organisations]) for label, organisations in groups),
+        ]
+
+    def clean_organisation(self) -> Organisation:
+        organisation = Organisation.objects.filter(slug=self.cleaned_data["organisation"]).first()
+        if organisation is None:
+            raise forms.ValidationError("Choose the organisation.")
+        return organisation
+
+
+class TrustForm(forms.Form):
+    source = forms.ChoiceField(choices=[(source.value, source.label) for source in queries.TRUSTABLE], widget=forms.HiddenInput)
+    trusted = forms.TypedChoiceField(choices=[("1", "Trust"), ("0", "Stop trusting")], coerce=lambda value: value == "1", widget=forms.HiddenInput)

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from citytools.notices import views
+
+app_name = "notices"
+urlpatterns = [
+    path("organisations/<slug:slug>/suggestions/", views.queue, name="queue"),
+    path("suggestions/<int:pk>/", views.suggestion, name="suggestion"),
+    path("suggestions/<int:pk>/accept/", views.accept, name="accept"),
+    path("suggestions/<int:pk>/reject/", views.reject, name="reject"),
+    path("notices/buyers/", views.buyers, name="buyers"),
+    path("notices/buyers/<int:pk>/link/", views.buyer_link, name="buyer_link"),
+    path("notices/buyers/<int:pk>/dismiss/", views.buyer_dismiss, name="buyer_dismiss"),
+    path("networks/<slug:slug>/notices/", views.network, name="network"),
+    path("networks/<slug:slug>/notices/trust/", views.trust, name="trust"),
+    path("notices/imports/<int:pk>/", views.import_detail, name="import"),
+]
