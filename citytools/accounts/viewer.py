@@ -129,7 +129,12 @@ class Viewer:
             confidential=confidential,
         )
 
-    def can_edit(self, organisation: int) -> bool:
+    def can_edit(self, organisation: int, *, from_source: bool = False) -> bool:
+        """Whether this person may change the organisation's systems and contracts; with
+        `from_source`, put facts from a public notice or register on its map, which its
+        networks' coordinators may do too."""
+        if from_source:
+            return self.can_restore(organisation)
         return rules.can_edit_records(self.grants, organisation=organisation)
 
     def can_restore(self, organisation: int) -> bool:

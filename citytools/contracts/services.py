@@ -48,13 +48,7 @@ RETIRED_MESSAGE = "This contract has been retired. Restore an earlier version fr
 
 
 def _require_edit(actor, organisation_id: int, *, provenance: dict | None = None) -> None:
-    viewer = Viewer.for_user(actor)
-    # Facts from a public notice or register may also be put on the map by a coordinator of
-    # one of the organisation's networks (a source the network trusts); a person's own
-    # contracts are changed only by the organisation's editors.
-    if provenance and viewer.can_restore(organisation_id):
-        return
-    if not viewer.can_edit(organisation_id):
+    if not Viewer.for_user(actor).can_edit(organisation_id, from_source=bool(provenance)):
         raise Forbidden("Only the organisation's own editors can change its contracts.")
 
 

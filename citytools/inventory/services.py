@@ -115,12 +115,7 @@ def _viewer(actor):
 
 
 def _require_edit(actor, organisation_id: int, *, provenance: dict | None = None) -> None:
-    viewer = _viewer(actor)
-    # As for contracts: facts from a public notice or register may also be put on the map by
-    # a coordinator of one of the organisation's networks.
-    if provenance and viewer.can_restore(organisation_id):
-        return
-    if not viewer.can_edit(organisation_id):
+    if not _viewer(actor).can_edit(organisation_id, from_source=bool(provenance)):
         raise Forbidden("Only the organisation's own editors can change its systems.")
 
 

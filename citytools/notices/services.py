@@ -75,10 +75,10 @@ PROGRESS_EVERY = 500
 # A first harvest asks for the last month; each later one starts a day before the last ended,
 # since the APIs' times carry no zone (a release read twice is kept once).
 HARVEST_FIRST_DAYS = 30
+HARVEST_OVERLAP_DAYS = 1
 # Every key that holds a person's contact details ends so (release_without_contacts); a release
 # without it needs no walk through every value.
 CONTACTS = b"ontactPoint"
-HARVEST_OVERLAP_DAYS = 1
 # Processes compiled, and written, per step: enough for few queries, few enough that a step's
 # releases (a real one can be 100 KB once parsed) keep memory flat.
 CHECK_BATCH = 100
@@ -146,16 +146,13 @@ def scope(actor) -> set[int] | None:
     return organisations
 
 
-def _trusted(organisation_ids: Iterable[int] | None = None) -> dict[int, set[str]]:
+def _trusted() -> dict[int, set[str]]:
     """Each organisation's trusted sources: those trusted by any of its networks."""
-    memberships = NetworkMembership.objects.all()
-    if organisation_ids is not None:
-        memberships = memberships.filter(organisation_id__in=organisation_ids)
     by_network: dict[int, set[str]] = {}
     for network, source in TrustedSource.objects.values_list("network_id", "source"):
         by_network.setdefault(network, set()).add(source)
     trusted: dict[int, set[str]] = {}
-    for organisation, network in memberships.values_list("organisation_id", "network_id"):
+    for organisation, network in NetworkMembership.objects.values_list("organisation_id", "network_id"):
         trusted.setdefault(organisation, set()).update(by_network.get(network, ()))
     return trusted
 
@@ -370,8 +367,8 @@ class _Context:
         self.gss = dict(Organisation.objects.values_list("pk", "identifier"))
         self.hints = queries.area_hints()
 
-        self.suggestions: dict[int, Suggestion] | None = None
-        self.contracts: dict[tuple[int, str], Contract] | None = None
+        self.suggestions: dict[int, Suggestion] = {}
+        self.contracts: dict[tuple[int, str], Contract] = {}
         self.unmatched: list[tuple[Notice, list[int]]] = []
         self.new_suggestions: list[Suggestion] = []
 
@@ -388,14 +385,10 @@ class _Context:
         }
 
     def existing(self, notice: Notice) -> Suggestion | None:
-        if self.suggestions is None:
-            return Suggestion.objects.filter(notice=notice, organisation_id=notice.organisation_id).first()
         found = self.suggestions.get(notice.pk)
         return found if found is not None and found.organisation_id == notice.organisation_id else None
 
     def contract(self, organisation_id: int, reference: str) -> Contract | None:
-        if self.contracts is None:
-            return Contract.objects.filter(organisation_id=organisation_id, reference=reference).first()
         return self.contracts.get((organisation_id, reference))
 
     def flush(self) -> None:
@@ -403,7 +396,7 @@ class _Context:
         _queue_buyers(self.unmatched)
         Suggestion.objects.bulk_create(self.new_suggestions)
         self.unmatched, self.new_suggestions = [], []
-        self.suggestions = self.contracts = None
+        self.suggestions, self.contracts = {}, {}
 
 
 def _notice_fields(found, compiled_digest: str, items: list[reading.Item], context: _Context) -> tuple[dict, matching.Match]:
@@ -766,7 +759,9 @@ def link_buyer(buyer: Buyer, *, organisation: Organisation, actor) -> Buyer:
         organisation=organisation, matched_by="alias", updated_at=timezone.now()
     )
     context = _Context(actor)
-    for notice in Notice.objects.for_buyer_key(buyer.key).filter(organisation=organisation).select_related("service_area"):
+    notices = list(Notice.objects.for_buyer_key(buyer.key).filter(organisation=organisation))
+    context.prefetch(notices)
+    for notice in notices:
         _suggest(notice, context)
     context.flush()
     return buyer

@@ -73,9 +73,6 @@ class Staging:
         for ocid, group in itertools.groupby(rows, key=lambda row: row[0]):
             yield ocid, [{**dict(zip(names, row[1:])), "data": orjson.loads(row[5])} for row in group]
 
-    def ocid_count(self) -> int:
-        return self.db.execute("SELECT count(DISTINCT ocid) FROM releases").fetchone()[0]
-
     def add_compiled(self, ocid: str, fields: dict) -> None:
         self.out.execute("INSERT OR REPLACE INTO compiled VALUES (?, ?)", (ocid, dumps(fields)))
         self._written(self.out)
