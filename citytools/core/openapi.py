@@ -156,6 +156,11 @@ class DocumentedAPI(NinjaAPI):
         return f"{self.PUBLISHED_MODULES.get(module, module)}_{operation.view_func.__name__}".replace(".", "_")
 
     def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: dict | None = None) -> Document:
+        """The document is built once per prefix: the operations are fixed when the URLs load,
+        and building it (about 130 paths) takes half a second that each reader would wait for."""
         if path_prefix is None:
             path_prefix = self.get_root_path(path_params or {})
-        return Document(self, path_prefix)
+        documents = self.__dict__.setdefault("_documents", {})
+        if path_prefix not in documents:
+            documents[path_prefix] = Document(self, path_prefix)
+        return documents[path_prefix]
