@@ -25,6 +25,7 @@ from citytools.freshness.models import Campaign
 from citytools.freshness.queries import campaign_rows
 from citytools.freshness.rules import CampaignStatus
 from citytools.inventory.catalogue_services import review_queue
+from citytools.notices.queries import waiting_buyers, waiting_queues
 from citytools.opportunities.models import Answer, InitiativeStatus, Invitation
 from citytools.opportunities.services import visible_initiatives
 from citytools.partnering import rules as itp
@@ -248,6 +249,29 @@ def _review_tasks(viewer, now) -> list[Task]:
     ]
 
 
+def _notice_tasks(viewer, now) -> list[Task]:
+    """Suggestions from public notices waiting in the queue of each organisation the person
+    edits; buyer names nobody recognised, for coordinators and admins."""
+    tasks = [
+        Task(
+            area="reviews", kind="notices.review",
+            action=f"Accept or reject {count} suggestion{'s' if count != 1 else ''} from public notices",
+            subject=str(organisation), role="editor",
+            url=reverse("notices:queue", kwargs={"slug": organisation.slug}),
+        )
+        for organisation, count in waiting_queues(viewer)
+    ]
+    buyers = waiting_buyers(viewer)
+    if buyers:
+        tasks.append(Task(
+            area="reviews", kind="notices.buyers",
+            action="Link each to the organisation it names, or dismiss it",
+            subject=f"{buyers} buyer name{'s' if buyers != 1 else ''} from public notices nobody recognised",
+            role="admin" if viewer.is_admin else "coordinator", url=reverse("notices:buyers"),
+        ))
+    return tasks
+
+
 # Everything ----------------------------------------------------------------------------------
 
 
@@ -261,6 +285,7 @@ def tasks_for(viewer, *, now=None) -> list[Task]:
         *_initiative_tasks(viewer, now),
         *_campaign_tasks(viewer, now),
         *_review_tasks(viewer, now),
+        *_notice_tasks(viewer, now),
     ]
     areas = list(AREAS)
     return sorted(

@@ -79,6 +79,23 @@ def pending_counts(organisation_ids) -> dict[int, int]:
     return dict(rows)
 
 
+def waiting_queues(viewer: Viewer) -> list[tuple[Organisation, int]]:
+    """The organisations whose editor the viewer is, each with how many suggestions wait in
+    its queue, those with none left out. (A queue is its editors' work: a network's
+    coordinators see their members' counts on the network's notices page.)"""
+    editing = viewer.grants.editor_organisations
+    if not editing:
+        return []
+    counts = pending_counts(editing)
+    organisations = Organisation.objects.filter(pk__in=list(counts)).order_by("name")
+    return [(organisation, counts[organisation.pk]) for organisation in organisations]
+
+
+def waiting_buyers(viewer: Viewer) -> int:
+    """How many buyer names wait for a coordinator, for those who may link them; 0 for others."""
+    return Buyer.objects.filter(status=Buyer.Status.OPEN).count() if may_link(viewer) else 0
+
+
 def _day(value) -> datetime.date | None:
     try:
         return datetime.date.fromisoformat(str(value)) if value else None

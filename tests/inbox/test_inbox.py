@@ -19,6 +19,7 @@ from citytools.freshness import services as freshness
 from citytools.inbox.queries import tasks_for
 from citytools.inventory import catalogue_services as catalogue
 from citytools.inventory import services as inventory
+from citytools.notices import services as notices_services
 from citytools.opportunities import services as opportunities
 from citytools.partnering.models import Evaluator, Question, State
 from tests.factories import (
@@ -28,6 +29,7 @@ from tests.factories import (
     SupplierFactory,
     SystemFactory,
 )
+from tests.notices import world as notices_world
 from tests.partnering.world import make_challenge
 from tests.people import ROLES, people
 
@@ -169,6 +171,22 @@ def test_coordinators_and_admins_are_asked_to_review_a_proposed_catalogue_entry(
     assert task.url == f"/catalogue-proposals/{proposal.pk}/" and task.area_label == "Review queues"
     catalogue.reject(proposal, reason="A duplicate of another entry.", actor=world.user("coordinator"))
     assert not [t for t in tasks_for(Viewer.for_user(world.user("admin"))) if t.kind == "catalogue.review"]
+
+
+def test_editors_are_asked_to_review_suggestions_from_public_notices_and_coordinators_buyer_names(db):
+    notices = notices_world.build()  # own has a new contract and a change waiting; a buyer name waits
+    review = ("notices.review", "Own")
+    buyers = ("notices.buyers", "1 buyer name from public notices nobody recognised")
+    for role in ROLES:
+        found = kinds(notices, role)
+        assert (review in found) == (role == "editor"), role
+        assert (buyers in found) == (role in ("coordinator", "other_coordinator", "admin")), role  # any coordinator may link a name
+    [task] = [t for t in tasks_for(Viewer.for_user(notices.editor)) if t.kind == "notices.review"]
+    assert task.action == "Accept or reject 2 suggestions from public notices" and task.url == "/organisations/own/suggestions/"
+    notices_services.reject(notices.new, actor=notices.editor, reason="Not ours.")
+    notices_services.reject(notices.change, actor=notices.editor, reason="Not ours.")
+    notices_services.dismiss_buyer(notices.buyer, actor=notices.admin)
+    assert not [t for role in ROLES for t in kinds(notices, role) if t[0].startswith("notices.")]
 
 
 # The doors ----------------------------------------------------------------------------------
