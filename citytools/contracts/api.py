@@ -9,7 +9,15 @@ from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
 from citytools.contracts import queries
-from citytools.core.api import VALUES_HIDDEN_RECORD, Pagination, Ref, money_description
+from citytools.core.api import (
+    PROVENANCE,
+    VALUES_HIDDEN_RECORD,
+    Pagination,
+    ProvenanceOut,
+    Ref,
+    money_description,
+    provenance_out,
+)
 from citytools.core.dates import DateIn
 from citytools.core.errors import DomainError
 from citytools.core.history import etag
@@ -57,6 +65,7 @@ class ContractOut(Schema):
     source: str
     reference: str
     source_url: str
+    provenance: ProvenanceOut | None = Field(description=PROVENANCE)
 
     # A paginated list hands the serializer rows straight from the database, so each value
     # goes through the viewer's redaction here, the one place the API reads it.
@@ -75,6 +84,10 @@ class ContractOut(Schema):
     @staticmethod
     def resolve_organisation(contract):
         return {"slug": contract.organisation.slug, "name": str(contract.organisation)}
+
+    @staticmethod
+    def resolve_provenance(contract):
+        return provenance_out(contract)
 
     @staticmethod
     def resolve_systems(contract):

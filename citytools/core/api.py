@@ -165,6 +165,24 @@ class Ref(BaseModel):
     name: str
 
 
+class ProvenanceOut(BaseModel):
+    # Where a record's facts came from when nobody typed them: a public notice, a register or
+    # a survey (EditableRecord.provenance). Null for a record a person entered.
+    label: str = Field("", description="The source in words, e.g. \"a public notice (Contracts Finder)\".")
+    source: str = Field("", description="The source's code, e.g. `contracts_finder`.")
+    ocid: str | None = Field(None, description="The contracting process, for a public notice.")
+    release_ids: list[str] = Field([], description="The notice's releases the facts were compiled from.")
+    released: datetime.date | None = Field(None, description="When the latest of them was published.")
+    url: str = Field("", description="The notice or register the facts can be checked against.")
+
+
+PROVENANCE = "Where the facts came from when an import, not a person, put them on the map; null otherwise."
+
+
+def provenance_out(record) -> dict | None:
+    return record.provenance or None
+
+
 MONEY = 'Decimal amounts are JSON strings, e.g. "125000.00", so no precision is lost.'
 
 

@@ -9,7 +9,7 @@ import datetime
 from ninja import Field, Router, Schema
 from pydantic import StrictBool
 
-from citytools.core.api import Ref
+from citytools.core.api import PROVENANCE, ProvenanceOut, Ref, provenance_out
 from citytools.core.dates import DateIn
 from citytools.core.records_api import RecordApi
 from citytools.inventory.edit_views import SYSTEM
@@ -37,6 +37,7 @@ class SystemRecordOut(Schema):
     notes: str | None = Field(description="Null when you may not see notes of this organisation.")
     confidential: bool
     updated_at: datetime.datetime
+    provenance: ProvenanceOut | None = Field(description=PROVENANCE)
 
 
 class SystemIn(Schema):
@@ -78,6 +79,7 @@ def _system_out(request, system: System) -> dict:
         "go_live": system.go_live,
         "notes": None if system.notes_hidden else system.notes,
         "confidential": system.confidential,
+        "provenance": provenance_out(system),
         "updated_at": system.updated_at,
     }
 

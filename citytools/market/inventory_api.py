@@ -13,7 +13,14 @@ from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 from pydantic import BaseModel
 
-from citytools.core.api import Pagination, Ref, values_hidden_description
+from citytools.core.api import (
+    PROVENANCE,
+    Pagination,
+    ProvenanceOut,
+    Ref,
+    provenance_out,
+    values_hidden_description,
+)
 from citytools.core.dates import DateIn
 from citytools.core.errors import DomainError
 from citytools.market import inventory_queries as queries
@@ -116,6 +123,11 @@ class SystemOut(Schema):
     hosting: str
     status: str
     contract_end: datetime.date | None = Field(description="End date of its latest contract.")
+    provenance: ProvenanceOut | None = Field(description=PROVENANCE)
+
+    @staticmethod
+    def resolve_provenance(system):
+        return provenance_out(system)
 
     @staticmethod
     def resolve_organisation(system):

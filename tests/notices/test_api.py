@@ -95,6 +95,16 @@ def test_accepting_a_new_contract_with_a_system(world):
     assert contract.title == "Parking permits" and str(contract.total_value) == "125000.00"
     assert contract.provenance["ocid"] == NEW and contract.confirmed_at is None and system.confirmed_at is None
     assert [area.slug for area in system.service_areas.all()] == ["parking-enforcement"]
+    # The contract's and the system's own answers say where their facts came from.
+    reader = client_for(world, "editor")
+    for url in (f"/api/v1/contracts/{contract.pk}", f"/api/v1/systems/{system.pk}"):
+        provenance = reader.get(url).json()["provenance"]
+        assert provenance["ocid"] == NEW and provenance["source"] == "contracts_finder", url
+        assert provenance["release_ids"] and provenance["label"] == "a public notice (Contracts Finder)", url
+    typed = reader.get(f"/api/v1/contracts/{world.contract.pk}").json()
+    assert typed["provenance"] is None  # a person entered it
+    listed = {row["id"]: row for row in reader.get("/api/v1/systems", {"organisation": "own"}).json()["items"]}
+    assert listed[system.pk]["provenance"]["ocid"] == NEW
 
 
 def test_accepting_with_nothing_changed_takes_the_notices_contract(world):
