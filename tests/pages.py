@@ -332,9 +332,39 @@ def _demo_notices() -> dict:
         done = services.start_import(london, actor=actor, filename="camden-notices.json", content=package_bytes(renewed))
         services.run_web_import(done.pk)
         services.start_import(london, actor=actor, filename="waiting-notices.json", content=package_bytes(*first))
+        _demo_harvests(london, actor)
     suggestions = {name: Suggestion.objects.filter(notice__ocid=ocid).first() for name, ocid in ocids.items()}
-    imports = {job.filename: job for job in Import.objects.filter(network=london).order_by("pk")}
-    return {**suggestions, "done": imports.get("camden-notices.json"), "waiting": imports.get("waiting-notices.json")}
+    imports = {job.filename or job.harvest: job for job in Import.objects.filter(network=london).order_by("pk")}
+    return {
+        **suggestions, "done": imports.get("camden-notices.json"), "waiting": imports.get("waiting-notices.json"),
+        "harvest": imports.get("find-a-tender"),
+    }
+
+
+def _demo_harvests(london, actor) -> None:
+    """Where the publishers' harvests stand, as if they had run: Find a Tender stopped after
+    its pages and resumes, Contracts Finder failed; and a finished harvest from the web. Not
+    through the services, which would ask the real publishers (and a queued harvest would be
+    run by the browser tests' worker)."""
+    from django.utils import timezone
+
+    from citytools.notices.models import Harvest, Import
+
+    Harvest.objects.get_or_create(source="find-a-tender", defaults={
+        "next_url": "https://www.find-tender.service.gov.uk/api/1.0/ocdsReleasePackages?cursor=demo&limit=100",
+        "pages": 3, "releases": 300,
+    })
+    Harvest.objects.get_or_create(source="contracts-finder", defaults={
+        "next_url": "https://www.contractsfinder.service.gov.uk/Published/Notices/OCDS/Search?cursor=demo",
+        "pages": 1, "releases": 100,
+        "last_error": "https://www.contractsfinder.service.gov.uk/Published/Notices/OCDS/Search?cursor=demo: gave up after 6 tries: the server answered 503 Service Unavailable.",
+    })
+    now = timezone.now()
+    Import.objects.create(
+        network=london, harvest="find-a-tender", created_by=actor, status=Import.Status.DONE, started_at=now, finished_at=now,
+        summary={"releases": 300, "ocids": 290, "matched": 12, "unmatched": 278, "it": 9, "suggested": 2, "applied": 0,
+                 "unchanged": 0, "skipped": 7, "errors": [], "pages": 3, "finished": False},
+    )
 
 
 def _notice(key: str):
@@ -504,7 +534,9 @@ SAMPLES: dict[str, dict[str, Callable[[], dict | None]]] = {
         "rejected": _pk(_notice("library")),
     },
     "notices:network": {"London network": _slug(_london)},
-    "notices:import": {"finished": _pk(_notice("done")), "waiting for the worker": _pk(_notice("waiting"))},
+    "notices:import": {
+        "finished": _pk(_notice("done")), "waiting for the worker": _pk(_notice("waiting")), "a harvest": _pk(_notice("harvest")),
+    },
     # Proposals of what the catalogue lacks (citytools.inventory.catalogue_views).
     "inventory:catalogue_propose": {"London organisation": _slug(_organisation)},
     "inventory:catalogue_proposal": {"waiting for review": _catalogue_proposal("pending"), "rejected": _catalogue_proposal("rejected")},
@@ -550,7 +582,8 @@ ACTIONS = {"partnering:milestone_done", "accounts:logout", "accounts:revoke_role
     "opportunities:initiative_note", "opportunities:initiative_invite", "opportunities:initiative_plan",
     "opportunities:initiative_outcome", "opportunities:initiative_challenge", "spreadsheets:commit",
     "freshness:review_period", "freshness:confirm", "freshness:responsible", "freshness:campaign_launch", "freshness:campaign_close",
-    "notices:accept", "notices:reject", "notices:buyer_link", "notices:buyer_dismiss", "notices:trust"}
+    "notices:accept", "notices:reject", "notices:buyer_link", "notices:buyer_dismiss", "notices:trust",
+    "notices:harvest"}
 
 
 # URL name → {label: query string}: states of a page worth checking besides its default,

@@ -1,6 +1,7 @@
 """Who may do what with public notices, asked alike by the reads (citytools.notices.queries)
 and the writes (citytools.notices.services): review an organisation's suggestions, decide on
-buyer names, edit how notices suggest service areas, import for a network. The rules
+buyer names, edit how notices suggest service areas, import for a network, see where the
+harvests of the publishers' APIs stand. The rules
 themselves are the accounts app's (citytools.accounts.rules, through the Viewer)."""
 
 from citytools.accounts.viewer import Viewer
@@ -24,3 +25,9 @@ def may_edit_hints(viewer: Viewer) -> bool:
 def may_import(viewer: Viewer, network: Network) -> bool:
     """A network's imports and trusted sources: its coordinators, and admins."""
     return viewer.can_coordinate(network.pk)
+
+
+def may_see_harvests(viewer: Viewer) -> bool:
+    """Where each publisher's harvest stands (one for the whole site, not one a network): every
+    network coordinator, who may start one for their network, and admins."""
+    return viewer.is_admin or bool(viewer.grants.coordinator_networks)

@@ -1,6 +1,7 @@
 """The API of public notices: an organisation's review queue and its suggestions (accept,
 reject), the buyer names waiting to be recognised (link, dismiss), a network's trusted
-sources, and imports of a file of notices, which the worker runs.
+sources, imports of a file of notices and harvests of a publisher's API, which the worker
+runs, and where each publisher's harvest stands.
 
 The same queries and services as the pages, with the request's Viewer, behind a signed-in
 session. A suggestion, buyer name or import the person may not see is 404; an organisation's
@@ -8,6 +9,7 @@ queue or a network's sources they may not read is 403; deciding what someone alr
 is 409 (citytools.core.api turns each refusal into problem+json).
 """
 
+import dataclasses
 import datetime
 from decimal import Decimal
 from typing import Literal
@@ -29,6 +31,7 @@ router = Router(tags=["public notices"], auth=django_auth)
 
 StatusName = Literal["pending", "accepted", "applied", "rejected"]
 SourceName = Literal["contracts_finder", "find_a_tender"]
+HarvestSourceName = Literal[rules.HARVEST_SOURCES]
 Compared = Literal[rules.COMPARED]
 
 
@@ -305,15 +308,19 @@ class ImportStartedOut(Schema):
 class ImportOut(Schema):
     id: int
     network: Ref
-    filename: str
+    filename: str = Field(description="The uploaded file's name; empty for a harvest.")
+    harvest: str = Field(description="For a harvest, the publisher (contracts-finder or find-a-tender); empty for an upload.")
+    since: datetime.date | None = Field(description="For a harvest started afresh, the first day asked for; null when it resumes.")
     status: Literal["queued", "running", "done", "failed"]
     summary: dict = Field(
         description=(
             'While it runs, {"stage": "reading", "checking" or "writing", "count": n}; once done, how many releases, ocids, '
-            "matched, unmatched, it, suggested, applied, unchanged and skipped."
+            "matched, unmatched, it, suggested, applied, unchanged and skipped. A harvest runs with "
+            '{"stage": "harvesting", "count": releases so far}, and once done also gives the pages read and whether it '
+            "reached the publisher's last page (finished)."
         )
     )
-    errors: list[str] = Field(description="Where the file went wrong (at most 200).")
+    errors: list[str] = Field(description="Where the file (or the harvested pages) went wrong (at most 200).")
     error: str = Field(description="Why it failed, if it did.")
     created_at: datetime.datetime
     started_at: datetime.datetime | None
@@ -322,7 +329,8 @@ class ImportOut(Schema):
 
 def _import_out(job: Import) -> dict:
     return {
-        "id": job.pk, "network": _ref(job.network), "filename": job.filename, "status": job.status,
+        "id": job.pk, "network": _ref(job.network), "filename": job.filename, "harvest": job.harvest, "since": job.since,
+        "status": job.status,
         "summary": job.summary, "errors": job.errors, "error": job.error, "created_at": job.created_at,
         "started_at": job.started_at, "finished_at": job.finished_at,
     }
@@ -349,3 +357,53 @@ def create_import(request, slug: str, file: UploadedFile | None = File(None)):
 @router.get("/notice-imports/{import_id}", response=ImportOut, url_name="notice_import", summary="An import of public notices, and how far it has got")
 def get_import(request, import_id: int):
     return _import_out(queries.import_for(request.viewer, import_id))
+
+
+# Harvests --------------------------------------------------------------------------------------
+
+
+class HarvestIn(Schema):
+    source: HarvestSourceName = Field(description="The publisher whose API to harvest.")
+    since: DateIn | None = Field(
+        None, description="Start afresh from this day (today or earlier); by default the harvest resumes where the last one stopped.",
+    )
+
+
+@router.post(
+    "/networks/{slug}/notice-harvests", response={202: ImportStartedOut}, url_name="notice_harvest_create",
+    summary="Harvest a publisher's API for a network's members (its coordinators)",
+    description=(
+        "The worker pages through Contracts Finder's or Find a Tender's public API, importing each page as it comes, up to "
+        "the pages one harvest reads (CITYTOOLS_OCDS_HARVEST_PAGES); the next resumes there. 202 with where to follow it, "
+        "as an import."
+    ),
+)
+def create_harvest(request, slug: str, payload: HarvestIn):
+    network = get_object_or_404(Network, slug=slug)
+    job = services.start_import(network, actor=request.user, harvest=payload.source, since=payload.since)
+    return Status(202, {"id": job.pk, "url": reverse("api:notice_import", args=[job.pk])})
+
+
+class HarvestOut(Schema):
+    source: HarvestSourceName
+    label: str
+    last_run: datetime.datetime | None = Field(description="When a page was last harvested (or a harvest failed); null if never.")
+    pages: int = Field(description="Pages harvested so far, every harvest together.")
+    releases: int = Field(description="Releases harvested so far, every harvest together.")
+    resumes: bool = Field(description="True: the next harvest resumes where the last stopped (next_url).")
+    next_url: str = Field(description="The page the next harvest asks for first, when it resumes.")
+    since: datetime.date | None = Field(description="When it does not resume: the first day the next harvest asks for.")
+    last_error: str = Field(description="Why the last harvest stopped, if it failed.")
+    running: bool = Field(description="An import from the web is harvesting it now.")
+    every_hours: float | None = Field(description="The worker's schedule (CITYTOOLS_OCDS_HARVEST_SCHEDULE); null when not scheduled.")
+    next_run: datetime.datetime | None = Field(
+        description="When the schedule harvests it next; null when not scheduled, or when it never ran (at the worker's next run)."
+    )
+
+
+@router.get(
+    "/notice-harvests", response=list[HarvestOut], url_name="notice_harvests",
+    summary="Where each publisher's harvest stands, and when the schedule runs it next (network coordinators, admins)",
+)
+def list_harvests(request):
+    return [dataclasses.asdict(state) for state in queries.harvests(request.viewer)]

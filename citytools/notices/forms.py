@@ -1,6 +1,7 @@
 """Forms of the public notices' pages: accepting a suggestion (a new contract with the
 editor's corrections, or the changes to take), rejecting it, linking or dismissing a buyer
-name, trusting a source, and uploading a file of notices. They parse what a person sent;
+name, trusting a source, uploading a file of notices, and starting a harvest of a
+publisher's API. They parse what a person sent;
 what it may be is decided by citytools.notices.services."""
 
 from django import forms
@@ -31,6 +32,26 @@ class UploadForm(GovukForm):
     def upload(self) -> tuple[str, bytes]:
         file = self.cleaned_data["file"]
         return file.name, file.read(rules.MAX_UPLOAD_BYTES + 1)
+
+
+class HarvestForm(GovukForm):
+    """Which publisher to harvest, and optionally the day to start afresh from."""
+
+    source = forms.ChoiceField(
+        label="Publisher", choices=list(rules.HARVEST_NAMES.items()), widget=forms.RadioSelect,
+        error_messages={"required": "Choose Contracts Finder or Find a Tender.", "invalid_choice": "Choose Contracts Finder or Find a Tender."},
+    )
+    since = DateField(
+        required=False, label="Notices published since (optional)",
+        help_text="Leave it empty to carry on where the last harvest of this publisher stopped. "
+        "A date starts afresh from that day, for example 2026-01-01.",
+        error_messages={"invalid": "The date must be a real date, like 2026-01-01."},
+    )
+
+    def __init__(self, *args, **kwargs):
+        # Its ids must not meet the upload form's on the same page.
+        kwargs.setdefault("auto_id", "harvest-%s")
+        super().__init__(*args, **kwargs)
 
 
 def _date(label: str, required: bool = False):

@@ -14,6 +14,7 @@ from django.db import models
 from django.urls import reverse
 
 from citytools.core.models import TimeStampedModel
+from citytools.notices import rules
 
 
 class Source(models.TextChoices):
@@ -191,6 +192,9 @@ class Import(TimeStampedModel):
     filename = models.CharField(max_length=255, blank=True)
     content = models.BinaryField(blank=True)
     harvest = models.CharField(max_length=30, blank=True, help_text="The harvested source, for a harvest.")
+    since = models.DateField(
+        null=True, blank=True, help_text="For a harvest: start afresh from this day rather than where the last stopped."
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     done = models.PositiveIntegerField(default=0, help_text="Releases read so far.")
     summary = models.JSONField(default=dict)
@@ -204,7 +208,12 @@ class Import(TimeStampedModel):
         ordering = ["-created_at", "-id"]
 
     def __str__(self):
-        return self.filename or self.harvest
+        return self.filename or self.harvest_name
+
+    @property
+    def harvest_name(self) -> str:
+        """The harvested publisher's name ("Contracts Finder"), or "" for an upload."""
+        return rules.HARVEST_NAMES.get(self.harvest, self.harvest)
 
     def get_absolute_url(self):
         return reverse("notices:import", args=[self.pk])

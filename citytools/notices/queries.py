@@ -1,14 +1,15 @@
 """Reads of public notices, each for one viewer: an organisation's review queue, one
 suggestion as the page and the API show it, the buyer names waiting to be recognised, a
-network's imports and trusted sources, and one import; and what every import asks, the
-service-area hints in force. Who may read each is asked of citytools.notices.access, the
+network's imports and trusted sources, one import, and where the harvests of the
+publishers' APIs stand; and what every import asks, the service-area hints in force. Who may read each is asked of citytools.notices.access, the
 same rules that decide who may act.
 
 An organisation's suggestions are read only by those who may decide on them (its editors,
 its networks' coordinators, admins), who are also among those who may see its confidential
 contracts: a suggested change shows the map's value beside the notice's, and the map's may
 be a confidential contract's. Buyer names are for coordinators and admins; a network's
-imports for its coordinators and admins.
+imports for its coordinators and admins; the harvests' state (one per publisher, for the
+whole site) for every network coordinator and admins.
 
 Refusals follow the site's convention (docs/security.md): a page about an organisation or a
 network, which anyone may see, answers 403 to those who may not read its queue or imports; a
@@ -19,7 +20,9 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.db.models import Count
+from django.utils import timezone
 
 from citytools.accounts.viewer import Viewer
 from citytools.contracts.models import Contract
@@ -27,12 +30,21 @@ from citytools.core.errors import Forbidden, NotFound
 from citytools.directory.models import Network, Organisation
 from citytools.inventory.models import ServiceArea
 from citytools.notices import classifying, rules
-from citytools.notices.access import may_import, may_link, may_review
-from citytools.notices.models import AreaHint, Buyer, Import, Source, Suggestion, TrustedSource
+from citytools.notices.access import may_import, may_link, may_review, may_see_harvests
+from citytools.notices.models import (
+    AreaHint,
+    Buyer,
+    Harvest,
+    Import,
+    Source,
+    Suggestion,
+    TrustedSource,
+)
 
 REVIEWERS_ONLY = "Only the organisation's editors and its networks' coordinators can see its suggestions."
 LINKERS_ONLY = "Only network coordinators and admins can see the buyer names waiting to be recognised."
 COORDINATORS_ONLY = "Only the network's coordinators can see its public notices."
+HARVESTERS_ONLY = "Only network coordinators and admins can see the harvests of public notices."
 # The sources a network may trust (citytools.notices.services.set_trust), in the order shown.
 TRUSTABLE = (Source.CONTRACTS_FINDER, Source.FIND_A_TENDER)
 
@@ -277,6 +289,58 @@ def import_for(viewer: Viewer, pk: int) -> Import:
     if job is None or not may_import(viewer, job.network):
         raise NotFound("No such import.")
     return job
+
+
+# The harvests of the publishers' APIs ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HarvestState:
+    """Where one publisher's harvest stands (citytools.notices.models.Harvest), and when the
+    worker's schedule runs it next."""
+
+    source: str  # the slug, as `citytools harvest_ocds` and an import's `harvest` name it
+    label: str
+    last_run: datetime.datetime | None  # when a page was last harvested, or a harvest failed
+    pages: int  # harvested so far, every harvest together
+    releases: int
+    resumes: bool  # True: the next harvest resumes where the last stopped, at `next_url`
+    next_url: str
+    since: datetime.date | None  # when not resuming: the first day the next harvest asks for
+    last_error: str
+    running: bool  # an import from the web is harvesting it now
+    every_hours: float | None  # the schedule (CITYTOOLS_OCDS_HARVEST_SCHEDULE); None: not scheduled
+    next_run: datetime.datetime | None  # when the schedule runs it next; None with every_hours: at the next tick
+
+
+def harvests(viewer: Viewer, network: Network | None = None) -> list[HarvestState]:
+    """Each publisher's harvest, in the order of rules.HARVEST_SOURCES: for a network's
+    coordinators (and admins) when asked for a network's page, else for any coordinator."""
+    if network is not None:
+        require_import(viewer, network)
+    elif not may_see_harvests(viewer):
+        raise Forbidden(HARVESTERS_ONLY)
+    states = {state.source: state for state in Harvest.objects.filter(source__in=rules.HARVEST_SOURCES)}
+    running = set(
+        Import.objects.filter(harvest__in=rules.HARVEST_SOURCES, status=Import.Status.RUNNING).values_list("harvest", flat=True)
+    )
+    # The worker harvests on its schedule only as someone (citytools.notices.services.harvest_when_due).
+    schedule = settings.CITYTOOLS_OCDS_HARVEST_SCHEDULE if settings.CITYTOOLS_OCDS_HARVEST_AS else {}
+    today = timezone.localdate()
+    found = []
+    for source in rules.HARVEST_SOURCES:
+        state = states.get(source) or Harvest(source=source)
+        resumes = bool(state.next_url)
+        last_run = state.updated_at if state.pk else None
+        hours = schedule.get(source)
+        found.append(HarvestState(
+            source=source, label=rules.HARVEST_NAMES[source], last_run=last_run, pages=state.pages, releases=state.releases,
+            resumes=resumes, next_url=state.next_url,
+            since=None if resumes else rules.harvest_from(since=None, last_began=state.since.date() if state.since else None, today=today),
+            last_error=state.last_error, running=source in running,
+            every_hours=hours, next_run=rules.harvest_due_at(last_run, hours) if hours is not None else None,
+        ))
+    return found
 
 
 # The service-area hints ------------------------------------------------------------------------

@@ -1,9 +1,12 @@
 """Pure rules of public notices: what a notice must say to become a contract, when the map
-and a notice disagree, and what an upload may be. No ORM."""
+and a notice disagree, what an upload may be, and where a harvest starts and when the
+schedule next runs it. No ORM."""
 
+import datetime
 import re
 from decimal import Decimal, InvalidOperation
 
+from citytools.core.dates import check_date
 from citytools.core.errors import DomainError
 
 # The fields of a contract a notice may set, and those a newer notice is compared on. The
@@ -13,7 +16,13 @@ CONTRACT_FIELDS = (
 )
 COMPARED = ("total_value", "currency", "start_date", "end_date", "extension_end_date")
 NEW_SUPPLIER = "new"
-HARVEST_SOURCES = ("contracts-finder", "find-a-tender")
+# The publishers' APIs a harvest pages through (citytools.notices.harvesting), by slug.
+HARVEST_NAMES = {"contracts-finder": "Contracts Finder", "find-a-tender": "Find a Tender"}
+HARVEST_SOURCES = tuple(HARVEST_NAMES)
+# A first harvest asks for the last month; each later one starts a day before the last ended,
+# since the APIs' times carry no zone (a release read twice is kept once).
+HARVEST_FIRST_DAYS = 30
+HARVEST_OVERLAP_DAYS = 1
 UPLOAD_SUFFIXES = (".json", ".jsonl", ".ndjson", ".gz")
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 REASON_LIMIT = 500
@@ -55,6 +64,36 @@ def check_harvest_source(slug: str) -> str:
     if slug not in HARVEST_SOURCES:
         raise DomainError("Choose Contracts Finder or Find a Tender.", code="invalid", field="harvest")
     return slug
+
+
+def check_harvest_since(day: datetime.date | None, *, today: datetime.date) -> datetime.date | None:
+    """A day to harvest from: none (resume), or a day that has come (nothing is published
+    in the future), within the range every door accepts (citytools.core.dates)."""
+    check_date(day, label="The date to harvest from", field="since")
+    if day is not None and day > today:
+        raise DomainError("The date to harvest from must be today or earlier.", code="invalid", field="since")
+    return day
+
+
+def harvest_from(*, since: datetime.date | None, last_began: datetime.date | None, today: datetime.date) -> datetime.date:
+    """The first day a harvest that does not resume asks for: the day given, else a day before
+    the last finished harvest began, else the last month."""
+    if since is not None:
+        return since
+    if last_began is not None:
+        return last_began - datetime.timedelta(days=HARVEST_OVERLAP_DAYS)
+    return today - datetime.timedelta(days=HARVEST_FIRST_DAYS)
+
+
+def harvest_due_at(last_run: datetime.datetime | None, hours: float) -> datetime.datetime | None:
+    """When the worker's schedule (CITYTOOLS_OCDS_HARVEST_SCHEDULE: every `hours`) next
+    harvests a source: `hours` after its last run, or None when it never ran (due at once)."""
+    return None if last_run is None else last_run + datetime.timedelta(hours=hours)
+
+
+def harvest_due(last_run: datetime.datetime | None, hours: float, now: datetime.datetime) -> bool:
+    due_at = harvest_due_at(last_run, hours)
+    return due_at is None or now >= due_at
 
 
 def check_upload(filename: str, content: bytes) -> None:

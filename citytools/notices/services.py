@@ -72,10 +72,6 @@ logger = logging.getLogger(__name__)
 import_queued = django.dispatch.Signal()
 
 PROGRESS_EVERY = 500
-# A first harvest asks for the last month; each later one starts a day before the last ended,
-# since the APIs' times carry no zone (a release read twice is kept once).
-HARVEST_FIRST_DAYS = 30
-HARVEST_OVERLAP_DAYS = 1
 # Every key that holds a person's contact details ends so (release_without_contacts); a release
 # without it needs no walk through every value.
 CONTACTS = b"ontactPoint"
@@ -877,16 +873,23 @@ def run_import(
 # Imports from the web ------------------------------------------------------------------------
 
 
-def start_import(network: Network, *, actor, filename: str = "", content: bytes = b"", harvest: str = "") -> Import:
-    """Record an import of an uploaded file (or a harvest of a publisher's API) for the worker."""
+def start_import(
+    network: Network, *, actor, filename: str = "", content: bytes = b"", harvest: str = "", since: datetime.date | None = None
+) -> Import:
+    """Record an import of an uploaded file (or a harvest of a publisher's API) for the worker.
+    A harvest resumes where the last one of its source stopped, or with `since` starts afresh
+    from that day (as `citytools harvest_ocds --since` does)."""
     if not may_import(Viewer.for_user(actor), network):
         raise Forbidden("Only the network's coordinators can import public notices for it.")
     if harvest:
         rules.check_harvest_source(harvest)
+        rules.check_harvest_since(since, today=timezone.localdate())
+    elif since is not None:
+        raise DomainError("A date to start from goes with a harvest, not with a file.", code="invalid", field="since")
     else:
         rules.check_upload(filename, content)
     job = Import.objects.create(
-        network=network, filename=(filename or "")[:255], content=content, harvest=harvest, created_by=actor
+        network=network, filename=(filename or "")[:255], content=content, harvest=harvest, since=since, created_by=actor
     )
     transaction.on_commit(lambda: import_queued.send(sender=Import, import_id=job.pk))
     return job
@@ -933,8 +936,8 @@ def harvest(
     state, _ = Harvest.objects.get_or_create(source=source)
     began = timezone.now()
     if restart or not state.next_url:
-        start = since or (state.since.date() if state.since else timezone.localdate() - datetime.timedelta(days=HARVEST_FIRST_DAYS))
-        url = harvesting.first_url(source, start - datetime.timedelta(days=HARVEST_OVERLAP_DAYS) if state.since and not since else start)
+        last_began = state.since.date() if state.since else None
+        url = harvesting.first_url(source, rules.harvest_from(since=since, last_began=last_began, today=timezone.localdate()))
     else:
         url = state.next_url
     result = Harvested()
@@ -972,10 +975,7 @@ def due_harvests(now: datetime.datetime | None = None) -> list[str]:
     if not schedule:
         return []
     last = dict(Harvest.objects.filter(source__in=schedule).values_list("source", "updated_at"))
-    return [
-        source for source, hours in schedule.items()
-        if last.get(source) is None or now - last[source] >= datetime.timedelta(hours=hours)
-    ]
+    return [source for source, hours in schedule.items() if rules.harvest_due(last.get(source), hours, now)]
 
 
 def harvest_when_due() -> list[str]:
@@ -1010,10 +1010,16 @@ def run_web_import(import_id: int) -> None:
     def progress(stage: str, count: int) -> None:
         Import.objects.filter(pk=job.pk).update(summary={"stage": stage, "count": count}, done=count if stage in ("reading", "harvesting") else F("done"))
 
-    status, error, summary = Import.Status.DONE, "", None
+    status, error, summary, extra = Import.Status.DONE, "", None, {}
     try:
         if job.harvest:
-            summary = harvest(job.harvest, actor=job.created_by, progress=progress).summary
+            # As many pages as a scheduled harvest reads, so that one harvest does not hold the
+            # worker for hours; the next resumes where it stopped.
+            harvested = harvest(
+                job.harvest, actor=job.created_by, since=job.since, restart=job.since is not None,
+                max_pages=settings.CITYTOOLS_OCDS_HARVEST_PAGES, progress=progress,
+            )
+            summary, extra = harvested.summary, {"pages": harvested.pages, "finished": harvested.finished}
         else:
             with tempfile.NamedTemporaryFile(suffix=Path(job.filename).suffix or ".json") as upload:
                 upload.write(bytes(job.content))
@@ -1028,5 +1034,5 @@ def run_web_import(import_id: int) -> None:
         errors = summary.errors
     Import.objects.filter(pk=job.pk).update(
         status=status, error=error, errors=errors[:200], finished_at=timezone.now(),
-        summary=summary.as_dict() if summary else {}, content=b"",
+        summary={**summary.as_dict(), **extra} if summary else {}, content=b"",
     )

@@ -13,5 +13,6 @@ urlpatterns = [
     path("notices/buyers/<int:pk>/dismiss/", views.buyer_dismiss, name="buyer_dismiss"),
     path("networks/<slug:slug>/notices/", views.network, name="network"),
     path("networks/<slug:slug>/notices/trust/", views.trust, name="trust"),
+    path("networks/<slug:slug>/notices/harvest/", views.harvest, name="harvest"),
     path("notices/imports/<int:pk>/", views.import_detail, name="import"),
 ]

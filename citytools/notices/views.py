@@ -1,10 +1,12 @@
 """Pages of public notices: an organisation's review queue, one suggestion with its accept
-and reject forms, the buyer names to recognise, a network's imports and trusted sources, and
-one import's progress. Thin doors over citytools.notices.queries (reads) and .services
-(writes), with the request's Viewer; every form is a plain POST that works without
-JavaScript, and an import's page follows the worker with HTMX where it can.
+and reject forms, the buyer names to recognise, a network's imports, harvests and trusted
+sources, and one import's progress (an uploaded file, or a harvest of a publisher's API).
+Thin doors over citytools.notices.queries (reads) and .services (writes), with the request's
+Viewer; every form is a plain POST that works without JavaScript, and an import's page
+follows the worker with HTMX where it can.
 """
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -14,7 +16,14 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from citytools.core.doors import domain_errors, finished, form_status, refusals
 from citytools.directory.models import Network, Organisation
 from citytools.notices import queries, services
-from citytools.notices.forms import LinkBuyerForm, RejectForm, TrustForm, UploadForm, accept_form
+from citytools.notices.forms import (
+    HarvestForm,
+    LinkBuyerForm,
+    RejectForm,
+    TrustForm,
+    UploadForm,
+    accept_form,
+)
 from citytools.notices.models import Import, Suggestion
 
 # The review queue ------------------------------------------------------------------------------
@@ -143,12 +152,14 @@ def buyer_dismiss(request, pk):
 # A network's public notices ----------------------------------------------------------------------
 
 
-def _network_page(request, network, *, form=None, message: str = "", status: int = 200):
+def _network_page(request, network, *, form=None, harvest_form=None, message: str = "", status: int = 200):
     viewer = request.viewer
     with refusals():
         context = {
             "network": network, "form": form or UploadForm(), "message": message, "imports": queries.imports(viewer, network),
             "sources": queries.trusted_sources(viewer, network), "members": queries.members(viewer, network),
+            "harvest_form": harvest_form or HarvestForm(), "harvests": queries.harvests(viewer, network),
+            "harvest_pages": settings.CITYTOOLS_OCDS_HARVEST_PAGES,
         }
     return render(request, "notices/network.html", context, status=status)
 
@@ -181,6 +192,18 @@ def trust(request, slug):
             message = f"{network.name} trusts {label}." if trusted else f"{network.name} no longer trusts {label}."
             return finished(request, reverse("notices:network", args=[network.slug]) + "#trust", message)
     return _network_page(request, network, message="Choose Contracts Finder or Find a Tender, and whether to trust it.", status=400)
+
+
+@login_required
+@require_POST
+def harvest(request, slug):
+    network = get_object_or_404(Network, slug=slug)
+    form = HarvestForm(request.POST)
+    if form.is_valid():
+        with domain_errors(form):
+            job = services.start_import(network, actor=request.user, harvest=form.cleaned_data["source"], since=form.cleaned_data["since"])
+            return finished(request, job.get_absolute_url(), f"The harvest of {job.harvest_name} is waiting for the worker: this page shows how far it has got.")
+    return _network_page(request, network, harvest_form=form, status=400)
 
 
 @login_required

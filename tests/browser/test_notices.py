@@ -1,5 +1,6 @@
 """Public notices in a browser: every page of the review queue checked with axe (WCAG 2.2
-A/AA) as the person it is for, with its forms in error too; and from end to end, with and
+A/AA) as the person it is for (a network's page with its harvest form and where each
+harvest stands, a harvest's page), with its forms in error too; and from end to end, with and
 without JavaScript, the London coordinator uploads a file of notices on the network's page,
 follows the import while the worker runs it, and Camden's editor accepts the contract it
 suggests, which goes on the map saying where it came from and waiting to be confirmed.
@@ -73,6 +74,15 @@ def test_the_forms_in_error_pass_axe(site_pages, browser, server, signed_in_stat
         coordinator.get_by_role("button", name="Import", exact=True).click()
         assert "There is a problem" in coordinator.locator(".govuk-error-summary").inner_text()
         axe(coordinator, context="an upload without a file")
+
+        coordinator.goto(urls(site_pages, "notices:network")[0]["url"])
+        main = " ".join(coordinator.locator("main").inner_text().split())
+        assert "Where each harvest stands" in main and "Resumes where it stopped" in main and "Last error" in main
+        coordinator.get_by_label("Notices published since (optional)").fill("2999-01-01")
+        coordinator.get_by_role("button", name="Start the harvest").click()
+        summary = coordinator.locator(".govuk-error-summary").inner_text()
+        assert "Choose Contracts Finder or Find a Tender" in summary, summary
+        axe(coordinator, context="a harvest without a publisher")
 
         coordinator.goto(urls(site_pages, "notices:buyers")[0]["url"])
         coordinator.get_by_role("button", name=re.compile(r"^Link")).first.click()

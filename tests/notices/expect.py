@@ -1,12 +1,14 @@
 """Authorization expectations for public notices (citytools.notices: the review queue, buyer
-names, trusted sources, imports from the web).
+names, trusted sources, imports and harvests from the web).
 
 EXPECTATIONS holds this app's entries of the authorization matrix (tests/test_authorization.py),
 keyed by URL name and written with tests/expect.py, on the world of tests/notices/access.py.
 An organisation's suggestions are read and decided by its editors, its networks'
 coordinators and admins (citytools.notices.access.may_review); buyer names by every network
 coordinator and admins, each linking a name only to an organisation of a network they
-coordinate; a network's imports and trusted sources by its coordinators and admins.
+coordinate; a network's imports, harvests and trusted sources by its coordinators and
+admins; where each publisher's harvest stands (one for the whole site) by every network
+coordinator and admins.
 """
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -41,6 +43,8 @@ buyer_once = {"args": lambda w, t: {"pk": w.extra["buyer"].pk}}
 buyer_once_api = {"args": lambda w, t: {"buyer_id": w.extra["buyer"].pk}}
 link = lambda w, t, m: {"organisation": w.organisation(t).slug}  # noqa: E731
 trust = lambda w, t, m: {"source": "contracts_finder", "trusted": "1"}  # noqa: E731
+# A harvest only recorded here: nothing runs the worker, so no publisher is asked.
+harvest = lambda w, t, m: {"source": "find-a-tender"}  # noqa: E731
 
 
 def upload(world, target, method) -> Multipart:
@@ -60,6 +64,7 @@ EXPECTATIONS: dict[str, Expect] = {
     "notices:network": page(COORDINATOR, write=COORDINATOR, **targeted(network_slug), data=upload),
     "notices:trust": action(COORDINATOR, **targeted(network_slug), data=trust),
     "notices:import": page(COORDINATOR, **on_import),
+    "notices:harvest": action(COORDINATOR, **targeted(network_slug), data=harvest),
     "api:notice_suggestions": api(reviewers)(**targeted(organisation_slug)),
     "api:notice_suggestion": api(reviewers)(**on_suggestion_api),
     "api:notice_suggestion_accept": api(None, post=reviewers)(**on_suggestion_api, data=lambda w, t, m: {"supplier": "new"}),
@@ -73,4 +78,7 @@ EXPECTATIONS: dict[str, Expect] = {
     ),
     "api:notice_import_create": api(None, post=COORDINATOR)(**targeted(network_slug), data=upload),
     "api:notice_import": api(COORDINATOR)(**on_import_api),
+    "api:notice_harvest_create": api(None, post=COORDINATOR)(**targeted(network_slug), data=harvest),
+    # Where each publisher's harvest stands: one for the whole site, for every coordinator.
+    "api:notice_harvests": api(linkers)(),
 }
