@@ -350,10 +350,13 @@ def _source(ocid: str) -> str:
 class _Context:
     """What one import asks of the map, loaded once."""
 
-    def __init__(self, actor):
+    def __init__(self, actor, *, everyone: bool = False):
         self.actor = actor
-        # A dry run by nobody in particular shows what the notices would suggest to everyone.
+        # A dry run by nobody in particular shows what the notices would suggest to everyone;
+        # so does a harvest, which reads a publisher for the whole site (see harvest).
         self.scope = scope(actor) if actor is not None else None
+        if everyone:
+            self.scope = None
         self.trusted = _trusted()
         aliases = dict(OrganisationAlias.objects.values_list("key", "organisation_id"))
         self.matcher = matching.matcher_for_the_map(aliases)
@@ -842,11 +845,13 @@ def run_import(
     keep_going: bool = False,
     progress: Callable[[str, int], None] | None = None,
     report: Callable[[dict], None] | None = None,
+    everyone: bool = False,
 ) -> Summary:
     """Import the releases in `paths` (files, folders, or "-" for standard input) as `actor`.
 
     A dry run needs no actor and writes nothing. Otherwise the actor must coordinate a network
-    (or be an admin), and only their networks' organisations get suggestions. When an item is
+    (or be an admin), and only their networks' organisations get suggestions, unless
+    `everyone` (a harvest: every organisation on the map gets its notices). When an item is
     bad, nothing is written and ImportFailed says where each bad item was, unless `keep_going`,
     which skips the bad items (they are in the summary's errors and the report). `progress` is
     called with a stage ("reading", "checking", "writing") and a count; `report` with each
@@ -855,7 +860,7 @@ def run_import(
         raise Forbidden("Say who is importing (an admin or a network coordinator), or make it a dry run.")
     progress, report = progress or _quiet, report or _quiet
     summary = Summary()
-    context = _Context(actor)
+    context = _Context(actor, everyone=everyone)
     with Staging() as staging:
         _stage(paths, staging, summary, progress)
         _check(staging, context, summary, progress)
@@ -929,7 +934,13 @@ def harvest(
     stopped: the next harvest resumes there (or, after the last page, asks for what was
     published since this one began). A page is one batch: a bad release in it is reported
     and skipped, since a public feed cannot be corrected by the importer. Raises
-    HarvestFailed, having kept every page before the one that failed."""
+    HarvestFailed, having kept every page before the one that failed.
+
+    A publisher has one harvest for the whole site, whoever starts it, so what it reads
+    suggests to every organisation on the map, not only to the networks of the coordinator
+    who started it: otherwise the place it moves on would leave other networks' notices
+    unread. (Trust is still each network's: only a trusting network's members have notices
+    applied directly.)"""
     rules.check_harvest_source(source)
     scope(actor)
     progress = progress or _quiet
@@ -948,7 +959,7 @@ def harvest(
                 for release in page.releases:
                     lines.write(dumps(release) + b"\n")
                 lines.flush()
-                part = run_import([lines.name], actor=actor, keep_going=True, report=report)
+                part = run_import([lines.name], actor=actor, keep_going=True, report=report, everyone=True)
             _add(result.summary, part)
             result.pages += 1
             Harvest.objects.filter(pk=state.pk).update(

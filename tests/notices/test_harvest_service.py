@@ -10,8 +10,9 @@ from django.utils import timezone
 
 from citytools.notices import services
 from citytools.notices.harvesting import HarvestFailed
-from citytools.notices.models import Harvest, Notice, Release
-from tests.notices.test_harvesting import PATH, api, releases, served, timer  # noqa: F401 - the fixtures
+from citytools.notices.models import Harvest, Notice, Release, Suggestion
+from tests.notices.ocds import CONTRACTS_FINDER, release
+from tests.notices.test_harvesting import PATH, api, packaged, releases, served, timer  # noqa: F401 - the fixtures
 from tests.people import people
 
 pytestmark = [pytest.mark.django_db, served]
@@ -69,6 +70,18 @@ def test_a_harvest_after_a_finished_one_asks_for_what_is_new(world, local, timer
     harvest(world, timer)
     asked = [entry["path"] for entry in local.asked if "updatedFrom" in entry["path"]][-1]
     assert (began - datetime.timedelta(days=1)).strftime("%Y-%m-%d") in asked
+
+
+def test_a_coordinators_harvest_reaches_every_organisation_not_only_their_networks(world, local, timer):
+    """The harvest's place is the site's: had it suggested only to the starting coordinator's
+    networks, the notices it moved past would never reach the others' queues."""
+    local.packages = packaged(local, [
+        release(ocid=f"{CONTRACTS_FINDER}-north", buyer=world.own.name),
+        release(ocid=f"{CONTRACTS_FINDER}-south", buyer=world.stranger.name),
+    ])
+    harvest(world, timer, since=datetime.date(2017, 1, 1))  # the coordinator of "north"
+    queued = dict(Suggestion.objects.values_list("notice__ocid", "organisation__slug"))
+    assert queued == {f"{CONTRACTS_FINDER}-north": world.own.slug, f"{CONTRACTS_FINDER}-south": world.stranger.slug}
 
 
 def test_only_coordinators_and_admins_harvest(world, local, timer):
