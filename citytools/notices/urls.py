@@ -14,4 +14,6 @@ urlpatterns = [
     path("networks/<slug:slug>/notices/", views.network, name="network"),
     path("networks/<slug:slug>/notices/trust/", views.trust, name="trust"),
     path("notices/imports/<int:pk>/", views.import_detail, name="import"),
+    path("notices/service-areas/", views.hints, name="hints"),
+    path("notices/service-areas/remove/", views.hint_remove, name="hint_remove"),
 ]
