@@ -11,6 +11,7 @@ one record.
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+from urllib.parse import urlencode
 
 from django.urls import reverse
 
@@ -101,10 +102,15 @@ class Expect:
     # For names that share a path (tests.test_authorization.merged): the parameters each method's own name fills,
     # when they aim at different records (a campaign's GET at a running one, its PUT at a draft).
     method_args: Callable[[str], Args | None] | None = None
+    # (world, target, method) → the query string's parameters, for a door that names its record
+    # there rather than in the path (a DELETE, which has no body).
+    query: Callable[["World", str | None, str], dict] | None = None
 
     def url(self, name: str, world: "World", target: str | None, method: str) -> str:
         args = self.method_args(method) if self.method_args else self.args
-        return reverse(name, kwargs=args(world, target) if args else None)
+        url = reverse(name, kwargs=args(world, target) if args else None)
+        query = self.query(world, target, method) if self.query else None
+        return f"{url}?{urlencode(query)}" if query else url
 
     def may(self, method: str, role: str, target: str | None) -> bool:
         who = self.allow.get(method)

@@ -583,7 +583,7 @@ ACTIONS = {"partnering:milestone_done", "accounts:logout", "accounts:revoke_role
     "opportunities:initiative_outcome", "opportunities:initiative_challenge", "spreadsheets:commit",
     "freshness:review_period", "freshness:confirm", "freshness:responsible", "freshness:campaign_launch", "freshness:campaign_close",
     "notices:accept", "notices:reject", "notices:buyer_link", "notices:buyer_dismiss", "notices:trust",
-    "notices:harvest"}
+    "notices:harvest", "notices:hint_remove"}
 
 
 # URL name → {label: query string}: states of a page worth checking besides its default,

@@ -454,6 +454,10 @@ def merged(names: tuple[str, ...]) -> Expect:
         entry = owner(method)
         return entry.headers(world, target, method) if entry and entry.headers else None
 
+    def query(world, target, method):
+        entry = owner(method)
+        return entry.query(world, target, method) if entry and entry.query else None
+
     first_args = next((entry.args for entry in entries if entry.args), None)
 
     def method_args(method):
@@ -467,6 +471,7 @@ def merged(names: tuple[str, ...]) -> Expect:
         targets=tuple(dict.fromkeys(target for entry in entries for target in entry.targets)),
         data=data,
         headers=headers,
+        query=query,
     )
 
 
@@ -485,7 +490,7 @@ def unoffered_problems(world, name: str, expect: Expect) -> list[str]:
     unoffered = [method for method in UNSAFE if method not in expect.allow]
     strict = Expect(
         allow={**expect.allow, **dict.fromkeys(unoffered, NOBODY)},
-        **{key: getattr(expect, key) for key in ("args", "targets", "data", "headers", "method_args")},
+        **{key: getattr(expect, key) for key in ("args", "targets", "data", "headers", "method_args", "query")},
     )
     return exercise(world, name, "admin", strict, methods=unoffered)
 

@@ -231,3 +231,30 @@ def test_a_draft_cannot_ask_another_networks_organisation(world, db):
         response, changed = probe(client, api=api, method=method, url=url, data=data, headers=headers)
         assert response.status_code == 400, f"{method} {url}: {response.status_code}"
         assert not changed, f"{method} {url} changed {changed}"
+
+
+# Public notices' service-area hints: one mapping for the whole site ---------------------------------
+
+
+def _hint_doors():
+    """Every door that changes the hints, from the matrix, with its valid body or query."""
+    names = ("notices:hints", "notices:hint_remove", "api:notice_hint_create", "api:notice_hint_delete")
+    return [(name, method) for name in names for method in EXPECTATIONS[name].allow if method in UNSAFE]
+
+
+@pytest.mark.parametrize("role", ["editor", "other_editor", "peer_member"])
+def test_an_organisations_editor_cannot_change_the_hints_of_every_network(role, world, db):
+    """The hints belong to no organisation, so the doors above do not probe them: an editor
+    who names a service area (one their systems use, or any other) in the body or the query
+    is refused, and nothing is written; the same door as a coordinator goes through."""
+    problems = []
+    for name, method in _hint_doors():
+        expect = EXPECTATIONS[name]
+        for who, allowed in ((role, False), ("other_coordinator", True)):
+            url = expect.url(name, world, None, method)
+            data = expect.data(world, None, method) if expect.data else None
+            response, changed = probe(client_for(world, who), api=routes()[name].is_api, method=method, url=url, data=data)
+            refused = response.status_code in (403, 404)
+            if refused == allowed or bool(changed) != allowed:
+                problems.append(f"{method} {url} as {who}: {response.status_code}, changed {changed or 'nothing'}")
+    assert not problems, "\n".join(problems)

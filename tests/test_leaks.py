@@ -22,9 +22,10 @@ from citytools.accounts.viewer import Viewer
 from citytools.contracts.services import create_contract, update_contract
 from citytools.core.errors import NotFound
 from citytools.inventory import catalogue_services
-from citytools.inventory.models import System
+from citytools.inventory.models import ServiceArea, System
 from citytools.inventory.services import create_system, update_system
 from citytools.inventory.services import restore_version as restore_system
+from citytools.notices import services as notice_services
 from citytools.notices.models import Suggestion
 from citytools.partnering.models import State
 from citytools.satisfaction import services as satisfaction
@@ -647,3 +648,26 @@ def test_a_suggested_change_to_a_confidential_contract_reaches_nobody_else(world
         response = client.get(url)
         assert response.status_code in (302, 401, 403, 404), url
         assert leaks(response.content.decode(), NOTICE_MARKERS) == [], url
+
+
+# Public notices: the hints that suggest a service area --------------------------------------------
+# The mapping holds nothing members-only, but it is the coordinators' tool: it reaches network
+# coordinators and admins only (citytools.notices.access.may_edit_hints), and names nobody, not
+# even to them: who added a hint is kept, never shown.
+HINT_MARKER = "flibbertigrommet"
+
+
+def test_the_service_area_hints_reach_coordinators_and_admins_and_name_nobody(world):
+    adder = world.user("other_coordinator")
+    notice_services.add_hint(area=ServiceArea.objects.get(slug="housing-management"), kind="words", hint=HINT_MARKER, actor=adder)
+    for role in ["coordinator", "admin"]:  # the adder's name and address are no part of their own pages' header
+        client = client_for(world, role)
+        for body in (client.get("/notices/service-areas/").content.decode(), client.get("/api/v1/notice-hints").content.decode()):
+            assert HINT_MARKER in body, role
+            assert leaks(body, [adder.email, str(adder)]) == [], role
+    for role in ["public", "vendor", "member", "editor", "peer_member", "other_editor"]:
+        client = client_for(world, role)
+        for url in ("/notices/service-areas/", "/api/v1/notice-hints"):
+            response = client.get(url)
+            assert response.status_code in (302, 401, 403), (role, url)
+            assert HINT_MARKER not in response.content.decode(), (role, url)

@@ -19,6 +19,12 @@ def may_link(viewer: Viewer) -> bool:
 
 
 def may_edit_hints(viewer: Viewer) -> bool:
+    """How notices suggest a service area (one mapping for the whole site): every network
+    coordinator, and admins. Reading it is theirs too. The mapping holds nothing members-only
+    (it ships with the project, and each suggestion shows its reason to those who review it),
+    but it is a tool for those who tune it rather than something the public or an
+    organisation's staff act on, and one rule for reading and editing keeps the page and the
+    API alike."""
     return viewer.is_admin or bool(viewer.grants.coordinator_networks)
 
 

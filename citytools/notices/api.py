@@ -1,12 +1,14 @@
 """The API of public notices: an organisation's review queue and its suggestions (accept,
 reject), the buyer names waiting to be recognised (link, dismiss), a network's trusted
 sources, imports of a file of notices and harvests of a publisher's API, which the worker
-runs, and where each publisher's harvest stands.
+runs, where each publisher's harvest stands, and the hints that suggest a service area
+(list, add, remove).
 
 The same queries and services as the pages, with the request's Viewer, behind a signed-in
 session. A suggestion, buyer name or import the person may not see is 404; an organisation's
 queue or a network's sources they may not read is 403; deciding what someone already decided
-is 409 (citytools.core.api turns each refusal into problem+json).
+is 409; the hints are network coordinators' and admins' (403 for anyone else). citytools.core.api
+turns each refusal into problem+json.
 """
 
 import dataclasses
@@ -16,14 +18,16 @@ from typing import Literal
 
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from ninja import Field, File, Router, Schema, Status, UploadedFile
+from ninja import Field, File, Query, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
 
 from citytools.contracts.models import Contract
 from citytools.core.api import MONEY, MONEY_IN, MoneyIn, Pagination, Ref, money_description
 from citytools.core.api_input import django_auth
 from citytools.core.dates import DateIn
+from citytools.core.errors import NotFound
 from citytools.directory.models import Network, Organisation
+from citytools.inventory.models import ServiceArea
 from citytools.notices import queries, rules, services
 from citytools.notices.models import Buyer, Import, Suggestion
 
@@ -407,3 +411,80 @@ class HarvestOut(Schema):
 )
 def list_harvests(request):
     return [dataclasses.asdict(state) for state in queries.harvests(request.viewer)]
+
+
+# How notices suggest a service area ------------------------------------------------------------
+
+HintKind = Literal["words", "cpv"]
+
+
+class HintOut(Schema):
+    area: Ref = Field(description="The service area the hint suggests.")
+    kind: HintKind = Field(description="words: found whole in a notice's title or description; cpv: a CPV code and those under it.")
+    hint: str = Field(description="The words, in lower case, or the CPV code's eight digits without its check digit.")
+    label: str = Field(description="A CPV code's label in the CPV list; empty for words, or a code not in the list.")
+    shipped: bool = Field(description="True for a hint that ships with City Tools, false for one a coordinator added.")
+
+
+class HintMappingOut(Schema):
+    edited: bool = Field(
+        description="False while the mapping in force is the one that ships with City Tools; true once a coordinator has added or removed a hint."
+    )
+    hints: list[HintOut] = Field(description="Every hint in force, in the order of the service-area taxonomy, each area's words first.")
+
+
+def _hint_out(found: queries.HintInForce) -> dict:
+    return {"area": _ref(found.area), "kind": found.kind, "hint": found.hint, "label": found.label, "shipped": found.shipped}
+
+
+@router.get(
+    "/notice-hints", response=HintMappingOut, url_name="notice_hints",
+    summary="The words and CPV codes that suggest a service area for a public notice (network coordinators, admins)",
+)
+def list_hints(request):
+    mapping = queries.hint_mapping(request.viewer)
+    return {"edited": mapping.edited, "hints": [_hint_out(found) for found in mapping.hints]}
+
+
+class HintIn(Schema):
+    area: str = Field(description="The slug of a service area (an area, not a group of them).")
+    kind: HintKind
+    hint: str = Field(
+        description=f"Words (at most {rules.HINT_LIMIT} characters, compared in lower case) or a CPV code of two to eight digits, "
+        "with or without its check digit: 48 is division 48."
+    )
+
+
+def _hint_area(slug: str):
+    # Called once who may edit has been asked (queries.require_hints): nobody else learns which slugs exist.
+    area = ServiceArea.objects.filter(slug=slug).first()
+    if area is None:
+        raise NotFound("No such service area.")
+    return area
+
+
+@router.post(
+    "/notice-hints", response={201: HintOut}, url_name="notice_hint_create",
+    summary="Add a hint: these words or this CPV code suggest this service area in every later import",
+    description="400 for a hint the classifier cannot use, or one already there; 404 for a service area that does not exist.",
+)
+def add_hint(request, payload: HintIn):
+    queries.require_hints(request.viewer)
+    added = services.add_hint(area=_hint_area(payload.area), kind=payload.kind, hint=payload.hint, actor=request.user)
+    return Status(201, _hint_out(queries.hint_in_force(added.area, added.kind, added.hint)))
+
+
+@router.delete(
+    "/notice-hints", response={204: None}, url_name="notice_hint_delete",
+    summary="Remove a hint, named by its service area, kind and words or code, from every later import",
+    description="404 when the service area has no such hint.",
+)
+def remove_hint(
+    request,
+    area: str = Query(..., description="The service area's slug."),
+    kind: HintKind = Query(...),
+    hint: str = Query(..., description="The words, or the CPV code, as the list gives them."),
+):
+    queries.require_hints(request.viewer)
+    services.remove_hint(area=_hint_area(area), kind=kind, hint=hint, actor=request.user)
+    return Status(204, None)

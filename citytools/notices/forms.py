@@ -1,7 +1,7 @@
 """Forms of the public notices' pages: accepting a suggestion (a new contract with the
 editor's corrections, or the changes to take), rejecting it, linking or dismissing a buyer
-name, trusting a source, uploading a file of notices, and starting a harvest of a
-publisher's API. They parse what a person sent;
+name, trusting a source, uploading a file of notices, starting a harvest of a publisher's
+API, and adding or removing a hint that suggests a service area. They parse what a person sent;
 what it may be is decided by citytools.notices.services."""
 
 from django import forms
@@ -11,7 +11,7 @@ from citytools.core.forms import DateField, EditForm, GovukForm, MoneyField
 from citytools.directory.models import Organisation, Supplier
 from citytools.inventory.models import Product, ServiceArea
 from citytools.notices import queries, rules
-from citytools.notices.models import Suggestion
+from citytools.notices.models import AreaHint, Suggestion
 
 
 class UploadForm(GovukForm):
@@ -173,3 +173,51 @@ class LinkBuyerForm(GovukForm):
 class TrustForm(forms.Form):
     source = forms.ChoiceField(choices=[(source.value, source.label) for source in queries.TRUSTABLE], widget=forms.HiddenInput)
     trusted = forms.TypedChoiceField(choices=[("1", "Trust"), ("0", "Stop trusting")], coerce=lambda value: value == "1", widget=forms.HiddenInput)
+
+
+def _service_area(slug) -> ServiceArea:
+    area = ServiceArea.objects.filter(slug=slug).first()
+    if area is None:
+        raise forms.ValidationError("Choose the service area.")
+    return area
+
+
+HINT_KINDS = [(kind.value, kind.label) for kind in AreaHint.Kind]
+
+
+class HintForm(GovukForm):
+    """A hint to add: the service area, and the words or CPV code that suggest it. Whether
+    it is a hint the classifier can use is citytools.notices.rules.check_hint's to say."""
+
+    area = forms.ChoiceField(label="Service area", error_messages={"required": "Choose the service area.", "invalid_choice": "Choose the service area."})
+    kind = forms.ChoiceField(
+        label="Suggested by", choices=HINT_KINDS, widget=forms.RadioSelect, initial=AreaHint.Kind.WORDS,
+        error_messages={"required": "Choose words or a CPV code.", "invalid_choice": "Choose words or a CPV code."},
+    )
+    hint = forms.CharField(
+        label="Words or CPV code", max_length=rules.HINT_LIMIT,
+        help_text="Words are found whole, in any case, in a notice’s title or description (like “parking permit”). "
+        "A CPV code suggests the area for that code and every code under it (48 is all of division 48).",
+        error_messages={
+            "required": "Enter the words or the CPV code.",
+            "max_length": f"Keep the words to {rules.HINT_LIMIT} characters or fewer.",
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["area"].choices = [("", "Choose a service area"), *ServiceArea.objects.choices_by_group()]
+
+    def clean_area(self) -> ServiceArea:
+        return _service_area(self.cleaned_data["area"])
+
+
+class RemoveHintForm(GovukForm):
+    """A hint's remove button: which hint, as the page wrote it in hidden fields."""
+
+    area = forms.CharField(max_length=100)
+    kind = forms.ChoiceField(choices=HINT_KINDS)
+    hint = forms.CharField(max_length=rules.HINT_LIMIT)
+
+    def clean_area(self) -> ServiceArea:
+        return _service_area(self.cleaned_data["area"])

@@ -1,7 +1,8 @@
 """Reads of public notices, each for one viewer: an organisation's review queue, one
 suggestion as the page and the API show it, the buyer names waiting to be recognised, a
 network's imports and trusted sources, one import, and where the harvests of the
-publishers' APIs stand; and what every import asks, the service-area hints in force. Who may read each is asked of citytools.notices.access, the
+publishers' APIs stand; and what every import asks, the service-area hints in force, and
+the same hints as those who edit them see them. Who may read each is asked of citytools.notices.access, the
 same rules that decide who may act.
 
 An organisation's suggestions are read only by those who may decide on them (its editors,
@@ -9,7 +10,8 @@ its networks' coordinators, admins), who are also among those who may see its co
 contracts: a suggested change shows the map's value beside the notice's, and the map's may
 be a confidential contract's. Buyer names are for coordinators and admins; a network's
 imports for its coordinators and admins; the harvests' state (one per publisher, for the
-whole site) for every network coordinator and admins.
+whole site) for every network coordinator and admins; the service-area hints for those who
+may edit them (citytools.notices.access.may_edit_hints says why).
 
 Refusals follow the site's convention (docs/security.md): a page about an organisation or a
 network, which anyone may see, answers 403 to those who may not read its queue or imports; a
@@ -30,7 +32,13 @@ from citytools.core.errors import Forbidden, NotFound
 from citytools.directory.models import Network, Organisation
 from citytools.inventory.models import ServiceArea
 from citytools.notices import classifying, rules
-from citytools.notices.access import may_import, may_link, may_review, may_see_harvests
+from citytools.notices.access import (
+    may_edit_hints,
+    may_import,
+    may_link,
+    may_review,
+    may_see_harvests,
+)
 from citytools.notices.models import (
     AreaHint,
     Buyer,
@@ -45,6 +53,7 @@ REVIEWERS_ONLY = "Only the organisation's editors and its networks' coordinators
 LINKERS_ONLY = "Only network coordinators and admins can see the buyer names waiting to be recognised."
 COORDINATORS_ONLY = "Only the network's coordinators can see its public notices."
 HARVESTERS_ONLY = "Only network coordinators and admins can see the harvests of public notices."
+HINT_EDITORS_ONLY = "Only network coordinators and admins can see and edit how public notices suggest service areas."
 # The sources a network may trust (citytools.notices.services.set_trust), in the order shown.
 TRUSTABLE = (Source.CONTRACTS_FINDER, Source.FIND_A_TENDER)
 
@@ -359,3 +368,72 @@ def shipped_hints_on_the_map() -> tuple[classifying.Hint, ...]:
     """The shipped hints whose service area this deployment has."""
     names = set(ServiceArea.objects.values_list("name", flat=True))
     return tuple(hint for hint in classifying.shipped_hints() if hint.area in names)
+
+
+def require_hints(viewer: Viewer) -> None:
+    if not may_edit_hints(viewer):
+        raise Forbidden(HINT_EDITORS_ONLY)
+
+
+@dataclass(frozen=True)
+class HintInForce:
+    area: ServiceArea
+    kind: str  # "words" or "cpv"
+    hint: str
+    label: str  # a CPV code's label in the CPV list ("" for words, or a code not in it)
+    shipped: bool  # it ships with the project, rather than a coordinator added it
+
+
+@dataclass(frozen=True)
+class HintedArea:
+    area: ServiceArea
+    words: list[HintInForce]
+    codes: list[HintInForce]
+
+    @property
+    def hints(self) -> list[HintInForce]:
+        return [*self.words, *self.codes]
+
+
+@dataclass(frozen=True)
+class HintMapping:
+    """The hints in force, and whether they are still the mapping that ships (`edited` is
+    False) or coordinators have changed it."""
+
+    edited: bool
+    hints: list[HintInForce]  # in the taxonomy's order, each area's words before its codes
+    groups: list[tuple[ServiceArea, list[HintedArea]]]  # every area, with or without hints
+
+
+def hint_in_force(area: ServiceArea, kind: str, hint: str) -> HintInForce:
+    shipped = classifying.Hint(area.name, kind, hint) in classifying.shipped_hints()
+    return HintInForce(area, kind, hint, classifying.cpv_label(hint) if kind == "cpv" else "", shipped)
+
+
+def hint_mapping(viewer: Viewer) -> HintMapping:
+    """The mapping in force as area_hints() gives it to every import, with the service
+    areas themselves, for those who may edit it."""
+    require_hints(viewer)
+    areas = list(ServiceArea.objects.select_related("parent").order_by("parent__position", "parent__name", "position", "name"))
+    edited = AreaHint.objects.exists()
+    if edited:
+        by_pk = {area.pk: area for area in areas}
+        rows = [(by_pk[area_id], kind, hint) for area_id, kind, hint in AreaHint.objects.values_list("area_id", "kind", "hint")]
+    else:
+        by_name = {area.name: area for area in areas}
+        rows = [(by_name[hint.area], hint.kind, hint.hint) for hint in shipped_hints_on_the_map()]
+    place = {area.pk: index for index, area in enumerate(areas)}
+    hints = sorted(
+        (hint_in_force(area, kind, hint) for area, kind, hint in rows),
+        key=lambda found: (place[found.area.pk], found.kind != "words", found.hint),
+    )
+    of_area: dict[int, list[HintInForce]] = {}
+    for found in hints:
+        of_area.setdefault(found.area.pk, []).append(found)
+    groups: dict[int, tuple[ServiceArea, list[HintedArea]]] = {}
+    for area in areas:
+        if area.parent_id is not None:
+            own = of_area.get(area.pk, [])
+            hinted = HintedArea(area, [h for h in own if h.kind == "words"], [h for h in own if h.kind == "cpv"])
+            groups.setdefault(area.parent_id, (area.parent, []))[1].append(hinted)
+    return HintMapping(edited, hints, list(groups.values()))

@@ -109,6 +109,7 @@ def check_upload(filename: str, content: bytes) -> None:
 
 
 HINT_KINDS = ("words", "cpv")
+HINT_LIMIT = 200
 CPV_HINT = re.compile(r"^\d{2,8}$")
 
 
@@ -125,6 +126,6 @@ def check_hint(kind: str, hint) -> tuple[str, str]:
         if not CPV_HINT.match(text):
             raise DomainError("A CPV code is digits, like 48 or 48311000.", code="invalid", field="hint")
         text = text.ljust(8, "0")
-    elif len(text) > 200:
-        raise DomainError("Keep the words to 200 characters or fewer.", code="invalid", field="hint")
+    elif len(text) > HINT_LIMIT:
+        raise DomainError(f"Keep the words to {HINT_LIMIT} characters or fewer.", code="invalid", field="hint")
     return kind, text

@@ -789,15 +789,24 @@ def _editable_hints(actor) -> None:
         raise Forbidden("Only network coordinators and admins can edit how notices suggest service areas.")
     if not AreaHint.objects.exists():
         areas = dict(ServiceArea.objects.values_list("name", "pk"))
+        # Two first edits at once each copy it: the second copy adds nothing, rather than failing.
         AreaHint.objects.bulk_create(
-            [AreaHint(area_id=areas[hint.area], kind=hint.kind, hint=hint.hint) for hint in queries.shipped_hints_on_the_map()]
+            [AreaHint(area_id=areas[hint.area], kind=hint.kind, hint=hint.hint) for hint in queries.shipped_hints_on_the_map()],
+            ignore_conflicts=True,
         )
+
+
+def _hint_area(area: ServiceArea) -> None:
+    # A suggestion's area becomes a system's, and systems belong to areas, never to groups.
+    if area.is_group:
+        raise DomainError(f"{area.name} is a group of service areas: choose one of its areas.", code="invalid", field="area")
 
 
 @transaction.atomic
 def add_hint(*, area: ServiceArea, kind: str, hint: str, actor) -> AreaHint:
     """Say that these words (or this CPV code and those under it) suggest `area`."""
     _editable_hints(actor)
+    _hint_area(area)
     kind, hint = rules.check_hint(kind, hint)
     found, created = AreaHint.objects.get_or_create(area=area, kind=kind, hint=hint, defaults={"added_by": actor})
     if not created:
@@ -807,8 +816,11 @@ def add_hint(*, area: ServiceArea, kind: str, hint: str, actor) -> AreaHint:
 
 @transaction.atomic
 def remove_hint(*, area: ServiceArea, kind: str, hint: str, actor) -> None:
+    """Say that these words (or this CPV code) no longer suggest `area`. The hint is read as
+    add_hint keeps it, so "48311000-1" removes the code 48311000."""
     _editable_hints(actor)
-    deleted, _ = AreaHint.objects.filter(area=area, kind=kind, hint=str(hint or "").casefold().strip()).delete()
+    kind, hint = rules.check_hint(kind, hint)
+    deleted, _ = AreaHint.objects.filter(area=area, kind=kind, hint=hint).delete()
     if not deleted:
         raise NotFound("No such hint.")
 

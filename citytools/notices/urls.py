@@ -15,4 +15,6 @@ urlpatterns = [
     path("networks/<slug:slug>/notices/trust/", views.trust, name="trust"),
     path("networks/<slug:slug>/notices/harvest/", views.harvest, name="harvest"),
     path("notices/imports/<int:pk>/", views.import_detail, name="import"),
+    path("notices/service-areas/", views.hints, name="hints"),
+    path("notices/service-areas/remove/", views.hint_remove, name="hint_remove"),
 ]

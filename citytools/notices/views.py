@@ -1,9 +1,9 @@
 """Pages of public notices: an organisation's review queue, one suggestion with its accept
 and reject forms, the buyer names to recognise, a network's imports, harvests and trusted
-sources, and one import's progress (an uploaded file, or a harvest of a publisher's API).
-Thin doors over citytools.notices.queries (reads) and .services (writes), with the request's
-Viewer; every form is a plain POST that works without JavaScript, and an import's page
-follows the worker with HTMX where it can.
+sources, one import's progress (an uploaded file, or a harvest of a publisher's API), and
+the hints that suggest a service area. Thin doors over citytools.notices.queries (reads)
+and .services (writes), with the request's Viewer; every form is a plain POST that works
+without JavaScript, and an import's page follows the worker with HTMX where it can.
 """
 
 from django.conf import settings
@@ -18,8 +18,10 @@ from citytools.directory.models import Network, Organisation
 from citytools.notices import queries, services
 from citytools.notices.forms import (
     HarvestForm,
+    HintForm,
     LinkBuyerForm,
     RejectForm,
+    RemoveHintForm,
     TrustForm,
     UploadForm,
     accept_form,
@@ -217,3 +219,51 @@ def import_detail(request, pk):
             return render(request, "notices/_progress.html", {"job": job})
         return HttpResponse(headers={"HX-Refresh": "true"})  # finished: the whole page changes
     return render(request, "notices/import.html", {"job": job, "network": job.network, "waiting": waiting})
+
+
+# How notices suggest a service area -----------------------------------------------------------
+
+
+def _hints_page(request, *, form=None, message: str = "", status: int = 200):
+    with refusals():
+        mapping = queries.hint_mapping(request.viewer)
+    return render(request, "notices/hints.html", {"mapping": mapping, "form": form or HintForm(), "message": message}, status=status)
+
+
+def _hint_words(kind: str, hint: str) -> str:
+    return f"the CPV code {hint}" if kind == "cpv" else f"“{hint}”"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def hints(request):
+    """The mapping in force, with a form to add a hint (a POST here) and a button to remove each."""
+    if request.method == "GET":
+        return _hints_page(request)
+    with refusals():
+        queries.require_hints(request.viewer)
+    form = HintForm(request.POST)
+    status = 400
+    if form.is_valid():
+        with domain_errors(form) as refusal:
+            added = services.add_hint(**form.cleaned_data, actor=request.user)
+            message = f"Notices that give {_hint_words(added.kind, added.hint)} now suggest {added.area.name}."
+            return finished(request, reverse("notices:hints") + f"#area-{added.area.slug}", message)
+        status = refusal.error.status
+    return _hints_page(request, form=form, status=status)
+
+
+@login_required
+@require_POST
+def hint_remove(request):
+    with refusals():
+        queries.require_hints(request.viewer)
+    form = RemoveHintForm(request.POST)
+    if form.is_valid():
+        area, kind, hint = (form.cleaned_data[name] for name in ("area", "kind", "hint"))
+        with domain_errors() as refusal:
+            services.remove_hint(area=area, kind=kind, hint=hint, actor=request.user)
+            message = f"Notices that give {_hint_words(kind, hint)} no longer suggest {area.name}."
+            return finished(request, reverse("notices:hints") + f"#area-{area.slug}", message)
+        return _hints_page(request, message=refusal.message, status=refusal.error.status)
+    return _hints_page(request, message="That hint could not be read: open the page again and remove it from there.", status=400)

@@ -29,6 +29,7 @@ PEOPLE = {
     "notices:buyers": "coordinator",
     "notices:network": "coordinator",
     "notices:import": "coordinator",
+    "notices:hints": "coordinator",
 }
 
 
@@ -88,6 +89,14 @@ def test_the_forms_in_error_pass_axe(site_pages, browser, server, signed_in_stat
         coordinator.get_by_role("button", name=re.compile(r"^Link")).first.click()
         assert "Choose the organisation" in coordinator.locator(".govuk-error-summary").inner_text()
         axe(coordinator, context="linking a buyer name to nothing")
+
+        coordinator.goto(urls(site_pages, "notices:hints")[0]["url"])
+        coordinator.get_by_label("A CPV code (and the codes under it)").check()
+        coordinator.get_by_label("Words or CPV code").fill("parking")
+        coordinator.get_by_role("button", name="Add the hint").click()
+        summary = coordinator.locator(".govuk-error-summary").inner_text()
+        assert "Choose the service area" in summary and "A CPV code is digits" not in summary
+        axe(coordinator, context="a hint without its service area")
     finally:
         editor_context.close()
         coordinator_context.close()
@@ -143,4 +152,37 @@ def test_a_coordinator_imports_notices_and_an_editor_accepts_one(js, site_pages,
     assert "Where this came from" in main and f"ocds-b5fd17-browser-{way}-js" in main
     axe(editor, context="the contract accepted from a notice")
     for context in (coordinator_context, editor_context):
+        context.close()
+
+
+@pytest.mark.parametrize("js", [True, False], ids=["with-js", "without-js"])
+def test_a_coordinator_adds_a_hint_and_removes_it(js, site_pages, browser, server, axe):
+    """From the network's notices page to the hints, a hint added (and marked so) and
+    removed again, with and without JavaScript."""
+    if not js:
+        axe = lambda page, context: None  # noqa: E731  (axe needs JavaScript)
+    words = f"kerbside sensors {'with' if js else 'without'} javascript"
+    context, coordinator = signed_in(browser, server, "coordinator", js=js)
+    try:
+        coordinator.goto(urls(site_pages, "notices:network")[0]["url"])
+        coordinator.get_by_role("link", name="How notices suggest a service area").click()
+        coordinator.wait_for_url(re.compile(r"/notices/service-areas/$"))
+        area = coordinator.get_by_label("Service area")
+        area.select_option(index=1)
+        name = area.locator("option:checked").inner_text()
+        coordinator.get_by_label("Words or CPV code").fill(words.upper())
+        coordinator.get_by_role("button", name="Add the hint").click()
+        main = " ".join(coordinator.locator("main").inner_text().split())
+        assert f"Notices that give “{words}” now suggest {name}." in main, main
+        assert "Network coordinators have edited this mapping." in main
+        row = coordinator.locator("tr", has_text=f"“{words}”")
+        assert "Added here" in row.inner_text()
+        axe(coordinator, context="a hint added")
+
+        row.get_by_role("button", name=f"Remove “{words}” from {name}").click()
+        main = " ".join(coordinator.locator("main").inner_text().split())
+        assert f"Notices that give “{words}” no longer suggest {name}." in main, main
+        assert coordinator.locator("tr", has_text=f"“{words}”").count() == 0
+        axe(coordinator, context="a hint removed")
+    finally:
         context.close()

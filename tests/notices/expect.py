@@ -7,8 +7,9 @@ An organisation's suggestions are read and decided by its editors, its networks'
 coordinators and admins (citytools.notices.access.may_review); buyer names by every network
 coordinator and admins, each linking a name only to an organisation of a network they
 coordinate; a network's imports, harvests and trusted sources by its coordinators and
-admins; where each publisher's harvest stands (one for the whole site) by every network
-coordinator and admins.
+admins; where each publisher's harvest stands (one for the whole site) and the hints that
+suggest a service area (one mapping for the whole site) by every network coordinator and
+admins (citytools.notices.access.may_edit_hints).
 """
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -31,6 +32,7 @@ from tests.notices.ocds import package_bytes, release
 
 reviewers = EDITOR_OR_COORDINATOR
 linkers = Who("network coordinators and admins", n.links)
+hint_editors = linkers  # the same people (citytools.notices.access.may_edit_hints)
 on_suggestion = targeted(lambda w, t: {"pk": n.suggestion(w, t).pk})
 on_suggestion_api = targeted(lambda w, t: {"suggestion_id": n.suggestion(w, t).pk})
 on_import = targeted(lambda w, t: {"pk": n.notice_import(w, t).pk})
@@ -45,6 +47,9 @@ link = lambda w, t, m: {"organisation": w.organisation(t).slug}  # noqa: E731
 trust = lambda w, t, m: {"source": "contracts_finder", "trusted": "1"}  # noqa: E731
 # A harvest only recorded here: nothing runs the worker, so no publisher is asked.
 harvest = lambda w, t, m: {"source": "find-a-tender"}  # noqa: E731
+# A hint to add, and one the shipped mapping has on the access world's map, to remove.
+new_hint = lambda w, t, m: {"area": "parking-enforcement", "kind": "words", "hint": "pay and display"}  # noqa: E731
+shipped_hint = lambda w, t, m: {"area": "parking-enforcement", "kind": "words", "hint": "parking permit"}  # noqa: E731
 
 
 def upload(world, target, method) -> Multipart:
@@ -65,6 +70,8 @@ EXPECTATIONS: dict[str, Expect] = {
     "notices:trust": action(COORDINATOR, **targeted(network_slug), data=trust),
     "notices:import": page(COORDINATOR, **on_import),
     "notices:harvest": action(COORDINATOR, **targeted(network_slug), data=harvest),
+    "notices:hints": page(hint_editors, write=hint_editors, data=new_hint),
+    "notices:hint_remove": action(hint_editors, data=shipped_hint),
     "api:notice_suggestions": api(reviewers)(**targeted(organisation_slug)),
     "api:notice_suggestion": api(reviewers)(**on_suggestion_api),
     "api:notice_suggestion_accept": api(None, post=reviewers)(**on_suggestion_api, data=lambda w, t, m: {"supplier": "new"}),
@@ -81,4 +88,7 @@ EXPECTATIONS: dict[str, Expect] = {
     "api:notice_harvest_create": api(None, post=COORDINATOR)(**targeted(network_slug), data=harvest),
     # Where each publisher's harvest stands: one for the whole site, for every coordinator.
     "api:notice_harvests": api(linkers)(),
+    "api:notice_hints": api(hint_editors)(),
+    "api:notice_hint_create": api(None, post=hint_editors)(data=new_hint),
+    "api:notice_hint_delete": api(None, delete=hint_editors)(query=shipped_hint),
 }

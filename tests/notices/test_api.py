@@ -1,6 +1,9 @@
 """The API of public notices, each operation with its success and its refusals: the review
 queue, accepting (409 once decided, 400 for bad edits) and rejecting suggestions, buyer names,
-trusted sources, and imports of a file of notices (multipart) with their progress."""
+trusted sources, imports of a file of notices (multipart) with their progress, and the hints
+that suggest a service area (listed, added, removed; 400, 404 and 422 for bad ones)."""
+
+from urllib.parse import urlencode
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -8,7 +11,7 @@ from django.test import Client
 
 from citytools.contracts.models import Contract
 from citytools.inventory.models import System
-from citytools.notices.models import Buyer, Import, Suggestion, TrustedSource
+from citytools.notices.models import AreaHint, Buyer, Import, Suggestion, TrustedSource
 from citytools.notices.services import run_web_import
 from tests.notices.ocds import package_bytes, release
 from tests.notices.world import CHANGE, NEW
@@ -241,3 +244,75 @@ def test_a_networks_imports_are_its_coordinators(world, role):
     problem(client.post("/api/v1/networks/north/notice-imports", {"file": notices_file(world)}), 403)
     problem(client.get(f"/api/v1/notice-imports/{job.pk}"), 404)
     assert Import.objects.count() == 1
+
+
+# How notices suggest a service area ------------------------------------------------------------
+
+HINTS = "/api/v1/notice-hints"
+
+
+def delete(client, **query):
+    return client.delete(f"{HINTS}?{urlencode(query)}")
+
+
+def test_the_hints_in_force_are_listed_shipped_then_edited(world):
+    client = client_for(world, "coordinator")
+    body = client.get(HINTS).json()
+    assert body["edited"] is False
+    parking = {"slug": "parking-enforcement", "name": "Parking enforcement"}
+    assert body["hints"] == [
+        {"area": parking, "kind": "words", "hint": hint, "label": "", "shipped": True}
+        for hint in ("civil parking enforcement", "parking enforcement", "parking permit", "penalty charge notice")
+    ]
+    created = post(client, HINTS, {"area": "parking-enforcement", "kind": "cpv", "hint": "48311000-1"})
+    assert created.status_code == 201
+    assert created.json() == {"area": parking, "kind": "cpv", "hint": "48311000", "label": "Document management software package", "shipped": False}
+    body = client.get(HINTS).json()
+    assert body["edited"] is True and len(body["hints"]) == 5 and body["hints"][-1]["hint"] == "48311000"
+
+
+def test_a_hint_is_removed_by_its_area_kind_and_words(world):
+    client = client_for(world, "admin")
+    response = delete(client, area="parking-enforcement", kind="words", hint="parking permit")
+    assert response.status_code == 204 and response.content == b""
+    assert "parking permit" not in [hint["hint"] for hint in client.get(HINTS).json()["hints"]]
+    problem(delete(client, area="parking-enforcement", kind="words", hint="parking permit"), 404)
+    problem(delete(client, area="no-such", kind="words", hint="parking enforcement"), 404)
+    problem(client.delete(f"{HINTS}?area=parking-enforcement"), 422)
+    post(client, HINTS, {"area": "parking-enforcement", "kind": "cpv", "hint": "48311000"})
+    assert delete(client, area="parking-enforcement", kind="cpv", hint="48311000-1").status_code == 204
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "detail"),
+    [
+        ({"area": "parking-enforcement", "kind": "words", "hint": " "}, 400, "Enter the words or the CPV code."),
+        ({"area": "parking-enforcement", "kind": "cpv", "hint": "software"}, 400, "A CPV code is digits"),
+        ({"area": "parking-enforcement", "kind": "words", "hint": "x" * 201}, 400, "Keep the words to 200 characters"),
+        ({"area": "parking-enforcement", "kind": "words", "hint": "nul\u0000byte"}, 400, "contains a NUL character"),
+        ({"area": "parking-enforcement", "kind": "words", "hint": "PARKING permit"}, 400, "This hint is already there."),
+        ({"area": "transport", "kind": "words", "hint": "buses"}, 400, "Transport is a group of service areas"),
+        ({"area": "no-such", "kind": "words", "hint": "buses"}, 404, "No such service area."),
+        ({"area": "parking-enforcement", "kind": "colour", "hint": "red"}, 422, None),
+        ({"area": "parking-enforcement", "kind": "words"}, 422, None),
+    ],
+    ids=["blank", "not a code", "too long", "NUL", "duplicate", "a group", "unknown area", "unknown kind", "no hint"],
+)
+def test_a_bad_hint_is_refused_and_writes_nothing(world, body, status, detail):
+    client = client_for(world, "coordinator")
+    before = checksum()
+    refusal = problem(post(client, HINTS, body), status)
+    if detail:
+        assert detail in refusal["detail"]
+    assert checksum() == before and not AreaHint.objects.exists()
+
+
+@pytest.mark.parametrize(("role", "status"), [("editor", 403), ("member", 403), ("peer_member", 403), ("vendor", 403), ("public", 401)])
+def test_the_hints_are_for_coordinators_and_admins(world, role, status):
+    client = client_for(world, role)
+    before = checksum()
+    problem(client.get(HINTS), status)
+    problem(post(client, HINTS, {"area": "parking-enforcement", "kind": "words", "hint": "buses"}), status)
+    problem(post(client, HINTS, {"area": "no-such", "kind": "words", "hint": "buses"}), status)  # not 404: no slug is confirmed
+    problem(delete(client, area="parking-enforcement", kind="words", hint="parking permit"), status)
+    assert checksum() == before

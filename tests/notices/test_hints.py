@@ -3,6 +3,7 @@ coordinators edit it, and every later import follows the edited mapping."""
 
 import pytest
 
+from citytools.accounts.viewer import Viewer
 from citytools.core.errors import DomainError, Forbidden, NotFound
 from citytools.notices import queries, rules, services
 from citytools.notices.models import AreaHint, Suggestion
@@ -69,3 +70,32 @@ def test_hints_are_kept_as_the_classifier_compares_them(kind, hint, expected):
 def test_bad_hints_are_refused(kind, hint):
     with pytest.raises(DomainError):
         rules.check_hint(kind, hint)
+
+
+def test_a_hint_is_removed_as_it_was_added(world):
+    coordinator = world.user("coordinator")
+    services.add_hint(area=world.cctv, kind="cpv", hint="35125300-2", actor=coordinator)
+    services.add_hint(area=world.cctv, kind="words", hint="kerb cameras", actor=coordinator)
+    services.remove_hint(area=world.cctv, kind="cpv", hint="35125300-2", actor=coordinator)
+    services.remove_hint(area=world.cctv, kind="words", hint=" Kerb   CAMERAS", actor=coordinator)
+    assert not AreaHint.objects.filter(area=world.cctv).exists()
+
+
+def test_a_group_of_areas_suggests_nothing(world):
+    with pytest.raises(DomainError, match="group of service areas"):
+        services.add_hint(area=world.cctv.parent, kind="words", hint="cameras", actor=world.user("admin"))
+    assert not AreaHint.objects.exists()
+
+
+def test_the_mapping_says_whether_it_was_edited_and_which_hints_were_added(world):
+    admin = Viewer.for_user(world.user("admin"))
+    shipped = queries.hint_mapping(admin)
+    assert not shipped.edited and shipped.hints and all(hint.shipped for hint in shipped.hints)
+    assert [(area.area.slug, area.hints) for _, areas in shipped.groups for area in areas if area.area == world.cctv] == [("cctv", [])]
+    services.add_hint(area=world.cctv, kind="cpv", hint="35125300", actor=world.user("coordinator"))
+    edited = queries.hint_mapping(admin)
+    added = [hint for hint in edited.hints if not hint.shipped]
+    assert edited.edited and [(h.area, h.kind, h.hint, h.label) for h in added] == [(world.cctv, "cpv", "35125300", "Security cameras")]
+    assert {(h.area.name, h.kind, h.hint) for h in edited.hints if h.shipped} == {(h.area.name, h.kind, h.hint) for h in shipped.hints}
+    with pytest.raises(Forbidden):
+        queries.hint_mapping(Viewer.for_user(world.user("editor")))

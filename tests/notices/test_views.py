@@ -1,8 +1,8 @@
 """The pages of public notices, each door with its success and its refusals: the review
 queue, a suggestion accepted (a new contract with its provenance and an unconfirmed seal, or
 the changes ticked) or rejected (and remembered), the buyer names linked or set aside, a
-network's uploads, trust and imports, and the links to them from the organisation's and the
-network's pages."""
+network's uploads, trust and imports, the hints that suggest a service area (listed, added,
+removed, refused), and the links to them from the organisation's and the network's pages."""
 
 import html
 import re
@@ -13,9 +13,10 @@ from django.test import Client
 from citytools.contracts.models import Contract
 from citytools.directory.models import OrganisationAlias, Supplier
 from citytools.inventory.models import System
-from citytools.notices.models import Buyer, Import, Suggestion, TrustedSource
+from citytools.notices.models import AreaHint, Buyer, Import, Suggestion, TrustedSource
 from citytools.notices.services import run_web_import
-from tests.notices.ocds import package_bytes, release
+from tests.factories import ServiceAreaFactory
+from tests.notices.ocds import imported, package_bytes, release
 from tests.notices.world import CHANGE, NEW, UNKNOWN_BUYER
 from tests.spreadsheets.world import checksum
 
@@ -342,3 +343,114 @@ def test_a_coordinator_trusts_a_source_and_stops(world):
 def test_the_network_page_links_its_notices_for_its_coordinators(world):
     assert 'href="/networks/north/notices/"' in client_for(world, "coordinator").get("/networks/north/").content.decode()
     assert 'href="/networks/north/notices/"' not in client_for(world, "editor").get("/networks/north/").content.decode()
+
+
+# How notices suggest a service area ------------------------------------------------------------
+
+
+@pytest.fixture
+def cameras(world):
+    """A second area of the world's group, which the shipped mapping gives no hint on this map."""
+    return ServiceAreaFactory(slug="cctv", name="CCTV and public space surveillance", parent=world.parking.parent)
+
+
+def hint_rows(page: str) -> list[str]:
+    return re.findall(r'<input type="hidden" name="hint" value="([^"]*)">', page)
+
+
+@pytest.mark.parametrize("role", ["coordinator", "other_coordinator", "admin"])
+def test_the_hints_page_lists_every_area_with_the_shipped_mapping(world, cameras, role):
+    response = client_for(world, role).get("/notices/service-areas/")
+    assert response.status_code == 200
+    page = text(response)
+    assert "This is the mapping that ships with City Tools: nobody has edited it yet." in page
+    assert "Parking enforcement Words “parking permit”" in page and "Added here" not in page
+    assert "CCTV and public space surveillance No hint" in page
+    assert sorted(hint_rows(response.content.decode())) == [
+        "civil parking enforcement", "parking enforcement", "parking permit", "penalty charge notice",
+    ]
+
+
+def test_a_coordinator_adds_a_hint_and_a_later_import_follows_it(world, cameras):
+    client = client_for(world, "coordinator")
+    response = client.post("/notices/service-areas/", {"area": "cctv", "kind": "words", "hint": "  Kerbside  CAMERAS "})
+    assert response.status_code == 303 and response["Location"] == "/notices/service-areas/#area-cctv"
+    page = text(client.get(response["Location"]))
+    assert "Notices that give “kerbside cameras” now suggest CCTV and public space surveillance." in page
+    assert "Network coordinators have edited this mapping." in page
+    assert "CCTV and public space surveillance Words “kerbside cameras” Added here" in page
+    assert "Parking enforcement Words “parking permit” Remove" in page  # the shipped hints are kept
+    client.post("/notices/service-areas/", {"area": "cctv", "kind": "cpv", "hint": "35125300-2"})
+    assert "35125300 (Security cameras)" in text(client.get("/notices/service-areas/"))
+    imported(release(ocid=f"{NEW}-cameras", buyer=world.own.name, title="Kerbside cameras and their software"), actor=world.admin)
+    assert Suggestion.objects.get(notice__ocid=f"{NEW}-cameras").facts["service_area"] == "cctv"
+
+
+def test_a_coordinator_removes_a_hint(world, cameras):
+    client = client_for(world, "other_coordinator")
+    response = client.post("/notices/service-areas/remove/", {"area": "parking-enforcement", "kind": "words", "hint": "parking permit"})
+    assert response.status_code == 303 and response["Location"] == "/notices/service-areas/#area-parking-enforcement"
+    page = client.get(response["Location"])
+    assert "Notices that give “parking permit” no longer suggest Parking enforcement." in text(page)
+    assert sorted(hint_rows(page.content.decode())) == ["civil parking enforcement", "parking enforcement", "penalty charge notice"]
+    assert not AreaHint.objects.filter(hint="parking permit").exists()
+    again = client.post("/notices/service-areas/remove/", {"area": "parking-enforcement", "kind": "words", "hint": "parking permit"})
+    assert again.status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("form", "status", "error"),
+    [
+        ({"area": "cctv", "kind": "words", "hint": "   "}, 400, "Enter the words or the CPV code."),
+        ({"area": "cctv", "kind": "cpv", "hint": "cameras"}, 400, "A CPV code is digits, like 48 or 48311000."),
+        ({"area": "cctv", "kind": "cpv", "hint": "4"}, 400, "A CPV code is digits"),
+        ({"area": "cctv", "kind": "words", "hint": "x" * 201}, 400, "Keep the words to 200 characters or fewer."),
+        ({"area": "cctv", "kind": "words", "hint": "nul\x00byte"}, 400, "Null characters are not allowed."),
+        ({"area": "cctv", "kind": "words", "hint": "bell\x07"}, 400, "contains a control character"),
+        ({"area": "cctv", "kind": "colour", "hint": "red"}, 400, "Choose words or a CPV code."),
+        ({"area": "no-such", "kind": "words", "hint": "cameras"}, 400, "Choose the service area."),
+        ({"area": "transport", "kind": "words", "hint": "cameras"}, 400, "Choose the service area."),
+        ({"area": "parking-enforcement", "kind": "words", "hint": "Parking  Permit"}, 400, "This hint is already there."),
+    ],
+    ids=["blank", "not a code", "too short a code", "too long", "NUL", "control character", "unknown kind", "unknown area", "a group", "duplicate"],
+)
+def test_a_bad_hint_is_shown_again_and_writes_nothing(world, cameras, form, status, error):
+    client = client_for(world, "coordinator")
+    before = checksum()
+    response = client.post("/notices/service-areas/", form)
+    assert response.status_code == status
+    page = text(response)
+    assert page.startswith("Error: How public notices suggest a service area") and "There is a problem" in page and error in page
+    assert 'name="hint"' in response.content.decode()  # the form, to correct
+    assert checksum() == before
+    assert not AreaHint.objects.exists()
+
+
+def test_a_remove_button_that_names_no_hint_is_refused(world):
+    client = client_for(world, "coordinator")
+    before = checksum()
+    response = client.post("/notices/service-areas/remove/", {"area": "no-such", "kind": "words", "hint": "parking permit"})
+    assert response.status_code == 400 and "There is a problem" in text(response)
+    assert client.post("/notices/service-areas/remove/", {"area": "parking-enforcement", "kind": "words", "hint": "nothing"}).status_code == 404
+    assert checksum() == before
+
+
+@pytest.mark.parametrize(("role", "status"), [("editor", 403), ("member", 403), ("peer_member", 403), ("vendor", 403), ("public", 302)])
+def test_the_hints_are_for_coordinators_and_admins(world, role, status):
+    client = client_for(world, role)
+    before = checksum()
+    responses = [
+        client.get("/notices/service-areas/"),
+        client.post("/notices/service-areas/", {"area": "parking-enforcement", "kind": "words", "hint": "cameras"}),
+        client.post("/notices/service-areas/remove/", {"area": "parking-enforcement", "kind": "words", "hint": "parking permit"}),
+    ]
+    for response in responses:
+        assert response.status_code == status
+        assert "parking permit" not in response.content.decode()
+        if status == 302:
+            assert response["Location"].startswith("/accounts/login/")
+    assert checksum() == before
+
+
+def test_the_network_page_links_the_hints(world):
+    assert 'href="/notices/service-areas/"' in client_for(world, "coordinator").get("/networks/north/notices/").content.decode()
