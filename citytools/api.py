@@ -22,6 +22,7 @@ from citytools.opportunities.api import router as opportunities_router
 from citytools.opportunities.api_alerts import router as alerts_router
 from citytools.partnering.api import router as partnering_router
 from citytools.partnering.api.jurisdictions import router as publication_rules_router
+from citytools.registers.api import router as registers_router
 from citytools.satisfaction.api import router as satisfaction_router
 from citytools.search.api import router as search_router
 from citytools.spreadsheets.api import router as spreadsheets_router
@@ -58,3 +59,4 @@ api.add_router("/", spreadsheets_router)
 api.add_router("/", inbox_router)
 api.add_router("/", catalogue_router)
 api.add_router("/", notices_router)
+api.add_router("/", registers_router)

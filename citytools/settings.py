@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "citytools.opportunities",
     "citytools.spreadsheets",
     "citytools.notices",
+    "citytools.registers",
     "citytools.freshness",
     "citytools.inbox",
     "citytools.demo",

@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("citytools.opportunities.urls_alerts")),
     path("", include("citytools.spreadsheets.urls")),
     path("", include("citytools.notices.urls")),
+    path("", include("citytools.registers.urls")),
     path("", include("citytools.freshness.urls")),
     path("", include("citytools.inbox.urls")),
     path("api/v1/", api.urls),

@@ -80,6 +80,7 @@ class World:
             ("systems", "system_id"): self.system.pk,
             ("contracts", "contract_id"): self.contract.pk,
             ("suggestions", "suggestion_id"): self.suggestion.pk,
+            ("registers", "name"): "libraries",
         }
 
     def aim(self, case) -> None:

@@ -540,6 +540,8 @@ SAMPLES: dict[str, dict[str, Callable[[], dict | None]]] = {
     # Proposals of what the catalogue lacks (citytools.inventory.catalogue_views).
     "inventory:catalogue_propose": {"London organisation": _slug(_organisation)},
     "inventory:catalogue_proposal": {"waiting for review": _catalogue_proposal("pending"), "rejected": _catalogue_proposal("rejected")},
+    # The public registers City Tools ships (citytools.registers.views).
+    "registers:register": {"the library register": lambda: {"name": "libraries"}},
 }
 
 # Addresses whose secret token is the credential: whoever holds one reads what the token's
@@ -583,7 +585,7 @@ ACTIONS = {"partnering:milestone_done", "accounts:logout", "accounts:revoke_role
     "opportunities:initiative_outcome", "opportunities:initiative_challenge", "spreadsheets:commit",
     "freshness:review_period", "freshness:confirm", "freshness:responsible", "freshness:campaign_launch", "freshness:campaign_close",
     "notices:accept", "notices:reject", "notices:buyer_link", "notices:buyer_dismiss", "notices:trust",
-    "notices:harvest", "notices:hint_remove"}
+    "notices:harvest", "notices:hint_remove", "registers:load"}
 
 
 # URL name → {label: query string}: states of a page worth checking besides its default,
@@ -663,6 +665,16 @@ COLLECTIONS = {
 }
 
 
+def _register_names() -> list[str]:
+    from citytools.registers.shipped import REGISTERS
+
+    return list(REGISTERS)
+
+
+# Collections that are not tables: the names a parameter after them can take.
+NAMED = {"registers": _register_names}
+
+
 def _route(name: str) -> str:
     """The route of a URL name as a format string, e.g. "systems/%(pk)s/history/"."""
     from django.urls import get_resolver
@@ -697,6 +709,9 @@ def parameter_values(route: str) -> list[dict] | None:
             choices.append((key, ("history", previous_key, previous_model)))
             continue
         collection = COLLECTIONS.get("/".join(segments[max(index - 2, 0):index])) or COLLECTIONS.get(before)
+        if collection is None and before in NAMED:
+            choices.append((key, NAMED[before]()))
+            continue
         if collection is None:
             return None
         model = apps.get_model(collection)

@@ -81,6 +81,7 @@ from tests.opportunities import expect as opportunities
 from tests.opportunities import expect_alerts as alerts
 from tests.partnering import expect_authoring, expect_evaluation, expect_outcome, expect_proposals
 from tests.people import ROLES
+from tests.registers import expect as registers
 from tests.satisfaction import expect as satisfaction
 from tests.spreadsheets import expect as spreadsheets
 from tests.worlds import rolled_back_at_the_end
@@ -311,6 +312,7 @@ APPS = (
     freshness,  # data quality, confirmations and attestation campaigns
     catalogue,  # catalogue proposals: suppliers and products missing from the catalogue
     notices,  # public notices: the review queue, buyer names, trusted sources, imports
+    registers,  # public registers: their facts, and loading one (admins)
 )
 for _app in APPS:
     _repeated = sorted(EXPECTATIONS.keys() & _app.EXPECTATIONS.keys())

@@ -68,6 +68,8 @@ def fill_path(world, path: str) -> str:
         "suggestion_id": 1,
         "buyer_id": 1,
         "source": "contracts_finder",
+        # A public register, by its name.
+        "name": "libraries",
     }
     if "{history_id}" in path:
         record = records.system if "/systems/" in path else records.contract

@@ -169,11 +169,13 @@ class ProvenanceOut(BaseModel):
     # Where a record's facts came from when nobody typed them: a public notice, a register or
     # a survey (EditableRecord.provenance). Null for a record a person entered.
     label: str = Field("", description="The source in words, e.g. \"a public notice (Contracts Finder)\".")
-    source: str = Field("", description="The source's code, e.g. `contracts_finder`.")
+    source: str = Field("", description="The source's code, e.g. `contracts_finder`, or `register:libraries` for a public register.")
     ocid: str | None = Field(None, description="The contracting process, for a public notice.")
     release_ids: list[str] = Field([], description="The notice's releases the facts were compiled from.")
     released: datetime.date | None = Field(None, description="When the latest of them was published.")
     url: str = Field("", description="The notice or register the facts can be checked against.")
+    attribution: str | None = Field(None, description="Whom the source asks to be credited, where it does.")
+    licence: str | None = Field(None, description="The source's licence, where it has one.")
 
 
 PROVENANCE = "Where the facts came from when an import, not a person, put them on the map; null otherwise."

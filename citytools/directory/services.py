@@ -183,3 +183,29 @@ def load_local_authorities(*, path: Path | None = None, actor=None) -> LoadResul
     existing = Organisation.objects.in_bulk(list(desired), field_name="identifier")
     result, _ = upsert(Organisation, key="identifier", desired=desired, existing=existing)
     return result
+
+
+@transaction.atomic
+def add_local_authorities(codes, *, path: Path | None = None, actor=None) -> list[Organisation]:
+    """Create the authorities of `codes` (GSS codes) that are not on the map yet, from the
+    shipped file, and return them; those already there are left as they are.
+
+    For an import that names councils in a deployment that never loaded the whole reference
+    list (`citytools load_authorities`): it adds only what it needs. A code the file does not
+    have is refused, and nothing is created. A slug another organisation holds already gets
+    the GSS code added, so nothing on the map is renamed."""
+    wanted = set(codes) - set(Organisation.objects.filter(identifier__in=set(codes)).values_list("identifier", flat=True))
+    if not wanted:
+        return []
+    rows = read_csv(path or LOCAL_AUTHORITIES_CSV, LOCAL_AUTHORITY_COLUMNS)
+    slugs = local_authority_slugs(rows)
+    found = {row["gss_code"]: row for row in rows if row["gss_code"] in wanted}
+    unknown = sorted(wanted - set(found))
+    if unknown:
+        raise DomainError(f"Not in the reference list of local authorities: {', '.join(unknown)}.", code="not_found")
+    taken = set(Organisation.objects.filter(slug__in=[slugs[code] for code in found]).values_list("slug", flat=True))
+    created = []
+    for code in sorted(found):
+        slug = slugs[code] if slugs[code] not in taken else f"{slugs[code]}-{code.lower()}"
+        created.append(Organisation(identifier=code, **{**local_authority_fields(found[code], slug), "slug": slug}))
+    return Organisation.objects.bulk_create(created)

@@ -5,5 +5,5 @@ me?", by reading the other apps' records: challenges (citytools.partnering), ini
 each task links to the page where the work is done, through that app's own services.
 
 It may import from core, directory, accounts, inventory, contracts, freshness, market,
-partnering, satisfaction, opportunities, spreadsheets, search and notices only.
+partnering, satisfaction, opportunities, spreadsheets, search, notices and registers only.
 """

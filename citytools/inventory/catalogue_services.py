@@ -141,6 +141,26 @@ def supplier_from_public_record(*, name: str, company_number: str = "", actor) -
 
 
 @transaction.atomic
+def product_from_public_record(*, name: str, manufacturer: Supplier, actor) -> Product:
+    """A product named in a public register, added to the catalogue as a fact of that record
+    (its name and maker, nothing else), or the catalogue's product of that name (compared
+    normalised, so "Spydus" and "spydus " are one). A product of that name made by another
+    company is refused rather than taken for this one: a person decides which it is."""
+    name = check_proposed_name(name, what=Kind.PRODUCT)
+    found, _ = match(Kind.PRODUCT, name)
+    if found is not None:
+        found = Product.objects.select_related("manufacturer").get(pk=found.pk)
+        if found.manufacturer_id != manufacturer.pk:
+            raise DomainError(
+                f"The catalogue's {found.name} is made by {found.manufacturer.name}, not {manufacturer.name}: "
+                "correct the catalogue, or the register, first.",
+                code="maker_differs",
+            )
+        return found
+    return Product.objects.create(name=name, slug=_unique_slug(Product, name), manufacturer=manufacturer)
+
+
+@transaction.atomic
 def propose(
     *,
     organisation: Organisation,

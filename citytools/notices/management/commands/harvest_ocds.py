@@ -9,8 +9,9 @@ from django.core.management.base import CommandError
 
 from citytools.accounts.management.acting import viewer_for
 from citytools.core.management.base import DomainCommand
+from citytools.core.management.progress import Progress
 from citytools.notices import rules, services
-from citytools.notices.management.commands.import_ocds import Progress
+from citytools.notices.management.commands.import_ocds import STAGES
 
 
 class Command(DomainCommand):
@@ -35,7 +36,7 @@ class Command(DomainCommand):
             raise CommandError(f"--since takes a day as YYYY-MM-DD, not {since!r}.") from None
         if pages is not None and pages < 1:
             raise CommandError("--pages takes a whole number from 1.")
-        bar = Progress(disable=no_progress or not sys.stderr.isatty())
+        bar = Progress(disable=no_progress or not sys.stderr.isatty(), stages=STAGES, unit_scale=True)
         try:
             result = services.harvest(source, actor=actor, since=day, restart=restart or day is not None, max_pages=pages, progress=bar.update)
         finally:

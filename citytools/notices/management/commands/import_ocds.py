@@ -9,10 +9,10 @@ import time
 
 import orjson
 from django.core.management.base import CommandError
-from tqdm import tqdm
 
 from citytools.accounts.management.acting import viewer_for
 from citytools.core.management.base import DomainCommand
+from citytools.core.management.progress import Progress
 from citytools.notices import services
 
 STAGES = {"reading": "releases read", "checking": "processes compiled", "writing": "processes written"}
@@ -40,7 +40,7 @@ class Command(DomainCommand):
         actor = viewer_for(email)[0] if email else None
         if actor is None and not dry_run:
             raise CommandError("Say who is importing with --as EMAIL (an admin or a network coordinator), or use --dry-run.")
-        bar = Progress(disable=no_progress or not sys.stderr.isatty())
+        bar = Progress(disable=no_progress or not sys.stderr.isatty(), stages=STAGES, unit_scale=True)
         out = open(report, "wb") if report else None  # noqa: SIM115 - closed below, whatever happens
         started = time.monotonic()
         try:
@@ -73,25 +73,3 @@ class Command(DomainCommand):
         if dry_run:
             self.stdout.write("Dry run: nothing was written.")
 
-
-class Progress:
-    """One bar per stage, with its rate."""
-
-    def __init__(self, *, disable: bool):
-        self.disable = disable
-        self.stage = None
-        self.bar = None
-
-    def update(self, stage: str, count: int) -> None:
-        if self.disable:
-            return
-        if stage != self.stage:
-            self.close()
-            self.stage = stage
-            self.bar = tqdm(desc=STAGES.get(stage, stage), unit="", unit_scale=True, file=sys.stderr)
-        self.bar.update(count - self.bar.n)
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.close()
-            self.bar = None

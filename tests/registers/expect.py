@@ -1,0 +1,24 @@
+"""Authorization expectations for the public registers (citytools.registers).
+
+EXPECTATIONS holds this app's entries of the authorization matrix (tests/test_authorization.py),
+keyed by URL name and written with tests/expect.py. A register's facts are public; loading
+one is for platform admins only (it covers organisations in no network). The admin's load in
+the matrix is a dry run: it does all the work and then undoes it, so the matrix stays quick
+to roll back and the refused requests are still checked for writing nothing.
+"""
+
+from tests.expect import Who, action, api, fixed, page
+
+admins = Who("platform admins", lambda role, target: role == "admin")
+libraries = fixed(lambda w: {"name": "libraries"})
+dry_run_form = lambda w, t, m: {"dry_run": "on"}  # noqa: E731
+dry_run_body = lambda w, t, m: {"dry_run": True}  # noqa: E731
+
+EXPECTATIONS = {
+    "registers:index": page(),
+    "registers:register": page(**libraries),
+    "registers:load": action(admins, **libraries, data=dry_run_form),
+    "api:registers": api()(),
+    "api:register": api()(**libraries),
+    "api:register_load": api(None, post=admins)(**libraries, data=dry_run_body),
+}
