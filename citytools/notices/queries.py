@@ -358,8 +358,11 @@ def harvests(viewer: Viewer, network: Network | None = None) -> list[HarvestStat
 def area_hints() -> tuple[classifying.Hint, ...]:
     """The mapping from words and CPV codes to service areas: as coordinators edited it, or
     as it ships until someone does."""
+    # In the order they were added: the first edit copies the shipped mapping in its own order
+    # (services.add_hint), and the first word hint that matches wins, so that order must hold.
     edited = tuple(
-        classifying.Hint(area, kind, hint) for area, kind, hint in AreaHint.objects.values_list("area__name", "kind", "hint")
+        classifying.Hint(area, kind, hint)
+        for area, kind, hint in AreaHint.objects.order_by("pk").values_list("area__name", "kind", "hint")
     )
     return edited or shipped_hints_on_the_map()
 

@@ -820,9 +820,14 @@ def remove_hint(*, area: ServiceArea, kind: str, hint: str, actor) -> None:
     add_hint keeps it, so "48311000-1" removes the code 48311000."""
     _editable_hints(actor)
     kind, hint = rules.check_hint(kind, hint)
-    deleted, _ = AreaHint.objects.filter(area=area, kind=kind, hint=hint).delete()
-    if not deleted:
+    found = AreaHint.objects.select_for_update().filter(area=area, kind=kind, hint=hint)
+    if not found.exists():
         raise NotFound("No such hint.")
+    if not AreaHint.objects.exclude(pk__in=found.values("pk")).exists():
+        # An empty table means "as shipped" (queries.area_hints): removing the last hint
+        # would bring every shipped hint back instead of leaving none.
+        raise Conflict("This is the last hint: add another before removing it.")
+    found.delete()
 
 
 # Trust -------------------------------------------------------------------------------------

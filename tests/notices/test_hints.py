@@ -4,7 +4,7 @@ coordinators edit it, and every later import follows the edited mapping."""
 import pytest
 
 from citytools.accounts.viewer import Viewer
-from citytools.core.errors import DomainError, Forbidden, NotFound
+from citytools.core.errors import Conflict, DomainError, Forbidden, NotFound
 from citytools.notices import queries, rules, services
 from citytools.notices.models import AreaHint, Suggestion
 from tests.factories import ServiceAreaFactory, ServiceAreaGroupFactory
@@ -79,6 +79,26 @@ def test_a_hint_is_removed_as_it_was_added(world):
     services.remove_hint(area=world.cctv, kind="cpv", hint="35125300-2", actor=coordinator)
     services.remove_hint(area=world.cctv, kind="words", hint=" Kerb   CAMERAS", actor=coordinator)
     assert not AreaHint.objects.filter(area=world.cctv).exists()
+
+
+def test_the_first_edit_keeps_the_shipped_order_which_decides_between_two_areas(world):
+    """The first word hint that matches wins: copied in another order (by area name), the
+    shipped mapping would have sent some notices elsewhere after an unrelated edit."""
+    shipped = queries.area_hints()
+    services.add_hint(area=world.cctv, kind="words", hint="kerb cameras", actor=world.user("coordinator"))
+    edited = queries.area_hints()
+    assert edited[: len(shipped)] == shipped and edited[-1].hint == "kerb cameras"
+
+
+def test_the_last_hint_cannot_be_removed_since_none_would_mean_as_shipped(world):
+    coordinator = world.user("coordinator")
+    services.add_hint(area=world.cctv, kind="words", hint="kerb cameras", actor=coordinator)
+    for hint in queries.area_hints()[:-1]:
+        area = world.parking if hint.area == "Parking enforcement" else world.cctv
+        services.remove_hint(area=area, kind=hint.kind, hint=hint.hint, actor=coordinator)
+    with pytest.raises(Conflict, match="last hint"):
+        services.remove_hint(area=world.cctv, kind="words", hint="kerb cameras", actor=coordinator)
+    assert [hint.hint for hint in queries.area_hints()] == ["kerb cameras"]
 
 
 def test_a_group_of_areas_suggests_nothing(world):
