@@ -704,7 +704,7 @@ def _apply_system(suggestion: Suggestion, *, actor, status: str, edits: dict | N
     """Put a suggested system on the map, then its contract (linked to it) and its rating,
     where the source gave them: each keeps the source as its provenance, and the system and
     contract start unconfirmed. The editor's edits may change the product, the service
-    area(s), the supplier and any of the contract's fields."""
+    area(s), the supplier and any of the contract's fields (an empty title: no contract)."""
     edits = dict(edits or {})
     offered = suggestion.facts
     organisation = suggestion.organisation
@@ -717,12 +717,16 @@ def _apply_system(suggestion: Suggestion, *, actor, status: str, edits: dict | N
         go_live=datetime.date.fromisoformat(offered["go_live"]) if offered.get("go_live") else None,
         actor=actor, provenance=kept,
     )
-    contract_edits = {name: value for name, value in edits.items() if name in rules.OFFERED_CONTRACT_FIELDS}
+    # The source's contract with the editor's corrections; an empty title means no contract.
+    wanted = {
+        **(offered.get("contract") or {}),
+        **{name: value for name, value in edits.items() if name in rules.OFFERED_CONTRACT_FIELDS},
+    }
     contract = None
-    if offered.get("contract") or contract_edits.get("title"):
+    if wanted.get("title"):
         contract = contract_services.create_contract(
             organisation=organisation, actor=actor, provenance=kept, supplier=supplier, systems=[system],
-            source=Contract.Source.OTHER, **{**(offered.get("contract") or {}), **contract_edits},
+            source=Contract.Source.OTHER, **wanted,
         )
     rating = offered.get("rating")
     if rating:
