@@ -1,10 +1,10 @@
 """Notices owns what City Tools has read from public notices (OCDS): the releases as they
 were published, each contracting process compiled into the facts the map needs, the
 suggestions those facts (and the rows of a network's survey or a public register) make to an
-organisation's editors, the buyer names nobody could
-recognise yet, the sources a network trusts, the imports run from the web, and where each
-harvest stopped. The map itself is written only through citytools.inventory.services and
-citytools.contracts.services.
+organisation's editors, the buyer names nobody could recognise yet, the sources a network
+trusts, the imports run from the web, and where each harvest stopped. The map itself is
+written only through citytools.inventory.services and citytools.contracts.services (and a
+survey's ratings through citytools.satisfaction.services).
 
 It may import from core, directory, accounts, inventory, contracts, freshness, market,
 partnering, satisfaction and opportunities only.
