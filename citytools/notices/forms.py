@@ -183,8 +183,7 @@ class AcceptSystemForm(EditForm):
         edits = {"product": self.products.get(slug=data["product"])}
         if data["service_area"] not in self.areas:
             edits["service_areas"] = [data["service_area"]]
-        if data["supplier"]:
-            edits["supplier"] = self.suppliers.get(slug=data["supplier"])
+        edits["supplier"] = self.suppliers.get(slug=data["supplier"]) if data["supplier"] else None
         if data["title"]:
             edits.update({name: data[name] for name in self.CONTRACT})
             edits["currency"] = edits["currency"] or "GBP"

@@ -709,7 +709,8 @@ def _apply_system(suggestion: Suggestion, *, actor, status: str, edits: dict | N
     offered = suggestion.facts
     organisation = suggestion.organisation
     kept = _record_provenance(suggestion)
-    supplier = edits.pop("supplier", None) or suggestion.supplier or offered.get("supplier")
+    # The editor's supplier (None: no supplier), else the one the source named.
+    supplier = edits.pop("supplier") if "supplier" in edits else (suggestion.supplier or offered.get("supplier"))
     areas = edits.pop("service_areas", None) or ([edits.pop("service_area")] if edits.get("service_area") else None)
     system = inventory_services.create_system(
         organisation=organisation, product=edits.pop("product", None) or offered["product"],
@@ -760,7 +761,8 @@ def propose(
     "unchanged" (the same facts again, a row decided before, or a system of the product
     already on the organisation's map) or "skipped" (rejected before: a rejection is
     remembered). A system already on the map is not yet compared with the row's facts: the
-    row is reported unchanged, whatever they say.
+    row is reported unchanged, whatever they say. A trusted row that cannot go on the map as
+    it is raises the DomainError that says why, and nothing of it is written.
 
     The organisation's editors, its networks' coordinators and admins may."""
     if not Viewer.for_user(actor).can_edit(organisation.pk, from_source=True):

@@ -59,12 +59,19 @@ def test_accepting_on_the_page_with_edits_puts_the_system_and_contract_on_the_ma
     assert (suggested.status, suggested.decided_by, suggested.system, suggested.contract) == ("accepted", world.editor, system, contract)
 
 
-def test_accepting_on_the_page_without_a_title_adds_no_contract(world, suggested):
+def test_accepting_on_the_page_without_a_title_or_supplier_adds_the_system_alone(world, suggested):
     form = {"product": "permit-desk", "service_area": "parking-enforcement", "supplier": "", "title": ""}
     response = client_for(world, "coordinator").post(f"/suggestions/{suggested.pk}/accept/", form)
     assert response.status_code == 303
     suggested.refresh_from_db()
-    assert suggested.contract is None and suggested.system.product == world.permits and suggested.system.supplier == world.parkware
+    assert suggested.contract is None and suggested.system.product == world.permits and suggested.system.supplier is None
+
+
+def test_accepting_through_the_api_keeps_the_sources_supplier_unless_told(world, suggested):
+    response = post(client_for(world, "editor"), f"/api/v1/suggestions/{suggested.pk}/accept", {"title": None})
+    assert response.status_code == 200, response.content
+    suggested.refresh_from_db()
+    assert suggested.contract is None and suggested.system.supplier == world.parkware
 
 
 def test_the_page_refuses_an_accept_without_a_product(world, suggested):
