@@ -333,12 +333,38 @@ def _demo_notices() -> dict:
         services.run_web_import(done.pk)
         services.start_import(london, actor=actor, filename="waiting-notices.json", content=package_bytes(*first))
         _demo_harvests(london, actor)
+        _demo_survey(camden, actor)
     suggestions = {name: Suggestion.objects.filter(notice__ocid=ocid).first() for name, ocid in ocids.items()}
+    suggestions["survey"] = Suggestion.objects.filter(organisation=camden, origin_key=DEMO_SURVEY_KEY).first()
     imports = {job.filename or job.harvest: job for job in Import.objects.filter(network=london).order_by("pk")}
     return {
         **suggestions, "done": imports.get("camden-notices.json"), "waiting": imports.get("waiting-notices.json"),
         "harvest": imports.get("find-a-tender"),
     }
+
+
+DEMO_SURVEY_KEY = "survey:london-demo:camden"
+
+
+def _demo_survey(camden, actor) -> None:
+    """A system a network's survey suggests to Camden, with its contract and rating: a product
+    of the catalogue Camden has no system of, in the first service area."""
+    from citytools.inventory.models import Product, ServiceArea, System
+    from citytools.notices import services
+
+    used = System.objects.filter(organisation=camden).values_list("product_id", flat=True)
+    product = Product.entries.usable_by(camden.pk).exclude(pk__in=used).filter(manufacturer__isnull=False).order_by("pk").first()
+    area = ServiceArea.objects.filter(parent__isnull=False).order_by("pk").first()
+    if product is None or area is None:
+        return
+    facts = {
+        "product": product.slug, "supplier": product.manufacturer.slug, "service_areas": [area.slug], "hosting": "saas",
+        "go_live": "2022-05-01", "rating": {"score": 3, "comment": "Works, but reports are slow."},
+        "contract": {"title": f"{product.name} licence", "total_value": "36000", "start_date": "2024-04-01", "end_date": "2027-03-31"},
+    }
+    services.propose(
+        camden, key=DEMO_SURVEY_KEY, label="London survey (demo)", facts=facts, provenance={"label": "London survey (demo)"}, actor=actor,
+    )
 
 
 def _demo_harvests(london, actor) -> None:
@@ -531,7 +557,7 @@ SAMPLES: dict[str, dict[str, Callable[[], dict | None]]] = {
     "notices:queue": {"Camden, with its demo notices": lambda: _demo_notices() and _slug(_camden)()},
     "notices:suggestion": {
         "a new contract, waiting": _pk(_notice("parking")), "a change, waiting": _pk(_notice("housing")),
-        "rejected": _pk(_notice("library")),
+        "rejected": _pk(_notice("library")), "a system from a survey, waiting": _pk(_notice("survey")),
     },
     "notices:network": {"London network": _slug(_london)},
     "notices:import": {

@@ -84,9 +84,12 @@ HISTORY_MARKERS = [
 # the suggested change shows the map's value (the contract's total) beside the notice's, and
 # names the contract. Its reviewers only: own's editors, north's coordinators and admins.
 NOTICE_MARKERS = ["Quibblefrost", "8642097", "8,642,097"]
+# A network's survey suggests a system to own with a satisfaction rating whose comment is
+# members-only data: it waits in own's review queue, for its reviewers only.
+SURVEY_MARKER = "Wugglethorpe"
 OUTSIDER_MARKERS = (
     [*VALUE_MARKERS, NOTES_MARKER, *CONFIDENTIAL_MARKERS, *RETIRED_MARKERS, *SATISFACTION_MARKERS, *PROPOSAL_MARKERS, *HISTORY_MARKERS,
-     *NOTICE_MARKERS]
+     *NOTICE_MARKERS, SURVEY_MARKER]
 )
 OUTSIDERS = ["public", "vendor", "other_editor", "other_coordinator"]
 
@@ -163,6 +166,16 @@ def add_notices(world, *, maker):
     )
     world.notice_suggestion = Suggestion.objects.get(notice__ocid=NOTICE_OCID)
     assert world.notice_suggestion.changes["total_value"]["map"] == "8642097.00"
+    ProductFactory(slug="survey-desk", name="Survey Desk", manufacturer=maker)
+    facts = {
+        "product": "survey-desk", "supplier": maker.slug, "service_areas": ["housing-management"],
+        "rating": {"score": 2, "comment": f"{SURVEY_MARKER}: slow to answer"},
+    }
+    assert notice_services.propose(
+        world.own, key="survey:north-2026:own:survey-desk", label="North survey 2026", facts=facts,
+        provenance={"label": "North survey 2026"}, actor=world.user("coordinator"),
+    ) == "suggested"
+    world.survey_suggestion = Suggestion.objects.get(origin_key="survey:north-2026:own:survey-desk")
 
 
 def add_history(world, *, own_system, ledger, area, maker):
@@ -648,6 +661,29 @@ def test_a_suggested_change_to_a_confidential_contract_reaches_nobody_else(world
         response = client.get(url)
         assert response.status_code in (302, 401, 403, 404), url
         assert leaks(response.content.decode(), NOTICE_MARKERS) == [], url
+
+
+# A survey's suggested system: its rating comment is members-only ----------------------------------
+
+
+@pytest.mark.parametrize("role", ["editor", "coordinator", "admin"])
+def test_a_surveys_rating_comment_reaches_the_queues_reviewers(world, role):
+    client = client_for(world, role)
+    pk = world.survey_suggestion.pk
+    for url in (f"/suggestions/{pk}/", f"/api/v1/suggestions/{pk}", "/api/v1/organisations/own/suggestions"):
+        assert leaks(client.get(url).content.decode(), [SURVEY_MARKER]) == [SURVEY_MARKER], url
+
+
+@pytest.mark.parametrize("role", [*OUTSIDERS, "member", "peer_member"])
+def test_a_surveys_rating_comment_reaches_nobody_else(world, role):
+    """Not the public, a vendor, another network's editor or coordinator, a peer's member, nor
+    own's member, who does not review the queue."""
+    client = client_for(world, role)
+    pk = world.survey_suggestion.pk
+    for url in (f"/suggestions/{pk}/", f"/api/v1/suggestions/{pk}", "/organisations/own/suggestions/", "/api/v1/organisations/own/suggestions"):
+        response = client.get(url)
+        assert response.status_code in (302, 401, 403, 404), url
+        assert leaks(response.content.decode(), [SURVEY_MARKER]) == [], url
 
 
 # Public notices: the hints that suggest a service area --------------------------------------------

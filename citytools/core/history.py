@@ -99,9 +99,12 @@ def record_history(record: models.Model, *, actor, created: bool, reason: str | 
         del record._change_reason
 
 
-def create_record(record: models.Model, *, links: Mapping[str, Iterable] | None, actor, confirm: bool = True) -> models.Model:
-    """Insert a new record with its links, and its "created" history row. `confirm=False` for
-    facts taken from a notice or register: adding them is not vouching for them."""
+def create_record(
+    record: models.Model, *, links: Mapping[str, Iterable] | None, actor, confirm: bool = True, reason: str | None = None
+) -> models.Model:
+    """Insert a new record with its links, and its "created" history row (with `reason`, if
+    given). `confirm=False` for facts taken from a notice or register: adding them is not
+    vouching for them."""
     with transaction.atomic():
         record.version = 1
         if confirm and hasattr(record, "SEAL_FIELDS") and getattr(actor, "pk", None) is not None:
@@ -116,7 +119,7 @@ def create_record(record: models.Model, *, links: Mapping[str, Iterable] | None,
         finally:
             del record.skip_history_when_saving
         set_links(record, links)
-        record_history(record, actor=actor, created=True)
+        record_history(record, actor=actor, created=True, reason=reason)
     return record
 
 

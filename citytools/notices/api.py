@@ -95,16 +95,37 @@ class SuggestedChangeOut(Schema):
     notice: str | None = Field(description="The notice's value, as text.")
 
 
+class OfferedRatingOut(Schema):
+    score: int = Field(description="The overall score, 1 to 5.")
+    comment: str = Field(description="Members-only, like every rating's comment.")
+
+
+class OfferedSystemOut(Schema):
+    product: Ref | None = Field(description="The product on the map (null if it has gone since).")
+    product_slug: str = Field(description="The product as the source named it.")
+    supplier: Ref | None
+    service_areas: list[Ref]
+    hosting: str
+    go_live: datetime.date | None
+    rating: OfferedRatingOut | None = Field(description="The satisfaction rating the source gives, if any.")
+
+
 class SuggestionOut(Schema):
     id: int
     url: str = Field(description="Its page on the site.")
     organisation: Ref
-    kind: Literal["new", "change"] = Field(description="new: a contract the map lacks; change: changes to a contract on the map.")
+    kind: Literal["new", "change", "system"] = Field(
+        description="new: a contract the map lacks; change: changes to a contract on the map; "
+        "system: a system the map lacks, from a survey or a register, with its contract and rating where given."
+    )
     status: StatusName
-    offered: OfferedOut = Field(description="The contract as the notice offers it.")
+    offered: OfferedOut = Field(description="The contract as the notice (or, for a system, the source) offers it; empty values where none.")
     supplier: Ref | None = Field(description="The supplier on the map the notice's supplier was recognised as, if any.")
     changes: list[SuggestedChangeOut] = Field(description="For a change: each field with the map's value beside the notice's.")
-    notice: NoticeOut
+    notice: NoticeOut | None = Field(description="The notice it comes from; null for a suggestion from a survey or a register.")
+    origin_key: str = Field(description="For a suggestion from a survey or a register: its key within that source.")
+    origin_label: str = Field(description='For a suggestion from a survey or a register: the source, like "London survey 2026".')
+    system: OfferedSystemOut | None = Field(description="For a suggested system: the system offered.")
     contract_id: int | None = Field(description="The contract it changes, or (once accepted) the contract it became.")
     system_id: int | None = Field(description="The system accepting it added, if any.")
     decided_by: str = Field(description="Who decided: a name for those who may see the organisation's people.")
@@ -130,6 +151,16 @@ def _notice_out(notice) -> dict:
     }
 
 
+def _system_out(offered: queries.OfferedSystem | None) -> dict | None:
+    if offered is None:
+        return None
+    return {
+        "product": _ref(offered.product), "product_slug": offered.product_slug, "supplier": _ref(offered.supplier),
+        "service_areas": [_ref(area) for area in offered.service_areas], "hosting": offered.hosting, "go_live": offered.go_live,
+        "rating": {"score": offered.rating_score, "comment": offered.rating_comment} if offered.rating_score else None,
+    }
+
+
 def _suggestion_out(request, suggestion: Suggestion) -> dict:
     offered = queries.offer(suggestion)
     return {
@@ -148,7 +179,9 @@ def _suggestion_out(request, suggestion: Suggestion) -> dict:
             {"field": change.field, "label": change.label, **{side: suggestion.changes[change.field].get(side) for side in ("map", "notice")}}
             for change in queries.changes(suggestion)
         ],
-        "notice": _notice_out(suggestion.notice),
+        "notice": _notice_out(suggestion.notice) if suggestion.notice else None,
+        "origin_key": suggestion.origin_key, "origin_label": suggestion.origin_label,
+        "system": _system_out(queries.offered_system(suggestion)),
         "contract_id": suggestion.contract_id, "system_id": suggestion.system_id,
         "decided_by": queries.decided_by(request.viewer, suggestion), "decided_at": suggestion.decided_at,
         "reason": suggestion.reason, "created_at": suggestion.created_at,
@@ -171,7 +204,7 @@ def get_suggestion(request, suggestion_id: int):
 
 
 class AcceptIn(Schema):
-    title: str | None = Field(None, description="New contract: the title, if not the notice's.")
+    title: str | None = Field(None, description="New contract (or a suggested system's contract): the title, if not the source's.")
     total_value: MoneyIn | None = Field(None, description=f"New contract: the total value, if not the notice's. {MONEY_IN}")
     currency: str | None = Field(None, description="New contract: ISO 4217 code, if not the notice's.")
     start_date: DateIn | None = None
@@ -183,14 +216,19 @@ class AcceptIn(Schema):
         description=f'New contract: a supplier\'s slug, or "{rules.NEW_SUPPLIER}" to add the notice\'s company to the catalogue; '
         "by default the supplier recognised on the map, otherwise the notice's company.",
     )
-    product: str | None = Field(None, description="New contract: a product's slug, to add a system of it too.")
+    product: str | None = Field(
+        None, description="New contract: a product's slug, to add a system of it too; a suggested system: its product, if not the source's."
+    )
     service_area: str | None = Field(None, description="The new system's service area (a slug); by default the suggested one.")
+    service_areas: list[str] | None = Field(
+        None, description="A suggested system: its service areas (slugs), if not the source's; overrides service_area."
+    )
     fields: list[Compared] | None = Field(None, description="A change: the fields to take; by default every one suggested.")
 
 
 @router.post(
     "/suggestions/{suggestion_id}/accept", response=SuggestionOut, url_name="notice_suggestion_accept",
-    summary="Accept a suggestion: add the contract (and a system), or take the suggested changes",
+    summary="Accept a suggestion: add the contract (and a system), the suggested system, or take the suggested changes",
     description=(
         "Only the fields sent change what the notice offers; a field sent as null is left empty. The record keeps the notice "
         "as its provenance and starts unconfirmed. 409 when the suggestion was already decided, or the contract changed since."

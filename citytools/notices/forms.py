@@ -1,5 +1,6 @@
 """Forms of the public notices' pages: accepting a suggestion (a new contract with the
-editor's corrections, or the changes to take), rejecting it, linking or dismissing a buyer
+editor's corrections, a suggested system with its product, area, supplier and contract, or
+the changes to take), rejecting it, linking or dismissing a buyer
 name, trusting a source, uploading a file of notices, starting a harvest of a publisher's
 API, and adding or removing a hint that suggests a service area. They parse what a person sent;
 what it may be is decided by citytools.notices.services."""
@@ -136,16 +137,71 @@ class AcceptChangeForm(EditForm):
         return {"fields": self.cleaned_data["fields"]}
 
 
+class AcceptSystemForm(EditForm):
+    """A suggested system from a survey or a register: its product, service area and
+    supplier, and its contract's fields (leave the title empty for no contract)."""
+
+    product = forms.ChoiceField(label="Product", error_messages={"required": "Choose the product."})
+    service_area = forms.ChoiceField(label="Service area", error_messages={"required": "Choose the service area."})
+    supplier = forms.ChoiceField(required=False, label="Supplier")
+    title = forms.CharField(
+        required=False, label="Contract title", max_length=300,
+        help_text="Leave it empty to add the system without a contract.",
+    )
+    total_value = MoneyField(required=False, label="Total value", help_text="In the contract’s currency, for example 120,000.")
+    currency = forms.CharField(required=False, label="Currency", max_length=3, help_text="A three-letter ISO 4217 code, like GBP.")
+    start_date = _date("Start date")
+    end_date = _date("End date")
+    extension_end_date = _date("Latest end with every extension")
+
+    CONTRACT = ("title", "total_value", "currency", "start_date", "end_date", "extension_end_date")
+
+    def __init__(self, *args, suggestion: Suggestion, **kwargs):
+        organisation = suggestion.organisation
+        facts = suggestion.facts
+        contract = queries.offer(suggestion)
+        self.areas = list(facts.get("service_areas") or [])
+        self.suppliers = Supplier.entries.usable_by(organisation.pk)
+        self.products = Product.entries.usable_by(organisation.pk)
+        kwargs.setdefault("initial", {
+            "product": facts.get("product") or "", "service_area": self.areas[0] if self.areas else "",
+            "supplier": facts.get("supplier") or "",
+            "title": contract.title, "total_value": contract.total_value, "currency": contract.currency,
+            "start_date": contract.start_date, "end_date": contract.end_date, "extension_end_date": contract.extension_end_date,
+        })
+        super().__init__(*args, **kwargs)
+        self.fields["product"].choices = [("", "Choose the product"), *self.products.values_list("slug", "name")]
+        self.fields["service_area"].choices = [("", "Choose a service area"), *ServiceArea.objects.choices_by_group()]
+        self.fields["supplier"].choices = [("", "No supplier"), *self.suppliers.values_list("slug", "name")]
+        self.fields["currency"].widget.attrs["class"] = "govuk-input govuk-input--width-4"
+        self.fields["total_value"].widget.attrs["class"] = "govuk-input govuk-input--width-10"
+
+    def edits(self) -> dict:
+        """The edits as citytools.notices.services.accept takes them. The source's other
+        service areas stay when the first one is kept."""
+        data = self.cleaned_data
+        edits = {"product": self.products.get(slug=data["product"])}
+        if data["service_area"] not in self.areas:
+            edits["service_areas"] = [data["service_area"]]
+        edits["supplier"] = self.suppliers.get(slug=data["supplier"]) if data["supplier"] else None
+        if data["title"]:
+            edits.update({name: data[name] for name in self.CONTRACT})
+            edits["currency"] = edits["currency"] or "GBP"
+        else:
+            edits["title"] = ""  # no contract
+        return edits
+
+
 def accept_form(suggestion: Suggestion, data=None) -> EditForm:
     """The accept form a suggestion's kind needs."""
-    form = AcceptChangeForm if suggestion.kind == Suggestion.Kind.CHANGE else AcceptNewForm
+    form = {Suggestion.Kind.CHANGE: AcceptChangeForm, Suggestion.Kind.SYSTEM: AcceptSystemForm}.get(suggestion.kind, AcceptNewForm)
     return form(data, suggestion=suggestion)
 
 
 class RejectForm(EditForm):
     reason = forms.CharField(
         required=False, max_length=rules.REASON_LIMIT, label="Why (optional)",
-        help_text="Kept with the decision: importing the notice again will not suggest it again.",
+        help_text="Kept with the decision: importing the notice (or the survey or register) again will not suggest it again.",
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 

@@ -1,9 +1,10 @@
 """Notices owns what City Tools has read from public notices (OCDS): the releases as they
 were published, each contracting process compiled into the facts the map needs, the
-suggestions those facts make to an organisation's editors, the buyer names nobody could
-recognise yet, the sources a network trusts, the imports run from the web, and where each
-harvest stopped. The map itself is written only through citytools.inventory.services and
-citytools.contracts.services.
+suggestions those facts (and the rows of a network's survey or a public register) make to an
+organisation's editors, the buyer names nobody could recognise yet, the sources a network
+trusts, the imports run from the web, and where each harvest stopped. The map itself is
+written only through citytools.inventory.services and citytools.contracts.services (and a
+survey's ratings through citytools.satisfaction.services).
 
 It may import from core, directory, accounts, inventory, contracts, freshness, market,
 partnering, satisfaction and opportunities only.
@@ -97,11 +98,15 @@ class SuggestionQuerySet(models.QuerySet):
 class Suggestion(TimeStampedModel):
     """What one notice suggests to its organisation's editors: a new contract (and a new
     system where the organisation has none in the suggested area), or changes to a contract
-    already on the map, each with the value on the map beside the notice's."""
+    already on the map, each with the value on the map beside the notice's. Or what one row
+    of another source (a network's survey, a public register) suggests: a new system, with
+    its contract and a satisfaction rating where the row gives them; such a suggestion has no
+    notice, and its `origin_key` and `origin_label` say where it came from instead."""
 
     class Kind(models.TextChoices):
         NEW = "new", "New contract"
         CHANGE = "change", "Changes to a contract"
+        SYSTEM = "system", "New system"
 
     class Status(models.TextChoices):
         PENDING = "pending", "Waiting for review"
@@ -109,8 +114,14 @@ class Suggestion(TimeStampedModel):
         APPLIED = "applied", "Applied (trusted source)"
         REJECTED = "rejected", "Rejected"
 
-    notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="suggestions")
+    notice = models.ForeignKey(Notice, null=True, blank=True, on_delete=models.CASCADE, related_name="suggestions")
     organisation = models.ForeignKey("directory.Organisation", on_delete=models.CASCADE, related_name="+")
+    # For a suggestion from another source than a notice: its stable key within that source
+    # ("survey:london-2026:E09000007:spydus"), the source's name as people read it ("London
+    # survey 2026"), and what the records made from it keep as their provenance.
+    origin_key = models.CharField(max_length=300, blank=True)
+    origin_label = models.CharField(max_length=300, blank=True)
+    provenance = models.JSONField(default=dict, blank=True)
     kind = models.CharField(max_length=10, choices=Kind.choices)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     # The notice's facts as the suggestion offers them (field → value, in the contract's own
@@ -119,6 +130,7 @@ class Suggestion(TimeStampedModel):
     facts = models.JSONField(default=dict)
     supplier = models.ForeignKey("directory.Supplier", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     changes = models.JSONField(default=dict)
+    # The digest of what the suggestion was made from: the notice's, or the other source's facts.
     notice_digest = models.CharField(max_length=64)
     contract = models.ForeignKey("contracts.Contract", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     system = models.ForeignKey("inventory.System", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
@@ -131,11 +143,14 @@ class Suggestion(TimeStampedModel):
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["notice", "organisation"], name="one_suggestion_per_notice_and_organisation")
+            models.UniqueConstraint(fields=["notice", "organisation"], name="one_suggestion_per_notice_and_organisation"),
+            models.UniqueConstraint(
+                fields=["organisation", "origin_key"], condition=~models.Q(origin_key=""), name="one_suggestion_per_origin_key"
+            ),
         ]
 
     def __str__(self):
-        return f"{self.get_kind_display()}: {self.notice}"
+        return f"{self.get_kind_display()}: {self.notice or self.origin_label}"
 
     def get_absolute_url(self):
         return reverse("notices:suggestion", args=[self.pk])

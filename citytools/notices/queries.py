@@ -23,14 +23,14 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
-from django.db.models import Count
+from django.db.models import Count, F
 from django.utils import timezone
 
 from citytools.accounts.viewer import Viewer
 from citytools.contracts.models import Contract
 from citytools.core.errors import Forbidden, NotFound
-from citytools.directory.models import Network, Organisation
-from citytools.inventory.models import ServiceArea
+from citytools.directory.models import Network, Organisation, Supplier
+from citytools.inventory.models import Product, ServiceArea, System
 from citytools.notices import classifying, rules
 from citytools.notices.access import (
     may_edit_hints,
@@ -79,7 +79,8 @@ def queue(viewer: Viewer, organisation: Organisation, *, status: str | None = No
     found = _suggestions().filter(organisation=organisation)
     if status:
         found = found.filter(status=status)
-    pending = found.filter(status=Suggestion.Status.PENDING).order_by("notice__released", "pk")
+    # Suggestions from another source than a notice have no notice date: they come after, by age.
+    pending = found.filter(status=Suggestion.Status.PENDING).order_by(F("notice__released").asc(nulls_last=True), "pk")
     decided = found.exclude(status=Suggestion.Status.PENDING).order_by("-decided_at", "-pk")
     return [*pending, *decided]
 
@@ -152,7 +153,9 @@ class Offer:
 
 
 def offer(suggestion: Suggestion) -> Offer:
-    facts = suggestion.facts
+    """The contract offered: a notice's, or the one a suggested system comes with (empty
+    values where it comes with none)."""
+    facts = suggestion.facts if suggestion.kind != Suggestion.Kind.SYSTEM else (suggestion.facts.get("contract") or {})
     route = facts.get("route") or Contract.Route.UNKNOWN
     return Offer(
         title=facts.get("title") or "",
@@ -170,6 +173,53 @@ def offer(suggestion: Suggestion) -> Offer:
         service_area=facts.get("service_area"),
         area_reason=facts.get("area_reason") or "",
     )
+
+
+@dataclass(frozen=True)
+class OfferedSystem:
+    """The system a survey's or register's row suggests, with the records on the map its
+    facts name (None where one has gone since), its contract and its rating."""
+
+    product_slug: str
+    product: Product | None
+    supplier: Supplier | None
+    service_areas: list[ServiceArea]
+    hosting: str
+    go_live: datetime.date | None
+    contract: Offer | None
+    rating_score: int | None
+    rating_comment: str
+
+
+def offered_system(suggestion: Suggestion) -> OfferedSystem | None:
+    """For a suggested system, what it offers; None for a notice's suggestion."""
+    if suggestion.kind != Suggestion.Kind.SYSTEM:
+        return None
+    facts = suggestion.facts
+    slugs = facts.get("service_areas") or []
+    areas = {area.slug: area for area in ServiceArea.objects.filter(slug__in=slugs)}
+    rating = facts.get("rating") or {}
+    hosting = facts.get("hosting") or ""
+    return OfferedSystem(
+        product_slug=facts.get("product") or "",
+        product=Product.objects.filter(slug=facts.get("product")).first(),
+        supplier=suggestion.supplier,
+        service_areas=[areas[slug] for slug in slugs if slug in areas],
+        hosting=dict(System.Hosting.choices).get(hosting, hosting),
+        go_live=_day(facts.get("go_live")),
+        contract=offer(suggestion) if facts.get("contract") else None,
+        rating_score=rating.get("score"),
+        rating_comment=rating.get("comment") or "",
+    )
+
+
+def title(suggestion: Suggestion) -> str:
+    """What a suggestion is called on its pages: the contract's title, or the system's product."""
+    if suggestion.kind == Suggestion.Kind.SYSTEM:
+        product = suggestion.facts.get("product") or ""
+        found = Product.objects.filter(slug=product).values_list("name", flat=True).first()
+        return found or product
+    return suggestion.facts.get("title") or (suggestion.notice.ocid if suggestion.notice else "")
 
 
 @dataclass(frozen=True)
@@ -217,6 +267,8 @@ def decided_by(viewer: Viewer, suggestion: Suggestion) -> str:
 
 def cpv_codes(notice) -> list[tuple[str, str]]:
     """The notice's CPV codes, each with its label (empty where the code is not in the list)."""
+    if notice is None:
+        return []
     return [(code, classifying.cpv_label(code)) for code in notice.cpv_codes]
 
 

@@ -1,8 +1,10 @@
 """Pure rules of public notices: what a notice must say to become a contract, when the map
-and a notice disagree, what an upload may be, and where a harvest starts and when the
-schedule next runs it. No ORM."""
+and a notice disagree, what a survey's or register's suggested system may say, what an
+upload may be, and where a harvest starts and when the schedule next runs it. No ORM."""
 
 import datetime
+import hashlib
+import json
 import re
 from decimal import Decimal, InvalidOperation
 
@@ -129,3 +131,123 @@ def check_hint(kind: str, hint) -> tuple[str, str]:
     elif len(text) > HINT_LIMIT:
         raise DomainError(f"Keep the words to {HINT_LIMIT} characters or fewer.", code="invalid", field="hint")
     return kind, text
+
+
+# Suggestions from another source than a notice (a network's survey, a public register) ------
+# One row offers a system, optionally with its contract and a satisfaction rating, as plain
+# JSON values; the caller has already recognised the product and supplier on the map.
+
+ORIGIN_LIMIT = 300
+OFFERED_CONTRACT_FIELDS = ("title", "total_value", "currency", "start_date", "end_date", "extension_end_date")
+OFFERED_RATING_FIELDS = ("score", "comment")
+PROPOSAL_FIELDS = ("product", "supplier", "service_areas", "hosting", "go_live", "contract", "rating")
+CONTRACT_DATES = ("start_date", "end_date", "extension_end_date")
+
+
+def check_origin(key, label) -> tuple[str, str]:
+    """A suggestion's key within its source and the source's name, both required."""
+    key, label = str(key or "").strip(), " ".join(str(label or "").split())
+    if not key:
+        raise DomainError("Say which row of the source this is (its key).", code="required", field="key")
+    if not label:
+        raise DomainError("Say where the suggestion comes from (its label).", code="required", field="label")
+    if len(key) > ORIGIN_LIMIT or len(label) > ORIGIN_LIMIT:
+        raise DomainError(f"Keep the key and the label to {ORIGIN_LIMIT} characters or fewer.", code="invalid", field="key")
+    return key, label
+
+
+def _reference(value, field: str, *, required: bool) -> int | str | None:
+    """A pk or a slug, as the caller recognised it."""
+    if value is None or value == "":
+        if required:
+            raise DomainError(f"Name the {field}.", code="required", field=field)
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise DomainError(f"The {field} is a pk or a slug.", code="invalid", field=field)
+    return value
+
+
+def _iso_day(value, field: str) -> str | None:
+    if value is None or value == "":
+        return None
+    try:
+        day = datetime.date.fromisoformat(str(value))
+    except ValueError:
+        raise DomainError(f"The {field.replace('_', ' ')} must be a date like 2027-03-31.", code="invalid", field=field) from None
+    check_date(day, label=f"The {field.replace('_', ' ')}", field=field)
+    return day.isoformat()
+
+
+def _offered_contract(value) -> dict | None:
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise DomainError("The contract is an object of its fields.", code="invalid", field="contract")
+    unknown = sorted(set(value) - set(OFFERED_CONTRACT_FIELDS))
+    if unknown:
+        raise DomainError(f"A contract has no field {', '.join(unknown)}.", code="invalid", field="contract")
+    title = " ".join(str(value.get("title") or "").split())
+    if not title:
+        raise DomainError("Give the contract a title.", code="required", field="contract")
+    total = value.get("total_value")
+    if total not in (None, ""):
+        amount = _number(total)
+        if amount is None or amount < 0:
+            raise DomainError("The contract's total value must be an amount, like 120000.", code="invalid", field="contract")
+        total = str(amount)
+    else:
+        total = None
+    currency = str(value.get("currency") or "GBP").strip().upper()
+    if not re.fullmatch(r"[A-Z]{3}", currency):
+        raise DomainError("The contract's currency is a three-letter code, like GBP.", code="invalid", field="contract")
+    return {
+        "title": title[:300], "total_value": total, "currency": currency,
+        **{field: _iso_day(value.get(field), field) for field in CONTRACT_DATES},
+    }
+
+
+def _offered_rating(value) -> dict | None:
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise DomainError("The rating is an object with a score and a comment.", code="invalid", field="rating")
+    unknown = sorted(set(value) - set(OFFERED_RATING_FIELDS))
+    if unknown:
+        raise DomainError(f"A rating has no field {', '.join(unknown)}.", code="invalid", field="rating")
+    score = value.get("score")
+    if isinstance(score, bool) or not isinstance(score, int) or not 1 <= score <= 5:
+        raise DomainError("The rating's score is a whole number from 1 to 5.", code="invalid", field="rating")
+    comment = value.get("comment") or ""
+    if not isinstance(comment, str):
+        raise DomainError("The rating's comment is text.", code="invalid", field="rating")
+    return {"score": score, "comment": comment.strip()}
+
+
+def check_proposal(facts) -> dict:
+    """The facts of a suggested system in one form (the same facts always read the same), or
+    a DomainError naming the field that is wrong."""
+    if not isinstance(facts, dict):
+        raise DomainError("The facts are an object of fields.", code="invalid", field="facts")
+    unknown = sorted(set(facts) - set(PROPOSAL_FIELDS))
+    if unknown:
+        raise DomainError(f"A suggested system has no field {', '.join(unknown)}.", code="invalid", field=unknown[0])
+    areas = facts.get("service_areas")
+    if not isinstance(areas, list) or not areas or not all(isinstance(area, str) and area.strip() for area in areas):
+        raise DomainError("Name at least one service area, by its slug.", code="required", field="service_areas")
+    hosting = facts.get("hosting") or ""
+    if not isinstance(hosting, str):
+        raise DomainError("The hosting is text.", code="invalid", field="hosting")
+    return {
+        "product": _reference(facts.get("product"), "product", required=True),
+        "supplier": _reference(facts.get("supplier"), "supplier", required=False),
+        "service_areas": list(dict.fromkeys(area.strip() for area in areas)),
+        "hosting": hosting.strip(),
+        "go_live": _iso_day(facts.get("go_live"), "go_live"),
+        "contract": _offered_contract(facts.get("contract")),
+        "rating": _offered_rating(facts.get("rating")),
+    }
+
+
+def facts_digest(facts: dict) -> str:
+    """SHA-256 of the facts in canonical form: the same facts again give the same digest."""
+    return hashlib.sha256(json.dumps(facts, sort_keys=True, separators=(",", ":")).encode()).hexdigest()

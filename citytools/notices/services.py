@@ -43,7 +43,7 @@ from citytools.directory.models import (
 )
 from citytools.inventory import catalogue_services
 from citytools.inventory import services as inventory_services
-from citytools.inventory.models import ServiceArea
+from citytools.inventory.models import Product, ServiceArea, System
 from citytools.notices import classifying, compiling, harvesting, queries, reading, rules
 from citytools.notices.access import may_edit_hints, may_import, may_link, may_review
 from citytools.notices.facts import (
@@ -64,6 +64,7 @@ from citytools.notices.models import (
     TrustedSource,
 )
 from citytools.notices.staging import Staging, dumps
+from citytools.satisfaction import services as satisfaction_services
 
 logger = logging.getLogger(__name__)
 
@@ -694,16 +695,129 @@ def _apply_new(suggestion: Suggestion, *, actor, status: str, edits: dict | None
     return suggestion
 
 
+def _record_provenance(suggestion: Suggestion) -> dict:
+    """What the records a suggestion makes keep of where they came from."""
+    return suggestion.provenance or provenance(suggestion.notice)
+
+
+def _apply_system(suggestion: Suggestion, *, actor, status: str, edits: dict | None = None) -> Suggestion:
+    """Put a suggested system on the map, then its contract (linked to it) and its rating,
+    where the source gave them: each keeps the source as its provenance, and the system and
+    contract start unconfirmed. The editor's edits may change the product, the service
+    area(s), the supplier and any of the contract's fields (an empty title: no contract)."""
+    edits = dict(edits or {})
+    offered = suggestion.facts
+    organisation = suggestion.organisation
+    kept = _record_provenance(suggestion)
+    # The editor's supplier (None: no supplier), else the one the source named.
+    supplier = edits.pop("supplier") if "supplier" in edits else (suggestion.supplier or offered.get("supplier"))
+    areas = edits.pop("service_areas", None) or ([edits.pop("service_area")] if edits.get("service_area") else None)
+    system = inventory_services.create_system(
+        organisation=organisation, product=edits.pop("product", None) or offered["product"],
+        service_areas=areas or offered["service_areas"], supplier=supplier, hosting=offered.get("hosting") or "",
+        go_live=datetime.date.fromisoformat(offered["go_live"]) if offered.get("go_live") else None,
+        actor=actor, provenance=kept,
+    )
+    # The source's contract with the editor's corrections; an empty title means no contract.
+    wanted = {
+        **(offered.get("contract") or {}),
+        **{name: value for name, value in edits.items() if name in rules.OFFERED_CONTRACT_FIELDS},
+    }
+    contract = None
+    if wanted.get("title"):
+        contract = contract_services.create_contract(
+            organisation=organisation, actor=actor, provenance=kept, supplier=supplier, systems=[system],
+            source=Contract.Source.OTHER, **wanted,
+        )
+    rating = offered.get("rating")
+    if rating:
+        satisfaction_services.rate_system(
+            system, actor=actor, viewer=Viewer.for_user(actor), overall=rating["score"], comment=rating.get("comment") or "",
+            provenance=kept,
+        )
+    suggestion.status, suggestion.contract, suggestion.system = status, contract, system
+    suggestion.decided_by, suggestion.decided_at = actor, timezone.now()
+    suggestion.save()
+    return suggestion
+
+
+def _catalogue_entry(entries, value, field: str):
+    """A product or supplier the organisation may use, by pk or slug."""
+    found = entries.filter(pk=value).first() if isinstance(value, int) else entries.filter(slug=value).first()
+    if found is None:
+        raise DomainError(f"No such {field}: {value}.", code="invalid", field=field)
+    return found
+
+
+@transaction.atomic
+def propose(
+    organisation: Organisation, *, key: str, label: str, facts: dict, provenance: dict, actor, trusted: bool = False
+) -> str:
+    """Suggest a system (with its contract and rating, where given) to `organisation`'s review
+    queue from one row of another source than a notice: a network's survey, a public register.
+    `key` names the row within its source, stably; `label` names the source ("London survey
+    2026"); `provenance` is what the records made from it keep. Trusted, the row goes on the
+    map at once, as accepting it would, decided by `actor`. Returns "suggested", "applied",
+    "unchanged" (the same facts again, a row decided before, or a system of the product
+    already on the organisation's map) or "skipped" (rejected before: a rejection is
+    remembered). A system already on the map is not yet compared with the row's facts: the
+    row is reported unchanged, whatever they say. A trusted row that cannot go on the map as
+    it is raises the DomainError that says why, and nothing of it is written.
+
+    The organisation's editors, its networks' coordinators and admins may."""
+    if not Viewer.for_user(actor).can_edit(organisation.pk, from_source=True):
+        raise Forbidden("Only the organisation's editors and its networks' coordinators can suggest systems to it.")
+    key, label = rules.check_origin(key, label)
+    facts = rules.check_proposal(facts)
+    product = _catalogue_entry(Product.entries.usable_by(organisation.pk), facts["product"], "product")
+    supplier = (
+        _catalogue_entry(Supplier.entries.usable_by(organisation.pk), facts["supplier"], "supplier")
+        if facts["supplier"] is not None else None
+    )
+    known = set(ServiceArea.objects.filter(slug__in=facts["service_areas"]).values_list("slug", flat=True))
+    unknown = [slug for slug in facts["service_areas"] if slug not in known]
+    if unknown:
+        raise DomainError(f"No such service area: {', '.join(unknown)}.", code="invalid", field="service_areas")
+    facts = {**facts, "product": product.slug, "supplier": supplier.slug if supplier else None}
+    digest = rules.facts_digest(facts)
+    existing = Suggestion.objects.select_for_update().filter(organisation=organisation, origin_key=key).first()
+    if existing is not None and existing.status == Suggestion.Status.REJECTED:
+        return "skipped"
+    if existing is not None and (existing.notice_digest == digest or existing.status != Suggestion.Status.PENDING):
+        return "unchanged"
+    if System.objects.filter(organisation=organisation, product=product, retired_at__isnull=True).exists():
+        return "unchanged"
+    values = {
+        "kind": Suggestion.Kind.SYSTEM, "status": Suggestion.Status.PENDING, "facts": facts, "supplier": supplier,
+        "origin_label": label, "provenance": {"label": label, **(provenance or {})}, "notice_digest": digest,
+    }
+    if existing is None:
+        suggestion = Suggestion.objects.create(organisation=organisation, origin_key=key, **values)
+    else:
+        for name, value in values.items():
+            setattr(existing, name, value)
+        existing.save()
+        suggestion = existing
+    if not trusted:
+        return "suggested"
+    _apply_system(suggestion, actor=actor, status=Suggestion.Status.APPLIED)
+    return "applied"
+
+
 @transaction.atomic
 def accept(suggestion: Suggestion, *, actor, edits: dict | None = None) -> Suggestion:
     """Accept a suggestion, with the editor's edits: for a new contract any of its fields,
     the supplier (one on the map, or "new" for the notice's company), and a product (and
-    service area) for a new system; for a change, `fields` lists the changes taken (all by
-    default). The record starts unconfirmed, with the notice as its provenance."""
+    service area) for a new system; for a suggested system (from a survey or a register) its
+    product, service area(s), supplier and contract fields; for a change, `fields` lists the
+    changes taken (all by default). The records start unconfirmed, with the notice (or the
+    other source) as their provenance."""
     suggestion = _pending(suggestion, actor)
     edits = dict(edits or {})
     if suggestion.kind == Suggestion.Kind.NEW:
         return _apply_new(suggestion, actor=actor, status=Suggestion.Status.ACCEPTED, edits=edits)
+    if suggestion.kind == Suggestion.Kind.SYSTEM:
+        return _apply_system(suggestion, actor=actor, status=Suggestion.Status.ACCEPTED, edits=edits)
     contract = suggestion.contract
     if contract is None or contract.retired_at is not None:
         raise Conflict("The contract this suggestion would change is no longer on the map.")

@@ -40,7 +40,8 @@ def queue(request, slug):
     pending = [s for s in suggestions if s.status == Suggestion.Status.PENDING]
     decided = [(s, queries.decided_by(request.viewer, s)) for s in suggestions if s.status != Suggestion.Status.PENDING]
     return render(request, "notices/queue.html", {
-        "organisation": organisation, "pending": [(s, queries.offer(s)) for s in pending], "decided": decided,
+        "organisation": organisation, "pending": [(s, queries.offer(s), queries.offered_system(s)) for s in pending],
+        "decided": [(s, who, queries.title(s)) for s, who in decided],
     })
 
 
@@ -53,9 +54,10 @@ def _suggestion_page(request, suggestion, *, accept=None, reject=None, conflict:
     pending = suggestion.status == Suggestion.Status.PENDING
     return render(request, "notices/suggestion.html", {
         "suggestion": suggestion, "notice": suggestion.notice, "organisation": suggestion.organisation,
-        "offer": queries.offer(suggestion), "changes": queries.changes(suggestion),
+        "title": queries.title(suggestion), "offer": queries.offer(suggestion), "changes": queries.changes(suggestion),
+        "system": queries.offered_system(suggestion),
         "cpv_codes": queries.cpv_codes(suggestion.notice), "decided_by": queries.decided_by(request.viewer, suggestion),
-        "provenance": services.provenance(suggestion.notice),
+        "provenance": suggestion.provenance or services.provenance(suggestion.notice),
         "accept_form": (accept or accept_form(suggestion)) if pending else None,
         "reject_form": (reject or RejectForm()) if pending else None,
         "conflict": conflict,
@@ -77,6 +79,9 @@ def accept(request, pk):
     if form.is_valid():
         with domain_errors(form, conflicts=True) as refusal:
             decided = services.accept(suggestion, actor=request.user, edits=form.edits())
+            if decided.kind == Suggestion.Kind.SYSTEM:
+                message = f"The suggestion from {decided.origin_label} was accepted: {decided.system.product.name} is on the map, waiting to be confirmed."
+                return finished(request, reverse("inventory:system", args=[decided.system.pk]), message)
             message = f"The suggestion from the notice was accepted: {decided.contract.title} is on the map, waiting to be confirmed."
             return finished(request, decided.contract.get_absolute_url(), message)
         conflict = refusal.conflict
@@ -94,7 +99,8 @@ def reject(request, pk):
         with domain_errors(form, conflicts=True) as refusal:
             services.reject(suggestion, actor=request.user, reason=form.cleaned_data["reason"])
             url = reverse("notices:queue", args=[suggestion.organisation.slug])
-            return finished(request, url, "The suggestion was rejected; importing the notice again will not suggest it again.")
+            again = "the notice" if suggestion.notice_id else suggestion.origin_label
+            return finished(request, url, f"The suggestion was rejected; importing {again} again will not suggest it again.")
         conflict = refusal.conflict
         suggestion.refresh_from_db()
     return _suggestion_page(request, suggestion, reject=form, conflict=conflict, status=form_status(form, conflict))

@@ -89,11 +89,14 @@ def rateable_system(viewer, pk) -> System:
 
 def rate_system(
     system: System, *, actor, viewer, overall, dimensions: dict | None = None, comment: str = "",
-    version: int | None = None, now=None,
+    version: int | None = None, now=None, provenance: dict | None = None,
 ) -> Rating:
     """Set the organisation's current rating of `system`. The first rating needs no version;
-    a change names the version it replaces."""
-    if not rules.can_rate(viewer.grants, organisation=system.organisation_id):
+    a change names the version it replaces. With `provenance` (the organisation answered a
+    network's survey), its networks' coordinators may record the first rating too, as they
+    may put the survey's systems on its map; the history row names the source."""
+    from_source = bool(provenance) and viewer.can_edit(system.organisation_id, from_source=True)
+    if not (from_source or rules.can_rate(viewer.grants, organisation=system.organisation_id)):
         raise Forbidden("Only the organisation's own members rate its systems.")
     require_in_use(system)
     dimensions = dict(dimensions or {})
@@ -114,11 +117,14 @@ def rate_system(
         try:
             with transaction.atomic():
                 return history.create_record(
-                    Rating(system=system, organisation_id=system.organisation_id, **fields), links=None, actor=actor
+                    Rating(system=system, organisation_id=system.organisation_id, **fields), links=None, actor=actor,
+                    reason=f"From {provenance['label']}" if provenance and provenance.get("label") else None,
                 )
         except IntegrityError:
             # Someone else rated it first, between our look and our write.
             raise Conflict(history.STALE_MESSAGE, code="stale_version") from None
+    if from_source and not rules.can_rate(viewer.grants, organisation=system.organisation_id):
+        raise Forbidden("Only the organisation's own members change its rating.")
     if version in (None, ""):
         raise Conflict(
             "This system already has a rating. Open it, then change it, so nobody's rating is overwritten unseen.",

@@ -63,6 +63,14 @@ def test_the_forms_in_error_pass_axe(site_pages, browser, server, signed_in_stat
         assert "There is a problem" in editor.locator(".govuk-error-summary").inner_text()
         axe(editor, context="accepting with an end before the start")
 
+        survey = next(s for s in urls(site_pages, "notices:suggestion") if "from a survey" in s["label"])
+        editor.goto(survey["url"])
+        assert "London survey (demo)" in editor.locator(".govuk-caption-l").inner_text()
+        editor.get_by_label("Product", exact=True).select_option("")
+        editor.get_by_role("button", name="Accept and add the system").click()
+        assert "Choose the product." in editor.locator(".govuk-error-summary").inner_text()
+        axe(editor, context="accepting a suggested system without its product")
+
         change = next(s for s in urls(site_pages, "notices:suggestion") if "a change" in s["label"])
         editor.goto(change["url"])
         for box in editor.locator("input[name=fields]").all():
