@@ -413,7 +413,7 @@ class HarvestIn(Schema):
 
 @router.post(
     "/networks/{slug}/notice-harvests", response={202: ImportStartedOut}, url_name="notice_harvest_create",
-    summary="Harvest a publisher's API for a network's members (its coordinators)",
+    summary="Harvest a publisher's API for every organisation on the map (a network's coordinators start it)",
     description=(
         "The worker pages through Contracts Finder's or Find a Tender's public API, importing each page as it comes, up to "
         "the pages one harvest reads (CITYTOOLS_OCDS_HARVEST_PAGES); the next resumes there. 202 with where to follow it, "
