@@ -319,6 +319,10 @@ IMPORT_MAX_UNZIPPED_BYTES = int(os.environ.get("CITYTOOLS_IMPORT_MAX_UNZIPPED_BY
 IMPORT_HOURS = int(os.environ.get("CITYTOOLS_IMPORT_HOURS", "24"))
 # Files with more records than this are previewed and imported by the worker, with progress.
 IMPORT_BACKGROUND_ROWS = int(os.environ.get("CITYTOOLS_IMPORT_BACKGROUND_ROWS", "500"))
+# A network's survey covers every member at once, so it may be larger than one organisation's
+# file (citytools.registers.surveys): sent as a file upload, not inside a JSON body.
+NETWORK_IMPORT_MAX_BYTES = int(os.environ.get("CITYTOOLS_NETWORK_IMPORT_MAX_BYTES", str(16 * 1024 * 1024)))
+NETWORK_IMPORT_MAX_ROWS = int(os.environ.get("CITYTOOLS_NETWORK_IMPORT_MAX_ROWS", "50000"))
 
 # Background work (e-mails, deadline ticks) on a database-backed queue: `citytools worker`
 # runs it, and nothing else needs a server. CITYTOOLS_TASKS_IMMEDIATE=1 runs tasks inline.

@@ -43,6 +43,7 @@ PREFIXES = (
     "mayor and burgesses of ",
     "mayor and commonalty and citizens of ",
     "london borough of ",
+    "lb ",
     "royal borough of ",
     "borough of ",
     "city and county of ",

@@ -81,3 +81,54 @@ def outcome(*, maker: str, has_product: bool, other_products: list[str]) -> str:
     if other_products:
         return DIFFERENT
     return CREATE
+
+
+# A network's survey ----------------------------------------------------------------------
+
+# How a joint service of several councils is written: "Adur & Worthing", "Richmond and
+# Wandsworth", "Brent / Harrow".
+BARE_REGISTER_CODE = re.compile(r"^[A-Z]{3,4}$")
+JOINT_SEPARATOR = re.compile(r"\s+(?:&|and|\+)\s+|\s*/\s*|\s*,\s*", re.IGNORECASE)
+
+
+def joint_parts(name: str) -> list[str]:
+    """The councils a joint service's name is made of, or [] when it names one body."""
+    parts = [part.strip() for part in JOINT_SEPARATOR.split(name or "") if part.strip()]
+    return parts if len(parts) > 1 else []
+
+
+def survey_key(source: str, product: str) -> str:
+    """What a survey's row is known by within one organisation's review queue, the same in
+    every edition of the survey: the source's name and the product's normalised name."""
+    return f"survey:{source}:{product}"
+
+
+def offered_contract(values: dict) -> dict | None:
+    """The contract a survey row gives, in the form a suggestion keeps, or None; DomainError
+    when its fields are given without a title."""
+    fields = {
+        "title": values.get("contract_title") or "",
+        "total_value": str(values["contract_value"]) if values.get("contract_value") is not None else None,
+        "start_date": _iso(values.get("contract_start")),
+        "end_date": _iso(values.get("contract_end")),
+        "extension_end_date": _iso(values.get("contract_extension_end")),
+    }
+    if not fields["title"]:
+        given = [name for name in ("total_value", "start_date", "end_date", "extension_end_date") if fields[name]]
+        if given:
+            raise DomainError("Contract title: the row gives a contract's other fields but no title.", code="required")
+        return None
+    return fields
+
+
+def offered_rating(values: dict) -> dict | None:
+    score, comment = values.get("satisfaction"), (values.get("comment") or "").strip()
+    if score is None:
+        if comment:
+            raise DomainError("Satisfaction: the row gives a comment but no score from 1 to 5.", code="required")
+        return None
+    return {"score": score, "comment": comment}
+
+
+def _iso(day) -> str | None:
+    return day.isoformat() if day else None

@@ -22,7 +22,7 @@ from citytools.core.text import refusal_message, text_problem
 class Column:
     name: str
     label: str
-    kind: str  # text, date, amount, bool, choice, list, id, ref
+    kind: str  # text, date, amount, bool, choice, list, id, ref, score
     help: str
     aliases: tuple[str, ...] = ()
     required: bool = False  # needed to add a new record
@@ -101,6 +101,42 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         Column("source_url", "Source address", "text", "The source document's web address, starting https://.",
                ("source url", "url", "link", "notice url")),
         CONFIDENTIAL,
+    ),
+    # A network's survey (citytools.registers.surveys): one row per organisation and system,
+    # the organisation named by GSS code, register code or name, and what a survey asks of it.
+    "survey": (
+        Column("organisation", "Organisation", "text",
+               "The organisation: its GSS code (E09000007), register code (CMD) or name (\"LB Camden\").",
+               ("organisation name", "council", "council name", "authority", "local authority", "borough", "organization",
+                "gss code", "body", "library service"), required=True),
+        Column("service_areas", "Service areas", "list",
+               "One or more service areas (not groups), by name or slug, separated by semicolons.",
+               ("service area", "area", "areas", "service", "function"), required=True),
+        Column("product", "Product", "text", "The product's name; a product the catalogue lacks is added once, with its manufacturer.",
+               ("product name", "system", "system name", "software", "application"), required=True),
+        Column("supplier", "Supplier", "text", "Who sells or runs it, when that is not the manufacturer.",
+               ("supplier name", "vendor", "reseller", "provider")),
+        Column("manufacturer", "Manufacturer", "text", "Who makes the product; needed for a product the catalogue lacks, unless the supplier makes it.",
+               ("maker", "developer", "manufacturer name", "product supplier")),
+        Column("hosting", "Hosting", "choice", "How it is hosted.", ("hosted", "hosting model", "deployment"),
+               choices=SYSTEM_HOSTING),
+        Column("go_live", "Live since", "date", "When it went live.", ("go live", "go-live", "go live date", "live date", "installed")),
+        Column("contract_title", "Contract title", "text", "The contract's title, if the survey asked for it.",
+               ("contract", "contract name")),
+        Column("contract_supplier", "Contract supplier", "text", "Who the contract is with, when the supplier column is blank.",
+               ("contractor",)),
+        Column("contract_value", "Contract value", "amount", "The whole contract's value, e.g. 1,234,500.00.",
+               ("value", "total value", "total contract value", "contract total value")),
+        Column("contract_start", "Contract start", "date", "When the contract started.",
+               ("start", "start date", "contract start date", "commencement date")),
+        Column("contract_end", "Contract end", "date", "When the contract ends, without extensions.",
+               ("end", "end date", "contract end date", "expiry", "expiry date")),
+        Column("contract_extension_end", "Extension end date", "date", "The latest end date if every extension option is taken.",
+               ("extension end", "extension", "extended end date", "end date with extensions")),
+        Column("satisfaction", "Satisfaction", "score", "How satisfied the organisation is, a whole number from 1 to 5.",
+               ("satisfaction score", "score", "rating", "satisfaction 1 5", "overall satisfaction")),
+        Column("comment", "Comment", "text", "What the organisation said about it; seen by members only.",
+               ("satisfaction comment", "comments", "rating comment", "why")),
     ),
 }
 
@@ -335,6 +371,17 @@ def parse_list(value) -> list[str]:
     return [part.strip() for part in re.split(r"[;\n]", text) if part.strip()]
 
 
+def parse_score(value) -> int | None:
+    """A satisfaction score from 1 to 5, or None when blank ("4", 4.0 and "4/5" read as 4)."""
+    text = text_of(value)
+    if not text:
+        return None
+    number = re.fullmatch(r"([1-5])(?:\.0+)?(?:\s*/\s*5)?", text)
+    if number is None:
+        raise CellError(f"{text!r} is not a score: write a whole number from 1 to 5.")
+    return int(number.group(1))
+
+
 def parse_cell(col: Column, value):
     """A cell's value for its column's field; raises CellError."""
     if isinstance(value, str) and (problem := text_problem(value)):
@@ -349,6 +396,8 @@ def parse_cell(col: Column, value):
         return parse_choice(value, col.choices)
     if col.kind == "list":
         return parse_list(value)
+    if col.kind == "score":
+        return parse_score(value)
     if col.kind == "id":
         text = text_of(value)
         if not text:

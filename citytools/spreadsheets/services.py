@@ -588,7 +588,8 @@ def start_import(
     page shows the progress. A file that cannot be read is refused before anything is
     written."""
     _require_edit(actor, organisation.pk)
-    rules.columns(kind)
+    if kind not in Kind.values:
+        raise DomainError("Choose systems or contracts.", code="invalid", field="kind")
     table = sheets.read_table(filename, content, **limits())
     header_index, header = rules.find_header(kind, table)
     remembered = ColumnMapping.objects.filter(organisation=organisation, kind=kind).values_list("columns", flat=True).first()

@@ -1,0 +1,157 @@
+"""A network's survey (citytools.registers.surveys): a messy spreadsheet previews with the
+right organisations and the right errors, imports to each council's review queue (or onto
+its map when trusted), again changes nothing, and a later edition lists what disappeared."""
+
+import datetime
+from types import SimpleNamespace
+
+import pytest
+from openpyxl import Workbook
+
+from citytools.core.errors import DomainError, Forbidden
+from citytools.directory.models import NetworkMembership as Membership
+from citytools.directory.services import add_local_authorities
+from citytools.freshness import queries as freshness_queries  # noqa: F401 (the campaign's count, below)
+from citytools.inventory.models import Product, System
+from citytools.inventory.services import load_service_areas
+from citytools.notices.models import Suggestion
+from citytools.registers import surveys
+from citytools.registers.models import SurveyImport
+from citytools.satisfaction.models import Rating
+from tests.factories import NetworkFactory, RoleFactory
+
+CAMDEN, KINGSTON, WESTMINSTER, ADUR, WORTHING, LEEDS = (
+    "E09000007", "E09000021", "E09000033", "E07000223", "E07000229", "E08000035",
+)
+HEADER = ["Council", "Service area", "System", "Supplier", "Go-live", "Contract start", "Contract end", "Contract title", "Satisfaction", "Comments"]
+
+
+@pytest.fixture
+def world(db):
+    load_service_areas()
+    councils = add_local_authorities([CAMDEN, KINGSTON, WESTMINSTER, ADUR, WORTHING, LEEDS])
+    network = NetworkFactory(slug="south", name="South network")
+    by_code = {o.identifier: o for o in councils}
+    for code in (CAMDEN, KINGSTON, WESTMINSTER, ADUR, WORTHING):
+        Membership.objects.create(network=network, organisation=by_code[code])
+    coordinator = RoleFactory(kind="coordinator", network=network, user__email="coordinator@example.org").user
+    editor = RoleFactory(kind="editor", organisation=by_code[CAMDEN], user__email="editor@example.org").user
+    return SimpleNamespace(network=network, coordinator=coordinator, editor=editor, **{k.lower(): by_code[v] for k, v in {
+        "camden": CAMDEN, "kingston": KINGSTON, "westminster": WESTMINSTER, "adur": ADUR, "worthing": WORTHING, "leeds": LEEDS}.items()})
+
+
+def xlsx(rows: list[list], *, title: str | None = "Systems survey 2026") -> bytes:
+    book = Workbook()
+    sheet = book.active
+    if title:
+        sheet.append([title])
+    sheet.append(HEADER)
+    for row in rows:
+        sheet.append(row)
+    if title:
+        sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(HEADER))
+    import io
+
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+MESSY = [
+    ["LB Camden", "Libraries", "Spydus", "Civica", datetime.datetime(2019, 4, 1), "01/04/2024", datetime.datetime(2027, 3, 31), "Library system", 4, "Works"],
+    ["Royal Borough of Kingston", "Libraries", "spydus ", "Civica", 43556, None, None, None, None, None],
+    ["City of Westminster", "Libraries", "Arena", None, None, None, None, None, 3, None],
+    ["Adur & Worthing", "Libraries", "Spydus", "Civica", None, None, None, None, None, None],
+    [None, None, None, None, None, None, None, None, None, None],
+    ["Leeds City Council", "Libraries", "Spydus", "Civica", None, None, None, None, None, None],
+    ["Narnia", "Libraries", "Spydus", "Civica", None, None, None, None, None, None],
+    ["E09000007", "Nowhere area", "Spydus", "Civica", None, None, None, None, 9, "Too high"],
+    ["Westminster", "Libraries", "Spydus", "Civica", None, None, "31/03/2027", "Library system", None, None],
+]
+
+
+def start(world, content=None, **kwargs):
+    return surveys.start_survey(
+        world.network, filename="survey.xlsx", content=content or xlsx(MESSY), label="South survey 2026",
+        actor=kwargs.pop("actor", world.coordinator), **kwargs,
+    )
+
+
+def by_row(report) -> dict[int, list]:
+    rows = {}
+    for row in report.rows:
+        rows.setdefault(row.row, []).append(row)
+    return rows
+
+
+def test_a_messy_survey_previews_with_the_right_organisations_and_errors(world):
+    survey = start(world)
+    report = surveys.shown(survey)
+    rows = by_row(report)
+    assert report.header_row == 2
+    assert [r.organisation for r in rows[3]] == [CAMDEN] and rows[3][0].status == "suggested"
+    assert rows[3][0].matched_by == "name"
+    assert rows[4][0].organisation == KINGSTON and rows[4][0].status == "suggested"
+    assert rows[5][0].organisation == WESTMINSTER
+    assert rows[5][0].status == "error" and "Arena" in rows[5][0].error  # new product, no maker
+    assert rows[6][0].status == "decision" and {c["gss_code"] for c in rows[6][0].candidates} == {ADUR, WORTHING}
+    assert 7 not in rows  # the blank row
+    assert rows[8][0].status == "error" and "not a member of South network" in rows[8][0].error
+    assert rows[9][0].status == "error" and "Narnia" in rows[9][0].error
+    assert rows[10][0].status == "error" and "Nowhere area" in rows[10][0].error and "Satisfaction" in rows[10][0].error
+    assert rows[11][0].status == "error" and rows[11][0].error.startswith("Contract start:")  # the dry run's refusal
+    assert not Suggestion.objects.exists() and not Product.objects.exists()  # a preview writes nothing
+    camden = next(o for o in report.organisations if o["gss_code"] == CAMDEN)
+    assert camden["suggested"] == 1 and camden["error"] == 1
+
+
+def test_a_joint_service_goes_where_the_coordinator_decides(world):
+    rows = [MESSY[0], MESSY[3]]
+    survey = start(world, xlsx(rows))
+    report = surveys.decide(survey, row=4, organisations=[world.adur.pk, world.worthing.pk], actor=world.coordinator)
+    assert [(r.organisation, r.status, r.matched_by) for r in report.rows if r.row == 4] == [
+        (ADUR, "suggested", "decision"), (WORTHING, "suggested", "decision")]
+    surveys.request_commit(survey, actor=world.coordinator)
+    assert Suggestion.objects.filter(organisation__in=[world.adur, world.worthing]).count() == 2
+
+
+def test_an_import_fills_each_queue_and_again_changes_nothing(world):
+    rows = [MESSY[0], MESSY[1]]
+    survey = start(world, xlsx(rows))
+    report = surveys.request_commit(survey, actor=world.coordinator)
+    assert report.counts["suggested"] == 2
+    assert Product.objects.filter(name="Spydus").count() == 1  # "spydus " is the same product
+    suggestion = Suggestion.objects.get(organisation=world.camden)
+    assert suggestion.origin_label == "South survey 2026" and suggestion.facts["rating"] == {"score": 4, "comment": "Works"}
+    assert suggestion.facts["contract"]["end_date"] == "2027-03-31"
+    again = surveys.request_commit(start(world, xlsx(rows)), actor=world.coordinator)
+    assert again.counts["unchanged"] == 2 and Suggestion.objects.count() == 2
+
+
+def test_a_trusted_survey_goes_on_the_map_unconfirmed_with_its_source(world):
+    survey = start(world, xlsx([MESSY[0]]), trusted=True)
+    surveys.request_commit(survey, actor=world.coordinator)
+    system = System.objects.get(organisation=world.camden)
+    assert system.provenance["label"] == "South survey 2026" and system.confirmed_at is None
+    assert Rating.objects.get(system=system).comment == "Works"
+
+
+def test_a_later_edition_lists_what_disappeared_and_retires_nothing(world):
+    surveys.request_commit(start(world, xlsx([MESSY[0], MESSY[1]]), trusted=True), actor=world.coordinator)
+    later = surveys.request_commit(start(world, xlsx([MESSY[0]]), trusted=True), actor=world.coordinator)
+    assert [(d["slug"], d["product"]) for d in later.disappeared] == [(world.kingston.slug, "spydus")]
+    assert System.objects.filter(organisation=world.kingston, retired_at__isnull=True).count() == 1
+
+
+def test_rows_with_errors_import_nothing(world):
+    survey = start(world)
+    with pytest.raises(DomainError, match="errors"):
+        surveys.request_commit(survey, actor=world.coordinator)
+    assert not Suggestion.objects.exists()
+
+
+@pytest.mark.parametrize("who", ["editor", None])
+def test_only_the_networks_coordinators_and_admins_import(world, who):
+    with pytest.raises(Forbidden):
+        start(world, actor=getattr(world, who) if who else None)
+    assert not SurveyImport.objects.exists()
