@@ -99,7 +99,7 @@ def test_a_messy_survey_previews_with_the_right_organisations_and_errors(world):
     assert rows[8][0].status == "error" and "not a member of South network" in rows[8][0].error
     assert rows[9][0].status == "error" and "Narnia" in rows[9][0].error
     assert rows[10][0].status == "error" and "Nowhere area" in rows[10][0].error and "Satisfaction" in rows[10][0].error
-    assert rows[11][0].status == "error" and rows[11][0].error.startswith("Contract start:")  # the dry run's refusal
+    assert rows[11][0].status == "suggested"  # its contract lacks a start: the editor gives it on accepting
     assert not Suggestion.objects.exists() and not Product.objects.exists()  # a preview writes nothing
     camden = next(o for o in report.organisations if o["gss_code"] == CAMDEN)
     assert camden["suggested"] == 1 and camden["error"] == 1
@@ -134,6 +134,13 @@ def test_a_trusted_survey_goes_on_the_map_unconfirmed_with_its_source(world):
     system = System.objects.get(organisation=world.camden)
     assert system.provenance["label"] == "South survey 2026" and system.confirmed_at is None
     assert Rating.objects.get(system=system).comment == "Works"
+
+
+def test_a_trusted_preview_shows_what_the_map_would_refuse(world):
+    survey = start(world, xlsx([MESSY[-1]]), trusted=True)
+    row = surveys.shown(survey).rows[0]
+    assert row.status == "error" and row.error.startswith("Contract start:")
+    assert not System.objects.exists()
 
 
 def test_a_later_edition_lists_what_disappeared_and_retires_nothing(world):
