@@ -11,7 +11,6 @@ from openpyxl import Workbook
 from citytools.core.errors import DomainError, Forbidden
 from citytools.directory.models import NetworkMembership as Membership
 from citytools.directory.services import add_local_authorities
-from citytools.freshness import queries as freshness_queries  # noqa: F401 (the campaign's count, below)
 from citytools.inventory.models import Product, System
 from citytools.inventory.services import load_service_areas
 from citytools.notices.models import Suggestion
@@ -162,3 +161,36 @@ def test_only_the_networks_coordinators_and_admins_import(world, who):
     with pytest.raises(Forbidden):
         start(world, actor=getattr(world, who) if who else None)
     assert not SurveyImport.objects.exists()
+
+
+def test_each_council_finds_its_rows_waiting_and_the_campaign_counts_them_unconfirmed(world, client):
+    """The issue's end to end: the survey's rows wait in each council's queue; one is accepted
+    on the page and one rejected through the API; the accepted system keeps the survey as its
+    source, and a freshness campaign asks the council to confirm it."""
+    from citytools.freshness import services as freshness_services
+    from citytools.freshness.queries import campaign_progress
+
+    kingston_editor = RoleFactory(kind="editor", organisation=world.kingston, user__email="kingston@example.org").user
+    surveys.request_commit(start(world, xlsx([MESSY[0], MESSY[1]])), actor=world.coordinator)
+    camden, kingston = (Suggestion.objects.get(organisation=o) for o in (world.camden, world.kingston))
+    client.force_login(world.editor)
+    form = {"product": camden.facts["product"], "service_area": "libraries", "supplier": camden.facts["supplier"],
+            "title": "Library system", "start_date": "2024-04-01", "end_date": "2027-03-31", "currency": "GBP"}
+    response = client.post(f"/suggestions/{camden.pk}/accept/", form)
+    assert response.status_code == 303, response.content[:500]
+    system = System.objects.get(organisation=world.camden)
+    assert system.provenance["label"] == "South survey 2026" and system.confirmed_at is None
+    client.force_login(kingston_editor)
+    response = client.post(f"/api/v1/suggestions/{kingston.pk}/reject", {"reason": "We moved to another system."},
+                           content_type="application/json")
+    assert response.status_code == 200 and response.json()["status"] == "rejected"
+    assert not System.objects.filter(organisation=world.kingston).exists()
+    client.force_login(world.editor)
+    assert "South survey 2026" in client.get(f"/systems/{system.pk}/").content.decode()  # its source, shown
+    campaign = freshness_services.create_campaign(
+        network=world.network, title="Confirm the survey", deadline=datetime.date.today() + datetime.timedelta(days=30),
+        actor=world.coordinator, organisations=[world.camden],
+    )
+    freshness_services.launch_campaign(campaign, actor=world.coordinator)
+    progress = campaign_progress(campaign)
+    assert (progress.records, progress.outstanding) == (2, 2)  # the system and its contract, both unconfirmed
