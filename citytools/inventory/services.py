@@ -235,13 +235,17 @@ def create_system(
 
 
 @transaction.atomic
-def update_system(system: System, *, version: int, changes: dict, actor) -> System:
+def update_system(system: System, *, version: int, changes: dict, actor, provenance: dict | None = None) -> System:
     """Change some of a system's fields, if it is still at `version` (the one the person
-    opened); otherwise raise Conflict and write nothing. Returns the system reloaded."""
-    _require_edit(actor, system.organisation_id)
+    opened); otherwise raise Conflict and write nothing. Returns the system reloaded. With
+    `provenance`, the changes come from a later edition of the source that put it on the map
+    and say so (its networks' coordinators may make them)."""
+    _require_edit(actor, system.organisation_id, provenance=provenance)
     if system.retired_at is not None:
         raise DomainError(RETIRED_MESSAGE, code="retired")
     fields, links = _clean_system(system.organisation_id, {**system_state(system), **changes})
+    if provenance:
+        fields["provenance"] = provenance
     return history.save_edit(system, version=version, fields=fields, links=links, actor=actor)
 
 

@@ -749,6 +749,51 @@ def _catalogue_entry(entries, value, field: str):
     return found
 
 
+# The facts of a suggested system that a later edition of a trusted source may change on the
+# map, as the system's fields.
+UPDATABLE_FACTS = ("supplier", "service_areas", "hosting", "go_live")
+
+
+def _system_facts(system: System) -> dict:
+    """A system's updatable fields in the form a suggestion's facts give them."""
+    return {
+        "supplier": system.supplier.slug if system.supplier_id else None,
+        "service_areas": sorted(area.slug for area in system.service_areas.all()),
+        "hosting": system.hosting or "",
+        "go_live": system.go_live.isoformat() if system.go_live else None,
+    }
+
+
+def _update_applied(suggestion: Suggestion, facts: dict, digest: str, *, provenance: dict, actor) -> str:
+    """A later edition of a trusted source says something new about a system an earlier one put
+    on the map: each fact the map still holds as the earlier edition gave it is updated (a
+    person's own change since wins, and nothing is retired). Returns "updated", or
+    "unchanged" when the map keeps every fact as it is."""
+    system = suggestion.system
+    if system is None or system.retired_at is not None:
+        return "unchanged"
+    earlier, now = suggestion.facts, _system_facts(system)
+    changes = {}
+    for name in UPDATABLE_FACTS:
+        old, new = earlier.get(name), facts.get(name)
+        if name == "service_areas":
+            old, new = sorted(old or []), sorted(new or [])
+        if old != new and now[name] == old:
+            changes[name] = new
+    if "service_areas" in changes:
+        changes["service_areas"] = list(ServiceArea.objects.filter(slug__in=changes["service_areas"]))
+    if "supplier" in changes:
+        changes["supplier"] = Supplier.objects.filter(slug=changes["supplier"]).first() if changes["supplier"] else None
+    if "go_live" in changes:
+        changes["go_live"] = datetime.date.fromisoformat(changes["go_live"]) if changes["go_live"] else None
+    suggestion.facts, suggestion.notice_digest = facts, digest
+    suggestion.save(update_fields=["facts", "notice_digest", "updated_at"])
+    if not changes:
+        return "unchanged"
+    inventory_services.update_system(system, version=system.version, changes=changes, actor=actor, provenance=provenance)
+    return "updated"
+
+
 @transaction.atomic
 def propose(
     organisation: Organisation, *, key: str, label: str, facts: dict, provenance: dict, actor, trusted: bool = False
@@ -759,10 +804,11 @@ def propose(
     2026"); `provenance` is what the records made from it keep. Trusted, the row goes on the
     map at once, as accepting it would, decided by `actor`. Returns "suggested", "applied",
     "unchanged" (the same facts again, a row decided before, or a system of the product
-    already on the organisation's map) or "skipped" (rejected before: a rejection is
-    remembered). A system already on the map is not yet compared with the row's facts: the
-    row is reported unchanged, whatever they say. A trusted row that cannot go on the map as
-    it is raises the DomainError that says why, and nothing of it is written.
+    already on the organisation's map), "updated" (trusted: a later edition changed facts an
+    earlier one put on the map, and the map still held them as given) or "skipped" (rejected
+    before: a rejection is remembered). A system a person put on the map is not compared
+    with the row's facts. A trusted row that cannot go on the map as it is raises the
+    DomainError that says why, and nothing of it is written.
 
     The organisation's editors, its networks' coordinators and admins may."""
     if not Viewer.for_user(actor).can_edit(organisation.pk, from_source=True):
@@ -783,6 +829,8 @@ def propose(
     existing = Suggestion.objects.select_for_update().filter(organisation=organisation, origin_key=key).first()
     if existing is not None and existing.status == Suggestion.Status.REJECTED:
         return "skipped"
+    if existing is not None and existing.status != Suggestion.Status.PENDING and existing.notice_digest != digest and trusted:
+        return _update_applied(existing, facts, digest, provenance={"label": label, **(provenance or {})}, actor=actor)
     if existing is not None and (existing.notice_digest == digest or existing.status != Suggestion.Status.PENDING):
         return "unchanged"
     if System.objects.filter(organisation=organisation, product=product, retired_at__isnull=True).exists():

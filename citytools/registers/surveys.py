@@ -410,6 +410,8 @@ def _row(row, survey, catalogue: _Catalogue, organisations: _Organisations, sour
             continue
         if outcome == "skipped":
             one.status, one.note = "unchanged", "Rejected from the review queue before: not suggested again."
+        elif outcome == "updated":
+            one.status, one.note = "applied", "Updated on the map from this edition of the survey."
         else:
             one.status = outcome
     return results

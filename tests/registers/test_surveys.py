@@ -194,3 +194,24 @@ def test_each_council_finds_its_rows_waiting_and_the_campaign_counts_them_unconf
     freshness_services.launch_campaign(campaign, actor=world.coordinator)
     progress = campaign_progress(campaign)
     assert (progress.records, progress.outstanding) == (2, 2)  # the system and its contract, both unconfirmed
+
+
+def test_a_later_trusted_edition_updates_what_changed_unless_a_person_changed_it(world):
+    from citytools.inventory.services import update_system
+
+    first = [MESSY[0], ["Royal Borough of Kingston", "Libraries", "Spydus", "Civica", 43556, None, None, None, None, None]]
+    surveys.request_commit(start(world, xlsx(first), trusted=True), actor=world.coordinator)
+    camden = System.objects.get(organisation=world.camden)
+    kingston = System.objects.get(organisation=world.kingston)
+    editor = RoleFactory(kind="editor", organisation=world.kingston).user
+    update_system(kingston, version=kingston.version, changes={"go_live": datetime.date(2018, 1, 1)}, actor=editor)
+    later = [list(MESSY[0]), list(first[1])]
+    later[0][4] = later[1][4] = datetime.datetime(2020, 9, 1)
+    report = surveys.request_commit(start(world, xlsx(later), trusted=True), actor=world.coordinator)
+    assert [(r.organisation, r.status) for r in report.rows] == [(CAMDEN, "applied"), (KINGSTON, "unchanged")]
+    camden.refresh_from_db()
+    kingston.refresh_from_db()
+    assert camden.go_live == datetime.date(2020, 9, 1) and camden.confirmed_at is None
+    assert kingston.go_live == datetime.date(2018, 1, 1)  # the editor's own correction wins
+    again = surveys.request_commit(start(world, xlsx(later), trusted=True), actor=world.coordinator)
+    assert again.counts["unchanged"] == 2
