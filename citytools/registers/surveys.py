@@ -125,7 +125,7 @@ class Report:
                 continue
             entry = table.setdefault(row.organisation_slug, {
                 "slug": row.organisation_slug, "name": row.organisation_name, "gss_code": row.organisation,
-                **{status: 0 for status in STATUSES},
+                **dict.fromkeys(STATUSES, 0),
             })
             entry[row.status] += 1
         return sorted(table.values(), key=lambda entry: entry["name"].casefold())
