@@ -45,7 +45,7 @@ def build_freshness(*, as_of: datetime.date, seed: int = cat.DEFAULT_SEED) -> in
     for organisation in organisations:
         diligence = random.Random(f"{seed}:{organisation.identifier}").uniform(0.2, 0.95)
         for model in (System, Contract):
-            rows = list(model.objects.filter(organisation=organisation, confirmed_at__isnull=True, retired_at__isnull=True).order_by("pk"))
+            rows = list(_typed(model).filter(organisation=organisation, confirmed_at__isnull=True, retired_at__isnull=True).order_by("pk"))
             for record in rows:
                 # Drawn from the record itself, so a rerun decides the same for records left unconfirmed.
                 rng = random.Random(f"{seed}:{model.__name__}:{record.pk}")
@@ -116,7 +116,7 @@ def _build_campaign(*, as_of: datetime.date, rng: random.Random) -> None:
             continue
         share = rng.choice([0.4, 0.7, 1.0, 1.0])
         for model, kind in ((System, "system"), (Contract, "contract")):
-            rows = list(model.objects.filter(organisation=organisation, retired_at__isnull=True).order_by("pk"))
+            rows = list(_typed(model).filter(organisation=organisation, retired_at__isnull=True).order_by("pk"))
             chosen = [r for r in rows if rng.random() < share]
             attestations = []
             for record in chosen:
@@ -128,3 +128,9 @@ def _build_campaign(*, as_of: datetime.date, rng: random.Random) -> None:
                 )
             model.objects.bulk_update(chosen, ["confirmed_at", "changed_by_other"], batch_size=500)
             Attestation.objects.bulk_create(attestations)
+
+
+def _typed(model):
+    """The demo's own records: those a public source put on the map (a register's library
+    systems) are real facts, which the demo never pretends anyone confirmed."""
+    return model.objects.exclude(provenance__has_key="label")

@@ -34,3 +34,24 @@ def test_demo_builds_and_prints_a_summary(demo_mode):
     assert "Demo as of 01 June 2025" in text
     assert f"{Contract.objects.count()} contracts" in text
     assert "invented" in text
+
+
+@pytest.mark.django_db
+def test_the_demo_shows_the_public_registers_real_facts_and_invents_nothing_about_them(demo_mode):
+    """The library register's products are real: the demo puts them on the map with the
+    register as their source, and gives them no rating, contract, pain point or confirmation,
+    also when it is run again."""
+    from citytools.inventory.models import System
+    from citytools.satisfaction.models import PainPoint, Rating
+
+    output = io.StringIO()
+    call_command("demo", "--as-of", "2025-06-01", stdout=output)
+    call_command("demo", "--as-of", "2025-06-01", stdout=output)
+    from_register = System.objects.filter(provenance__register="libraries")
+    london = from_register.filter(organisation__memberships__network__slug="london")
+    assert london.count() == 33 and from_register.count() > 200
+    assert not from_register.filter(confirmed_at__isnull=False).exists()
+    assert not Rating.objects.filter(system__in=from_register).exists()
+    assert not Contract.objects.filter(systems__in=from_register).exists()
+    assert not PainPoint.objects.filter(product__in=from_register.values("product")).exists()
+    assert "Public register libraries" in output.getvalue() and "invents no rating" in output.getvalue()

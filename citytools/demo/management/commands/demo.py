@@ -11,6 +11,7 @@ from citytools.demo.freshness import build_freshness
 from citytools.demo.opportunities import subscribe_demo_member
 from citytools.demo.people import DEMO_PASSWORD, create_demo_people
 from citytools.demo.proposals import build_proposals
+from citytools.demo.registers import load_public_registers
 
 
 def iso_date(value: str) -> datetime.date:
@@ -61,6 +62,12 @@ class Command(DomainCommand):
             self.stdout.write("Camden's editor proposed a supplier and a product the catalogue lacks, waiting for the coordinator's review.")
         if confirmed:
             self.stdout.write(f"Confirmation dates given to {confirmed} records; a campaign runs on {NETWORK_NAME}.")
+        for loaded in load_public_registers():
+            self.stdout.write(
+                f"Public register {loaded.register}: {loaded.systems} systems added, {loaded.unchanged} already there. "
+                "These products and suppliers are real: the demo invents no rating, value or pain point for them, "
+                "and each system's page names the register as its source."
+            )
         self.stdout.write(f"\nDemo accounts, all with the password {DEMO_PASSWORD} (sign in at /accounts/login/):")
         for account in accounts:
             self.stdout.write(f"  {account.email:<34} {account.role}")
