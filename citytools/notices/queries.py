@@ -82,7 +82,30 @@ def queue(viewer: Viewer, organisation: Organisation, *, status: str | None = No
     # Suggestions from another source than a notice have no notice date: they come after, by age.
     pending = found.filter(status=Suggestion.Status.PENDING).order_by(F("notice__released").asc(nulls_last=True), "pk")
     decided = found.exclude(status=Suggestion.Status.PENDING).order_by("-decided_at", "-pk")
-    return [*pending, *decided]
+    return _with_catalogue([*pending, *decided])
+
+
+def _with_catalogue(suggestions: list[Suggestion]) -> list[Suggestion]:
+    """The products and service areas the suggested systems name, read once for the whole
+    queue (a survey leaves dozens in one organisation's queue) instead of once per row."""
+    systems = [s for s in suggestions if s.kind == Suggestion.Kind.SYSTEM]
+    if systems:
+        products = Product.objects.in_bulk({s.facts.get("product") for s in systems} - {None}, field_name="slug")
+        slugs = {slug for s in systems for slug in s.facts.get("service_areas") or []}
+        areas = ServiceArea.objects.in_bulk(slugs, field_name="slug")
+        for suggestion in systems:
+            suggestion.catalogue = (products, areas)
+    return suggestions
+
+
+def _catalogue(suggestion: Suggestion) -> tuple[dict, dict]:
+    """The products and areas `_with_catalogue` read, or those of this one suggestion."""
+    found = getattr(suggestion, "catalogue", None)
+    if found is not None:
+        return found
+    facts = suggestion.facts
+    products = Product.objects.in_bulk([facts.get("product")] if facts.get("product") else [], field_name="slug")
+    return products, ServiceArea.objects.in_bulk(facts.get("service_areas") or [], field_name="slug")
 
 
 def suggestion_for(viewer: Viewer, pk: int) -> Suggestion:
@@ -197,12 +220,12 @@ def offered_system(suggestion: Suggestion) -> OfferedSystem | None:
         return None
     facts = suggestion.facts
     slugs = facts.get("service_areas") or []
-    areas = {area.slug: area for area in ServiceArea.objects.filter(slug__in=slugs)}
+    products, areas = _catalogue(suggestion)
     rating = facts.get("rating") or {}
     hosting = facts.get("hosting") or ""
     return OfferedSystem(
         product_slug=facts.get("product") or "",
-        product=Product.objects.filter(slug=facts.get("product")).first(),
+        product=products.get(facts.get("product")),
         supplier=suggestion.supplier,
         service_areas=[areas[slug] for slug in slugs if slug in areas],
         hosting=dict(System.Hosting.choices).get(hosting, hosting),
@@ -217,8 +240,8 @@ def title(suggestion: Suggestion) -> str:
     """What a suggestion is called on its pages: the contract's title, or the system's product."""
     if suggestion.kind == Suggestion.Kind.SYSTEM:
         product = suggestion.facts.get("product") or ""
-        found = Product.objects.filter(slug=product).values_list("name", flat=True).first()
-        return found or product
+        found = _catalogue(suggestion)[0].get(product)
+        return found.name if found is not None else product
     return suggestion.facts.get("title") or (suggestion.notice.ocid if suggestion.notice else "")
 
 

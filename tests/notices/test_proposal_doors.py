@@ -124,3 +124,25 @@ def test_a_suggested_system_is_nobody_elses(world, suggested, role):
     assert client.get(f"/suggestions/{suggested.pk}/").status_code == 404
     assert client.get(f"/api/v1/suggestions/{suggested.pk}").status_code == 404
     assert post(client, f"/api/v1/suggestions/{suggested.pk}/accept", {}).status_code == 404
+
+
+def test_the_queue_reads_the_catalogue_once_however_many_systems_wait(world):
+    """A survey leaves dozens of suggested systems in one queue: the page's queries do not
+    grow with them."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(world, "editor")
+
+    def queries_with(count: int) -> int:
+        for number in range(count):
+            if Suggestion.objects.filter(origin_key=f"{KEY}:{number}").exists():
+                continue
+            product = ProductFactory(manufacturer=world.parkware)
+            services.propose(world.own, key=f"{KEY}:{number}", label=LABEL, facts=row(product=product.slug),
+                             provenance=PROVENANCE, actor=world.user("coordinator"))
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/organisations/own/suggestions/").status_code == 200
+        return len(captured)
+
+    assert queries_with(2) == queries_with(12)
