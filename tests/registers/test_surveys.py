@@ -215,3 +215,67 @@ def test_a_later_trusted_edition_updates_what_changed_unless_a_person_changed_it
     assert kingston.go_live == datetime.date(2018, 1, 1)  # the editor's own correction wins
     again = surveys.request_commit(start(world, xlsx(later), trusted=True), actor=world.coordinator)
     assert again.counts["unchanged"] == 2
+
+
+def csv(rows: list[list]) -> bytes:
+    lines = [",".join(HEADER)] + [",".join("" if cell is None else str(cell) for cell in row) for row in rows]
+    return ("\n".join(lines) + "\n").encode()
+
+
+def test_bad_cells_are_errors_naming_their_row_and_column(world):
+    rows = [
+        ["Camden", "Libraries", "Spydus", "Civica", "31/02/2027", "", "", "", "", ""],
+        ["Camden", "Libraries", "Spydus", "Civica", "01/01/9999", "", "", "", "", ""],
+    ]
+    survey = surveys.start_survey(world.network, filename="s.csv", content=csv(rows), label="South survey 2026", actor=world.coordinator)
+    errors = [row.error for row in surveys.shown(survey).rows]
+    assert errors[0].startswith("Live since:") and "not a date" in errors[0]
+    assert errors[1].startswith("Live since:") and "too far" in errors[1]
+    with pytest.raises(DomainError, match="binary data"):  # a NUL byte: not a CSV file at all
+        surveys.start_survey(world.network, filename="s.csv", content=csv([["Camden", "Libraries", "Spy\x00dus"]]),
+                             label="South survey 2026", actor=world.coordinator)
+
+
+@pytest.mark.parametrize("content, message", [
+    (b"\x00\x01\x02 not a spreadsheet", "binary data"),
+    (b"PK\x03\x04 broken zip", "XLSX"),
+    (b"a,b,c\n1,2,3\n", "No column of this file"),
+    (",".join(HEADER).encode() + b"\n", "no records"),
+])
+def test_a_file_that_cannot_be_read_is_refused_before_anything_is_kept(world, content, message):
+    name = "s.xlsx" if content.startswith(b"PK") else "s.csv"
+    with pytest.raises(DomainError, match=message):
+        surveys.start_survey(world.network, filename=name, content=content, label="South survey 2026", actor=world.coordinator)
+    assert not SurveyImport.objects.exists()
+
+
+def test_a_file_over_the_limits_is_refused(world, settings):
+    settings.NETWORK_IMPORT_MAX_ROWS = 1
+    two_rows = csv([["Camden", "Libraries", "Spydus"], ["Kingston", "Libraries", "Spydus"]])
+    with pytest.raises(DomainError, match="at most 1"):
+        surveys.start_survey(world.network, filename="s.csv", content=two_rows, label="South survey 2026", actor=world.coordinator)
+    settings.NETWORK_IMPORT_MAX_BYTES = 10
+    with pytest.raises(DomainError, match="too large|larger|MB|KB|bytes"):
+        start(world)
+    assert not SurveyImport.objects.exists()
+
+
+def test_a_source_needs_a_name(world):
+    with pytest.raises(DomainError, match="Name the source"):
+        surveys.start_survey(world.network, filename="s.xlsx", content=xlsx([MESSY[0]]), label="  ", actor=world.coordinator)
+
+
+def test_a_survey_is_imported_once(world):
+    survey = start(world, xlsx([MESSY[0]]))
+    surveys.request_commit(survey, actor=world.coordinator)
+    with pytest.raises(DomainError, match="already been imported"):
+        surveys.request_commit(SurveyImport.objects.get(pk=survey.pk), actor=world.coordinator)
+    assert Suggestion.objects.count() == 1
+
+
+def test_a_decision_names_one_of_the_joint_services_councils(world):
+    survey = start(world, xlsx([MESSY[3]]))
+    with pytest.raises(DomainError, match="Choose among"):
+        surveys.decide(survey, row=3, organisations=[world.camden.pk], actor=world.coordinator)
+    with pytest.raises(DomainError, match="no joint service"):
+        surveys.decide(survey, row=99, organisations=[world.adur.pk], actor=world.coordinator)
