@@ -8,7 +8,7 @@ worker has got (refreshed by HTMX, or by a link)."""
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db.models.fields.json import KeyTransform
-from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -32,7 +32,7 @@ RECENT_COUNTS = ("suggested", "applied", "unchanged", "decision", "error")
 @require_safe
 def survey_template(request):
     """The survey template: its header row names every column (public, like the spreadsheets' templates)."""
-    fmt = request.GET.get("format") or "xlsx"
+    fmt = request.GET.get("format") or "csv"
     if fmt not in ("csv", "xlsx"):
         return HttpResponseBadRequest("Choose format csv or xlsx.")
     return download(sheet_queries.template(surveys.KIND, fmt), fmt, "citytools-survey-template")

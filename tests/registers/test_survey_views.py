@@ -56,7 +56,7 @@ def test_a_messy_upload_previews_the_right_organisations(client, world):
         assert name in organisations
     assert world.leeds.name not in organisations  # not a member: an error row, no organisation
     assert "not a member of South network" in body and "Narnia" in body
-    assert f"Row 6: Spydus from Civica. Which organisations is it for?" in body
+    assert "Row 6: Spydus from Civica. Which organisations is it for?" in body
     assert CAMDEN in body and KINGSTON in body
     assert not Suggestion.objects.exists()
 
@@ -145,3 +145,16 @@ def test_the_network_page_links_to_the_surveys_for_its_coordinators(client, worl
     link = reverse("registers:surveys", args=[world.network.slug])
     assert link not in text(signed_in(client, world.editor).get(url))
     assert link in text(signed_in(client, world.coordinator).get(url))
+
+
+def test_the_comment_reaches_the_councils_review_queue_not_the_survey_page_of_others(client, world):
+    """A rating's comment is members-only: after the import it waits in Camden's review queue
+    for its editor, who still cannot open the network's survey."""
+    survey = start(world, xlsx([MESSY[0]]))
+    surveys.request_commit(survey, actor=world.coordinator)
+    suggestion = Suggestion.objects.get(organisation=world.camden)
+    editor = signed_in(client, world.editor)
+    assert "Works" in text(editor.get(reverse("notices:suggestion", args=[suggestion.pk])))
+    assert editor.get(page(survey)).status_code == 404
+    client.logout()
+    assert client.get(page(survey)).status_code == 302  # to the sign-in page
