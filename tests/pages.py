@@ -393,6 +393,56 @@ def _demo_harvests(london, actor) -> None:
     )
 
 
+def _demo_survey_import(*, queued: bool = False):
+    """A survey of the London network uploaded by its coordinator (in the database the pages
+    are listed for): a row for the sample organisation, a joint service of two members to
+    decide and a row naming no organisation on the map, previewed; or the same file as the
+    worker would hold it, a fifth checked: the progress panel."""
+
+    def kwargs():
+        from django.utils import timezone
+
+        from citytools.accounts.models import Role
+        from citytools.inventory.models import Product, ServiceArea
+        from citytools.registers import surveys
+        from citytools.registers.models import SurveyImport
+        from citytools.registers.rules import joint_parts
+
+        london, camden = _london(), _camden()
+        # Two members whose own names are not joint ("Barking and Dagenham" is one council).
+        members = [o for o in london.organisations.exclude(pk=camden.pk).order_by("pk") if not joint_parts(o.name)][:2] if london and camden else []
+        product = Product.objects.filter(manufacturer__isnull=False, provisional_for__isnull=True).order_by("pk").first()
+        area = ServiceArea.objects.filter(parent__isnull=False).order_by("pk").first()
+        if len(members) < 2 or product is None or area is None:
+            return None
+        found = SurveyImport.objects.filter(network=london, label="London survey (pages)", job="").order_by("pk").first()
+        if found is None:
+            role = Role.objects.filter(kind="coordinator", network=london).select_related("user").order_by("pk").first()
+            role = role or Role.objects.filter(kind="admin").select_related("user").order_by("pk").first()
+            if role is None:
+                return None
+            rows = [
+                [camden.name, area.name, product.name, product.manufacturer.name],
+                [f"{members[0].name} & {members[1].name}", area.name, product.name, product.manufacturer.name],
+                ["Borough Council of Nowhere", area.name, product.name, product.manufacturer.name],
+            ]
+            content = "\n".join(",".join(f'"{cell}"' for cell in row) for row in [["Organisation", "Service areas", "Product", "Manufacturer"], *rows])
+            found = surveys.start_survey(london, filename="london-survey.csv", content=content.encode(), label="London survey (pages)",
+                                         actor=role.user, background=False)
+        if queued:
+            waiting = SurveyImport.objects.filter(network=london, job="preview").order_by("pk").first()
+            if waiting is None:
+                waiting = SurveyImport.objects.get(pk=found.pk)
+                waiting.pk = None
+                waiting.job, waiting.job_total, waiting.job_done, waiting.job_started_at = "preview", 50, 10, timezone.now()
+                waiting.report = None
+                waiting.save()
+            found = waiting
+        return {"slug": london.slug, "pk": found.pk}
+
+    return kwargs
+
+
 def _notice(key: str):
     """A suggestion or an import of _demo_notices() by its key."""
     return lambda: _demo_notices().get(key)
@@ -568,6 +618,11 @@ SAMPLES: dict[str, dict[str, Callable[[], dict | None]]] = {
     "inventory:catalogue_proposal": {"waiting for review": _catalogue_proposal("pending"), "rejected": _catalogue_proposal("rejected")},
     # The public registers City Tools ships (citytools.registers.views).
     "registers:register": {"the library register": lambda: {"name": "libraries"}},
+    "registers:surveys": {"London network": _slug(_london)},
+    "registers:survey": {
+        "a preview with a joint service to decide and an error": _demo_survey_import(),
+        "the same, while the worker checks it": _demo_survey_import(queued=True),
+    },
 }
 
 # Addresses whose secret token is the credential: whoever holds one reads what the token's
@@ -611,7 +666,7 @@ ACTIONS = {"partnering:milestone_done", "accounts:logout", "accounts:revoke_role
     "opportunities:initiative_outcome", "opportunities:initiative_challenge", "spreadsheets:commit",
     "freshness:review_period", "freshness:confirm", "freshness:responsible", "freshness:campaign_launch", "freshness:campaign_close",
     "notices:accept", "notices:reject", "notices:buyer_link", "notices:buyer_dismiss", "notices:trust",
-    "notices:harvest", "notices:hint_remove", "registers:load"}
+    "notices:harvest", "notices:hint_remove", "registers:load", "registers:survey_decide", "registers:survey_commit"}
 
 
 # URL name → {label: query string}: states of a page worth checking besides its default,
@@ -686,6 +741,7 @@ COLLECTIONS = {
     "catalogue-proposals": "inventory.CatalogueProposal",
     "suggestions": "notices.Suggestion",
     "notice-imports": "notices.Import",
+    "surveys": "registers.SurveyImport",
     # Two segments where one names another app's collection ("imports" are spreadsheets').
     "notices/imports": "notices.Import",
 }

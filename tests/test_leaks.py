@@ -28,6 +28,7 @@ from citytools.inventory.services import restore_version as restore_system
 from citytools.notices import services as notice_services
 from citytools.notices.models import Suggestion
 from citytools.partnering.models import State
+from citytools.registers.surveys import start_survey
 from citytools.satisfaction import services as satisfaction
 from tests.documents import pdf_text, xlsx_text
 from tests.factories import (
@@ -85,7 +86,8 @@ HISTORY_MARKERS = [
 # names the contract. Its reviewers only: own's editors, north's coordinators and admins.
 NOTICE_MARKERS = ["Quibblefrost", "8642097", "8,642,097"]
 # A network's survey suggests a system to own with a satisfaction rating whose comment is
-# members-only data: it waits in own's review queue, for its reviewers only.
+# members-only data: it waits in own's review queue, for its reviewers only; and the survey's
+# file, previewed, whose page is for north's coordinators and admins.
 SURVEY_MARKER = "Wugglethorpe"
 OUTSIDER_MARKERS = (
     [*VALUE_MARKERS, NOTES_MARKER, *CONFIDENTIAL_MARKERS, *RETIRED_MARKERS, *SATISFACTION_MARKERS, *PROPOSAL_MARKERS, *HISTORY_MARKERS,
@@ -176,6 +178,16 @@ def add_notices(world, *, maker):
         provenance={"label": "North survey 2026"}, actor=world.user("coordinator"),
     ) == "suggested"
     world.survey_suggestion = Suggestion.objects.get(origin_key="survey:north-2026:own:survey-desk")
+    # The file itself, uploaded and previewed by north's coordinator: its page is for north's
+    # coordinators and admins, and the comment is in its file, never on a page for outsiders.
+    content = "\n".join([
+        "Organisation,Service areas,Product,Satisfaction,Comment",
+        f"{world.own.name},Housing management,Survey Desk,2,{SURVEY_MARKER} again",
+    ]).encode()
+    world.survey_import = start_survey(
+        world.north, filename="north-survey.csv", content=content, label="North survey 2027", actor=world.user("coordinator"),
+    )
+    assert world.survey_import.report["counts"]["suggested"] == 1
 
 
 def add_history(world, *, own_system, ledger, area, maker):

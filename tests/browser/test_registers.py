@@ -2,7 +2,12 @@
 (WCAG 2.2 A/AA), as the public and as a platform admin, who sees the form to load it; and,
 with and without JavaScript, the admin runs a dry run from the page and reads what a load
 would do, while the map stays as it was (a real load would change the demo every other
-browser test reads; tests/registers covers it)."""
+browser test reads; tests/registers covers it). A network's survey pages, as the London
+coordinator: the upload page, a preview with a joint service to decide and an error, the
+same while the worker checks it, and the upload form in error; and, without JavaScript, the
+coordinator decides the joint service from the page."""
+
+import re
 
 import pytest
 
@@ -55,5 +60,47 @@ def test_an_admin_runs_a_dry_run_from_the_page(js, site_pages, browser, server, 
         assert "would be created" in main
         assert on_the_map.inner_text() == before
         axe(page, context="the register after a dry run")
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("name", ["registers:surveys", "registers:survey"])
+def test_the_survey_pages_pass_axe(name, site_pages, browser, server, signed_in_state, axe):
+    context, page = new_page(browser, server, storage_state=signed_in_state("coordinator"))
+    try:
+        for sample in urls(site_pages, name):
+            response = page.goto(sample["url"])
+            assert response.status == 200, f"{sample['label']} answered {response.status}"
+            assert page.locator("h1").count() == 1
+            main = " ".join(page.locator("main").inner_text().split())
+            assert "provenance" in main and "unconfirmed" in main, main
+            if "joint service" in sample["label"]:
+                assert page.get_by_role("group", name=re.compile("Which organisations is it for")).count() == 1
+                assert "Borough Council of Nowhere" in main
+            axe(page, context=sample["label"])
+        if name == "registers:surveys":
+            page.get_by_role("button", name="Upload and preview").click()
+            page.wait_for_load_state()
+            assert page.locator(".govuk-error-summary").count() == 1
+            axe(page, context="the survey upload in error")
+    finally:
+        context.close()
+
+
+def test_a_coordinator_decides_a_joint_service_without_javascript(site_pages, browser, server):
+    # Last in the file: it decides the sample survey's joint service, which the axe test above reads.
+    context, page = signed_in(browser, server, "coordinator", js=False)
+    try:
+        sample = next(s for s in urls(site_pages, "registers:survey") if "joint service" in s["label"])
+        page.goto(sample["url"])
+        group = page.get_by_role("group", name=re.compile("Which organisations is it for"))
+        group.get_by_role("checkbox").first.check()
+        page.get_by_role("button", name=re.compile("Save the choice for row")).click()
+        main = " ".join(page.locator("main").inner_text().split())
+        assert re.search(r"Row \d+ is for ", main), main
+        assert page.get_by_role("group", name=re.compile("Which organisations is it for")).count() == 0
+        page.get_by_role("button", name="Import the survey").click()
+        main = " ".join(page.locator("main").inner_text().split())
+        assert "1 row has errors, so nothing was imported" in main, main
     finally:
         context.close()

@@ -2,22 +2,33 @@
 
 EXPECTATIONS holds this app's entries of the authorization matrix (tests/test_authorization.py),
 keyed by URL name and written with tests/expect.py. A register's facts are public; loading
-one is for platform admins only (it covers organisations in no network). The admin's load in
+one is for platform admins only (it covers organisations in no network). A network's survey
+import is for its coordinators and admins, on the surveys of tests/registers/access.py; the
+survey template is public. The admin's load in
 the matrix is a dry run: it does all the work and then undoes it, so the matrix stays quick
 to roll back and the refused requests are still checked for writing nothing.
 """
 
-from tests.expect import Who, action, api, fixed, page
+from tests.expect import COORDINATOR, Who, action, api, fixed, network_slug, page, targeted
+from tests.registers import access as r
 
 admins = Who("platform admins", lambda role, target: role == "admin")
 libraries = fixed(lambda w: {"name": "libraries"})
 dry_run_form = lambda w, t, m: {"dry_run": "on"}  # noqa: E731
 dry_run_body = lambda w, t, m: {"dry_run": True}  # noqa: E731
 
+on_survey = targeted(r.on_survey)
+
 EXPECTATIONS = {
     "registers:index": page(),
     "registers:register": page(**libraries),
     "registers:load": action(admins, **libraries, data=dry_run_form),
+    # A network's survey import: its coordinators and admins (citytools.registers.surveys.may_import).
+    "registers:survey_template": page(),
+    "registers:surveys": page(COORDINATOR, write=COORDINATOR, **targeted(network_slug), data=r.upload),
+    "registers:survey": page(COORDINATOR, write=COORDINATOR, **on_survey, data=r.columns),
+    "registers:survey_decide": action(COORDINATOR, **on_survey, data=r.decide),
+    "registers:survey_commit": action(COORDINATOR, **on_survey),
     "api:registers": api()(),
     "api:register": api()(**libraries),
     "api:register_load": api(None, post=admins)(**libraries, data=dry_run_body),
