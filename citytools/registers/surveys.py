@@ -706,3 +706,17 @@ def survey_for(pk: int, *, viewer: Viewer) -> SurveyImport:
     if survey is None or not may_import(viewer, survey.network):
         raise NotFound("No such survey import.")
     return survey
+
+
+def require_import(viewer: Viewer, network: Network) -> None:
+    """Forbidden, with the same words as the writes, for anyone who may not import a survey
+    for `network`: the API asks it before reading an upload, and before listing the imports."""
+    if not may_import(viewer, network):
+        raise Forbidden("Only the network's coordinators and platform admins can import a survey for it.")
+
+
+def surveys_of(network: Network, *, viewer: Viewer):
+    """The network's survey imports, newest first, without their files: for its coordinators
+    and admins (Forbidden for anyone else)."""
+    require_import(viewer, network)
+    return SurveyImport.objects.filter(network=network).select_related("network").defer("content")
