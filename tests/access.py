@@ -6,7 +6,8 @@ The world extends tests.people.people(): each of `own`, `peer` and `stranger` ge
 system and contract, a confidential system and contract, a pending invitation and a member
 whose role can be revoked; `extra` holds what each app's part of the world adds
 (tests/<app>/access.py: Invitations to Partner, ratings and pain points, an initiative,
-campaigns, catalogue proposals, public notices' suggestions, a buyer name and imports).
+campaigns, catalogue proposals, public notices' suggestions, a buyer name and imports, network
+surveys).
 Targets name whose records a request is aimed at: "own", "peer", "stranger", with
 "_confidential" for the confidential record.
 """
@@ -41,6 +42,7 @@ from tests.notices.access import build_notices
 from tests.opportunities.access import build_initiative
 from tests.partnering.access import build_challenges
 from tests.people import ROLES, People, people
+from tests.registers.access import build_surveys
 from tests.satisfaction.access import build_satisfaction
 
 METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
@@ -227,7 +229,7 @@ def build_world() -> World:
         extra={
             "challenges": build_challenges(cast), **build_satisfaction(cast, records, maker),
             "initiative": build_initiative(cast, records, area), **build_campaigns(cast),
-            **build_catalogue_proposals(cast), **build_notices(cast),
+            **build_catalogue_proposals(cast), **build_notices(cast), **build_surveys(cast),
         },
     )
 

@@ -5,14 +5,20 @@ keyed by URL name and written with tests/expect.py. A register's facts are publi
 one is for platform admins only (it covers organisations in no network). The admin's load in
 the matrix is a dry run: it does all the work and then undoes it, so the matrix stays quick
 to roll back and the refused requests are still checked for writing nothing.
+
+A network's survey imports (tests/registers/access.py) are its coordinators' and admins':
+listing and uploading are refused to anyone else with 403, one import with 404.
 """
 
-from tests.expect import Who, action, api, fixed, page
+from tests.expect import COORDINATOR, Who, action, api, fixed, network_slug, page, targeted
+from tests.registers import access as r
 
 admins = Who("platform admins", lambda role, target: role == "admin")
 libraries = fixed(lambda w: {"name": "libraries"})
 dry_run_form = lambda w, t, m: {"dry_run": "on"}  # noqa: E731
 dry_run_body = lambda w, t, m: {"dry_run": True}  # noqa: E731
+on_survey = targeted(lambda w, t: {"slug": w.network(t).slug, "import_id": r.survey(w, t).pk})
+on_joint_survey = targeted(lambda w, t: {"slug": w.network(t).slug, "import_id": r.survey(w, t, "joint").pk})
 
 EXPECTATIONS = {
     "registers:index": page(),
@@ -21,4 +27,10 @@ EXPECTATIONS = {
     "api:registers": api()(),
     "api:register": api()(**libraries),
     "api:register_load": api(None, post=admins)(**libraries, data=dry_run_body),
+    "api:survey_imports": api(COORDINATOR)(**targeted(network_slug)),
+    "api:survey_import_create": api(None, post=COORDINATOR)(**targeted(network_slug), data=r.upload),
+    "api:survey_import": api(COORDINATOR)(**on_survey),
+    "api:survey_import_columns": api(None, put=COORDINATOR)(**on_survey, data=r.columns),
+    "api:survey_import_decide": api(None, post=COORDINATOR)(**on_joint_survey, data=r.decision),
+    "api:survey_import_commit": api(None, post=COORDINATOR)(**on_survey),
 }
