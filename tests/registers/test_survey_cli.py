@@ -79,6 +79,12 @@ def test_a_joint_service_is_decided_on_the_command_line(world, survey_file, tmp_
     assert Suggestion.objects.filter(organisation__in=[world.adur, world.worthing]).count() == 2
 
 
+def test_a_decision_for_organisations_the_row_does_not_name_imports_nothing(world, survey_file):
+    with pytest.raises(CommandError, match=r"row\(s\) 4: the row names no joint service"):
+        run(survey_file([MESSY[0], MESSY[3]]), "--decide", f"4={CAMDEN}")
+    assert not Suggestion.objects.exists() and not SurveyImport.objects.exists()
+
+
 def test_a_later_edition_lists_what_disappeared(world, survey_file):
     run(survey_file([MESSY[0], MESSY[1]]))
     output = run(survey_file([MESSY[0]]))
@@ -94,6 +100,7 @@ def test_a_later_edition_lists_what_disappeared(world, survey_file):
         ((), {"email": "nobody@example.org"}, "No active user"),
         (("--decide", "four=E07000223"), {}, "write it as ROW=GSS"),
         (("--decide", "6=E99999999"), {}, "no organisation on the map has the code E99999999"),
+        (("--decide", "3=E09000007"), {}, "the row names no joint service of those organisations"),
     ],
 )
 def test_refusals_exit_non_zero_and_write_nothing(world, survey_file, args, kwargs, message):

@@ -40,6 +40,19 @@ def decisions(values: list[str]) -> dict[str, list[int]]:
     return decided
 
 
+def undecided(report: surveys.Report, decided: dict[str, list[int]]) -> list[str]:
+    """The --decide rows the report does not place on exactly the organisations given: the
+    service leaves out a row decided for organisations it does not name, so the command
+    checks before importing that nothing would be lost."""
+    placed: dict[str, set[str]] = {}
+    failed = {str(row.row) for row in report.rows if row.status == "error"}  # reported, and blocking, already
+    for row in report.rows:
+        if row.matched_by == "decision":
+            placed.setdefault(str(row.row), set()).add(row.organisation_slug)
+    slugs = dict(Organisation.objects.filter(pk__in=[pk for pks in decided.values() for pk in pks]).values_list("pk", "slug"))
+    return [row for row, pks in decided.items() if row not in failed and placed.get(row) != {slugs[pk] for pk in pks}]
+
+
 def report_lines(report: surveys.Report) -> list[dict]:
     """One line per row (and organisation), a joint service still to decide as an error that
     names its candidates."""
@@ -101,9 +114,20 @@ class Command(DomainCommand):
             stage["last"] = done
             bar.update(stage["name"], done)
 
+        content = path.read_bytes()
         try:
+            if decided:
+                check = surveys.import_file(found, filename=path.name, content=content, label=label, trusted=trusted,
+                                            actor=actor, dry_run=True, decisions=decided, progress=progress)
+                wrong = undecided(check, decided)
+                if wrong:
+                    raise CommandError(
+                        f"--decide for row(s) {', '.join(wrong)}: the row names no joint service of those organisations. "
+                        "Run without --decide to see each row's candidates. Nothing was imported."
+                    )
+                stage["last"] = 0
             result = surveys.import_file(
-                found, filename=path.name, content=path.read_bytes(), label=label, trusted=trusted, actor=actor,
+                found, filename=path.name, content=content, label=label, trusted=trusted, actor=actor,
                 dry_run=dry_run, decisions=decided, progress=progress,
             )
         finally:
