@@ -312,7 +312,7 @@ APPS = (
     freshness,  # data quality, confirmations and attestation campaigns
     catalogue,  # catalogue proposals: suppliers and products missing from the catalogue
     notices,  # public notices: the review queue, buyer names, trusted sources, imports
-    registers,  # public registers: their facts, and loading one (admins)
+    registers,  # public registers: their facts, and loading one (admins); network survey imports (coordinators)
 )
 for _app in APPS:
     _repeated = sorted(EXPECTATIONS.keys() & _app.EXPECTATIONS.keys())

@@ -258,3 +258,31 @@ def test_an_organisations_editor_cannot_change_the_hints_of_every_network(role, 
             if refused == allowed or bool(changed) != allowed:
                 problems.append(f"{method} {url} as {who}: {response.status_code}, changed {changed or 'nothing'}")
     assert not problems, "\n".join(problems)
+
+
+# A network's survey imports: a coordinator of another network --------------------------------------
+
+
+SURVEY_DOORS = ("api:survey_import", "api:survey_import_columns", "api:survey_import_decide", "api:survey_import_commit")
+
+
+@pytest.mark.parametrize("address", ["theirs", "own"])
+def test_a_coordinator_cannot_reach_another_networks_survey_import(address, world, db):
+    """North's coordinator names south's survey import by id, under south's address or under
+    north's own: 404 for every door, as if it did not exist, and nothing is written; the same
+    doors on north's own import go through."""
+    problems = []
+    for name in SURVEY_DOORS:
+        expect = EXPECTATIONS[name]
+        method = next(iter(expect.allow))
+        args = expect.args(world, "stranger")
+        if address == "own":
+            args = {**args, "slug": world.people.north.slug}
+        data = expect.data(world, "own", method) if expect.data else None
+        response, changed = probe(client_for(world, "coordinator"), api=True, method=method, url=reverse(name, kwargs=args), data=data)
+        if response.status_code != 404 or changed:
+            problems.append(f"{method} {name} {args}: {response.status_code}, changed {changed or 'nothing'}")
+        response, _ = probe(client_for(world, "coordinator"), api=True, method=method, url=reverse(name, kwargs=expect.args(world, "own")), data=data)
+        if response.status_code != 200:
+            problems.append(f"{method} {name} on north's own import: {response.status_code}")
+    assert not problems, "\n".join(problems)

@@ -1,14 +1,30 @@
 """The API of the public registers: the registers City Tools ships and their facts, public;
 and loading one onto the map, for platform admins (403 for anyone else, 401 without a
 session). The same queries and service as the pages; an unknown register is 404
-(citytools.core.api turns each refusal into problem+json)."""
+(citytools.core.api turns each refusal into problem+json).
 
+It is also the API door of a network's survey (citytools.registers.surveys): upload a file
+(multipart/form-data, since a survey may be larger than a JSON body may be), follow its
+preview, choose its columns, decide its joint services and import it. Only the network's
+coordinators and platform admins: the network's imports answer 403 to anyone else, as its
+notice imports do, and one import 404, as if it did not exist.
+"""
+
+import datetime
+from typing import Literal
+
+from django.conf import settings
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from ninja import Field, Router, Schema
+from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 
 from citytools.core.api import Ref
 from citytools.core.api_input import django_auth
-from citytools.registers import queries, services
+from citytools.core.errors import NotFound
+from citytools.core.text import check_text
+from citytools.directory.models import Network
+from citytools.registers import queries, services, surveys
+from citytools.registers.models import SurveyImport
 
 router = Router(tags=["public registers"])
 
@@ -127,3 +143,240 @@ def load(request, name: str, payload: LoadIn):
             for d in summary.differences
         ],
     }
+
+
+# A network's survey -----------------------------------------------------------------------
+
+RowStatus = Literal[surveys.STATUSES]
+ROWS_LIMIT = 5000
+
+
+class SurveyRowsQuery(Schema):
+    row_status: RowStatus | None = Field(None, description="Only the rows of this status, e.g. `error`.")
+    rows_offset: int = Field(0, ge=0, le=10_000_000, description="Skip this many of the (chosen) rows.")
+    rows_limit: int = Field(500, ge=0, le=ROWS_LIMIT, description=f"Give at most this many rows (at most {ROWS_LIMIT}).")
+
+
+class SurveyCandidateOut(Schema):
+    pk: int = Field(description="What `organisations` in a decision names it by.")
+    name: str
+    gss_code: str | None
+
+
+class SurveyRowOut(Schema):
+    row: int = Field(description="The row number in the spreadsheet. A joint service decided for several organisations gives one entry per organisation.")
+    status: RowStatus = Field(description=(
+        "suggested: to the organisation's review queue; applied: onto its map (a trusted source); unchanged: as it is "
+        "already, or rejected before; decision: a joint service to decide; error: see `error`."
+    ))
+    organisation: str | None = Field(description="The organisation's GSS code, or null.")
+    organisation_name: str
+    organisation_slug: str
+    matched_by: str | None = Field(description="How the organisation was found: identifier, name, alias or decision.")
+    product: str
+    supplier: str
+    service_areas: list[str]
+    error: str | None = Field(description="Every fault of the row at once, each naming its column.")
+    note: str
+    candidates: list[SurveyCandidateOut] = Field(description="For a joint service or an ambiguous name: the organisations to choose from.")
+
+
+class SurveyOrganisationOut(Schema):
+    slug: str
+    name: str
+    gss_code: str | None
+    suggested: int
+    applied: int
+    unchanged: int
+    decision: int
+    error: int
+
+
+class SurveyDisappearedOut(Schema):
+    organisation: str
+    slug: str
+    product: str = Field(description="The product's normalised name, as the earlier edition gave it.")
+    status: str = Field(description="Its suggestion's status: pending, accepted, applied or rejected.")
+    system: int | None
+
+
+class SurveyColumnOut(Schema):
+    header: str
+    field: str = Field(description="The field the column is read as; empty when it is left out.")
+
+
+class SurveyCountsOut(Schema):
+    suggested: int
+    applied: int
+    unchanged: int
+    decision: int
+    error: int
+
+
+class SurveyImportSummaryOut(Schema):
+    id: int
+    network: Ref
+    label: str = Field(description="The source's name, kept in every record's provenance.")
+    trusted: bool = Field(description="True: its rows go onto the members' maps at once (unconfirmed) instead of their review queues.")
+    filename: str
+    status: Literal["previewed", "committed"]
+    created_at: datetime.datetime
+    expires_at: datetime.datetime
+    committed_at: datetime.datetime | None
+    job: Literal["", "preview", "commit"] = Field(description="What the worker is doing with a large file: previewing or importing it; empty when nothing.")
+    job_done: int = Field(description="Rows done so far.")
+    job_total: int
+    job_error: str = Field(description="Why the worker's last job stopped, if it did.")
+    counts: SurveyCountsOut | None = Field(description="Rows by status in the last preview (or the import); null until the first preview.")
+    can_commit: bool = Field(description="Whether POST …/commit would be accepted now: previewed, no row blocking, no job running.")
+    url: str
+
+
+class SurveyImportOut(SurveyImportSummaryOut):
+    header_row: int | None
+    columns: list[SurveyColumnOut]
+    decisions: dict[str, list[int]] = Field(description="Row number → the organisations (pks) a joint-service row was decided for.")
+    organisations: list[SurveyOrganisationOut] = Field(description="Per organisation, its rows by status.")
+    rows_total: int = Field(description="How many rows (of `row_status`, if given) there are; `rows` gives a page of them.")
+    rows_offset: int
+    rows: list[SurveyRowOut]
+    disappeared: list[SurveyDisappearedOut] = Field(description="What an earlier edition under the same name had and this file lacks (nothing is retired).")
+    new_products: list[str] = Field(description="Products the file adds to the catalogue.")
+    new_suppliers: list[str]
+
+
+class SurveyColumnsIn(Schema):
+    mapping: list[str] = Field(description="The field of each column, left to right; an empty string leaves a column out.")
+
+
+class SurveyDecisionIn(Schema):
+    row: int = Field(description="The row number of a joint-service row.")
+    organisations: list[int] = Field(description="The pks of the row's candidates it is for: one, several or all.")
+
+
+def _survey_summary(survey: SurveyImport, report: surveys.Report | None) -> dict:
+    return {
+        "id": survey.pk, "network": {"slug": survey.network.slug, "name": survey.network.name}, "label": survey.label,
+        "trusted": survey.trusted, "filename": survey.filename, "status": survey.status, "created_at": survey.created_at,
+        "expires_at": survey.expires_at, "committed_at": survey.committed_at,
+        "job": survey.job, "job_done": survey.job_done, "job_total": survey.job_total, "job_error": survey.job_error,
+        "counts": report.counts if report else None,
+        "can_commit": bool(report and not report.blocking and survey.status == SurveyImport.Status.PREVIEWED and not survey.job),
+        "url": reverse("api:survey_import", args=[survey.network.slug, survey.pk]),
+    }
+
+
+def _survey_out(survey: SurveyImport, report: surveys.Report | None, rows: SurveyRowsQuery) -> dict:
+    chosen = [row for row in (report.rows if report else []) if rows.row_status in (None, row.status)]
+    page = chosen[rows.rows_offset:rows.rows_offset + rows.rows_limit]
+    return {
+        **_survey_summary(survey, report),
+        "header_row": report.header_row if report else None,
+        "columns": [{"header": h, "field": f} for h, f in zip(report.header, report.mapping)] if report else [],
+        "decisions": survey.decisions, "organisations": report.organisations if report else [],
+        "rows_total": len(chosen), "rows_offset": rows.rows_offset, "rows": [row.__dict__ for row in page],
+        "disappeared": report.disappeared if report else [], "new_products": report.new_products if report else [],
+        "new_suppliers": report.new_suppliers if report else [],
+    }
+
+
+def _survey(request, slug: str, import_id: int) -> SurveyImport:
+    survey = surveys.survey_for(import_id, viewer=request.viewer)
+    if survey.network.slug != slug:  # the address names another network: as if it did not exist
+        raise NotFound("No such survey import.")
+    return survey
+
+
+SURVEY_ROWS = (
+    "The rows come a page at a time (`rows_offset`, `rows_limit`), of one status if `row_status` is given; `counts` "
+    "and `organisations` cover them all."
+)
+
+
+@router.get(
+    "/networks/{slug}/imports", response=list[SurveyImportSummaryOut], auth=django_auth, url_name="survey_imports",
+    summary="A network's survey imports, newest first (its coordinators)",
+)
+def list_surveys(request, slug: str):
+    network = get_object_or_404(Network, slug=slug)
+    return [_survey_summary(survey, surveys.shown(survey)) for survey in surveys.surveys_of(network, viewer=request.viewer)]
+
+
+@router.post(
+    "/networks/{slug}/imports", response={201: SurveyImportOut, 202: SurveyImportOut}, auth=django_auth,
+    url_name="survey_import_create",
+    summary="Upload a survey of the network's members' systems and preview it (multipart/form-data, field `file`; its coordinators)",
+    description=(
+        f"A CSV or XLSX file, up to {settings.NETWORK_IMPORT_MAX_BYTES // (1024 * 1024)} MB and "
+        f"{settings.NETWORK_IMPORT_MAX_ROWS:,} rows, with the form fields `label` (the source's name, kept in every "
+        "record's provenance) and `trusted` (true: onto the maps at once, unconfirmed; false: to the review queues). "
+        "201 with the preview, which writes nothing; 202 when the file is large and the worker previews it: GET the "
+        "import to follow `job_done` of `job_total`. 400 for a file that cannot be read. " + SURVEY_ROWS
+    ),
+)
+def create_survey(
+    request, slug: str, rows: Query[SurveyRowsQuery], file: UploadedFile | None = File(None),
+    label: str = Form("", description="The source's name, e.g. `London survey 2026`."),
+    trusted: bool = Form(False, description="Put its rows on the members' maps at once, unconfirmed."),
+):
+    # The file is optional in the schema so that who may import is decided before the upload
+    # is read; the service refuses a missing (empty) file with 400.
+    network = get_object_or_404(Network, slug=slug)
+    surveys.require_import(request.viewer, network)
+    check_text(label, field="label")  # a form field, which the JSON body's check does not see
+    content = file.read(settings.NETWORK_IMPORT_MAX_BYTES + 1) if file else b""
+    survey = surveys.start_survey(
+        network, filename=file.name if file else "", content=content, label=label, trusted=trusted, actor=request.user,
+    )
+    return Status(202 if survey.job else 201, _survey_out(survey, surveys.shown(survey), rows))
+
+
+@router.get(
+    "/networks/{slug}/imports/{import_id}", response=SurveyImportOut, auth=django_auth, url_name="survey_import",
+    summary="A survey import: its last preview (or the import's report), and how far the worker has got",
+    description=SURVEY_ROWS,
+)
+def get_survey(request, slug: str, import_id: int, rows: Query[SurveyRowsQuery]):
+    survey = _survey(request, slug, import_id)
+    return _survey_out(survey, surveys.shown(survey), rows)
+
+
+@router.put(
+    "/networks/{slug}/imports/{import_id}/columns", response={200: SurveyImportOut, 202: SurveyImportOut}, auth=django_auth,
+    url_name="survey_import_columns", summary="Choose which field each column of a survey holds, and preview again",
+    description="200 with the new preview; 202 when the worker previews a large file.",
+)
+def set_survey_columns(request, slug: str, import_id: int, payload: SurveyColumnsIn, rows: Query[SurveyRowsQuery]):
+    survey = _survey(request, slug, import_id)
+    report = surveys.set_columns(survey, mapping=payload.mapping, actor=request.user)
+    return Status(200 if report is not None else 202, _survey_out(survey, report, rows))
+
+
+@router.post(
+    "/networks/{slug}/imports/{import_id}/decisions", response={200: SurveyImportOut, 202: SurveyImportOut}, auth=django_auth,
+    url_name="survey_import_decide", summary="Say which organisations a joint-service row of a survey is for, and preview again",
+    description=(
+        "`organisations` names some or all of the row's `candidates` by pk. 200 with the new preview; 202 when the worker "
+        "previews a large file. 400 for a row that names no joint service, or an organisation it does not name."
+    ),
+)
+def decide_survey_row(request, slug: str, import_id: int, payload: SurveyDecisionIn, rows: Query[SurveyRowsQuery]):
+    survey = _survey(request, slug, import_id)
+    report = surveys.decide(survey, row=payload.row, organisations=payload.organisations, actor=request.user)
+    return Status(200 if report is not None else 202, _survey_out(survey, report, rows))
+
+
+@router.post(
+    "/networks/{slug}/imports/{import_id}/commit", response={200: SurveyImportOut, 202: SurveyImportOut}, auth=django_auth,
+    url_name="survey_import_commit", summary="Import every row of a survey, all or nothing",
+    description=(
+        "Refused (400, code `row_errors`) while any row has an error or names a joint service not yet decided: nothing is "
+        "written. 200 with the import's report; 202 when the worker imports a large file: GET the import until `job` is "
+        "empty, then see `status` and `job_error`."
+    ),
+)
+def commit_survey(request, slug: str, import_id: int, rows: Query[SurveyRowsQuery]):
+    survey = _survey(request, slug, import_id)
+    report = surveys.request_commit(survey, actor=request.user)
+    survey.refresh_from_db(fields=["status", "committed_at", "job", "job_done", "job_total", "job_error"])
+    return Status(200 if report is not None else 202, _survey_out(survey, report if report is not None else surveys.shown(survey), rows))

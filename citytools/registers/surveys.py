@@ -71,8 +71,7 @@ def may_import(viewer: Viewer, network: Network) -> bool:
 
 
 def _require(actor, network: Network) -> None:
-    if actor is None or not may_import(Viewer.for_user(actor), network):
-        raise Forbidden("Only the network's coordinators and platform admins can import a survey for it.")
+    require_import(Viewer.for_user(actor), network)
 
 
 # One row's result --------------------------------------------------------------------------
@@ -274,8 +273,10 @@ class _Organisations:
             if not decided:
                 names = " and ".join(c["name"] for c in candidates)
                 raise _Joint(f"Organisation: {text!r} is a joint service of {names}. Choose which of them this row is for.", candidates)
-            allowed = {c["pk"] for c in candidates}
-            return [self._member(pk, text) for pk in decided if pk in allowed], "decision", candidates
+            if not set(decided) <= {c["pk"] for c in candidates}:
+                names = " and ".join(c["name"] for c in candidates)
+                raise _Joint(f"Organisation: the decision on {text!r} names another organisation than {names}. Choose among them.", candidates)
+            return [self._member(pk, text) for pk in decided], "decision", candidates
         match = self._match(text)
         if match.matched:
             return [self._member(match.pk, text)], match.by, []
@@ -708,3 +709,17 @@ def survey_for(pk: int, *, viewer: Viewer) -> SurveyImport:
     if survey is None or not may_import(viewer, survey.network):
         raise NotFound("No such survey import.")
     return survey
+
+
+def require_import(viewer: Viewer, network: Network) -> None:
+    """Forbidden, with the same words as the writes, for anyone who may not import a survey
+    for `network`: the API asks it before reading an upload, and before listing the imports."""
+    if not may_import(viewer, network):
+        raise Forbidden("Only the network's coordinators and platform admins can import a survey for it.")
+
+
+def surveys_of(network: Network, *, viewer: Viewer):
+    """The network's survey imports, newest first, without their files: for its coordinators
+    and admins (Forbidden for anyone else)."""
+    require_import(viewer, network)
+    return SurveyImport.objects.filter(network=network).select_related("network").defer("content")

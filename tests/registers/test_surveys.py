@@ -279,3 +279,14 @@ def test_a_decision_names_one_of_the_joint_services_councils(world):
         surveys.decide(survey, row=3, organisations=[world.camden.pk], actor=world.coordinator)
     with pytest.raises(DomainError, match="no joint service"):
         surveys.decide(survey, row=99, organisations=[world.adur.pk], actor=world.coordinator)
+
+
+def test_a_decision_naming_another_organisation_leaves_the_row_undecided(world):
+    """The command line passes its decisions straight to the run: one that names no candidate
+    of the row keeps the row waiting, so the import is refused rather than the row dropped."""
+    report = surveys.import_file(
+        world.network, filename="s.xlsx", content=xlsx([MESSY[3]]), label="South survey 2026", actor=world.coordinator,
+        decisions={"3": [world.camden.pk]},
+    )
+    assert [(r.row, r.status) for r in report.rows] == [(3, "decision")] and "another organisation" in report.rows[0].error
+    assert not Suggestion.objects.exists()
