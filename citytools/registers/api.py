@@ -254,14 +254,17 @@ class SurveyDecisionIn(Schema):
     organisations: list[int] = Field(description="The pks of the row's candidates it is for: one, several or all.")
 
 
-def _survey_summary(survey: SurveyImport, report: surveys.Report | None) -> dict:
+def _survey_summary(survey: SurveyImport, counts: dict | None) -> dict:
     return {
         "id": survey.pk, "network": {"slug": survey.network.slug, "name": survey.network.name}, "label": survey.label,
         "trusted": survey.trusted, "filename": survey.filename, "status": survey.status, "created_at": survey.created_at,
         "expires_at": survey.expires_at, "committed_at": survey.committed_at,
         "job": survey.job, "job_done": survey.job_done, "job_total": survey.job_total, "job_error": survey.job_error,
-        "counts": report.counts if report else None,
-        "can_commit": bool(report and not report.blocking and survey.status == SurveyImport.Status.PREVIEWED and not survey.job),
+        "counts": counts,
+        "can_commit": bool(
+            counts and not (counts.get("error") or counts.get("decision"))
+            and survey.status == SurveyImport.Status.PREVIEWED and not survey.job
+        ),
         "url": reverse("api:survey_import", args=[survey.network.slug, survey.pk]),
     }
 
@@ -270,7 +273,7 @@ def _survey_out(survey: SurveyImport, report: surveys.Report | None, rows: Surve
     chosen = [row for row in (report.rows if report else []) if rows.row_status in (None, row.status)]
     page = chosen[rows.rows_offset:rows.rows_offset + rows.rows_limit]
     return {
-        **_survey_summary(survey, report),
+        **_survey_summary(survey, report.counts if report else None),
         "header_row": report.header_row if report else None,
         "columns": [{"header": h, "field": f} for h, f in zip(report.header, report.mapping)] if report else [],
         "decisions": survey.decisions, "organisations": report.organisations if report else [],
@@ -299,7 +302,7 @@ SURVEY_ROWS = (
 )
 def list_surveys(request, slug: str):
     network = get_object_or_404(Network, slug=slug)
-    return [_survey_summary(survey, surveys.shown(survey)) for survey in surveys.surveys_of(network, viewer=request.viewer)]
+    return [_survey_summary(survey, survey.counts) for survey in queries.surveys_of(network, viewer=request.viewer)]
 
 
 @router.post(

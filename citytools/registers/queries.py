@@ -4,12 +4,16 @@ system is on the map follows the same visibility as the map's own pages."""
 
 from dataclasses import dataclass
 
+from django.db.models.fields.json import KeyTransform
+
 from citytools.accounts.viewer import Viewer
-from citytools.directory.models import Organisation
+from citytools.directory.models import Network, Organisation
 from citytools.inventory.models import Product, System
 from citytools.inventory.rules import normalise_name
 from citytools.registers import shipped
+from citytools.registers.models import SurveyImport
 from citytools.registers.services import may_load
+from citytools.registers.surveys import require_import
 
 
 @dataclass(frozen=True)
@@ -76,3 +80,14 @@ def facts(name: str, *, viewer: Viewer) -> list[Fact]:
 
 def can_load(viewer: Viewer) -> bool:
     return may_load(viewer)
+
+
+def surveys_of(network: Network, *, viewer: Viewer):
+    """The network's survey imports, newest first, for its coordinators and admins (Forbidden
+    for anyone else): without their files or their rows, which may be large, each with only
+    its `counts` by status (None until its first preview)."""
+    require_import(viewer, network)
+    return (
+        SurveyImport.objects.filter(network=network).select_related("network").defer("content", "report")
+        .annotate(counts=KeyTransform("counts", "report"))
+    )

@@ -7,7 +7,6 @@ worker has got (refreshed by HTMX, or by a link)."""
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.db.models.fields.json import KeyTransform
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -15,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from citytools.core.doors import bounced, domain_errors, finished, forbid_unless, refusals
 from citytools.directory.models import Network
-from citytools.registers import surveys
+from citytools.registers import queries, surveys
 from citytools.registers.forms import DecideForm, SurveyForm
 from citytools.registers.models import SurveyImport
 from citytools.spreadsheets import queries as sheet_queries
@@ -38,17 +37,17 @@ def survey_template(request):
     return download(sheet_queries.template(surveys.KIND, fmt), fmt, "citytools-survey-template")
 
 
-def _recent(network: Network) -> list[tuple[SurveyImport, list]]:
+def _recent(network: Network, viewer) -> list[tuple[SurveyImport, list]]:
     """The network's latest surveys with their counts in the order of RECENT_COUNTS; only the
     counts are read, since a survey's file and its rows' report may be large."""
-    recent = SurveyImport.objects.filter(network=network).defer("content", "report").annotate(counts=KeyTransform("counts", "report"))
+    recent = queries.surveys_of(network, viewer=viewer)
     return [(item, [(item.counts or {}).get(status, "—") if item.counts else "—" for status in RECENT_COUNTS]) for item in recent[:RECENT]]
 
 
 def _upload_page(request, network: Network, *, form=None, status: int = 200):
     return render(request, "registers/surveys.html", {
         "network": network, "form": form or SurveyForm(), "columns": sheet_rules.columns(surveys.KIND),
-        "recent": _recent(network),
+        "recent": _recent(network, request.viewer),
         "max_bytes": settings.NETWORK_IMPORT_MAX_BYTES, "max_rows": settings.NETWORK_IMPORT_MAX_ROWS,
         "hours": settings.IMPORT_HOURS, "background_rows": settings.IMPORT_BACKGROUND_ROWS,
     }, status=status)

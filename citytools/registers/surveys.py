@@ -716,10 +716,3 @@ def require_import(viewer: Viewer, network: Network) -> None:
     for `network`: the API asks it before reading an upload, and before listing the imports."""
     if not may_import(viewer, network):
         raise Forbidden("Only the network's coordinators and platform admins can import a survey for it.")
-
-
-def surveys_of(network: Network, *, viewer: Viewer):
-    """The network's survey imports, newest first, without their files: for its coordinators
-    and admins (Forbidden for anyone else)."""
-    require_import(viewer, network)
-    return SurveyImport.objects.filter(network=network).select_related("network").defer("content")
