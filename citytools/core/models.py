@@ -59,3 +59,21 @@ class EditableRecord(TimeStampedModel):
 
     class Meta:
         abstract = True
+
+
+class WorkerJob(models.Model):
+    """A file the worker previews or imports when it is too large to do while the person
+    waits (an organisation's spreadsheet, a network's survey): which job it is doing, how far
+    it has got, and why it stopped if it failed (citytools.core.jobs)."""
+
+    JOBS = [("preview", "Previewing"), ("commit", "Importing")]
+
+    job = models.CharField(max_length=10, blank=True, default="", choices=JOBS)
+    job_done = models.PositiveIntegerField(default=0)
+    job_total = models.PositiveIntegerField(default=0)
+    job_error = models.TextField(blank=True)
+    job_actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    job_started_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True

@@ -16,12 +16,13 @@ partnering, satisfaction, opportunities, spreadsheets, search and notices only.
 from django.conf import settings
 from django.db import models
 
-from citytools.core.models import TimeStampedModel
+from citytools.core.models import TimeStampedModel, WorkerJob
 
 
-class SurveyImport(TimeStampedModel):
+class SurveyImport(WorkerJob, TimeStampedModel):
     """A network's survey spreadsheet, its column mapping, the coordinator's decisions on
-    rows that name a joint service, and what its last preview (or its import) found."""
+    rows that name a joint service, and what its last preview (or its import) found. A large
+    file is previewed and imported by the worker (citytools.registers.tasks)."""
 
     class Status(models.TextChoices):
         PREVIEWED = "previewed", "Previewed"
@@ -46,14 +47,6 @@ class SurveyImport(TimeStampedModel):
     report = models.JSONField(null=True, blank=True)
     expires_at = models.DateTimeField()
     committed_at = models.DateTimeField(null=True, blank=True)
-    # A large file is previewed and imported by the worker (citytools.registers.tasks).
-    job = models.CharField(max_length=10, blank=True, default="", choices=[("preview", "Previewing"), ("commit", "Importing")])
-    job_done = models.PositiveIntegerField(default=0)
-    job_total = models.PositiveIntegerField(default=0)
-    job_error = models.TextField(blank=True)
-    job_actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    job_started_at = models.DateTimeField(null=True, blank=True)
-
     class Meta:
         ordering = ["-created_at", "-id"]
 

@@ -26,7 +26,6 @@ retiring nothing.
 
 import datetime
 import hashlib
-import logging
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -38,6 +37,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from citytools.accounts.viewer import Viewer
+from citytools.core import jobs
 from citytools.core.errors import DomainError, Forbidden, NotFound
 from citytools.directory import matching
 from citytools.directory.models import Network, Organisation, OrganisationAlias, Supplier
@@ -51,7 +51,6 @@ from citytools.registers.models import SurveyImport
 from citytools.spreadsheets import rules as sheet_rules
 from citytools.spreadsheets import sheets
 
-logger = logging.getLogger(__name__)
 KIND = "survey"
 STATUSES = ("suggested", "applied", "unchanged", "decision", "error")
 PROGRESS_EVERY = 100
@@ -498,10 +497,8 @@ job_queued = Signal()
 
 
 def _queue(survey: SurveyImport, job: str, *, actor, total: int) -> None:
-    fields = {"job": job, "job_done": 0, "job_total": total, "job_error": "", "job_actor": actor, "job_started_at": timezone.now()}
-    SurveyImport.objects.filter(pk=survey.pk).update(**fields)
-    for name, value in fields.items():
-        setattr(survey, name, value)
+    """Hand a long job to the worker (citytools.registers.tasks.run_survey_job)."""
+    jobs.record_job(survey, job, actor=actor, total=total)
     job_queued.send(sender=SurveyImport, survey_id=survey.pk)
 
 
@@ -541,13 +538,7 @@ def start_survey(
 
 
 def _check_open(survey: SurveyImport, *, job: str = "") -> None:
-    if survey.job and survey.job != job:
-        doing = "previewed" if survey.job == "preview" else "imported"
-        raise DomainError(f"This file is still being {doing}. Wait until it has finished; its page shows how far it has got.", code="busy")
-    if survey.status == SurveyImport.Status.COMMITTED:
-        raise DomainError("This file has already been imported. Upload it again to import it once more.", code="committed")
-    if survey.expires_at <= timezone.now():
-        raise DomainError("This upload has expired. Upload the file again.", code="expired")
+    jobs.refuse_unless_open(survey, committed=survey.status == SurveyImport.Status.COMMITTED, job=job)
 
 
 def preview(survey: SurveyImport, *, actor, progress=None, job: str = "") -> Report:
@@ -673,34 +664,19 @@ def import_file(
     return commit(survey, actor=actor, progress=progress)
 
 
-WORKER_FAILED = (
-    "The worker could not finish with this file, so nothing was imported. Upload it again; if this happens again, "
-    "ask a platform admin to look at the worker's log."
-)
-
-
 def run_job(survey_id: int) -> None:
     """The worker's side of a long preview or import, recording how far it has got."""
     survey = SurveyImport.objects.select_related("network", "job_actor").filter(pk=survey_id).first()
-    if survey is None or not survey.job:
+    if survey is None:
         return
-    job, error = survey.job, ""
 
-    def progress(done: int) -> None:
-        SurveyImport.objects.filter(pk=survey.pk).update(job_done=done)
-
-    try:
+    def work(job: str, progress) -> None:
         if job == "preview":
             preview(survey, actor=survey.job_actor, progress=progress, job=job)
         else:
             commit(survey, actor=survey.job_actor, progress=progress, job=job)
-    except DomainError as refusal:
-        error = refusal.message
-    except Exception:  # the worker's fault, not the file's: say so, keep the log
-        logger.exception("The survey job of import %s failed.", survey.pk)
-        error = WORKER_FAILED
-    finished = {"job_done": survey.job_total} if not error else {}
-    SurveyImport.objects.filter(pk=survey.pk).update(job="", job_error=error, updated_at=timezone.now(), **finished)
+
+    jobs.run_recorded(survey, work)
 
 
 def survey_for(pk: int, *, viewer: Viewer) -> SurveyImport:

@@ -10,7 +10,7 @@ and opportunities only.
 from django.conf import settings
 from django.db import models
 
-from citytools.core.models import TimeStampedModel
+from citytools.core.models import TimeStampedModel, WorkerJob
 
 
 class Kind(models.TextChoices):
@@ -31,8 +31,9 @@ class ColumnMapping(TimeStampedModel):
         constraints = [models.UniqueConstraint(fields=["organisation", "kind"], name="one_column_mapping_per_kind")]
 
 
-class Upload(TimeStampedModel):
-    """A spreadsheet uploaded for import, its column mapping and what its preview saw."""
+class Upload(WorkerJob, TimeStampedModel):
+    """A spreadsheet uploaded for import, its column mapping and what its preview saw. A large
+    file is previewed and imported by the worker (citytools.spreadsheets.tasks)."""
 
     class Status(models.TextChoices):
         PREVIEWED = "previewed", "Previewed"
@@ -57,15 +58,6 @@ class Upload(TimeStampedModel):
     report = models.JSONField(null=True, blank=True)
     expires_at = models.DateTimeField()
     committed_at = models.DateTimeField(null=True, blank=True)
-    # A large file is previewed and imported by the worker (citytools.spreadsheets.tasks):
-    # what it is doing, how far it has got, and why it stopped if it failed.
-    job = models.CharField(max_length=10, blank=True, default="", choices=[("preview", "Previewing"), ("commit", "Importing")])
-    job_done = models.PositiveIntegerField(default=0)
-    job_total = models.PositiveIntegerField(default=0)
-    job_error = models.TextField(blank=True)
-    job_actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    job_started_at = models.DateTimeField(null=True, blank=True)
-
     class Meta:
         ordering = ["-created_at", "-id"]
 

@@ -13,7 +13,6 @@ moved in between. The commit is one transaction: all rows or none.
 import datetime
 import hashlib
 import json
-import logging
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -25,7 +24,7 @@ from citytools.accounts.viewer import Viewer
 from citytools.contracts import rules as contract_rules
 from citytools.contracts import services as contract_services
 from citytools.contracts.models import Contract
-from citytools.core import history
+from citytools.core import history, jobs
 from citytools.core.errors import Conflict, DomainError, Forbidden, NotFound
 from citytools.core.history import (
     Change,  # a field's old and new value, as a record's history shows them
@@ -36,7 +35,6 @@ from citytools.inventory.models import Product, ServiceArea, System
 from citytools.spreadsheets import rules, sheets
 from citytools.spreadsheets.models import ColumnMapping, Kind, Upload
 
-logger = logging.getLogger(__name__)
 STALE_PREVIEW = (
     "Some records changed since your preview, so nothing was imported. "
     "Preview again to see the file against the records as they are now, then import."
@@ -546,13 +544,7 @@ def _remember_columns(upload: Upload, header: list[str], mapping: list[str], act
 def _check_open(upload: Upload, *, job: str = "") -> None:
     """Refuse what cannot be done to this upload now; `job` names the worker's own job, which
     may go on with it."""
-    if upload.job and upload.job != job:
-        doing = "previewed" if upload.job == "preview" else "imported"
-        raise DomainError(f"This file is still being {doing}. Wait until it has finished; this page shows how far it has got.", code="busy")
-    if upload.status == Upload.Status.COMMITTED:
-        raise DomainError("This file has already been imported. Upload it again to import it once more.", code="committed")
-    if upload.expires_at <= timezone.now():
-        raise DomainError("This upload has expired. Upload the file again.", code="expired")
+    jobs.refuse_unless_open(upload, committed=upload.status == Upload.Status.COMMITTED, job=job)
 
 
 # The doors' entry points -------------------------------------------------------------------
@@ -571,10 +563,7 @@ job_queued = Signal()
 
 def _queue(upload: Upload, job: str, *, actor, total: int) -> None:
     """Hand a long job to the worker (citytools.spreadsheets.tasks.run_upload_job)."""
-    fields = {"job": job, "job_done": 0, "job_total": total, "job_error": "", "job_actor": actor, "job_started_at": timezone.now()}
-    Upload.objects.filter(pk=upload.pk).update(**fields)
-    for name, value in fields.items():
-        setattr(upload, name, value)
+    jobs.record_job(upload, job, actor=actor, total=total)
     job_queued.send(sender=Upload, upload_id=upload.pk)
 
 
@@ -763,36 +752,20 @@ def commit_import(upload: Upload, *, actor, job: str = "") -> Imported:
     return result
 
 
-WORKER_FAILED = (
-    "The worker could not finish with this file, so nothing was imported. Upload it again; if this happens again, "
-    "ask a platform admin to look at the worker's log."
-)
-
-
 def run_job(upload_id: int) -> None:
-    """The worker's side of a long preview or import: do it, recording how far it has got,
-    then clear the job, keeping any refusal's message for the page."""
+    """The worker's side of a long preview or import, recording how far it has got."""
     upload = Upload.objects.select_related("organisation", "job_actor").filter(pk=upload_id).first()
-    if upload is None or not upload.job:
+    if upload is None:
         return
-    job, error = upload.job, ""
 
-    def progress(done: int) -> None:
-        Upload.objects.filter(pk=upload.pk).update(job_done=done)
-
-    try:
+    def work(job: str, progress) -> None:
         if job == "preview":
             _check_open(upload, job=job)
             _preview_and_keep(upload, actor=upload.job_actor, progress=progress)
         else:
             commit_import(upload, actor=upload.job_actor, job=job)
-    except DomainError as refusal:
-        error = refusal.message
-    except Exception:  # anything else is the worker's fault, not the file's: say so, keep the log
-        logger.exception("The import job of upload %s failed.", upload.pk)
-        error = WORKER_FAILED
-    finished = {"job_done": upload.job_total} if not error else {}
-    Upload.objects.filter(pk=upload.pk).update(job="", job_error=error, updated_at=timezone.now(), **finished)
+
+    jobs.run_recorded(upload, work)
 
 
 def upload_for(pk: int, *, viewer) -> Upload:

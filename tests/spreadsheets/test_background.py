@@ -11,6 +11,7 @@ import pytest
 from django.test import Client, override_settings
 
 from citytools.contracts.models import Contract
+from citytools.core import jobs
 from citytools.core.errors import DomainError
 from citytools.spreadsheets import services
 from citytools.spreadsheets.models import Upload
@@ -114,7 +115,7 @@ def test_a_refusal_or_a_failure_in_the_worker_is_kept_for_the_person(world, monk
     monkeypatch.setattr(services, "_preview_and_keep", broken)
     services.run_job(second.pk)
     second.refresh_from_db()
-    assert second.job == "" and second.job_error == services.WORKER_FAILED
+    assert second.job == "" and second.job_error == jobs.WORKER_FAILED
 
 
 @override_settings(TASKS=QUEUED)
