@@ -29,7 +29,7 @@ import hashlib
 import logging
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
 from django.conf import settings
 from django.db import transaction
@@ -399,7 +399,8 @@ def _row(
     key = rules.survey_key(source, normalise_name(result.product))
     results = []
     for organisation in targets:
-        one = _place(RowResult(**asdict(result)), organisation)
+        # A copy for each organisation (a joint service gives several); only its scalars change.
+        one = _place(replace(result, service_areas=list(result.service_areas), candidates=list(result.candidates)), organisation)
         results.append(one)
         first = claimed.setdefault((organisation.pk, key), row.number)
         if first != row.number:
