@@ -1,7 +1,7 @@
 """`make bench`: how long the opportunity finder and each page take.
 
     python -m tests.bench [--requests N] [--database sqlite|postgres|both] [--load-seconds S]
-                          [--finder-only | --imports-only | --load-only | --notices-only]
+                          [--finder-only | --imports-only | --load-only | --notices-only | --surveys-only]
                           [--notices-releases 20000,200000]
 
 First, in this process, the opportunity finder (citytools.opportunities.finder) on 1,000,000
@@ -13,10 +13,12 @@ time and the SQL queries per request against the target (100 ms; 2 s for a PDF, 
 at most 5 times; 1 s for an export file), and then a spreadsheet import of 500 new contracts (preview and commit, done
 in the request, against 10 s each) and 5,000 (done by the worker, against 2 minutes). Then
 the load test of tests/bench_load.py: 20 editors and 20 readers at once through gunicorn, for
---load-seconds on each database, against no server error at all. Last, public notices (OCDS,
+--load-seconds on each database, against no server error at all. Then public notices (OCDS,
 tests/bench_notices.py): `ocdskit compile` and our `citytools import_ocds` on the same
 synthetic streams of 20,000 and 200,000 releases, against twice ocdskit's releases per second
-and a peak under 150 MB. It always exits 0: it measures, it does not judge a build. Each database
+and a peak under 150 MB. Then a network's survey of 20,000 rows (tests/bench_surveys.py): upload,
+preview and import by the worker, untrusted and trusted, against 60 s to preview and 2 minutes
+to import, on each database. It always exits 0: it measures, it does not judge a build. Each database
 runs in its own process because settings, and so the database, are fixed when Django starts.
 """
 
@@ -29,7 +31,7 @@ import sys
 import tempfile
 import time
 
-from tests import bench_load, bench_notices
+from tests import bench_load, bench_notices, bench_surveys
 
 TARGET_MS = 100.0
 # Documents rendered to PDF have the issue's own target, and are timed cold: the cache that
@@ -320,6 +322,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--notices-only", action="store_true", help="measure public notices (OCDS) only (tests/bench_notices.py)")
     parser.add_argument("--notices-releases", default=",".join(map(str, bench_notices.SIZES)),
                         help="sizes of the public notices' streams, comma-separated (20000,200000)")
+    parser.add_argument("--surveys-only", action="store_true", help="measure a network's survey import only (tests/bench_surveys.py)")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
@@ -330,6 +333,8 @@ def main(argv: list[str]) -> int:
         return bench_load.main(load)
     if args.notices_only:
         return bench_notices.main(notices)
+    if args.surveys_only:
+        return bench_surveys.main(["--database", args.database])
     print(f"City Tools benchmark on {os.cpu_count()} CPU core(s), Python {sys.version.split()[0]}")
     if not args.imports_only:
         bench_finder()
@@ -345,6 +350,7 @@ def main(argv: list[str]) -> int:
     if not args.imports_only:
         bench_load.main(load)
         bench_notices.main(notices)
+        bench_surveys.main(["--database", args.database])
     return 0
 
 

@@ -13,6 +13,7 @@ One import is one transaction: a batch with an error writes nothing (unless `kee
 which skips the bad items and reports them), and a dry run rolls everything back.
 """
 
+import copy
 import dataclasses
 import datetime
 import decimal
@@ -794,9 +795,49 @@ def _update_applied(suggestion: Suggestion, facts: dict, digest: str, *, provena
     return "updated"
 
 
+class ProposalLookups:
+    """What `propose` reads for each row, read once for a batch of rows (a survey's
+    thousands): the catalogue's accepted products and suppliers by slug, the service areas,
+    the batch's organisations' suggestions under one key prefix (locked, as propose locks
+    them) and their live systems. Build it inside the batch's transaction and give it to
+    every `propose` of the batch, each (organisation, key) at most once; propose keeps it up
+    to date with what it writes. An entry it lacks (a catalogue entry added since, or one an
+    organisation proposed itself) is looked up as without it."""
+
+    def __init__(self, organisations: Iterable[int], *, key_prefix: str):
+        members = list(organisations)
+        self.products = {p.slug: p for p in Product.objects.filter(provisional_for__isnull=True)}
+        self.suppliers = {s.slug: s for s in Supplier.objects.filter(provisional_for__isnull=True)}
+        self.areas = set(ServiceArea.objects.values_list("slug", flat=True))
+        self.suggestions = {
+            (s.organisation_id, s.origin_key): s
+            for s in Suggestion.objects.select_for_update().filter(organisation_id__in=members, origin_key__startswith=key_prefix)
+        }
+        self.prefix = key_prefix
+        self.systems = set(
+            System.objects.filter(organisation_id__in=members, retired_at__isnull=True).values_list("organisation_id", "product_id")
+        )
+
+    def entry(self, entries, known: dict, organisation_id: int, value, field: str):
+        found = known.get(value) if isinstance(value, str) else None
+        if found is None:
+            found = _catalogue_entry(entries.usable_by(organisation_id), value, field)
+            if found.provisional_for_id is None:
+                known[found.slug] = found
+        return found
+
+    def existing(self, organisation_id: int, key: str):
+        if not key.startswith(self.prefix):
+            return Suggestion.objects.select_for_update().filter(organisation_id=organisation_id, origin_key=key).first()
+        found = self.suggestions.get((organisation_id, key))
+        # A copy: propose changes it before it saves, and a row that fails is undone.
+        return copy.copy(found) if found is not None else None
+
+
 @transaction.atomic
 def propose(
-    organisation: Organisation, *, key: str, label: str, facts: dict, provenance: dict, actor, trusted: bool = False
+    organisation: Organisation, *, key: str, label: str, facts: dict, provenance: dict, actor, trusted: bool = False,
+    lookups: ProposalLookups | None = None,
 ) -> str:
     """Suggest a system (with its contract and rating, where given) to `organisation`'s review
     queue from one row of another source than a notice: a network's survey, a public register.
@@ -815,25 +856,40 @@ def propose(
         raise Forbidden("Only the organisation's editors and its networks' coordinators can suggest systems to it.")
     key, label = rules.check_origin(key, label)
     facts = rules.check_proposal(facts)
-    product = _catalogue_entry(Product.entries.usable_by(organisation.pk), facts["product"], "product")
-    supplier = (
-        _catalogue_entry(Supplier.entries.usable_by(organisation.pk), facts["supplier"], "supplier")
-        if facts["supplier"] is not None else None
-    )
-    known = set(ServiceArea.objects.filter(slug__in=facts["service_areas"]).values_list("slug", flat=True))
+    if lookups is None:
+        product = _catalogue_entry(Product.entries.usable_by(organisation.pk), facts["product"], "product")
+        supplier = (
+            _catalogue_entry(Supplier.entries.usable_by(organisation.pk), facts["supplier"], "supplier")
+            if facts["supplier"] is not None else None
+        )
+        known = set(ServiceArea.objects.filter(slug__in=facts["service_areas"]).values_list("slug", flat=True))
+    else:
+        product = lookups.entry(Product.entries, lookups.products, organisation.pk, facts["product"], "product")
+        supplier = (
+            lookups.entry(Supplier.entries, lookups.suppliers, organisation.pk, facts["supplier"], "supplier")
+            if facts["supplier"] is not None else None
+        )
+        known = lookups.areas
     unknown = [slug for slug in facts["service_areas"] if slug not in known]
     if unknown:
         raise DomainError(f"No such service area: {', '.join(unknown)}.", code="invalid", field="service_areas")
     facts = {**facts, "product": product.slug, "supplier": supplier.slug if supplier else None}
     digest = rules.facts_digest(facts)
-    existing = Suggestion.objects.select_for_update().filter(organisation=organisation, origin_key=key).first()
+    if lookups is None:
+        existing = Suggestion.objects.select_for_update().filter(organisation=organisation, origin_key=key).first()
+    else:
+        existing = lookups.existing(organisation.pk, key)
     if existing is not None and existing.status == Suggestion.Status.REJECTED:
         return "skipped"
     if existing is not None and existing.status != Suggestion.Status.PENDING and existing.notice_digest != digest and trusted:
         return _update_applied(existing, facts, digest, provenance={"label": label, **(provenance or {})}, actor=actor)
     if existing is not None and (existing.notice_digest == digest or existing.status != Suggestion.Status.PENDING):
         return "unchanged"
-    if System.objects.filter(organisation=organisation, product=product, retired_at__isnull=True).exists():
+    if lookups is None:
+        on_the_map = System.objects.filter(organisation=organisation, product=product, retired_at__isnull=True).exists()
+    else:
+        on_the_map = (organisation.pk, product.pk) in lookups.systems
+    if on_the_map:
         return "unchanged"
     values = {
         "kind": Suggestion.Kind.SYSTEM, "status": Suggestion.Status.PENDING, "facts": facts, "supplier": supplier,
@@ -846,10 +902,13 @@ def propose(
             setattr(existing, name, value)
         existing.save()
         suggestion = existing
-    if not trusted:
-        return "suggested"
-    _apply_system(suggestion, actor=actor, status=Suggestion.Status.APPLIED)
-    return "applied"
+    if trusted:
+        _apply_system(suggestion, actor=actor, status=Suggestion.Status.APPLIED)
+    if lookups is not None:
+        lookups.suggestions[(organisation.pk, key)] = suggestion
+        if trusted:
+            lookups.systems.add((organisation.pk, suggestion.system.product_id))
+    return "applied" if trusted else "suggested"
 
 
 @transaction.atomic
