@@ -281,6 +281,10 @@ class _Organisations:
             return [self._member(match.pk, text)], match.by, []
         if match.candidates:
             names = "; ".join(c.name for c in match.candidates)
+            if not any(c.existed_on(datetime.date.today()) for c in match.candidates):
+                raise _Unclear(f"Organisation: {text!r} names {names}, which no longer exists. Use the GSS code of the "
+                               "organisation the row is for (a former one's own code, if it is about the past).",
+                               [self._candidate(c) for c in match.candidates])
             raise _Unclear(f"Organisation: {text!r} could be any of {names}. Use its GSS code instead.",
                            [self._candidate(c) for c in match.candidates])
         raise DomainError(f"Organisation: no organisation on the map is called {text!r}. Use its GSS code, or its name as the map gives it.")

@@ -290,3 +290,13 @@ def test_a_decision_naming_another_organisation_leaves_the_row_undecided(world):
     )
     assert [(r.row, r.status) for r in report.rows] == [(3, "decision")] and "another organisation" in report.rows[0].error
     assert not Suggestion.objects.exists()
+
+
+def test_a_former_council_named_by_name_is_an_error_that_says_it_no_longer_exists(world):
+    aylesbury = add_local_authorities(["E07000004"])[0]
+    Membership.objects.create(network=world.network, organisation=aylesbury)
+    rows = [["Aylesbury Vale District Council", "Libraries", "Spydus", "Civica", None, None, None, None, None, None],
+            ["E07000004", "Libraries", "Spydus", "Civica", None, None, None, None, None, None]]
+    first, second = surveys.shown(start(world, xlsx(rows))).rows
+    assert first.status == "error" and "no longer exists" in first.error
+    assert second.status == "suggested" and second.organisation == "E07000004"  # its own code, for the past
