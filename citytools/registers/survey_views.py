@@ -25,7 +25,6 @@ from citytools.spreadsheets.views import download
 # A survey may have 50,000 rows: the page shows this many of each status, and says how many more.
 ROWS_SHOWN = 50
 RECENT = 10
-RECENT_COUNTS = ("suggested", "applied", "unchanged", "decision", "error")
 
 
 @require_safe
@@ -38,10 +37,10 @@ def survey_template(request):
 
 
 def _recent(network: Network, viewer) -> list[tuple[SurveyImport, list]]:
-    """The network's latest surveys with their counts in the order of RECENT_COUNTS; only the
+    """The network's latest surveys with their counts in the order of surveys.STATUSES; only the
     counts are read, since a survey's file and its rows' report may be large."""
     recent = queries.surveys_of(network, viewer=viewer)
-    return [(item, [(item.counts or {}).get(status, "—") if item.counts else "—" for status in RECENT_COUNTS]) for item in recent[:RECENT]]
+    return [(item, [(item.counts or {}).get(status, "—") if item.counts else "—" for status in surveys.STATUSES]) for item in recent[:RECENT]]
 
 
 def _upload_page(request, network: Network, *, form=None, status: int = 200):
