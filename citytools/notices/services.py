@@ -766,10 +766,11 @@ def _system_facts(system: System) -> dict:
 
 
 def _update_applied(suggestion: Suggestion, facts: dict, digest: str, *, provenance: dict, actor) -> str:
-    """A later edition of a trusted source says something new about a system an earlier one put
-    on the map: each fact the map still holds as the earlier edition gave it is updated (a
-    person's own change since wins, and nothing is retired). Returns "updated", or
-    "unchanged" when the map keeps every fact as it is."""
+    """A later edition of a trusted source says something new about a system (and its
+    contract) an earlier one put on the map: each fact the map still holds as the earlier
+    edition gave it is updated (a person's own change since wins, and nothing is retired).
+    Returns "updated", or "unchanged" when the map keeps every fact as it is. A rating is a
+    person's view at the time, and is not rewritten."""
     system = suggestion.system
     if system is None or system.retired_at is not None:
         return "unchanged"
@@ -787,12 +788,28 @@ def _update_applied(suggestion: Suggestion, facts: dict, digest: str, *, provena
         changes["supplier"] = Supplier.objects.filter(slug=changes["supplier"]).first() if changes["supplier"] else None
     if "go_live" in changes:
         changes["go_live"] = datetime.date.fromisoformat(changes["go_live"]) if changes["go_live"] else None
+    contract_changes = _contract_updates(suggestion.contract, earlier.get("contract"), facts.get("contract"))
     suggestion.facts, suggestion.notice_digest = facts, digest
     suggestion.save(update_fields=["facts", "notice_digest", "updated_at"])
-    if not changes:
+    if not changes and not contract_changes:
         return "unchanged"
-    inventory_services.update_system(system, version=system.version, changes=changes, actor=actor, provenance=provenance)
+    if changes:
+        inventory_services.update_system(system, version=system.version, changes=changes, actor=actor, provenance=provenance)
+    if contract_changes:
+        contract = suggestion.contract
+        contract_services.update_contract(contract, version=contract.version, changes=contract_changes, actor=actor, provenance=provenance)
     return "updated"
+
+
+def _contract_updates(contract: Contract | None, earlier: dict | None, later: dict | None) -> dict:
+    """The fields of the contract an earlier edition put on the map that a later one changes,
+    each only where the map still holds it as the earlier edition gave it."""
+    if contract is None or contract.retired_at is not None or not earlier or not later:
+        return {}
+    return {
+        name: later.get(name) for name in rules.OFFERED_CONTRACT_FIELDS
+        if rules.differs(earlier.get(name), later.get(name)) and not rules.differs(_on_the_map(contract, name), earlier.get(name))
+    }
 
 
 class ProposalLookups:

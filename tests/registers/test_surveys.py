@@ -300,3 +300,20 @@ def test_a_former_council_named_by_name_is_an_error_that_says_it_no_longer_exist
     first, second = surveys.shown(start(world, xlsx(rows))).rows
     assert first.status == "error" and "no longer exists" in first.error
     assert second.status == "suggested" and second.organisation == "E07000004"  # its own code, for the past
+
+
+def test_a_later_trusted_edition_updates_the_contract_it_gave_unless_a_person_changed_it(world):
+    from citytools.contracts.models import Contract
+    from citytools.contracts.services import update_contract
+
+    surveys.request_commit(start(world, xlsx([MESSY[0]]), trusted=True), actor=world.coordinator)
+    contract = Contract.objects.get(organisation=world.camden)
+    update_contract(contract, version=contract.version, changes={"title": "Library management system"}, actor=world.editor)
+    later = list(MESSY[0])
+    later[6], later[7] = datetime.datetime(2028, 3, 31), "Library platform"  # a new end, and a new title
+    report = surveys.request_commit(start(world, xlsx([later]), trusted=True), actor=world.coordinator)
+    assert [r.status for r in report.rows] == ["applied"]
+    contract.refresh_from_db()
+    assert contract.end_date == datetime.date(2028, 3, 31) and contract.confirmed_at is None
+    assert contract.title == "Library management system"  # the editor's own title wins
+    assert contract.provenance["label"] == "South survey 2026"
