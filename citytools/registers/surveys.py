@@ -386,7 +386,6 @@ def _row(
             errors.append(unclear.message)
         except DomainError as error:
             errors.append(error.message)
-    facts = None
     try:
         facts = _facts(values, catalogue)
     except DomainError as error:
@@ -396,7 +395,7 @@ def _row(
         if len(targets) == 1:
             _place(result, targets[0])
         return [result]
-    if result.status == "decision" or facts is None:
+    if result.status == "decision":
         return [result]
     result.product, result.supplier, result.service_areas = facts.pop("_product_name"), facts.pop("_supplier_name"), facts["service_areas"]
     key = rules.survey_key(source, normalise_name(result.product))
@@ -600,8 +599,7 @@ def decide(survey: SurveyImport, *, row: int, organisations: list[int], actor, b
         raise DomainError("Choose among the organisations the row names.", code="invalid", field="organisations")
     survey.decisions = {**survey.decisions, str(row): chosen}
     SurveyImport.objects.filter(pk=survey.pk).update(decisions=survey.decisions)
-    records = sum(1 for _ in shown_report.rows) if shown_report else 0
-    return _preview_soon(survey, actor=actor, records=records, background=background)
+    return _preview_soon(survey, actor=actor, records=len(shown_report.rows), background=background)
 
 
 def _preview_soon(survey: SurveyImport, *, actor, records: int, background: bool) -> Report | None:
