@@ -54,9 +54,9 @@ def _require_edit(actor, organisation_id: int, *, provenance: dict | None = None
 
 def _supplier(value, organisation_id: int) -> Supplier:
     """The catalogue's supplier, or one the organisation proposed (never another's)."""
+    supplier = Supplier.entries.usable_entry(value, organisation_id)
     if isinstance(value, Supplier):
         value = value.slug
-    supplier = Supplier.entries.usable_by(organisation_id).filter(slug=value).first() if value else None
     if supplier is None:
         raise DomainError(
             f"No such supplier: {value}." if value else "Choose the supplier.",
@@ -66,9 +66,14 @@ def _supplier(value, organisation_id: int) -> Supplier:
     return supplier
 
 
-def _systems(organisation_id: int, values) -> list[int]:
-    ids = []
+def _systems(organisation_id: int, values) -> list:
+    """The systems' ids, checked to be the organisation's; a system still waiting in the
+    caller's batch (no pk yet) is kept as it is, to be linked when the batch is written."""
+    ids, waiting = [], {}
     for value in values or []:
+        if isinstance(value, System) and value.pk is None:
+            waiting[("waiting", len(waiting))] = value
+            continue
         pk = value.pk if isinstance(value, System) else value
         try:
             ids.append(int(pk))
@@ -76,8 +81,9 @@ def _systems(organisation_id: int, values) -> list[int]:
             raise DomainError(f"No such system: {pk}.", code="invalid", field="systems") from None
     ids = list(dict.fromkeys(ids))
     owners = dict(System.objects.filter(pk__in=ids).values_list("pk", "organisation_id")) if ids else {}
-    rules.check_systems(organisation_id, ids, owners)
-    return ids
+    owners.update((key, system.organisation_id) for key, system in waiting.items())
+    rules.check_systems(organisation_id, [*ids, *waiting], owners)
+    return [*ids, *waiting.values()]
 
 
 def _value(value, field: str, label: str) -> Decimal | None:
@@ -156,17 +162,20 @@ def contract_state(contract: Contract) -> dict:
 
 
 @transaction.atomic
-def create_contract(*, organisation: Organisation, actor, provenance: dict | None = None, **data) -> Contract:
+def create_contract(
+    *, organisation: Organisation, actor, provenance: dict | None = None, batch: history.Batch | None = None, **data
+) -> Contract:
     """Add a contract to `organisation`. Only its editors (and admins) may. `data` holds the
     fields of CONTRACT_FIELDS; the supplier may be a Supplier or its slug, systems may be
     System objects or ids. With `provenance` (facts from a public notice or register), its
-    network coordinators may too, and the contract starts unconfirmed."""
+    network coordinators may too, and the contract starts unconfirmed. With `batch`, it is
+    checked now and written with the batch (its systems may be waiting in the same batch)."""
     _require_edit(actor, organisation.pk, provenance=provenance)
     # Left out, the currency is the model's default, as for a row made any other way.
     data = {"currency": Contract._meta.get_field("currency").default, **data}
     fields, links = _clean_contract(organisation.pk, data)
     contract = Contract(organisation=organisation, provenance=provenance or {}, **fields)
-    return history.create_record(contract, links=links, actor=actor, confirm=not provenance)
+    return history.create_record(contract, links=links, actor=actor, confirm=not provenance, batch=batch)
 
 
 @transaction.atomic

@@ -99,27 +99,130 @@ def record_history(record: models.Model, *, actor, created: bool, reason: str | 
         del record._change_reason
 
 
+def _prepare(record: models.Model, *, actor, confirm: bool) -> None:
+    if hasattr(record, "version"):
+        record.version = 1
+    if confirm and hasattr(record, "SEAL_FIELDS") and getattr(actor, "pk", None) is not None:
+        # Whoever adds a record answers for it, and adding it is a confirmation.
+        record.responsible_id = record.responsible_id or actor.pk
+        record.confirmed_at = timezone.now()
+        record.confirmed_by_id = actor.pk
+        record.changed_by_other = False
+
+
+class Batch:
+    """New records inserted together, each with its links and (where its model keeps history)
+    its "created" history row: what
+    `create_record` does for one record, in a few statements for thousands (a trusted survey's
+    rows). A service given a batch checks a record at once and adds it here; `write()` inserts
+    what was added, model by model, each after the models it points at, so a contract may
+    cover a system and a rating name a system added before it to the same batch. A record's
+    pk is None until then. Write it inside the transaction its records were checked in."""
+
+    def __init__(self):
+        self._entries: list[tuple[models.Model, dict | None, object, str | None]] = []
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def add(self, record: models.Model, *, links: Mapping[str, Iterable] | None = None, actor, confirm: bool = True,
+            reason: str | None = None) -> models.Model:
+        _prepare(record, actor=actor, confirm=confirm)
+        self._entries.append((record, dict(links) if links else None, actor, reason))
+        return record
+
+    @contextlib.contextmanager
+    def undone_on_error(self):
+        """What the block adds is taken back if it fails, as its savepoint takes back its writes."""
+        mark = len(self._entries)
+        try:
+            yield self
+        except BaseException:
+            del self._entries[mark:]
+            raise
+
+    def write(self) -> None:
+        entries, self._entries = self._entries, []
+        by_model: dict[type, list] = defaultdict(list)
+        for entry in entries:
+            by_model[type(entry[0])].append(entry)
+        with transaction.atomic():
+            for model in _in_dependency_order(list(by_model)):
+                _insert(model, by_model[model])
+
+
+BATCH_SIZE = 500
+
+
+def _in_dependency_order(pending: list[type]) -> list[type]:
+    """The models in an order that writes each after those it points at (foreign keys and
+    many-to-many links among them)."""
+    def targets(model) -> set:
+        related = [f.related_model for f in model._meta.concrete_fields if f.is_relation]
+        related += [f.related_model for f in model._meta.local_many_to_many]
+        return set(related) - {model}
+
+    ordered: list[type] = []
+    while pending:
+        ready = [model for model in pending if not targets(model) & set(pending)]
+        if not ready:
+            raise ValueError(f"The batch's models point at each other: {', '.join(m.__name__ for m in pending)}.")
+        ordered += ready
+        pending = [model for model in pending if model not in ready]
+    return ordered
+
+
+def _insert(model, entries: list) -> None:
+    """Insert one model's new records, their links and (outside a rehearsal) their history
+    rows, as `create_record` would one by one."""
+    records = [record for record, *_ in entries]
+    model._default_manager.bulk_create(records, batch_size=BATCH_SIZE)
+    through_rows: dict[str, dict[int, list]] = {}
+    for field in model._meta.local_many_to_many:
+        through = field.remote_field.through
+        source, target = f"{field.m2m_field_name()}_id", f"{field.m2m_reverse_field_name()}_id"
+        rows: dict[int, list] = {}
+        for record, links, *_ in entries:
+            values = (links or {}).get(field.name, ())
+            wanted = dict.fromkeys(v.pk if isinstance(v, models.Model) else v for v in values)
+            rows[record.pk] = [through(**{source: record.pk, target: pk}) for pk in wanted]
+        through.objects.bulk_create([row for each in rows.values() for row in each], batch_size=BATCH_SIZE)
+        through_rows[field.name] = rows
+    if getattr(_state, "rehearsing", False) or not hasattr(model._meta, "simple_history_manager_attribute"):
+        return
+    for record, _links, actor, reason in entries:
+        record._history_user, record._change_reason = actor, reason
+    try:
+        history_rows = model.history.bulk_history_create(records, batch_size=BATCH_SIZE, default_change_reason=None)
+    finally:
+        for record in records:
+            del record._history_user, record._change_reason
+    history_model = model.history.model
+    for field in history_model._history_m2m_fields:
+        link_history = getattr(history_model, field.name).model
+        names = [f.attname for f in field.remote_field.through._meta.fields]
+        link_history.objects.bulk_create(
+            [
+                link_history(history=row, **{name: getattr(link, name) for name in names})
+                for row, record in zip(history_rows, records, strict=True)
+                for link in through_rows.get(field.name, {}).get(record.pk, ())
+            ],
+            batch_size=BATCH_SIZE,
+        )
+
+
 def create_record(
-    record: models.Model, *, links: Mapping[str, Iterable] | None, actor, confirm: bool = True, reason: str | None = None
+    record: models.Model, *, links: Mapping[str, Iterable] | None, actor, confirm: bool = True, reason: str | None = None,
+    batch: Batch | None = None,
 ) -> models.Model:
     """Insert a new record with its links, and its "created" history row (with `reason`, if
     given). `confirm=False` for facts taken from a notice or register: adding them is not
-    vouching for them."""
-    with transaction.atomic():
-        record.version = 1
-        if confirm and hasattr(record, "SEAL_FIELDS") and getattr(actor, "pk", None) is not None:
-            # Whoever adds a record answers for it, and adding it is a confirmation.
-            record.responsible_id = record.responsible_id or actor.pk
-            record.confirmed_at = timezone.now()
-            record.confirmed_by_id = actor.pk
-            record.changed_by_other = False
-        record.skip_history_when_saving = True
-        try:
-            record.save()
-        finally:
-            del record.skip_history_when_saving
-        set_links(record, links)
-        record_history(record, actor=actor, created=True, reason=reason)
+    vouching for them. With `batch`, the record is added to it and written with it."""
+    if batch is not None:
+        return batch.add(record, links=links, actor=actor, confirm=confirm, reason=reason)
+    one = Batch()
+    one.add(record, links=links, actor=actor, confirm=confirm, reason=reason)
+    one.write()
     return record
 
 

@@ -152,11 +152,11 @@ def check_system_service_areas(requested: Collection[str], parents: Mapping[str,
         raise DomainError("Choose at least one service area.", code="required", field="service_areas")
     missing = sorted(set(requested) - set(parents))
     if missing:
-        raise DomainError(f"No such service area: {', '.join(missing)}.", code="invalid", field="service_areas")
+        raise DomainError(f"No such service area: {', '.join(map(str, missing))}.", code="invalid", field="service_areas")
     groups = sorted(slug for slug in requested if parents[slug] is None)
     if groups:
         raise DomainError(
-            f"Choose service areas within a group, not the whole group: {', '.join(groups)}.",
+            f"Choose service areas within a group, not the whole group: {', '.join(map(str, groups))}.",
             code="invalid",
             field="service_areas",
         )

@@ -121,9 +121,9 @@ def _require_edit(actor, organisation_id: int, *, provenance: dict | None = None
 
 def _product(value, organisation_id: int) -> Product:
     """The catalogue's product, or one the organisation proposed (never another's)."""
+    product = Product.entries.usable_entry(value, organisation_id)
     if isinstance(value, Product):
         value = value.slug
-    product = Product.entries.usable_by(organisation_id).filter(slug=value).first() if value else None
     if product is None:
         raise DomainError(
             "Choose the product." if not value else f"No such product: {value}.",
@@ -136,24 +136,30 @@ def _product(value, organisation_id: int) -> Product:
 def _supplier(value, organisation_id: int) -> Supplier | None:
     if value is None or value == "":
         return None
+    supplier = Supplier.entries.usable_entry(value, organisation_id)
     if isinstance(value, Supplier):
         value = value.slug
-    supplier = Supplier.entries.usable_by(organisation_id).filter(slug=value).first()
     if supplier is None:
         raise DomainError(f"No such supplier: {value}.", code="invalid", field="supplier")
     return supplier
 
 
 def _service_areas(values) -> list[int]:
-    """Service-area ids from areas, ids or slugs, checked to exist and to be areas, not groups."""
-    values = [v.pk if isinstance(v, ServiceArea) else v for v in values or []]
-    key = "pk" if all(isinstance(v, int) for v in values) else "slug"
-    if key == "slug":
-        values = [str(v) for v in values]
-    found = {
-        row[0]: row[1:]
-        for row in ServiceArea.objects.filter(**{f"{key}__in": values}).values_list(key, "parent_id", "pk")
-    }
+    """Service-area ids from areas, ids or slugs, checked to exist and to be areas, not groups;
+    areas already in hand are checked as they are, without a query."""
+    values = list(values or [])
+    if values and all(isinstance(v, ServiceArea) and v.pk is not None for v in values):
+        found = {v.slug: (v.parent_id, v.pk) for v in values}
+        values = [v.slug for v in values]
+    else:
+        values = [v.pk if isinstance(v, ServiceArea) else v for v in values]
+        key = "pk" if all(isinstance(v, int) for v in values) else "slug"
+        if key == "slug":
+            values = [str(v) for v in values]
+        found = {
+            row[0]: row[1:]
+            for row in ServiceArea.objects.filter(**{f"{key}__in": values}).values_list(key, "parent_id", "pk")
+        }
     check_system_service_areas(values, {k: parent for k, (parent, _) in found.items()})
     return list(dict.fromkeys(found[v][1] for v in values))
 
@@ -212,10 +218,11 @@ def create_system(
     confidential: bool = False,
     actor,
     provenance: dict | None = None,
+    batch: history.Batch | None = None,
 ) -> System:
     """Add a system to `organisation`'s inventory. Only its editors (and admins) may. With
     `provenance` (a public notice or register said so), its network coordinators may too, and
-    the system starts unconfirmed."""
+    the system starts unconfirmed. With `batch`, it is checked now and written with the batch."""
     _require_edit(actor, organisation.pk, provenance=provenance)
     fields, links = _clean_system(
         organisation.pk,
@@ -231,7 +238,7 @@ def create_system(
         }
     )
     system = System(organisation=organisation, provenance=provenance or {}, **fields)
-    return history.create_record(system, links=links, actor=actor, confirm=not provenance)
+    return history.create_record(system, links=links, actor=actor, confirm=not provenance, batch=batch)
 
 
 @transaction.atomic

@@ -13,6 +13,7 @@ One import is one transaction: a batch with an error writes nothing (unless `kee
 which skips the bad items and reports them), and a dry run rolls everything back.
 """
 
+import contextlib
 import copy
 import dataclasses
 import datetime
@@ -33,6 +34,7 @@ from django.utils import timezone
 from citytools.accounts.viewer import Viewer
 from citytools.contracts import services as contract_services
 from citytools.contracts.models import Contract
+from citytools.core import history
 from citytools.core.errors import Conflict, DomainError, Forbidden, NotFound
 from citytools.directory import matching
 from citytools.directory.models import (
@@ -701,11 +703,14 @@ def _record_provenance(suggestion: Suggestion) -> dict:
     return suggestion.provenance or provenance(suggestion.notice)
 
 
-def _apply_system(suggestion: Suggestion, *, actor, status: str, edits: dict | None = None) -> Suggestion:
+def _apply_system(
+    suggestion: Suggestion, *, actor, status: str, edits: dict | None = None, batch: history.Batch | None = None
+) -> Suggestion:
     """Put a suggested system on the map, then its contract (linked to it) and its rating,
     where the source gave them: each keeps the source as its provenance, and the system and
     contract start unconfirmed. The editor's edits may change the product, the service
-    area(s), the supplier and any of the contract's fields (an empty title: no contract)."""
+    area(s), the supplier and any of the contract's fields (an empty title: no contract).
+    With `batch`, all of it (the suggestion too) is checked now and written with the batch."""
     edits = dict(edits or {})
     offered = suggestion.facts
     organisation = suggestion.organisation
@@ -717,7 +722,7 @@ def _apply_system(suggestion: Suggestion, *, actor, status: str, edits: dict | N
         organisation=organisation, product=edits.pop("product", None) or offered["product"],
         service_areas=areas or offered["service_areas"], supplier=supplier, hosting=offered.get("hosting") or "",
         go_live=datetime.date.fromisoformat(offered["go_live"]) if offered.get("go_live") else None,
-        actor=actor, provenance=kept,
+        actor=actor, provenance=kept, batch=batch,
     )
     # The source's contract with the editor's corrections; an empty title means no contract.
     wanted = {
@@ -728,17 +733,20 @@ def _apply_system(suggestion: Suggestion, *, actor, status: str, edits: dict | N
     if wanted.get("title"):
         contract = contract_services.create_contract(
             organisation=organisation, actor=actor, provenance=kept, supplier=supplier, systems=[system],
-            source=Contract.Source.OTHER, **wanted,
+            source=Contract.Source.OTHER, batch=batch, **wanted,
         )
     rating = offered.get("rating")
     if rating:
         satisfaction_services.rate_system(
             system, actor=actor, viewer=Viewer.for_user(actor), overall=rating["score"], comment=rating.get("comment") or "",
-            provenance=kept,
+            provenance=kept, batch=batch,
         )
     suggestion.status, suggestion.contract, suggestion.system = status, contract, system
     suggestion.decided_by, suggestion.decided_at = actor, timezone.now()
-    suggestion.save()
+    if batch is None:
+        suggestion.save()
+    else:
+        batch.add(suggestion, actor=actor)
     return suggestion
 
 
@@ -825,7 +833,7 @@ class ProposalLookups:
         members = list(organisations)
         self.products = {p.slug: p for p in Product.objects.filter(provisional_for__isnull=True)}
         self.suppliers = {s.slug: s for s in Supplier.objects.filter(provisional_for__isnull=True)}
-        self.areas = set(ServiceArea.objects.values_list("slug", flat=True))
+        self.areas = {area.slug: area for area in ServiceArea.objects.all()}
         self.suggestions = {
             (s.organisation_id, s.origin_key): s
             for s in Suggestion.objects.select_for_update().filter(organisation_id__in=members, origin_key__startswith=key_prefix)
@@ -854,7 +862,7 @@ class ProposalLookups:
 @transaction.atomic
 def propose(
     organisation: Organisation, *, key: str, label: str, facts: dict, provenance: dict, actor, trusted: bool = False,
-    lookups: ProposalLookups | None = None,
+    lookups: ProposalLookups | None = None, batch: history.Batch | None = None,
 ) -> str:
     """Suggest a system (with its contract and rating, where given) to `organisation`'s review
     queue from one row of another source than a notice: a network's survey, a public register.
@@ -866,7 +874,9 @@ def propose(
     earlier one put on the map, and the map still held them as given) or "skipped" (rejected
     before: a rejection is remembered). A system a person put on the map is not compared
     with the row's facts. A trusted row that cannot go on the map as it is raises the
-    DomainError that says why, and nothing of it is written.
+    DomainError that says why, and nothing of it is written. With `batch` (a trusted source's
+    many rows), what a new trusted row puts on the map is checked now and written with the
+    batch.
 
     The organisation's editors, its networks' coordinators and admins may."""
     if not Viewer.for_user(actor).can_edit(organisation.pk, from_source=True):
@@ -879,7 +889,7 @@ def propose(
             _catalogue_entry(Supplier.entries.usable_by(organisation.pk), facts["supplier"], "supplier")
             if facts["supplier"] is not None else None
         )
-        known = set(ServiceArea.objects.filter(slug__in=facts["service_areas"]).values_list("slug", flat=True))
+        known = {area.slug: area for area in ServiceArea.objects.filter(slug__in=facts["service_areas"])}
     else:
         product = lookups.entry(Product.entries, lookups.products, organisation.pk, facts["product"], "product")
         supplier = (
@@ -913,14 +923,20 @@ def propose(
         "origin_label": label, "provenance": {"label": label, **(provenance or {})}, "notice_digest": digest,
     }
     if existing is None:
-        suggestion = Suggestion.objects.create(organisation=organisation, origin_key=key, **values)
+        suggestion = Suggestion(organisation=organisation, origin_key=key, **values)
     else:
         for name, value in values.items():
             setattr(existing, name, value)
-        existing.save()
         suggestion = existing
+    # A batch takes a new trusted row only: an existing suggestion is saved in place at once.
+    batch = batch if trusted and existing is None else None
+    if batch is None:
+        suggestion.save()
     if trusted:
-        _apply_system(suggestion, actor=actor, status=Suggestion.Status.APPLIED)
+        # The row's product and service areas as read above, rather than read again by slug.
+        in_hand = {"product": product, "service_areas": [known[slug] for slug in facts["service_areas"]]}
+        with batch.undone_on_error() if batch is not None else contextlib.nullcontext():
+            _apply_system(suggestion, actor=actor, status=Suggestion.Status.APPLIED, edits=in_hand, batch=batch)
     if lookups is not None:
         lookups.suggestions[(organisation.pk, key)] = suggestion
         if trusted:

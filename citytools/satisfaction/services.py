@@ -89,12 +89,14 @@ def rateable_system(viewer, pk) -> System:
 
 def rate_system(
     system: System, *, actor, viewer, overall, dimensions: dict | None = None, comment: str = "",
-    version: int | None = None, now=None, provenance: dict | None = None,
+    version: int | None = None, now=None, provenance: dict | None = None, batch: history.Batch | None = None,
 ) -> Rating:
     """Set the organisation's current rating of `system`. The first rating needs no version;
     a change names the version it replaces. With `provenance` (the organisation answered a
     network's survey), its networks' coordinators may record the first rating too, as they
-    may put the survey's systems on its map; the history row names the source."""
+    may put the survey's systems on its map; the history row names the source. With `batch`,
+    a first rating is checked now and written with the batch (its system may be waiting in
+    the same batch)."""
     from_source = bool(provenance) and viewer.can_edit(system.organisation_id, from_source=True)
     if not (from_source or rules.can_rate(viewer.grants, organisation=system.organisation_id)):
         raise Forbidden("Only the organisation's own members rate its systems.")
@@ -110,7 +112,8 @@ def rate_system(
     if len(comment) > MAX_COMMENT:
         raise DomainError(f"Keep the comment to {MAX_COMMENT:,} characters.", field="comment")
     fields.update(comment=comment, rated_by=actor, rated_at=now or timezone.now())
-    existing = Rating.objects.filter(system=system).first()
+    # A system still waiting in a batch has no rating yet.
+    existing = Rating.objects.filter(system=system).first() if system.pk is not None else None
     if existing is None:
         if version not in (None, "", 0):
             raise Conflict(history.STALE_MESSAGE, code="stale_version")
@@ -119,6 +122,7 @@ def rate_system(
                 return history.create_record(
                     Rating(system=system, organisation_id=system.organisation_id, **fields), links=None, actor=actor,
                     reason=f"From {provenance['label']}" if provenance and provenance.get("label") else None,
+                    batch=batch,
                 )
         except IntegrityError:
             # Someone else rated it first, between our look and our write.

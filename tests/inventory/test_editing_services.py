@@ -58,6 +58,8 @@ def row(system):
         ([], {}, "at least one"),
         (["nowhere"], {}, "No such service area: nowhere"),
         (["housing"], {"housing": None}, "not the whole group"),
+        ([7, 8], {8: 1}, "No such service area: 7"),  # areas named by id
+        ([7], {7: None}, "not the whole group: 7"),
     ],
 )
 def test_service_area_rules_name_the_field(requested, parents, message):
@@ -260,3 +262,22 @@ def test_restore_from_a_stale_page_is_refused(world):
     with pytest.raises(Conflict):
         services.restore_version(system, history_id=first.history_id, actor=world.user("editor"), version=1)
     assert System.objects.get(pk=system.pk).status == "planned"
+
+
+def test_entries_in_hand_are_checked_as_their_slugs_are(world):
+    """A product, supplier or service area given as a record (as a batch gives them, read
+    once) is checked without a query, by the same rules as its slug."""
+    theirs = ProductFactory(slug="their-own", name="Their own", manufacturer=world.maker, provisional_for=world.stranger)
+    their_supplier = SupplierFactory(slug="their-supplier", name="Their supplier", provisional_for=world.stranger)
+    editor = world.user("editor")
+    for data, field in [
+        ({"product": theirs}, "product"),
+        ({"supplier": their_supplier}, "supplier"),
+        ({"service_areas": [world.housing]}, "service_areas"),
+    ]:
+        with pytest.raises(DomainError) as error:
+            services.create_system(organisation=world.own, actor=editor, **{"product": world.ledger, "service_areas": [world.lettings], **data})
+        assert error.value.field == field
+    ours = ProductFactory(slug="our-own", name="Our own", manufacturer=world.maker, provisional_for=world.own)
+    system = services.create_system(organisation=world.own, product=ours, service_areas=[world.lettings], actor=editor)
+    assert system.product == ours and list(system.service_areas.all()) == [world.lettings]

@@ -8,16 +8,18 @@ from types import SimpleNamespace
 import pytest
 from openpyxl import Workbook
 
+from citytools.core import history
 from citytools.core.errors import DomainError, Forbidden
 from citytools.directory.models import NetworkMembership as Membership
 from citytools.directory.services import add_local_authorities
 from citytools.inventory.models import Product, System
 from citytools.inventory.services import load_service_areas
+from citytools.notices import services as notice_services
 from citytools.notices.models import Suggestion
 from citytools.registers import surveys
 from citytools.registers.models import SurveyImport
 from citytools.satisfaction.models import Rating
-from tests.factories import NetworkFactory, RoleFactory
+from tests.factories import NetworkFactory, ProductFactory, RoleFactory
 
 CAMDEN, KINGSTON, WESTMINSTER, ADUR, WORTHING, LEEDS = (
     "E09000007", "E09000021", "E09000033", "E07000223", "E07000229", "E08000035",
@@ -140,6 +142,31 @@ def test_a_trusted_preview_shows_what_the_map_would_refuse(world):
     row = surveys.shown(survey).rows[0]
     assert row.status == "error" and row.error.startswith("Contract start:")
     assert not System.objects.exists()
+
+
+def test_a_trusted_row_the_map_refuses_leaves_nothing_in_the_batch(world):
+    """A trusted survey's rows are checked one by one and written together: a row whose
+    contract the map refuses takes back the system it had already added to the batch."""
+    spydus = ProductFactory(slug="spydus", name="Spydus", manufacturer__slug="civica")
+    batch = history.Batch()
+    with pytest.raises(DomainError, match="start"):
+        notice_services.propose(
+            world.westminster, key="survey:south:spydus", label="South survey 2026", actor=world.coordinator, trusted=True,
+            facts={"product": spydus.slug, "supplier": "civica", "service_areas": ["libraries"],
+                   "contract": {"title": "Library system", "end_date": "2027-03-31"}},
+            provenance={"row": 11}, batch=batch,
+        )
+    assert len(batch) == 0
+    assert notice_services.propose(
+        world.camden, key="survey:south:spydus", label="South survey 2026", actor=world.coordinator, trusted=True,
+        facts={"product": spydus.slug, "service_areas": ["libraries"], "rating": {"score": 4, "comment": "Works"}},
+        provenance={"row": 3}, batch=batch,
+    ) == "applied"
+    assert len(batch) == 3 and not System.objects.exists()  # the system, its rating, the suggestion
+    batch.write()
+    system = System.objects.get()
+    assert system.organisation == world.camden and Rating.objects.get().system == system
+    assert Suggestion.objects.get().system == system and system.history.count() == 1
 
 
 def test_a_later_edition_lists_what_disappeared_and_retires_nothing(world):
