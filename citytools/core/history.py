@@ -178,16 +178,16 @@ def _insert(model, entries: list) -> None:
     records = [record for record, *_ in entries]
     model._default_manager.bulk_create(records, batch_size=BATCH_SIZE)
     through_rows: dict[str, dict[int, list]] = {}
-    for field in model._meta.local_many_to_many:
-        through = field.remote_field.through
-        source, target = f"{field.m2m_field_name()}_id", f"{field.m2m_reverse_field_name()}_id"
+    for link_field in model._meta.local_many_to_many:
+        through = link_field.remote_field.through
+        source, target = f"{link_field.m2m_field_name()}_id", f"{link_field.m2m_reverse_field_name()}_id"
         rows: dict[int, list] = {}
         for record, links, *_ in entries:
-            values = (links or {}).get(field.name, ())
+            values = (links or {}).get(link_field.name, ())
             wanted = dict.fromkeys(v.pk if isinstance(v, models.Model) else v for v in values)
             rows[record.pk] = [through(**{source: record.pk, target: pk}) for pk in wanted]
         through.objects.bulk_create([row for each in rows.values() for row in each], batch_size=BATCH_SIZE)
-        through_rows[field.name] = rows
+        through_rows[link_field.name] = rows
     if getattr(_state, "rehearsing", False) or not hasattr(model._meta, "simple_history_manager_attribute"):
         return
     for record, _links, actor, reason in entries:
@@ -198,14 +198,14 @@ def _insert(model, entries: list) -> None:
         for record in records:
             del record._history_user, record._change_reason
     history_model = model.history.model
-    for field in history_model._history_m2m_fields:
-        link_history = getattr(history_model, field.name).model
-        names = [f.attname for f in field.remote_field.through._meta.fields]
+    for link_field in history_model._history_m2m_fields:
+        link_history = getattr(history_model, link_field.name).model
+        names = [f.attname for f in link_field.remote_field.through._meta.fields]
         link_history.objects.bulk_create(
             [
                 link_history(history=row, **{name: getattr(link, name) for name in names})
                 for row, record in zip(history_rows, records, strict=True)
-                for link in through_rows.get(field.name, {}).get(record.pk, ())
+                for link in through_rows.get(link_field.name, {}).get(record.pk, ())
             ],
             batch_size=BATCH_SIZE,
         )

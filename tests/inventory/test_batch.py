@@ -130,7 +130,7 @@ def test_a_contract_in_a_batch_covers_only_its_own_organisations_systems(world):
 def test_a_rehearsal_writes_the_records_and_no_history(world):
     batch = history.Batch()
     with history.rehearsal():
-        system, contract, rating = add_with_contract_and_rating(world, batch=batch)
+        system, contract, _rating = add_with_contract_and_rating(world, batch=batch)
         batch.write()
     assert System.objects.filter(pk=system.pk).exists() and not system.history.exists()
     assert list(Contract.objects.get(pk=contract.pk).systems.all()) == [system]
