@@ -112,12 +112,12 @@ def _prepare(record: models.Model, *, actor, confirm: bool) -> None:
 
 class Batch:
     """New records inserted together, each with its links and (where its model keeps history)
-    its "created" history row: what
-    `create_record` does for one record, in a few statements for thousands (a trusted survey's
-    rows). A service given a batch checks a record at once and adds it here; `write()` inserts
-    what was added, model by model, each after the models it points at, so a contract may
-    cover a system and a rating name a system added before it to the same batch. A record's
-    pk is None until then. Write it inside the transaction its records were checked in."""
+    its "created" history row: what `create_record` does for one record, in a few statements
+    for thousands (a trusted survey's rows). A service given a batch checks a record at once
+    and adds it here; `write()` inserts what was added, model by model, each after the models
+    it points at, so a contract may cover a system and a rating name a system added before it
+    to the same batch. A record's pk is None until then. Write it inside the transaction its
+    records were checked in."""
 
     def __init__(self):
         self._entries: list[tuple[models.Model, dict | None, object, str | None]] = []
