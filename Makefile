@@ -18,6 +18,11 @@ setup: .stamp-python .stamp-node citytools/core/static/citytools/build/citytools
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
+# The bench's own tools (the `bench` extra: locust), on top of the test environment.
+.stamp-bench: .stamp-python
+	$(BIN)/pip install --quiet -e '.[test,bench]'
+	touch $@
+
 .stamp-node: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
@@ -51,7 +56,7 @@ test-postgres: setup
 test-browser: setup
 	$(BIN)/python -m tests.run browser
 
-bench: setup
+bench: setup .stamp-bench
 	$(BIN)/python -m tests.bench
 
 screenshot: setup

@@ -1,7 +1,8 @@
 """`make bench`: how long the opportunity finder and each page take.
 
     python -m tests.bench [--requests N] [--database sqlite|postgres|both] [--load-seconds S]
-                          [--finder-only | --imports-only | --load-only | --notices-only | --surveys-only]
+                          [--finder-only | --imports-only | --load-only | --locust-only | --notices-only | --surveys-only]
+                          [--locust-seconds 120] [--locust-users 50]
                           [--notices-releases 20000,200000]
 
 First, in this process, the opportunity finder (citytools.opportunities.finder) on 1,000,000
@@ -13,7 +14,10 @@ time and the SQL queries per request against the target (100 ms; 2 s for a PDF, 
 at most 5 times; 1 s for an export file), and then a spreadsheet import of 500 new contracts (preview and commit, done
 in the request, against 10 s each) and 5,000 (done by the worker, against 2 minutes). Then
 the load test of tests/bench_load.py: 20 editors and 20 readers at once through gunicorn, for
---load-seconds on each database, against no server error at all. Then public notices (OCDS,
+--load-seconds on each database, against no server error at all. Then the load test of issue 18
+with locust (tests/bench_locust.py): public readers, members, editors and importers, --locust-users
+at once for --locust-seconds on a fresh demo on PostgreSQL, alone and then while the worker imports
+5,000 rows, against no error and a p95 of 300 ms. Then public notices (OCDS,
 tests/bench_notices.py): `ocdskit compile` and our `citytools import_ocds` on the same
 synthetic streams of 20,000 and 200,000 releases, against twice ocdskit's releases per second
 and a peak under 150 MB. Then a network's survey of 20,000 rows (tests/bench_surveys.py): upload,
@@ -31,7 +35,7 @@ import sys
 import tempfile
 import time
 
-from tests import bench_load, bench_notices, bench_surveys
+from tests import bench_load, bench_locust, bench_notices, bench_surveys
 
 TARGET_MS = 100.0
 # Documents rendered to PDF have the issue's own target, and are timed cold: the cache that
@@ -319,6 +323,11 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--imports-only", action="store_true", help="measure spreadsheet imports only")
     parser.add_argument("--load-only", action="store_true", help="run the load test only (tests/bench_load.py)")
     parser.add_argument("--load-seconds", type=float, default=60, help="how long the load test lasts on each database (60)")
+    parser.add_argument("--locust-only", action="store_true", help="run the load test with locust only (tests/bench_locust.py)")
+    parser.add_argument("--locust-seconds", type=float, default=bench_locust.SECONDS,
+                        help=f"how long each phase of the locust load test lasts ({bench_locust.SECONDS})")
+    parser.add_argument("--locust-users", type=int, default=bench_locust.USERS,
+                        help=f"simulated users at once in the locust load test ({bench_locust.USERS})")
     parser.add_argument("--notices-only", action="store_true", help="measure public notices (OCDS) only (tests/bench_notices.py)")
     parser.add_argument("--notices-releases", default=",".join(map(str, bench_notices.SIZES)),
                         help="sizes of the public notices' streams, comma-separated (20000,200000)")
@@ -329,8 +338,11 @@ def main(argv: list[str]) -> int:
         return measure(args.requests, imports_only=args.imports_only)
     load = ["--seconds", str(args.load_seconds), "--database", args.database]
     notices = ["--releases", args.notices_releases]
+    locust = ["--seconds", str(args.locust_seconds), "--users", str(args.locust_users)]
     if args.load_only:
         return bench_load.main(load)
+    if args.locust_only:
+        return bench_locust.main(locust)
     if args.notices_only:
         return bench_notices.main(notices)
     if args.surveys_only:
@@ -349,6 +361,8 @@ def main(argv: list[str]) -> int:
             drop_postgres_database()
     if not args.imports_only:
         bench_load.main(load)
+        if args.database in {"postgres", "both"}:
+            bench_locust.main(locust)
         bench_notices.main(notices)
         bench_surveys.main(["--database", args.database])
     return 0
