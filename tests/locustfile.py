@@ -37,6 +37,7 @@ import os
 import random
 import secrets
 import uuid
+from urllib.parse import urlsplit
 
 from locust import HttpUser, between, events, task
 
@@ -79,8 +80,9 @@ def _signed_in(user: HttpUser, kind: str) -> int:
     turn = next(TURNS[kind])
     key = sessions[turn % len(sessions)]
     token = secrets.token_hex(16)
-    user.client.cookies.set(WORLD["cookies"]["session"], key, domain="127.0.0.1")
-    user.client.cookies.set(WORLD["cookies"]["csrf"], token, domain="127.0.0.1")
+    host = urlsplit(user.host).hostname  # the server --host names, as a browser keeps its cookies
+    user.client.cookies.set(WORLD["cookies"]["session"], key, domain=host)
+    user.client.cookies.set(WORLD["cookies"]["csrf"], token, domain=host)
     user.client.headers["X-CSRFToken"] = token
     return turn
 
