@@ -85,6 +85,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: health probes need no session, host check or HTTPS redirect (docs/operations.md).
+    "citytools.core.middleware.HealthProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "citytools.core.middleware.ApiProblemMiddleware",
@@ -333,6 +335,10 @@ TASKS = {
         else "django_tasks_db.DatabaseBackend",
     }
 }
+# Readiness (/readyz) asks for a worker's heartbeat no older than this many seconds, unless
+# the deployment runs without a worker (docs/operations.md#health-checks).
+CITYTOOLS_WORKER_REQUIRED = env_flag("CITYTOOLS_WORKER_REQUIRED", True)
+CITYTOOLS_WORKER_HEARTBEAT_MAX_AGE = int(os.environ.get("CITYTOOLS_WORKER_HEARTBEAT_MAX_AGE", "300"))
 # The OCDS ocid prefix: register one with the Open Contracting Partnership for production.
 OCDS_OCID_PREFIX = os.environ.get("CITYTOOLS_OCID_PREFIX", "ocds-citytools")
 

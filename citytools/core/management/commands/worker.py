@@ -8,9 +8,14 @@ citytools.partnering.tasks, the alert digests of citytools.opportunities.tasks a
 campaign reminders of citytools.freshness.tasks, so deadlines close on time even when nobody
 visits the site, and digests and reminders go out on the day they are due. Without a worker
 the site still works: deadlines close on every request, and e-mails wait in the queue.
+
+Every tick (and every `--once` run) also records the worker's heartbeat, which `/readyz`
+checks (citytools.core.health): a worker whose scheduler stopped is noticed.
 """
 
 import logging
+import os
+import socket
 import threading
 
 from django.core.management.base import BaseCommand, CommandError
@@ -25,6 +30,7 @@ from django_tasks_db.compat import (
 )
 from django_tasks_db.management.commands.db_worker import Worker, valid_interval
 
+from citytools.core.health import record_heartbeat
 from citytools.core.schedule import scheduled
 
 logger = logging.getLogger("citytools.worker")
@@ -33,16 +39,26 @@ logger = logging.getLogger("citytools.worker")
 POLL_SECONDS = 1.0
 
 
+def worker_name() -> str:
+    """The host and process, as the heartbeat table names the worker."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
 class Scheduler(threading.Thread):
     """Queues the scheduled tasks now and then every `interval` seconds until stopped."""
 
-    def __init__(self, interval: float):
+    def __init__(self, interval: float, worker: str | None = None):
         super().__init__(name="citytools-scheduler", daemon=True)
         self.interval = interval
+        self.worker = worker or worker_name()
         self.stopped = threading.Event()
 
     def tick(self) -> None:
         try:
+            try:
+                record_heartbeat(worker=self.worker)
+            except Exception:  # as below: the next tick tries again, and /readyz shows the gap
+                logger.exception("Could not record the worker's heartbeat.")
             for task in scheduled():
                 try:
                     task.enqueue()
@@ -102,13 +118,15 @@ class Command(BaseCommand):
             worker_id=get_random_string(32),
             excluded_queue_names=[],
         )
+        name = worker_name()
         if once:
+            record_heartbeat(worker=name)
             for task in scheduled():
                 task.enqueue()
             worker.run()
             self.stdout.write("The queue is empty.")
             return
-        scheduler = Scheduler(interval)
+        scheduler = Scheduler(interval, name)
         scheduler.start()
         worker.configure_signals()
         try:
