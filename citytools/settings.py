@@ -87,6 +87,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: health probes need no session, host check or HTTPS redirect (docs/operations.md).
     "citytools.core.middleware.HealthProbeMiddleware",
+    # Then each request's id, kept on every record logged while it is answered.
+    "citytools.core.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "citytools.core.middleware.ApiProblemMiddleware",
@@ -359,10 +361,24 @@ CITYTOOLS_OCDS_HARVEST_SCHEDULE = json.loads(os.environ.get("CITYTOOLS_OCDS_HARV
 CITYTOOLS_OCDS_HARVEST_AS = os.environ.get("CITYTOOLS_OCDS_HARVEST_AS", "")
 CITYTOOLS_OCDS_HARVEST_PAGES = int(os.environ.get("CITYTOOLS_OCDS_HARVEST_PAGES", "50"))
 
+# The console log: plain text, or one JSON object per line for a log collector
+# (citytools.core.logs; docs/operations.md#structured-logs). Each record logged while a
+# request is answered carries its id, method and path.
+LOG_FORMAT = os.environ.get("CITYTOOLS_LOG_FORMAT", "text").strip().lower()
+if LOG_FORMAT not in {"text", "json"}:
+    raise ImproperlyConfigured("CITYTOOLS_LOG_FORMAT must be text or json (see docs/configuration.md).")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request": {"()": "citytools.core.logs.RequestContextFilter"}},
+    "formatters": {"json": {"()": "citytools.core.logs.JsonFormatter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request"],
+            **({"formatter": "json"} if LOG_FORMAT == "json" else {}),
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("CITYTOOLS_LOG_LEVEL", "WARNING")},
 }
 

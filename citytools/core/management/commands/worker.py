@@ -18,6 +18,7 @@ import os
 import socket
 import threading
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import close_old_connections, connection
 from django.utils.crypto import get_random_string
@@ -31,6 +32,7 @@ from django_tasks_db.compat import (
 from django_tasks_db.management.commands.db_worker import Worker, valid_interval
 
 from citytools.core.health import record_heartbeat
+from citytools.core.logs import console_formatter
 from citytools.core.schedule import scheduled
 
 logger = logging.getLogger("citytools.worker")
@@ -106,7 +108,9 @@ class Command(BaseCommand):
                 log = logging.getLogger(name)
                 log.setLevel(logging.INFO)
                 if not log.handlers:
-                    log.addHandler(logging.StreamHandler(self.stdout))
+                    handler = logging.StreamHandler(self.stdout)
+                    handler.setFormatter(console_formatter(settings.LOG_FORMAT))
+                    log.addHandler(handler)
                     log.propagate = False  # once on the console, not again through the root logger
         worker = Worker(
             queue_names=queue_name.split(","),
