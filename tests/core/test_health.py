@@ -71,6 +71,8 @@ def test_a_deployment_without_a_worker_can_say_so():
     assert ready() == (200, {"status": "ok", "checks": {"database": "ok", "worker": "not required"}})
 
 
+# The scheduler closes its connection after each tick, as a thread must: these tests commit.
+@pytest.mark.django_db(transaction=True)
 @override_settings(TASKS=DATABASE_QUEUE, CITYTOOLS_WORKER_HEARTBEAT_MAX_AGE=300)
 def test_a_heartbeat_older_than_the_limit_fails_readiness():
     with time_machine.travel(NOW, tick=False):
@@ -113,6 +115,7 @@ def test_readiness_is_not_cached():
     assert "no-store" in Client().get("/readyz").headers["Cache-Control"]
 
 
+@pytest.mark.django_db(transaction=True)
 @override_settings(TASKS=DATABASE_QUEUE)
 def test_the_worker_beats_in_its_once_mode_too():
     """`citytools worker --once` from cron counts as a worker seen."""
