@@ -151,6 +151,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # How long a write waits for the lock (a request behind a large import, say) before failing.
     DATABASES["default"]["OPTIONS"].setdefault("timeout", 30)
 
+# An optional read replica of the primary: reads go there, writes and migrations to the
+# primary (citytools.core.routers; docs/operations.md#read-replicas). In tests it mirrors the
+# test database.
+DATABASE_ROUTERS = []
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"],
+        conn_max_age=int(os.environ.get("CITYTOOLS_DB_CONN_MAX_AGE", "0")),
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["citytools.core.routers.ReplicaRouter"]
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Accounts -------------------------------------------------------------------------------
