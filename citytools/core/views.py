@@ -1,5 +1,5 @@
-"""Error pages: generic on purpose, so that nothing about the data or the code leaks; and
-where a form may send the person afterwards.
+"""Error pages: generic on purpose, so that nothing about the data or the code leaks; where
+a form may send the person afterwards; and the health checks (/healthz, /readyz).
 
 Under /api/ the same errors are problem+json documents, never HTML: the API's own handlers
 (citytools.core.api) answer what an operation raises, and these answer what is raised before
@@ -70,5 +70,8 @@ def readyz(request):
 
 
 def no_store(response):
+    """Never cached (a stale "ok" would hide an outage) and never sniffed: answered before
+    SecurityMiddleware, a probe's answer sets its own header."""
     patch_cache_control(response, no_store=True)
+    response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -36,6 +36,7 @@ def test_liveness_answers_ok_without_touching_the_database(django_assert_num_que
         assert response.status_code == 200
         assert json.loads(response.content) == {"status": "ok"}
         assert "no-store" in response.headers["Cache-Control"]
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
         assert "Set-Cookie" not in response.headers
 
 
