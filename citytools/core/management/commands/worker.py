@@ -122,15 +122,15 @@ class Command(BaseCommand):
             worker_id=get_random_string(32),
             excluded_queue_names=[],
         )
-        name = worker_name()
         if once:
-            record_heartbeat(worker=name)
+            # One row per machine, not per run: cron starts a new process every minute.
+            record_heartbeat(worker=f"{socket.gethostname()}:once")
             for task in scheduled():
                 task.enqueue()
             worker.run()
             self.stdout.write("The queue is empty.")
             return
-        scheduler = Scheduler(interval, name)
+        scheduler = Scheduler(interval)
         scheduler.start()
         worker.configure_signals()
         try:
