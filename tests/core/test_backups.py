@@ -6,6 +6,9 @@ and through the dumpdata fallback on either."""
 import copy
 import hashlib
 import io
+import sqlite3
+import threading
+import time
 
 import psycopg
 import pytest
@@ -161,3 +164,52 @@ def test_a_file_that_is_not_there_or_from_another_database_is_refused(empty_data
         message = "restores only into SQLite"
     with pytest.raises(DomainError, match=message):
         backups.restore_database(path=other, using=empty_database)
+
+
+def test_a_sqlite_backup_is_one_snapshot_while_others_write(tmp_path):
+    """A writer adds a row to two tables in each transaction while backups are taken: every
+    backup is whole (integrity check) and holds both rows of each transaction or neither."""
+    if connections["default"].vendor != "sqlite":
+        pytest.skip("SQLite's backup API; pg_dump's snapshot is PostgreSQL's own.")
+    settings = copy.deepcopy(connections["default"].settings_dict)
+    settings["NAME"] = str(tmp_path / "live.sqlite3")
+    live = load_backend(settings["ENGINE"]).DatabaseWrapper(settings, "live")
+    connections["live"] = live
+    try:
+        with live.cursor() as cursor:
+            cursor.execute("CREATE TABLE one (n INTEGER)")
+            cursor.execute("CREATE TABLE other (n INTEGER)")
+        stop = threading.Event()
+
+        def write():
+            writer = sqlite3.connect(settings["NAME"], timeout=30, isolation_level=None)
+            number = 0
+            while not stop.is_set():
+                writer.execute("BEGIN IMMEDIATE")
+                writer.execute("INSERT INTO one VALUES (?)", (number,))
+                writer.execute("INSERT INTO other VALUES (?)", (number,))
+                writer.execute("COMMIT")
+                number += 1
+            writer.close()
+
+        writer = threading.Thread(target=write)
+        writer.start()
+        counts = []
+        try:
+            for attempt in range(5):
+                time.sleep(0.1)
+                file = tmp_path / f"backup-{attempt}"
+                backups.backup_database(path=file, using="live")
+                copy_ = sqlite3.connect(file)
+                assert copy_.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+                one, other = (copy_.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for table in ("one", "other"))
+                copy_.close()
+                assert one == other
+                counts.append(one)
+        finally:
+            stop.set()
+            writer.join()
+        assert counts == sorted(counts) and counts[-1] > counts[0] > 0  # taken while the writer wrote
+    finally:
+        live.close()
+        del connections["live"]
