@@ -85,6 +85,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: health probes need no session, host check or HTTPS redirect (docs/operations.md).
+    "citytools.core.middleware.HealthProbeMiddleware",
+    # Then each request's id, kept on every record logged while it is answered.
+    "citytools.core.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "citytools.core.middleware.ApiProblemMiddleware",
@@ -146,6 +150,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
     # How long a write waits for the lock (a request behind a large import, say) before failing.
     DATABASES["default"]["OPTIONS"].setdefault("timeout", 30)
+
+# An optional read replica of the primary: reads go there, writes and migrations to the
+# primary (citytools.core.routers; docs/operations.md#read-replicas). In tests it mirrors the
+# test database.
+DATABASE_ROUTERS = []
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"],
+        conn_max_age=int(os.environ.get("CITYTOOLS_DB_CONN_MAX_AGE", "0")),
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["citytools.core.routers.ReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -333,6 +349,10 @@ TASKS = {
         else "django_tasks_db.DatabaseBackend",
     }
 }
+# Readiness (/readyz) asks for a worker's heartbeat no older than this many seconds, unless
+# the deployment runs without a worker (docs/operations.md#health-checks).
+CITYTOOLS_WORKER_REQUIRED = env_flag("CITYTOOLS_WORKER_REQUIRED", True)
+CITYTOOLS_WORKER_HEARTBEAT_MAX_AGE = int(os.environ.get("CITYTOOLS_WORKER_HEARTBEAT_MAX_AGE", "300"))
 # The OCDS ocid prefix: register one with the Open Contracting Partnership for production.
 OCDS_OCID_PREFIX = os.environ.get("CITYTOOLS_OCID_PREFIX", "ocds-citytools")
 
@@ -353,10 +373,24 @@ CITYTOOLS_OCDS_HARVEST_SCHEDULE = json.loads(os.environ.get("CITYTOOLS_OCDS_HARV
 CITYTOOLS_OCDS_HARVEST_AS = os.environ.get("CITYTOOLS_OCDS_HARVEST_AS", "")
 CITYTOOLS_OCDS_HARVEST_PAGES = int(os.environ.get("CITYTOOLS_OCDS_HARVEST_PAGES", "50"))
 
+# The console log: plain text, or one JSON object per line for a log collector
+# (citytools.core.logs; docs/operations.md#structured-logs). Each record logged while a
+# request is answered carries its id, method and path.
+LOG_FORMAT = os.environ.get("CITYTOOLS_LOG_FORMAT", "text").strip().lower()
+if LOG_FORMAT not in {"text", "json"}:
+    raise ImproperlyConfigured("CITYTOOLS_LOG_FORMAT must be text or json (see docs/configuration.md).")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request": {"()": "citytools.core.logs.RequestContextFilter"}},
+    "formatters": {"json": {"()": "citytools.core.logs.JsonFormatter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request"],
+            **({"formatter": "json"} if LOG_FORMAT == "json" else {}),
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("CITYTOOLS_LOG_LEVEL", "WARNING")},
 }
 

@@ -26,6 +26,7 @@ urlpatterns = [
     path("", include("citytools.freshness.urls")),
     path("", include("citytools.inbox.urls")),
     path("api/v1/", api.urls),
+    path("", include("citytools.core.urls")),
 ]
 
 if settings.OIDC_ENABLED:

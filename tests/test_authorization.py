@@ -50,6 +50,7 @@ from tests.access import (
     routes,
     writes,
 )
+from tests.core import expect as core
 from tests.expect import (
     COORDINATOR,
     DEFAULT_POLICY,
@@ -304,6 +305,7 @@ EXPECTATIONS: dict[str, Expect] = {
 # Each app's URLs are described in its own module (tests/<app>/expect*.py), in the language of
 # tests/expect.py and with the predicates of the app's part of the world (tests/<app>/access.py).
 APPS = (
+    core,  # the health checks
     expect_authoring, expect_proposals, expect_evaluation, expect_outcome,  # the Invitation to Partner
     satisfaction,  # ratings, shared pain points and the conversation pack
     alerts,  # alerts and calendar feeds

@@ -9,8 +9,9 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 SETTINGS = ROOT / "citytools" / "settings.py"
 CONFIGURATION = ROOT / "docs" / "configuration.md"
-# Any quoted CITYTOOLS_* name or DATABASE_URL in settings.py is one the environment may set.
-VARIABLE = re.compile(r"""["'](CITYTOOLS_[A-Z0-9_]+|DATABASE_URL)["']""")
+# Any quoted CITYTOOLS_* name, DATABASE_URL or DATABASE_REPLICA_URL in settings.py is one the
+# environment may set.
+VARIABLE = re.compile(r"""["'](CITYTOOLS_[A-Z0-9_]+|DATABASE_(?:[A-Z]+_)?URL)["']""")
 
 
 def environment_variables() -> list[str]:

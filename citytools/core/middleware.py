@@ -1,4 +1,6 @@
-"""Refuse a path or query string that breaks the site's text rule before any view sees it.
+"""The site's own middleware: health probes answered first, and bad text refused.
+
+Refuse a path or query string that breaks the site's text rule before any view sees it.
 
 The rule is citytools.core.text's, the same that JSON bodies, forms, spreadsheet imports and
 the command line apply. PostgreSQL cannot store or compare a string holding NUL, so a filter
@@ -7,7 +9,9 @@ while SQLite merely found nothing. One refusal here keeps every door, page or AP
 """
 
 from django.http import HttpResponse
+from django.urls import reverse
 
+from citytools.core import views
 from citytools.core.api import for_api, plain_problem, status_problem
 from citytools.core.text import refusal_message, text_problem
 
@@ -61,3 +65,24 @@ class ApiProblemMiddleware:
                 problem["Allow"] = response["Allow"]
             return problem
         return response
+
+
+class HealthProbeMiddleware:
+    """Answers GET and HEAD of the health checks (/healthz, /readyz) before any other
+    middleware, so that a probe needs no session, no CSRF token and no sign-in, and is
+    neither refused for the host it names (a load balancer asks by the server's own address,
+    which ALLOWED_HOSTS need not list) nor redirected to HTTPS (it asks over plain HTTP,
+    inside the network). Liveness therefore touches no database even when a cookie comes
+    along. Every other method goes the usual way, to the same views, which refuse it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.probes = None
+
+    def __call__(self, request):
+        if self.probes is None:
+            self.probes = {reverse("core:healthz"): views.healthz, reverse("core:readyz"): views.readyz}
+        view = self.probes.get(request.path_info)
+        if view is not None and request.method in ("GET", "HEAD"):
+            return view(request)
+        return self.get_response(request)

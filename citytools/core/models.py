@@ -1,6 +1,7 @@
 """Shared base pieces only: abstract models every domain app builds on.
 
-This app owns no tables of its own. It may import from no other City Tools app."""
+Of its own it owns one small table, the worker's heartbeat, which readiness checks
+(citytools.core.health). It may import from no other City Tools app."""
 
 from django.conf import settings
 from django.db import models
@@ -77,3 +78,15 @@ class WorkerJob(models.Model):
 
     class Meta:
         abstract = True
+
+
+class Heartbeat(models.Model):
+    """The last time each running worker (`citytools worker`) showed it was alive: its
+    scheduler thread writes its row on every tick, and `/readyz` fails when the newest row
+    is older than CITYTOOLS_WORKER_HEARTBEAT_MAX_AGE seconds."""
+
+    worker = models.CharField(max_length=200, unique=True)
+    beat_at = models.DateTimeField(db_index=True)
+
+    def __str__(self):
+        return f"{self.worker} at {self.beat_at:%Y-%m-%d %H:%M:%S}"

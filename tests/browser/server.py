@@ -37,6 +37,9 @@ def server_environment(data_dir: Path) -> dict[str, str]:
         CITYTOOLS_DEMO_MODE="1",
         CITYTOOLS_DEBUG="1",
         CITYTOOLS_STATICFILES_STORAGE="django.contrib.staticfiles.storage.StaticFilesStorage",
+        # No worker runs beside this server: /readyz (loaded as JSON among the pages) must not
+        # wait for one.
+        CITYTOOLS_WORKER_REQUIRED="0",
         PYTHONUNBUFFERED="1",
     )
     return env

@@ -8,11 +8,17 @@ citytools.partnering.tasks, the alert digests of citytools.opportunities.tasks a
 campaign reminders of citytools.freshness.tasks, so deadlines close on time even when nobody
 visits the site, and digests and reminders go out on the day they are due. Without a worker
 the site still works: deadlines close on every request, and e-mails wait in the queue.
+
+Every tick (and every `--once` run) also records the worker's heartbeat, which `/readyz`
+checks (citytools.core.health): a worker whose scheduler stopped is noticed.
 """
 
 import logging
+import os
+import socket
 import threading
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import close_old_connections, connection
 from django.utils.crypto import get_random_string
@@ -25,6 +31,8 @@ from django_tasks_db.compat import (
 )
 from django_tasks_db.management.commands.db_worker import Worker, valid_interval
 
+from citytools.core.health import record_heartbeat
+from citytools.core.logs import console_formatter
 from citytools.core.schedule import scheduled
 
 logger = logging.getLogger("citytools.worker")
@@ -33,16 +41,26 @@ logger = logging.getLogger("citytools.worker")
 POLL_SECONDS = 1.0
 
 
+def worker_name() -> str:
+    """The host and process, as the heartbeat table names the worker."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
 class Scheduler(threading.Thread):
     """Queues the scheduled tasks now and then every `interval` seconds until stopped."""
 
-    def __init__(self, interval: float):
+    def __init__(self, interval: float, worker: str | None = None):
         super().__init__(name="citytools-scheduler", daemon=True)
         self.interval = interval
+        self.worker = worker or worker_name()
         self.stopped = threading.Event()
 
     def tick(self) -> None:
         try:
+            try:
+                record_heartbeat(worker=self.worker)
+            except Exception:  # as below: the next tick tries again, and /readyz shows the gap
+                logger.exception("Could not record the worker's heartbeat.")
             for task in scheduled():
                 try:
                     task.enqueue()
@@ -90,7 +108,9 @@ class Command(BaseCommand):
                 log = logging.getLogger(name)
                 log.setLevel(logging.INFO)
                 if not log.handlers:
-                    log.addHandler(logging.StreamHandler(self.stdout))
+                    handler = logging.StreamHandler(self.stdout)
+                    handler.setFormatter(console_formatter(settings.LOG_FORMAT))
+                    log.addHandler(handler)
                     log.propagate = False  # once on the console, not again through the root logger
         worker = Worker(
             queue_names=queue_name.split(","),
@@ -103,6 +123,8 @@ class Command(BaseCommand):
             excluded_queue_names=[],
         )
         if once:
+            # One row per machine, not per run: cron starts a new process every minute.
+            record_heartbeat(worker=f"{socket.gethostname()}:once")
             for task in scheduled():
                 task.enqueue()
             worker.run()
