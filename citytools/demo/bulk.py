@@ -44,6 +44,7 @@ class Table:
         self.columns = columns
         self.rows: list[tuple] = []
         self.written = 0
+        writer.unconstrain(self.name)
         with connection.cursor() as cursor:
             cursor.execute(f'SELECT COALESCE(MAX("{pk}"), 0) FROM "{self.name}"')  # noqa: S608 (names from the model)
             self.last_id = cursor.fetchone()[0]
@@ -124,6 +125,7 @@ class Writer:
         self.tables: list[Table] = []
         self.rows = 0
         self._cache_size = None
+        self._dropped: dict[str, tuple[list[str], list[tuple[str, str]]]] = {}
         if self.vendor == "sqlite":
             # A larger page cache for this connection only, for the indexes the inserts grow;
             # put back in `finish`.
@@ -146,6 +148,51 @@ class Writer:
         links = Links(self, model, field_name, history=history)
         self.tables += links.tables
         return links
+
+    def unconstrain(self, table: str) -> None:
+        """On PostgreSQL, drop the table's secondary indexes and foreign keys until `finish`
+        puts them back, as pg_restore does: building an index once and checking each foreign
+        key with one join is several times faster than doing both row by row, and putting
+        them back checks every row written (a broken key or a duplicate fails the whole
+        transaction). The primary and unique keys stay, and the transaction keeps other
+        sessions out of the tables meanwhile."""
+        if self.vendor != "postgresql" or table in self._dropped:
+            return
+        with connection.cursor() as cursor:
+            if not self._dropped:
+                # A table with checks still pending (rows the ORM wrote earlier in this
+                # transaction) cannot lose a key: run those checks now. `_reconstrain` defers
+                # again, as Django's keys are by default.
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute(
+                "SELECT i.indexname, i.indexdef FROM pg_indexes i WHERE i.schemaname = current_schema() "
+                "AND i.tablename = %s AND NOT EXISTS (SELECT 1 FROM pg_constraint c "
+                "WHERE c.conindid = (quote_ident(i.schemaname) || '.' || quote_ident(i.indexname))::regclass)",
+                [table],
+            )
+            indexes = cursor.fetchall()
+            cursor.execute(
+                "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = %s::regclass "
+                "AND contype = 'f'",
+                [f'"{table}"'],
+            )
+            keys = cursor.fetchall()
+            for name, _ in keys:
+                cursor.execute(f'ALTER TABLE "{table}" DROP CONSTRAINT "{name}"')
+            for name, _ in indexes:
+                cursor.execute(f'DROP INDEX "{name}"')
+        self._dropped[table] = ([definition for _, definition in indexes], keys)
+
+    def _reconstrain(self) -> None:
+        with connection.cursor() as cursor:
+            for table, (indexes, keys) in self._dropped.items():
+                for definition in indexes:
+                    cursor.execute(definition)
+                for name, definition in keys:
+                    cursor.execute(f'ALTER TABLE "{table}" ADD CONSTRAINT "{name}" {definition}')
+            if self._dropped:
+                cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        self._dropped = {}
 
     # Values in the database's own form ------------------------------------------------
 
@@ -185,9 +232,10 @@ class Writer:
             table.flush()
 
     def finish(self) -> None:
-        """Write what is pending, set PostgreSQL's sequences past the ids given (SQLite's
+        """Write what is pending, put back what `unconstrain` dropped, set PostgreSQL's sequences past the ids given (SQLite's
         AUTOINCREMENT follows explicit ids by itself) and put the cache size back."""
         self.flush()
+        self._reconstrain()
         with connection.cursor() as cursor:
             if self.vendor == "postgresql":
                 models = list(dict.fromkeys(table.model for table in self.tables))

@@ -153,7 +153,7 @@ def _authorities(which: str) -> list[dict[str, str]]:
 
 def _refuse_a_map_that_is_not_empty() -> None:
     held = [
-        model._meta.verbose_name_plural
+        str(model._meta.verbose_name_plural)
         for model in (Network, Supplier, Product, System, Contract)
         if model._base_manager.exists()
     ]

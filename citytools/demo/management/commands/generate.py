@@ -32,7 +32,7 @@ class Command(DomainCommand):
             bar.close()
         self.stdout.write(
             f"Tier {made.tier} as of {made.as_of:%d %B %Y} (seed {made.seed}): {made.organisations:,} organisations in "
-            f"{made.networks:,} networks, {made.suppliers:,} suppliers, {made.products:,} products, "
+            f"{made.networks:,} network{'s' if made.networks != 1 else ''}, {made.suppliers:,} suppliers, {made.products:,} products, "
             f"{made.systems:,} systems, {made.contracts:,} contracts, {made.ratings:,} ratings, "
             f"{made.pain_points:,} pain points; {made.confidential:,} systems and contracts confidential.\n"
             f"{made.rows:,} rows (history and links included) in {made.seconds:.1f} s: {made.rate:,.0f} rows/s."
