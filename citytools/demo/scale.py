@@ -32,7 +32,6 @@ import datetime
 import random
 import time
 from dataclasses import dataclass
-from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
@@ -333,6 +332,7 @@ class _Build:
             "organisation_id", "supplier_id", "confidential", "retired_at", "version", "changed_by_other",
             "confirmed_at", "confirmed_by_id", "responsible_id", "provenance",
         ))
+        self.provenance = w.json({})
         contract_history = w.history(contracts, reason=REASON)
         contract_systems = w.links(Contract, "systems")
         ratings = w.table(Rating, (
@@ -435,10 +435,10 @@ class _Build:
         secret = rng.random() < CONFIDENTIAL
         row = (
             pk, self.now, self.now, f"{self.product_names[product]} {rng.choice(KINDS)}",
-            str(Decimal(annual * years)), str(Decimal(annual)), "GBP", self.day(start_offset), self.day(end_offset),
+            str(annual * years), str(annual), "GBP", self.day(start_offset), self.day(end_offset),
             None if extension is None else self.day(extension), route,
             f"Framework {rng.randint(1, 40):02d} (invented)" if route == "framework" else "", "organisation",
-            f"GEN-{number:07d}", "", organisation, supplier, secret, None, 1, False, None, None, None, self.w.json({}),
+            f"GEN-{number:07d}", "", organisation, supplier, secret, None, 1, False, None, None, None, self.provenance,
         )
         return row, secret
 
