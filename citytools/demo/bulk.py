@@ -128,7 +128,7 @@ class Writer:
         self._dropped: dict[str, tuple[list[str], list[tuple[str, str]]]] = {}
         if self.vendor == "sqlite":
             # A larger page cache for this connection only, for the indexes the inserts grow;
-            # put back in `finish`.
+            # put back by `close`.
             with connection.cursor() as cursor:
                 cursor.execute("PRAGMA cache_size")
                 self._cache_size = cursor.fetchone()[0]
@@ -245,14 +245,19 @@ class Writer:
             table.flush()
 
     def finish(self) -> None:
-        """Write what is pending, put back what `unconstrain` dropped, set PostgreSQL's sequences past the ids given (SQLite's
-        AUTOINCREMENT follows explicit ids by itself) and put the cache size back."""
+        """Write what is pending, put back what `unconstrain` dropped and set PostgreSQL's
+        sequences past the ids given (SQLite's AUTOINCREMENT follows explicit ids by itself)."""
         self.flush()
         self._reconstrain()
-        with connection.cursor() as cursor:
-            if self.vendor == "postgresql":
-                models = list(dict.fromkeys(table.model for table in self.tables))
+        if self.vendor == "postgresql":
+            models = list(dict.fromkeys(table.model for table in self.tables))
+            with connection.cursor() as cursor:
                 for statement in connection.ops.sequence_reset_sql(no_style(), models):
                     cursor.execute(statement)
-            if self._cache_size is not None:
+
+    def close(self) -> None:
+        """Put the connection's cache size back, whether the writing finished or failed."""
+        if self._cache_size is not None:
+            with connection.cursor() as cursor:
                 cursor.execute(f"PRAGMA cache_size = {int(self._cache_size)}")
+            self._cache_size = None

@@ -178,7 +178,11 @@ def generate(*, tier: str, seed: int = DEFAULT_SEED, as_of: datetime.date, progr
     with transaction.atomic():
         _refuse_a_map_that_is_not_empty()
         load_service_areas()
-        counts = _Build(spec, seed=seed, as_of=as_of, progress=progress).run()
+        build = _Build(spec, seed=seed, as_of=as_of, progress=progress)
+        try:
+            counts = build.run()
+        finally:
+            build.w.close()
     seconds = time.perf_counter() - started
     return Generated(tier=tier, seed=seed, as_of=as_of, seconds=seconds, **counts)
 
