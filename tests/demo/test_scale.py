@@ -163,3 +163,25 @@ def test_the_command_prints_what_it_made_and_the_rate(demo_mode):
     assert "rows/s" in text
     with pytest.raises(CommandError, match="invalid choice"):
         call_command("generate", "--tier", "galactic", "--no-progress")
+
+
+@pytest.mark.parametrize(
+    "url", ["/", "/contracts/timeline/", "/opportunities/", "/matrix/", "/satisfaction/", "/organisations/"]
+)
+def test_the_pages_read_what_it_wrote(london, client, url):
+    """Rows written past the ORM read back through it: dates, values, visibility settings."""
+    response = client.get(url)
+    assert response.status_code == 200
+
+
+def test_a_generated_system_and_its_history_read_back(london, client):
+    system = System.objects.filter(confidential=False).order_by("pk").first()
+    assert system.go_live is not None and system.provenance == {}
+    assert client.get(f"/systems/{system.pk}/").status_code == 200
+    assert b"Created" in client.get(f"/systems/{system.pk}/history/").content
+    contract = Contract.objects.filter(confidential=False).order_by("pk").first()
+    assert contract.total_value == contract.annual_value * ((contract.end_date - contract.start_date).days + 1) // 365
+    public = Viewer.public()
+    assert list(public.versions(contract).values_list("history_type", flat=True)) == ["+"]
+    secret = Contract.objects.filter(confidential=True).order_by("pk").first()
+    assert not public.versions(secret).exists()  # a confidential record's history is as hidden as the record
