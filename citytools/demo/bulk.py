@@ -8,7 +8,8 @@ hands plain tuples in the table's own column order and this module writes them: 
 inside the caller's transaction. Values arrive already in the database's own form
 (`instant`, `day`, `json` below), so nothing is converted row by row.
 
-It allocates primary keys itself, from the largest already in each table, and sets
+It allocates primary keys itself, past the largest already in each table, its history or
+its sequence (so no deleted record's id, and with it its history, is given again), and sets
 PostgreSQL's sequences past them afterwards (`finish`), so the next record a person adds gets
 the next id. History rows follow simple-history's tables as `core.history._insert` writes them
 (one "+" row per record, one row per link of its many-to-many fields at that version); their
@@ -24,6 +25,28 @@ from django.core.management.color import no_style
 from django.db import connection
 
 HISTORY_EXTRAS = ("history_id", "history_date", "history_change_reason", "history_type", "history_user_id")
+
+
+def _largest(table: str, column: str) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(f'SELECT COALESCE(MAX("{column}"), 0) FROM "{table}"')
+        return cursor.fetchone()[0]
+
+
+def _issued(table: str, column: str) -> int:
+    """The last id the table's sequence (PostgreSQL) or AUTOINCREMENT (SQLite) gave, so that
+    no id of a deleted row is given again: its history would become the new row's."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
+            found = cursor.fetchone()
+            return found[0] if found else 0
+        cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [f'"{table}"', column])
+        sequence = cursor.fetchone()[0]
+        if sequence is None:
+            return 0
+        cursor.execute(f"SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM {sequence}")
+        return cursor.fetchone()[0]
 
 
 class Table:
@@ -45,9 +68,7 @@ class Table:
         self.rows: list[tuple] = []
         self.written = 0
         writer.unconstrain(self.name)
-        with connection.cursor() as cursor:
-            cursor.execute(f'SELECT COALESCE(MAX("{pk}"), 0) FROM "{self.name}"')
-            self.last_id = cursor.fetchone()[0]
+        self.last_id = max(_largest(self.name, pk), _issued(self.name, pk))
 
     def next_id(self) -> int:
         self.last_id += 1
@@ -77,6 +98,8 @@ class History(Table):
         if expected != set(self.columns):
             raise ValueError(f"{self.name} also has {', '.join(sorted(expected - set(self.columns)))}.")
         self.project = operator.itemgetter(*(source.columns.index(c) for c in kept))
+        # Ids of deleted records live on in their history; a new record must not take one.
+        source.last_id = max(source.last_id, _largest(self.name, "id"))
         self.reason = reason
 
     def created(self, row: tuple, when) -> int:
@@ -101,6 +124,7 @@ class Links:
             self.history = Table(
                 writer, link_history, ("m2m_history_id", "history_id", "id", self.source, self.target), pk="m2m_history_id"
             )
+            self.table.last_id = max(self.table.last_id, _largest(self.history.name, "id"))
 
     def add(self, record_id: int, target_id: int, history_id: int | None) -> None:
         link_id = self.table.next_id()
