@@ -140,7 +140,8 @@ def test_two_worker_processes_on_a_sqlite_file_run_every_task_once(tmp_path):
     if connection.vendor != "sqlite":
         pytest.skip("On PostgreSQL the workers in threads above share the suite's database; this is SQLite's test.")
     runs_log = tmp_path / "runs.log"
-    env = environment(str(tmp_path), QUEUE_TEST_LOG=str(runs_log), CITYTOOLS_TASKS_IMMEDIATE="0")
+    # PYTHONPATH: the workers import the test's task (tests.core.queue_tasks) from the project folder.
+    env = environment(str(tmp_path), QUEUE_TEST_LOG=str(runs_log), CITYTOOLS_TASKS_IMMEDIATE="0", PYTHONPATH=str(ROOT))
     run([str(CITYTOOLS), "migrate", "--no-input", "--verbosity", "0"], env)
     workers = [
         subprocess.Popen([str(CITYTOOLS), "worker", "--verbosity", "0"], env=env, cwd=ROOT,
