@@ -103,8 +103,8 @@ def timed(client, url: str, *, requests: int, seconds: float, cold=None) -> list
     return timings
 
 
-class Stopped(Exception):
-    pass
+class Stopped(BaseException):
+    """Not an Exception, so that no `except Exception` in a view swallows it and runs on."""
 
 
 @contextlib.contextmanager
@@ -121,7 +121,7 @@ def stopped_after(seconds: float, connection):
 
     timer = threading.Timer(seconds, cancel)
     previous = signal.signal(signal.SIGALRM, alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds + 0.5)
+    signal.setitimer(signal.ITIMER_REAL, seconds + 0.5, 1.0)  # and again each second until it ends
     timer.start()
     try:
         yield
@@ -176,7 +176,7 @@ def measure(tier: str, requests: int, seconds: float, datasette: str, abort: flo
         try:
             with CaptureQueriesContext(connection) as captured, stopped_after(abort, connection):
                 response = client.get(url)
-        except Exception as error:  # stopped, or the view failed: either way no figure
+        except (Exception, Stopped) as error:  # stopped, or the view failed: either way no figure
             connection.close()
             why = f"stopped after {abort:.0f} s" if time.perf_counter() - start >= abort else f"{error.__class__.__name__}: {error}"[:120]
             print(f"{label[:60]:<60} {'':>3} {'':>8} {'':>8} {'':>7} {'':>7} {'':>8}  FAIL: {why}", flush=True)
