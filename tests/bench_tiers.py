@@ -57,7 +57,7 @@ PDF_TARGET_MS = 2000.0
 EXPORT_TARGET_MS = 1000.0
 PDFS = {"satisfaction:pack_pdf", "partnering:challenge_pdf"}
 EXPORTS = {"spreadsheets:contracts_export", "spreadsheets:systems_export", "spreadsheets:organisation_export",
-           "spreadsheets:network_export", "market:matrix_csv"}
+           "spreadsheets:network_export", "inventory:matrix_csv"}
 # tests/pages.py makes these pages' samples from the demo's own records (Camden's demo notices,
 # the London network's demo survey): on a generated map they would be demo records beside
 # invented ones, which `citytools generate` exists to avoid.
