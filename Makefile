@@ -8,7 +8,7 @@ PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 export CITYTOOLS_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: run test test-sqlite test-postgres test-browser bench lint screenshot setup clean
+.PHONY: run test test-sqlite test-postgres test-browser bench bench-continental lint screenshot setup clean
 
 setup: .stamp-python .stamp-node citytools/core/static/citytools/build/citytools.css
 
@@ -58,6 +58,11 @@ test-browser: setup
 
 bench: setup .stamp-bench
 	$(BIN)/python -m tests.bench
+
+# The continental tier (20,000 organisations, 3,000,000 contracts) on PostgreSQL: its own
+# target, as building it takes minutes (docs/performance.md, "Scale tiers").
+bench-continental: setup .stamp-bench
+	$(BIN)/python -m tests.bench_tiers --tier continental --database postgres
 
 screenshot: setup
 	$(BIN)/python -m tests.browser.screenshot docs/screenshots

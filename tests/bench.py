@@ -1,7 +1,8 @@
 """`make bench`: how long the opportunity finder and each page take.
 
     python -m tests.bench [--requests N] [--database sqlite|postgres|both] [--load-seconds S]
-                          [--finder-only | --imports-only | --load-only | --locust-only | --notices-only | --surveys-only]
+                          [--finder-only | --imports-only | --load-only | --locust-only | --notices-only | --surveys-only
+                           | --tiers-only] [--tier london,uk]
                           [--locust-seconds 120] [--locust-users 50]
                           [--notices-releases 20000,200000]
 
@@ -22,7 +23,9 @@ tests/bench_notices.py): `ocdskit compile` and our `citytools import_ocds` on th
 synthetic streams of 20,000 and 200,000 releases, against twice ocdskit's releases per second
 and a peak under 150 MB. Then a network's survey of 20,000 rows (tests/bench_surveys.py): upload,
 preview and import by the worker, untrusted and trusted, against 60 s to preview and 2 minutes
-to import, on each database. It always exits 0: it measures, it does not judge a build. Each database
+to import, on each database. Then the scale tiers (tests/bench_tiers.py): every page and API list on
+a map made by `citytools generate --tier T` for each --tier (london and uk), against a p95 of
+100 ms, and at the uk tier on SQLite the comparison with Datasette. It always exits 0: it measures, it does not judge a build. Each database
 runs in its own process because settings, and so the database, are fixed when Django starts.
 """
 
@@ -35,7 +38,7 @@ import sys
 import tempfile
 import time
 
-from tests import bench_load, bench_locust, bench_notices, bench_surveys
+from tests import bench_load, bench_locust, bench_notices, bench_surveys, bench_tiers
 
 TARGET_MS = 100.0
 # Documents rendered to PDF have the issue's own target, and are timed cold: the cache that
@@ -317,7 +320,8 @@ def run_child(requests: int, database_url: str | None, *, imports_only: bool = F
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m tests.bench", description=__doc__.splitlines()[0])
-    parser.add_argument("--requests", type=int, default=30, help="requests per page after warm-up (30)")
+    parser.add_argument("--requests", type=int, default=None,
+                        help="requests per page after warm-up (30; 20 for the scale tiers)")
     parser.add_argument("--database", choices=["sqlite", "postgres", "both"], default="both")
     parser.add_argument("--finder-only", action="store_true", help="measure the opportunity finder only")
     parser.add_argument("--imports-only", action="store_true", help="measure spreadsheet imports only")
@@ -332,8 +336,12 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--notices-releases", default=",".join(map(str, bench_notices.SIZES)),
                         help="sizes of the public notices' streams, comma-separated (20000,200000)")
     parser.add_argument("--surveys-only", action="store_true", help="measure a network's survey import only (tests/bench_surveys.py)")
+    parser.add_argument("--tiers-only", action="store_true", help="measure the scale tiers only (tests/bench_tiers.py)")
+    parser.add_argument("--tier", default="london,uk", help="the scale tiers to measure, comma-separated (london,uk)")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    tiers = ["--tier", args.tier, "--database", args.database, "--requests", str(args.requests or 20)]
+    args.requests = args.requests or 30
     if args.child:
         return measure(args.requests, imports_only=args.imports_only)
     load = ["--seconds", str(args.load_seconds), "--database", args.database]
@@ -347,6 +355,8 @@ def main(argv: list[str]) -> int:
         return bench_notices.main(notices)
     if args.surveys_only:
         return bench_surveys.main(["--database", args.database])
+    if args.tiers_only:
+        return bench_tiers.main(tiers)
     print(f"City Tools benchmark on {os.cpu_count()} CPU core(s), Python {sys.version.split()[0]}")
     if not args.imports_only:
         bench_finder()
@@ -365,6 +375,7 @@ def main(argv: list[str]) -> int:
             bench_locust.main(locust)
         bench_notices.main(notices)
         bench_surveys.main(["--database", args.database])
+        bench_tiers.main(tiers)
     return 0
 
 
