@@ -27,6 +27,7 @@ import tempfile
 import time
 from pathlib import Path
 from urllib.error import URLError
+from urllib.parse import quote
 from urllib.request import urlopen
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -89,6 +90,27 @@ def postgres_database(server_url: str, name: str):
     finally:
         with psycopg.connect(admin, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@contextlib.contextmanager
+def migrated(data_dir: str, label: str):
+    """A server's environment on the test run's kind of database, migrated: SQLite in
+    `data_dir`, or on PostgreSQL a fresh database named after the run's, `label` and the xdist
+    worker, dropped afterwards. Yields the environment."""
+    from django.conf import settings
+    from django.db import connection
+
+    with contextlib.ExitStack() as stack:
+        if connection.vendor == "sqlite":
+            env = environment(data_dir)
+        else:
+            own = settings.DATABASES["default"]
+            name = f"{own['NAME']}_{label}_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+            password = quote(own["PASSWORD"] or "", safe="")
+            admin = f"postgres://{own['USER']}:{password}@{own['HOST'] or 'localhost'}:{own['PORT'] or 5432}/postgres"
+            env = environment(data_dir, stack.enter_context(postgres_database(admin, name)))
+        run([sys.executable, "-m", "citytools.cli", "migrate", "--no-input"], env)
+        yield env
 
 
 def free_port() -> int:

@@ -9,18 +9,14 @@ clear 412s, and nothing is lost (each record's version and history count every a
 """
 
 import contextlib
-import os
 import re
 import secrets
-import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from urllib.parse import quote
 
 import pytest
 import requests
 from django.conf import settings
-from django.db import connection
 
 from tests import served
 
@@ -37,16 +33,8 @@ WORKERS = 4
 def server(tmp_path_factory):
     data_dir = str(tmp_path_factory.mktemp("served"))
     with contextlib.ExitStack() as stack:
-        if connection.vendor == "sqlite":
-            env = served.environment(data_dir)
-        else:
-            own = settings.DATABASES["default"]
-            # Each xdist worker that runs a test of this module starts its own server.
-            name = f"{own['NAME']}_served_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
-            password = quote(own["PASSWORD"] or "", safe="")
-            admin = f"postgres://{own['USER']}:{password}@{own['HOST'] or 'localhost'}:{own['PORT'] or 5432}/postgres"
-            env = served.environment(data_dir, stack.enter_context(served.postgres_database(admin, name)))
-        served.run([sys.executable, "-m", "citytools.cli", "migrate", "--no-input"], env)
+        # Each xdist worker that runs a test of this module starts its own server.
+        env = stack.enter_context(served.migrated(data_dir, "served"))
         world = served.prepare(env, "race-world", str(EDITORS))
         running = stack.enter_context(served.serve(env, workers=WORKERS))
         running.world = world

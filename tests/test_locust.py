@@ -9,14 +9,10 @@ bench` does); without it these tests are skipped, saying so.
 
 import contextlib
 import importlib.util
-import os
 import subprocess
 import sys
-from urllib.parse import quote
 
 import pytest
-from django.conf import settings
-from django.db import connection
 
 from tests import bench_locust, served
 
@@ -46,15 +42,7 @@ def test_the_user_classes_load():
 def server(tmp_path_factory):
     data_dir = str(tmp_path_factory.mktemp("locust"))
     with contextlib.ExitStack() as stack:
-        if connection.vendor == "sqlite":
-            env = served.environment(data_dir)
-        else:
-            own = settings.DATABASES["default"]
-            name = f"{own['NAME']}_locust_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
-            password = quote(own["PASSWORD"] or "", safe="")
-            admin = f"postgres://{own['USER']}:{password}@{own['HOST'] or 'localhost'}:{own['PORT'] or 5432}/postgres"
-            env = served.environment(data_dir, stack.enter_context(served.postgres_database(admin, name)))
-        served.run([sys.executable, "-m", "citytools.cli", "migrate", "--no-input"], env)
+        env = stack.enter_context(served.migrated(data_dir, "locust"))
         # An organisation with an editor's contract and system (the concurrency tests' world).
         served.prepare(env, "race-world", "1")
         world_path = tmp_path_factory.mktemp("world") / "world.json"

@@ -2,15 +2,11 @@
 might run them: in separate processes on a database of their own (a file on SQLite, a fresh
 database on PostgreSQL), both finish, and every release, notice and suggestion is there once."""
 
-import contextlib
 import json
-import os
 import subprocess
 import sys
 
 import pytest
-from django.conf import settings
-from django.db import connection
 
 from tests import served
 from tests.notices.notices import package, release
@@ -22,15 +18,7 @@ NOTICES = 300
 
 @pytest.fixture
 def environment(tmp_path):
-    with contextlib.ExitStack() as stack:
-        if connection.vendor == "sqlite":
-            env = served.environment(str(tmp_path))
-        else:
-            own = settings.DATABASES["default"]
-            name = f"{own['NAME']}_imports_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
-            admin = f"postgres://{own['USER']}@{own['HOST'] or 'localhost'}:{own['PORT'] or 5432}/postgres"
-            env = served.environment(str(tmp_path), stack.enter_context(served.postgres_database(admin, name)))
-        served.run([sys.executable, "-m", "citytools.cli", "migrate", "--no-input"], env)
+    with served.migrated(str(tmp_path), "imports") as env:
         yield env
 
 
