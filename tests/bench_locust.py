@@ -408,12 +408,7 @@ def load(env: dict[str, str], *, users: int, seconds: float, spawn_rate: float, 
                     during = bulk.describe()
                     bulk.done.wait(timeout=seconds)
                 finally:
-                    worker.terminate()
-                    try:
-                        worker.wait(timeout=15)
-                    except subprocess.TimeoutExpired:
-                        worker.kill()
-                        worker.wait()
+                    served.stop(worker)
             report(result, f"{label}, with the import", server)
             worker_errors = (Path(folder) / "worker.log").read_text(errors="replace")
             if "Traceback" in worker_errors:

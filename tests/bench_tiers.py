@@ -384,8 +384,7 @@ def compare_with_datasette(requests: int) -> None:
                     print(f"{'  ratio ours/Datasette: p50 ' + f'{ratio50:.1f}x, p95 {ratio95:.1f}x':<88} {'PASS' if ratio50 <= 1 else 'FAIL'}"
                           f"  (ours: GET {url})", flush=True)
     finally:
-        process.terminate()
-        process.wait(timeout=15)
+        served.stop(process)
         log.unlink(missing_ok=True)
 
 

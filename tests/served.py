@@ -168,13 +168,18 @@ def serve(env: dict[str, str], *, workers: int):
                 time.sleep(0.2)
         yield Server(url, log_path)
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)
         log_path.unlink(missing_ok=True)
+
+
+def stop(process: subprocess.Popen) -> None:
+    """End a server or worker process: asked to stop, killed if it has not within 15 s."""
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 # Run in the server's environment ----------------------------------------------------------

@@ -115,9 +115,9 @@ def _unique_slug(model, name: str) -> str:
 
 def _manufacturer(value, organisation_id: int) -> Supplier:
     """A product's maker: in the catalogue, or proposed by the same organisation."""
+    found = Supplier.entries.usable_entry(value, organisation_id)
     if isinstance(value, Supplier):
         value = value.slug
-    found = Supplier.entries.usable_by(organisation_id).filter(slug=value).first() if value else None
     if found is None:
         raise DomainError(
             "Choose the product's maker, or propose it first." if not value else f"No such supplier: {value}.",
