@@ -131,7 +131,7 @@ def stopped_after(seconds: float, connection):
         timer.cancel()
 
 
-def measure(tier: str, requests: int, seconds: float, datasette: str, abort: float) -> int:
+def measure(tier: str, requests: int, seconds: float, datasette: str, abort: float, only: list[str]) -> int:
     """In the child process, whose environment names its database."""
     import django
 
@@ -172,6 +172,8 @@ def measure(tier: str, requests: int, seconds: float, datasette: str, abort: flo
     missed, skipped = [], []
 
     def run(label: str, client, url: str, limit: float, *, pdf: bool = False) -> None:
+        if only and not any(part in label or part in url for part in only):
+            return
         start = time.perf_counter()
         try:
             with CaptureQueriesContext(connection) as captured, stopped_after(abort, connection):
@@ -242,6 +244,10 @@ def measure(tier: str, requests: int, seconds: float, datasette: str, abort: flo
     if datasette == "yes" and tier == "uk" and vendor == "sqlite":
         compare_with_datasette(requests)
     return 0
+
+
+def _only(text: str) -> list[str]:
+    return [part.strip() for part in text.split(",") if part.strip()]
 
 
 def _date(text: str):
@@ -388,9 +394,9 @@ def compare_with_datasette(requests: int) -> None:
         log.unlink(missing_ok=True)
 
 
-def run_child(tier: str, database: str, requests: int, seconds: float, datasette: str, stop_after: float) -> None:
+def run_child(tier: str, database: str, requests: int, seconds: float, datasette: str, stop_after: float, only: str = "") -> None:
     args = [sys.executable, "-m", "tests.bench_tiers", "--child", "--tier", tier, "--requests", str(requests),
-            "--seconds-per-url", str(seconds), "--datasette", datasette, "--stop-after", str(stop_after)]
+            "--seconds-per-url", str(seconds), "--datasette", datasette, "--stop-after", str(stop_after), "--only", only]
     with tempfile.TemporaryDirectory(prefix="citytools-bench-tiers-") as data_dir:
         if database == "sqlite":
             subprocess.run(args, env=served.environment(data_dir, None, CITYTOOLS_DEMO_MODE="1"), check=False)
@@ -413,6 +419,8 @@ def main(argv: list[str]) -> int:
                         help="stop a request that takes longer than this many seconds, and name it (60)")
     parser.add_argument("--no-datasette", action="store_true", help="leave out the comparison with Datasette")
     parser.add_argument("--datasette-only", action="store_true", help="only the comparison with Datasette (uk, SQLite)")
+    parser.add_argument("--only", default="", help="measure only the URLs whose label or address holds one of these "
+                        "comma-separated words (for example: matrix,/api/v1/suppliers)")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--datasette", default="yes", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -421,7 +429,7 @@ def main(argv: list[str]) -> int:
     if unknown:
         parser.error(f"unknown tier(s): {', '.join(unknown)}; choose from {', '.join(TIERS)}")
     if args.child:
-        return measure(tiers[0], args.requests, args.seconds_per_url, args.datasette, args.stop_after)
+        return measure(tiers[0], args.requests, args.seconds_per_url, args.datasette, args.stop_after, _only(args.only))
     datasette = "only" if args.datasette_only else "no" if args.no_datasette else "yes"
     if datasette == "only":
         tiers, databases = ["uk"], ["sqlite"]
@@ -431,7 +439,7 @@ def main(argv: list[str]) -> int:
           f"each tier and database in a fresh database and a process of its own")
     for tier in tiers:
         for database in databases:
-            run_child(tier, database, args.requests, args.seconds_per_url, datasette, args.stop_after)
+            run_child(tier, database, args.requests, args.seconds_per_url, datasette, args.stop_after, args.only)
     return 0
 
 
