@@ -1,7 +1,8 @@
 """The load test of issue 18 with locust: public, member, editor and importer, through gunicorn.
 
     python -m tests.bench_locust [--seconds 120] [--users 50] [--spawn-rate 10] [--wait 1,5]
-                                 [--database-url URL] [--organisation SLUG] [--bulk-rows 5000]
+                                 [--database-url URL | --tier demo|london|uk|continental]
+                                 [--organisation SLUG] [--bulk-rows 5000]
     python -m tests.bench --locust-only [--locust-seconds 120] [--locust-users 50]
 
 The issue's goal: 50 concurrent users for 2 minutes against gunicorn (workers from the core
@@ -9,7 +10,8 @@ count) on PostgreSQL at the uk tier, with zero errors and a p95 of at most 300 m
 same for 2 minutes while the worker imports a 5,000-row file.
 
 By default it builds a fresh demo on PostgreSQL (`citytools migrate`, `citytools demo`, in a
-database of its own, dropped afterwards), as tests/bench_load.py does; with --database-url it
+database of its own, dropped afterwards), as tests/bench_load.py does; with --tier uk (say) it
+fills that fresh database with `citytools generate --tier uk` instead; with --database-url it
 uses a database that is already there and migrated (one that `citytools generate --tier uk`
 filled, say), and adds only what the scenario needs: two people (locust-editor@ and
 locust-member@load.citytools.invalid, an editor and a member of the organisation) and their
@@ -427,6 +429,8 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--database-url", default="", help="an existing, migrated database to run against (default: a fresh demo on PostgreSQL)")
     parser.add_argument("--organisation", default="", help="the slug of the organisation whose editors and members the users are (camden, or the one with most contracts)")
     parser.add_argument("--bulk-rows", type=int, default=BULK_ROWS, help=f"rows of the file the worker imports in the second phase ({BULK_ROWS})")
+    parser.add_argument("--tier", choices=["demo", "london", "uk", "continental"], default="demo",
+                        help="what the fresh database holds: the demo, or a generated scale tier (demo)")
     parser.add_argument("--world", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.world:
@@ -454,8 +458,11 @@ def main(argv: list[str]) -> int:
             return 0
         env = served.environment(data_dir, url, CITYTOOLS_DEMO_MODE="1")
         served.run([sys.executable, "-m", "citytools.cli", "migrate", "--no-input", "--verbosity", "0"], env)
-        served.run([sys.executable, "-m", "citytools.cli", "demo"], env)
-        load(env, label="postgresql (fresh demo)", **options)
+        if args.tier == "demo":
+            served.run([sys.executable, "-m", "citytools.cli", "demo"], env)
+        else:
+            served.run([sys.executable, "-m", "citytools.cli", "generate", "--tier", args.tier, "--no-progress"], env)
+        load(env, label=f"postgresql (fresh {'demo' if args.tier == 'demo' else args.tier + ' tier'})", **options)
     return 0
 
 
