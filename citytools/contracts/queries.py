@@ -40,6 +40,20 @@ def _linked_systems(viewer) -> QuerySet[System]:
     return System.objects.visible_to(viewer)
 
 
+def links(contracts: QuerySet[Contract], systems: QuerySet[System]) -> QuerySet:
+    """The links between some contracts and some systems, each side given as a queryset and read
+    as a subquery (never as a list of ids).
+
+    The contracts' side is kept as a filter (`contract_id + 0`): given both sides, SQLite's
+    planner looks up every pair of ids in the links' (contract, system) index, billions of
+    lookups at the uk scale tier; this way it walks each system's links and checks the contract."""
+    return (
+        Contract.systems.through.objects.alias(listed_contract=F("contract_id") + 0)
+        .filter(system_id__in=systems.order_by().values("pk"), listed_contract__in=contracts.order_by().values("pk"))
+        .order_by()
+    )
+
+
 def filter_contracts(filters: ContractFilters, *, viewer) -> QuerySet[Contract]:
     """The contracts the viewer may see, after `filters`. Values are still in the rows: a
     page or endpoint passes what it loads through `viewer.redact_contracts`."""
