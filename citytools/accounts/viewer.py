@@ -256,10 +256,14 @@ class Viewer:
                 contract.annual_value = None
         return contracts
 
+    def notes_visible(self, organisation: int) -> bool:
+        """Whether this person may read the notes (comments) on an organisation's systems."""
+        return self.can_see(Kind.COMMENTS, organisation)
+
     def redact_systems(self, systems):
         """Blank the notes of systems whose comments this person may not see, in place."""
         for system in systems:
-            system.notes_hidden = not self.can_see(Kind.COMMENTS, system.organisation_id)
+            system.notes_hidden = not self.notes_visible(system.organisation_id)
             if system.notes_hidden:
                 system.notes = ""
         return systems

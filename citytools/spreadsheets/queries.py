@@ -12,9 +12,9 @@ from dataclasses import dataclass
 
 from django.db.models import Case, QuerySet, When
 
-from citytools.contracts.models import Contract
 from citytools.accounts.viewer import values_visible
 from citytools.contracts import queries as contract_queries
+from citytools.contracts.models import Contract
 from citytools.contracts.queries import ContractFilters, filter_contracts
 from citytools.directory.models import Network, NetworkMembership, Organisation
 from citytools.inventory.models import ServiceArea, System
@@ -38,14 +38,14 @@ class Export:
 
 
 def _systems(viewer, *, organisations=None, product=None, areas=None) -> QuerySet[System]:
-    systems = System.objects.visible_to(viewer).select_related("organisation", "product", "supplier").prefetch_related("service_areas")
+    systems = System.objects.visible_to(viewer)
     if organisations is not None:
         systems = systems.filter(organisation__in=organisations)
     if product is not None:
         systems = systems.filter(product=product)
     if areas is not None:
-        systems = systems.filter(service_areas__in=areas).distinct()
-    return systems.order_by("organisation__slug", "product__slug", "pk")
+        systems = systems.filter(pk__in=System.service_areas.through.objects.filter(servicearea__in=areas).values("system_id"))
+    return systems
 
 
 def _table(kind: str, records: list, hidden: set[str]) -> tuple[list[str], list[list]]:
@@ -56,17 +56,28 @@ def _table(kind: str, records: list, hidden: set[str]) -> tuple[list[str], list[
 def systems_export(viewer, *, organisations=None, product=None, areas=None, filename: str) -> Export:
     """The systems the viewer may see, of some organisations, one product or some service
     areas (each None for all)."""
-    systems = viewer.redact_systems(list(_systems(viewer, organisations=organisations, product=product, areas=areas)))
-    records = [
-        {
-            "id": s.pk, "organisation": s.organisation.slug, "product": s.product.slug,
-            "service_areas": "; ".join(sorted(a.slug for a in s.service_areas.all())),
-            "supplier": s.supplier.slug if s.supplier else "", "hosting": s.hosting, "status": s.status,
-            "go_live": s.go_live, "notes": "" if s.notes_hidden else s.notes, "confidential": s.confidential,
-        }
-        for s in systems
-    ]
-    hidden = {"notes"} if (systems and all(s.notes_hidden for s in systems)) or not systems else set()
+    systems = _systems(viewer, organisations=organisations, product=product, areas=areas)
+    # Read as values, not as models, as contracts are (see contracts_export); each system's
+    # service areas as (system, area) pairs through a subquery, never a list of ids.
+    areas_of: dict[int, list[str]] = defaultdict(list)
+    pairs = System.service_areas.through.objects.filter(system__in=systems.order_by().values("pk"))
+    for system_id, slug in pairs.values_list("system_id", "servicearea__slug").iterator(chunk_size=10_000):
+        areas_of[system_id].append(slug)
+    fields = ("pk", "organisation_id", "organisation__slug", "product__slug", "supplier__slug", "hosting", "status",
+              "go_live", "notes", "confidential")
+    rows = systems.order_by("organisation__slug", "product__slug", "pk").values_list(*fields).iterator(chunk_size=10_000)
+    notes_visible = {}
+    records = []
+    for pk, organisation_id, organisation, product_slug, supplier, hosting, status, go_live, notes, confidential in rows:
+        if organisation_id not in notes_visible:
+            notes_visible[organisation_id] = viewer.notes_visible(organisation_id)
+        records.append({
+            "id": pk, "organisation": organisation, "product": product_slug,
+            "service_areas": "; ".join(sorted(areas_of[pk])), "supplier": supplier or "", "hosting": hosting,
+            "status": status, "go_live": go_live, "notes": notes if notes_visible[organisation_id] else "",
+            "confidential": confidential,
+        })
+    hidden = set() if any(notes_visible.values()) else {"notes"}
     header, rows = _table(Kind.SYSTEMS, records, hidden)
     return Export(Kind.SYSTEMS, header, rows, filename)
 
