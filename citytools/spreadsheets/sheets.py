@@ -183,34 +183,42 @@ def write_xlsx(header: list[str], rows: list[list], *, sheet_title: str, notes: 
     second sheet explaining each column."""
     # Imported here for the same reason as in _read_xlsx: openpyxl is heavy to load.
     import openpyxl
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
-    workbook = openpyxl.Workbook()
-    sheet = workbook.active
-    sheet.title = sheet_title
-    sheet.append(header)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append([None] * len(row))
-        for position, value in enumerate(row, start=1):
-            cell = sheet.cell(row=sheet.max_row, column=position)
-            if value is None:
-                continue
-            if isinstance(value, bool):
-                cell.value = "yes" if value else "no"
-            elif isinstance(value, datetime.date):
-                cell.value = value
-                cell.number_format = "yyyy-mm-dd"
-            elif isinstance(value, Decimal):
-                cell.value = float(value)
-                cell.number_format = "#,##0.00"
-            else:
-                # Text is written as text, never run as a formula, and guarded as in CSV so
-                # that a copy pasted elsewhere stays inert and both formats read back alike.
-                cell.value = guard_formula(str(value))
-                cell.data_type = "s"
+    # Write-only: rows are streamed to the file as they come, not kept as cells in memory
+    # (a hundred thousand contracts took most of a minute the other way).
+    workbook = openpyxl.Workbook(write_only=True)
+    sheet = workbook.create_sheet(sheet_title)
     sheet.freeze_panes = "A2"
+    bold = Font(bold=True)
+
+    def cell(value):
+        if value is None:
+            return None
+        if isinstance(value, bool):
+            return "yes" if value else "no"
+        written = WriteOnlyCell(sheet)
+        if isinstance(value, datetime.date):
+            written.value = value
+            written.number_format = "yyyy-mm-dd"
+        elif isinstance(value, Decimal):
+            written.value = float(value)
+            written.number_format = "#,##0.00"
+        else:
+            # Text is written as text, never run as a formula, and guarded as in CSV so
+            # that a copy pasted elsewhere stays inert and both formats read back alike.
+            written.value = guard_formula(str(value))
+            written.data_type = "s"
+        return written
+
+    heading = []
+    for name in header:
+        heading.append(WriteOnlyCell(sheet, value=name))
+        heading[-1].font = bold
+    sheet.append(heading)
+    for row in rows:
+        sheet.append([cell(value) for value in row])
     if notes:
         help_sheet = workbook.create_sheet("Instructions")
         help_sheet.append(["Column", "What to write"])
