@@ -654,12 +654,12 @@ def _summaries(products: list[Product], *, viewer) -> list[ProductSummary]:
     areas = _area_refs()
     area_order = {pk: index for index, pk in enumerate(areas)}
     product_areas: dict[int, set[int]] = defaultdict(set)
+    # From the products' systems (their index), not an IN list of every visible system.
     for product_id, area_id in (
-        SystemArea.objects.filter(
-            system__product__in=[product.pk for product in products],
-            system__in=System.objects.visible_to(viewer).values("pk"),
-        )
-        .values_list("system__product_id", "servicearea_id")
+        System.objects.visible_to(viewer)
+        .filter(product__in=[product.pk for product in products], service_areas__isnull=False)
+        .order_by()
+        .values_list("product_id", "service_areas")
         .distinct()
     ):
         product_areas[product_id].add(area_id)
