@@ -304,9 +304,10 @@ class MatrixPlan:
         """The matrix with the rows of `organisation_ids` (every row when None), in the order
         given. One query: the rows' systems in the columns shown. Without `end_dates` (the
         CSV, which writes only product names) no cell looks up its contracts."""
-        ids = self.organisation_ids if organisation_ids is None else list(organisation_ids)
+        every_row = organisation_ids is None
+        ids = self.organisation_ids if every_row else list(organisation_ids)
         columns = self.columns
-        items = self._items(ids, columns, end_dates=end_dates) if ids and columns else {}
+        items = self._items(ids, columns, every_row=every_row, end_dates=end_dates) if ids and columns else {}
         # Cells per provider decide which suppliers get their own colour among these rows.
         provider_names: dict[str, str] = {}
         provider_cells: Counter = Counter()
@@ -343,10 +344,11 @@ class MatrixPlan:
         )
 
     def _items(
-        self, ids: list[int], columns: list[MatrixColumn], *, end_dates: bool
+        self, ids: list[int], columns: list[MatrixColumn], *, every_row: bool, end_dates: bool
     ) -> dict[int, dict[str, list[MatrixItem]]]:
         filters = self.filters
-        systems = self.system_query.filter(organisation_id__in=ids)
+        # Every row needs no list of them: the plan's systems are the matrix's already.
+        systems = self.system_query if every_row else self.system_query.filter(organisation_id__in=ids)
         if not (filters.ends_from or filters.ends_to):  # else the plan's filter added the end date
             systems = (
                 with_contract_end(systems, viewer=self.viewer)
