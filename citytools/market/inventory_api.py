@@ -14,6 +14,7 @@ from ninja.pagination import paginate
 from pydantic import BaseModel
 
 from citytools.core.api import (
+    MAX_OFFSET,
     PROVENANCE,
     Pagination,
     ProvenanceOut,
@@ -41,6 +42,14 @@ class ProductOut(Schema):
     manufacturer: Ref
     organisations: int = Field(description="Organisations with a system using this product.")
     service_areas: list[AreaRefOut]
+
+    @staticmethod
+    def resolve_manufacturer(summary: queries.ProductSummary) -> dict:
+        return _ref(summary.manufacturer_slug, summary.manufacturer_name)
+
+    @staticmethod
+    def resolve_service_areas(summary: queries.ProductSummary) -> list[dict]:
+        return [{"slug": a.slug, "name": a.name, "group": a.group_name} for a in summary.service_areas]
 
 
 VALUES_HIDDEN = values_hidden_description("some contracts behind these figures", "value figures")
@@ -172,11 +181,14 @@ class MatrixColumnOut(BaseModel):
 
 
 class MatrixOut(BaseModel):
-    organisations: int
-    service_areas: int
-    systems: int
+    count: int = Field(description="Organisations (rows) in the whole matrix, on every page.")
+    limit: int = Field(description="Rows asked for from `offset`: `rows` holds at most this many.")
+    offset: int = Field(description="Rows of the whole matrix skipped before the first in `rows`.")
+    organisations: int = Field(description="The same as `count`, kept for older clients.")
+    service_areas: int = Field(description="Columns of the whole matrix.")
+    systems: int = Field(description="Systems in the whole matrix, on every page.")
     columns: list[MatrixColumnOut]
-    rows: list[MatrixRowOut]
+    rows: list[MatrixRowOut] = Field(description="One page of organisations, in the order `sort` asks for.")
 
 
 class ProductFilters(Schema):
@@ -211,6 +223,13 @@ class MatrixFiltersIn(Schema):
         description="name, population, suppliers or area:<slug>; a leading '-' reverses.",
     )
     show_empty: bool = Field(False, description="Keep rows and columns with no matching system.")
+    limit: int = Field(
+        queries.MATRIX_PAGE_SIZE,
+        ge=1,
+        le=queries.MATRIX_MAX_LIMIT,
+        description=f"Organisations (rows) a page, at most {queries.MATRIX_MAX_LIMIT}.",
+    )
+    offset: int = Field(0, ge=0, le=MAX_OFFSET, description="Organisations to skip, in the order of `sort`.")
 
 
 def _ref(slug: str, name: str) -> dict:
@@ -252,16 +271,6 @@ def _use(use: queries.Use) -> dict:
     }
 
 
-def _product(summary: queries.ProductSummary) -> dict:
-    return {
-        "slug": summary.slug,
-        "name": summary.name,
-        "manufacturer": _ref(summary.manufacturer_slug, summary.manufacturer_name),
-        "organisations": summary.organisations,
-        "service_areas": [{"slug": a.slug, "name": a.name, "group": a.group_name} for a in summary.service_areas],
-    }
-
-
 def _refuse_invalid(form) -> None:
     if form.errors:
         detail = "; ".join(f"{name}: {' '.join(errors)}" for name, errors in form.errors.items())
@@ -278,7 +287,8 @@ def _refuse_invalid(form) -> None:
 def list_products(request, filters: Query[ProductFilters]):
     form = ProductListForm(filters.dict())
     _refuse_invalid(form)
-    return [_product(summary) for summary in queries.product_summaries(viewer=request.viewer, **form.filters())]
+    # A lazy sequence: the pagination reads only the page it returns.
+    return queries.product_summaries(viewer=request.viewer, **form.filters())
 
 
 @router.get(
@@ -377,15 +387,19 @@ def list_systems(request, filters: Query[SystemFilters]):
     "/matrix",
     response=MatrixOut,
     url_name="matrix",
-    summary="The matrix: organisations by service areas, with the systems in each cell",
+    summary="The matrix: organisations by service areas, with the systems in each cell, a page of organisations at a time",
 )
 def get_matrix(request, filters: Query[MatrixFiltersIn]):
-    data = {key: value for key, value in filters.dict().items() if value is not None}
-    form = MatrixForm(data)
+    data = filters.dict()
+    limit, offset = data.pop("limit"), data.pop("offset")
+    form = MatrixForm({key: value for key, value in data.items() if value is not None})
     _refuse_invalid(form)
-    matrix = queries.build_matrix(form.filters(), viewer=request.viewer)
+    matrix = queries.build_matrix(form.filters(), viewer=request.viewer, offset=offset, limit=limit)
     return MatrixOut.model_validate({
-        "organisations": len(matrix.rows),
+        "count": matrix.organisations,
+        "limit": limit,
+        "offset": offset,
+        "organisations": matrix.organisations,
         "service_areas": len(matrix.columns),
         "systems": matrix.systems,
         "columns": [

@@ -11,9 +11,11 @@ record the viewer may not see.
 
 import datetime
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field, replace
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, DateField, Exists, F, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.urls import reverse
 
@@ -27,6 +29,10 @@ from citytools.market.queries import MarketShare, contracts_ending, market_share
 
 COLOUR_MODES = {"supplier": "Supplier", "end": "Time to contract end"}
 SORT_KEYS = ("name", "population", "suppliers")
+# Organisations (rows) on a page of the matrix, and at most in one answer of the API: a row
+# holds some seventy systems at the uk tier, so a page is a screenful, not the whole map.
+MATRIX_PAGE_SIZE = 25
+MATRIX_MAX_LIMIT = 100
 AREA_SORT_PREFIX = "area:"
 
 SystemArea = System.service_areas.through
@@ -189,6 +195,7 @@ class MatrixColumn:
     group_name: str
     kind: str
     group_start: bool = False
+    area_id: int = 0
 
     @property
     def label(self) -> str:
@@ -238,9 +245,13 @@ class LegendEntry:
 
 @dataclass
 class Matrix:
+    """One page of the matrix: `rows` are the organisations asked for, in order; the columns,
+    `organisations` (rows on every page) and `systems` describe the whole matrix."""
+
     filters: MatrixFilters
     column_groups: list[MatrixColumnGroup]
     rows: list[MatrixRow]
+    organisations: int
     systems: int
     legend: list[LegendEntry]
     hidden_rows: int = 0
@@ -259,23 +270,144 @@ class Matrix:
 
 @dataclass
 class _Candidate:
-    """An organisation while the matrix is built: its items by area slug."""
+    """An organisation while the matrix is planned, with what its row sorts by."""
 
     slug: str
     name: str
     identifier: str
     population: int | None
-    items: dict[str, list[MatrixItem]] = field(default_factory=lambda: defaultdict(list))
+    suppliers: int = 0
+    area_text: str = ""
 
 
-def build_matrix(filters: MatrixFilters, *, viewer) -> Matrix:
-    """Organisations × service areas, each cell the systems used there, after `filters`.
+@dataclass
+class MatrixPlan:
+    """The matrix before its cells: every row in order, the columns and the totals.
+    `matrix()` then fills the cells of the rows asked for (a page), so a page costs its own
+    rows, not the whole map."""
 
-    Filters act on systems (a cell keeps the systems that match); rows and columns left
-    with no system are hidden unless `show_empty`. Four queries in all. Only systems and
-    contracts the viewer may see fill cells and set end dates.
+    filters: MatrixFilters
+    column_groups: list[MatrixColumnGroup]
+    organisation_ids: list[int]
+    systems: int
+    hidden_rows: int
+    hidden_columns: int
+    candidates: dict[int, _Candidate]
+    system_query: QuerySet[System]
+    viewer: object
+
+    @property
+    def columns(self) -> list[MatrixColumn]:
+        return [column for group in self.column_groups for column in group.columns]
+
+    def matrix(self, organisation_ids: Sequence[int] | None = None, *, end_dates: bool = True) -> Matrix:
+        """The matrix with the rows of `organisation_ids` (every row when None), in the order
+        given. One query: the rows' systems in the columns shown. Without `end_dates` (the
+        CSV, which writes only product names) no cell looks up its contracts."""
+        every_row = organisation_ids is None
+        ids = self.organisation_ids if every_row else list(organisation_ids)
+        columns = self.columns
+        items = self._items(ids, columns, every_row=every_row, end_dates=end_dates) if ids and columns else {}
+        # Cells per provider decide which suppliers get their own colour among these rows.
+        provider_names: dict[str, str] = {}
+        provider_cells: Counter = Counter()
+        for by_area in items.values():
+            for column_items in by_area.values():
+                for item in column_items:
+                    provider_names[item.provider_slug] = item.provider_name
+                    provider_cells[item.provider_slug] += 1
+        swatches = rules.supplier_swatches(provider_cells, provider_names)
+        if self.filters.colour != "end":
+            for by_area in items.values():
+                for column_items in by_area.values():
+                    for item in column_items:
+                        item.fill = rules.supplier_swatch(swatches, item.provider_slug)
+        rows = []
+        for pk in ids:
+            candidate = self.candidates[pk]
+            by_area = items.get(pk, {})
+            cells = []
+            for column in columns:
+                column_items = by_area.get(column.slug, [])
+                column_items.sort(key=lambda item: (item.product_name.casefold(), item.system_id))
+                cells.append(MatrixCell(column, column_items))
+            rows.append(MatrixRow(candidate.slug, candidate.name, candidate.identifier, candidate.population, cells))
+        return Matrix(
+            filters=self.filters,
+            column_groups=self.column_groups,
+            rows=rows,
+            organisations=len(self.organisation_ids),
+            systems=self.systems,
+            legend=_legend(rows, self.filters, swatches),
+            hidden_rows=self.hidden_rows,
+            hidden_columns=self.hidden_columns,
+        )
+
+    def _items(
+        self, ids: list[int], columns: list[MatrixColumn], *, every_row: bool, end_dates: bool
+    ) -> dict[int, dict[str, list[MatrixItem]]]:
+        filters = self.filters
+        # Every row needs no list of them: the plan's systems are the matrix's already.
+        systems = self.system_query if every_row else self.system_query.filter(organisation_id__in=ids)
+        if not (filters.ends_from or filters.ends_to):  # else the plan's filter added the end date
+            systems = (
+                with_contract_end(systems, viewer=self.viewer)
+                if end_dates
+                else systems.annotate(contract_end=Value(None, output_field=DateField()))
+            )
+        area_slugs = {column.area_id: column.slug for column in columns}
+        band_of = rules.end_bands(today())
+        # reverse() costs microseconds, which add up over a thousand cells; slugs need no quoting.
+        product_url = reverse("inventory:product", args=["-slug-"])
+        items: dict[int, dict[str, list[MatrixItem]]] = defaultdict(lambda: defaultdict(list))
+        # One row per system and column it is in.
+        for system_id, org_id, area_id, p_slug, p_name, m_slug, m_name, s_slug, s_name, end in (
+            systems.filter(service_areas__in=list(area_slugs))
+            .annotate(area_id=F("service_areas"))
+            .order_by()
+            .values_list(
+                "pk",
+                "organisation_id",
+                "area_id",
+                "product__slug",
+                "product__name",
+                "product__manufacturer__slug",
+                "product__manufacturer__name",
+                "supplier__slug",
+                "supplier__name",
+                "contract_end",
+            )
+        ):
+            provider_slug, provider_name = (s_slug, s_name) if s_slug else (m_slug, m_name)
+            band = band_of(end)
+            items[org_id][area_slugs[area_id]].append(
+                MatrixItem(
+                    system_id=system_id,
+                    product_slug=p_slug,
+                    product_name=p_name,
+                    provider_slug=provider_slug,
+                    provider_name=provider_name,
+                    manufacturer_slug=m_slug,
+                    manufacturer_name=m_name,
+                    contract_end=end,
+                    band=band,
+                    fill=band,  # by supplier: set once the rows' suppliers are ranked
+                    product_url=product_url.replace("-slug-", p_slug),
+                )
+            )
+        return items
+
+
+def plan_matrix(filters: MatrixFilters, *, viewer) -> MatrixPlan:
+    """Organisations × service areas after `filters`: which rows, in which order, which columns.
+
+    Filters act on systems (a cell keeps the systems that match); rows and columns left with
+    no system are hidden unless `show_empty`. Only systems and contracts the viewer may see
+    fill cells, set end dates and count. A fixed number of queries whatever the size of the
+    map, and none loads a row per system: whether an organisation or a column has a system
+    is an EXISTS that stops at the first one; only the sorts by suppliers and by a column
+    read more (a grouped count, one column's systems).
     """
-    day = today()
     areas = list(
         ServiceArea.objects.leaves()
         .select_related("parent")
@@ -283,153 +415,134 @@ def build_matrix(filters: MatrixFilters, *, viewer) -> Matrix:
     )
     if filters.group:
         areas = [area for area in areas if area.parent.slug == filters.group]
+    area_ids = [area.pk for area in areas]
 
     organisations = Organisation.objects.all()
     if filters.network:
         organisations = organisations.filter(memberships__network__slug=filters.network)
     if filters.search:
         organisations = search_organisations(organisations, filters.search)
-    candidates = {
-        pk: _Candidate(slug, short_name or name, identifier, population)
-        for pk, slug, short_name, name, identifier, population in organisations.order_by().values_list(
-            "pk", "slug", "short_name", "name", "identifier", "population"
-        )
-    }
 
     systems = filter_systems(
-        System.objects.visible_to(viewer).filter(organisation__in=organisations.values("pk")),
+        System.objects.visible_to(viewer),
         product=filters.product,
         supplier=filters.supplier,
         service_area=filters.group,
     )
-    systems = with_contract_end(systems, viewer=viewer)
-    if filters.ends_from:
-        systems = systems.filter(contract_end__gte=filters.ends_from)
-    if filters.ends_to:
-        systems = systems.filter(contract_end__lte=filters.ends_to)
-    system_rows = {
-        row[0]: row
-        for row in systems.order_by().values_list(
-            "pk",
-            "organisation_id",
-            "product__slug",
-            "product__name",
-            "product__manufacturer__slug",
-            "product__manufacturer__name",
-            "supplier__slug",
-            "supplier__name",
-            "contract_end",
-        )
-    }
-    area_by_pk = {area.pk: area for area in areas}
-    links = [
-        (system_id, area_by_pk[area_id].slug)
-        for system_id, area_id in SystemArea.objects.filter(
-            system_id__in=systems.values("pk"), servicearea_id__in=list(area_by_pk)
-        ).values_list("system_id", "servicearea_id")
-    ]
+    if filters.ends_from or filters.ends_to:
+        systems = with_contract_end(systems, viewer=viewer)
+        if filters.ends_from:
+            systems = systems.filter(contract_end__gte=filters.ends_from)
+        if filters.ends_to:
+            systems = systems.filter(contract_end__lte=filters.ends_to)
+    # A system is in the matrix when it is in one of its columns' areas.
+    placed = systems.filter(service_areas__in=area_ids)
 
-    # Cells per provider decide which suppliers get their own colour.
-    provider_names: dict[str, str] = {}
-    provider_cells: Counter = Counter()
-    for system_id, _area_slug in links:
-        _, _, _, _, m_slug, m_name, s_slug, s_name, _ = system_rows[system_id]
-        slug, name = (s_slug, s_name) if s_slug else (m_slug, m_name)
-        provider_names[slug] = name
-        provider_cells[slug] += 1
-    swatches = rules.supplier_swatches(provider_cells, provider_names)
-    band_of = rules.end_bands(day)
-    # reverse() costs microseconds, which add up over a thousand cells; slugs need no quoting.
-    product_url = reverse("inventory:product", args=["-slug-"])
+    candidates = {}
+    used_organisations = set()
+    for pk, slug, short_name, name, identifier, population, used in (
+        organisations.order_by()
+        .annotate(used=Exists(placed.filter(organisation_id=OuterRef("pk"))))
+        .values_list("pk", "slug", "short_name", "name", "identifier", "population", "used")
+    ):
+        candidates[pk] = _Candidate(slug, short_name or name, identifier, population)
+        if used:
+            used_organisations.add(pk)
+    shown_ids = list(candidates) if filters.show_empty else list(used_organisations)
+    if filters.network or filters.search:
+        systems = systems.filter(organisation__in=organisations.values("pk"))
+        placed = placed.filter(organisation__in=organisations.values("pk"))
+    used_area_ids = set(
+        ServiceArea.objects.filter(pk__in=area_ids)
+        .filter(Exists(systems.filter(service_areas=OuterRef("pk"))))
+        .values_list("pk", flat=True)
+    )
+    system_count = systems.filter(
+        pk__in=SystemArea.objects.filter(servicearea_id__in=area_ids).values("system_id")
+    ).count()
 
-    for system_id, area_slug in links:
-        _, org_id, p_slug, p_name, m_slug, m_name, s_slug, s_name, end = system_rows[system_id]
-        provider_slug, provider_name = (s_slug, s_name) if s_slug else (m_slug, m_name)
-        band = band_of(end)
-        fill = band if filters.colour == "end" else rules.supplier_swatch(swatches, provider_slug)
-        candidates[org_id].items[area_slug].append(
-            MatrixItem(
-                system_id=system_id,
-                product_slug=p_slug,
-                product_name=p_name,
-                provider_slug=provider_slug,
-                provider_name=provider_name,
-                manufacturer_slug=m_slug,
-                manufacturer_name=m_name,
-                contract_end=end,
-                band=band,
-                fill=fill,
-                product_url=product_url.replace("-slug-", p_slug),
-            )
-        )
-
-    used_areas = {area_slug for _, area_slug in links}
-    shown_areas = areas if filters.show_empty else [area for area in areas if area.slug in used_areas]
-    shown_candidates = [
-        candidate for candidate in candidates.values() if filters.show_empty or candidate.items
-    ]
+    shown_areas = areas if filters.show_empty else [area for area in areas if area.pk in used_area_ids]
     column_groups: list[MatrixColumnGroup] = []
     for area in shown_areas:
-        column = MatrixColumn(area.slug, area.name, area.parent.slug, area.parent.name, area.kind)
+        column = MatrixColumn(area.slug, area.name, area.parent.slug, area.parent.name, area.kind, area_id=area.pk)
         if not column_groups or column_groups[-1].slug != area.parent.slug:
             column.group_start = True
             column_groups.append(MatrixColumnGroup(area.parent.slug, area.parent.name, []))
         column_groups[-1].columns.append(column)
-    columns = [column for group in column_groups for column in group.columns]
 
-    rows = []
-    for candidate in shown_candidates:
-        cells = []
-        for column in columns:
-            items = candidate.items.get(column.slug, [])
-            items.sort(key=lambda item: (item.product_name.casefold(), item.system_id))
-            cells.append(MatrixCell(column, items))
-        rows.append(
-            MatrixRow(candidate.slug, candidate.name, candidate.identifier, candidate.population, cells)
-        )
-    _sort_rows(rows, columns, filters)
-
-    return Matrix(
+    if filters.sort_key == "suppliers":
+        for org_id, suppliers in (
+            placed.order_by()
+            .values("organisation_id")
+            .annotate(suppliers=Count(Coalesce("supplier_id", "product__manufacturer_id"), distinct=True))
+            .values_list("organisation_id", "suppliers")
+        ):
+            candidates[org_id].suppliers = suppliers
+    sort_area = next((area for area in shown_areas if area.slug == filters.sort_area), None)
+    if sort_area is not None:
+        _set_area_text(candidates, systems.filter(service_areas=sort_area.pk))
+    return MatrixPlan(
         filters=filters,
         column_groups=column_groups,
-        rows=rows,
-        systems=len({item.system_id for row in rows for cell in row.cells for item in cell.items}),
-        legend=_legend(rows, filters, swatches),
-        hidden_rows=len(candidates) - len(shown_candidates),
+        organisation_ids=_sorted_rows(shown_ids, candidates, filters, sort_area is not None),
+        systems=system_count,
+        hidden_rows=len(candidates) - len(shown_ids),
         hidden_columns=len(areas) - len(shown_areas),
+        candidates=candidates,
+        system_query=systems,
+        viewer=viewer,
     )
 
 
-def _sort_rows(rows: list[MatrixRow], columns: list[MatrixColumn], filters: MatrixFilters) -> None:
-    """Sort in place. Rows with nothing to sort on (no population, empty cell) always go last."""
-    rows.sort(key=lambda row: (row.name.casefold(), row.slug))
+def _set_area_text(candidates: dict[int, _Candidate], systems: QuerySet[System]) -> None:
+    """Each organisation's cell in one column as the page writes it, to sort the rows by."""
+    names: dict[int, list[tuple[str, int, str]]] = defaultdict(list)
+    for org_id, system_id, product_name in systems.order_by().values_list(
+        "organisation_id", "pk", "product__name"
+    ):
+        names[org_id].append((product_name.casefold(), system_id, product_name))
+    for org_id, cell in names.items():
+        candidates[org_id].area_text = "; ".join(name for _, _, name in sorted(cell)).casefold()
+
+
+def _sorted_rows(ids: list[int], candidates: dict[int, _Candidate], filters: MatrixFilters, by_area: bool) -> list[int]:
+    """Rows in order. Rows with nothing to sort on (no population, empty cell) always go last."""
+    ids = sorted(ids, key=lambda pk: (candidates[pk].name.casefold(), candidates[pk].slug))
     key = filters.sort_key
     if key == "population":
         known = sorted(
-            (r for r in rows if r.population is not None),
-            key=lambda r: r.population,
+            (pk for pk in ids if candidates[pk].population is not None),
+            key=lambda pk: candidates[pk].population,
             reverse=filters.descending,
         )
-        rows[:] = known + [r for r in rows if r.population is None]
-    elif key == "suppliers":
-        rows.sort(key=lambda row: row.suppliers, reverse=filters.descending)
-    elif filters.sort_area:
-        index = next((i for i, column in enumerate(columns) if column.slug == filters.sort_area), None)
-        if index is None:
-            return
+        return known + [pk for pk in ids if candidates[pk].population is None]
+    if key == "suppliers":
+        return sorted(ids, key=lambda pk: candidates[pk].suppliers, reverse=filters.descending)
+    if filters.sort_area:
+        if not by_area:
+            return ids
         filled = sorted(
-            (r for r in rows if r.cells[index].items),
-            key=lambda r: r.cells[index].text.casefold(),
+            (pk for pk in ids if candidates[pk].area_text),
+            key=lambda pk: candidates[pk].area_text,
             reverse=filters.descending,
         )
-        rows[:] = filled + [r for r in rows if not r.cells[index].items]
-    elif filters.descending:
-        rows.reverse()
+        return filled + [pk for pk in ids if not candidates[pk].area_text]
+    if filters.descending:
+        ids.reverse()
+    return ids
+
+
+def build_matrix(filters: MatrixFilters, *, viewer, offset: int = 0, limit: int | None = None) -> Matrix:
+    """The matrix after `filters`, with `limit` rows from `offset` (every row when None)."""
+    plan = plan_matrix(filters, viewer=viewer)
+    end = None if limit is None else offset + limit
+    return plan.matrix(plan.organisation_ids[offset:end])
 
 
 def _legend(
     rows: list[MatrixRow], filters: MatrixFilters, swatches: dict[str, rules.Swatch]
 ) -> list[LegendEntry]:
+    """The colours used in `rows`, with how many of their systems take each."""
     counts: Counter = Counter(
         item.fill.key for row in rows for cell in row.cells for item in cell.items
     )
@@ -484,12 +597,36 @@ def _area_refs() -> dict[int, AreaRef]:
     }
 
 
+class ProductSummaries(Sequence[ProductSummary]):
+    """Products in list order, read a slice at a time: `len()` is one COUNT, and a slice
+    (a page, from Paginator or the API's Pagination) reads only its own products. Two
+    queries a slice: the products with their organisation counts, and their areas."""
+
+    def __init__(self, products: QuerySet[Product], *, viewer):
+        self.products = products
+        self.viewer = viewer
+
+    def __len__(self) -> int:
+        return self.products.count()
+
+    def count(self) -> int:
+        return len(self)
+
+    def __iter__(self):
+        return iter(self[:])
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return _summaries(list(self.products[index]), viewer=self.viewer)
+        return _summaries([self.products[index]], viewer=self.viewer)[0]
+
+
 def product_summaries(
     *, viewer, service_area: str = "", manufacturer: str = "", search: str = "", sort: str = "name"
-) -> list[ProductSummary]:
+) -> ProductSummaries:
     """Products with who makes them, how many organisations use them, and where, counting the
-    systems the viewer may see. Three queries."""
-    visible = System.objects.visible_to(viewer).values("pk")
+    systems the viewer may see; sorted by name or by that count (then by name)."""
+    visible = System.objects.visible_to(viewer)
     products = Product.objects.all()
     if manufacturer:
         products = products.filter(manufacturer__slug=manufacturer)
@@ -497,42 +634,48 @@ def product_summaries(
         products = products.filter(Q(name__icontains=search) | Q(manufacturer__name__icontains=search))
     if service_area:
         products = products.filter(
-            pk__in=SystemArea.objects.filter(_area_scope(service_area), system__in=visible).values(
+            pk__in=SystemArea.objects.filter(_area_scope(service_area), system__in=visible.values("pk")).values(
                 "system__product_id"
             )
         )
+    # A correlated count through the systems' product index: for a page sorted by name only
+    # the page's products are counted.
+    users = (
+        visible.filter(product=OuterRef("pk"))
+        .order_by()
+        .values("product")
+        .annotate(n=Count("organisation", distinct=True))
+        .values("n")
+    )
+    products = products.annotate(users=Coalesce(Subquery(users), 0)).select_related("manufacturer")
+    order = {"-users": ("-users",), "users": ("users",)}.get(sort, ())
+    return ProductSummaries(products.order_by(*order, "name", "pk"), viewer=viewer)
+
+
+def _summaries(products: list[Product], *, viewer) -> list[ProductSummary]:
     areas = _area_refs()
-    organisations: dict[int, set[int]] = defaultdict(set)
-    product_areas: dict[int, set[int]] = defaultdict(set)
-    for product_id, organisation_id, area_id in SystemArea.objects.filter(
-        system__product__in=products.values("pk"), system__in=visible
-    ).values_list("system__product_id", "system__organisation_id", "servicearea_id"):
-        organisations[product_id].add(organisation_id)
-        product_areas[product_id].add(area_id)
-    # Systems not yet placed in any area still count as users.
-    for product_id, organisation_id in System.objects.visible_to(viewer).filter(
-        product__in=products.values("pk"), service_areas__isnull=True
-    ).values_list("product_id", "organisation_id"):
-        organisations[product_id].add(organisation_id)
     area_order = {pk: index for index, pk in enumerate(areas)}
-    summaries = [
+    product_areas: dict[int, set[int]] = defaultdict(set)
+    # From the products' systems (their index), not an IN list of every visible system.
+    for product_id, area_id in (
+        System.objects.visible_to(viewer)
+        .filter(product__in=[product.pk for product in products], service_areas__isnull=False)
+        .order_by()
+        .values_list("product_id", "service_areas")
+        .distinct()
+    ):
+        product_areas[product_id].add(area_id)
+    return [
         ProductSummary(
-            slug=slug,
-            name=name,
-            manufacturer_slug=m_slug,
-            manufacturer_name=m_name,
-            organisations=len(organisations[pk]),
-            service_areas=[areas[a] for a in sorted(product_areas[pk], key=area_order.get) if a in areas],
+            slug=product.slug,
+            name=product.name,
+            manufacturer_slug=product.manufacturer.slug,
+            manufacturer_name=product.manufacturer.name,
+            organisations=product.users,
+            service_areas=[areas[a] for a in sorted(product_areas[product.pk], key=area_order.get) if a in areas],
         )
-        for pk, slug, name, m_slug, m_name in products.order_by("name", "pk").values_list(
-            "pk", "slug", "name", "manufacturer__slug", "manufacturer__name"
-        )
+        for product in products
     ]
-    if sort == "-users":
-        summaries.sort(key=lambda s: -s.organisations)
-    elif sort == "users":
-        summaries.sort(key=lambda s: s.organisations)
-    return summaries
 
 
 @dataclass

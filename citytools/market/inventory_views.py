@@ -10,6 +10,7 @@ import csv
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
@@ -27,6 +28,9 @@ ROW_SORTS = [
     ("-population", "Population, largest first"),
     ("-suppliers", "Number of suppliers, most first"),
 ]
+
+
+PRODUCT_PAGE_SIZE = 50
 
 
 def _query_string(params: dict) -> str:
@@ -73,8 +77,11 @@ def _matrix_context(form: MatrixForm, matrix: queries.Matrix) -> dict:
 
 @require_safe
 def matrix(request):
+    """One page of organisations (rows); the sort and filters apply across every page."""
     form = MatrixForm(request.GET)
-    context = _matrix_context(form, queries.build_matrix(form.filters(), viewer=request.viewer))
+    plan = queries.plan_matrix(form.filters(), viewer=request.viewer)
+    page = Paginator(plan.organisation_ids, queries.MATRIX_PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {**_matrix_context(form, plan.matrix(page.object_list)), "page": page}
     return render_region(
         request, "inventory/matrix.html", context,
         region="matrix-region", region_template="inventory/_matrix_region.html",
@@ -83,10 +90,10 @@ def matrix(request):
 
 @require_safe
 def matrix_csv(request):
-    """The matrix as shown, same filters and order, as CSV."""
+    """The matrix as shown, same filters and order, as CSV: every row, not one page."""
     form = MatrixForm(request.GET)
     filters = form.filters()
-    matrix = queries.build_matrix(filters, viewer=request.viewer)
+    matrix = queries.plan_matrix(filters, viewer=request.viewer).matrix(end_dates=False)
     name = "-".join(part for part in ("citytools-matrix", filters.network, filters.group) if part)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
@@ -101,7 +108,8 @@ def product_list(request):
     form = ProductListForm(request.GET)
     filters = form.filters()
     products = queries.product_summaries(viewer=request.viewer, **filters)
-    context = {"form": form, "products": products, "filters": filters}
+    page = Paginator(products, PRODUCT_PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"form": form, "page": page, "filters": filters}
     return render_region(
         request, "inventory/product_list.html", context,
         region="products-region", region_template="inventory/_product_list_region.html",

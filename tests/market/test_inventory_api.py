@@ -168,3 +168,33 @@ def test_pagination_bounds_are_refused_as_problem_json(client, inventory, query)
     response = client.get(f"/api/v1/systems?{query}")
     assert response.status_code == 422
     assert response["Content-Type"] == "application/problem+json"
+
+
+def test_matrix_pages_by_organisation_with_limit_and_offset(client, inventory):
+    whole = get(client, "/api/v1/matrix?network=&sort=-name")
+    assert whole["count"] == whole["organisations"] == 4 and (whole["limit"], whole["offset"]) == (25, 0)
+    first = get(client, "/api/v1/matrix?network=&sort=-name&limit=3")
+    last = get(client, "/api/v1/matrix?network=&sort=-name&limit=3&offset=3")
+    assert [len(first["rows"]), len(last["rows"])] == [3, 1]
+    # The filters and the sort hold across pages; the columns and totals are the whole matrix's.
+    assert [r["organisation"]["slug"] for r in first["rows"] + last["rows"]] == [
+        r["organisation"]["slug"] for r in whole["rows"]
+    ] == ["leeds", "hackney", "camden", "barnet"]
+    assert first["columns"] == last["columns"] == whole["columns"]
+    assert first["systems"] == last["systems"] == whole["systems"]
+    beyond = get(client, "/api/v1/matrix?network=&offset=10")
+    assert beyond["rows"] == [] and beyond["count"] == 4
+
+
+@pytest.mark.parametrize("query", ["?limit=101", "?limit=0", "?limit=99999999999999999999", "?offset=-1", "?offset=10000000000000"])
+def test_matrix_refuses_out_of_range_paging_as_problem_json(client, inventory, query):
+    response = client.get(f"/api/v1/matrix{query}")
+    assert response.status_code == 422
+    assert response["Content-Type"] == "application/problem+json"
+
+
+@pytest.mark.parametrize("query", ["?limit=501", "?limit=0", "?offset=-1"])
+def test_products_list_refuses_out_of_range_paging(client, inventory, query):
+    response = client.get(f"/api/v1/products{query}")
+    assert response.status_code == 422
+    assert response["Content-Type"] == "application/problem+json"

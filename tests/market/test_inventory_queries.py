@@ -277,3 +277,31 @@ def test_value_shares_count_only_the_values_the_viewer_may_see(inventory):
     # A Camden member sees London's values, but not those of Leeds, which is in no network.
     member = queries.product_detail("shelter", viewer=member_of(inventory.camden)).share
     assert member.coverage == "some" and member.annual_value == 120_000
+
+
+@pytest.mark.parametrize("sort", ["name", "-name", "population", "-suppliers", "area:homelessness", "-area:homelessness"])
+def test_a_page_of_the_matrix_is_a_slice_of_the_whole_in_the_same_order(inventory, sort):
+    whole = build_matrix(viewer=public(), filters=london(network="", sort=sort))
+    pages = [build_matrix(viewer=public(), filters=london(network="", sort=sort), offset=n, limit=2) for n in (0, 2, 4)]
+    assert [row.name for page in pages for row in page.rows] == [row.name for row in whole.rows]
+    assert [len(page.rows) for page in pages] == [2, 2, 0]
+    # The columns and totals are the whole matrix's on every page.
+    for page in pages:
+        assert (page.organisations, page.systems) == (whole.organisations, whole.systems) == (4, 5)
+        assert [c.slug for c in page.columns] == [c.slug for c in whole.columns]
+
+
+def test_a_page_of_the_matrix_colours_and_counts_its_own_cells(inventory):
+    second = build_matrix(viewer=public(), filters=london(), offset=1, limit=1)
+    assert [row.name for row in second.rows] == ["Camden"]
+    assert [(entry.swatch.label, entry.cells) for entry in second.legend] == [("Acme Civic", 2), ("Beacon Data", 1)]
+
+
+def test_product_summaries_read_a_slice_at_a_time(inventory, django_assert_max_num_queries):
+    summaries = queries.product_summaries(viewer=public(), sort="-users")
+    with django_assert_max_num_queries(1):
+        assert len(summaries) == 3
+    with django_assert_max_num_queries(3):
+        page = summaries[1:3]
+    assert [(s.slug, s.organisations) for s in page] == [("shelter", 2), ("revplus", 1)]
+    assert summaries[0].slug == "housepro"

@@ -14,6 +14,7 @@ from citytools.accounts.viewer import Viewer
 from citytools.core.dates import today
 from citytools.directory.models import Supplier
 from citytools.inventory.models import Product, ServiceArea
+from citytools.market import inventory_queries, inventory_views
 from citytools.market.inventory_forms import MatrixForm
 from citytools.market.inventory_queries import build_matrix
 from tests.factories import (
@@ -222,6 +223,46 @@ def test_csv_is_the_matrix_query_and_the_html_table(client, inventory, query):
     assert [[row[0], *row[2:]] for row in rows[1:]] == table.rows
 
 
+def test_matrix_pages_by_organisation_and_keeps_sort_and_filters(client, inventory, monkeypatch):
+    monkeypatch.setattr(inventory_queries, "MATRIX_PAGE_SIZE", 2)
+    html = client.get("/matrix/?sort=-name&colour=end").content.decode()
+    assert [row[0] for row in parse_matrix(html).rows] == ["Hackney", "Camden"]
+    assert "3 organisations × 3 service areas, 4 systems" in html  # the whole matrix's
+    assert "organisations 1 to 2 of 3, page 1 of 2" in html
+    assert 'href="?sort=-name&amp;colour=end&amp;page=2" rel="next"' in html
+    last = client.get("/matrix/?sort=-name&colour=end&page=2").content.decode()
+    assert [row[0] for row in parse_matrix(last).rows] == ["Barnet"]
+    assert 'href="?sort=-name&amp;colour=end&amp;page=1" rel="prev"' in last
+    # The CSV is every row, whatever the page.
+    assert len(read_csv(client.get("/matrix.csv?sort=-name&page=2"))) == 4
+
+
+@pytest.mark.parametrize(("page", "first"), [("abc", "Barnet"), ("1", "Barnet"), ("0", "Hackney"), ("99", "Hackney"), ("-1", "Hackney")])
+def test_matrix_out_of_range_page_shows_a_real_page(client, inventory, monkeypatch, page, first):
+    """As on the contracts list (Paginator.get_page): not a number is the first page, out of
+    range the last."""
+    monkeypatch.setattr(inventory_queries, "MATRIX_PAGE_SIZE", 2)
+    response = client.get(f"/matrix/?page={page}")
+    assert response.status_code == 200
+    assert parse_matrix(response.content.decode()).rows[0][0] == first
+
+
+def test_matrix_page_links_in_the_htmx_region_target_the_region(client, inventory, monkeypatch):
+    monkeypatch.setattr(inventory_queries, "MATRIX_PAGE_SIZE", 2)
+    html = client.get("/matrix/?page=2", **MATRIX_REGION).content.decode()
+    assert "<html" not in html and 'aria-label="Pages of organisations"' in html
+    assert 'hx-target="#matrix-region"' in html
+
+
+def test_product_list_pages_and_keeps_filters(client, inventory, monkeypatch):
+    monkeypatch.setattr(inventory_views, "PRODUCT_PAGE_SIZE", 1)
+    html = client.get("/products/?sort=-users&page=2").content.decode()
+    assert "3 products, page 2 of 3" in html
+    assert ">Shelter</a>" in html and ">HousePro</a>" not in html
+    assert 'href="?sort=-users&amp;page=3" rel="next"' in html
+    assert client.get("/products/?sort=-users&page=99").content.decode().count(">RevPlus</a>") == 1
+
+
 def test_page_links_to_the_csv_of_the_current_view(client, inventory):
     html = client.get("/matrix/?group=housing&colour=end").content.decode()
     assert 'href="/matrix.csv?network=london&amp;group=housing&amp;colour=end"' in html
@@ -302,11 +343,14 @@ def populate(organisations: int) -> None:
 
 
 PAGES = [
-    # The filter form's four choice lists, then the matrix's own four queries; every page
-    # adds the Viewer's two (network memberships and the networks' visibility settings).
-    ("/matrix/", 10),
-    ("/matrix/?colour=end&sort=-suppliers&show_empty=1", 10),
-    ("/matrix.csv", 10),
+    # The filter form's four choice lists, then the matrix's own five queries (areas,
+    # organisations, columns in use, systems, the page's cells) and a sixth to sort by
+    # suppliers; every page adds the Viewer's two (network memberships and the networks'
+    # visibility settings).
+    ("/matrix/", 11),
+    ("/matrix/?page=2&sort=area:{area}", 12),
+    ("/matrix/?colour=end&sort=-suppliers&show_empty=1", 12),
+    ("/matrix.csv", 11),
     ("/products/", 8),
     ("/products/{product}/", 9),
     ("/service-areas/", 4),
