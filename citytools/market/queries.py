@@ -1,9 +1,10 @@
 """Reads about the market: who holds what share, and which contracts end when.
 
 Every page, API endpoint and export that shows a share or an ending-soon list calls these
-functions, so the figures agree wherever they appear. Sums are computed in Python over
-rows fetched in a fixed number of queries, which keeps them the same on SQLite and
-PostgreSQL and free of N+1 queries.
+functions, so the figures agree wherever they appear. The database does the counting and
+grouping (GROUP BY over what the viewer may see), in a fixed number of queries whatever the
+size of the map; money is summed in whole cents and divided in Python, which keeps the
+figures exact and the same on SQLite and PostgreSQL.
 
 Every function takes the `viewer` (citytools.accounts.viewer) as a required keyword: counts
 cover only the systems and contracts the viewer may see, and sums of money only the
