@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -21,6 +22,9 @@ from citytools.directory.models import Network
 from citytools.freshness.access import may_run
 from citytools.freshness.queries import campaigns_visible_to
 from citytools.market import directory_queries as queries
+
+# Rows a page of the organisations or suppliers table shows; `?page=` picks the page.
+PAGE_SIZE = 50
 
 
 class OrganisationFilterForm(GovukForm):
@@ -65,7 +69,7 @@ def organisation_list(request):
     )
     context = {
         "form": form,
-        "organisations": organisations,
+        "page": Paginator(organisations, PAGE_SIZE).get_page(request.GET.get("page")),
         "columns": sort_columns(ORGANISATION_COLUMNS, sort),
     }
     return render_region(
@@ -174,7 +178,11 @@ def supplier_list(request):
     suppliers = queries.supplier_table(
         viewer=request.viewer, name=data.get("name") or None, sme=data.get("sme") or None, sort=sort
     )
-    context = {"form": form, "suppliers": suppliers, "columns": sort_columns(SUPPLIER_COLUMNS, sort)}
+    context = {
+        "form": form,
+        "page": Paginator(suppliers, PAGE_SIZE).get_page(request.GET.get("page")),
+        "columns": sort_columns(SUPPLIER_COLUMNS, sort),
+    }
     return render_region(
         request, "directory/supplier_list.html", context,
         region="results", region_template="directory/_supplier_results.html",

@@ -1,9 +1,10 @@
 """Reads about the market: who holds what share, and which contracts end when.
 
 Every page, API endpoint and export that shows a share or an ending-soon list calls these
-functions, so the figures agree wherever they appear. Sums are computed in Python over
-rows fetched in a fixed number of queries, which keeps them the same on SQLite and
-PostgreSQL and free of N+1 queries.
+functions, so the figures agree wherever they appear. The database does the counting and
+grouping (GROUP BY over what the viewer may see), in a fixed number of queries whatever the
+size of the map; money is summed in whole cents and divided in Python, which keeps the
+figures exact and the same on SQLite and PostgreSQL.
 
 Every function takes the `viewer` (citytools.accounts.viewer) as a required keyword: counts
 cover only the systems and contracts the viewer may see, and sums of money only the
@@ -14,22 +15,27 @@ member-only total off as the whole.
 
 import datetime
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import (
+    BigIntegerField,
     Case,
     Count,
     DecimalField,
     F,
+    Func,
+    IntegerField,
+    Min,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
     Sum,
+    Value,
     When,
 )
-from django.db.models.functions import Cast, Coalesce
+from django.db.models.functions import Cast, Coalesce, Round
 from django.urls import reverse
 
 from citytools.accounts.viewer import Viewer, values_visible, visible_contracts, visible_systems
@@ -40,6 +46,8 @@ from citytools.inventory.models import ServiceArea, System
 from citytools.market.rules import Decision, decision
 
 SHARE_DIMENSIONS = ("provider", "manufacturer", "product")
+ContractSystem = Contract.systems.through
+SystemArea = System.service_areas.through
 
 
 @dataclass(frozen=True)
@@ -53,18 +61,6 @@ class Share:
     organisation_share: float
     annual_value: Decimal
     value_share: float
-
-
-@dataclass
-class _SystemFacts:
-    organisation_id: int
-    key: str
-    name: str
-    values: dict[str, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
-    currencies: Counter = field(default_factory=Counter)
-    # Contracts of this system whose values the viewer may not see.
-    hidden: set[int] = field(default_factory=set)
-    shown: set[int] = field(default_factory=set)
 
 
 class ValueCoverage:
@@ -101,117 +97,140 @@ class MarketShare(ValueCoverage):
     values_hidden: int = 0
 
 
-def _system_facts(systems: QuerySet[System], *, by: str, viewer) -> dict[int, _SystemFacts]:
-    """One record per system: whose it is under `by`, and its slice of each contract's value.
-
-    Three queries whatever the size of `systems`: the systems, their contract links, and how
-    many visible systems each of those contracts covers. Only systems and contracts the
-    viewer may see count; a contract whose value is hidden from the viewer adds nothing.
-    """
+def _counted_as(by: str, prefix: str = "") -> tuple:
+    """The slug and name a system counts under for `by`: its product's, its product's
+    maker's, or (the provider) its supplier's when it has one, else the maker's."""
     if by not in SHARE_DIMENSIONS:
         raise ValueError(f"by must be one of {SHARE_DIMENSIONS}")
-    systems = visible_systems(systems, viewer=viewer)
-    system_rows = systems.order_by().values_list(
-        "id",
-        "organisation_id",
-        "product__slug",
-        "product__name",
-        "product__manufacturer__slug",
-        "product__manufacturer__name",
-        "supplier__slug",
-        "supplier__name",
+    if by == "product":
+        return F(f"{prefix}product__slug"), F(f"{prefix}product__name")
+    maker = f"{prefix}product__manufacturer__"
+    if by == "manufacturer":
+        return F(f"{maker}slug"), F(f"{maker}name")
+    return (
+        Coalesce(F(f"{prefix}supplier__slug"), F(f"{maker}slug")),
+        Coalesce(F(f"{prefix}supplier__name"), F(f"{maker}name")),
     )
-    facts: dict[int, _SystemFacts] = {}
-    for system_id, organisation_id, p_slug, p_name, m_slug, m_name, s_slug, s_name in system_rows:
-        if by == "product":
-            key, name = p_slug, p_name
-        elif by == "manufacturer" or not s_slug:
-            key, name = m_slug, m_name
-        else:
-            key, name = s_slug, s_name
-        facts[system_id] = _SystemFacts(organisation_id=organisation_id, key=key, name=name)
-    if not facts:
-        return facts
 
+
+def _count_distinct(field: str) -> Func:
+    """COUNT(DISTINCT field) as a plain function, so that a subquery using it gets no GROUP BY
+    and always returns one row."""
+    return Func(F(field), function="COUNT", template="COUNT(DISTINCT %(expressions)s)", output_field=IntegerField())
+
+
+def _covering(viewer) -> Subquery:
+    """How many systems the viewer may see the contract of the outer link covers."""
+    systems = ContractSystem.objects.filter(contract_id=OuterRef("contract_id"), system__retired_at__isnull=True)
+    return Subquery(
+        systems.filter(viewer.systems_q("system__")).order_by().annotate(_n=_count_distinct("system_id")).values("_n"),
+        output_field=IntegerField(),
+    )
+
+
+# Whole cents, so that SQLite (which keeps decimals as floating point) sums them exactly.
+CENTS = BigIntegerField()
+
+
+def _shares(systems: QuerySet[System], *, by: str, viewer, per_area: bool) -> dict[int | None, MarketShare]:
+    """The market share of `systems`: of each of their service areas with `per_area`, by area
+    id; else of them all, under the key None. Three queries, the counting done by the database.
+
+    Only systems and contracts the viewer may see count; a contract whose value is hidden from
+    the viewer adds nothing to the sums but counts in `values_hidden`. A contract's value is
+    split over the systems it covers that the viewer may see (not only those in `systems`),
+    so a confidential system leaves no gap in the figures that would give it away.
+    """
+    visible = visible_systems(systems, viewer=viewer).order_by()
     # A subquery rather than a list of ids keeps the SQL within SQLite's parameter limit.
-    system_ids = systems.order_by().values("id")
+    system_ids = visible.values("id")
     contracts = visible_contracts(Contract.objects.all(), viewer=viewer).values("id")
     # "+ 0": SQLite's planner would otherwise take both lists as lookups into the links'
     # (contract, system) index, one for every pair of ids (three billion at the uk scale tier,
     # two minutes for a supplier's page); this way it walks the systems and only checks the
     # contracts' list.
-    links = list(
-        Contract.systems.through.objects.alias(listed_contract=F("contract_id") + 0)
+    links = (
+        ContractSystem.objects.alias(listed_contract=F("contract_id") + 0)
         .filter(system_id__in=system_ids, listed_contract__in=contracts)
-        .annotate(
-            value=Case(When(values_visible(viewer, "contract__"), then=F("contract__annual_value"))),
-            shown=Case(When(values_visible(viewer, "contract__"), then=True), default=False),
-        )
-        .values_list("system_id", "contract_id", "value", "shown", "contract__currency")
         .order_by()
     )
-    # A contract's value is split over the systems it covers that the viewer may see, so a
-    # confidential system leaves no gap in the figures that would give it away.
-    covered = Counter(
-        Contract.systems.through.objects.filter(
-            contract_id__in={contract_id for _, contract_id, _, _, _ in links},
-            system_id__in=visible_systems(System.objects.all(), viewer=viewer).values("id"),
+    shown = values_visible(viewer, "contract__")
+    with_value = shown & Q(contract__annual_value__isnull=False)
+    if per_area:
+        placed = SystemArea.objects.filter(system_id__in=system_ids).order_by()
+        slug, name = _counted_as(by, "system__")
+        by_key = placed.values(area=F("servicearea_id"), slug=slug, name=name).annotate(
+            n=Count("system__organisation_id", distinct=True)
         )
-        .values_list("contract_id", flat=True)
-        .order_by()
-    )
-    for system_id, contract_id, value, shown, currency in links:
-        if system_id not in facts:
-            continue
-        record = facts[system_id]
-        if not shown:
-            record.hidden.add(contract_id)
-            continue
-        if value is None:
-            continue
-        record.shown.add(contract_id)
-        record.currencies[currency] += 1
-        record.values[currency] += value / covered[contract_id]
-    return facts
-
-
-def _share_of(facts: list[_SystemFacts], *, url_name: str) -> MarketShare:
-    currencies = Counter()
-    for record in facts:
-        currencies.update(record.currencies)
-    currency = currencies.most_common(1)[0][0] if currencies else "GBP"
-    organisations_by_key: dict[str, set[int]] = defaultdict(set)
-    value_by_key: dict[str, Decimal] = defaultdict(Decimal)
-    names: dict[str, str] = {}
-    for record in facts:
-        names[record.key] = record.name
-        organisations_by_key[record.key].add(record.organisation_id)
-        value_by_key[record.key] += record.values.get(currency, Decimal(0))
-    all_organisations = {record.organisation_id for record in facts}
-    total_value = sum(value_by_key.values(), Decimal(0))
-    shown = set().union(*(record.shown for record in facts))
-    hidden = set().union(*(record.hidden for record in facts))
-    rows = [
-        Share(
-            slug=key,
-            name=names[key],
-            url=reverse(url_name, args=[key]),
-            organisations=len(organisations),
-            organisation_share=len(organisations) / len(all_organisations),
-            annual_value=value_by_key[key].quantize(Decimal("0.01")),
-            value_share=float(value_by_key[key] / total_value) if total_value else 0.0,
+        area_links = links.filter(system__service_areas=OuterRef("servicearea_id"))
+        totals = placed.values(area=F("servicearea_id")).annotate(
+            n=Count("system__organisation_id", distinct=True),
+            shown=Subquery(area_links.filter(with_value).annotate(_n=_count_distinct("contract_id")).values("_n")),
+            hidden=Subquery(area_links.exclude(shown).annotate(_n=_count_distinct("contract_id")).values("_n")),
         )
-        for key, organisations in organisations_by_key.items()
-    ]
-    rows.sort(key=lambda row: (-row.organisations, -row.annual_value, row.name))
-    return MarketShare(
-        rows=rows,
-        organisations=len(all_organisations),
-        annual_value=total_value.quantize(Decimal("0.01")),
-        currency=currency,
-        values_shown=len(shown),
-        values_hidden=len(hidden),
+        link_area = {"area": F("system__service_areas")}
+    else:
+        slug, name = _counted_as(by)
+        by_key = visible.values(slug=slug, name=name).annotate(n=Count("organisation_id", distinct=True))
+        # Grouped by a constant: no GROUP BY, so one row even for no systems.
+        totals = visible.values(area=Value(None, IntegerField())).annotate(
+            n=Count("organisation_id", distinct=True),
+            shown=Subquery(links.filter(with_value).annotate(_n=_count_distinct("contract_id")).values("_n")),
+            hidden=Subquery(links.exclude(shown).annotate(_n=_count_distinct("contract_id")).values("_n")),
+        )
+        link_area = {}
+    # Each system's slice of a contract is value / covering; summed per divisor in whole
+    # cents, and divided in Python, so the sums are exact on both databases.
+    slug, _ = _counted_as(by, "system__")
+    sums = (
+        links.filter(with_value)
+        .values(**link_area, slug=slug, currency=F("contract__currency"), covering=_covering(viewer))
+        .annotate(n=Count("id"), cents=Sum(Cast(Round(F("contract__annual_value") * 100), CENTS)))
     )
+    links_by_currency: dict[int | None, Counter] = defaultdict(Counter)
+    value: dict[int | None, dict[tuple[str, str], Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    for row in sums:
+        where = row.get("area")
+        links_by_currency[where][row["currency"]] += row["n"]
+        value[where][row["currency"], row["slug"]] += Decimal(row["cents"]) / 100 / row["covering"]
+
+    organisations: dict[int | None, dict[tuple[str, str], int]] = defaultdict(dict)
+    for row in by_key:
+        organisations[row.get("area")][row["slug"], row["name"]] = row["n"]
+    url = reverse(_url_name(by), args=["-slug-"])
+    result = {}
+    for total in totals:
+        where = total["area"]
+        if not total["n"]:
+            continue
+        # The most common currency by links; ties go to the first code alphabetically.
+        currencies = sorted(links_by_currency[where].items(), key=lambda item: (-item[1], item[0]))
+        currency = currencies[0][0] if currencies else "GBP"
+        counts = organisations[where]
+        value_by_key = {key: value[where].get((currency, key[0]), Decimal(0)) for key in counts}
+        total_value = sum(value_by_key.values(), Decimal(0))
+        rows = [
+            Share(
+                slug=key[0],
+                name=key[1],
+                url=url.replace("-slug-", key[0]),
+                organisations=n,
+                organisation_share=n / total["n"],
+                annual_value=value_by_key[key].quantize(Decimal("0.01")),
+                value_share=float(value_by_key[key] / total_value) if total_value else 0.0,
+            )
+            for key, n in counts.items()
+        ]
+        rows.sort(key=lambda row: (-row.organisations, -row.annual_value, row.name))
+        result[where] = MarketShare(
+            rows=rows,
+            organisations=total["n"],
+            annual_value=total_value.quantize(Decimal("0.01")),
+            currency=currency,
+            values_shown=total["shown"] or 0,
+            values_hidden=total["hidden"] or 0,
+        )
+    return result
 
 
 def _url_name(by: str) -> str:
@@ -227,26 +246,21 @@ def market_share(systems: QuerySet[System], *, by: str = "provider", viewer) -> 
     Only what `viewer` may see counts; `values_hidden` says how many contract values were
     left out.
     """
-    facts = _system_facts(systems, by=by, viewer=viewer)
-    return _share_of(list(facts.values()), url_name=_url_name(by))
+    share = _shares(systems, by=by, viewer=viewer, per_area=False).get(None)
+    if share is None or not share.organisations:
+        return MarketShare(rows=[], organisations=0, annual_value=Decimal("0.00"), currency="GBP")
+    return share
 
 
 def market_share_by_service_area(
     systems: QuerySet[System], *, by: str = "provider", viewer
 ) -> dict[int, MarketShare]:
-    """`market_share` of the systems in each service area (by area id), in four queries.
+    """`market_share` of the systems in each service area (by area id), counted together.
 
     For every area the result equals `market_share(systems.filter(service_areas=area))`, so
     a page that shows many areas agrees with the page of each area.
     """
-    facts = _system_facts(systems, by=by, viewer=viewer)
-    by_area: dict[int, list[_SystemFacts]] = defaultdict(list)
-    for system_id, area_id in System.service_areas.through.objects.filter(
-        system_id__in=visible_systems(systems, viewer=viewer).order_by().values("id")
-    ).values_list("system_id", "servicearea_id"):
-        by_area[area_id].append(facts[system_id])
-    url_name = _url_name(by)
-    return {area_id: _share_of(records, url_name=url_name) for area_id, records in by_area.items()}
+    return _shares(systems, by=by, viewer=viewer, per_area=True)
 
 
 def contracts_ending(contracts: QuerySet[Contract], *, days: int | None = None, viewer) -> QuerySet[Contract]:
@@ -498,42 +512,61 @@ class PipelineArea:
 
 
 def pipeline(*, start: datetime.date | None = None) -> list[PipelineArea]:
-    """Service areas with public contracts ending in the next 24 months, busiest first."""
+    """Service areas with public contracts ending in the next 24 months, busiest first.
+
+    Three queries, grouped by the database: per area, the contracts ending in each horizon,
+    their organisations and the soonest end; per area and supplier, the contracts (for the
+    incumbents); and the areas."""
     start = start or today()
     bounds = [add_months(start, months) for months, _ in PIPELINE_HORIZONS]
     public = Viewer.public()
     contracts = visible_contracts(Contract.objects.all(), viewer=public).filter(
         end_date__gte=start, end_date__lte=bounds[-1]
     )
-    through = Contract.systems.through
-    rows = (
-        through.objects.filter(contract__in=contracts, system__in=System.objects.visible_to(public))
-        .values_list("contract_id", "contract__end_date", "contract__organisation_id", "contract__supplier__name",
-                     "system__service_areas")
-        .distinct()
+    # "+ 0", as in _shares: SQLite walks the visible systems and checks the contracts' list,
+    # instead of looking up every pair of the two lists (a minute at the uk scale tier).
+    links = (
+        ContractSystem.objects.alias(listed_contract=F("contract_id") + 0)
+        .filter(
+            listed_contract__in=contracts.values("id"),
+            system__in=System.objects.visible_to(public).values("id"),
+            system__service_areas__isnull=False,
+        )
+        .order_by()
     )
-    by_area: dict[int, dict] = defaultdict(lambda: {"contracts": {}, "organisations": set(), "suppliers": Counter()})
-    for contract, end, organisation, supplier, area in rows:
-        if area is None:
-            continue
-        entry = by_area[area]
-        if contract not in entry["contracts"]:
-            entry["contracts"][contract] = end
-            entry["suppliers"][supplier] += 1
-        entry["organisations"].add(organisation)
+    earlier = [datetime.date.min, *bounds]
+    in_horizon = {
+        f"h{index}": Count(
+            "contract_id", distinct=True,
+            filter=Q(contract__end_date__gt=earlier[index], contract__end_date__lte=bound),
+        )
+        for index, bound in enumerate(bounds)
+    }
+    by_area = {
+        row["area"]: row
+        for row in links.values(area=F("system__service_areas")).annotate(
+            **in_horizon,
+            organisations=Count("contract__organisation_id", distinct=True),
+            soonest=Min("contract__end_date"),
+        )
+    }
+    held: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    for area, name, n in links.values_list("system__service_areas", "contract__supplier__name").annotate(
+        n=Count("contract_id", distinct=True)
+    ):
+        held[area].append((-n, name))
     areas = ServiceArea.objects.in_bulk(list(by_area))
     result = []
-    for pk, entry in by_area.items():
+    for pk, row in by_area.items():
         area = areas[pk]
-        counts = [0] * len(bounds)
-        for end in entry["contracts"].values():
-            counts[next(i for i, bound in enumerate(bounds) if end <= bound)] += 1
-        soonest = min(entry["contracts"].values())
-        point = add_months(soonest, -area.procurement_lead_months)
+        point = add_months(row["soonest"], -area.procurement_lead_months)
         result.append(
             PipelineArea(
-                area=area, counts=counts, organisations=len(entry["organisations"]),
-                incumbents=[name for name, _ in entry["suppliers"].most_common(3)],
+                area=area,
+                counts=[row[f"h{index}"] for index in range(len(bounds))],
+                organisations=row["organisations"],
+                # Most contracts first; a tie goes to the first name alphabetically.
+                incumbents=[name for _, name in sorted(held[pk])[:3]],
                 decision=decision(point, today=start),
             )
         )

@@ -66,6 +66,36 @@ def test_a_list_lets_htmx_follow_only_its_sort_links(client, world, name):
     assert all(href.startswith("?") for href in boosted(page)), boosted(page)
 
 
+def test_supplier_list_pages_and_keeps_its_filters(client, world):
+    from tests.factories import SupplierFactory
+
+    for number in range(60):
+        SupplierFactory(slug=f"paged-{number:02d}", name=f"Paged {number:02d} Ltd", is_sme=True)
+    first = get(client, "directory:suppliers", sme="yes", sort="name").content.decode()
+    # Brightpath is the world's one SME: 61 in all, 50 a page.
+    assert "61 suppliers, page 1 of 2" in first and "Paged 48 Ltd" in first and "Paged 49 Ltd" not in first
+    assert 'class="govuk-pagination"' in first
+    following = [href for href, _, _ in links(first) if "page=2" in href]
+    assert following and all("sme=yes" in href and "sort=name" in href for href in following), following
+    last = get(client, "directory:suppliers", sme="yes", sort="name", page=2).content.decode()
+    assert "page 2 of 2" in last and "Paged 49 Ltd" in last and "Paged 59 Ltd" in last and "Brightpath" not in last
+    # A page past the end shows the last; one that is not a number, the first.
+    assert "page 2 of 2" in get(client, "directory:suppliers", sme="yes", page=99).content.decode()
+    assert "page 1 of 2" in get(client, "directory:suppliers", sme="yes", page="x").content.decode()
+
+
+def test_organisation_list_pages(client, world):
+    from tests.factories import OrganisationFactory
+
+    for number in range(55):
+        OrganisationFactory(slug=f"paged-{number:02d}", short_name=f"Paged {number:02d}", networks=[world.london])
+    first = get(client, "directory:organisations", name="paged").content.decode()
+    assert "55 organisations, page 1 of 2" in first and "Paged 49" in first and "Paged 50" not in first
+    assert any("name=paged" in href and "page=2" in href for href, _, _ in links(first))
+    last = get(client, "directory:organisations", name="paged", page=2).content.decode()
+    assert "Paged 54" in last and "Paged 00" not in last and "Camden" not in last
+
+
 def test_organisation_list_reports_an_unknown_network(client, world):
     page = get(client, "directory:organisations", network="atlantis").content.decode()
     assert "govuk-error-message" in page
@@ -129,11 +159,12 @@ def test_supplier_page_with_nothing(client, world):
     ("name", "args", "bound"),
     [
         # Each page's own queries, and the Viewer's two (memberships and the networks' settings).
-        ("directory:organisations", (), 2 + 2),
+        # The lists add the count of their rows that paging needs.
+        ("directory:organisations", (), 3 + 2),
         # The organisation page also reads its freshness badges: the review period, its
         # systems and its contracts, each with whether it is linked.
         ("directory:organisation", ("camden",), 11 + 4 + 2),
-        ("directory:suppliers", (), 1 + 2),
+        ("directory:suppliers", (), 2 + 2),
         ("directory:supplier", ("brightpath",), 13 + 2),
     ],
 )
