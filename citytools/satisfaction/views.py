@@ -10,6 +10,7 @@ plain POST that works without JavaScript, and answers 303 on success.
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -32,6 +33,9 @@ from citytools.satisfaction.forms import (
     StatusForm,
 )
 from citytools.satisfaction.models import DIMENSIONS, PainPointStatus
+
+# Rows a page of a long list shows.
+PAGE_SIZE = 25
 
 
 def _one(model, slug):
@@ -198,13 +202,12 @@ def pain_points(request):
         supplier = _one(Supplier, filters.cleaned_data["supplier"])
         status = filters.cleaned_data["status"] or None
         tag = (filters.cleaned_data["tag"] or "").strip().lower() or None
-    points = list(queries.pain_points(request.viewer, supplier=supplier, status=status, tag=tag))
-    for point in points:
-        point.organisation_shown = queries.sees_organisations_of(request.viewer, point, point.organisation_id)
+    points = queries.pain_points(request.viewer, supplier=supplier, status=status, tag=tag)
+    page = Paginator(points, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request, "satisfaction/pain_points.html",
         {
-            "filters": filters, "points": points, "tags": queries.all_tags(points)[:20],
+            "filters": filters, "page": page, "tags": queries.all_tags(points)[:20],
             "may_raise": services.raising_organisations(request.viewer).exists() if request.user.is_authenticated else False,
         },
     )
