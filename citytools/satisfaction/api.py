@@ -462,8 +462,12 @@ class PainPointBrief(Schema):
 class PackOut(Schema):
     supplier: str
     generated: datetime.date
-    uses: list[PackUseOut]
-    contracts: list[PackContractOut]
+    organisations: int = Field(description="Every organisation you may see using the supplier.")
+    uses: list[PackUseOut] = Field(
+        description=f"At most {packs.TABLE_ROWS} of them: those using the most of its products first."
+    )
+    contracts_total: int = Field(description="Every current contract you may see.")
+    contracts: list[PackContractOut] = Field(description=f"At most {packs.TABLE_ROWS} of them: the soonest to end.")
     value_ranges: list[ValueRangeOut] | None = Field(description="Null: no contract value may be shown to you.")
     satisfaction: ReportOut
     pain_points: list[PainPointBrief]
@@ -474,7 +478,9 @@ def pack_out(result: packs.Pack) -> dict:
     return {
         "supplier": result.supplier.slug,
         "generated": result.generated,
+        "organisations": result.organisations,
         "uses": [u.__dict__ for u in result.uses],
+        "contracts_total": result.contracts_total,
         "contracts": [
             {
                 "organisation": c.organisation.slug, "title": c.title, "end_date": c.end_date,
