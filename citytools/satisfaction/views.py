@@ -102,10 +102,14 @@ def report(request):
         product = _one(Product, filters.cleaned_data["product"])
         area = _one(ServiceArea, filters.cleaned_data["area"])
     result = queries.report(request.viewer, supplier=supplier, product=product, area=area)
+    # The rankings are paged together: page N shows the same places of each.
+    rankings = Paginator(range(max(len(result.suppliers), len(result.products))), PAGE_SIZE).get_page(request.GET.get("page"))
+    places = slice(max(rankings.start_index() - 1, 0), rankings.end_index())
     return render(
         request, "satisfaction/report.html",
         {
             "filters": filters, "report": result, "charts": report_charts(result) if result.n else {},
+            "rankings": rankings, "suppliers": result.suppliers[places], "products": result.products[places],
             "min_ranked": stats.MIN_RANKED, "prior_weight": stats.PRIOR_WEIGHT, "dimensions": DIMENSIONS,
         },
     )

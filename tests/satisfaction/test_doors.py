@@ -444,3 +444,20 @@ def test_the_pack_lists_a_bounded_number_of_organisations_and_contracts_and_coun
     page = member.get(reverse("satisfaction:pack", args=["vendor-company"])).content.decode()
     assert f"And {api['organisations'] - 1} more organisation" in page
     assert f"And {api['contracts_total'] - 1} more ending later" in page
+
+
+def test_the_report_pages_its_rankings_and_keeps_its_filters(world, rated, monkeypatch):
+    from citytools.satisfaction import queries, views
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 1)
+    report = queries.report(world.viewer("member"), area=world.area)
+    products = [row.name for row in report.products]
+    assert len(products) == 2  # the member sees two products rated in the area
+    member = client_for(world, "member")
+    url = reverse("satisfaction:report")
+    pages = [member.get(url, {"area": world.area.slug, "page": n}).content.decode() for n in (1, 2)]
+    assert "page 1 of 2" in pages[0] and f"?area={world.area.slug}&amp;page=2" in pages[0]
+    for page, shown, hidden in ((pages[0], products[0], products[1]), (pages[1], products[1], products[0])):
+        ranking = page[page.index('id="product-ranking"'):]
+        assert shown in ranking and hidden not in ranking
+    assert "page 2 of 2" in member.get(url, {"area": world.area.slug, "page": 7}).content.decode()
