@@ -179,6 +179,14 @@ def scores_by_organisation(ratings: QuerySet[Rating]) -> dict[int, list[int]]:
     return dict(counts)
 
 
+def _scores_of(rows: list[Row]) -> dict[int, list[int]]:
+    """`scores_by_organisation`, of rows already read."""
+    counts: dict[int, list[int]] = defaultdict(lambda: [0] * 5)
+    for row in rows:
+        counts[row.organisation][row.overall - 1] += 1
+    return dict(counts)
+
+
 def _each_once(ratings: QuerySet[Rating]) -> QuerySet[Rating]:
     """The ratings as a plain query, each once, whatever joins the filters took: what a count
     or sum over them is made on."""
@@ -267,10 +275,15 @@ def report(
     now = now or timezone.now()
     scope_name = str(supplier or product or area or "every system")
     ratings = visible_ratings(viewer)
-    scores = scores_by_organisation(ratings)
-    pools = Pools.from_counts(ratings, scores)
-    scope_q = _scope_q(supplier=supplier, product=product, area=area)
-    rows = _rows(ratings.filter(scope_q))
+    if supplier is None and product is None and area is None:
+        rows = _rows(ratings)
+        scores, pools = _scores_of(rows), Pools.of(rows)
+    else:
+        # Every rating counts toward the pools and the organisations' means, but only the
+        # scope's are needed row by row: the rest are counted in the database.
+        rows = _rows(ratings.filter(_scope_q(supplier=supplier, product=product, area=area)))
+        scores = scores_by_organisation(ratings)
+        pools = Pools.from_counts(ratings, scores)
     reference = reference_for(rows, pools)
     # A figure drawn from one or two organisations' ratings is, in effect, their rating: it is
     # shown only to those who may see those organisations' own ratings (members), never to

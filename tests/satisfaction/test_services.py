@@ -281,6 +281,7 @@ def test_the_pools_counted_in_the_database_are_those_of_the_rows(world):
     for role in ("admin", "member", "other_editor"):
         ratings = queries.visible_ratings(world.viewer(role))
         assert queries.Pools.counted(ratings) == queries.Pools.of(queries._rows(ratings))
+        assert queries.scores_by_organisation(ratings) == queries._scores_of(queries._rows(ratings))
     counted = queries.Pools.counted(queries.visible_ratings(world.viewer("admin")))
     assert counted.everyone == [0, 1, 1, 0, 1] and counted.areas[parking.pk] == [0, 0, 1, 0, 0]
 
