@@ -13,8 +13,9 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from ninja import Field, Query, Router, Schema, Status
+from ninja.pagination import paginate
 
-from citytools.core.api import tag
+from citytools.core.api import Pagination, tag
 from citytools.core.api_input import django_auth
 from citytools.core.errors import NotFound
 from citytools.core.preconditions import IfMatch, based_on, if_match, precondition
@@ -267,35 +268,59 @@ class PainPointOut(Schema):
     challenge: str | None = Field(description="The joint Invitation to Partner it started, by slug.")
     version: int
 
+    # A pain point is read with its counts (citytools.satisfaction.queries.with_counts); which
+    # organisation raised or shares it, and notes, are told only to those who may see them.
 
-def _point_out(request, point) -> dict:
-    """`point` comes with its counts (citytools.satisfaction.queries.with_counts). A "we have
-    this too" no longer counted is listed, as such, only to those who may see whose it is."""
-    viewer = request.viewer
-    raiser_shown = queries.sees_organisations_of(viewer, point, point.organisation_id)
-    shares = []
-    for s in queries.shares_of(point):
-        shown = queries.sees_organisations_of(viewer, point, s.organisation_id)
-        if s.counted or shown:
-            shares.append(
-                {
-                    "organisation": s.organisation.slug if shown else None,
-                    "note": s.note if queries.sees_notes_of(viewer, s.organisation_id) else None,
-                    "created_at": s.created_at,
-                    "counted": s.counted,
-                }
-            )
-    return {
-        "id": point.pk, "title": point.title, "description": point.description, "severity": point.severity,
-        "tags": point.tags, "supplier": point.supplier.slug, "product": point.product.slug if point.product_id else None,
-        "status": point.status, "status_changed_at": point.status_changed_at, "organisations": point.affected_count,
-        "raised_by": point.organisation.slug if raiser_shown else None,
-        "raiser_counted": point.raiser_counted if raiser_shown else None,
-        "shares": shares,
-        "replies": [{"supplier": r.supplier.slug, "body": r.body, "created_at": r.created_at} for r in point.replies.select_related("supplier")],
-        "challenge": point.challenge.slug if point.challenge_id else None,
-        "version": point.version,
-    }
+    @staticmethod
+    def resolve_supplier(point) -> str:
+        return point.supplier.slug
+
+    @staticmethod
+    def resolve_product(point) -> str | None:
+        return point.product.slug if point.product_id else None
+
+    @staticmethod
+    def resolve_organisations(point) -> int:
+        return point.affected_count
+
+    @staticmethod
+    def resolve_raised_by(point, context) -> str | None:
+        return point.organisation.slug if _raiser_shown(context, point) else None
+
+    @staticmethod
+    def resolve_raiser_counted(point, context) -> bool | None:
+        return point.raiser_counted if _raiser_shown(context, point) else None
+
+    @staticmethod
+    def resolve_shares(point, context) -> list[dict]:
+        """A "we have this too" no longer counted is listed, as such, only to those who may
+        see whose it is."""
+        viewer = context["request"].viewer
+        shares = []
+        for s in queries.shares_of(point):
+            shown = queries.sees_organisations_of(viewer, point, s.organisation_id)
+            if s.counted or shown:
+                shares.append(
+                    {
+                        "organisation": s.organisation.slug if shown else None,
+                        "note": s.note if queries.sees_notes_of(viewer, s.organisation_id) else None,
+                        "created_at": s.created_at,
+                        "counted": s.counted,
+                    }
+                )
+        return shares
+
+    @staticmethod
+    def resolve_replies(point) -> list[dict]:
+        return [{"supplier": r.supplier.slug, "body": r.body, "created_at": r.created_at} for r in point.replies.all()]
+
+    @staticmethod
+    def resolve_challenge(point) -> str | None:
+        return point.challenge.slug if point.challenge_id else None
+
+
+def _raiser_shown(context, point) -> bool:
+    return queries.sees_organisations_of(context["request"].viewer, point, point.organisation_id)
 
 
 class PainPointQuery(Schema):
@@ -305,10 +330,11 @@ class PainPointQuery(Schema):
 
 
 @router.get("/pain-points", response=list[PainPointOut], url_name="pain_points", summary="Shared pain points you may read")
+@paginate(Pagination)
 def list_pain_points(request, filters: Query[PainPointQuery]):
     supplier = get_object_or_404(Supplier, slug=filters.supplier) if filters.supplier else None
     points = queries.pain_points(request.viewer, supplier=supplier, status=filters.status, tag=(filters.tag or "").lower() or None)
-    return [_point_out(request, p) for p in points]
+    return queries.with_shares(points)
 
 
 class PainPointIn(Schema):
@@ -326,14 +352,14 @@ def create_pain_point(request, payload: PainPointIn, response: HttpResponse):
     point = services.raise_pain_point(actor=request.user, viewer=request.viewer, **payload.dict())
     point = services.readable_pain_point(request.viewer, point.pk)
     tag(response, point)
-    return Status(201, _point_out(request, point))
+    return Status(201, point)
 
 
 @router.get("/pain-points/{point_id}", response=PainPointOut, url_name="pain_point", summary="One pain point")
 def get_pain_point(request, point_id: int, response: HttpResponse):
     point = services.readable_pain_point(request.viewer, point_id)
     tag(response, point)
-    return _point_out(request, point)
+    return point
 
 
 class ShareIn(Schema):
@@ -348,7 +374,7 @@ class ShareIn(Schema):
 def share_pain_point(request, point_id: int, payload: ShareIn):
     point = services.readable_pain_point(request.viewer, point_id)
     services.share_pain_point(point, actor=request.user, viewer=request.viewer, organisation=payload.organisation, note=payload.note)
-    return Status(201, _point_out(request, services.readable_pain_point(request.viewer, point_id)))
+    return Status(201, services.readable_pain_point(request.viewer, point_id))
 
 
 class StatusIn(Schema):
@@ -369,7 +395,7 @@ def move_pain_point(request, point_id: int, payload: StatusIn, response: HttpRes
     )
     point = services.readable_pain_point(request.viewer, moved.pk)
     tag(response, point)
-    return _point_out(request, point)
+    return point
 
 
 class ReplyIn(Schema):
@@ -383,7 +409,7 @@ class ReplyIn(Schema):
 def reply_to_pain_point(request, point_id: int, payload: ReplyIn):
     point = services.readable_pain_point(request.viewer, point_id)
     services.reply_to_pain_point(point, actor=request.user, viewer=request.viewer, body=payload.body)
-    return Status(201, _point_out(request, services.readable_pain_point(request.viewer, point_id)))
+    return Status(201, services.readable_pain_point(request.viewer, point_id))
 
 
 class ChallengeRef(Schema):
@@ -436,8 +462,12 @@ class PainPointBrief(Schema):
 class PackOut(Schema):
     supplier: str
     generated: datetime.date
-    uses: list[PackUseOut]
-    contracts: list[PackContractOut]
+    organisations: int = Field(description="Every organisation you may see using the supplier.")
+    uses: list[PackUseOut] = Field(
+        description=f"At most {packs.TABLE_ROWS} of them: those using the most of its products first."
+    )
+    contracts_total: int = Field(description="Every current contract you may see.")
+    contracts: list[PackContractOut] = Field(description=f"At most {packs.TABLE_ROWS} of them: the soonest to end.")
     value_ranges: list[ValueRangeOut] | None = Field(description="Null: no contract value may be shown to you.")
     satisfaction: ReportOut
     pain_points: list[PainPointBrief]
@@ -448,7 +478,9 @@ def pack_out(result: packs.Pack) -> dict:
     return {
         "supplier": result.supplier.slug,
         "generated": result.generated,
+        "organisations": result.organisations,
         "uses": [u.__dict__ for u in result.uses],
+        "contracts_total": result.contracts_total,
         "contracts": [
             {
                 "organisation": c.organisation.slug, "title": c.title, "end_date": c.end_date,

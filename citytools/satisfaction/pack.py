@@ -26,6 +26,11 @@ from citytools.market import directory_queries as directory
 from citytools.satisfaction import queries, stats
 
 TOP_PAIN_POINTS = 5
+# A pack is a document for one conversation, not the map: its tables list at most this many
+# organisations (those using the most of the supplier's products first) and contracts (the
+# soonest to end), and say how many more there are. Every figure (counts, value ranges,
+# contracts ending together) is drawn from all of them.
+TABLE_ROWS = 25
 # Contracts ending within this many days of each other are a chance to negotiate together.
 TOGETHER_DAYS = 183
 
@@ -49,17 +54,27 @@ class ValueRange:
 class Pack:
     supplier: Supplier
     generated: datetime.date
-    uses: list[Use]
-    contracts: list[Contract]
+    uses: list[Use]  # the TABLE_ROWS organisations using the most of its products
+    contracts: list[Contract]  # the TABLE_ROWS soonest to end
     values: list[ValueRange] | None  # None: the person may see no contract value
     values_hidden: int  # contracts whose value this person may not see
     report: queries.Report
     pain_points: list
+    organisations: int = 0  # every organisation this person may see using it
+    contract_ends: list[datetime.date] = field(default_factory=list)  # every current contract's
     questions: list[str] = field(default_factory=list)
 
     @property
-    def organisations(self) -> int:
-        return len(self.uses)
+    def contracts_total(self) -> int:
+        return len(self.contract_ends)
+
+    @property
+    def uses_not_listed(self) -> int:
+        return self.organisations - len(self.uses)
+
+    @property
+    def contracts_not_listed(self) -> int:
+        return self.contracts_total - len(self.contracts)
 
 
 def _fmt(summary: stats.Summary) -> str:
@@ -82,7 +97,7 @@ def suggested_questions(pack: Pack) -> list[str]:
             f"{count} organisation{' reports' if count == 1 else 's report'} “{point.title}” ({point.get_status_display().lower()}). "
             "What is the fix, and will it reach every customer at no extra cost?"
         )
-    ends = sorted(c.end_date for c in pack.contracts if c.end_date >= pack.generated)
+    ends = sorted(d for d in pack.contract_ends if d >= pack.generated)
     for i, first in enumerate(ends):
         together = [d for d in ends[i:] if (d - first).days <= TOGETHER_DAYS]
         if len(together) >= 2:
@@ -117,7 +132,10 @@ def conversation_pack(supplier: Supplier, *, viewer, now=None) -> Pack:
         entry = by_organisation[system.organisation.short_name or system.organisation.name]
         entry["products"].add(system.product.name)
         entry["areas"].update(area.name for area in system.service_areas.all())
-    uses = [Use(name, sorted(e["products"]), sorted(e["areas"])) for name, e in sorted(by_organisation.items())]
+    uses = sorted(
+        (Use(name, sorted(e["products"]), sorted(e["areas"])) for name, e in by_organisation.items()),
+        key=lambda use: (-len(use.products), use.organisation),
+    )
     # Contracts with the company, and for systems it makes when a reseller holds the contract,
     # as "who uses it" counts both.
     made = Contract.systems.through.objects.filter(system__product__manufacturer=supplier).values("contract_id")
@@ -138,8 +156,10 @@ def conversation_pack(supplier: Supplier, *, viewer, now=None) -> Pack:
     pack = Pack(
         supplier=supplier,
         generated=today,
-        uses=uses,
-        contracts=contracts,
+        uses=uses[:TABLE_ROWS],
+        organisations=len(uses),
+        contract_ends=[c.end_date for c in contracts],
+        contracts=contracts[:TABLE_ROWS],
         values=values,
         values_hidden=sum(1 for c in contracts if c.values_hidden),
         report=queries.report(viewer, supplier=supplier, now=now),

@@ -6,6 +6,7 @@ all read through these, and every one starts from the Viewer's filters.
 import datetime
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.db.models import (
     Case,
@@ -13,7 +14,10 @@ from django.db.models import (
     Exists,
     F,
     IntegerField,
+    Max,
+    Min,
     OuterRef,
+    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -30,6 +34,7 @@ from citytools.satisfaction import rules, stats
 from citytools.satisfaction.models import (
     DIMENSIONS,
     PainPoint,
+    PainPointReply,
     PainPointShare,
     PainPointStatus,
     Rating,
@@ -63,9 +68,8 @@ def _scope_q(*, supplier: Supplier | None, product: Product | None, area: Servic
     return q
 
 
-@dataclass(frozen=True)
-class Row:
-    """One rating as the statistics need it."""
+class Row(NamedTuple):
+    """One rating as the statistics need it (a tuple: a report reads thousands)."""
 
     organisation: int
     system: int
@@ -111,7 +115,8 @@ def _rows(ratings: QuerySet[Rating]) -> list[Row]:
     )
     areas: dict[int, list[int]] = defaultdict(list)
     through = System.service_areas.through
-    for system, area in through.objects.filter(system_id__in={v[1] for v in values}).values_list(
+    # The systems as a subquery, not a list of thousands of numbers.
+    for system, area in through.objects.filter(system_id__in=ratings.values("system_id")).values_list(
         "system_id", "servicearea_id"
     ):
         areas[system].append(area)
@@ -146,6 +151,47 @@ class Pools:
                 areas[area][row.overall - 1] += 1
         return cls(dict(areas), everyone)
 
+    @classmethod
+    def counted(cls, ratings: QuerySet[Rating]) -> "Pools":
+        """As `of` the ratings' rows, counted in the database: each rating once, and once in
+        each of its system's areas."""
+        return cls.from_counts(ratings, scores_by_organisation(ratings))
+
+    @classmethod
+    def from_counts(cls, ratings: QuerySet[Rating], by_organisation: dict[int, list[int]]) -> "Pools":
+        """`counted`, given `scores_by_organisation(ratings)` (everyone's counts are theirs summed)."""
+        areas: dict[int, list[int]] = defaultdict(lambda: [0] * 5)
+        for area, overall, n in (
+            _each_once(ratings).filter(system__service_areas__isnull=False)
+            .values("system__service_areas", "overall").annotate(n=Count("pk")).values_list("system__service_areas", "overall", "n")
+        ):
+            areas[area][overall - 1] += n
+        return cls(dict(areas), [sum(column) for column in zip([0] * 5, *by_organisation.values())])
+
+
+def scores_by_organisation(ratings: QuerySet[Rating]) -> dict[int, list[int]]:
+    """How many of each overall score 1–5 each organisation's ratings gave, counted in the database."""
+    counts: dict[int, list[int]] = defaultdict(lambda: [0] * 5)
+    for organisation, overall, n in (
+        _each_once(ratings).values("organisation", "overall").annotate(n=Count("pk")).values_list("organisation", "overall", "n")
+    ):
+        counts[organisation][overall - 1] += n
+    return dict(counts)
+
+
+def _scores_of(rows: list[Row]) -> dict[int, list[int]]:
+    """`scores_by_organisation`, of rows already read."""
+    counts: dict[int, list[int]] = defaultdict(lambda: [0] * 5)
+    for row in rows:
+        counts[row.organisation][row.overall - 1] += 1
+    return dict(counts)
+
+
+def _each_once(ratings: QuerySet[Rating]) -> QuerySet[Rating]:
+    """The ratings as a plain query, each once, whatever joins the filters took: what a count
+    or sum over them is made on."""
+    return Rating.objects.filter(pk__in=ratings.values("pk")).order_by()
+
 
 def reference_for(rows: list[Row], pools: Pools) -> tuple[float, ...]:
     """The spread a set of ratings is shrunk toward: for each rating, the other ratings of its
@@ -172,9 +218,19 @@ def reference_for(rows: list[Row], pools: Pools) -> tuple[float, ...]:
     return stats.mix(parts) if parts else fallback
 
 
-def _quarter(moment: datetime.datetime) -> str:
-    local = timezone.localtime(moment)
-    return f"{local.year} Q{(local.month - 1) // 3 + 1}"
+def _quarters(first: datetime.datetime, last: datetime.datetime) -> tuple[list[str], list[datetime.datetime]]:
+    """The quarters, in the current time zone, from the one `first` falls in to the one `last`
+    falls in: their names ("2026 Q1") and the first moment of each but the first."""
+    local = timezone.localtime(first)
+    year, quarter = local.year, (local.month - 1) // 3 + 1
+    names, starts = [f"{year} Q{quarter}"], []
+    while True:
+        year, quarter = (year + 1, 1) if quarter == 4 else (year, quarter + 1)
+        start = timezone.make_aware(datetime.datetime(year, 3 * quarter - 2, 1))
+        if start > last:
+            return names, starts
+        names.append(f"{year} Q{quarter}")
+        starts.append(start)
 
 
 def _over_time(viewer, scope_q: Q, reference, may_show) -> list[tuple[str, stats.Summary]]:
@@ -183,11 +239,21 @@ def _over_time(viewer, scope_q: Q, reference, may_show) -> list[tuple[str, stats
     history = Rating.history.model.objects.filter(viewer.satisfaction_q(), scope_q, _in_use_q()).filter(
         history_type__in=["+", "~"]
     )
+    span = history.aggregate(first=Min("rated_at"), last=Max("rated_at"))
+    if span["first"] is None:
+        return []
+    names, starts = _quarters(span["first"], span["last"])
+    # Which quarter each version falls in, by comparing with the quarters' first moments in
+    # the database: no date is parsed or converted row by row.
+    quarter = Case(
+        *(When(rated_at__lt=start, then=Value(i)) for i, start in enumerate(starts)),
+        default=Value(len(starts)), output_field=IntegerField(),
+    )
     last: dict[tuple[str, int], tuple[int, int, int]] = {}
-    for history_id, system, organisation, rated_at, overall in history.values_list(
-        "history_id", "system_id", "organisation_id", "rated_at", "overall"
+    for history_id, system, organisation, index, overall in history.annotate(quarter=quarter).values_list(
+        "history_id", "system_id", "organisation_id", "quarter", "overall"
     ).distinct():
-        key = (_quarter(rated_at), system)
+        key = (names[index], system)
         if key not in last or history_id > last[key][0]:
             last[key] = (history_id, organisation, overall)
     by_quarter: dict[str, list[tuple[int, int]]] = defaultdict(list)
@@ -208,18 +274,24 @@ def report(
     ratings this person may count. Rankings shrink toward each rating's service-area pool."""
     now = now or timezone.now()
     scope_name = str(supplier or product or area or "every system")
-    all_rows = _rows(visible_ratings(viewer))
-    pools = Pools.of(all_rows)
-    scope_q = _scope_q(supplier=supplier, product=product, area=area)
+    ratings = visible_ratings(viewer)
     if supplier is None and product is None and area is None:
-        rows = all_rows
+        rows = _rows(ratings)
+        scores, pools = _scores_of(rows), Pools.of(rows)
     else:
-        rows = _rows(visible_ratings(viewer).filter(scope_q))
+        # Every rating counts toward the pools and the organisations' means, but only the
+        # scope's are needed row by row: the rest are counted in the database.
+        rows = _rows(ratings.filter(_scope_q(supplier=supplier, product=product, area=area)))
+        scores = scores_by_organisation(ratings)
+        pools = Pools.from_counts(ratings, scores)
     reference = reference_for(rows, pools)
     # A figure drawn from one or two organisations' ratings is, in effect, their rating: it is
     # shown only to those who may see those organisations' own ratings (members), never to
     # the public or a supplier, even where a network publishes satisfaction figures.
-    insiders = {o for o in {r.organisation for r in all_rows} if sees_ratings_of(viewer, o)}
+    # Counted over every rating the person may count, in the database: each organisation's
+    # ratings and the sum of their overall scores.
+    by_organisation = {o: (sum(s * c for s, c in zip(stats.SCALE, counts)), sum(counts)) for o, counts in scores.items()}
+    insiders = {o for o in by_organisation if sees_ratings_of(viewer, o)}
     withheld = 0
 
     def may_show(organisations: set[int]) -> bool:
@@ -256,23 +328,15 @@ def report(
     # use), beside its mean overall score. One organisation's mean can be a single rating, so
     # only organisations whose own ratings the person may see are listed (members only,
     # whatever a network publishes: citytools.satisfaction.rules).
-    by_organisation: dict[int, list[int]] = defaultdict(list)
-    for row in all_rows:
-        by_organisation[row.organisation].append(row.overall)
-    by_organisation = defaultdict(
-        list, {o: scores for o, scores in by_organisation.items() if sees_ratings_of(viewer, o)}
-    )
+    listed = {o: counts for o, counts in by_organisation.items() if o in insiders}
     providers: dict[int, set[int]] = defaultdict(set)
     for organisation, supplier_id, maker in System.objects.visible_to(viewer).filter(
-        organisation_id__in=by_organisation
+        organisation_id__in=listed
     ).values_list("organisation_id", "supplier_id", "product__manufacturer_id"):
         providers[organisation].add(supplier_id or maker)
-    names = dict(Organisation.objects.filter(pk__in=by_organisation).values_list("pk", "short_name"))
+    names = dict(Organisation.objects.filter(pk__in=listed).values_list("pk", "short_name"))
     organisations = sorted(
-        (
-            (names[o], len(providers[o]), round(sum(scores) / len(scores), 2), len(scores))
-            for o, scores in by_organisation.items()
-        ),
+        ((names[o], len(providers[o]), round(total / n, 2), n) for o, (total, n) in listed.items()),
         key=lambda t: (t[1], t[0]),
     )
     return Report(
@@ -381,16 +445,30 @@ def with_counts(points: QuerySet[PainPoint]) -> QuerySet[PainPoint]:
     )
 
 
+def _shares() -> QuerySet[PainPointShare]:
+    return PainPointShare.objects.select_related("organisation").annotate(counted=_shares_counted()).order_by("created_at", "pk")
+
+
 def shares_of(point: PainPoint) -> list[PainPointShare]:
-    """Who said "we have this too", oldest first, each with `counted`: still a user."""
-    return list(
-        point.shares.select_related("organisation").annotate(counted=_shares_counted()).order_by("created_at", "pk")
+    """Who said "we have this too", oldest first, each with `counted`: still a user. Taken from
+    `with_shares` where the point was read with it."""
+    if hasattr(point, "listed_shares"):
+        return point.listed_shares
+    return list(_shares().filter(pain_point=point))
+
+
+def with_shares(points: QuerySet[PainPoint]) -> QuerySet[PainPoint]:
+    """Pain points with their shares (`shares_of`) and the supplier's replies read in one query
+    each for the whole list, not one per pain point."""
+    return points.prefetch_related(
+        Prefetch("shares", queryset=_shares(), to_attr="listed_shares"),
+        Prefetch("replies", queryset=PainPointReply.objects.select_related("supplier")),
     )
 
 
 def pain_points(viewer, *, supplier=None, product=None, status=None, tag=None, open_only=False) -> QuerySet[PainPoint]:
     """Pain points this person may read, the most shared (by organisations that use what
-    each is about) and most severe first."""
+    each is about) and most severe first: a query, so that a page of it is read alone."""
     points = PainPoint.objects.filter(viewer.pain_points_q()).select_related("supplier", "product", "organisation")
     if supplier is not None:
         points = points.filter(Q(supplier=supplier) | Q(product__manufacturer=supplier))
@@ -400,15 +478,16 @@ def pain_points(viewer, *, supplier=None, product=None, status=None, tag=None, o
         points = points.filter(status=status)
     if open_only:
         points = points.exclude(status=PainPointStatus.RESOLVED)
-    points = with_counts(points).order_by("-affected_count", "-severity", "-created_at", "pk")
     if tag:
-        # Looked for in Python: JSON containment is not the same on SQLite and PostgreSQL.
-        return [p for p in points if tag in p.tags]
-    return points
+        # Looked for in Python, in the tags alone: JSON containment is not the same on SQLite
+        # and PostgreSQL.
+        points = points.filter(pk__in=[pk for pk, tags in points.values_list("pk", "tags") if tag in tags])
+    return with_counts(points).order_by("-affected_count", "-severity", "-created_at", "pk")
 
 
-def all_tags(points) -> list[tuple[str, int]]:
-    return Counter(tag for p in points for tag in p.tags).most_common()
+def all_tags(points: QuerySet[PainPoint]) -> list[tuple[str, int]]:
+    """The tags of every pain point in `points` (not only a page of them), the most used first."""
+    return Counter(tag for tags in points.order_by().values_list("tags", flat=True) for tag in tags).most_common()
 
 
 def sees_organisations_of(viewer, pain_point: PainPoint, organisation_id: int) -> bool:

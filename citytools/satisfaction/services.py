@@ -8,6 +8,7 @@ overwriting someone else's.
 """
 
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from citytools.core import history
@@ -168,7 +169,10 @@ def lacking_organisations(pain_point: PainPoint, viewer) -> list[Organisation]:
 def sharing_organisations(pain_point: PainPoint, viewer) -> list[Organisation]:
     """The organisations this person may say "we have this too" for: theirs that lack it and
     use what it is about (citytools.satisfaction.queries.subject_systems)."""
-    return [o for o in lacking_organisations(pain_point, viewer) if queries.uses_subject(o.pk, pain_point)]
+    uses = Exists(queries.subject_systems(OuterRef("pk"), pain_point.supplier_id, pain_point.product_id))
+    return list(
+        raising_organisations(viewer).exclude(pk__in=affected_organisations(pain_point)).filter(uses).order_by("name")
+    )
 
 
 def subject_name(supplier: Supplier, product: Product | None, *, article: bool = True) -> str:

@@ -10,6 +10,7 @@ plain POST that works without JavaScript, and answers 303 on success.
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -32,6 +33,9 @@ from citytools.satisfaction.forms import (
     StatusForm,
 )
 from citytools.satisfaction.models import DIMENSIONS, PainPointStatus
+
+# Rows a page of a long list shows.
+PAGE_SIZE = 25
 
 
 def _one(model, slug):
@@ -98,10 +102,14 @@ def report(request):
         product = _one(Product, filters.cleaned_data["product"])
         area = _one(ServiceArea, filters.cleaned_data["area"])
     result = queries.report(request.viewer, supplier=supplier, product=product, area=area)
+    # The rankings are paged together: page N shows the same places of each.
+    rankings = Paginator(range(max(len(result.suppliers), len(result.products))), PAGE_SIZE).get_page(request.GET.get("page"))
+    places = slice(max(rankings.start_index() - 1, 0), rankings.end_index())
     return render(
         request, "satisfaction/report.html",
         {
             "filters": filters, "report": result, "charts": report_charts(result) if result.n else {},
+            "rankings": rankings, "suppliers": result.suppliers[places], "products": result.products[places],
             "min_ranked": stats.MIN_RANKED, "prior_weight": stats.PRIOR_WEIGHT, "dimensions": DIMENSIONS,
         },
     )
@@ -198,13 +206,12 @@ def pain_points(request):
         supplier = _one(Supplier, filters.cleaned_data["supplier"])
         status = filters.cleaned_data["status"] or None
         tag = (filters.cleaned_data["tag"] or "").strip().lower() or None
-    points = list(queries.pain_points(request.viewer, supplier=supplier, status=status, tag=tag))
-    for point in points:
-        point.organisation_shown = queries.sees_organisations_of(request.viewer, point, point.organisation_id)
+    points = queries.pain_points(request.viewer, supplier=supplier, status=status, tag=tag)
+    page = Paginator(points, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request, "satisfaction/pain_points.html",
         {
-            "filters": filters, "points": points, "tags": queries.all_tags(points)[:20],
+            "filters": filters, "page": page, "tags": queries.all_tags(points)[:20],
             "may_raise": services.raising_organisations(request.viewer).exists() if request.user.is_authenticated else False,
         },
     )

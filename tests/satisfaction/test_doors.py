@@ -360,7 +360,7 @@ def test_every_door_counts_only_organisations_that_still_use_it(world, rated):
     assert world.cast.peer.name in detail and "No longer uses it" in detail
     api = member.get(reverse("api:pain_point", args=[rated.pk])).json()
     assert api["organisations"] == 1 and [s["counted"] for s in api["shares"]] == [False]
-    assert member.get(reverse("api:pain_points")).json()[0]["organisations"] == 1
+    assert member.get(reverse("api:pain_points")).json()["items"][0]["organisations"] == 1
     pack = member.get(reverse("api:supplier_pack", args=["vendor-company"])).json()
     assert pack["pain_points"][0]["organisations"] == 1
     page = member.get(reverse("satisfaction:pack", args=["vendor-company"])).content.decode()
@@ -384,3 +384,80 @@ def test_raising_a_pain_point_about_what_one_does_not_use_is_refused_on_every_do
     api = peer.post(reverse("api:pain_point_create"), json.dumps({**fields, "severity": 2}), content_type="application/json")
     assert api.status_code == 400 and api.json()["type"].endswith("#not_a_user")
     assert not PainPoint.objects.exists()
+
+
+# Paging --------------------------------------------------------------------------------------
+
+
+def _many_points(world, n, **fields):
+    return [
+        services.raise_pain_point(
+            actor=world.user("member"), viewer=world.viewer("member"), supplier=world.cast.vendor_company,
+            title=f"Problem {i:02}", description="x", **fields,
+        )
+        for i in range(n)
+    ]
+
+
+def test_the_pain_points_page_is_paged_and_keeps_its_filters(world, monkeypatch):
+    from citytools.satisfaction import views
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    _many_points(world, 3, tags=["exports"])
+    _many_points(world, 2)  # untagged: filtered out below
+    member = client_for(world, "member")
+    url = reverse("satisfaction:pain_points")
+    first = member.get(url, {"tag": "exports"}).content.decode()
+    assert "3 pain points, page 1 of 2" in first and first.count('class="govuk-link" href="/pain-points/') == 2
+    # Each page link keeps the filter, and the tags count every matching pain point.
+    assert "?tag=exports&amp;page=2" in first and "exports</a> (3)" in first
+    last = member.get(url, {"tag": "exports", "page": 2}).content.decode()
+    assert "page 2 of 2" in last and last.count('class="govuk-link" href="/pain-points/') == 1
+    # A page past the end, or not a number, shows the last or the first page, not an error.
+    assert "page 2 of 2" in member.get(url, {"tag": "exports", "page": 99}).content.decode()
+    assert "page 1 of 2" in member.get(url, {"tag": "exports", "page": "x"}).content.decode()
+
+
+def test_the_pain_point_api_pages_with_limit_and_offset(world):
+    _many_points(world, 3)
+    member = client_for(world, "member")
+    url = reverse("api:pain_points")
+    page = member.get(url, {"limit": 2}).json()
+    assert page["count"] == 3 and len(page["items"]) == 2
+    last = member.get(url, {"limit": 2, "offset": 2}).json()
+    assert len(last["items"]) == 1 and {p["id"] for p in page["items"] + last["items"]} == set(
+        PainPoint.objects.values_list("pk", flat=True)
+    )
+    for bad in ({"limit": 10**9}, {"offset": -1}, {"offset": 10**12}):
+        answer = member.get(url, bad)
+        assert answer.status_code == 422 and answer["Content-Type"] == "application/problem+json"
+
+
+def test_the_pack_lists_a_bounded_number_of_organisations_and_contracts_and_counts_the_rest(world, rated, monkeypatch):
+    from citytools.satisfaction import pack
+
+    monkeypatch.setattr(pack, "TABLE_ROWS", 1)
+    member = client_for(world, "member")
+    api = member.get(reverse("api:supplier_pack", args=["vendor-company"])).json()
+    assert len(api["uses"]) == 1 and api["organisations"] > 1
+    assert len(api["contracts"]) == 1 and api["contracts_total"] > 1
+    page = member.get(reverse("satisfaction:pack", args=["vendor-company"])).content.decode()
+    assert f"And {api['organisations'] - 1} more organisation" in page
+    assert f"And {api['contracts_total'] - 1} more ending later" in page
+
+
+def test_the_report_pages_its_rankings_and_keeps_its_filters(world, rated, monkeypatch):
+    from citytools.satisfaction import queries, views
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 1)
+    report = queries.report(world.viewer("member"), area=world.area)
+    products = [row.name for row in report.products]
+    assert len(products) == 2  # the member sees two products rated in the area
+    member = client_for(world, "member")
+    url = reverse("satisfaction:report")
+    pages = [member.get(url, {"area": world.area.slug, "page": n}).content.decode() for n in (1, 2)]
+    assert "page 1 of 2" in pages[0] and f"?area={world.area.slug}&amp;page=2" in pages[0]
+    for page, shown, hidden in ((pages[0], products[0], products[1]), (pages[1], products[1], products[0])):
+        ranking = page[page.index('id="product-ranking"'):]
+        assert shown in ranking and hidden not in ranking
+    assert "page 2 of 2" in member.get(url, {"area": world.area.slug, "page": 7}).content.decode()

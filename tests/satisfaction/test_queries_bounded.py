@@ -38,6 +38,7 @@ def grow(world, organisations: int):
         services.raise_pain_point(
             actor=person, viewer=viewer, supplier=world.cast.vendor_company, title=f"Problem {n}", description="x"
         )
+    return point
 
 
 @pytest.mark.parametrize("size", [2, 12])
@@ -50,3 +51,22 @@ def test_satisfaction_pages_use_a_bounded_number_of_queries(world, size, name, k
     client.get(url)
     with django_assert_max_num_queries(bound):
         assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("size", [2, 12])
+@pytest.mark.parametrize("role", ["member", "admin"])
+def test_a_pain_point_and_the_pain_point_api_use_a_bounded_number_of_queries(world, size, role, django_assert_max_num_queries):
+    """Not a query per "we have this too", per reply or per organisation the person speaks
+    for (a platform admin speaks for every member organisation)."""
+    point = grow(world, size)
+    services.reply_to_pain_point(point, actor=world.user("vendor"), viewer=world.viewer("vendor"), body="On it.")
+    client = Client()
+    client.force_login(world.user(role))
+    for url, bound in [
+        (reverse("satisfaction:pain_point", args=[point.pk]), 17),
+        (reverse("api:pain_points"), 10),
+        (reverse("api:pain_point", args=[point.pk]), 10),
+    ]:
+        client.get(url)
+        with django_assert_max_num_queries(bound):
+            assert client.get(url).status_code == 200

@@ -270,6 +270,39 @@ def test_a_corrected_rating_counts_once_in_its_quarter(world):
     assert [s.n for _, s in quarters] == [1] and quarters[0][1].mean == 3
 
 
+def test_the_pools_counted_in_the_database_are_those_of_the_rows(world):
+    """The report counts its comparison pools with GROUP BY rather than from every rating's
+    row: the same counts, a rating of a system in two areas counted in each."""
+    parking = ServiceAreaFactory(slug="parking", name="Parking")
+    world.systems["peer"].service_areas.add(parking)
+    rate(world, "member", system="own", overall=5)
+    rate(world, "member", system="own_ledger", overall=2)
+    rate(world, "peer_member", system="peer", overall=3)
+    for role in ("admin", "member", "other_editor"):
+        ratings = queries.visible_ratings(world.viewer(role))
+        assert queries.Pools.counted(ratings) == queries.Pools.of(queries._rows(ratings))
+        assert queries.scores_by_organisation(ratings) == queries._scores_of(queries._rows(ratings))
+    counted = queries.Pools.counted(queries.visible_ratings(world.viewer("admin")))
+    assert counted.everyone == [0, 1, 1, 0, 1] and counted.areas[parking.pk] == [0, 0, 1, 0, 0]
+
+
+def test_a_rating_falls_in_the_quarter_of_its_local_date(world):
+    """Quarters are worked out in the database against each quarter's first moment in the
+    current time zone: 00:30 on 1 April in London (23:30 UTC on 31 March) is in Q2."""
+    utc = datetime.UTC
+    moments = {
+        "own": datetime.datetime(2025, 12, 31, 23, 30, tzinfo=utc),  # 2025 Q4 (GMT)
+        "own_ledger": datetime.datetime(2026, 3, 31, 22, 59, tzinfo=utc),  # 23:59 on 31 March BST: Q1
+        "peer": datetime.datetime(2026, 3, 31, 23, 30, tzinfo=utc),  # 00:30 on 1 April BST: Q2
+    }
+    for system, moment in moments.items():
+        rate(world, "member" if system != "peer" else "peer_member", system=system, overall=4)
+        Rating.history.model.objects.filter(system=world.systems[system]).update(rated_at=moment)
+    with timezone.override("Europe/London"):
+        quarters = queries.report(world.viewer("admin")).over_time
+    assert [(q, s.n) for q, s in quarters] == [("2025 Q4", 1), ("2026 Q1", 1), ("2026 Q2", 1)]
+
+
 def test_a_single_rating_alone_in_its_service_area_is_shrunk_and_has_an_interval(world):
     """The issue: a product rated once, in a service area nobody else rated, showed
     "n = 1, estimate 4.00 (4.0–4.0)": its own rating was its prior."""
