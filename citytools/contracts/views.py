@@ -124,8 +124,9 @@ class TimelineForm(ContractFilterForm):
         )
 
 
-# The chart draws this many contracts, soonest first; the table lists them all.
-TIMELINE_CHART_ROWS = 80
+# The timeline shows this many contracts a page, soonest first: the chart draws them and its
+# table lists the same ones, so the chart and its accessible alternative say the same thing.
+TIMELINE_PAGE_SIZE = 80
 
 
 @require_safe
@@ -137,8 +138,13 @@ def contract_timeline(request):
     months = (form.cleaned_data.get("months") if valid else None) or 12
     start = today()
     contracts = queries.timeline(filters, months=months, viewer=viewer, today=start)
+    total, extensions = queries.timeline_counts(contracts)
+    paginator = Paginator(contracts, TIMELINE_PAGE_SIZE)
+    paginator.count = total  # counted above with the extensions, in the same query
+    page = paginator.get_page(request.GET.get("page"))
+    shown = viewer.redact_contracts(list(page.object_list))
     rows = []
-    for contract in contracts[:TIMELINE_CHART_ROWS]:
+    for contract in shown:
         label = f"{contract.organisation.short_name or contract.organisation.name}: {contract.title} ({contract.pk})"
         begins = max(contract.start_date, start)
         rows.append({"contract": label, "from": begins.isoformat(), "to": contract.end_date.isoformat(), "part": "Current term"})
@@ -154,20 +160,20 @@ def contract_timeline(request):
         description=(
             "Each bar runs from today (or the contract's start) to its end date; a second colour shows how far its"
             " extension options could take it."
-            + (f" The chart shows the first {TIMELINE_CHART_ROWS} of {len(contracts)}; the table lists them all."
-               if len(contracts) > TIMELINE_CHART_ROWS else "")
+            + (f" The chart and its table show contracts {page.start_index():,} to {page.end_index():,} of {total:,},"
+               " soonest first; the pages below go through the rest." if paginator.num_pages > 1 else "")
         ),
         columns=["Contract", "Organisation", "Supplier", "Ends", "Extension option to"],
         table_rows=[
             [c.title, c.organisation.short_name or c.organisation.name, c.supplier.name, c.end_date.strftime("%d %b %Y"),
              c.extension_end_date.strftime("%d %b %Y") if c.extension_end_date else "None"]
-            for c in contracts
+            for c in shown
         ],
     )
     return render(
         request, "contracts/timeline.html",
-        {"form": form, "contracts": contracts, "chart": chart, "months": months, "start": start,
-         "extensions": sum(1 for c in contracts if c.extension_end_date)},
+        {"form": form, "page": page, "total": total, "chart": chart, "months": months, "start": start,
+         "extensions": extensions},
     )
 
 

@@ -8,15 +8,17 @@ unknown. Plan and outcome changes need If-Match with the initiative's version (4
 """
 
 import datetime
+from collections.abc import Sequence
 from typing import Literal
 
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from ninja import Field, Query, Router, Schema, Status
+from ninja.pagination import paginate
 
 from citytools.contracts.models import Contract
-from citytools.core.api import MONEY_IN, MoneyIn, tag
+from citytools.core.api import MAX_OFFSET, MONEY_IN, MoneyIn, Pagination, tag
 from citytools.core.api_input import django_auth
 from citytools.core.dates import DateIn
 from citytools.core.preconditions import IfMatch, based_on, if_match, precondition
@@ -70,7 +72,15 @@ class FinderQuery(Schema):
     supplier: str | None = None
     network: str | None = None
     organisation: str | None = Field(None, description="Only opportunities that include this organisation.")
-    limit: int = Field(20, ge=1, le=100)
+
+
+class OpportunityPagination(Pagination):
+    """The API's limit and offset over the best opportunities (at most MAX_RANKED), ranked,
+    20 a page by default: each holds hundreds of contracts at scale."""
+
+    class Input(Schema):
+        limit: int = Field(20, ge=1, le=queries.MAX_RANKED, description=f"At most {queries.MAX_RANKED} opportunities a page.")
+        offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
 def _found_out(found: queries.Found) -> dict:
@@ -92,17 +102,35 @@ def _found_out(found: queries.Found) -> dict:
     }
 
 
-@router.get("/opportunities", response=list[OpportunityOut], url_name="opportunities", summary="Ranked joint procurement opportunities")
+class FoundPage(Sequence):
+    """The ranked opportunities as the API sends them: a slice loads and shapes only its own."""
+
+    def __init__(self, ranked: queries.Ranked):
+        self.ranked = ranked
+
+    def __len__(self) -> int:
+        return len(self.ranked)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [_found_out(f) for f in self.ranked[index]]
+        return _found_out(self.ranked[index])
+
+
+@router.get(
+    "/opportunities", response=list[OpportunityOut], url_name="opportunities",
+    summary=f"Ranked joint procurement opportunities (the best {queries.MAX_RANKED}, a page at a time)",
+)
+@paginate(OpportunityPagination)
 def list_opportunities(request, query: Query[FinderQuery]):
     def find(model, slug):
         return get_object_or_404(model, slug=slug) if slug else None
 
-    found = queries.find_opportunities(
-        request.viewer, window_months=query.months, limit=query.limit, area=find(ServiceArea, query.area),
+    return FoundPage(queries.rank_opportunities(
+        request.viewer, window_months=query.months, area=find(ServiceArea, query.area),
         product=find(Product, query.product), supplier=find(Supplier, query.supplier),
         network=find(Network, query.network), organisation=find(Organisation, query.organisation),
-    )
-    return [_found_out(f) for f in found]
+    ))
 
 
 # Initiatives ----------------------------------------------------------------------------------

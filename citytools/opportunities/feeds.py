@@ -29,7 +29,7 @@ from citytools.accounts.viewer import Viewer
 from citytools.contracts.models import Contract
 from citytools.core.prose import possessive
 from citytools.directory.models import NetworkMembership
-from citytools.inventory.models import ServiceArea, System
+from citytools.inventory.models import ServiceArea
 from citytools.opportunities.alert_rules import decision_date
 
 PAST_DAYS = 365
@@ -46,9 +46,14 @@ def staff_viewer(organisation) -> Viewer:
 
 def _lead_months(contracts: list[Contract], viewer) -> dict[int, tuple[int, str]]:
     """Each contract's longest procurement lead time among its systems' areas, and that area."""
-    links = Contract.systems.through.objects.filter(
-        contract__in=[c.pk for c in contracts], system__in=System.objects.visible_to(viewer)
-    ).values_list("contract_id", "system__service_areas__procurement_lead_months", "system__service_areas__name")
+    # The systems' visibility asked of each linked system, not as a list of every visible
+    # system: SQLite took that list as lookups into the links' (contract, system) index, one
+    # for every pair of a visible system and a contract (seconds at a few hundred contracts).
+    links = (
+        Contract.systems.through.objects.filter(contract__in=[c.pk for c in contracts], system__retired_at__isnull=True)
+        .filter(viewer.systems_q("system__"))
+        .values_list("contract_id", "system__service_areas__procurement_lead_months", "system__service_areas__name")
+    )
     found: dict[int, tuple[int, str]] = defaultdict(lambda: (-1, ""))
     for contract, months, area in links:
         if months is not None and (months, area) > found[contract]:

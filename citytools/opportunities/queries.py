@@ -7,6 +7,7 @@ So two people can be shown different opportunities, each true to what they may k
 
 import datetime
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db.models import Case, F, When
@@ -55,10 +56,12 @@ def endings(
     for system, service_area in System.service_areas.through.objects.values_list("system_id", "servicearea_id"):
         areas_of[system].append(service_area)
     by_contract_area: dict[tuple[int, int], set[int]] = defaultdict(set)
-    for contract, system in Contract.systems.through.objects.filter(contract_id__in=list(facts)).values_list(
+    # The contracts' links through a subquery, not a list of every id: building and sending
+    # an IN list of 100,000 ids took longer than the rest of this function.
+    for contract, system in Contract.systems.through.objects.filter(contract__in=contracts.values("pk")).values_list(
         "contract_id", "system_id"
     ):
-        if system in visible_systems:
+        if contract in facts and system in visible_systems:
             for service_area in areas_of.get(system, ()):
                 by_contract_area[(contract, service_area)].add(system)
     dissatisfaction = _dissatisfaction(viewer, {s for systems in by_contract_area.values() for s in systems})
@@ -87,12 +90,12 @@ def _dissatisfaction(viewer, systems: set[int]) -> dict[int, float]:
     person may count."""
     # An opportunity's mean dissatisfaction can rest on one organisation's rating, so it counts
     # only ratings the person may see one by one (members), whatever a network publishes.
+    # Every visible rating read once and kept in Python: far fewer rows than the systems, and
+    # no IN list of tens of thousands of system ids to build and send.
     return {
         system: 5 - overall
-        for system, organisation, overall in visible_ratings(viewer)
-        .filter(system_id__in=systems)
-        .values_list("system_id", "organisation_id", "overall")
-        if sees_ratings_of(viewer, organisation)
+        for system, organisation, overall in visible_ratings(viewer).values_list("system_id", "organisation_id", "overall")
+        if system in systems and sees_ratings_of(viewer, organisation)
     }
 
 
@@ -146,11 +149,49 @@ def distinct_enough(found: list[finder.Opportunity]) -> list[finder.Opportunity]
     return kept
 
 
-def find_opportunities(
+# The finder lists the best this many opportunities, a page at a time.
+MAX_RANKED = 100
+
+
+class Ranked(Sequence):
+    """The best opportunities one person may see (at most MAX_RANKED), ranked by the finder's
+    score, for a Paginator or the API's Pagination: its length is known once they are ranked,
+    and a slice loads the contracts behind only the opportunities in it."""
+
+    def __init__(self, viewer, opportunities: list[finder.Opportunity], areas: dict[int, ServiceArea]):
+        self.viewer = viewer
+        self.opportunities = opportunities
+        self.areas = areas
+
+    def __len__(self) -> int:
+        return len(self.opportunities)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return self._found(self.opportunities[index])
+        return self._found([self.opportunities[index]])[0]
+
+    def _found(self, opportunities: list[finder.Opportunity]) -> list[Found]:
+        keys = {key for o in opportunities for key in o.members}
+        contracts = Contract.objects.filter(pk__in=keys).select_related("organisation", "supplier")
+        loaded = {c.pk: c for c in self.viewer.redact_contracts(list(contracts))}
+        result = []
+        for opportunity in opportunities:
+            members = sorted(
+                (loaded[k] for k in opportunity.members if k in loaded), key=lambda c: (c.end_date, c.organisation.name)
+            )
+            organisations = sorted({c.organisation for c in members}, key=lambda o: o.name)
+            alike = sorted((self.areas[group] for group in opportunity.groups), key=lambda a: (a.name, a.pk))
+            result.append(Found(opportunity, self.areas[opportunity.group], members, organisations, alike))
+        return result
+
+
+def rank_opportunities(
     viewer, *, area=None, product=None, supplier=None, network=None, organisation=None, window_months: int = 12,
-    today: datetime.date | None = None, limit: int = 50,
-) -> list[Found]:
-    """The best opportunities this person may see, ranked by the finder's score."""
+    today: datetime.date | None = None, limit: int = MAX_RANKED,
+) -> Ranked:
+    """The best `limit` opportunities this person may see, ranked by the finder's score; the
+    records behind each are loaded only when a slice of them is read."""
     today = today or local_today()
     entries = endings(viewer, area=area, product=product, supplier=supplier, network=network)
     areas = ServiceArea.objects.in_bulk({e.group for e in entries})
@@ -161,14 +202,9 @@ def find_opportunities(
     if organisation is not None:
         mine = {e.key for e in entries if e.organisation == organisation.pk}
         found = [o for o in found if mine & set(o.members)]
-    found = distinct_enough(found)[:limit]
-    keys = {key for o in found for key in o.members}
-    contracts = Contract.objects.filter(pk__in=keys).select_related("organisation", "supplier")
-    loaded = {c.pk: c for c in viewer.redact_contracts(list(contracts))}
-    result = []
-    for opportunity in found:
-        members = sorted((loaded[k] for k in opportunity.members if k in loaded), key=lambda c: (c.end_date, c.organisation.name))
-        organisations = sorted({c.organisation for c in members}, key=lambda o: o.name)
-        alike = sorted((areas[group] for group in opportunity.groups), key=lambda a: (a.name, a.pk))
-        result.append(Found(opportunity, areas[opportunity.group], members, organisations, alike))
-    return result
+    return Ranked(viewer, distinct_enough(found)[:limit], areas)
+
+
+def find_opportunities(viewer, *, limit: int = 50, **filters) -> list[Found]:
+    """The best `limit` opportunities this person may see, ranked, with the records behind them."""
+    return rank_opportunities(viewer, limit=limit, **filters)[:limit]

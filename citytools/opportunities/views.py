@@ -8,6 +8,7 @@ shows against the field it names, a refusal is 403 or 404.
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
@@ -31,9 +32,8 @@ from citytools.opportunities.forms import (
 )
 from citytools.opportunities.models import Answer
 
-# The first SHOWN opportunities, and SHOWN more for each "show more" (up to MAX_SHOWN).
-SHOWN = 10
-MAX_SHOWN = 50
+# Opportunities a page: each holds hundreds of contracts at scale.
+PAGE_SIZE = 10
 
 
 def _one(model, slug):
@@ -52,40 +52,30 @@ def finder(request):
             "network": _one(Network, data["network"]), "area": _one(ServiceArea, data["area"]),
             "product": _one(Product, data["product"]), "supplier": _one(Supplier, data["supplier"]),
         }
-    try:
-        shown = min(MAX_SHOWN, max(SHOWN, int(request.GET.get("shown", SHOWN))))
-    except ValueError:
-        shown = SHOWN
-    found = queries.find_opportunities(request.viewer, window_months=months, limit=shown + 1, **chosen)
-    more = len(found) > shown
-    found = found[:shown]
+    ranked = queries.rank_opportunities(request.viewer, window_months=months, **chosen)
+    page = Paginator(ranked, PAGE_SIZE).get_page(request.GET.get("page"))
+    found = list(page.object_list)
     # Written out here once rather than by template filters and {% url %} for each of a few
     # hundred rows: Django's date formatting and URL reversing dominated the page's time.
     contract_url = reverse("contracts:contract", args=[0]).removesuffix("0/")
-    for item in found:
+    for rank, item in enumerate(found, start=page.start_index()):
+        item.rank = rank
         item.may_start = request.user.is_authenticated and services.may_start(request.viewer, {o.pk for o in item.organisations})
         for c in item.members:
             c.url = f"{contract_url}{c.pk}/"
             c.ends = f"{c.end_date.day} {c.end_date:%b %Y}"
             c.options = f"{c.extension_end_date.day} {c.extension_end_date:%b %Y}" if c.extension_end_date else "None"
     chart = bar_chart(
-        "opportunity-scores", title="The opportunities by score",
-        rows=[{"opportunity": f"{i}. {f.area_names}, {f.opportunity.start:%b %Y}", "score": round(f.opportunity.score, 1)}
-              for i, f in enumerate(found[:15], start=1)],
+        "opportunity-scores", title="The opportunities on this page by score" if page.paginator.num_pages > 1 else "The opportunities by score",
+        rows=[{"opportunity": f"{f.rank}. {f.area_names}, {f.opportunity.start:%b %Y}", "score": round(f.opportunity.score, 1)}
+              for f in found],
         label="opportunity", value="score", label_title="Opportunity", value_title="Score (out of 125)",
         measure=score(0, 125),
     ) if found else None
     return render(
         request, "opportunities/finder.html",
-        {"filters": filters, "found": found, "months": months, "chart": chart, "shown": shown,
-         "more_url": _more_url(request, shown + SHOWN) if more and shown < MAX_SHOWN else None},
+        {"filters": filters, "found": found, "page": page, "months": months, "chart": chart},
     )
-
-
-def _more_url(request, shown: int) -> str:
-    query = request.GET.copy()
-    query["shown"] = shown
-    return f"{request.path}?{query.urlencode()}"
 
 
 # Initiatives ---------------------------------------------------------------------------------

@@ -3,6 +3,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from citytools.contracts.views import TIMELINE_PAGE_SIZE
 from tests.factories import ContractFactory
 from tests.htmx import links
 from tests.market.world import TODAY, grow, sign_in_member
@@ -108,3 +109,50 @@ def test_query_count_does_not_grow_with_data(client, world, django_assert_max_nu
     # The contract's own three, and the review period of its quality seal.
     with django_assert_max_num_queries(3 + 1 + 2):
         assert client.get(reverse("contracts:contract", args=[world.camden_contract.pk])).status_code == 200
+
+
+# The timeline, a page at a time -------------------------------------------------------------
+
+
+def _timeline_world(world, count):
+    for number in range(count):
+        ContractFactory(
+            organisation=world.hackney if number % 2 else world.camden, title=f"Soon {number:03d}",
+            end_date=TODAY + datetime.timedelta(days=40 + number),
+            extension_end_date=TODAY + datetime.timedelta(days=900) if number % 3 == 0 else None,
+        )
+
+
+def _chart_spec(page: str) -> str:
+    return page[page.index('id="timeline-spec"'):page.index("</script>", page.index('id="timeline-spec"'))]
+
+
+def test_the_timeline_pages_its_chart_and_table_together(client, world):
+    _timeline_world(world, TIMELINE_PAGE_SIZE + 5)  # with Camden's (30 days) and Hackney payroll (200 days)
+    total = TIMELINE_PAGE_SIZE + 7
+    first = client.get(reverse("contracts:timeline")).content.decode()
+    # The count is of every contract in the range; the chart and its table hold the first page.
+    assert f"<strong>{total}</strong> contracts" in first and "Page 1 of 2" in first
+    assert f"contracts 1 to {TIMELINE_PAGE_SIZE} of {total}" in first
+    assert "Soon 078" in _chart_spec(first) and "Soon 079" not in first
+    table = first[first.index('id="timeline-table"'):]
+    assert "Soon 078" in table and "Soon 079" not in table
+    assert 'class="govuk-pagination"' in first and 'aria-label="Pages of the timeline"' in first
+    second = client.get(reverse("contracts:timeline"), {"page": 2}).content.decode()
+    assert "Soon 079" in _chart_spec(second) and "Soon 084" in second and "Hackney payroll" in second
+    assert "Soon 000" not in second and "Camden finance and parking" not in second
+    assert f"contracts {TIMELINE_PAGE_SIZE + 1} to {total} of {total}" in second
+
+
+def test_the_timeline_pages_keep_the_filters_and_take_any_page_number(client, world):
+    _timeline_world(world, 2 * TIMELINE_PAGE_SIZE + 2)
+    page = client.get(reverse("contracts:timeline"), {"months": 24, "organisation": "hackney"}).content.decode()
+    assert "?months=24&amp;organisation=hackney&amp;page=2" in page
+    last = client.get(reverse("contracts:timeline"), {"organisation": "hackney", "page": 2}).content.decode()
+    assert "Soon 001" not in last and "Soon 000" not in last and "Page 2 of 2" in last
+    assert "Hackney payroll" in last  # its last contract (200 days)
+    # A page past the end shows the last one, and one that is not a number the first.
+    assert client.get(reverse("contracts:timeline"), {"organisation": "hackney", "page": 99}).content.decode().count(
+        'aria-current="page">2<'
+    ) == 1
+    assert "Soon 001" in client.get(reverse("contracts:timeline"), {"organisation": "hackney", "page": "x"}).content.decode()

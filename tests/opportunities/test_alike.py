@@ -66,7 +66,8 @@ def test_the_page_api_and_command_follow(client, world, frozen, capsys):
     assert "1. Benefits, Council tax and Revenues: 3 organisations" in page
     assert 'id="opportunity-2"' not in page
     body = client.get(reverse("api:opportunities")).json()
-    assert [(o["service_area"] in o["service_areas"], o["service_areas"]) for o in body] == [
+    assert body["count"] == 1
+    assert [(o["service_area"] in o["service_areas"], o["service_areas"]) for o in body["items"]] == [
         (True, ["benefits", "council-tax", "revenues"])
     ]
     call_command("opportunities")

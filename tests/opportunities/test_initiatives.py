@@ -200,7 +200,7 @@ def test_the_pages_run_an_initiative_without_javascript(world):
 def test_the_api_runs_an_initiative(world):
     client = Client()
     client.force_login(world.user("coordinator"))
-    found = client.get(reverse("api:opportunities"), {"months": 12}).json()
+    found = client.get(reverse("api:opportunities"), {"months": 12}).json()["items"]
     assert found[0]["organisations"] == 3 and found[0]["reasons"]
     created = client.post(reverse("api:initiative_create"), json.dumps({
         "service_area": "waste", "window_start": "2027-01-01", "window_end": "2027-12-31",

@@ -21,6 +21,13 @@ def chart(chart, open_table=False):
 
 
 @register.filter
+def page_numbers(page):
+    """The page numbers a pagination shows: the first and last, two either side of `page`,
+    and `Paginator.ELLIPSIS` for the gaps, without walking every page of a long list."""
+    return page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+
+
+@register.filter
 def possessive(value):
     """{{ organisation|possessive }}: "Camden’s", "London boroughs’" (citytools.core.prose)."""
     return prose.possessive(value)
