@@ -74,13 +74,17 @@ class FinderQuery(Schema):
     organisation: str | None = Field(None, description="Only opportunities that include this organisation.")
 
 
+class OpportunityPage(Schema):
+    limit: int = Field(20, ge=1, le=queries.MAX_RANKED, description=f"At most {queries.MAX_RANKED} opportunities a page.")
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)
+
+
 class OpportunityPagination(Pagination):
     """The API's limit and offset over the best opportunities (at most MAX_RANKED), ranked,
-    20 a page by default: each holds hundreds of contracts at scale."""
+    20 a page by default: each holds hundreds of contracts at scale. (Its input has a name of
+    its own: the OpenAPI document holds one schema per name.)"""
 
-    class Input(Schema):
-        limit: int = Field(20, ge=1, le=queries.MAX_RANKED, description=f"At most {queries.MAX_RANKED} opportunities a page.")
-        offset: int = Field(0, ge=0, le=MAX_OFFSET)
+    Input = OpportunityPage
 
 
 def _found_out(found: queries.Found) -> dict:
