@@ -162,12 +162,17 @@ def _shares(systems: QuerySet[System], *, by: str, viewer, per_area: bool) -> di
         by_key = placed.values(area=F("servicearea_id"), slug=slug, name=name).annotate(
             n=Count("system__organisation_id", distinct=True)
         )
-        area_links = links.filter(system__service_areas=OuterRef("servicearea_id"))
-        totals = placed.values(area=F("servicearea_id")).annotate(
-            n=Count("system__organisation_id", distinct=True),
-            shown=Subquery(area_links.filter(with_value).annotate(_n=_count_distinct("contract_id")).values("_n")),
-            hidden=Subquery(area_links.exclude(shown).annotate(_n=_count_distinct("contract_id")).values("_n")),
-        )
+        # Grouped by area, not a subquery per area: correlated, those took minutes for a
+        # supplier in every service area at the uk tier.
+        by_area = links.values(area=F("system__service_areas"))
+        counted = {
+            kind: dict(by_area.filter(condition).annotate(_n=Count("contract_id", distinct=True)).values_list("area", "_n"))
+            for kind, condition in (("shown", with_value), ("hidden", ~shown))
+        }
+        totals = [
+            {**total, "shown": counted["shown"].get(total["area"], 0), "hidden": counted["hidden"].get(total["area"], 0)}
+            for total in placed.values(area=F("servicearea_id")).annotate(n=Count("system__organisation_id", distinct=True))
+        ]
         link_area = {"area": F("system__service_areas")}
     else:
         slug, name = _counted_as(by)
