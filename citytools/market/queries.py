@@ -40,6 +40,7 @@ from django.urls import reverse
 
 from citytools.accounts.viewer import Viewer, values_visible, visible_contracts, visible_systems
 from citytools.contracts.models import Contract
+from citytools.contracts.queries import links as contract_links
 from citytools.core.dates import add_months, ending_soon_window, today
 from citytools.directory.models import Network, Organisation, Supplier
 from citytools.inventory.models import ServiceArea, System
@@ -144,16 +145,7 @@ def _shares(systems: QuerySet[System], *, by: str, viewer, per_area: bool) -> di
     visible = visible_systems(systems, viewer=viewer).order_by()
     # A subquery rather than a list of ids keeps the SQL within SQLite's parameter limit.
     system_ids = visible.values("id")
-    contracts = visible_contracts(Contract.objects.all(), viewer=viewer).values("id")
-    # "+ 0": SQLite's planner would otherwise take both lists as lookups into the links'
-    # (contract, system) index, one for every pair of ids (three billion at the uk scale tier,
-    # two minutes for a supplier's page); this way it walks the systems and only checks the
-    # contracts' list.
-    links = (
-        ContractSystem.objects.alias(listed_contract=F("contract_id") + 0)
-        .filter(system_id__in=system_ids, listed_contract__in=contracts)
-        .order_by()
-    )
+    links = contract_links(visible_contracts(Contract.objects.all(), viewer=viewer), visible)
     shown = values_visible(viewer, "contract__")
     with_value = shown & Q(contract__annual_value__isnull=False)
     if per_area:
@@ -528,17 +520,7 @@ def pipeline(*, start: datetime.date | None = None) -> list[PipelineArea]:
     contracts = visible_contracts(Contract.objects.all(), viewer=public).filter(
         end_date__gte=start, end_date__lte=bounds[-1]
     )
-    # "+ 0", as in _shares: SQLite walks the visible systems and checks the contracts' list,
-    # instead of looking up every pair of the two lists (a minute at the uk scale tier).
-    links = (
-        ContractSystem.objects.alias(listed_contract=F("contract_id") + 0)
-        .filter(
-            listed_contract__in=contracts.values("id"),
-            system__in=System.objects.visible_to(public).values("id"),
-            system__service_areas__isnull=False,
-        )
-        .order_by()
-    )
+    links = contract_links(contracts, System.objects.visible_to(public)).filter(system__service_areas__isnull=False)
     earlier = [datetime.date.min, *bounds]
     in_horizon = {
         f"h{index}": Count(
