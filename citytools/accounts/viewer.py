@@ -100,6 +100,19 @@ class Viewer:
         return self.grants.is_member
 
     @property
+    def key(self) -> tuple:
+        """Everything that decides what this person may see, written the same way in any
+        process: two people with the same key see the same map (citytools.core.versions)."""
+        g = self.grants
+        return (
+            self.is_authenticated, g.is_admin, *(
+                tuple(sorted(ids)) for ids in (
+                    g.staff_organisations, g.editor_organisations, g.coordinator_networks, g.member_networks, g.suppliers
+                )
+            ),
+        )
+
+    @property
     def is_admin(self) -> bool:
         return self.grants.is_admin
 

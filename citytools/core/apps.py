@@ -11,3 +11,5 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         register(check_production_settings, Tags.security, deploy=True)
+        # Every database connection watches its writes from now on (the map's version).
+        from citytools.core import versions  # noqa: F401

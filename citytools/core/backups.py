@@ -30,6 +30,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db import DEFAULT_DB_ALIAS, connections
 
+from citytools.core import versions
 from citytools.core.errors import DomainError
 
 SQLITE = "sqlite"
@@ -40,9 +41,11 @@ SQLITE_MAGIC = b"SQLite format 3\x00"
 PG_DUMP_MAGIC = b"PGDMP"
 # What `citytools migrate` writes into a new database, and the worker's heartbeat, which a
 # worker may already be writing: a database holding only these is empty.
-FILLED_BY_MIGRATE = {"django_migrations", "django_content_type", "auth_permission", "core_heartbeat"}
-# Left out of a dumpdata backup: migrate makes them again, with the same natural keys.
-NOT_DUMPED = ("contenttypes", "auth.permission", "core.heartbeat")
+# With the map's version, which any write raises, migrate's own included (core.versions).
+FILLED_BY_MIGRATE = {"django_migrations", "django_content_type", "auth_permission", "core_heartbeat", "core_mapversion"}
+# Left out of a dumpdata backup: migrate makes them again, with the same natural keys (and a
+# restore raises the map's version anyway).
+NOT_DUMPED = ("contenttypes", "auth.permission", "core.heartbeat", "core.mapversion")
 
 
 def backup_database(*, path: Path, using: str = DEFAULT_DB_ALIAS) -> str:
@@ -94,6 +97,9 @@ def restore_database(*, path: Path, using: str = DEFAULT_DB_ALIAS, force: bool =
               "--exit-on-error", str(path)], connection)
     else:
         _fixture_restore(using, path)
+    # The restored version row is the backup's: raised past every number a running server may
+    # have remembered a read under.
+    versions.changed(using)
     return method
 
 

@@ -90,3 +90,14 @@ class Heartbeat(models.Model):
 
     def __str__(self):
         return f"{self.worker} at {self.beat_at:%Y-%m-%d %H:%M:%S}"
+
+
+class MapVersion(models.Model):
+    """One row whose number goes up after every transaction that wrote to the map commits
+    (citytools.core.versions): what a read kept between requests is keyed by, so it is never
+    served after the data under it changed."""
+
+    value = models.BigIntegerField(default=0)
+
+    def __str__(self):
+        return f"map version {self.value}"

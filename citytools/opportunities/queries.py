@@ -14,6 +14,7 @@ from django.db.models import Case, F, When
 
 from citytools.accounts.viewer import values_visible
 from citytools.contracts.models import Contract
+from citytools.core import versions
 from citytools.core.dates import today as local_today
 from citytools.directory.models import NetworkMembership, Organisation, Supplier
 from citytools.inventory.models import Product, ServiceArea, System
@@ -191,8 +192,20 @@ def rank_opportunities(
     today: datetime.date | None = None, limit: int = MAX_RANKED,
 ) -> Ranked:
     """The best `limit` opportunities this person may see, ranked by the finder's score; the
-    records behind each are loaded only when a slice of them is read."""
+    records behind each are loaded only when a slice of them is read. The ranking is
+    remembered until the map changes (citytools.core.versions): it sweeps every contract."""
     today = today or local_today()
+    filters = (area, product, supplier, network, organisation)
+    key = (viewer.key, *(None if f is None else f.pk for f in filters), window_months, today.isoformat(), limit)
+    found = versions.remembered(
+        "opportunities", key,
+        lambda: _ranked(viewer, area=area, product=product, supplier=supplier, network=network,
+                        organisation=organisation, window_months=window_months, today=today, limit=limit),
+    )
+    return Ranked(viewer, found, ServiceArea.objects.in_bulk({group for o in found for group in o.groups}))
+
+
+def _ranked(viewer, *, area, product, supplier, network, organisation, window_months, today, limit) -> list[finder.Opportunity]:
     entries = endings(viewer, area=area, product=product, supplier=supplier, network=network)
     areas = ServiceArea.objects.in_bulk({e.group for e in entries})
     found = finder.find(
@@ -202,7 +215,7 @@ def rank_opportunities(
     if organisation is not None:
         mine = {e.key for e in entries if e.organisation == organisation.pk}
         found = [o for o in found if mine & set(o.members)]
-    return Ranked(viewer, distinct_enough(found)[:limit], areas)
+    return distinct_enough(found)[:limit]
 
 
 def find_opportunities(viewer, *, limit: int = 50, **filters) -> list[Found]:

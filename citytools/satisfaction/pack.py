@@ -162,7 +162,7 @@ def conversation_pack(supplier: Supplier, *, viewer, now=None) -> Pack:
         contracts=contracts[:TABLE_ROWS],
         values=values,
         values_hidden=sum(1 for c in contracts if c.values_hidden),
-        report=queries.report(viewer, supplier=supplier, now=now),
+        report=queries.report(viewer, supplier=supplier),
         pain_points=points,
     )
     pack.questions = suggested_questions(pack)

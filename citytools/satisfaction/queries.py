@@ -28,6 +28,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from citytools.accounts.rules import Kind
+from citytools.core import versions
 from citytools.directory.models import Organisation, Supplier
 from citytools.inventory.models import Product, ServiceArea, System
 from citytools.satisfaction import rules, stats
@@ -268,11 +269,17 @@ def _over_time(viewer, scope_q: Q, reference, may_show) -> list[tuple[str, stats
 
 def report(
     viewer, *, supplier: Supplier | None = None, product: Product | None = None, area: ServiceArea | None = None,
-    now=None,
 ) -> Report:
     """Satisfaction within a scope (a supplier, a product, a service area or all), from the
-    ratings this person may count. Rankings shrink toward each rating's service-area pool."""
-    now = now or timezone.now()
+    ratings this person may count. Rankings shrink toward each rating's service-area pool.
+    Remembered until the map changes (citytools.core.versions): it reads every rating."""
+    key = (viewer.key, *(None if f is None else f.pk for f in (supplier, product, area)))
+    return versions.remembered(
+        "satisfaction-report", key, lambda: _report(viewer, supplier=supplier, product=product, area=area)
+    )
+
+
+def _report(viewer, *, supplier: Supplier | None, product: Product | None, area: ServiceArea | None) -> Report:
     scope_name = str(supplier or product or area or "every system")
     ratings = visible_ratings(viewer)
     if supplier is None and product is None and area is None:

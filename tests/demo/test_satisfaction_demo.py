@@ -63,7 +63,7 @@ def test_each_version_of_a_rating_is_in_the_history_when_it_was_given(demo):
 
 
 def test_the_report_finds_what_the_market_was_made_to_show(demo):
-    report = queries.report(ADMIN, now=NOW)
+    report = queries.report(ADMIN)
     assert report.n > 300
     # The 2019 finding: organisations running more suppliers are less satisfied.
     assert report.correlation is not None and report.correlation < 0
