@@ -34,6 +34,7 @@ from typing import TypeVar
 
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, router
+from django.db.backends.base.base import NO_DB_ALIAS
 from django.db.backends.signals import connection_created
 from django.dispatch import receiver
 
@@ -86,14 +87,13 @@ def current() -> int | None:
 def changed(alias: str = DEFAULT_DB_ALIAS) -> None:
     """Say the map changed where the watch cannot see it: a restore writes the database file or
     runs pg_restore, outside Django's connection."""
-    _raise(alias)
+    _raise(connections[alias])
 
 
-def _raise(alias: str) -> None:
+def _raise(connection) -> None:
     """Raise the version after a write commits: one more than before, and never less than the
     clock in microseconds, so that a table emptied (flushed) or put back from a backup never
     brings back a number that an earlier read was remembered under."""
-    connection = connections[alias]
     table = connection.ops.quote_name(MapVersion._meta.db_table)
     greatest = "MAX" if connection.vendor == "sqlite" else "GREATEST"
     now = time.time_ns() // 1000
@@ -113,22 +113,22 @@ def _raise(alias: str) -> None:
 class _Watch:
     """A connection's execute wrapper: raises the version after each transaction that wrote."""
 
-    def __init__(self, alias: str):
-        self.alias = alias
+    def __init__(self, connection):
+        self.connection = connection
 
     def __call__(self, execute, sql, params, many, context):
         result = execute(sql, params, many, context)
         if isinstance(sql, str) and writes_map(sql):
             connection = context["connection"]
             if not connection.in_atomic_block:
-                _raise(self.alias)
+                _raise(connection)
             elif not self.pending(connection):
                 # robust: a failure to count is logged, never turned into a failed commit.
                 connection.on_commit(self.committed, robust=True)
         return result
 
     def committed(self) -> None:
-        _raise(self.alias)
+        _raise(self.connection)
 
     def pending(self, connection) -> bool:
         """Whether this transaction has written and not committed yet. Read from the
@@ -139,8 +139,11 @@ class _Watch:
 
 @receiver(connection_created)
 def watch(sender, connection, **kwargs) -> None:
+    # Not the connection PostgreSQL's test set-up opens to the server to create a database.
+    if connection.alias == NO_DB_ALIAS:
+        return
     if not any(isinstance(wrapper, _Watch) for wrapper in connection.execute_wrappers):
-        connection.execute_wrappers.append(_Watch(connection.alias))
+        connection.execute_wrappers.append(_Watch(connection))
 
 
 def _writing(alias: str) -> bool:
