@@ -14,6 +14,7 @@ from ninja.pagination import paginate
 from pydantic import BaseModel
 
 from citytools.core.api import (
+    MAX_LIMIT,
     MAX_OFFSET,
     PROVENANCE,
     Pagination,
@@ -116,9 +117,21 @@ class ServiceAreaOut(Schema):
 class ServiceAreaDetailOut(ServiceAreaOut):
     description: str
     areas: list[ServiceAreaOut] = Field(description="A group's areas; empty for an area.")
-    users: list[UseOut] = Field(description="Who uses what, for an area; empty for a group.")
+    count: int = Field(description="Systems in `users` on every page: who uses what in the whole area; 0 for a group.")
+    limit: int = Field(description="Systems asked for from `offset`: `users` holds at most this many.")
+    offset: int = Field(description="Systems of the whole list skipped before the first in `users`.")
+    users: list[UseOut] = Field(
+        description="Who uses what, for an area, one page of it (`limit` and `offset`); empty for a group."
+    )
     provider_share: ShareOut
     product_share: ShareOut
+
+
+class ServiceAreaPage(Schema):
+    # The page of `users` a service area's answer holds; a name of its own, since the
+    # OpenAPI document holds one schema per name.
+    limit: int = Field(100, ge=1, le=MAX_LIMIT, description=f"Systems (users) a page, at most {MAX_LIMIT}.")
+    offset: int = Field(0, ge=0, le=MAX_OFFSET, description="Systems to skip, in the order of the list.")
 
 
 class SystemOut(Schema):
@@ -353,10 +366,11 @@ def list_service_areas(request):
     url_name="service_area",
     summary="One service area or group: who uses what, and market shares by supplier and product",
 )
-def get_service_area(request, slug: str):
+def get_service_area(request, slug: str, page: Query[ServiceAreaPage]):
     detail = queries.service_area_detail(slug, viewer=request.viewer)
     area = detail.area
     products = len(detail.product_share.rows)
+    users = detail.uses[page.offset : page.offset + page.limit]
     return {
         "slug": area.slug,
         "name": area.name,
@@ -366,7 +380,10 @@ def get_service_area(request, slug: str):
         "organisations": detail.organisations,
         "products": products,
         "areas": [_area(item, area.slug) for item in detail.summary.areas] if detail.summary else [],
-        "users": [_use(use) for use in detail.uses],
+        "count": len(detail.uses),
+        "limit": page.limit,
+        "offset": page.offset,
+        "users": [_use(use) for use in users],
         "provider_share": _share(detail.provider_share),
         "product_share": _share(detail.product_share),
     }

@@ -597,17 +597,21 @@ def _area_refs() -> dict[int, AreaRef]:
     }
 
 
-class ProductSummaries(Sequence[ProductSummary]):
-    """Products in list order, read a slice at a time: `len()` is one COUNT, and a slice
-    (a page, from Paginator or the API's Pagination) reads only its own products. Two
-    queries a slice: the products with their organisation counts, and their areas."""
+class Slices(Sequence):
+    """The rows of an ordered queryset, read a slice at a time, for a Paginator or the API's
+    limit and offset: `len()` is one COUNT in the database, and a slice loads only its own
+    rows (`load`, given the sliced queryset, adds what a row shows: related records, the
+    values the viewer may not see blanked)."""
 
-    def __init__(self, products: QuerySet[Product], *, viewer):
-        self.products = products
+    def __init__(self, rows: QuerySet, *, viewer):
+        self.rows = rows
         self.viewer = viewer
 
+    def load(self, rows: QuerySet) -> list:
+        raise NotImplementedError
+
     def __len__(self) -> int:
-        return self.products.count()
+        return self.rows.count()
 
     def count(self) -> int:
         return len(self)
@@ -617,8 +621,18 @@ class ProductSummaries(Sequence[ProductSummary]):
 
     def __getitem__(self, index):
         if isinstance(index, slice):
-            return _summaries(list(self.products[index]), viewer=self.viewer)
-        return _summaries([self.products[index]], viewer=self.viewer)[0]
+            return self.load(self.rows[index])
+        if index < 0:
+            index += len(self)
+        return self[index : index + 1][0]
+
+
+class ProductSummaries(Slices):
+    """Products in list order, a slice at a time: two queries a slice, the products with
+    their organisation counts, and their areas."""
+
+    def load(self, rows: QuerySet[Product]) -> list[ProductSummary]:
+        return _summaries(list(rows), viewer=self.viewer)
 
 
 def product_summaries(
@@ -734,19 +748,34 @@ class ProductDetail:
         return any(not route.is_manufacturer for route in self.routes)
 
 
-def _uses(systems: QuerySet[System], *, viewer) -> list[Use]:
-    """Who uses what, among `systems` (already kept to what the viewer may see)."""
-    band_of = rules.end_bands(today())
-    loaded = viewer.redact_systems(
-        with_contract_end(systems, viewer=viewer)
-        .select_related("organisation", "product__manufacturer", "supplier")
-        .prefetch_related("service_areas")
-        .order_by("organisation__short_name", "product__name", "pk")
-    )
-    return [
-        Use(system, list(system.service_areas.all()), system.contract_end, band_of(system.contract_end))
-        for system in loaded
-    ]
+class Uses(Slices):
+    """Who uses what among `systems` (already kept to what the viewer may see), in table
+    order, a slice at a time: three queries a slice, the systems with their latest contract
+    end, and their areas."""
+
+    def __init__(self, systems: QuerySet[System], *, viewer):
+        super().__init__(
+            with_contract_end(systems, viewer=viewer).order_by("organisation__short_name", "product__name", "pk"),
+            viewer=viewer,
+        )
+
+    def load(self, rows: QuerySet[System]) -> list[Use]:
+        band_of = rules.end_bands(today())
+        loaded = self.viewer.redact_systems(
+            list(rows.select_related("organisation", "product__manufacturer", "supplier").prefetch_related("service_areas"))
+        )
+        return [
+            Use(system, list(system.service_areas.all()), system.contract_end, band_of(system.contract_end))
+            for system in loaded
+        ]
+
+
+class Ending(Slices):
+    """Contracts ending soon (`contracts_ending`), a slice at a time, with the values the
+    viewer may not see blanked."""
+
+    def load(self, rows: QuerySet[Contract]) -> list[Contract]:
+        return redacted(rows, viewer=self.viewer)
 
 
 def _systems_in(area_ids, *, viewer) -> QuerySet[System]:
@@ -754,9 +783,9 @@ def _systems_in(area_ids, *, viewer) -> QuerySet[System]:
     return System.objects.visible_to(viewer).filter(pk__in=in_areas)
 
 
-def _ending_for(systems: QuerySet[System], *, viewer) -> list[Contract]:
+def _ending_in(systems: QuerySet[System], *, viewer) -> Ending:
     links = ContractSystem.objects.filter(system__in=systems.values("pk")).values("contract_id")
-    return redacted(contracts_ending(Contract.objects.filter(pk__in=links), viewer=viewer), viewer=viewer)
+    return Ending(contracts_ending(Contract.objects.filter(pk__in=links), viewer=viewer), viewer=viewer)
 
 
 def product_detail(slug: str, *, viewer) -> ProductDetail:
@@ -767,7 +796,7 @@ def product_detail(slug: str, *, viewer) -> ProductDetail:
     except Product.DoesNotExist:
         raise Http404("No such product.") from None
     systems = System.objects.visible_to(viewer).filter(product=product)
-    uses = _uses(systems, viewer=viewer)
+    uses = Uses(systems, viewer=viewer)[:]
     by_provider: dict[str, set[int]] = defaultdict(set)
     names = {}
     for use in uses:
@@ -792,7 +821,7 @@ def product_detail(slug: str, *, viewer) -> ProductDetail:
         routes=routes,
         service_areas=service_areas,
         share=market_share(_systems_in(area_ids, viewer=viewer), by="product", viewer=viewer),
-        ending=_ending_for(systems, viewer=viewer),
+        ending=_ending_in(systems, viewer=viewer)[:],
     )
 
 
@@ -857,10 +886,10 @@ def service_area_tree(*, viewer) -> list[GroupSummary]:
 class ServiceAreaDetail:
     area: ServiceArea
     summary: GroupSummary | None
-    uses: list[Use]
+    uses: Uses
     provider_share: MarketShare
     product_share: MarketShare
-    ending: list[Contract]
+    ending: Ending
 
     @property
     def organisations(self) -> int:
@@ -869,7 +898,8 @@ class ServiceAreaDetail:
 
 def service_area_detail(slug: str, *, viewer) -> ServiceAreaDetail:
     """An area (or a group of areas): who uses what, shares by supplier and product, and
-    endings, as far as the viewer may see."""
+    endings, as far as the viewer may see. The two lists are read a page at a time (`Uses`,
+    `Ending`): an area at the uk tier has hundreds of systems and contracts."""
     try:
         area = ServiceArea.objects.select_related("parent").get(slug=slug)
     except ServiceArea.DoesNotExist:
@@ -885,8 +915,9 @@ def service_area_detail(slug: str, *, viewer) -> ServiceAreaDetail:
     return ServiceAreaDetail(
         area=area,
         summary=summary,
-        uses=[] if area.is_group else _uses(systems, viewer=viewer),
+        # A group lists its areas instead of its systems.
+        uses=Uses(System.objects.none() if area.is_group else systems, viewer=viewer),
         provider_share=market_share(systems, by="provider", viewer=viewer),
         product_share=market_share(systems, by="product", viewer=viewer),
-        ending=_ending_for(systems, viewer=viewer),
+        ending=_ending_in(systems, viewer=viewer),
     )

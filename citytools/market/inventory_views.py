@@ -31,6 +31,10 @@ ROW_SORTS = [
 
 
 PRODUCT_PAGE_SIZE = 50
+# A service area's two lists, paged apart (`page` and `ending_page`): at the uk tier an area
+# has hundreds of systems and of contracts ending.
+AREA_USES_PAGE_SIZE = 50
+AREA_ENDING_PAGE_SIZE = 25
 
 
 def _query_string(params: dict) -> str:
@@ -197,6 +201,8 @@ def service_area_detail(request, slug):
         {
             "detail": detail,
             "area": area,
+            "uses": Paginator(detail.uses, AREA_USES_PAGE_SIZE).get_page(request.GET.get("page")),
+            "ending": Paginator(detail.ending, AREA_ENDING_PAGE_SIZE).get_page(request.GET.get("ending_page")),
             "charts": charts,
             "matrix_query": _query_string(matrix_query),
             "ending_days": settings.CITYTOOLS_ENDING_SOON_DAYS,

@@ -88,6 +88,33 @@ def test_service_area_detail_for_an_area_and_a_group(client, inventory):
     assert group["users"] == [] and group["organisations"] == 3
 
 
+def test_service_area_detail_pages_its_users_with_limit_and_offset(client, inventory):
+    def users(body):
+        return [(u["organisation"]["slug"], u["product"]["slug"]) for u in body["users"]]
+
+    whole = get(client, "/api/v1/service-areas/homelessness")
+    assert (whole["count"], whole["limit"], whole["offset"]) == (3, 100, 0)
+    assert users(whole) == [("camden", "housepro"), ("camden", "shelter"), ("leeds", "shelter")]
+    first = get(client, "/api/v1/service-areas/homelessness?limit=2")
+    second = get(client, "/api/v1/service-areas/homelessness?limit=2&offset=2")
+    assert users(first) + users(second) == users(whole)
+    assert first["count"] == second["count"] == 3 and (second["limit"], second["offset"]) == (2, 2)
+    # The shares and counts are the whole area's on every page.
+    assert first["provider_share"] == second["provider_share"] == whole["provider_share"]
+    assert first["organisations"] == second["organisations"] == 2
+    beyond = get(client, "/api/v1/service-areas/homelessness?offset=10")
+    assert beyond["users"] == [] and beyond["count"] == 3
+    group = get(client, "/api/v1/service-areas/housing?limit=1")
+    assert group["users"] == [] and group["count"] == 0 and len(group["areas"]) == 2
+
+
+@pytest.mark.parametrize("query", ["?limit=501", "?limit=0", "?limit=x", "?offset=-1", "?offset=10000000000000"])
+def test_service_area_detail_refuses_out_of_range_paging(client, inventory, query):
+    response = client.get(f"/api/v1/service-areas/homelessness{query}")
+    assert response.status_code == 422
+    assert response["Content-Type"] == "application/problem+json"
+
+
 @pytest.mark.parametrize(
     ("query", "expected"),
     [

@@ -4,16 +4,20 @@ table on the page, and the number of queries does not grow with the data."""
 import csv
 import datetime
 import io
+import re
+from collections import Counter
 from html.parser import HTMLParser
 
 import pytest
 from django.db import connection
+from django.db.models.signals import post_init
 from django.test.utils import CaptureQueriesContext
 
 from citytools.accounts.viewer import Viewer
+from citytools.contracts.models import Contract
 from citytools.core.dates import today
 from citytools.directory.models import Supplier
-from citytools.inventory.models import Product, ServiceArea
+from citytools.inventory.models import Product, ServiceArea, System
 from citytools.market import inventory_queries, inventory_views
 from citytools.market.inventory_forms import MatrixForm
 from citytools.market.inventory_queries import build_matrix
@@ -297,6 +301,75 @@ def test_service_area_page_links_to_its_column_in_the_matrix(client, inventory):
         assert f'id="{chart}-table"' in html
 
 
+def uses_on(html: str) -> list[tuple[str, str]]:
+    """The (organisation, product) rows of a service area's "Who uses what" table."""
+    table = html.split('id="uses"')[1].split("</table>")[0]
+    return re.findall(r'<th scope="row"[^>]*><a [^>]*>([^<]+)</a></th>\s*<td class="govuk-table__cell"><a [^>]*>([^<]+)</a>', table)
+
+
+def ending_on(html: str) -> list[str]:
+    """The contract titles of a service area's "Contracts ending" table."""
+    table = html.split('id="ending"')[1].split("</table>")[0]
+    return re.findall(r'<a class="govuk-link" href="/contracts/[^"]+">([^<]+)</a>', table)
+
+
+@pytest.fixture
+def paged_area(inventory, monkeypatch):
+    """Homelessness with two to a page of who uses what (three systems) and one to a page of
+    contracts ending (two, soonest first)."""
+    monkeypatch.setattr(inventory_views, "AREA_USES_PAGE_SIZE", 2)
+    monkeypatch.setattr(inventory_views, "AREA_ENDING_PAGE_SIZE", 1)
+    ContractFactory(
+        organisation=inventory.camden, supplier=inventory.beacon, title="Shelter renewal",
+        start_date=today() - datetime.timedelta(days=100), end_date=today() + datetime.timedelta(days=200),
+        systems=[inventory.camden_shelter],
+    )
+    inventory.soonest = inventory.camden_housepro.contracts.get().title
+    return inventory
+
+
+def test_service_area_page_pages_who_uses_what_and_contracts_ending_apart(client, paged_area):
+    html = client.get("/service-areas/homelessness/").content.decode()
+    assert uses_on(html) == [("Camden", "HousePro"), ("Camden", "Shelter")]
+    assert "3 systems: 1 to 2, page 1 of 2" in html
+    assert ending_on(html) == [paged_area.soonest]
+    assert "2 contracts: 1 to 1, page 1 of 2" in html
+    # Each list's links change its own page and keep the other's, and land on the list.
+    assert 'href="?page=2#uses" rel="next"' in html and 'href="?ending_page=2#ending" rel="next"' in html
+    second = client.get("/service-areas/homelessness/?page=2&ending_page=2").content.decode()
+    assert uses_on(second) == [("Leeds", "Shelter")]
+    assert ending_on(second) == ["Shelter renewal"]
+    assert 'href="?page=1&amp;ending_page=2#uses" rel="prev"' in second
+    assert 'href="?page=2&amp;ending_page=1#ending" rel="prev"' in second
+    mixed = client.get("/service-areas/homelessness/?ending_page=2").content.decode()
+    assert uses_on(mixed) == [("Camden", "HousePro"), ("Camden", "Shelter")] and ending_on(mixed) == ["Shelter renewal"]
+
+
+@pytest.mark.parametrize(
+    ("query", "uses", "ending"),
+    [
+        ("?page=abc&ending_page=x", ("Camden", "HousePro"), 0),
+        ("?page=0&ending_page=-1", ("Leeds", "Shelter"), 1),
+        ("?page=99&ending_page=99", ("Leeds", "Shelter"), 1),
+        ("?page=2.5", ("Camden", "HousePro"), 0),
+    ],
+)
+def test_service_area_page_out_of_range_page_shows_a_real_page(client, paged_area, query, uses, ending):
+    """As on the other lists (Paginator.get_page): not a number is the first page, out of
+    range the last."""
+    response = client.get(f"/service-areas/homelessness/{query}")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert uses_on(html)[0] == uses
+    assert ending_on(html) == [[paged_area.soonest, "Shelter renewal"][ending]]
+
+
+def test_a_group_page_lists_its_areas_and_pages_its_contracts_ending(client, paged_area):
+    html = client.get("/service-areas/housing/?ending_page=2").content.decode()
+    assert 'id="uses"' not in html and "Service areas in Housing" in html
+    assert ending_on(html) == ["Shelter renewal"]
+
+
 def test_product_list_filters(client, inventory):
     html = client.get("/products/?manufacturer=beacon").content.decode()
     assert "Shelter" in html and "HousePro" not in html
@@ -354,8 +427,14 @@ PAGES = [
     ("/products/", 8),
     ("/products/{product}/", 9),
     ("/service-areas/", 4),
-    ("/service-areas/{group}/", 12),
-    ("/service-areas/{area}/", 12),
+    # A service area pages two lists, each with its COUNT (a group lists its areas, not its
+    # systems, so it counts only the contracts ending).
+    ("/service-areas/{group}/", 13),
+    ("/service-areas/{area}/", 14),
+    ("/service-areas/{area}/?page=2&ending_page=2", 14),
+    # The API's service area pages who uses what only (its answer has no contracts ending).
+    ("/api/v1/service-areas/{group}", 11),
+    ("/api/v1/service-areas/{area}?limit=5&offset=5", 12),
 ]
 
 
@@ -363,6 +442,37 @@ def count_queries(client, url) -> int:
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url).status_code == 200
     return len(queries)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/service-areas/{area}/",
+        "/service-areas/{area}/?page=3&ending_page=2",
+        "/service-areas/{group}/",
+        "/api/v1/service-areas/{area}?limit=2&offset=4",
+    ],
+)
+def test_a_service_area_loads_only_the_rows_of_its_pages(client, db, monkeypatch, url):
+    """The database takes each list's page: however many systems and contracts an area has,
+    a request builds no more of them than its pages show."""
+    monkeypatch.setattr(inventory_views, "AREA_USES_PAGE_SIZE", 2)
+    monkeypatch.setattr(inventory_views, "AREA_ENDING_PAGE_SIZE", 2)
+    populate(12)
+    url = url.format(group=ServiceArea.objects.groups().first().slug, area=ServiceArea.objects.leaves().first().slug)
+    built = Counter()
+
+    def count(sender, **kwargs):
+        built[sender.__name__] += 1
+
+    post_init.connect(count, sender=System)
+    post_init.connect(count, sender=Contract)
+    try:
+        assert client.get(url).status_code == 200
+    finally:
+        post_init.disconnect(count, sender=System)
+        post_init.disconnect(count, sender=Contract)
+    assert built["System"] <= 2 and built["Contract"] <= 2, built
 
 
 @pytest.mark.parametrize(("url", "bound"), PAGES)

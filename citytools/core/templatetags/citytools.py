@@ -5,6 +5,7 @@ from html import unescape
 
 from django import template
 from django.contrib.humanize.templatetags.humanize import intcomma
+from django.template.defaulttags import querystring
 from django.utils.html import format_html, strip_tags
 from django.utils.safestring import mark_safe
 
@@ -25,6 +26,13 @@ def page_numbers(page):
     """The page numbers a pagination shows: the first and last, two either side of `page`,
     and `Paginator.ELLIPSIS` for the gaps, without walking every page of a long list."""
     return page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+
+
+@register.simple_tag(takes_context=True)
+def page_querystring(context, param, number):
+    """Django's `{% querystring %}` with the page number under the name `param` (`page`, or
+    `ending_page` where a page has two paged lists), keeping every other parameter."""
+    return querystring(context, **{param or "page": number})
 
 
 @register.filter
