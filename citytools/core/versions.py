@@ -33,6 +33,7 @@ from collections.abc import Callable, Hashable
 from typing import TypeVar
 
 from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, router
 from django.db.backends.base.base import NO_DB_ALIAS
 from django.db.backends.signals import connection_created
@@ -151,6 +152,15 @@ def _writing(alias: str) -> bool:
     return connection.in_atomic_block and any(
         isinstance(wrapper, _Watch) and wrapper.pending(connection) for wrapper in connection.execute_wrappers
     )
+
+
+def query_key(queryset) -> tuple:
+    """A queryset as part of a key: its SQL and parameters, which say exactly what it reads."""
+    try:
+        sql, params = queryset.query.sql_with_params()
+    except EmptyResultSet:  # a filter that can match nothing (an empty list of ids)
+        return ("nothing",)
+    return sql, tuple(params)
 
 
 def remembered(name: str, key: Hashable, compute: Callable[[], T], *, timeout: int = CACHE_SECONDS) -> T:

@@ -29,6 +29,7 @@ from django.shortcuts import get_object_or_404
 
 from citytools.accounts.viewer import redacted
 from citytools.contracts.models import Contract
+from citytools.core import versions
 from citytools.core.dates import today
 from citytools.directory.models import Network, NetworkMembership, Organisation, Supplier
 from citytools.inventory.models import Product, ServiceArea, System
@@ -401,7 +402,13 @@ def area_shares(company: Supplier, *, viewer) -> list[AreaShare]:
 
     Counted by provider, as elsewhere: a system counts for its supplier when it has one,
     else for its manufacturer. Figures match the area's own market share, for the same viewer.
+    Remembered until the map changes (citytools.core.versions): it counts every system in
+    every area the company is in.
     """
+    return versions.remembered("area-shares", (viewer.key, company.pk), lambda: _area_shares(company, viewer=viewer))
+
+
+def _area_shares(company: Supplier, *, viewer) -> list[AreaShare]:
     provided = System.objects.visible_to(viewer).filter(
         Q(supplier=company) | Q(supplier__isnull=True, product__manufacturer=company)
     )

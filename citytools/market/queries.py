@@ -41,7 +41,9 @@ from django.urls import reverse
 from citytools.accounts.viewer import Viewer, values_visible, visible_contracts, visible_systems
 from citytools.contracts.models import Contract
 from citytools.contracts.queries import links as contract_links
+from citytools.core import versions
 from citytools.core.dates import add_months, ending_soon_window, today
+from citytools.core.versions import query_key
 from citytools.directory.models import Network, Organisation, Supplier
 from citytools.inventory.models import ServiceArea, System
 from citytools.market.rules import Decision, decision
@@ -142,6 +144,13 @@ def _shares(systems: QuerySet[System], *, by: str, viewer, per_area: bool) -> di
     split over the systems it covers that the viewer may see (not only those in `systems`),
     so a confidential system leaves no gap in the figures that would give it away.
     """
+    # Remembered until the map changes (citytools.core.versions), for the same systems (the
+    # same query), viewer and day: a service area's or product's page counts every system in it.
+    key = (viewer.key, query_key(systems), by, per_area, today().isoformat())
+    return versions.remembered("shares", key, lambda: _counted_shares(systems, by=by, viewer=viewer, per_area=per_area))
+
+
+def _counted_shares(systems: QuerySet[System], *, by: str, viewer, per_area: bool) -> dict[int | None, MarketShare]:
     visible = visible_systems(systems, viewer=viewer).order_by()
     # A subquery rather than a list of ids keeps the SQL within SQLite's parameter limit.
     system_ids = visible.values("id")
@@ -288,8 +297,16 @@ def months_spanned(start: datetime.date, end: datetime.date) -> int:
 def ending_soon_by_month(
     contracts: QuerySet[Contract], *, days: int | None = None, viewer
 ) -> list[tuple[str, int]]:
-    """How many of `contracts` the viewer may see end in each calendar month of the window."""
+    """How many of `contracts` the viewer may see end in each calendar month of the window.
+    Remembered until the map changes (citytools.core.versions)."""
     start, end = ending_soon_window(days)
+    key = (viewer.key, query_key(contracts), start.isoformat(), end.isoformat())
+    return versions.remembered(
+        "ending-by-month", key, lambda: _ending_by_month(contracts, start=start, end=end, viewer=viewer)
+    )
+
+
+def _ending_by_month(contracts: QuerySet[Contract], *, start, end, viewer) -> list[tuple[str, int]]:
     dates = list(
         visible_contracts(contracts, viewer=viewer)
         .ending_between(start, end)
@@ -388,8 +405,13 @@ def headline(where: Scope) -> Headline:
     Organisations count when they are mapped, suppliers when they are in the market (see
     MAPPED and market_suppliers). Contracts and their combined annual value cover contracts
     that have not ended, summed per currency; the value only of contracts whose values the
-    viewer may see.
+    viewer may see. Remembered until the map changes (citytools.core.versions).
     """
+    key = (where.viewer.key, None if where.network is None else where.network.pk, today().isoformat())
+    return versions.remembered("headline", key, lambda: _headline(where))
+
+
+def _headline(where: Scope) -> Headline:
     systems = where.systems.order_by()
     counts = systems.aggregate(systems=Count("id"), organisations=MAPPED, products=Count("product", distinct=True))
     suppliers = market_suppliers(where).count()
@@ -455,8 +477,14 @@ def concentration(contracts: QuerySet[Contract], *, top: int = 10, viewer) -> Co
 
     Ties are broken by name so the list is stable; the combined share does not depend on
     which of two tied suppliers takes the last place. The Herfindahl-Hirschman index is the
-    sum of every supplier's squared percentage share (0 to 10,000).
+    sum of every supplier's squared percentage share (0 to 10,000). Remembered until the map
+    changes (citytools.core.versions), for the same contracts (the same query) and viewer.
     """
+    key = (viewer.key, query_key(contracts), top, today().isoformat())
+    return versions.remembered("concentration", key, lambda: _concentration(contracts, top=top, viewer=viewer))
+
+
+def _concentration(contracts: QuerySet[Contract], *, top: int, viewer) -> Concentration:
     rows = list(
         live(visible_contracts(contracts, viewer=viewer))
         .order_by()
@@ -513,8 +541,13 @@ def pipeline(*, start: datetime.date | None = None) -> list[PipelineArea]:
 
     Three queries, grouped by the database: per area, the contracts ending in each horizon,
     their organisations and the soonest end; per area and supplier, the contracts (for the
-    incumbents); and the areas."""
+    incumbents); and the areas. Remembered until the map changes (citytools.core.versions):
+    it counts every public contract ending in two years."""
     start = start or today()
+    return versions.remembered("pipeline", start.isoformat(), lambda: _pipeline(start))
+
+
+def _pipeline(start: datetime.date) -> list[PipelineArea]:
     bounds = [add_months(start, months) for months, _ in PIPELINE_HORIZONS]
     public = Viewer.public()
     contracts = visible_contracts(Contract.objects.all(), viewer=public).filter(
