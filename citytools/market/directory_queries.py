@@ -405,7 +405,8 @@ def area_shares(company: Supplier, *, viewer) -> list[AreaShare]:
     Remembered until the map changes (citytools.core.versions): it counts every system in
     every area the company is in.
     """
-    return versions.remembered("area-shares", (viewer.key, company.pk), lambda: _area_shares(company, viewer=viewer))
+    key = (viewer.key, company.pk, today().isoformat())
+    return versions.remembered("area-shares", key, lambda: _area_shares(company, viewer=viewer))
 
 
 def _area_shares(company: Supplier, *, viewer) -> list[AreaShare]:

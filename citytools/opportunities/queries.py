@@ -8,7 +8,7 @@ So two people can be shown different opportunities, each true to what they may k
 import datetime
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Case, F, When
 
@@ -114,9 +114,15 @@ class Found:
 
     opportunity: finder.Opportunity
     area: ServiceArea
-    members: list[Contract]
+    members: list[Contract]  # every contract, or the first `shown` of them (soonest ending first)
     organisations: list[Organisation]
     areas: list[ServiceArea]
+    contract_ids: list[int] = field(default_factory=list)  # every contract, in the same order
+
+    @property
+    def more(self) -> int:
+        """How many contracts are not among `members`."""
+        return len(self.contract_ids) - len(self.members)
 
     @property
     def area_names(self) -> str:
@@ -157,12 +163,20 @@ MAX_RANKED = 100
 class Ranked(Sequence):
     """The best opportunities one person may see (at most MAX_RANKED), ranked by the finder's
     score, for a Paginator or the API's Pagination: its length is known once they are ranked,
-    and a slice loads the contracts behind only the opportunities in it."""
+    and a slice loads the contracts behind only the opportunities in it. With `shown`, only the
+    first `shown` contracts of each are loaded as records (the rest by number): at the uk tier
+    one opportunity holds hundreds."""
 
-    def __init__(self, viewer, opportunities: list[finder.Opportunity], areas: dict[int, ServiceArea]):
+    def __init__(
+        self, viewer, opportunities: list[finder.Opportunity], areas: dict[int, ServiceArea], *, shown: int | None = None
+    ):
         self.viewer = viewer
         self.opportunities = opportunities
         self.areas = areas
+        self.shown = shown
+
+    def showing(self, shown: int) -> "Ranked":
+        return Ranked(self.viewer, self.opportunities, self.areas, shown=shown)
 
     def __len__(self) -> int:
         return len(self.opportunities)
@@ -174,16 +188,25 @@ class Ranked(Sequence):
 
     def _found(self, opportunities: list[finder.Opportunity]) -> list[Found]:
         keys = {key for o in opportunities for key in o.members}
-        contracts = Contract.objects.filter(pk__in=keys).select_related("organisation", "supplier")
-        loaded = {c.pk: c for c in self.viewer.redact_contracts(list(contracts))}
-        result = []
-        for opportunity in opportunities:
-            members = sorted(
-                (loaded[k] for k in opportunity.members if k in loaded), key=lambda c: (c.end_date, c.organisation.name)
+        # Every member as a small row, in the order shown (soonest ending, then organisation);
+        # as a record only those shown.
+        rows = {
+            pk: (end, name, organisation)
+            for pk, end, name, organisation in Contract.objects.filter(pk__in=keys).values_list(
+                "pk", "end_date", "organisation__name", "organisation_id"
             )
-            organisations = sorted({c.organisation for c in members}, key=lambda o: o.name)
+        }
+        ordered = [sorted((k for k in o.members if k in rows), key=lambda k: rows[k][:2]) for o in opportunities]
+        wanted = {k for ids in ordered for k in ids[: self.shown]}
+        contracts = Contract.objects.filter(pk__in=wanted).select_related("organisation", "supplier")
+        loaded = {c.pk: c for c in self.viewer.redact_contracts(list(contracts))}
+        organisations = Organisation.objects.in_bulk({rows[k][2] for k in rows})
+        result = []
+        for opportunity, ids in zip(opportunities, ordered, strict=True):
+            members = [loaded[k] for k in ids[: self.shown]]
+            involved = sorted({organisations[rows[k][2]] for k in ids}, key=lambda o: o.name)
             alike = sorted((self.areas[group] for group in opportunity.groups), key=lambda a: (a.name, a.pk))
-            result.append(Found(opportunity, self.areas[opportunity.group], members, organisations, alike))
+            result.append(Found(opportunity, self.areas[opportunity.group], members, involved, alike, ids))
         return result
 
 

@@ -34,6 +34,8 @@ from citytools.opportunities.models import Answer
 
 # Opportunities a page: each holds hundreds of contracts at scale.
 PAGE_SIZE = 10
+# The contracts listed under each opportunity, soonest ending first; the rest are counted.
+MEMBERS_SHOWN = 20
 
 
 def _one(model, slug):
@@ -52,7 +54,7 @@ def finder(request):
             "network": _one(Network, data["network"]), "area": _one(ServiceArea, data["area"]),
             "product": _one(Product, data["product"]), "supplier": _one(Supplier, data["supplier"]),
         }
-    ranked = queries.rank_opportunities(request.viewer, window_months=months, **chosen)
+    ranked = queries.rank_opportunities(request.viewer, window_months=months, **chosen).showing(MEMBERS_SHOWN)
     page = Paginator(ranked, PAGE_SIZE).get_page(request.GET.get("page"))
     found = list(page.object_list)
     # Written out here once rather than by template filters and {% url %} for each of a few
@@ -61,6 +63,7 @@ def finder(request):
     for rank, item in enumerate(found, start=page.start_index()):
         item.rank = rank
         item.may_start = request.user.is_authenticated and services.may_start(request.viewer, {o.pk for o in item.organisations})
+        item.contracts_field = ",".join(map(str, item.contract_ids))
         for c in item.members:
             c.url = f"{contract_url}{c.pk}/"
             c.ends = f"{c.end_date.day} {c.end_date:%b %Y}"
@@ -90,7 +93,9 @@ def initiative_start(request):
     try:
         window_start = parse_iso_date(request.POST.get("window_start", ""))
         window_end = parse_iso_date(request.POST.get("window_end", ""))
-        contracts = [int(c) for c in request.POST.getlist("contracts")]
+        # One field of comma-separated numbers from the finder (an opportunity can hold
+        # hundreds), or the field repeated.
+        contracts = [int(c) for value in request.POST.getlist("contracts") for c in value.split(",") if c.strip()]
     except (ValueError, DateOutOfRange):
         return render(request, "opportunities/start_error.html",
                       {"error": "The opportunity's dates or contracts were not understood: start again from the list."}, status=400)

@@ -11,7 +11,8 @@ import time_machine
 from django.urls import reverse
 
 from citytools.accounts.viewer import Viewer
-from citytools.opportunities import queries
+from citytools.opportunities import queries, views
+from citytools.opportunities.models import Initiative
 from citytools.opportunities.views import PAGE_SIZE
 from tests.factories import (
     ContractFactory,
@@ -93,3 +94,32 @@ def test_the_api_pages_the_same_list_in_the_same_order(client, world):
 def test_the_api_refuses_a_page_out_of_range(client, world, params):
     response = client.get(reverse("api:opportunities"), params)
     assert response.status_code == 422 and response["Content-Type"] == "application/problem+json"
+
+
+def test_each_opportunity_lists_its_soonest_contracts_and_its_form_carries_them_all(client, world, monkeypatch):
+    """At scale one opportunity holds hundreds of contracts: the page lists the first few of
+    each (soonest ending first) and counts the rest, and starting an initiative from it still
+    names every one."""
+    area = ServiceAreaFactory(slug="many", name="Many")
+    maker = SupplierFactory(slug="other-maker", name="Other maker")
+    product = ProductFactory(slug="other", name="Other", manufacturer=maker)
+    made = []
+    for number in range(5):
+        organisation = (world.own, world.peer)[number % 2]
+        system = SystemFactory(organisation=organisation, product=product, service_areas=[area])
+        made.append(ContractFactory(
+            organisation=organisation, supplier=maker, systems=[system], title=f"Many {number}",
+            end_date=datetime.date(2027, 3, 20 - number), annual_value=Decimal(10**9),
+        ))
+    monkeypatch.setattr(views, "MEMBERS_SHOWN", 2)
+    client.force_login(world.user("editor"))
+    page = client.get(reverse("opportunities:finder"), {"area": "many"}).content.decode()
+    assert "Many 4" in page and "Many 3" in page and "Many 2" not in page  # the two soonest ending
+    assert "The 2 soonest ending of 5 contracts: 3 more end in the same window." in page
+    carried = re.search(r'name="contracts" value="([\d,]+)"', page).group(1)
+    assert sorted(map(int, carried.split(","))) == sorted(c.pk for c in made)
+    response = client.post(reverse("opportunities:initiative_start"), {
+        "area": "many", "window_start": "2027-01-01", "window_end": "2027-12-31", "contracts": carried,
+    })
+    assert response.status_code == 303
+    assert sorted(Initiative.objects.get().contracts.values_list("pk", flat=True)) == sorted(c.pk for c in made)
