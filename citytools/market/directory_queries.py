@@ -35,7 +35,9 @@ from citytools.directory.models import Network, NetworkMembership, Organisation,
 from citytools.inventory.models import Product, ServiceArea, System
 from citytools.market.queries import (
     Coverage,
+    Ending,
     MarketShare,
+    Slices,
     contracts_ending,
     live,
     market_share,
@@ -372,15 +374,26 @@ def products_supplied(company: Supplier, *, viewer) -> list[Product]:
     )
 
 
-def supplier_systems(company: Supplier, *, viewer) -> list[System]:
+class Served(Slices):
+    """Systems a company makes or supplies, a slice at a time, with what the viewer may not
+    see blanked."""
+
+    def load(self, rows: QuerySet[System]) -> list[System]:
+        return self.viewer.redact_systems(
+            rows.select_related("organisation", "product__manufacturer", "supplier").prefetch_related("service_areas")
+        )
+
+
+def supplier_systems(company: Supplier, *, viewer) -> Served:
     """Every system the viewer may see that the company makes or supplies: who uses it, and
-    for what."""
-    return viewer.redact_systems(
-        _served_by(company, viewer=viewer)
-        .select_related("organisation", "product__manufacturer", "supplier")
-        .prefetch_related("service_areas")
-        .order_by("organisation__short_name", "product__name", "id")
-    )
+    for what. Read a page at a time (a large supplier's runs to hundreds); iterating reads
+    them all."""
+    return Served(_served_by(company, viewer=viewer).order_by("organisation__short_name", "product__name", "id"), viewer=viewer)
+
+
+def supplier_ending(company: Supplier, *, viewer) -> Ending:
+    """`ending_for` the company's contracts, read a page at a time."""
+    return Ending(contracts_ending_for(company.contracts.all(), viewer=viewer), viewer=viewer)
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,10 @@ from citytools.market import directory_queries as queries
 
 # Rows a page of the organisations or suppliers table shows; `?page=` picks the page.
 PAGE_SIZE = 50
+# A supplier's two lists, paged apart (`page` and `ending_page`): a large supplier's systems
+# and contracts run to hundreds.
+SUPPLIER_SYSTEMS_PAGE_SIZE = 50
+SUPPLIER_ENDING_PAGE_SIZE = 25
 
 
 class OrganisationFilterForm(GovukForm):
@@ -229,11 +233,15 @@ def supplier_detail(request, slug):
         "subsidiaries": list(company.subsidiaries.all()),
         "made": queries.products_made(company, viewer=viewer),
         "supplied": queries.products_supplied(company, viewer=viewer),
-        "systems": queries.supplier_systems(company, viewer=viewer),
+        "systems": Paginator(queries.supplier_systems(company, viewer=viewer), SUPPLIER_SYSTEMS_PAGE_SIZE).get_page(
+            request.GET.get("page")
+        ),
         "shares": shares,
         "coverage": coverage,
         "area_chart": area_chart,
-        "ending": queries.ending_for(company.contracts.all(), viewer=viewer),
+        "ending": Paginator(queries.supplier_ending(company, viewer=viewer), SUPPLIER_ENDING_PAGE_SIZE).get_page(
+            request.GET.get("ending_page")
+        ),
     }
     return render(request, "directory/supplier_detail.html", context)
 

@@ -19,13 +19,12 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.urls import reverse
 
-from citytools.accounts.viewer import redacted
 from citytools.contracts.models import Contract
 from citytools.core.dates import today
 from citytools.directory.models import Organisation
 from citytools.inventory import rules
 from citytools.inventory.models import Product, ServiceArea, System
-from citytools.market.queries import MarketShare, contracts_ending, market_share
+from citytools.market.queries import Ending, MarketShare, Slices, contracts_ending, market_share
 
 COLOUR_MODES = {"supplier": "Supplier", "end": "Time to contract end"}
 SORT_KEYS = ("name", "population", "suppliers")
@@ -597,36 +596,6 @@ def _area_refs() -> dict[int, AreaRef]:
     }
 
 
-class Slices(Sequence):
-    """The rows of an ordered queryset, read a slice at a time, for a Paginator or the API's
-    limit and offset: `len()` is one COUNT in the database, and a slice loads only its own
-    rows (`load`, given the sliced queryset, adds what a row shows: related records, the
-    values the viewer may not see blanked)."""
-
-    def __init__(self, rows: QuerySet, *, viewer):
-        self.rows = rows
-        self.viewer = viewer
-
-    def load(self, rows: QuerySet) -> list:
-        raise NotImplementedError
-
-    def __len__(self) -> int:
-        return self.rows.count()
-
-    def count(self) -> int:
-        return len(self)
-
-    def __iter__(self):
-        return iter(self[:])
-
-    def __getitem__(self, index):
-        if isinstance(index, slice):
-            return self.load(self.rows[index])
-        if index < 0:
-            index += len(self)
-        return self[index : index + 1][0]
-
-
 class ProductSummaries(Slices):
     """Products in list order, a slice at a time: two queries a slice, the products with
     their organisation counts, and their areas."""
@@ -768,14 +737,6 @@ class Uses(Slices):
             Use(system, list(system.service_areas.all()), system.contract_end, band_of(system.contract_end))
             for system in loaded
         ]
-
-
-class Ending(Slices):
-    """Contracts ending soon (`contracts_ending`), a slice at a time, with the values the
-    viewer may not see blanked."""
-
-    def load(self, rows: QuerySet[Contract]) -> list[Contract]:
-        return redacted(rows, viewer=self.viewer)
 
 
 def _systems_in(area_ids, *, viewer) -> QuerySet[System]:

@@ -15,6 +15,7 @@ member-only total off as the whole.
 
 import datetime
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -38,7 +39,13 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce, Round
 from django.urls import reverse
 
-from citytools.accounts.viewer import Viewer, values_visible, visible_contracts, visible_systems
+from citytools.accounts.viewer import (
+    Viewer,
+    redacted,
+    values_visible,
+    visible_contracts,
+    visible_systems,
+)
 from citytools.contracts.models import Contract
 from citytools.contracts.queries import links as contract_links
 from citytools.core import versions
@@ -591,3 +598,44 @@ def _pipeline(start: datetime.date) -> list[PipelineArea]:
             )
         )
     return sorted(result, key=lambda a: (-a.total, a.area.name))
+
+
+# Lists read a page at a time ----------------------------------------------------------------
+
+
+class Slices(Sequence):
+    """The rows of an ordered queryset, read a slice at a time, for a Paginator or the API's
+    limit and offset: `len()` is one COUNT in the database, and a slice loads only its own
+    rows (`load`, given the sliced queryset, adds what a row shows: related records, the
+    values the viewer may not see blanked)."""
+
+    def __init__(self, rows: QuerySet, *, viewer):
+        self.rows = rows
+        self.viewer = viewer
+
+    def load(self, rows: QuerySet) -> list:
+        raise NotImplementedError
+
+    def __len__(self) -> int:
+        return self.rows.count()
+
+    def count(self) -> int:
+        return len(self)
+
+    def __iter__(self):
+        return iter(self[:])
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return self.load(self.rows[index])
+        if index < 0:
+            index += len(self)
+        return self[index : index + 1][0]
+
+
+class Ending(Slices):
+    """Contracts ending soon (`contracts_ending`), a slice at a time, with the values the
+    viewer may not see blanked."""
+
+    def load(self, rows: QuerySet[Contract]) -> list[Contract]:
+        return redacted(rows, viewer=self.viewer)

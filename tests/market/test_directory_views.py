@@ -1,6 +1,9 @@
+import re
+
 import pytest
 from django.urls import reverse
 
+from citytools.market import directory_views
 from tests.htmx import boosted, links
 from tests.market.world import grow, sign_in_member
 
@@ -146,6 +149,20 @@ def test_supplier_page_tells_maker_from_reseller(client, world):
     assert "Northwind Systems" in page  # parent company
 
 
+def test_supplier_page_pages_who_uses_it(client, world, monkeypatch):
+    """A large supplier's systems run to hundreds: they are listed a page at a time, and a
+    bad page number shows a real page, as on the other lists."""
+    monkeypatch.setattr(directory_views, "SUPPLIER_SYSTEMS_PAGE_SIZE", 1)
+    first = get(client, "directory:supplier", "brightpath").content.decode()
+    total = int(re.search(r"([\d,]+) systems: 1 to 1, page 1 of", first).group(1))
+    assert total >= 2 and 'aria-label="Pages of who uses it"' in first and "?page=2#users" in first
+    pages = [get(client, "directory:supplier", "brightpath", page=n).content.decode() for n in range(1, total + 1)]
+    rows = [re.findall(r'<th scope="row" class="govuk-table__header"><a class="govuk-link" href="/organisations/[^"]+/">', page) for page in pages]
+    assert all(len(found) >= 1 for found in rows)
+    assert f"page {total} of {total}" in get(client, "directory:supplier", "brightpath", page=999).content.decode()
+    assert "page 1 of" in get(client, "directory:supplier", "brightpath", page="x", ending_page="y").content.decode()
+
+
 def test_supplier_page_with_nothing(client, world):
     from tests.factories import SupplierFactory
 
@@ -167,7 +184,8 @@ def test_supplier_page_with_nothing(client, world):
         ("directory:suppliers", (), 2 + 2),
         # The supplier page's market share per service area counts shown and hidden contracts
         # in two grouped queries (a subquery per area took minutes at the uk tier).
-        ("directory:supplier", ("brightpath",), 15 + 2),
+        # Its two paged lists (who uses it, contracts ending) each count their rows.
+        ("directory:supplier", ("brightpath",), 17 + 2),
     ],
 )
 def test_query_count_does_not_grow_with_data(client, world, django_assert_max_num_queries, size, name, args, bound):
