@@ -117,7 +117,12 @@ def world(users: int, organisation: str = "") -> dict:
     exported = organisation_export(Viewer.for_user(editor), own, "contracts").render("csv").decode("utf-8-sig")
     reader = csv.DictReader(io.StringIO(exported))
     row = dict(next(reader), id="", systems="")
-    contract = contracts[0]
+    # The contract the public reads: one the public may see (at the generated tiers some are
+    # confidential, and a network may hide contracts from the public altogether).
+    public_contract = (
+        Contract.objects.visible_to(Viewer.public()).filter(organisation=own, retired_at__isnull=True)
+        .order_by("pk").values_list("pk", flat=True).first()
+    )
     return {
         "organisation": own.slug,
         "cookies": {"session": settings.SESSION_COOKIE_NAME, "csrf": settings.CSRF_COOKIE_NAME},
@@ -132,7 +137,8 @@ def world(users: int, organisation: str = "") -> dict:
             "public": [
                 reverse("market:overview"), reverse("directory:organisations"), reverse("directory:suppliers"),
                 reverse("contracts:contracts"), reverse("directory:organisation", args=[own.slug]),
-                reverse("inventory:products"), reverse("inventory:matrix"), reverse("contracts:contract", args=[contract]),
+                reverse("inventory:products"), reverse("inventory:matrix"),
+                *([reverse("contracts:contract", args=[public_contract])] if public_contract else []),
             ],
             "member": [
                 reverse("satisfaction:report"), reverse("satisfaction:pain_points"), reverse("opportunities:finder"),
@@ -143,7 +149,8 @@ def world(users: int, organisation: str = "") -> dict:
         "api": {
             "public": [
                 "/api/v1/overview", "/api/v1/organisations", "/api/v1/suppliers", "/api/v1/products", "/api/v1/contracts",
-                "/api/v1/systems", f"/api/v1/organisations/{own.slug}", f"/api/v1/contracts/{contract}",
+                "/api/v1/systems", f"/api/v1/organisations/{own.slug}",
+                *([f"/api/v1/contracts/{public_contract}"] if public_contract else []),
             ],
             "member": [
                 "/api/v1/satisfaction", "/api/v1/pain-points", "/api/v1/opportunities", "/api/v1/me", "/api/v1/inbox",
